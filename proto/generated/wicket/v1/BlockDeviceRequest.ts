@@ -1,0 +1,12 @@
+// Original file: proto/wicket.proto
+
+
+export interface BlockDeviceRequest {
+  'id'?: (string);
+  'reason'?: (string);
+}
+
+export interface BlockDeviceRequest__Output {
+  'id': (string);
+  'reason': (string);
+}

@@ -1,0 +1,33 @@
+// Original file: proto/wicket.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface ListAuditRequest {
+  /**
+   * Only records with id > after_id.
+   */
+  'afterId'?: (number | string | Long);
+  /**
+   * At most this many, newest last (0 = 1000).
+   */
+  'limit'?: (number);
+  /**
+   * Filter by action prefix ("login.", "session.").
+   */
+  'actionPrefix'?: (string);
+}
+
+export interface ListAuditRequest__Output {
+  /**
+   * Only records with id > after_id.
+   */
+  'afterId': (number);
+  /**
+   * At most this many, newest last (0 = 1000).
+   */
+  'limit': (number);
+  /**
+   * Filter by action prefix ("login.", "session.").
+   */
+  'actionPrefix': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/wicket.proto
+
+
+export interface ListGatewaysRequest {
+}
+
+export interface ListGatewaysRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/wicket.proto
+
+
+export interface ListUsersRequest {
+}
+
+export interface ListUsersRequest__Output {
+}

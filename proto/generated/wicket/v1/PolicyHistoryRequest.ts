@@ -1,0 +1,8 @@
+// Original file: proto/wicket.proto
+
+
+export interface PolicyHistoryRequest {
+}
+
+export interface PolicyHistoryRequest__Output {
+}

@@ -1,0 +1,12 @@
+// Original file: proto/wicket.proto
+
+
+export interface RevokeSessionRequest {
+  'id'?: (string);
+  'reason'?: (string);
+}
+
+export interface RevokeSessionRequest__Output {
+  'id': (string);
+  'reason': (string);
+}

@@ -1,0 +1,20 @@
+// Original file: proto/wicket.proto
+
+import type { GatewaySession as _wicket_v1_GatewaySession, GatewaySession__Output as _wicket_v1_GatewaySession__Output } from '../../wicket/v1/GatewaySession.js';
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * The complete set of sessions the gateway must serve at `version`.
+ */
+export interface SyncSnapshot {
+  'version'?: (number | string | Long);
+  'sessions'?: (_wicket_v1_GatewaySession)[];
+}
+
+/**
+ * The complete set of sessions the gateway must serve at `version`.
+ */
+export interface SyncSnapshot__Output {
+  'version': (number);
+  'sessions': (_wicket_v1_GatewaySession__Output)[];
+}

@@ -1,0 +1,8 @@
+// Original file: proto/wicket.proto
+
+
+export interface VerifyAuditRequest {
+}
+
+export interface VerifyAuditRequest__Output {
+}
