@@ -1,0 +1,229 @@
+// The session agent: keeps the Client.Watch stream of one session open and acts on it
+// (entitlement changes applied to the tunnel live; revocation or expiry tears the tunnel
+// down and records why), sends posture heartbeats at the server's interval, warns before
+// the certificate or session expires, and reconnects with backoff when the stream breaks.
+import { status as grpcStatus } from '@grpc/grpc-js';
+import type { Logger } from '../common/log.js';
+import { grpcErrorMessage, isServiceError } from '../common/grpc.js';
+import type { HeartbeatResponse__Output } from '../proto/generated/wicket/v1/HeartbeatResponse.js';
+import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
+import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
+import type { SessionEvent__Output } from '../proto/generated/wicket/v1/SessionEvent.js';
+import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
+import type { StateDir } from './state.js';
+import type { TunnelOps } from './tunnel.js';
+import { applyGateways, endSession } from './session.js';
+
+/** The part of a gRPC server stream the agent uses. */
+export interface EventStream {
+  on(event: 'data', listener: (e: SessionEvent__Output) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: 'end', listener: () => void): this;
+  cancel(): void;
+}
+
+/** The controller calls the agent makes. */
+export interface AgentApi {
+  watch(sessionId: string): EventStream;
+  heartbeat(sessionId: string, posture: Posture__Output): Promise<HeartbeatResponse__Output>;
+}
+
+export interface AgentOptions {
+  state: StateDir;
+  api: AgentApi;
+  tunnel: TunnelOps;
+  posture: () => Promise<Posture__Output>;
+  log: Logger;
+  /** Reconnect backoff bounds (defaults 1 s .. 30 s). */
+  backoffMs?: { initial: number; max: number };
+  /** Heartbeat interval until the server says otherwise (default 30 s). */
+  heartbeatMs?: number;
+  /** Warn this long before the certificate or the session expires (default 10 min). */
+  warnBeforeMs?: number;
+}
+
+/** How the agent's run ended. */
+export interface AgentResult {
+  /** "revoked", "expired", "ended" (refused by the controller) or "stopped" (told to stop). */
+  state: string;
+  reason: string;
+}
+
+/** gRPC codes after which reconnecting cannot help: the controller no longer knows or allows the session. */
+const FINAL_CODES = new Set<number>([grpcStatus.NOT_FOUND, grpcStatus.PERMISSION_DENIED, grpcStatus.UNAUTHENTICATED]);
+
+/** Node timers overflow past 2^31-1 ms; longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class SessionAgent {
+  private stream: EventStream | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private queue: Promise<void> = Promise.resolve();
+  private finished = false;
+  private resolveRun!: (r: AgentResult) => void;
+  private readonly done = new Promise<AgentResult>((r) => { this.resolveRun = r; });
+  private backoff: number;
+  private heartbeatMs: number;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly o: AgentOptions) {
+    this.backoff = o.backoffMs?.initial ?? 1000;
+    this.heartbeatMs = o.heartbeatMs ?? 30_000;
+  }
+
+  private get sessionId(): string {
+    const s = this.o.state.session();
+    if (!s) throw new Error(`no session in ${this.o.state.dir}`);
+    return s.sessionId;
+  }
+
+  /** Runs until the session ends or stop() is called. */
+  run(): Promise<AgentResult> {
+    const s = this.o.state.session();
+    if (!s || s.state !== 'active') {
+      return Promise.resolve({ state: s?.state ?? 'none', reason: s ? `session is ${s.state}` : 'no session' });
+    }
+    this.o.log.info({ session: s.sessionId, interface: s.interface }, 'session agent started');
+    this.armExpiry(s.expiresAtMs);
+    this.armCertWarning();
+    this.connect();
+    void this.heartbeat();
+    return this.done;
+  }
+
+  /** Stops following the session without touching the tunnel (`wicket down` tears it down). */
+  stop(): void {
+    this.finish({ state: 'stopped', reason: 'agent stopped' });
+  }
+
+  private finish(result: AgentResult): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.stream?.cancel();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.resolveRun(result);
+  }
+
+  private later(ms: number, fn: () => void): NodeJS.Timeout {
+    const t = setTimeout(() => { this.timers.delete(t); fn(); }, Math.min(Math.max(ms, 0), MAX_TIMER_MS));
+    this.timers.add(t);
+    return t;
+  }
+
+  /** Runs event handlers one at a time, in arrival order. */
+  private enqueue(fn: () => Promise<void>): void {
+    this.queue = this.queue.then(fn).catch((err: unknown) => this.o.log.error({ err: grpcErrorMessage(err) }, 'handling a session event failed'));
+  }
+
+  private connect(): void {
+    if (this.finished) return;
+    const stream = this.o.api.watch(this.sessionId);
+    this.stream = stream;
+    let closed = false;
+    // Decided after the events already received are handled: a stream that ends right
+    // after "revoked" has ended the session, and must not be reopened.
+    const reconnect = (why: string) => this.enqueue(async () => {
+      if (closed || this.finished) return;
+      closed = true;
+      this.o.log.warn({ retryInMs: this.backoff }, `watch stream closed (${why}); reconnecting`);
+      this.later(this.backoff, () => this.connect());
+      this.backoff = Math.min(this.backoff * 2, this.o.backoffMs?.max ?? 30_000);
+    });
+    stream.on('data', (event) => {
+      this.backoff = this.o.backoffMs?.initial ?? 1000;
+      this.enqueue(() => this.onEvent(event));
+    });
+    stream.on('error', (err) => {
+      if (this.finished) return;
+      if (isServiceError(err) && err.code === grpcStatus.CANCELLED) return reconnect('cancelled');
+      if (isServiceError(err) && FINAL_CODES.has(err.code)) {
+        closed = true;
+        const reason = `controller refused the session: ${grpcErrorMessage(err)}`;
+        this.enqueue(() => this.end('ended', reason));
+        return;
+      }
+      reconnect(grpcErrorMessage(err));
+    });
+    stream.on('end', () => reconnect('ended by the controller'));
+  }
+
+  private async onEvent(e: SessionEvent__Output): Promise<void> {
+    if (this.finished) return;
+    const session = e.session;
+    switch (e.kind) {
+      case 'revoked':
+      case 'expired':
+        return this.end(e.kind, e.message || session?.endReason || e.kind);
+      case 'expiring':
+        this.o.log.warn({ expiresAt: session ? new Date(session.expiresAtMs).toISOString() : undefined }, e.message || 'session expiring soon');
+        return;
+      case 'state':
+      case 'updated':
+        if (session && session.state !== 'active') return this.end(session.state, session.endReason || e.message || session.state);
+        return this.apply(session, e.gateways, e.message);
+      default:
+        this.o.log.debug({ kind: e.kind }, e.message || 'session event');
+    }
+  }
+
+  private async apply(session: Session__Output | null, gateways: ClientGatewayPeer__Output[], message: string): Promise<void> {
+    const next = await applyGateways(this.o.state, this.o.tunnel, gateways, session ?? undefined);
+    this.armExpiry(next.expiresAtMs);
+    this.o.log.info({ routes: next.routes, gateways: next.gateways.map((g) => g.gateway) }, message || 'session state applied');
+  }
+
+  private async end(state: string, reason: string): Promise<void> {
+    if (this.finished) return;
+    await endSession(this.o.state, this.o.tunnel, state, reason, this.o.log);
+    this.finish({ state, reason });
+  }
+
+  private armExpiry(expiresAtMs: number): void {
+    if (this.expiryTimer) {
+      clearTimeout(this.expiryTimer);
+      this.timers.delete(this.expiryTimer);
+    }
+    const remaining = expiresAtMs - Date.now();
+    const warnAt = remaining - (this.o.warnBeforeMs ?? 600_000);
+    if (warnAt > 0) this.later(warnAt, () => this.warnOnce(`session-${expiresAtMs}`, `session expires at ${new Date(expiresAtMs).toISOString()}`));
+    this.expiryTimer = this.later(remaining, () => {
+      // Re-armed timers (long waits) land here early; only a real expiry ends the session.
+      if (Date.now() < expiresAtMs) return this.armExpiry(expiresAtMs);
+      this.enqueue(() => this.end('expired', `session expired at ${new Date(expiresAtMs).toISOString()}`));
+    });
+  }
+
+  private armCertWarning(): void {
+    const login = this.o.state.login();
+    if (!login) return;
+    const warnIn = login.certExpiresAtMs - (this.o.warnBeforeMs ?? 600_000) - Date.now();
+    this.later(warnIn, () => {
+      if (Date.now() < login.certExpiresAtMs - (this.o.warnBeforeMs ?? 600_000)) return this.armCertWarning();
+      this.warnOnce('cert', `login certificate expires at ${new Date(login.certExpiresAtMs).toISOString()}: run wicket login again`);
+    });
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.o.log.warn(message);
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.finished) return;
+    try {
+      const res = await this.o.api.heartbeat(this.sessionId, await this.o.posture());
+      if (res.intervalMs > 0) this.heartbeatMs = res.intervalMs;
+      if (res.session && res.session.state !== 'active') {
+        const s = res.session;
+        this.enqueue(() => this.end(s.state, s.endReason || s.state));
+        return;
+      }
+    } catch (err) {
+      this.o.log.warn({ err: grpcErrorMessage(err) }, 'heartbeat failed');
+    }
+    this.later(this.heartbeatMs, () => void this.heartbeat());
+  }
+}

@@ -1,0 +1,162 @@
+// A session's life on the device: `up` (fresh WireGuard key pair, Connect, local tunnel,
+// session files), live updates from the controller, the end of a session (revoked, expired)
+// and `down`. Every path that fails part-way removes what it had set up.
+import type { Logger } from '../common/log.js';
+import { grpcErrorMessage } from '../common/grpc.js';
+import { generatePrivateKey, ifnameSchema, publicKeyOf } from '../common/wg.js';
+import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
+import type { Denial__Output } from '../proto/generated/wicket/v1/Denial.js';
+import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
+import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
+import { describeApiError, type ControllerApi } from './api.js';
+import { parseGateways, planTunnel, type GatewayPeer } from './plan.js';
+import type { SessionState, StateDir } from './state.js';
+import type { TunnelOps } from './tunnel.js';
+
+export const DEFAULT_INTERFACE = 'wicket0';
+
+/** The session's gateways as stored on disk (without preshared keys) and the keys apart. */
+function splitSecrets(gateways: readonly GatewayPeer[]): { stored: SessionState['gateways']; presharedKeys: Record<string, string> } {
+  return {
+    stored: gateways.map(({ gateway, endpoint, publicKey, allowedIps }) => ({ gateway, endpoint, publicKey, allowedIps })),
+    presharedKeys: Object.fromEntries(gateways.map((g) => [g.gateway, g.presharedKey])),
+  };
+}
+
+/** True when a process with this pid exists. */
+export function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface UpOptions {
+  interface?: string;
+  ackTimeoutMs?: number;
+  posture: Posture__Output;
+}
+
+/** Opens a session and its tunnel; returns the session and the policy's denials. */
+export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps, o: UpOptions): Promise<{ session: SessionState; denials: Denial__Output[] }> {
+  const { login } = state.credentials();
+  if (login.certExpiresAtMs <= Date.now()) {
+    throw new Error(`your login expired at ${new Date(login.certExpiresAtMs).toISOString()}: run wicket login again`);
+  }
+  const existing = state.session();
+  if (existing?.state === 'active') {
+    throw new Error(`session ${existing.sessionId} is already up on ${existing.interface}: run wicket down first`);
+  }
+  const ifname = o.interface ?? DEFAULT_INTERFACE;
+  if (!ifnameSchema.safeParse(ifname).success) {
+    throw new Error(`invalid interface name "${ifname}": 1-15 characters of A-Z a-z 0-9 _ = + . -`);
+  }
+  // A fresh key pair for every session; the private key never leaves this device.
+  const privateKey = generatePrivateKey();
+  const wgPublicKey = publicKeyOf(privateKey);
+  let res;
+  try {
+    res = await api.connect(wgPublicKey, o.posture, o.ackTimeoutMs ?? 0);
+  } catch (err) {
+    throw new Error(`cannot start a session: ${describeApiError(err, api.endpoint)}`);
+  }
+  const s = res.session;
+  if (!s) throw new Error('the controller answered Connect without a session');
+  const undo = async (why: unknown): Promise<never> => {
+    await tunnel.destroy(ifname).catch(() => undefined);
+    await api.disconnect(s.id).catch(() => undefined);
+    state.deleteSession();
+    throw why;
+  };
+  try {
+    const gateways = parseGateways(res.gateways);
+    const plan = planTunnel(gateways);
+    const { stored, presharedKeys } = splitSecrets(gateways);
+    state.saveSessionSecrets({ privateKey, presharedKeys });
+    const session: SessionState = {
+      sessionId: s.id, interface: ifname, overlayAddress: s.overlayAddress, wgPublicKey,
+      createdAtMs: s.createdAtMs, expiresAtMs: s.expiresAtMs, state: 'active', endReason: '', endedAtMs: 0,
+      gateways: stored, routes: plan.routes, entitlements: s.entitlements, agentPid: 0,
+    };
+    state.saveSession(session);
+    await tunnel.create(ifname, privateKey, s.overlayAddress, plan);
+    return { session, denials: res.denials };
+  } catch (err) {
+    return undo(err);
+  }
+}
+
+/** Applies the controller's current gateways (and session, when sent) to the live tunnel. */
+export async function applyGateways(state: StateDir, tunnel: TunnelOps, gateways: readonly ClientGatewayPeer__Output[], session?: Session__Output): Promise<SessionState> {
+  const current = state.session();
+  const secrets = state.sessionSecrets();
+  if (!current || !secrets) throw new Error(`no active session in ${state.dir}`);
+  const parsed = parseGateways(gateways);
+  const plan = planTunnel(parsed);
+  await tunnel.update(current.interface, current.overlayAddress, plan, current.routes);
+  const { stored, presharedKeys } = splitSecrets(parsed);
+  state.saveSessionSecrets({ ...secrets, presharedKeys });
+  const next: SessionState = {
+    ...current,
+    gateways: stored,
+    routes: plan.routes,
+    entitlements: session?.entitlements ?? current.entitlements,
+    expiresAtMs: session?.expiresAtMs || current.expiresAtMs,
+  };
+  state.saveSession(next);
+  return next;
+}
+
+/** Tears the tunnel down after the session ended and records why (kept for `status`). */
+export async function endSession(state: StateDir, tunnel: TunnelOps, endState: string, reason: string, log: Logger): Promise<void> {
+  const s = state.session();
+  if (!s) return;
+  try {
+    await tunnel.destroy(s.interface);
+  } catch (err) {
+    log.error({ err: grpcErrorMessage(err), interface: s.interface }, 'removing the interface failed');
+  }
+  state.deleteSessionSecrets();
+  state.saveSession({ ...s, state: endState, endReason: reason, endedAtMs: Date.now(), routes: [], agentPid: 0 });
+  log.warn({ session: s.sessionId, state: endState, reason }, `session ${endState}: ${reason}`);
+}
+
+/** Waits until `pid` has exited (true) or `ms` passed (false). */
+async function waitExit(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (processAlive(pid)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/**
+ * Ends the session from this side: stops the agent (by its pid), tells the controller, deletes
+ * the interface and the session files. Returns notes for the user about what could not be done.
+ */
+export async function down(state: StateDir, api: ControllerApi | undefined, tunnel: TunnelOps): Promise<{ sessionId?: string; notes: string[] }> {
+  const s = state.session();
+  if (!s) return { notes: ['no session'] };
+  const notes: string[] = [];
+  if (s.agentPid !== process.pid && processAlive(s.agentPid)) {
+    process.kill(s.agentPid, 'SIGTERM');
+    if (!(await waitExit(s.agentPid, 5000))) {
+      process.kill(s.agentPid, 'SIGKILL');
+      await waitExit(s.agentPid, 2000);
+    }
+  }
+  if (s.state === 'active') {
+    if (api) {
+      await api.disconnect(s.sessionId).catch((err: unknown) => notes.push(`the controller was not told (${describeApiError(err, api.endpoint)}); the session ends at its expiry`));
+    } else {
+      notes.push('not logged in: the controller was not told; the session ends at its expiry');
+    }
+    await tunnel.destroy(s.interface);
+  }
+  state.deleteSession();
+  return { sessionId: s.sessionId, notes };
+}

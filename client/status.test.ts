@@ -1,0 +1,50 @@
+// Unit tests for `wicket status`: resources with their gateway, handshake age and bytes,
+// and the reason a session ended.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildStatus, renderStatus } from './status.js';
+import type { LoginState, SessionState } from './state.js';
+
+const now = Date.UTC(2030, 0, 1, 12);
+const login: LoginState = {
+  controller: 'ctl:8444', caFingerprint: 'a'.repeat(64), apiEndpoint: 'ctl:8443', username: 'alice',
+  deviceId: 'd'.repeat(32), deviceName: 'laptop', certExpiresAtMs: now + 3_600_000, admin: false,
+};
+const session: SessionState = {
+  sessionId: 's1', interface: 'wk0', overlayAddress: '100.64.0.2', wgPublicKey: 'ME', createdAtMs: now - 60_000,
+  expiresAtMs: now + 1_800_000, state: 'active', endReason: '', endedAtMs: 0,
+  gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: 'GW1', allowedIps: ['10.20.0.10/32'] },
+    { gateway: 'dc2', endpoint: '198.18.1.2:51820', publicKey: 'GW2', allowedIps: ['10.30.0.0/24'] }],
+  routes: ['10.20.0.10/32', '10.30.0.0/24'],
+  entitlements: [
+    { resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10/32', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'eng', expiresAtMs: 0 },
+    { resource: 'db', gateway: 'dc2', destination: '10.30.0.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5433, grant: 'dba', expiresAtMs: 0 },
+  ],
+  agentPid: 1,
+};
+const stats = { publicKey: 'ME', listenPort: 1, peers: [
+  { publicKey: 'GW1', endpoint: '198.18.0.2:51820', allowedIps: [], latestHandshakeMs: now - 42_000, rxBytes: 1234, txBytes: 99 },
+] };
+
+test('active session: resources with gateway, handshake age and bytes per gateway', () => {
+  const r = buildStatus(login, session, stats, true, now);
+  assert.deepEqual(r.resources.map((x) => [x.resource, x.gateway, x.ports]), [['wiki', 'dc1', 'tcp/443'], ['db', 'dc2', 'tcp/5432-5433']]);
+  assert.deepEqual(r.gateways.map((g) => [g.gateway, g.handshakeAgeMs, g.rxBytes, g.txBytes]), [['dc1', 42_000, 1234, 99], ['dc2', null, 0, 0]]);
+  const text = renderStatus(r, now);
+  assert.match(text, /user: +alice/);
+  assert.match(text, /address: +100\.64\.0\.2/);
+  assert.match(text, /expires: +2030-01-01T12:30:00Z \(in 30m\)/);
+  assert.match(text, /dc1 +198\.18\.0\.2:51820 +42s ago +1234 +99/);
+  assert.match(text, /dc2 +198\.18\.1\.2:51820 +never/);
+});
+
+test('an ended session says why', () => {
+  const ended = { ...session, state: 'revoked', endReason: 'revoked by admin root', endedAtMs: now - 1000 };
+  const r = buildStatus(login, ended, undefined, false, now);
+  assert.deepEqual(r.resources, []);
+  assert.match(renderStatus(r, now), /session: +s1 revoked at 2030-01-01T11:59:59Z: revoked by admin root/);
+});
+
+test('not logged in', () => {
+  assert.match(renderStatus(buildStatus(undefined, undefined, undefined, false, now), now), /not logged in/);
+});

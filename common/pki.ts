@@ -1,0 +1,132 @@
+// Key pairs, certificate signing requests, fingerprints and secret files: the small PKI
+// toolkit every Wicket program uses to obtain and store its certificate.
+import { generateKeyPairSync, createHash, X509Certificate, randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import * as tls from 'node:tls';
+import { isIP } from 'node:net';
+import forge from 'node-forge';
+
+export interface KeyPair { privateKeyPem: string; publicKeyPem: string }
+
+/** A fresh RSA-2048 key pair (PKCS#8 / SPKI PEM). RSA because node-forge signs CSRs only with RSA. */
+export function generateKeyPair(): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+}
+
+/** A PKCS#10 CSR (PEM) for the key pair. The controller ignores the subject and decides identity itself. */
+export function createCsr(keys: KeyPair, commonName: string): string {
+  const csr = forge.pki.createCertificationRequest();
+  csr.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
+  csr.setSubject([{ name: 'commonName', value: commonName }]);
+  csr.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return forge.pki.certificationRequestToPem(csr);
+}
+
+/** SHA-256 of a DER certificate, 64 lowercase hex characters. */
+function derFingerprint(der: Buffer): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/** SHA-256 fingerprint of a PEM certificate's DER encoding, 64 lowercase hex characters. */
+export function certFingerprint(certPem: string): string {
+  return derFingerprint(new X509Certificate(certPem).raw);
+}
+
+/** Accepts "AB:CD:..." or plain hex in any case; returns 64 lowercase hex characters or throws. */
+export function normalizeFingerprint(fp: string): string {
+  const hex = fp.trim().replace(/:/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    throw new Error(`malformed SHA-256 fingerprint "${fp}": expected 64 hex digits, optionally separated by colons`);
+  }
+  return hex;
+}
+
+/** Writes a file atomically (temporary file in the same directory, fsync, rename). */
+function writeAtomic(path: string, data: string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+/** Writes a secret (private key, token...) readable by its owner only (0600), atomically. */
+export function writeSecretFile(path: string, data: string): void {
+  writeAtomic(path, data, 0o600);
+}
+
+/** Writes a public file (certificate, CA) with mode 0644, atomically. */
+export function writePublicFile(path: string, data: string): void {
+  writeAtomic(path, data, 0o644);
+}
+
+/** Splits "host:port" / "[v6]:port" into its parts. */
+export function splitHostPort(hostPort: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(hostPort.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new Error(`invalid address "${hostPort}": expected HOST:PORT`);
+  return { host: m[1] ?? m[2]!, port };
+}
+
+/** The certificates the peer presented, leaf first (DER). */
+function peerChain(socket: tls.TLSSocket): Buffer[] {
+  const chain: Buffer[] = [];
+  let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  while (cert && cert.raw && !chain.some((c) => c.equals(cert!.raw))) {
+    chain.push(cert.raw);
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+/**
+ * Trust-on-first-use with a pin: connects to the controller's auth port, completes the TLS
+ * handshake without sending application data, and returns the CA certificate (PEM) from the
+ * presented chain whose fingerprint equals `fingerprint`, after checking it signed the
+ * server certificate. Throws "controller CA fingerprint mismatch" otherwise.
+ */
+export async function fetchPinnedCa(hostPort: string, fingerprint: string): Promise<string> {
+  const expected = normalizeFingerprint(fingerprint);
+  const { host, port } = splitHostPort(hostPort);
+  const chain = await new Promise<Buffer[]>((resolve, reject) => {
+    const socket = tls.connect({
+      host, port,
+      // Verification happens below against the pin, not against the system trust store.
+      rejectUnauthorized: false,
+      ALPNProtocols: ['h2'],
+      ...(isIP(host) ? {} : { servername: host }),
+    });
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`timed out connecting to ${hostPort}`)));
+    socket.once('secureConnect', () => {
+      const presented = peerChain(socket);
+      socket.destroy();
+      resolve(presented);
+    });
+    socket.once('error', (err) => reject(new Error(`cannot reach controller at ${hostPort}: ${err.message}`)));
+  });
+  const [leafDer] = chain;
+  const found = chain.map((der) => ({ der, fp: derFingerprint(der) }));
+  const ca = found.find((c) => c.fp === expected);
+  const got = found.slice(1).map((c) => c.fp).join(', ') || found.map((c) => c.fp).join(', ') || 'no certificate';
+  if (!ca || !leafDer) throw new Error(`controller CA fingerprint mismatch: expected ${expected}, got ${got}`);
+  const caCert = new X509Certificate(ca.der);
+  const leaf = new X509Certificate(leafDer);
+  if (!caCert.ca || !leaf.checkIssued(caCert) || !leaf.verify(caCert.publicKey)) {
+    throw new Error(`controller CA fingerprint mismatch: expected ${expected}, got ${got} (the pinned certificate did not sign the server certificate)`);
+  }
+  return caCert.toString();
+}

@@ -1,0 +1,22 @@
+// Admin handlers for the audit log: list records and verify the hash chain.
+import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
+import type { ControllerContext } from '../context.js';
+import { adminActor } from '../authz.js';
+import { unary } from '../errors.js';
+import { validate } from '../validate.js';
+
+export function auditAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
+  return {
+    ListAudit: unary(ctx.log, 'Admin.ListAudit', (call) => {
+      adminActor(ctx.authorize, call);
+      const req = validate('ListAuditRequest', call.request);
+      return { records: ctx.audit.list(req.afterId, req.limit || 1000, req.actionPrefix) };
+    }),
+
+    VerifyAudit: unary(ctx.log, 'Admin.VerifyAudit', (call) => {
+      adminActor(ctx.authorize, call);
+      validate('VerifyAuditRequest', call.request);
+      return ctx.audit.verify();
+    }),
+  };
+}

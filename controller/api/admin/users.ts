@@ -1,0 +1,71 @@
+// Admin handlers for users: add (with a fresh TOTP secret), list, disable/enable, set groups.
+import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
+import type { User__Output as User } from '../../../proto/generated/wicket/v1/User.js';
+import type { ControllerContext } from '../context.js';
+import { adminActor } from '../authz.js';
+import { alreadyExists, notFound, unary } from '../errors.js';
+import { validate } from '../validate.js';
+import { hashPassword } from '../../auth/password.js';
+import { newTotpSecret, otpauthUri } from '../../auth/totp.js';
+import { totpAad } from '../../auth/login.js';
+
+export function userAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'AddUser' | 'ListUsers' | 'SetUserDisabled' | 'SetUserGroups'> {
+  const view = (name: string): User => {
+    const user = ctx.store.users.view(name);
+    if (!user) throw notFound(`no user ${name}`);
+    return user;
+  };
+
+  return {
+    AddUser: unary(ctx.log, 'Admin.AddUser', async (call) => {
+      const actor = adminActor(ctx.authorize, call);
+      const req = validate('AddUserRequest', call.request);
+      if (ctx.store.users.get(req.name)) throw alreadyExists(`user ${req.name} already exists`);
+      const passwordHash = req.password ? await hashPassword(req.password) : null;
+      const secret = newTotpSecret();
+      const groups = [...new Set(req.groups)].sort();
+      const added = ctx.store.transaction(() => {
+        const ok = ctx.store.users.add({ name: req.name, passwordHash, totpSealed: ctx.masterKey.seal(secret, totpAad(req.name)), admin: req.admin, createdAtMs: ctx.now() }, groups);
+        if (ok) ctx.audit.append({ actor, action: 'user.add', target: req.name, details: { groups, admin: req.admin, password_set: passwordHash !== null } });
+        return ok;
+      });
+      // Another AddUser may have won the race while the password was being hashed.
+      if (!added) throw alreadyExists(`user ${req.name} already exists`);
+      return { name: req.name, totpSecret: secret, otpauthUri: otpauthUri(req.name, secret) };
+    }),
+
+    ListUsers: unary(ctx.log, 'Admin.ListUsers', (call) => {
+      adminActor(ctx.authorize, call);
+      validate('ListUsersRequest', call.request);
+      return { users: ctx.store.users.list() };
+    }),
+
+    SetUserDisabled: unary(ctx.log, 'Admin.SetUserDisabled', async (call) => {
+      const actor = adminActor(ctx.authorize, call);
+      const req = validate('SetUserDisabledRequest', call.request);
+      const changed = ctx.store.transaction(() => {
+        if (!ctx.store.users.setDisabled(req.name, req.disabled)) return false;
+        ctx.audit.append({ actor, action: req.disabled ? 'user.disable' : 'user.enable', target: req.name, details: {} });
+        return true;
+      });
+      if (!changed) throw notFound(`no user ${req.name}`);
+      await ctx.hooks.onUserChanged?.(req.name, req.disabled ? 'disabled' : 'enabled', actor);
+      return view(req.name);
+    }),
+
+    SetUserGroups: unary(ctx.log, 'Admin.SetUserGroups', async (call) => {
+      const actor = adminActor(ctx.authorize, call);
+      const req = validate('SetUserGroupsRequest', call.request);
+      const groups = [...new Set(req.groups)].sort();
+      const changed = ctx.store.transaction(() => {
+        const before = ctx.store.users.groupsOf(req.name);
+        if (!ctx.store.users.setGroups(req.name, groups)) return false;
+        ctx.audit.append({ actor, action: 'user.groups', target: req.name, details: { before, after: groups } });
+        return true;
+      });
+      if (!changed) throw notFound(`no user ${req.name}`);
+      await ctx.hooks.onUserChanged?.(req.name, 'groups', actor);
+      return view(req.name);
+    }),
+  };
+}

@@ -1,0 +1,37 @@
+// The Auth service on the auth port (server TLS only): Login and EnrollGateway.
+import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
+import type { ControllerContext } from './context.js';
+import { unary, invalidArgument } from './errors.js';
+import { validate } from './validate.js';
+import { LoginService } from '../auth/login.js';
+import { enrollGateway } from '../auth/enroll.js';
+import { CsrError } from '../crypto/ca.js';
+
+/** The caller's address without the port ("ipv4:1.2.3.4:5678" -> "1.2.3.4"). */
+export function peerAddress(call: { getPeer(): string }): string {
+  const peer = call.getPeer().replace(/^ipv[46]:/, '');
+  return peer.replace(/^\[(.*)\]:\d+$/, '$1').replace(/^([^:]+):\d+$/, '$1');
+}
+
+/** Runs `fn`, turning a malformed CSR into INVALID_ARGUMENT naming the field. */
+async function withCsr<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CsrError) throw invalidArgument(`csr_pem: ${err.message}`);
+    throw err;
+  }
+}
+
+export function authService(ctx: ControllerContext, login = new LoginService(ctx)): AuthHandlers {
+  return {
+    Login: unary(ctx.log, 'Login', (call) => {
+      const req = validate('LoginRequest', call.request);
+      return withCsr(() => login.login(req, peerAddress(call)));
+    }),
+    EnrollGateway: unary(ctx.log, 'EnrollGateway', (call) => {
+      const req = validate('EnrollGatewayRequest', call.request);
+      return withCsr(() => enrollGateway(ctx, req.token, req.csrPem, peerAddress(call)));
+    }),
+  };
+}

@@ -1,0 +1,78 @@
+// Who is calling: the caller's identity comes from the verified peer certificate (mutual
+// TLS on the API port), then is checked against the store on every call — revoked serial,
+// disabled user, blocked device, unknown or re-enrolled gateway — so a change takes effect
+// at the next call without waiting for certificates to expire.
+import { X509Certificate } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import { identitiesFromSubjectAltName, type Identity, type IdentityKind } from '../crypto/identity.js';
+import { permissionDenied, unauthenticated } from './errors.js';
+
+/**
+ * An authorized caller: the identity the call was accepted as, the certificate's serial and
+ * expiry, and every identity the certificate names.
+ */
+export type Caller = Identity & { serial: string; notAfterMs: number; identities: Identity[] };
+
+/** What authorize needs from a grpc-js server call (any kind: unary, streaming). */
+export interface AuthenticatedCall { getAuthContext(): { sslPeerCertificate?: { raw?: Buffer } } | null }
+
+export type Authorize = (call: AuthenticatedCall, ...kinds: IdentityKind[]) => Caller;
+
+interface PeerCert { serial: string; notAfterMs: number; identities: Identity[] }
+
+/** Reads the peer certificate (cached by DER, certificates are immutable). */
+function peerCertificate(call: AuthenticatedCall, cache: Map<string, PeerCert>): PeerCert {
+  const raw = call.getAuthContext()?.sslPeerCertificate?.raw;
+  if (!raw) throw unauthenticated('a client certificate is required');
+  const key = raw.toString('base64');
+  let parsed = cache.get(key);
+  if (!parsed) {
+    const x509 = new X509Certificate(raw);
+    parsed = { serial: x509.serialNumber.toLowerCase(), notAfterMs: Date.parse(x509.validTo), identities: identitiesFromSubjectAltName(x509.subjectAltName) };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, parsed);
+  }
+  return parsed;
+}
+
+/** Why `id` may not act now, or undefined when it may. */
+function refusal(store: Store, id: Identity, serial: string): string | undefined {
+  if (store.certificates.isRevoked(serial)) return 'certificate has been revoked';
+  switch (id.kind) {
+    case 'admin': {
+      // The bootstrap admin has no user row; a user with the admin role must still be one.
+      const user = store.users.get(id.name);
+      if (user && (!user.admin || user.disabled)) return `admin ${id.name} is disabled or no longer an admin`;
+      return undefined;
+    }
+    case 'user': {
+      const user = store.users.get(id.name);
+      if (!user || user.disabled) return `user ${id.name} is disabled`;
+      if (store.devices.isBlocked(id.deviceId)) return `device ${id.deviceId} is blocked`;
+      return undefined;
+    }
+    case 'gateway': {
+      const gw = store.gateways.get(id.name);
+      if (!gw || gw.certSerial !== serial) return `gateway ${id.name} is not enrolled with this certificate`;
+      return undefined;
+    }
+  }
+}
+
+/** Makes the `authorize(call, ...kinds)` every API handler starts with. */
+export function createAuthorizer(store: Store): Authorize {
+  const cache = new Map<string, PeerCert>();
+  return (call, ...kinds) => {
+    const cert = peerCertificate(call, cache);
+    const id = cert.identities.find((i) => kinds.includes(i.kind));
+    if (!id) throw permissionDenied(`this call needs a${kinds.length === 1 && kinds[0] === 'admin' ? 'n' : ''} ${kinds.join(' or ')} certificate`);
+    const why = refusal(store, id, cert.serial);
+    if (why) throw permissionDenied(why);
+    return { ...id, serial: cert.serial, notAfterMs: cert.notAfterMs, identities: cert.identities };
+  };
+}
+
+/** Authorizes an admin call and returns the audit actor ("admin:alice"). */
+export function adminActor(authorize: Authorize, call: AuthenticatedCall): string {
+  return `admin:${authorize(call, 'admin').name}`;
+}

@@ -1,0 +1,79 @@
+// The Client service (user-device certificates on the API port): open, follow, refresh and
+// end sessions, and list what the user can reach. The session logic is in
+// controller/sessions/; this file authorizes, validates and adapts to grpc-js.
+import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
+import type { ResourceAccess } from '../../proto/generated/wicket/v1/ResourceAccess.js';
+import { evaluate, resourcesOf } from '../policy/index.js';
+import { EMPTY_POSTURE } from '../policy/posture.js';
+import type { DeviceCaller, SessionManager } from '../sessions/sessions.js';
+import type { ControllerContext } from './context.js';
+import type { AuthenticatedCall } from './authz.js';
+import { failedPrecondition } from './errors.js';
+import { toStatus, unary } from './errors.js';
+import { validate } from './validate.js';
+
+export function clientService(ctx: ControllerContext, sessions: SessionManager): ClientHandlers {
+  const caller = (call: AuthenticatedCall): DeviceCaller => {
+    const id = ctx.authorize(call, 'user');
+    if (id.kind !== 'user') throw new Error('unreachable: authorize returned a non-user identity');
+    return { user: id.name, deviceId: id.deviceId, certSerial: id.serial, certNotAfterMs: id.notAfterMs };
+  };
+
+  return {
+    Connect: unary(ctx.log, 'Client.Connect', (call) => {
+      const who = caller(call);
+      const req = validate('ConnectRequest', call.request);
+      return sessions.connect(who, { wgPublicKey: req.wgPublicKey, posture: req.posture, ackTimeoutMs: req.ackTimeoutMs });
+    }),
+
+    Watch: (call) => {
+      try {
+        const who = caller(call);
+        const req = validate('WatchRequest', call.request);
+        const s = sessions.ownSession(who, req.sessionId);
+        if (s.state !== 'active') {
+          call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: sessions.view(s), gateways: [], message: s.endReason });
+          call.end();
+          return;
+        }
+        const unsubscribe = sessions.events.subscribe(s.id, { send: (e) => call.write(e), close: () => call.end() });
+        call.on('cancelled', unsubscribe);
+        call.on('close', unsubscribe);
+        call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });
+      } catch (err) {
+        call.emit('error', toStatus(err, ctx.log, 'Client.Watch'));
+      }
+    },
+
+    Heartbeat: unary(ctx.log, 'Client.Heartbeat', (call) => {
+      const who = caller(call);
+      const req = validate('HeartbeatRequest', call.request);
+      const s = sessions.heartbeat(who, req.sessionId, req.posture);
+      return { session: sessions.view(s), intervalMs: sessions.heartbeatIntervalMs };
+    }),
+
+    Disconnect: unary(ctx.log, 'Client.Disconnect', (call) => {
+      const who = caller(call);
+      const req = validate('DisconnectRequest', call.request);
+      sessions.disconnect(who, req.sessionId);
+      return {};
+    }),
+
+    ListResources: unary(ctx.log, 'Client.ListResources', (call) => {
+      const who = caller(call);
+      const req = validate('ListResourcesRequest', call.request);
+      const applied = sessions.appliedPolicy();
+      if (!applied) throw failedPrecondition('no policy has been applied yet');
+      const result = evaluate(applied.policy, {
+        user: who.user, groups: ctx.store.users.groupsOf(who.user), mfa: true,
+        posture: { ...EMPTY_POSTURE, ...(req.posture ?? {}) }, now: new Date(ctx.now()),
+      });
+      const resources: ResourceAccess[] = resourcesOf(applied.policy).map((r) => {
+        const grants = [...new Set(result.entitlements.filter((e) => e.resource === r.name).map((e) => e.grant))];
+        const denial = result.denials.find((d) => d.resource === r.name);
+        return { resource: r.name, gateway: r.gateway, address: r.address, ports: r.ports, allowed: grants.length > 0, grants, denial: grants.length ? null : denial ?? null };
+      });
+      return { resources };
+    }),
+  };
+}

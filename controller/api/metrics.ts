@@ -1,0 +1,19 @@
+// Prometheus metrics of the controller (prom-client), in one registry that the metrics
+// listener serves and other modules add their own metrics to.
+import { Registry, Counter, collectDefaultMetrics } from 'prom-client';
+
+export interface ControllerMetrics {
+  registry: Registry;
+  logins: Counter<'result'>;
+  enrollments: Counter<'result'>;
+}
+
+export function createMetrics(): ControllerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'wicket_controller_' });
+  return {
+    registry,
+    logins: new Counter({ name: 'wicket_logins_total', help: 'Login attempts by result (ok, failed)', labelNames: ['result'], registers: [registry] }),
+    enrollments: new Counter({ name: 'wicket_gateway_enrollments_total', help: 'Gateway enrollment attempts by result (ok, failed)', labelNames: ['result'], registers: [registry] }),
+  };
+}

@@ -1,0 +1,96 @@
+// The controller's two gRPC listeners: the auth port (server TLS: Auth + health) and the
+// API port (mutual TLS, a client certificate from our CA required: Client, Gateway, Admin
+// + health). Both present the chain server certificate + CA, so a client can pin the CA
+// by fingerprint from the handshake.
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
+import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
+import { wicketV1 } from '../../proto/load.js';
+import type { ControllerContext } from './context.js';
+import { authService } from './auth-service.js';
+import { adminService } from './admin-service.js';
+
+/** Handler objects other modules contribute; what is missing answers UNIMPLEMENTED. */
+export interface ServiceSet {
+  client?: Partial<ClientHandlers>;
+  gateway?: Partial<GatewayHandlers>;
+  adminExtras?: Partial<AdminHandlers>[];
+}
+
+export interface ServerOptions {
+  ctx: ControllerContext;
+  /** "HOST:PORT" of the API port (port 0 = any free port). */
+  listen: string;
+  authListen: string;
+  serverCertPem: string;
+  serverKeyPem: string;
+  services?: ServiceSet;
+}
+
+export interface RunningServers {
+  apiPort: number;
+  authPort: number;
+  /** Stops accepting calls, waits up to `graceMs` for running ones, then cuts the rest. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const API_SERVER_OPTIONS: grpc.ServerOptions = {
+  // Above every validated size (policy text 1 MiB), so oversized fields get INVALID_ARGUMENT.
+  'grpc.max_receive_message_length': 16 * 1024 * 1024,
+  'grpc.max_send_message_length': 64 * 1024 * 1024,
+  'grpc.keepalive_permit_without_calls': 1,
+};
+const AUTH_SERVER_OPTIONS: grpc.ServerOptions = { 'grpc.max_receive_message_length': 1024 * 1024 };
+
+function bind(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, creds, (err, port) => (err ? reject(new Error(`cannot listen on ${address}: ${err.message}`)) : resolve(port)));
+  });
+}
+
+function shutdown(server: grpc.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function startServers(opts: ServerOptions): Promise<RunningServers> {
+  const { ctx } = opts;
+  const v1 = wicketV1();
+  const keyCert = [{ private_key: Buffer.from(opts.serverKeyPem), cert_chain: Buffer.from(`${opts.serverCertPem.trim()}\n${ctx.ca.certPem.trim()}\n`) }];
+
+  const auth = new grpc.Server(AUTH_SERVER_OPTIONS);
+  auth.addService(v1.Auth.service, authService(ctx));
+  new HealthImplementation({ '': 'SERVING', 'wicket.v1.Auth': 'SERVING' }).addToServer(auth);
+
+  const api = new grpc.Server(API_SERVER_OPTIONS);
+  api.addService(v1.Admin.service, adminService(ctx, opts.services?.adminExtras) as grpc.UntypedServiceImplementation);
+  api.addService(v1.Client.service, (opts.services?.client ?? {}) as grpc.UntypedServiceImplementation);
+  api.addService(v1.Gateway.service, (opts.services?.gateway ?? {}) as grpc.UntypedServiceImplementation);
+  new HealthImplementation({ '': 'SERVING', 'wicket.v1.Admin': 'SERVING', 'wicket.v1.Client': 'SERVING', 'wicket.v1.Gateway': 'SERVING' }).addToServer(api);
+
+  const caPem = Buffer.from(ctx.ca.certPem);
+  try {
+    const authPort = await bind(auth, opts.authListen, grpc.ServerCredentials.createSsl(null, keyCert, false));
+    const apiPort = await bind(api, opts.listen, grpc.ServerCredentials.createSsl(caPem, keyCert, true));
+    return {
+      authPort, apiPort,
+      stop: async (graceMs = 5000) => {
+        await Promise.all([shutdown(api, graceMs), shutdown(auth, graceMs)]);
+      },
+    };
+  } catch (err) {
+    auth.forceShutdown();
+    api.forceShutdown();
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+// Validation of every request that reaches the controller, with zod. Limits follow the
+// comments in proto/wicket.proto. A violation is INVALID_ARGUMENT naming the field (in the
+// proto's snake_case spelling) before any handler logic runs.
+import { z } from 'zod';
+import { invalidArgument } from './errors.js';
+
+const NO_CONTROL = /^[^\p{Cc}\p{Cf}]*$/u;
+
+/** A printable string of at most `max` characters (may be empty). */
+export const text = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(NO_CONTROL, 'must not contain control characters');
+
+/** User, group, gateway and resource names. */
+export const name = z.string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9._@-]+$/, 'may contain only letters, digits, ".", "_", "-" and "@"');
+
+export const optionalName = z.union([z.literal(''), name]);
+
+const bytesAtMost = (max: number) => (s: string) => Buffer.byteLength(s, 'utf8') <= max;
+
+export const password = z.string().refine(bytesAtMost(1024), 'must be at most 1024 bytes');
+export const csrPem = z.string().min(1, 'must not be empty').refine(bytesAtMost(8192), 'must be at most 8 KiB')
+  .regex(/-----BEGIN CERTIFICATE REQUEST-----/, 'must be a PEM certificate request');
+export const totpCode = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+export const groups = z.array(name).max(256, 'at most 256 groups');
+/** A WireGuard key: base64 of 32 bytes. */
+export const wgKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'must be a base64 WireGuard key (44 characters)');
+/** Session ids and other opaque ids we generate. */
+export const id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9_-]+$/, 'is not a valid id');
+export const deviceId = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex characters');
+export const hostPort = z.union([z.literal(''), z.string().max(261).regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be HOST:PORT')]);
+const nonNegative = z.number().int('must be an integer').min(0, 'must not be negative');
+export const protocol = z.enum(['', 'tcp', 'udp', 'icmp'], { message: 'must be tcp, udp or icmp' });
+export const port = z.number().int().min(0).max(65535, 'must be a port number (0-65535)');
+
+export const posture = z.object({
+  os: text(32), osVersion: text(128), clientVersion: text(64),
+  diskEncryption: z.enum(['', 'true', 'false']), firewall: z.enum(['', 'true', 'false']), hostname: text(255),
+}).nullish();
+
+/** Schemas for every request, by message name. */
+export const requests = {
+  // Auth
+  LoginRequest: z.object({ username: name, password: password.min(1, 'must not be empty'), totpCode, csrPem, deviceName: text(64) }),
+  EnrollGatewayRequest: z.object({ token: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9_-]+$/, 'is not a join token'), csrPem }),
+  // Admin
+  AddUserRequest: z.object({ name, groups, password, admin: z.boolean() }),
+  ListUsersRequest: z.object({}),
+  SetUserDisabledRequest: z.object({ name, disabled: z.boolean() }),
+  SetUserGroupsRequest: z.object({ name, groups }),
+  RevokeUserRequest: z.object({ name }),
+  CreateJoinTokenRequest: z.object({ gatewayName: name, ttlSeconds: nonNegative.max(30 * 86_400, 'must be at most 30 days') }),
+  ListGatewaysRequest: z.object({}),
+  PolicyRequest: z.object({ yaml: z.string().min(1, 'must not be empty').refine(bytesAtMost(1 << 20), 'must be at most 1 MiB') }),
+  ShowPolicyRequest: z.object({ version: nonNegative }),
+  PolicyHistoryRequest: z.object({}),
+  ExplainPolicyRequest: z.object({ user: name, resource: name, protocol, port, posture, atMs: nonNegative, mfa: z.boolean().nullish() }),
+  ListSessionsRequest: z.object({ all: z.boolean(), user: optionalName }),
+  RevokeSessionRequest: z.object({ id, reason: text(256) }),
+  ListDevicesRequest: z.object({}),
+  BlockDeviceRequest: z.object({ id: deviceId, reason: text(256) }),
+  ListFlowsRequest: z.object({ sessionId: z.union([z.literal(''), id]), user: optionalName, sinceMs: nonNegative, limit: z.number().int().min(0).max(100_000) }),
+  ListAuditRequest: z.object({ afterId: nonNegative, limit: z.number().int().min(0).max(100_000), actionPrefix: text(64) }),
+  VerifyAuditRequest: z.object({}),
+  // Client
+  ConnectRequest: z.object({ wgPublicKey: wgKey, posture, ackTimeoutMs: nonNegative.max(120_000, 'must be at most 120000') }),
+  WatchRequest: z.object({ sessionId: id }),
+  HeartbeatRequest: z.object({ sessionId: id, posture }),
+  DisconnectRequest: z.object({ sessionId: id }),
+  ListResourcesRequest: z.object({ posture }),
+  // Gateway
+  GatewayHello: z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64) }),
+  SyncAck: z.object({ version: nonNegative, applyUs: nonNegative, error: text(4096) }),
+};
+
+export type RequestName = keyof typeof requests;
+
+/** snake_case of a camelCase field name, as the proto spells it. */
+function protoField(key: PropertyKey): string {
+  return typeof key === 'number' ? `[${key}]` : String(key).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Validates `value` against `schema`; throws INVALID_ARGUMENT "field: problem" otherwise. */
+export function check<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(protoField).join('.').replace(/\.\[/g, '[');
+  throw invalidArgument(path ? `${path}: ${issue.message}` : issue.message);
+}
+
+/** Validates a request by its message name. */
+export function validate<N extends RequestName>(message: N, request: unknown): z.infer<(typeof requests)[N]> {
+  return check(requests[message], request) as z.infer<(typeof requests)[N]>;
+}

@@ -1,0 +1,31 @@
+// wicketctl gateway token | list
+import type { Command } from 'commander';
+import { call } from '../../../common/grpc.js';
+import { output, formatTime } from '../../../common/cli.js';
+import { parseDuration } from '../../../common/duration.js';
+import { withAdmin } from '../admin-client.js';
+
+export function registerGatewayCommands(program: Command): void {
+  const gateway = program.command('gateway').description('enroll and inspect gateways');
+
+  gateway.command('token <name>')
+    .description('issue a one-time join token for gateway NAME')
+    .option('--ttl <duration>', 'token lifetime (e.g. 15m, 1h, 7d; at most 30d)', '1h')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { ttl: string; json?: boolean }) => {
+      const ttlSeconds = Math.ceil(parseDuration(o.ttl) / 1000);
+      const r = await withAdmin(program, (admin) => call(admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds }));
+      output(o.json, r, () => r.token);
+    });
+
+  gateway.command('list')
+    .description('gateways, whether they are connected, and their sync state')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await withAdmin(program, (admin) => call(admin, 'ListGateways', {}));
+      output(o.json, r.gateways, (gws) => ({
+        headers: ['NAME', 'CONNECTED', 'HEALTH', 'ENDPOINT', 'SESSIONS', 'VERSION', 'LAST ACK', 'APPLY'],
+        rows: gws.map((g) => [g.name, g.connected ? 'yes' : 'no', g.health, g.endpoint, g.sessions, `${g.appliedVersion}/${g.desiredVersion}`, formatTime(g.lastAckMs), g.lastApplyUs ? `${g.lastApplyUs}µs` : '']),
+      }));
+    });
+}

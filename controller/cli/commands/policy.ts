@@ -1,0 +1,106 @@
+// wicketctl policy test | diff | apply FILE, policy show | history, policy explain USER RESOURCE[:PROTO/PORT]
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { call } from '../../../common/grpc.js';
+import { output, formatTime, CliError, nonNegativeInt } from '../../../common/cli.js';
+import type { PolicyTestResponse__Output as PolicyTestResponse } from '../../../proto/generated/wicket/v1/PolicyTestResponse.js';
+import type { AccessChange__Output as AccessChange } from '../../../proto/generated/wicket/v1/AccessChange.js';
+import { withAdmin } from '../admin-client.js';
+
+function readPolicyFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Validation errors and test results as lines. */
+function checkLines(file: string, c: PolicyTestResponse): string[] {
+  return [
+    ...c.errors.map((e) => `${file}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`),
+    ...c.tests.map((t) => `${t.passed ? 'PASS' : 'FAIL'} ${t.name}${t.passed ? '' : `: ${t.message}`}${t.line ? ` (line ${t.line})` : ''}`),
+    c.ok ? 'policy is valid and every test passes' : c.valid ? 'policy is valid but tests fail' : 'policy is invalid',
+  ];
+}
+
+function changeLines(changes: AccessChange[]): string[] {
+  if (changes.length === 0) return ['no access changes'];
+  return changes.flatMap((c) => [`${c.user}:`, ...c.gained.map((g) => `  + ${g}`), ...c.lost.map((l) => `  - ${l}`)]);
+}
+
+/** "wiki", "wiki:tcp/443", "wiki:icmp" -> resource, protocol, port. */
+export function parseTarget(text: string): { resource: string; protocol: string; port: number } {
+  const m = /^([^:]+)(?::(tcp|udp|icmp)(?:\/(\d{1,5}))?)?$/.exec(text);
+  if (!m || (m[2] === 'icmp' && m[3]) || Number(m[3] ?? 0) > 65535) throw new CliError(`"${text}" is not RESOURCE[:PROTO/PORT] (e.g. wiki, wiki:tcp/443, wiki:icmp)`);
+  return { resource: m[1]!, protocol: m[2] ?? '', port: Number(m[3] ?? 0) };
+}
+
+export function registerPolicyCommands(program: Command): void {
+  const policy = program.command('policy').description('policy as code: test, diff, apply, show, history, explain');
+
+  policy.command('test <file>')
+    .description('validate the file and run its tests (changes nothing)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const yaml = readPolicyFile(file);
+      const r = await withAdmin(program, (admin) => call(admin, 'TestPolicy', { yaml }));
+      output(o.json, r, () => checkLines(file, r).join('\n'));
+      if (!r.ok) throw new CliError('policy test failed');
+    });
+
+  policy.command('diff <file>')
+    .description('who gains and who loses what if the file were applied')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const yaml = readPolicyFile(file);
+      const r = await withAdmin(program, (admin) => call(admin, 'DiffPolicy', { yaml }));
+      output(o.json, r, () => [...(r.check?.valid ? [`against version ${r.baseVersion}:`, ...changeLines(r.changes)] : []), ...(r.check && !r.check.ok ? checkLines(file, r.check) : [])].join('\n'));
+      if (!r.check?.valid) throw new CliError('policy is invalid');
+    });
+
+  policy.command('apply <file>')
+    .description('validate, test and apply the file as a new version')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const yaml = readPolicyFile(file);
+      const r = await withAdmin(program, (admin) => call(admin, 'ApplyPolicy', { yaml }));
+      output(o.json, r, () => (r.version > 0
+        ? [`applied policy version ${r.version} (${r.sessionsUpdated} live sessions updated)`, ...changeLines(r.changes)]
+        : checkLines(file, r.check!)).join('\n'));
+      if (r.version === 0) throw new CliError('policy not applied');
+    });
+
+  policy.command('show')
+    .description('print the applied policy (or another version)')
+    .option('--version <n>', 'a version from policy history', nonNegativeInt('--version'), 0)
+    .option('--json', 'print JSON')
+    .action(async (o: { version: number; json?: boolean }) => {
+      const r = await withAdmin(program, (admin) => call(admin, 'ShowPolicy', { version: o.version }));
+      output(o.json, r, () => r.yaml);
+    });
+
+  policy.command('history')
+    .description('applied versions, newest first')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await withAdmin(program, (admin) => call(admin, 'PolicyHistory', {}));
+      output(o.json, r.versions, (versions) => ({
+        headers: ['VERSION', 'APPLIED', 'AUTHOR', 'SHA256'],
+        rows: versions.map((v) => [v.version, formatTime(v.appliedAtMs), v.author, v.sha256.slice(0, 16)]),
+      }));
+    });
+
+  policy.command('explain <user> <target>')
+    .description('whether USER may reach RESOURCE[:PROTO/PORT] under the applied policy, and exactly why')
+    .option('--json', 'print JSON')
+    .action(async (user: string, target: string, o: { json?: boolean }) => {
+      const t = parseTarget(target);
+      const r = await withAdmin(program, (admin) => call(admin, 'ExplainPolicy', { user, ...t }));
+      output(o.json, r, () => [
+        `${r.allowed ? 'ALLOWED' : 'DENIED'}: ${r.summary}`,
+        ...r.grants.flatMap((g) => [`  grant ${g.grant}: ${g.applies ? 'applies' : 'does not apply'}`, ...g.reasons.map((x) => `    - ${x}`)]),
+        `(policy version ${r.policyVersion})`,
+      ].join('\n'));
+    });
+}

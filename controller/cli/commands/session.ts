@@ -1,0 +1,53 @@
+// wicketctl session list | revoke, and user revoke (every session and certificate of a user).
+import type { Command } from 'commander';
+import { call } from '../../../common/grpc.js';
+import { output, formatTime } from '../../../common/cli.js';
+import { withAdmin } from '../admin-client.js';
+import type { Session__Output as Session } from '../../../proto/generated/wicket/v1/Session.js';
+
+function ackState(s: Session): string {
+  return s.acks.map((a) => `${a.gateway}:${a.ackedAtMs ? `acked v${a.version} ${formatTime(a.ackedAtMs)}` : `pending v${a.version}`}`).join(' ');
+}
+
+function entitlementText(s: Session): string {
+  return [...new Set(s.entitlements.map((e) => `${e.resource}:${e.protocol}${e.protocol === 'icmp' ? '' : `/${e.portFrom === e.portTo ? e.portFrom : `${e.portFrom}-${e.portTo}`}`}`))].join(',');
+}
+
+export function registerSessionCommands(program: Command): void {
+  const session = program.command('session').description('live sessions: list and revoke');
+
+  session.command('list')
+    .description('sessions with user, device, address, entitlements, expiry and gateway acks')
+    .option('--all', 'include ended sessions')
+    .option('--user <name>', 'only this user')
+    .option('--json', 'print JSON')
+    .action(async (o: { all?: boolean; user?: string; json?: boolean }) => {
+      const r = await withAdmin(program, (admin) => call(admin, 'ListSessions', { all: o.all ?? false, user: o.user ?? '' }));
+      output(o.json, r.sessions, (list) => ({
+        headers: ['ID', 'USER', 'DEVICE', 'ADDRESS', 'STATE', 'ENTITLEMENTS', 'CREATED', 'EXPIRES', 'GATEWAYS'],
+        rows: list.map((s) => [s.id, s.username, s.deviceId.slice(0, 12), s.overlayAddress, s.state === 'active' ? s.state : `${s.state} (${s.endReason})`,
+          entitlementText(s), formatTime(s.createdAtMs), formatTime(s.expiresAtMs), ackState(s)]),
+      }));
+    });
+
+  session.command('revoke <id>')
+    .description('end a session now: its peers and rules are removed from every gateway')
+    .option('--reason <text>', 'why (recorded in the audit log and shown to the user)', '')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { reason: string; json?: boolean }) => {
+      const s = await withAdmin(program, (admin) => call(admin, 'RevokeSession', { id, reason: o.reason }));
+      output(o.json, s, () => `revoked session ${s.id} of ${s.username} (${s.overlayAddress})`);
+    });
+}
+
+/** `user revoke` lives with the session commands: it is a session operation first. */
+export function registerUserRevoke(program: Command): void {
+  const user = program.commands.find((c) => c.name() === 'user') ?? program.command('user');
+  user.command('revoke <name>')
+    .description("end all of a user's sessions and revoke their certificates (they must log in again)")
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { json?: boolean }) => {
+      const r = await withAdmin(program, (admin) => call(admin, 'RevokeUser', { name }));
+      output(o.json, r, () => `revoked ${r.sessionsRevoked} session(s) and ${r.certificatesRevoked} certificate(s) of ${name}`);
+    });
+}

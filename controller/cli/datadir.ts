@@ -1,0 +1,106 @@
+// The controller's data directory: what `init` creates (master key, database with the
+// sealed CA key, server certificate, bootstrap admin credentials) and what `start` loads.
+//
+//   DIR/master.key            32-byte key sealing secrets in the database (0600)
+//   DIR/controller.db         SQLite (WAL)
+//   DIR/ca.crt                the CA certificate (its fingerprint is what clients pin)
+//   DIR/server.crt, .key      the controller's TLS certificate and key (0600)
+//   DIR/admin/                bootstrap admin credentials: ca.crt, client.crt, client.key (0600)
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCsr, generateKeyPair, certFingerprint, writePublicFile, writeSecretFile } from '../../common/pki.js';
+import { openDatabase, type DB } from '../store/db.js';
+import { Store } from '../store/store.js';
+import { Audit } from '../audit/audit.js';
+import { MasterKey } from '../crypto/masterkey.js';
+import { CertificateAuthority, createCa, parseCsr } from '../crypto/ca.js';
+
+export const BOOTSTRAP_ADMIN = 'admin';
+const BOOTSTRAP_ADMIN_VALIDITY_MS = 365 * 86_400_000;
+const CA_CERT_KEY = 'ca.cert';
+const CA_KEY_SEALED = 'ca.key.sealed';
+const CA_KEY_AAD = 'ca.key';
+
+export const paths = (dir: string) => ({
+  masterKey: join(dir, 'master.key'),
+  db: join(dir, 'controller.db'),
+  caCert: join(dir, 'ca.crt'),
+  serverCert: join(dir, 'server.crt'),
+  serverKey: join(dir, 'server.key'),
+  admin: join(dir, 'admin'),
+});
+
+/** Credentials a wicketctl-style client keeps in a directory. */
+export const credentialFiles = (dir: string) => ({ ca: join(dir, 'ca.crt'), cert: join(dir, 'client.crt'), key: join(dir, 'client.key'), endpoint: join(dir, 'endpoint') });
+
+export interface InitResult { caFingerprint: string; adminDir: string }
+
+/** Creates a new data directory; refuses (changing nothing) when one is already there. */
+export function initDataDir(dir: string, hostnames: string[] = [], now = Date.now()): InitResult {
+  const p = paths(dir);
+  const existing = [p.masterKey, p.db, p.caCert, p.serverCert, p.admin].filter((f) => existsSync(f));
+  if (existing.length > 0) throw new Error(`${dir} is already initialised (found ${existing.join(', ')}); refusing to change it`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+
+  // Keys and certificates are made first; the master key file and database follow, and the
+  // certificate files are written last.
+  const masterKey = MasterKey.create(p.masterKey);
+  const ca = createCa(now);
+  const authority = new CertificateAuthority(ca.certPem, ca.keyPem);
+  const server = authority.issueServer(hostnames, now);
+  const adminKeys = generateKeyPair();
+  const admin = authority.issueClient(parseCsr(createCsr(adminKeys, `admin:${BOOTSTRAP_ADMIN}`)), [{ kind: 'admin', name: BOOTSTRAP_ADMIN }], now, BOOTSTRAP_ADMIN_VALIDITY_MS);
+
+  const db = openDatabase(p.db);
+  try {
+    const store = new Store(db);
+    store.transaction(() => {
+      store.settings.set(CA_CERT_KEY, ca.certPem);
+      store.settings.set(CA_KEY_SEALED, masterKey.seal(ca.keyPem, CA_KEY_AAD));
+      store.certificates.record({ serial: server.serial, kind: 'server', subject: 'wicket-controller', deviceId: '', issuedAtMs: now, notAfterMs: server.notAfterMs });
+      store.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
+      new Audit(db).append({ actor: 'system', action: 'controller.init', target: '', details: { hostnames, ca_fingerprint: certFingerprint(ca.certPem), admin_serial: admin.serial } });
+    });
+  } finally {
+    db.close();
+  }
+  writePublicFile(p.caCert, ca.certPem);
+  writePublicFile(p.serverCert, server.certPem);
+  writeSecretFile(p.serverKey, server.keys.privateKeyPem);
+  const creds = credentialFiles(p.admin);
+  writePublicFile(creds.ca, ca.certPem);
+  writePublicFile(creds.cert, admin.certPem);
+  writeSecretFile(creds.key, adminKeys.privateKeyPem);
+  return { caFingerprint: certFingerprint(ca.certPem), adminDir: p.admin };
+}
+
+export interface LoadedDataDir {
+  db: DB;
+  masterKey: MasterKey;
+  ca: CertificateAuthority;
+  serverCertPem: string;
+  serverKeyPem: string;
+}
+
+/** Opens an initialised data directory (migrating the database). */
+export function loadDataDir(dir: string): LoadedDataDir {
+  const p = paths(dir);
+  if (!existsSync(p.db) || !existsSync(p.masterKey)) throw new Error(`${dir} is not an initialised controller data directory (run wicket-controller init)`);
+  const masterKey = MasterKey.load(p.masterKey);
+  const db = openDatabase(p.db);
+  try {
+    const settings = new Store(db).settings;
+    const caCert = settings.getText(CA_CERT_KEY);
+    const caKey = settings.get(CA_KEY_SEALED);
+    if (!caCert || !caKey) throw new Error(`${p.db} holds no CA; the data directory is damaged`);
+    return {
+      db, masterKey,
+      ca: new CertificateAuthority(caCert, masterKey.open(caKey, CA_KEY_AAD).toString('utf8')),
+      serverCertPem: readFileSync(p.serverCert, 'utf8'),
+      serverKeyPem: readFileSync(p.serverKey, 'utf8'),
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+// Runs a controller from its data directory: context, gRPC listeners, metrics endpoint,
+// service modules. Used by `wicket-controller start` and by in-process tests.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '../../common/log.js';
+import { splitHostPort } from '../../common/pki.js';
+import { Store } from '../store/store.js';
+import { Audit } from '../audit/audit.js';
+import { createAuthorizer } from '../api/authz.js';
+import { createMetrics } from '../api/metrics.js';
+import { startServers } from '../api/server.js';
+import type { ControllerContext } from '../api/context.js';
+import { loadDataDir } from './datadir.js';
+import { SERVICE_MODULES, type ServiceModule } from './services.js';
+
+export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
+
+export interface StartOptions {
+  dataDir: string;
+  listen: string;
+  authListen: string;
+  metricsListen?: string;
+  publicApi?: string;
+  reauthIntervalMs?: number;
+  auditLog?: string;
+  log?: Logger;
+  modules?: ServiceModule[];
+  now?: () => number;
+}
+
+export interface RunningController {
+  ctx: ControllerContext;
+  apiPort: number;
+  authPort: number;
+  metricsPort?: number;
+  stop(graceMs?: number): Promise<void>;
+}
+
+function listenMetrics(server: Server, { host, port }: { host: string; port: number }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function startController(opts: StartOptions): Promise<RunningController> {
+  const log = opts.log ?? createLogger('controller');
+  const metricsAddress = opts.metricsListen ? splitHostPort(opts.metricsListen) : undefined;
+  const data = loadDataDir(opts.dataDir);
+  const store = new Store(data.db);
+  store.gateways.markAllDisconnected();
+  const metrics = createMetrics();
+  const ctx: ControllerContext = {
+    store, audit: new Audit(data.db, opts.auditLog), ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store),
+    log, metrics, hooks: {}, now: opts.now ?? Date.now,
+    config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000 },
+  };
+  const modules = (opts.modules ?? SERVICE_MODULES).map((m) => m(ctx));
+  const services = {
+    client: Object.assign({}, ...modules.map((m) => m.client ?? {})),
+    gateway: Object.assign({}, ...modules.map((m) => m.gateway ?? {})),
+    adminExtras: modules.flatMap((m) => m.adminExtras ?? []),
+  };
+  const closeModules = async () => {
+    for (const m of modules) await m.close?.();
+  };
+  let servers;
+  try {
+    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services });
+  } catch (err) {
+    await closeModules();
+    data.db.close();
+    throw err;
+  }
+  const metricsServer = metricsAddress ? createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end('not found\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (err: Error) => res.writeHead(500).end(`${err.message}\n`),
+    );
+  }) : undefined;
+  const metricsPort = metricsServer && metricsAddress ? await listenMetrics(metricsServer, metricsAddress) : undefined;
+  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort }, 'controller started');
+
+  return {
+    ctx, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort,
+    stop: async (graceMs) => {
+      await servers.stop(graceMs);
+      await closeModules();
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      data.db.close();
+      log.info('controller stopped');
+    },
+  };
+}

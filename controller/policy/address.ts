@@ -1,0 +1,70 @@
+// Resource addresses of the policy language: one IPv4 address, an IPv4 CIDR, or a DNS name.
+// Parsing with ipaddr.js, the numeric range an address covers (for overlap checks and
+// matching), and matching a destination against it. Pure.
+import ipaddr from 'ipaddr.js';
+
+export type ResourceAddress =
+  | { kind: 'ip' | 'cidr'; text: string; first: number; last: number }
+  | { kind: 'dns'; text: string };
+
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Addresses a gateway can never usefully forward to (or that would be the gateway itself). */
+const UNROUTABLE = new Set(['unspecified', 'broadcast', 'multicast', 'loopback']);
+
+function toUint32(addr: ipaddr.IPv4): number {
+  return addr.octets.reduce((n, octet) => n * 256 + octet, 0);
+}
+
+/** Strict IPv4 dotted quad (no shorthand, octal or hex forms that ipaddr.js would also accept). */
+function parseIPv4(text: string): ipaddr.IPv4 | undefined {
+  return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : undefined;
+}
+
+/** Parses a resource address; returns the reason as a string when it is not valid. */
+export function parseResourceAddress(input: string): ResourceAddress | string {
+  const text = input.trim();
+  if (ipaddr.IPv6.isValid(text) || ipaddr.IPv6.isValidCIDR(text)) {
+    return `IPv6 address "${text}" is not supported: gateways enforce IPv4 destinations`;
+  }
+  if (text.includes('/')) {
+    const [base = '', bits = ''] = text.split('/', 2);
+    const addr = parseIPv4(base);
+    if (!addr || !/^(?:[0-9]|[12][0-9]|3[0-2])$/.test(bits)) {
+      return `invalid CIDR "${text}": use an IPv4 network like 10.20.1.0/24`;
+    }
+    const network = ipaddr.IPv4.networkAddressFromCIDR(text);
+    if (network.toString() !== addr.toString()) {
+      return `invalid CIDR "${text}": host bits are set (did you mean ${network.toString()}/${bits}?)`;
+    }
+    const first = toUint32(network);
+    return { kind: 'cidr', text: `${network.toString()}/${bits}`, first, last: toUint32(ipaddr.IPv4.broadcastAddressFromCIDR(text)) };
+  }
+  if (/^[0-9.]+$/.test(text) || ipaddr.IPv4.isValid(text)) {
+    const addr = parseIPv4(text);
+    if (!addr) return `invalid IPv4 address "${text}"`;
+    if (UNROUTABLE.has(addr.range())) return `address "${text}" is ${addr.range()} and cannot be a resource`;
+    const n = toUint32(addr);
+    return { kind: 'ip', text: addr.toString(), first: n, last: n };
+  }
+  const name = text.toLowerCase().replace(/\.$/, '');
+  const labels = name.split('.');
+  if (name.length === 0 || name.length > 253 || !labels.every((l) => HOST_LABEL.test(l)) || /^[0-9]+$/.test(labels.at(-1)!)) {
+    return `invalid address "${text}": use an IPv4 address, an IPv4 CIDR or a DNS name`;
+  }
+  return { kind: 'dns', text: name };
+}
+
+/** True when the two addresses can name the same destination. */
+export function addressesOverlap(a: ResourceAddress, b: ResourceAddress): boolean {
+  if (a.kind === 'dns' || b.kind === 'dns') return a.kind === b.kind && a.text === b.text;
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/** True when `destination` (an IPv4 address or a DNS name) lies within the resource address. */
+export function addressContains(address: ResourceAddress, destination: string): boolean {
+  if (address.kind === 'dns') return address.text === destination.toLowerCase().replace(/\.$/, '');
+  const ip = parseIPv4(destination);
+  if (!ip) return false;
+  const n = toUint32(ip);
+  return address.first <= n && n <= address.last;
+}

@@ -1,0 +1,110 @@
+// Tests of checkPolicy: validation plus the policy's embedded tests, one result per
+// allow/deny item, with the line of the item and the reason when it fails.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { checkPolicy } from './index.js';
+
+const TEXT = `groups:
+  eng: [alice]
+  contractors: []
+postures:
+  managed: { disk_encryption: true }
+resources:
+  wiki: { address: 10.0.0.10, ports: [tcp/80, tcp/443], gateway: dc1 }
+  web: { address: 10.0.0.11, ports: [tcp/8000-8099], gateway: dc1 }
+  db: { address: 10.0.1.0/24, ports: [tcp/5432], gateway: dc1 }
+grants:
+  - name: eng-wiki
+    to: [group:eng]
+    resources: [wiki, web]
+    require: { posture: [managed] }
+  - name: late
+    to: [group:contractors]
+    resources: [db]
+    schedule: { hours: "09:00-17:00", tz: UTC }
+tests:
+  - user: alice
+    posture: { disk_encryption: true }
+    allow: [wiki, wiki:tcp/443, web:tcp/8000-8099, web:tcp/8050]
+    deny: [db, wiki:tcp/22]
+  - user: alice
+    posture: { disk_encryption: true }
+    deny: [wiki]
+  - user: dave
+    groups: [contractors]
+    at: "2025-06-02T10:00:00Z"
+    allow: [db:tcp/5432]
+  - user: dave
+    groups: [contractors]
+    allow: [db]
+  - user: alice
+    posture: { disk_encryption: true }
+    allow: [wiki:tcp/22, web:tcp/8000-8100]
+    deny: [web:tcp/8099-8200]
+`;
+
+test('every item gets a result with its line; failures say why', () => {
+  const check = checkPolicy(TEXT, { now: new Date('2025-06-02T20:00:00Z') });
+  assert.equal(check.valid, true);
+  assert.equal(check.ok, false);
+  assert.ok(check.policy);
+  assert.deepEqual(check.tests.map((t) => [t.name, t.passed, t.line]), [
+    ['alice: allow wiki', true, 22],
+    ['alice: allow wiki:tcp/443', true, 22],
+    ['alice: allow web:tcp/8000-8099', true, 22],
+    ['alice: allow web:tcp/8050', true, 22],
+    ['alice: deny db', true, 23],
+    ['alice: deny wiki:tcp/22', true, 23],
+    ['alice: deny wiki', false, 26],
+    ['dave: allow db:tcp/5432', true, 30],
+    ['dave: allow db', false, 33],
+    ['alice: allow wiki:tcp/22', false, 36],
+    ['alice: allow web:tcp/8000-8100', false, 36],
+    ['alice: deny web:tcp/8099-8200', false, 37],
+  ]);
+  const msg = (name: string) => check.tests.find((t) => t.name === name)!.message;
+  assert.equal(msg('alice: allow wiki'), 'allowed by grant eng-wiki');
+  assert.match(msg('alice: deny wiki'), /expected deny, but allowed by grant eng-wiki/);
+  assert.match(msg('dave: allow db'), /expected allow, but denied: grant late: outside schedule every day 09:00-17:00 UTC/);
+  assert.equal(msg('alice: allow wiki:tcp/22'), 'wiki does not expose tcp/22');
+  assert.equal(msg('alice: allow web:tcp/8000-8100'), 'web does not expose tcp/8000-8100');
+  assert.equal(msg('alice: deny web:tcp/8099-8200'), 'expected deny, but allowed by grant eng-wiki');
+  assert.match(msg('alice: deny db'), /denied: access to db is granted only to group:contractors \(grant late\)/);
+});
+
+for (const [posture, reason] of [['', /disk_encryption is unknown/], ['\n    posture: { disk_encryption: false }', /disk_encryption is "false"/]] as const) {
+  test(`a deny passes when the device fails the posture (${posture ? 'reported false' : 'no posture: unknown'})`, () => {
+    const text = TEXT.replace('  - user: alice\n    posture: { disk_encryption: true }\n    deny: [wiki]\n', `  - user: alice${posture}\n    deny: [wiki]\n`);
+    const t = checkPolicy(text).tests.find((x) => x.name === 'alice: deny wiki')!;
+    assert.equal(t.passed, true, t.message);
+    assert.match(t.message, reason);
+  });
+}
+
+test('an invalid file has errors and no test results', () => {
+  const check = checkPolicy(TEXT.replace('[wiki, web]', '[wiki, webb]'));
+  assert.equal(check.valid, false);
+  assert.equal(check.ok, false);
+  assert.deepEqual(check.tests, []);
+  assert.equal(check.policy, undefined);
+  assert.deepEqual(check.errors.map((e) => [e.line, e.path]), [[13, 'grants[0].resources[1]']]);
+});
+
+test('a file whose tests all pass is ok', () => {
+  const text = TEXT.split('  - user: alice\n    posture: { disk_encryption: true }\n    deny: [wiki]\n')[0]!;
+  const check = checkPolicy(text);
+  assert.equal(check.ok, true, JSON.stringify(check.tests.filter((t) => !t.passed)));
+  assert.equal(check.tests.length, 6);
+});
+
+test('the example in docs/policy.md is valid and its tests pass', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../../../docs/policy.md', import.meta.url)), 'utf8');
+  const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(example, 'docs/policy.md has a yaml example');
+  const check = checkPolicy(example, { now: new Date('2025-06-02T07:00:00Z') });
+  assert.deepEqual(check.errors, []);
+  assert.ok(check.tests.length >= 5);
+  assert.equal(check.ok, true, JSON.stringify(check.tests.filter((t) => !t.passed)));
+});

@@ -1,0 +1,81 @@
+// explain: why a subject may or may not reach one resource (optionally one protocol/port):
+// every grant that mentions the resource with the reasons it does or does not apply, the
+// resulting entitlements, and the denial. Mirrors the proto ExplainPolicyResponse. Pure.
+import type { GrantDecision__Output } from '../../proto/generated/wicket/v1/GrantDecision.js';
+import { formatDuration } from '../../common/duration.js';
+import { evaluate, grantConditions, subjectGroups, type Denial, type Entitlement, type Subject } from './evaluate.js';
+import type { Grant, Policy } from './policy.js';
+import { formatPortSpec, portSpecsOverlap, type PortSpec, type Protocol } from './ports.js';
+
+export type GrantDecision = GrantDecision__Output;
+
+export interface Explanation {
+  allowed: boolean;
+  /** One sentence. */
+  summary: string;
+  grants: GrantDecision[];
+  /** The entitlements for the resource (restricted to the protocol/port asked about). */
+  entitlements: Entitlement[];
+  denial?: Denial;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The port spec asked about: a protocol alone means any of its ports. */
+function querySpec(protocol: Protocol | undefined, port: number | undefined): PortSpec | undefined {
+  if (!protocol) return undefined;
+  if (protocol === 'icmp') return { protocol, portFrom: 0, portTo: 0 };
+  return port ? { protocol, portFrom: port, portTo: port } : { protocol, portFrom: 1, portTo: 65535 };
+}
+
+function membership(grant: Grant, user: string, groups: Set<string>): string[] {
+  const reasons: string[] = [];
+  if (grant.users.includes(user)) reasons.push(`user ${user} is named in the grant`);
+  for (const g of grant.groups) if (groups.has(g)) reasons.push(`user ${user} is in group ${g}`);
+  return reasons;
+}
+
+function decide(policy: Policy, grant: Grant, subject: Subject, groups: Set<string>): GrantDecision {
+  const decision = (applies: boolean, reasons: string[]): GrantDecision => ({ grant: grant.name, applies, reasons, requestable: false, approvers: [] });
+  const member = membership(grant, subject.user, groups);
+  if (member.length === 0) {
+    const to = [...grant.groups.map((g) => `group:${g}`), ...grant.users].join(', ');
+    return decision(false, [`user ${subject.user} is not among ${to}`]);
+  }
+  const c = grantConditions(policy, grant, subject);
+  const failed = (code: string) => c.failures.filter((f) => f.code === code).map((f) => f.message);
+  const reasons = [...member];
+  if (grant.mfa) reasons.push(...(failed('mfa').length ? failed('mfa') : ['MFA used, as required']));
+  for (const name of grant.postures) {
+    const own = failed('posture').filter((m) => m.startsWith(`posture ${name}:`));
+    reasons.push(...(own.length ? own : [`posture ${name} satisfied`]));
+  }
+  if (grant.schedule) {
+    reasons.push(...(failed('schedule').length ? failed('schedule')
+      : [`inside schedule ${grant.schedule.text}${c.scheduleUntil === null ? '' : ` until ${iso(c.scheduleUntil)}`}`]));
+  }
+  if (grant.sessionTtlMs !== null) reasons.push(`session_ttl ${formatDuration(grant.sessionTtlMs)}`);
+  return decision(c.failures.length === 0, reasons);
+}
+
+export function explain(policy: Policy, subject: Subject, resource: string, protocol?: Protocol, port?: number): Explanation {
+  const r = policy.resources.get(resource);
+  const spec = querySpec(protocol, port);
+  const target = !spec ? resource : protocol !== 'icmp' && !port ? `${resource}:${protocol}` : `${resource}:${formatPortSpec(spec)}`;
+  const denied = (denial: Denial, grants: GrantDecision[] = []): Explanation => ({
+    allowed: false, summary: `${subject.user} may not reach ${target}: ${denial.message}`, grants, entitlements: [], denial,
+  });
+  if (!r) return denied({ resource, code: 'no_grant', message: `no resource named "${resource}" in the policy` });
+  const groups = subjectGroups(policy, subject.user, subject.groups);
+  const grants = (policy.index.grantsOfResource.get(resource) ?? []).map((i) => decide(policy, policy.grants[i]!, subject, groups));
+  if (spec && !r.ports.some((p) => portSpecsOverlap(p, spec))) {
+    return denied({ resource, code: 'no_grant', message: `${resource} does not expose ${formatPortSpec(spec)} (ports: ${r.ports.map(formatPortSpec).join(', ')})` }, grants);
+  }
+  const result = evaluate(policy, subject);
+  const entitlements = result.entitlements.filter((e) => e.resource === resource && (!spec || portSpecsOverlap(e, spec)));
+  if (entitlements.length === 0) return denied(result.denials.find((d) => d.resource === resource)!, grants);
+  const through = [...new Set(entitlements.map((e) => e.grant))].join(', ');
+  const ends = entitlements.map((e) => e.expiresAt).filter((t): t is number => t !== null);
+  const until = ends.length === entitlements.length ? ` until ${iso(Math.max(...ends))}` : '';
+  return { allowed: true, summary: `${subject.user} may reach ${target} through grant ${through}${until}`, grants, entitlements };
+}

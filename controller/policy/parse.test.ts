@@ -1,0 +1,196 @@
+// Table-driven tests of policy validation: every construct parses, and every kind of error
+// is rejected with the line and path that name its place in the file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePolicy, resourcesOf, gatewaysOf } from './index.js';
+import { createHash } from 'node:crypto';
+
+const BASE = `gateways: [dc1, dc2]
+groups:
+  engineering: [alice, bob]
+  contractors: []
+postures:
+  managed:
+    os: [linux, macos]
+    min_client_version: "1.4.0"
+    disk_encryption: true
+resources:
+  wiki: { address: 10.20.0.10, ports: [tcp/80, tcp/443], gateway: dc1 }
+  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
+  app: { address: app.internal, ports: [tcp/8000-8099, icmp], gateway: dc2 }
+grants:
+  - name: eng-wiki
+    to: [group:engineering]
+    resources: [wiki]
+    require: { mfa: true, posture: [managed] }
+    session_ttl: 8h
+    schedule: { days: [mon-fri], hours: "07:00-19:00", tz: Europe/Berlin }
+  - name: carol-db
+    to: [carol, group:contractors]
+    resources: [db, app]
+tests:
+  - user: carol
+    at: "2025-06-02T09:00:00Z"
+    allow: [db:tcp/5432, app]
+    deny: [wiki]
+`;
+
+/** BASE with the given 1-based lines replaced (a replacement may span several lines, or be empty to delete). */
+function edit(lines: Record<number, string>): string {
+  return BASE.split('\n').flatMap((l, i) => {
+    const r = lines[i + 1];
+    return r === undefined ? [l] : r === '' ? [] : [r];
+  }).join('\n');
+}
+
+interface Case { name: string; yaml: string; line: number; path: string; message: RegExp }
+
+const cases: Case[] = [
+  { name: 'unknown top-level key', yaml: `${BASE}extra: 1\n`, line: 29, path: 'extra', message: /unknown key "extra"/ },
+  { name: 'unknown resource key', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: dc1, owner: x }' }), line: 11, path: 'resources.wiki.owner', message: /unknown key "owner"/ },
+  { name: 'unknown grant key', yaml: edit({ 19: '    ttl: 8h' }), line: 19, path: 'grants[0].ttl', message: /unknown key "ttl"/ },
+  { name: 'unknown posture key', yaml: edit({ 9: '    encrypted: true' }), line: 9, path: 'postures.managed.encrypted', message: /unknown key/ },
+  { name: 'unknown require key', yaml: edit({ 18: '    require: { mfa: true, approvers: [x] }' }), line: 18, path: 'grants[0].require.approvers', message: /unknown key/ },
+  { name: 'unknown schedule key', yaml: edit({ 20: '    schedule: { days: [mon], zone: UTC }' }), line: 20, path: 'grants[0].schedule.zone', message: /unknown key/ },
+  { name: 'unknown test key', yaml: edit({ 26: '    when: x' }), line: 26, path: 'tests[0].when', message: /unknown key/ },
+  { name: 'unknown test posture key', yaml: edit({ 26: '    posture: { os: linux, tpm: true }' }), line: 26, path: 'tests[0].posture.tpm', message: /unknown key/ },
+  { name: 'duplicate YAML key', yaml: edit({ 13: '  wiki: { address: 10.20.2.1, ports: [tcp/80], gateway: dc1 }' }), line: 13, path: '', message: /unique/ },
+  { name: 'duplicate grant name', yaml: edit({ 21: '  - name: eng-wiki' }), line: 21, path: 'grants[1].name', message: /duplicate grant name "eng-wiki"/ },
+  { name: 'duplicate group member', yaml: edit({ 3: '  engineering: [alice, bob, alice]' }), line: 3, path: 'groups.engineering[2]', message: /duplicate user "alice"/ },
+  { name: 'duplicate gateway', yaml: edit({ 1: 'gateways: [dc1, dc2, dc1]' }), line: 1, path: 'gateways[2]', message: /duplicate gateway/ },
+  { name: 'duplicate resource in grant', yaml: edit({ 23: '    resources: [db, app, db]' }), line: 23, path: 'grants[1].resources[2]', message: /duplicate resource/ },
+  { name: 'unknown group in grant', yaml: edit({ 16: '    to: [group:engineers]' }), line: 16, path: 'grants[0].to[0]', message: /unknown group "engineers"/ },
+  { name: 'unknown resource in grant', yaml: edit({ 17: '    resources: [wikki]' }), line: 17, path: 'grants[0].resources[0]', message: /unknown resource "wikki"/ },
+  { name: 'unknown posture in grant', yaml: edit({ 18: '    require: { mfa: true, posture: [managd] }' }), line: 18, path: 'grants[0].require.posture[0]', message: /unknown posture "managd"/ },
+  { name: 'identity-provider group reserved', yaml: edit({ 22: '    to: [carol, group:idp:staff]' }), line: 22, path: 'grants[1].to[1]', message: /not supported yet/ },
+  { name: 'invalid user name in grant', yaml: edit({ 22: '    to: ["car ol"]' }), line: 22, path: 'grants[1].to[0]', message: /invalid user name/ },
+  { name: 'invalid group name key', yaml: edit({ 4: '  "contract ors": []' }), line: 4, path: 'groups["contract ors"]', message: /invalid group name/ },
+  { name: 'prototype name', yaml: edit({ 4: '  __proto__: []' }), line: 4, path: 'groups.__proto__', message: /key "__proto__" is not allowed/ },
+  { name: 'invalid IP', yaml: edit({ 11: '  wiki: { address: 10.20.0.256, ports: [tcp/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.address', message: /invalid IPv4 address/ },
+  { name: 'shorthand IP', yaml: edit({ 11: '  wiki: { address: 10.20.1, ports: [tcp/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.address', message: /invalid IPv4 address/ },
+  { name: 'loopback IP', yaml: edit({ 11: '  wiki: { address: 127.0.0.1, ports: [tcp/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.address', message: /loopback/ },
+  { name: 'invalid CIDR prefix', yaml: edit({ 12: '  db: { address: 10.20.1.0/33, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /invalid CIDR/ },
+  { name: 'CIDR with host bits', yaml: edit({ 12: '  db: { address: 10.20.1.5/24, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /host bits are set \(did you mean 10\.20\.1\.0\/24/ },
+  { name: 'IPv6 address', yaml: edit({ 12: '  db: { address: "fd00::1", ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /IPv6/ },
+  { name: 'invalid DNS name', yaml: edit({ 13: '  app: { address: app_server.internal, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /invalid address/ },
+  { name: 'overlapping CIDRs on different gateways', yaml: edit({ 13: '  app: { address: 10.20.1.128/25, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /overlaps resource db \(10\.20\.1\.0\/24\) on gateway dc1/ },
+  { name: 'same address on different gateways', yaml: edit({ 13: '  app: { address: 10.20.0.10, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /overlaps resource wiki/ },
+  { name: 'same DNS name on different gateways', yaml: edit({ 12: '  db: { address: App.Internal, ports: [tcp/5432], gateway: dc1 }' }), line: 13, path: 'resources.app.address', message: /overlaps resource db/ },
+  { name: 'port 0', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/0], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[0]', message: /ports are 1-65535/ },
+  { name: 'port above 65535', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80, udp/65536], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[1]', message: /ports are 1-65535/ },
+  { name: 'reversed range', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/90-80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[0]', message: /90 is above 80/ },
+  { name: 'unknown protocol', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [http/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[0]', message: /invalid port "http\/80"/ },
+  { name: 'bare number port', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [443], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[0]', message: /expected a port like tcp\/443/ },
+  { name: 'duplicate port', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80, tcp/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[1]', message: /duplicate port/ },
+  { name: 'overlapping ports', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80, tcp/1-100], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[1]', message: /tcp\/1-100 overlaps tcp\/80/ },
+  { name: 'no ports', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports', message: /at least one port/ },
+  { name: 'missing address', yaml: edit({ 11: '  wiki: { ports: [tcp/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.address', message: /expected an address/ },
+  { name: 'resource on unknown gateway', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: dc9 }' }), line: 11, path: 'resources.wiki.gateway', message: /unknown gateway "dc9" \(declared gateways: dc1, dc2\)/ },
+  { name: 'empty to', yaml: edit({ 16: '    to: []' }), line: 16, path: 'grants[0].to', message: /empty grant/ },
+  { name: 'missing to', yaml: edit({ 16: '' }), line: 15, path: 'grants[0].to', message: /empty grant: `to`/ },
+  { name: 'empty resources', yaml: edit({ 17: '    resources: []' }), line: 17, path: 'grants[0].resources', message: /empty grant/ },
+  { name: 'missing resources', yaml: edit({ 23: '' }), line: 21, path: 'grants[1].resources', message: /empty grant: `resources`/ },
+  { name: 'grant not a mapping', yaml: edit({ 21: '  - carol-db', 22: '', 23: '' }), line: 21, path: 'grants[1]', message: /expected a grant/ },
+  { name: 'bad duration', yaml: edit({ 19: '    session_ttl: 8 hours' }), line: 19, path: 'grants[0].session_ttl', message: /invalid duration "8 hours"/ },
+  { name: 'zero duration', yaml: edit({ 19: '    session_ttl: 0s' }), line: 19, path: 'grants[0].session_ttl', message: /longer than 0/ },
+  { name: 'too long duration', yaml: edit({ 19: '    session_ttl: 400d' }), line: 19, path: 'grants[0].session_ttl', message: /at most 365d/ },
+  { name: 'numeric duration', yaml: edit({ 19: '    session_ttl: 3600' }), line: 19, path: 'grants[0].session_ttl', message: /expected a duration/ },
+  { name: 'bad time zone', yaml: edit({ 20: '    schedule: { days: [mon-fri], hours: "07:00-19:00", tz: Europe/Berlni }' }), line: 20, path: 'grants[0].schedule.tz', message: /unknown time zone "Europe\/Berlni"/ },
+  { name: 'bad hours format', yaml: edit({ 20: '    schedule: { hours: "7:00-19:00" }' }), line: 20, path: 'grants[0].schedule.hours', message: /invalid hours/ },
+  { name: 'hours past 24', yaml: edit({ 20: '    schedule: { hours: "07:00-25:00" }' }), line: 20, path: 'grants[0].schedule.hours', message: /invalid hours/ },
+  { name: 'empty hours window', yaml: edit({ 20: '    schedule: { hours: "19:00-19:00" }' }), line: 20, path: 'grants[0].schedule.hours', message: /window is empty/ },
+  { name: 'bad day', yaml: edit({ 20: '    schedule: { days: [mon, funday] }' }), line: 20, path: 'grants[0].schedule.days', message: /invalid day "funday"/ },
+  { name: 'day twice', yaml: edit({ 20: '    schedule: { days: [mon-fri, wed] }' }), line: 20, path: 'grants[0].schedule.days', message: /day wed is listed twice/ },
+  { name: 'mfa not boolean', yaml: edit({ 18: '    require: { mfa: "yes" }' }), line: 18, path: 'grants[0].require.mfa', message: /expected true or false/ },
+  { name: 'unquoted version', yaml: edit({ 8: '    min_client_version: 1.4' }), line: 8, path: 'postures.managed.min_client_version', message: /quoted string/ },
+  { name: 'bad version', yaml: edit({ 8: '    min_client_version: "one"' }), line: 8, path: 'postures.managed.min_client_version', message: /invalid a client version "one"/ },
+  { name: 'upper-case OS', yaml: edit({ 7: '    os: [Linux]' }), line: 7, path: 'postures.managed.os[0]', message: /lower case/ },
+  { name: 'groups as a list', yaml: edit({ 2: 'groups: [alice]', 3: '', 4: '' }), line: 2, path: 'groups', message: /mapping of group name to users/ },
+  { name: 'test with unknown user', yaml: edit({ 25: '  - user: mallory' }), line: 25, path: 'tests[0].user', message: /unknown user "mallory"/ },
+  { name: 'test with unknown resource', yaml: edit({ 27: '    allow: [db:tcp/5432, wikki]' }), line: 27, path: 'tests[0].allow[1]', message: /unknown resource "wikki"/ },
+  { name: 'test with unknown group', yaml: edit({ 26: '    groups: [nope]' }), line: 26, path: 'tests[0].groups[0]', message: /unknown group "nope"/ },
+  { name: 'test with bad item', yaml: edit({ 28: '    deny: [wiki:tcp/abc]' }), line: 28, path: 'tests[0].deny[0]', message: /invalid port "tcp\/abc"/ },
+  { name: 'test item in allow and deny', yaml: edit({ 28: '    deny: [db:tcp/5432]' }), line: 28, path: 'tests[0].deny[0]', message: /both allow and deny/ },
+  { name: 'test without expectations', yaml: edit({ 27: '', 28: '' }), line: 25, path: 'tests[0]', message: /at least one allow or deny/ },
+  { name: 'test with bad time', yaml: edit({ 26: '    at: yesterday' }), line: 26, path: 'tests[0].at', message: /ISO 8601/ },
+  { name: 'document not a mapping', yaml: '- a\n- b\n', line: 1, path: '', message: /a policy file is a mapping/ },
+  { name: 'YAML syntax error', yaml: edit({ 3: '  engineering: [alice, bob' }), line: 4, path: '', message: /YAML/ },
+  { name: 'tabs as indentation', yaml: edit({ 3: '\tengineering: [alice]' }), line: 3, path: '', message: /YAML/ },
+  { name: 'several documents', yaml: `${BASE}---\ngroups: {}\n`, line: 29, path: '', message: /multiple documents/ },
+  { name: 'too large', yaml: `# ${'x'.repeat(1024 * 1024)}\n`, line: 0, path: '', message: /larger than/ },
+];
+
+for (const c of cases) {
+  test(`rejects: ${c.name}`, () => {
+    const result = parsePolicy(c.yaml);
+    assert.equal(result.ok, false, 'expected the policy to be rejected');
+    if (result.ok) return;
+    const match = result.errors.find((e) => c.message.test(e.message));
+    assert.ok(match, `no error matching ${c.message}; got ${JSON.stringify(result.errors)}`);
+    assert.equal(match.line, c.line, `line of ${JSON.stringify(match)}`);
+    assert.equal(match.path, c.path, `path of ${JSON.stringify(match)}`);
+    if (c.line > 0) assert.ok(match.column >= 1);
+  });
+}
+
+test('the base policy is valid and compiles every construct', () => {
+  const result = parsePolicy(BASE);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+  const p = result.policy;
+  assert.equal(p.source, BASE);
+  assert.equal(p.sha256, createHash('sha256').update(BASE).digest('hex'));
+  assert.deepEqual(gatewaysOf(p), ['dc1', 'dc2']);
+  assert.deepEqual(resourcesOf(p), [
+    { name: 'wiki', address: '10.20.0.10', ports: ['tcp/80', 'tcp/443'], gateway: 'dc1' },
+    { name: 'db', address: '10.20.1.0/24', ports: ['tcp/5432'], gateway: 'dc1' },
+    { name: 'app', address: 'app.internal', ports: ['tcp/8000-8099', 'icmp'], gateway: 'dc2' },
+  ]);
+  const [eng, carol] = p.grants;
+  assert.deepEqual({ ...eng, schedule: undefined }, {
+    name: 'eng-wiki', index: 0, users: [], groups: ['engineering'], resources: ['wiki'], mfa: true,
+    postures: ['managed'], sessionTtlMs: 8 * 3_600_000, schedule: undefined,
+  });
+  assert.deepEqual(eng!.schedule, {
+    days: [false, true, true, true, true, true, false], start: 420, end: 1140, tz: 'Europe/Berlin', text: 'mon-fri 07:00-19:00 Europe/Berlin',
+  });
+  assert.deepEqual(carol!.users, ['carol']);
+  assert.deepEqual(carol!.groups, ['contractors']);
+  assert.deepEqual(p.postures.get('managed'), { name: 'managed', os: ['linux', 'macos'], minClientVersion: '1.4.0', minOsVersion: undefined, diskEncryption: true, firewall: undefined });
+  assert.deepEqual([...p.users].sort(), ['alice', 'bob', 'carol']);
+  assert.deepEqual(p.tests[0]!.allow.map((x) => [x.item.text, x.line]), [['db:tcp/5432', 27], ['app', 27]]);
+  assert.equal(p.tests[0]!.at?.toISOString(), '2025-06-02T09:00:00.000Z');
+});
+
+const valid: { name: string; yaml: string }[] = [
+  { name: 'empty file (denies everything)', yaml: '' },
+  { name: 'comments only', yaml: '# nothing yet\n' },
+  { name: 'no gateways key: gateways come from resources', yaml: edit({ 1: '' }) },
+  { name: 'overlapping CIDRs on the same gateway', yaml: edit({ 13: '  app: { address: 10.20.1.128/25, ports: [icmp], gateway: dc1 }' }) },
+  { name: 'adjacent CIDRs on different gateways', yaml: edit({ 13: '  app: { address: 10.20.2.0/24, ports: [icmp], gateway: dc2 }' }) },
+  { name: 'overnight hours and 24:00', yaml: edit({ 20: '    schedule: { days: [fri-mon], hours: "22:00-06:00" }' }) },
+  { name: 'hours until midnight', yaml: edit({ 20: '    schedule: { hours: "18:00-24:00", tz: America/New_York }' }) },
+  { name: 'test of a directory-only user', yaml: edit({ 25: '  - user: dave\n    groups: [contractors]' }) },
+  { name: 'test of an outsider with groups: []', yaml: edit({ 25: '  - user: mallory\n    groups: []', 27: '    deny: [db, app]', 28: '' }) },
+  { name: 'test with posture, mfa and udp/icmp items', yaml: edit({ 26: '    posture: { os: linux, os_version: "6.1.0-18-amd64", client_version: "1.5.0", disk_encryption: true, firewall: false, hostname: h }\n    mfa: false' }) },
+  { name: 'every posture field', yaml: edit({ 9: '    disk_encryption: true\n    firewall: true\n    min_os_version: "6.1"' }) },
+];
+
+for (const c of valid) {
+  test(`accepts: ${c.name}`, () => {
+    const result = parsePolicy(c.yaml);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+  });
+}
+
+test('gatewaysOf without a gateways key lists the gateways resources use, sorted', () => {
+  const result = parsePolicy(edit({ 1: '' }));
+  assert.ok(result.ok);
+  assert.deepEqual(gatewaysOf(result.policy), ['dc1', 'dc2']);
+});
+
+test('errors are reported together and in line order', () => {
+  const result = parsePolicy(edit({ 17: '    resources: [wikki]', 16: '    to: [group:nobody]' }));
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.deepEqual(result.errors.map((e) => [e.line, e.path]), [[16, 'grants[0].to[0]'], [17, 'grants[0].resources[0]']]);
+});

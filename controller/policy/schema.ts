@@ -1,0 +1,167 @@
+// The structure of a policy file as zod schemas (strict objects: unknown keys are errors).
+// Field-level formats (names, ports, addresses, durations, schedules, time zones) are parsed
+// here into their typed forms; cross-references are checked afterwards in references.ts.
+import { z } from 'zod';
+import { parseDuration } from '../../common/duration.js';
+import { parseResourceAddress } from './address.js';
+import { parsePortSpec, type PortSpec } from './ports.js';
+import { isValidTimeZone, parseDays, parseHours } from './schedule.js';
+import { parseVersion } from './version.js';
+
+/** Names of users, groups, resources, postures, gateways and grants (as the API validates them). */
+export const NAME_PATTERN = /^(?!__proto__$)[A-Za-z0-9._@-]{1,64}$/;
+const NAME_RULE = "1-64 letters, digits, '.', '_', '-' or '@'";
+/** The longest session_ttl a grant may give. */
+export const MAX_SESSION_TTL_MS = 365 * 86_400_000;
+
+function name(what: string) {
+  return z.string({ error: (i) => (i.input === undefined ? `${what} name is required` : `expected a ${what} name (a string)`) })
+    .regex(NAME_PATTERN, { error: (i) => `invalid ${what} name "${String(i.input)}": ${NAME_RULE}` });
+}
+
+/** A string parsed by `parse`, which returns the reason as a string when the text is invalid. */
+function parsedString<T>(expected: string, parse: (text: string) => T | string) {
+  return z.string({ error: expected }).transform((text, ctx): T => {
+    const result = parse(text);
+    if (typeof result === 'string') {
+      ctx.addIssue({ code: 'custom', message: result });
+      return z.NEVER;
+    }
+    return result;
+  });
+}
+
+/** A list whose items must be distinct (by `key`); a repeat is reported at its own index. */
+function uniqueList<T extends z.ZodType>(item: T, what: string, key: (v: z.output<T>) => string = String, missing?: string) {
+  return z.array(item, { error: (i) => (i.input === undefined && missing ? missing : `expected a list of ${what}`) }).superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((v, i) => {
+      const k = key(v);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', message: `duplicate ${what.replace(/s$/, '')} "${k}"`, path: [i] });
+      seen.add(k);
+    });
+  });
+}
+
+function required(what: string) {
+  return (i: { input: unknown }) => (i.input === undefined ? `${what} is required` : `expected ${what}`);
+}
+
+/** A grant's subject: a user name or `group:NAME` (identity-provider groups `group:idp:NAME` are reserved). */
+export type Principal = { kind: 'user' | 'group'; name: string };
+
+const principal = parsedString<Principal>('expected a user name or group:NAME', (text) => {
+  if (text.startsWith('group:idp:')) return `identity-provider groups ("${text}") are not supported yet`;
+  const group = text.startsWith('group:');
+  const n = group ? text.slice('group:'.length) : text;
+  if (!NAME_PATTERN.test(n)) return `invalid ${group ? 'group' : 'user'} name "${n}" in "${text}": ${NAME_RULE}`;
+  return { kind: group ? 'group' : 'user', name: n };
+});
+
+const duration = parsedString<number>('expected a duration like 8h or 30m', (text) => {
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (ms <= 0) return `invalid duration "${text}": must be longer than 0`;
+  if (ms > MAX_SESSION_TTL_MS) return `invalid duration "${text}": at most 365d`;
+  return ms;
+});
+
+const versionString = (what: string, pattern: RegExp, example: string) =>
+  z.string({ error: `expected ${what} as a quoted string, e.g. "${example}"` })
+    .refine((v) => pattern.test(v) && parseVersion(v) !== undefined, { error: (i) => `invalid ${what} "${String(i.input)}", e.g. "${example}"` });
+
+export const postureSchema = z.strictObject({
+  os: uniqueList(z.string({ error: 'expected an OS name' }).regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: 'OS names are lower case, e.g. linux, macos, windows' }), 'OS names')
+    .min(1, { error: 'os needs at least one OS name' }).optional(),
+  min_client_version: versionString('a client version', /^[0-9]+(\.[0-9]+){0,2}(-[0-9A-Za-z.-]+)?$/, '1.4.0').optional(),
+  min_os_version: versionString('an OS version', /^[0-9]+(\.[0-9]+)*$/, '6.1').optional(),
+  disk_encryption: z.boolean({ error: 'expected true or false' }).optional(),
+  firewall: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
+export const resourceSchema = z.strictObject({
+  address: parsedString('expected an address (IPv4, CIDR or DNS name)', parseResourceAddress),
+  ports: uniqueList(parsedString('expected a port like tcp/443, udp/53, tcp/8000-8099 or icmp', parsePortSpec), 'ports',
+    (p) => `${p.protocol}/${p.portFrom}-${p.portTo}`)
+    .min(1, { error: 'a resource needs at least one port' }),
+  gateway: name('gateway'),
+}, { error: required('a resource: { address, ports, gateway }') });
+
+const scheduleSchema = z.strictObject({
+  days: z.array(z.string({ error: 'expected a day like mon or mon-fri' }), { error: 'expected a list of days' })
+    .min(1, { error: 'days needs at least one day' })
+    .transform((items, ctx) => {
+      const mask = parseDays(items);
+      if (typeof mask === 'string') {
+        ctx.addIssue({ code: 'custom', message: mask });
+        return z.NEVER;
+      }
+      return { mask, text: items.join(',') };
+    }).optional(),
+  hours: parsedString('expected hours like "07:00-19:00"', (text) => {
+    const hours = parseHours(text);
+    return typeof hours === 'string' ? hours : { ...hours, text };
+  }).optional(),
+  tz: z.string({ error: 'expected an IANA time zone like Europe/Berlin' })
+    .refine(isValidTimeZone, { error: (i) => `unknown time zone "${String(i.input)}": use an IANA name like Europe/Berlin or UTC` }).optional(),
+});
+
+export const grantSchema = z.strictObject({
+  name: name('grant'),
+  to: uniqueList(principal, 'principals', (p) => (p.kind === 'group' ? `group:${p.name}` : p.name), 'an empty grant: `to` (users and group:NAME) is required')
+    .min(1, { error: 'an empty grant: `to` needs at least one user or group:NAME' }),
+  resources: uniqueList(name('resource'), 'resources', String, 'an empty grant: `resources` is required')
+    .min(1, { error: 'an empty grant: `resources` needs at least one resource' }),
+  require: z.strictObject({
+    mfa: z.boolean({ error: 'expected true or false' }).optional(),
+    posture: uniqueList(name('posture'), 'postures').optional(),
+  }).optional(),
+  session_ttl: duration.optional(),
+  schedule: scheduleSchema.optional(),
+}, { error: required('a grant: { name, to, resources, ... }') });
+
+/** A test expectation item: "resource" or "resource:tcp/443". */
+export const testItem = parsedString<{ resource: string; spec?: PortSpec; text: string }>('expected "resource" or "resource:tcp/443"', (text) => {
+  const colon = text.indexOf(':');
+  const resource = colon < 0 ? text : text.slice(0, colon);
+  if (!NAME_PATTERN.test(resource)) return `invalid resource name "${resource}" in "${text}"`;
+  if (colon < 0) return { resource, text };
+  const spec = parsePortSpec(text.slice(colon + 1));
+  return typeof spec === 'string' ? spec : { resource, spec, text };
+});
+
+export const testSchema = z.strictObject({
+  user: name('user'),
+  groups: uniqueList(name('group'), 'groups').optional(),
+  posture: z.strictObject({
+    os: z.string({ error: 'expected a string' }).optional(),
+    os_version: z.string({ error: 'expected a string' }).optional(),
+    client_version: z.string({ error: 'expected a quoted string' }).optional(),
+    disk_encryption: z.boolean({ error: 'expected true or false' }).optional(),
+    firewall: z.boolean({ error: 'expected true or false' }).optional(),
+    hostname: z.string({ error: 'expected a string' }).optional(),
+  }).optional(),
+  at: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time with zone, e.g. 2025-06-02T09:00:00+02:00' }).optional(),
+  mfa: z.boolean({ error: 'expected true or false' }).optional(),
+  allow: z.array(testItem, { error: 'expected a list of resources' }).optional(),
+  deny: z.array(testItem, { error: 'expected a list of resources' }).optional(),
+}, { error: required('a test: { user, allow, deny, ... }') })
+  .refine((t) => (t.allow?.length ?? 0) + (t.deny?.length ?? 0) > 0, { error: 'a test needs at least one allow or deny item' });
+
+export const policySchema = z.strictObject({
+  gateways: uniqueList(name('gateway'), 'gateways').optional(),
+  groups: z.record(name('group'), uniqueList(name('user'), 'users'), { error: 'expected a mapping of group name to users' }).optional(),
+  postures: z.record(name('posture'), postureSchema, { error: 'expected a mapping of posture name to requirements' }).optional(),
+  resources: z.record(name('resource'), resourceSchema, { error: 'expected a mapping of resource name to { address, ports, gateway }' }).optional(),
+  grants: z.array(grantSchema, { error: 'expected a list of grants' }).optional(),
+  tests: z.array(testSchema, { error: 'expected a list of tests' }).optional(),
+}, { error: 'a policy file is a mapping with keys gateways, groups, postures, resources, grants, tests' });
+
+export type PolicyDocument = z.output<typeof policySchema>;
+export type GrantDocument = z.output<typeof grantSchema>;
+export type TestDocument = z.output<typeof testSchema>;
+export type TestItem = z.output<typeof testItem>;

@@ -1,0 +1,35 @@
+// Entitlement helpers: routes, gateway sets, session expiry, change detection.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Entitlement } from '../policy/index.js';
+import { destinationCidr, entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
+
+const e = (over: Partial<Entitlement> = {}): Entitlement => ({
+  resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAt: null, ...over,
+});
+
+test('destinations become canonical CIDRs', () => {
+  assert.equal(destinationCidr('10.20.0.10'), '10.20.0.10/32');
+  assert.equal(destinationCidr('10.20.1.7/24'), '10.20.1.0/24');
+  assert.equal(destinationCidr('10.0.0.0/8'), '10.0.0.0/8');
+});
+
+test('gateways are unique and sorted', () => {
+  assert.deepEqual(gatewaysOf([e({ gateway: 'dc2' }), e(), e({ gateway: 'dc2' })]), ['dc1', 'dc2']);
+  assert.deepEqual(gatewaysOf([]), []);
+});
+
+test('a session ends at the certificate expiry unless every entitlement ends sooner', () => {
+  assert.equal(sessionExpiry([e()], 5000), 5000);
+  assert.equal(sessionExpiry([e({ expiresAt: 3000 }), e({ expiresAt: 4000 })], 5000), 4000);
+  assert.equal(sessionExpiry([e({ expiresAt: 3000 }), e()], 5000), 5000);
+  assert.equal(sessionExpiry([e({ expiresAt: 9000 })], 5000), 5000);
+});
+
+test('entitlement sets compare regardless of order and notice any field', () => {
+  const a = [e(), e({ resource: 'db', portFrom: 5432, portTo: 5432 })];
+  assert.ok(entitlementsEqual(a, [...a].reverse()));
+  assert.ok(!entitlementsEqual(a, [e()]));
+  assert.ok(!entitlementsEqual([e()], [e({ expiresAt: 1 })]));
+  assert.ok(!entitlementsEqual([e()], [e({ portTo: 444 })]));
+});

@@ -1,0 +1,72 @@
+// Wires the session layer into a running controller: the Sync fan-out, the session manager,
+// the Client and Gateway services, the session/device admin handlers, and the hooks through
+// which policy applies and user changes reach live sessions.
+import type { ControllerContext } from '../api/context.js';
+import type { ServiceModule } from '../cli/services.js';
+import { clientService } from '../api/client-service.js';
+import { gatewayService } from '../api/gateway-service.js';
+import { sessionAdmin } from '../api/admin/sessions.js';
+import { deviceAdmin } from '../api/admin/devices.js';
+import { parsePolicy } from '../policy/index.js';
+import { SyncFanout } from '../sync/fanout.js';
+import { parsePool } from './ipam.js';
+import { SessionManager, type AppliedPolicy, type SessionSettings } from './sessions.js';
+
+export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
+  pool: parsePool('100.64.0.0/10'),
+  ackTimeoutMs: 10_000,
+  heartbeatIntervalMs: 20_000,
+  heartbeatTimeoutMs: 90_000,
+};
+
+/** The applied policy as the store holds it, parsed (it was valid when applied). */
+function loadApplied(ctx: ControllerContext): AppliedPolicy | undefined {
+  const current = ctx.store.policies.current();
+  if (!current) return undefined;
+  const parsed = parsePolicy(current.yaml);
+  if (!parsed.ok) throw new Error(`applied policy version ${current.version} no longer parses: ${parsed.errors[0]?.message}`);
+  return { policy: parsed.policy, version: current.version };
+}
+
+export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceModule {
+  return (ctx) => {
+    let applied = loadApplied(ctx);
+    let sessions: SessionManager | undefined;
+    const fanout = new SyncFanout({
+      gateways: ctx.store.gateways,
+      snapshot: (gateway) => sessions!.gatewaySnapshot(gateway),
+      onAck: (gateway, version, at) => sessions!.onGatewayAck(gateway, version, at),
+      log: ctx.log.child({ module: 'sync' }),
+      now: ctx.now,
+    });
+    sessions = new SessionManager({
+      store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
+      policy: () => applied,
+      settings: { ...DEFAULT_SESSION_SETTINGS, ...settings },
+      log: ctx.log.child({ module: 'sessions' }),
+      now: ctx.now,
+    });
+    const manager = sessions;
+
+    ctx.hooks.onPolicyApplied = (policy, version) => {
+      applied = { policy, version };
+      return manager.reevaluateAll(`policy version ${version} applied`, 'system');
+    };
+    ctx.hooks.onUserChanged = (user, change, actor) => {
+      if (change === 'disabled') manager.endUserSessions(user, `user ${user} disabled by ${actor}`, actor);
+      else manager.reevaluateUser(user, change === 'groups' ? 'groups changed' : 'user enabled', actor);
+    };
+    ctx.hooks.sessionsOnGateway = (gateway) => ctx.store.sessions.onGatewayCount(gateway);
+    manager.start();
+
+    return {
+      client: clientService(ctx, manager),
+      gateway: gatewayService(ctx, fanout),
+      adminExtras: [sessionAdmin(ctx, manager), deviceAdmin(ctx, manager)],
+      close: () => {
+        manager.stop();
+        fanout.close();
+      },
+    };
+  };
+}

@@ -1,0 +1,435 @@
+// The session lifecycle: Connect (policy decision, overlay address, per-gateway preshared
+// keys, push to gateways, wait for their acks), re-evaluation whenever something that fed a
+// decision changes (policy, groups, user or device state, posture, time), and the end of a
+// session (revoke, expiry, disconnect, missing heartbeats). Every change is one store
+// transaction; the gateway deltas and client events it implies are sent right after commit.
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../../common/log.js';
+import type { Session } from '../../proto/generated/wicket/v1/Session.js';
+import type { ClientGatewayPeer } from '../../proto/generated/wicket/v1/ClientGatewayPeer.js';
+import type { ConnectResponse } from '../../proto/generated/wicket/v1/ConnectResponse.js';
+import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
+import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
+import { evaluate, type Denial, type Entitlement, type Policy, type Posture } from '../policy/index.js';
+import { EMPTY_POSTURE } from '../policy/posture.js';
+import type { Store } from '../store/store.js';
+import type { SessionRecord, SessionState } from '../store/sessions.js';
+import type { Audit } from '../audit/audit.js';
+import type { MasterKey } from '../crypto/masterkey.js';
+import { RpcError, failedPrecondition, notFound, permissionDenied } from '../api/errors.js';
+import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
+import { allocate, type Pool } from './ipam.js';
+import { SessionEvents } from './events.js';
+import { destinationCidr, entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
+
+export interface AppliedPolicy {
+  policy: Policy;
+  version: number;
+}
+
+/** Who is calling, from the user-device certificate. */
+export interface DeviceCaller {
+  user: string;
+  deviceId: string;
+  certSerial: string;
+  certNotAfterMs: number;
+}
+
+export interface SessionSettings {
+  pool: Pool;
+  /** How long Connect waits for gateway acks by default. */
+  ackTimeoutMs: number;
+  /** How often clients send heartbeats, and how long a silent session lives. */
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+}
+
+interface Change {
+  session: SessionRecord;
+  end?: { state: Exclude<SessionState, 'active'>; reason: string };
+  entitlements?: Entitlement[];
+  posture?: Posture;
+}
+
+const CURSOR_KEY = 'ipam.cursor';
+/** Node timers hold at most 2^31-1 ms; a later deadline is re-armed when this one fires. */
+const MAX_TIMER_MS = 2_000_000_000;
+const SWEEP_MS = 10_000;
+
+export class SessionManager {
+  readonly events = new SessionEvents();
+  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: {
+    store: Store;
+    audit: Audit;
+    masterKey: MasterKey;
+    fanout: SyncFanout;
+    policy: () => AppliedPolicy | undefined;
+    settings: SessionSettings;
+    log: Logger;
+    now?: () => number;
+  }) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  get heartbeatIntervalMs(): number {
+    return this.deps.settings.heartbeatIntervalMs;
+  }
+
+  appliedPolicy(): AppliedPolicy | undefined {
+    return this.deps.policy();
+  }
+
+  private get sessions() {
+    return this.deps.store.sessions;
+  }
+
+  /** Arms expiry timers and the periodic sweep; ends what expired while the controller was down. */
+  start(): void {
+    const now = this.now();
+    // Clients could not heartbeat while the controller was down: give them a fresh window.
+    this.sessions.graceHeartbeats(now);
+    this.reevaluate(this.sessions.active(), 'controller start', 'system');
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    for (const t of this.deadlines.values()) clearTimeout(t);
+    this.deadlines.clear();
+    this.events.closeAll();
+  }
+
+  // ---- Connect ------------------------------------------------------------------------
+
+  async connect(caller: DeviceCaller, request: { wgPublicKey: string; posture: Posture | null | undefined; ackTimeoutMs: number }): Promise<ConnectResponse> {
+    const now = this.now();
+    const { store, audit } = this.deps;
+    const actor = `user:${caller.user}`;
+    const applied = this.deps.policy();
+    if (!applied) throw failedPrecondition('no policy has been applied yet; ask an admin to run `wicketctl policy apply`');
+    if (this.sessions.isKeyLive(request.wgPublicKey)) {
+      throw new RpcError(grpc.status.ALREADY_EXISTS, 'this WireGuard key already belongs to a live session; every session needs a fresh key');
+    }
+    const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
+    const decision = this.decide(applied.policy, caller.user, posture, true, now, now);
+    if (decision.entitlements.length === 0) {
+      audit.append({ actor, action: 'session.deny', target: caller.deviceId, details: { denials: decision.denials, policyVersion: applied.version } });
+      throw permissionDenied(`no resources granted: ${summarizeDenials(decision.denials)}`);
+    }
+    const gateways = gatewaysOf(decision.entitlements);
+    const missing = gateways.filter((g) => !this.deps.fanout.isConnected(g));
+    if (missing.length) {
+      throw new RpcError(grpc.status.UNAVAILABLE, `gateway ${missing.join(', ')} is not connected to the controller; try again later`);
+    }
+    const expiresAtMs = sessionExpiry(decision.entitlements, caller.certNotAfterMs);
+    const entitlements = clampEntitlements(decision.entitlements, expiresAtMs);
+    const psks = new Map(gateways.map((g) => [g, randomBytes(32).toString('base64')]));
+
+    const session = store.transaction(() => {
+      const cursor = Number(store.settings.getText(CURSOR_KEY) ?? 0);
+      const { address, next } = allocate(this.deps.settings.pool, cursor, (a) => this.sessions.isAddressLive(a));
+      store.settings.set(CURSOR_KEY, String(next));
+      const record: SessionRecord = {
+        id: randomBytes(12).toString('base64url'), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
+        overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa: true, createdAtMs: now, expiresAtMs,
+        state: 'active', endedAtMs: null, endReason: '', entitlements, lastHeartbeatMs: now,
+      };
+      this.sessions.insert(record);
+      for (const [g, psk] of psks) this.sessions.addGateway(record.id, g, this.seal(record.id, g, psk));
+      store.devices.recordPosture(caller.deviceId, posture, now);
+      audit.append({
+        actor, action: 'session.connect', target: record.id,
+        details: { device: caller.deviceId, address, gateways, expiresAtMs, policyVersion: applied.version, grants: [...new Set(entitlements.map((e) => e.grant))] },
+      });
+      return record;
+    });
+
+    const changes = new Map<string, GatewayChange>(gateways.map((g) => [g, { upserts: [this.gatewaySession(session, g, psks.get(g)!)], removes: [] }]));
+    const versions = this.publish(changes);
+    this.armDeadline(session);
+    this.deps.log.info({ session: session.id, user: caller.user, address: session.overlayAddress, gateways }, 'session connected');
+
+    const timeoutMs = request.ackTimeoutMs || this.deps.settings.ackTimeoutMs;
+    try {
+      await Promise.all(gateways.map((g) => this.deps.fanout.waitForAck(g, versions.get(g) ?? Number.MAX_SAFE_INTEGER, timeoutMs)));
+    } catch (err) {
+      this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
+      throw new RpcError(grpc.status.DEADLINE_EXCEEDED, `${(err as Error).message}; the session was not opened`);
+    }
+    const current = this.sessions.get(session.id)!;
+    return { session: this.view(current), gateways: this.clientPeers(current), denials: decision.denials };
+  }
+
+  // ---- What clients and admins see ------------------------------------------------------
+
+  /** The session as the proto describes it, with per-gateway ack state and device name. */
+  view(s: SessionRecord): Session {
+    return {
+      id: s.id, username: s.user, deviceId: s.deviceId, overlayAddress: s.overlayAddress, wgPublicKey: s.wgPublicKey,
+      createdAtMs: s.createdAtMs, expiresAtMs: s.expiresAtMs, state: s.state, endReason: s.endReason,
+      entitlements: s.entitlements.map((e) => ({ ...e, expiresAtMs: e.expiresAt ?? s.expiresAtMs })),
+      acks: this.sessions.gateways(s.id).map((g) => ({ gateway: g.gateway, version: g.version, ackedAtMs: g.ackedAtMs ?? 0 })),
+      posture: s.posture, deviceName: this.deps.store.devices.get(s.deviceId)?.name ?? '',
+      rxBytes: 0, txBytes: 0, lastHandshakeMs: 0,
+    };
+  }
+
+  /** The gateways a client peers with, with the routes (entitled destinations) for each. */
+  clientPeers(s: SessionRecord): ClientGatewayPeer[] {
+    return this.sessions.gateways(s.id).map((g) => {
+      const gw = this.deps.store.gateways.get(g.gateway);
+      const allowedIps = [...new Set(s.entitlements.filter((e) => e.gateway === g.gateway).map((e) => destinationCidr(e.destination)))].sort();
+      return { gateway: g.gateway, endpoint: gw?.endpoint ?? '', publicKey: gw?.publicKey ?? '', presharedKey: this.open(s.id, g.gateway, g.pskSealed), allowedIps };
+    });
+  }
+
+  /** Every session a gateway serves now (its Sync snapshot). */
+  gatewaySnapshot(gateway: string): GatewaySession[] {
+    return this.sessions.onGateway(gateway).map((s) => this.gatewaySession(s, gateway, this.open(s.id, gateway, s.pskSealed)));
+  }
+
+  /** An active session of this caller, or NOT_FOUND (never another user's or device's). */
+  ownSession(caller: DeviceCaller, id: string): SessionRecord {
+    const s = this.sessions.get(id);
+    if (!s || s.user !== caller.user || s.deviceId !== caller.deviceId) throw notFound(`no session ${id} for this device`);
+    return s;
+  }
+
+  // ---- Changes from clients -------------------------------------------------------------
+
+  heartbeat(caller: DeviceCaller, id: string, posture: Posture | null | undefined): SessionRecord {
+    const s = this.ownSession(caller, id);
+    if (s.state !== 'active') throw failedPrecondition(`session ${id} has ended: ${s.endReason}`);
+    this.sessions.heartbeat(id, this.now());
+    if (posture) {
+      const next = { ...EMPTY_POSTURE, ...posture };
+      if (JSON.stringify(next) !== JSON.stringify(s.posture)) {
+        this.deps.store.devices.recordPosture(s.deviceId, next, this.now());
+        this.reevaluate([s], 'posture changed', `user:${caller.user}`, next);
+      }
+    }
+    return this.sessions.get(id)!;
+  }
+
+  disconnect(caller: DeviceCaller, id: string): void {
+    const s = this.ownSession(caller, id);
+    if (s.state === 'active') this.commit([{ session: s, end: { state: 'disconnected', reason: 'disconnected by the client' } }], `user:${caller.user}`);
+  }
+
+  // ---- Changes from admins and the rest of the controller --------------------------------
+
+  revokeSession(id: string, reason: string, actor: string): SessionRecord {
+    const s = this.sessions.get(id);
+    if (!s) throw notFound(`no session ${id}`);
+    if (s.state !== 'active') throw failedPrecondition(`session ${id} has already ended (${s.state}: ${s.endReason})`);
+    this.commit([{ session: s, end: { state: 'revoked', reason: `revoked by ${actor}${reason ? `: ${reason}` : ''}` } }], actor);
+    return this.sessions.get(id)!;
+  }
+
+  /** Ends every live session of a user (user revoke, user disable). */
+  endUserSessions(user: string, reason: string, actor: string): number {
+    return this.commit(this.sessions.activeOfUser(user).map((session) => ({ session, end: { state: 'revoked', reason } })), actor);
+  }
+
+  /** Ends every live session of a device (device block). */
+  endDeviceSessions(deviceId: string, reason: string, actor: string): number {
+    return this.commit(this.sessions.activeOfDevice(deviceId).map((session) => ({ session, end: { state: 'revoked', reason } })), actor);
+  }
+
+  /** Re-evaluates every live session (policy applied). Returns how many changed. */
+  reevaluateAll(reason: string, actor: string): number {
+    return this.reevaluate(this.sessions.active(), reason, actor);
+  }
+
+  /** Re-evaluates a user's live sessions (group change, enable). */
+  reevaluateUser(user: string, reason: string, actor: string): number {
+    return this.reevaluate(this.sessions.activeOfUser(user), reason, actor);
+  }
+
+  /**
+   * Decides each session again and commits what changed: sessions of disabled users or
+   * blocked devices end, expired ones end, the others get their new entitlements (a session
+   * left with none ends).
+   */
+  private reevaluate(list: SessionRecord[], reason: string, actor: string, posture?: Posture): number {
+    const applied = this.deps.policy();
+    const now = this.now();
+    const changes: Change[] = [];
+    for (const s of list) {
+      const user = this.deps.store.users.get(s.user);
+      if (!user || user.disabled) changes.push({ session: s, end: { state: 'revoked', reason: `user ${s.user} is disabled` } });
+      else if (this.deps.store.devices.isBlocked(s.deviceId)) changes.push({ session: s, end: { state: 'revoked', reason: `device ${s.deviceId} is blocked` } });
+      else if (this.deps.store.certificates.isRevoked(s.certSerial)) changes.push({ session: s, end: { state: 'revoked', reason: 'the device certificate was revoked' } });
+      else if (s.expiresAtMs <= now) changes.push({ session: s, end: { state: 'expired', reason: 'the session reached its expiry' } });
+      else if (!applied) continue;
+      else {
+        const p = posture ?? s.posture;
+        const decision = this.decide(applied.policy, s.user, p, s.mfa, now, s.createdAtMs);
+        const entitlements = clampEntitlements(decision.entitlements, s.expiresAtMs);
+        if (entitlements.length === 0) {
+          changes.push({ session: s, end: { state: 'revoked', reason: `no entitlements left (${reason}): ${summarizeDenials(decision.denials)}` } });
+        } else if (!entitlementsEqual(entitlements, s.entitlements) || posture) {
+          changes.push({ session: s, entitlements, posture: p });
+        }
+      }
+    }
+    return this.commit(changes, actor, reason);
+  }
+
+  private decide(policy: Policy, user: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): { entitlements: Entitlement[]; denials: Denial[] } {
+    const groups = this.deps.store.users.groupsOf(user);
+    const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart) });
+    // An entitlement whose time is already up (session_ttl counted from the session start) gives nothing.
+    return { entitlements: result.entitlements.filter((e) => e.expiresAt === null || e.expiresAt > now), denials: result.denials };
+  }
+
+  // ---- Commit: one transaction, then gateway deltas and client events ---------------------
+
+  /** Applies changes atomically, then publishes them; returns how many sessions changed. */
+  private commit(changes: Change[], actor: string, cause = ''): number {
+    if (changes.length === 0) return 0;
+    const { store, audit } = this.deps;
+    const now = this.now();
+    const deltas = new Map<string, GatewayChange>();
+    const delta = (g: string) => deltas.get(g) ?? deltas.set(g, { upserts: [], removes: [] }).get(g)!;
+    const done: SessionRecord[] = [];
+
+    store.transaction(() => {
+      for (const c of changes) {
+        const s = c.session;
+        const current = this.sessions.gateways(s.id);
+        if (c.end) {
+          if (!this.sessions.end(s.id, c.end.state, c.end.reason, now)) continue;
+          for (const g of current) delta(g.gateway).removes.push(s.id);
+          audit.append({ actor, action: `session.${c.end.state === 'expired' ? 'expire' : c.end.state === 'revoked' ? 'revoke' : 'disconnect'}`, target: s.id, details: { user: s.user, device: s.deviceId, reason: c.end.reason } });
+        } else {
+          const entitlements = c.entitlements ?? s.entitlements;
+          const wanted = gatewaysOf(entitlements);
+          for (const g of current) {
+            if (!wanted.includes(g.gateway)) {
+              delta(g.gateway).removes.push(s.id);
+              this.sessions.dropGateway(s.id, g.gateway);
+            }
+          }
+          const updated: SessionRecord = { ...s, entitlements, posture: c.posture ?? s.posture };
+          for (const g of wanted) {
+            const existing = current.find((x) => x.gateway === g);
+            let psk: string;
+            if (existing) psk = this.open(s.id, g, existing.pskSealed);
+            else {
+              psk = randomBytes(32).toString('base64');
+              this.sessions.addGateway(s.id, g, this.seal(s.id, g, psk));
+            }
+            delta(g).upserts.push(this.gatewaySession(updated, g, psk));
+          }
+          this.sessions.update(s.id, entitlements, s.expiresAtMs, updated.posture);
+          audit.append({ actor, action: 'session.update', target: s.id, details: { user: s.user, cause, grants: [...new Set(entitlements.map((e) => e.grant))], entitlements: entitlements.length } });
+        }
+        done.push(s);
+      }
+    });
+
+    this.publish(deltas);
+    for (const s of done) {
+      const after = this.sessions.get(s.id)!;
+      if (after.state === 'active') {
+        this.armDeadline(after);
+        this.events.emit(s.id, { kind: 'updated', session: this.view(after), gateways: this.clientPeers(after), message: cause ? `entitlements changed: ${cause}` : 'entitlements changed' });
+      } else {
+        this.disarmDeadline(s.id);
+        this.events.emit(s.id, { kind: after.state === 'expired' ? 'expired' : 'revoked', session: this.view(after), gateways: [], message: after.endReason });
+        this.events.close(s.id);
+      }
+      this.deps.log.info({ session: s.id, user: s.user, state: after.state, reason: after.endReason || cause }, 'session changed');
+    }
+    return done.length;
+  }
+
+  /** Sends the deltas and records which version carries each session's change. */
+  private publish(deltas: Map<string, GatewayChange>): Map<string, number> {
+    const versions = this.deps.fanout.publish(deltas);
+    this.deps.store.transaction(() => {
+      for (const [g, version] of versions) {
+        const d = deltas.get(g)!;
+        for (const u of d.upserts) this.sessions.setVersion(u.id!, g, version);
+        for (const id of d.removes) this.sessions.setVersion(id, g, version);
+      }
+    });
+    return versions;
+  }
+
+  /** A gateway acknowledged a version: record it on the sessions it carried. */
+  onGatewayAck(gateway: string, version: number, atMs: number): void {
+    this.sessions.recordAck(gateway, version, atMs);
+  }
+
+  // ---- Time ------------------------------------------------------------------------------
+
+  /** Re-evaluates the session when its expiry or the earliest expiry of an entitlement comes. */
+  private armDeadline(s: SessionRecord): void {
+    this.disarmDeadline(s.id);
+    const now = this.now();
+    const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity).filter((t) => t > now));
+    const timer = setTimeout(() => {
+      this.deadlines.delete(s.id);
+      const current = this.sessions.get(s.id);
+      if (current?.state === 'active') this.reevaluate([current], 'time', 'system');
+    }, Math.min(Math.max(next - now, 0) + 5, MAX_TIMER_MS));
+    timer.unref();
+    this.deadlines.set(s.id, timer);
+  }
+
+  private disarmDeadline(id: string): void {
+    clearTimeout(this.deadlines.get(id));
+    this.deadlines.delete(id);
+  }
+
+  /** Ends sessions whose client went silent, and opens schedule windows that began. */
+  private sweep(): void {
+    const now = this.now();
+    const silent = this.sessions.silentSince(now - this.deps.settings.heartbeatTimeoutMs);
+    this.commit(silent.map((session) => ({ session, end: { state: 'disconnected', reason: `no heartbeat for ${Math.round((now - session.lastHeartbeatMs) / 1000)} s` } })), 'system');
+    // A schedule window that opens adds entitlements; nothing else does so with time.
+    if (this.deps.policy()?.policy.grants.some((g) => g.schedule)) this.reevaluateAll('schedule', 'system');
+  }
+
+  // ---- Secrets -----------------------------------------------------------------------------
+
+  private seal(sessionId: string, gateway: string, psk: string): Buffer {
+    return this.deps.masterKey.seal(psk, `psk:${sessionId}:${gateway}`);
+  }
+
+  private open(sessionId: string, gateway: string, sealed: Buffer): string {
+    return this.deps.masterKey.open(sealed, `psk:${sessionId}:${gateway}`).toString('utf8');
+  }
+
+  private gatewaySession(s: SessionRecord, gateway: string, psk: string): GatewaySession {
+    return {
+      id: s.id, overlayAddress: s.overlayAddress, wgPublicKey: s.wgPublicKey, presharedKey: psk, expiresAtMs: s.expiresAtMs,
+      username: s.user, deviceId: s.deviceId,
+      rules: s.entitlements.filter((e) => e.gateway === gateway).map((e) => ({
+        destination: destinationCidr(e.destination), protocol: e.protocol, portFrom: e.portFrom, portTo: e.portTo,
+        expiresAtMs: Math.min(e.expiresAt ?? s.expiresAtMs, s.expiresAtMs),
+      })),
+    };
+  }
+}
+
+/** Caps every entitlement's expiry at the session's. */
+function clampEntitlements(list: Entitlement[], expiresAtMs: number): Entitlement[] {
+  return list.map((e) => ({ ...e, expiresAt: Math.min(e.expiresAt ?? expiresAtMs, expiresAtMs) }));
+}
+
+function summarizeDenials(denials: Denial[]): string {
+  if (denials.length === 0) return 'the policy grants this user nothing';
+  return denials.slice(0, 5).map((d) => `${d.resource}: ${d.message}`).join('; ') + (denials.length > 5 ? `; and ${denials.length - 5} more` : '');
+}
+
+export type { SessionEvent };

@@ -1,0 +1,161 @@
+// The controller side of the gateways' Sync streams: per gateway, a version that only grows
+// (persisted, so it survives controller restarts), a full snapshot on every (re)connect,
+// ordered deltas after it, and the acknowledgements that turn "pushed" into "enforced".
+// Publishing happens synchronously right after the store transaction that made the change
+// commits, so deltas leave in commit order on the single event loop.
+import type { Logger } from '../../common/log.js';
+import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
+import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
+import type { GatewayStore } from '../store/gateways.js';
+
+/** The part of a gRPC server stream the fan-out needs. */
+export interface SyncStream {
+  write(message: SyncDown): unknown;
+  end(): void;
+}
+
+export interface GatewayChange {
+  upserts: GatewaySession[];
+  removes: string[];
+}
+
+export interface AckListener {
+  (gateway: string, version: number, atMs: number): void;
+}
+
+interface Waiter {
+  version: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class SyncFanout {
+  private readonly streams = new Map<string, SyncStream>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly versions = new Map<string, number>();
+
+  constructor(private readonly deps: {
+    gateways: GatewayStore;
+    /** Every session the gateway must serve now. */
+    snapshot: (gateway: string) => GatewaySession[];
+    /** Called after an ack is recorded (session ack state, metrics). */
+    onAck: AckListener;
+    log: Logger;
+    now?: () => number;
+  }) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private nextVersion(gateway: string): number {
+    const current = this.versions.get(gateway) ?? this.deps.gateways.get(gateway)?.desiredVersion ?? 0;
+    const next = current + 1;
+    this.versions.set(gateway, next);
+    this.deps.gateways.setDesiredVersion(gateway, next);
+    return next;
+  }
+
+  isConnected(gateway: string): boolean {
+    return this.streams.has(gateway);
+  }
+
+  connected(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /**
+   * A gateway opened its stream (after Hello): a newer stream replaces an older one, and the
+   * gateway gets a full snapshot. Returns the snapshot's version.
+   */
+  attach(gateway: string, stream: SyncStream): number {
+    const previous = this.streams.get(gateway);
+    this.streams.set(gateway, stream);
+    if (previous && previous !== stream) previous.end();
+    return this.sendSnapshot(gateway, stream);
+  }
+
+  private sendSnapshot(gateway: string, stream: SyncStream): number {
+    const version = this.nextVersion(gateway);
+    const sessions = this.deps.snapshot(gateway);
+    stream.write({ snapshot: { version, sessions } });
+    this.deps.log.info({ gateway, version, sessions: sessions.length }, 'sync snapshot sent');
+    return version;
+  }
+
+  /** The stream ended; only the current stream of a gateway counts. */
+  detach(gateway: string, stream: SyncStream): boolean {
+    if (this.streams.get(gateway) !== stream) return false;
+    this.streams.delete(gateway);
+    return true;
+  }
+
+  /**
+   * Sends one delta per connected gateway in `changes` and returns the version each got.
+   * A gateway that is not connected gets nothing now: its next snapshot carries the state.
+   */
+  publish(changes: Map<string, GatewayChange>): Map<string, number> {
+    const versions = new Map<string, number>();
+    for (const [gateway, change] of changes) {
+      const stream = this.streams.get(gateway);
+      if (!stream || (change.upserts.length === 0 && change.removes.length === 0)) continue;
+      const version = this.nextVersion(gateway);
+      stream.write({ delta: { version, upserts: change.upserts, removes: change.removes } });
+      versions.set(gateway, version);
+    }
+    return versions;
+  }
+
+  /**
+   * The gateway acknowledged `version`. On an apply error the gateway's state is unknown,
+   * so it gets a fresh snapshot.
+   */
+  ack(gateway: string, stream: SyncStream, version: number, applyUs: number, error: string): void {
+    if (this.streams.get(gateway) !== stream) return;
+    if (error) {
+      this.deps.log.error({ gateway, version, error }, 'gateway failed to apply a sync version; resending a snapshot');
+      this.sendSnapshot(gateway, stream);
+      return;
+    }
+    const sent = this.versions.get(gateway) ?? 0;
+    if (version > sent) {
+      this.deps.log.warn({ gateway, version, sent }, 'gateway acknowledged a version never sent; ignored');
+      return;
+    }
+    const at = this.now();
+    this.deps.gateways.recordAck(gateway, version, applyUs, at);
+    this.deps.onAck(gateway, version, at);
+    for (const w of this.waiters.get(gateway) ?? []) {
+      if (w.version <= version) this.settle(gateway, w, null);
+    }
+  }
+
+  /** Resolves when `gateway` has acknowledged `version` (or a later one); rejects after `timeoutMs`. */
+  waitForAck(gateway: string, version: number, timeoutMs: number): Promise<void> {
+    if ((this.deps.gateways.get(gateway)?.appliedVersion ?? 0) >= version) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w: Waiter = {
+        version, resolve, reject,
+        timer: setTimeout(() => this.settle(gateway, w, new Error(`gateway ${gateway} did not acknowledge within ${timeoutMs} ms`)), timeoutMs),
+      };
+      const set = this.waiters.get(gateway) ?? new Set();
+      set.add(w);
+      this.waiters.set(gateway, set);
+    });
+  }
+
+  private settle(gateway: string, w: Waiter, err: Error | null): void {
+    clearTimeout(w.timer);
+    this.waiters.get(gateway)?.delete(w);
+    if (err) w.reject(err);
+    else w.resolve();
+  }
+
+  /** Ends every stream (controller shutdown). */
+  close(): void {
+    for (const stream of this.streams.values()) stream.end();
+    this.streams.clear();
+    for (const [gateway, set] of this.waiters) for (const w of set) this.settle(gateway, w, new Error('controller shutting down'));
+  }
+}

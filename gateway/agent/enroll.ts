@@ -1,0 +1,99 @@
+// Gateway enrollment: pins the controller CA by fingerprint, makes the TLS key here (it never
+// leaves the host), exchanges the one-time join token and a CSR for a gateway certificate,
+// and writes the state directory (secrets 0600, atomically; gateway.json last).
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import type { EnrollGatewayRequest } from '../../proto/generated/wicket/v1/EnrollGatewayRequest.js';
+import type { EnrollGatewayResponse__Output } from '../../proto/generated/wicket/v1/EnrollGatewayResponse.js';
+import { authClients, call } from '../../common/grpc.js';
+import {
+  certFingerprint, createCsr, fetchPinnedCa, generateKeyPair, normalizeFingerprint, splitHostPort, writePublicFile, writeSecretFile,
+} from '../../common/pki.js';
+import { generatePrivateKey } from '../../common/wg.js';
+import { isEnrolled, statePath, type GatewayInfo } from './state.js';
+
+export interface EnrollOptions {
+  /** The controller's auth endpoint, "HOST:PORT". */
+  controller: string;
+  caFingerprint: string;
+  token: string;
+  stateDir: string;
+  /** Replace an existing enrollment (the WireGuard key is kept). */
+  force?: boolean;
+}
+
+/** The outside world enrollment talks to; replaced in unit tests. */
+export interface EnrollDeps {
+  fetchPinnedCa(hostPort: string, fingerprint: string): Promise<string>;
+  enrollGateway(hostPort: string, caPem: string, request: EnrollGatewayRequest): Promise<EnrollGatewayResponse__Output>;
+  generateWgPrivateKey(): Promise<string>;
+  now(): number;
+}
+
+export const defaultEnrollDeps: EnrollDeps = {
+  fetchPinnedCa,
+  async enrollGateway(hostPort, caPem, request) {
+    const { auth, close } = authClients(hostPort, caPem);
+    try {
+      return await call(auth, 'EnrollGateway', request, { deadlineMs: 20_000 });
+    } finally {
+      close();
+    }
+  },
+  generateWgPrivateKey: async () => generatePrivateKey(),
+  now: () => Date.now(),
+};
+
+/** Enrolls the gateway; resolves to what was written to gateway.json. */
+export async function enrollGateway(options: EnrollOptions, deps: EnrollDeps = defaultEnrollDeps): Promise<GatewayInfo> {
+  const { controller, stateDir } = options;
+  splitHostPort(controller); // a malformed address fails here, with its own message
+  const fingerprint = normalizeFingerprint(options.caFingerprint);
+  const token = options.token.trim();
+  if (token.length === 0 || token.length > 128) throw new Error('the join token must be 1-128 characters (from `wicketctl gateway token NAME`)');
+  if (!options.force && (await isEnrolled(stateDir))) {
+    throw new Error(`${stateDir} already holds an enrollment: pass --force to replace it`);
+  }
+
+  // Nothing is sent to the controller before its CA matches the pin.
+  const caPem = await deps.fetchPinnedCa(controller, fingerprint);
+  const keys = generateKeyPair();
+  const response = await deps.enrollGateway(controller, caPem, { token, csrPem: createCsr(keys, 'wicket-gateway') });
+  checkIssued(response, caPem, fingerprint, keys.privateKeyPem);
+
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeSecretFile(statePath(stateDir, 'key'), keys.privateKeyPem);
+  writePublicFile(statePath(stateDir, 'cert'), response.certificatePem);
+  writePublicFile(statePath(stateDir, 'ca'), caPem);
+  // The WireGuard key is the gateway's identity toward clients: made once, kept on re-enroll.
+  const wgKeyPath = statePath(stateDir, 'wgKey');
+  if (!(await access(wgKeyPath).then(() => true, () => false))) {
+    writeSecretFile(wgKeyPath, `${await deps.generateWgPrivateKey()}\n`);
+  }
+  const info: GatewayInfo = {
+    name: response.gatewayName,
+    controller,
+    caFingerprint: fingerprint,
+    enrolledAtMs: deps.now(),
+    certificateExpiresAtMs: response.expiresAtMs,
+  };
+  writePublicFile(statePath(stateDir, 'info'), `${JSON.stringify(info, null, 2)}\n`);
+  return info;
+}
+
+/** The returned certificate must be for our key and signed by the pinned CA. */
+function checkIssued(response: EnrollGatewayResponse__Output, caPem: string, fingerprint: string, keyPem: string): void {
+  if (!response.gatewayName) throw new Error('the controller returned no gateway name');
+  if (response.caPem && certFingerprint(response.caPem) !== fingerprint) {
+    throw new Error('the controller returned a CA that does not match the pinned fingerprint; nothing was written');
+  }
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(response.certificatePem);
+  } catch (err) {
+    throw new Error(`the controller returned an unreadable certificate: ${(err as Error).message}`);
+  }
+  if (!cert.checkPrivateKey(createPrivateKey(keyPem))) throw new Error('the controller returned a certificate for another key; nothing was written');
+  if (!cert.verify(new X509Certificate(caPem).publicKey)) throw new Error('the returned certificate is not signed by the pinned CA; nothing was written');
+}

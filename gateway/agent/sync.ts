@@ -1,0 +1,186 @@
+// The gateway's Sync stream client: says hello, applies the controller's snapshot and ordered
+// deltas through the DataPlane strictly in order, acks every version with its apply time, and
+// reconnects with backoff + jitter. While disconnected it changes nothing, so sessions only
+// ever shrink (by their kernel timeouts) until the next snapshot replaces everything.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClientDuplexStream } from '@grpc/grpc-js';
+import type { GatewayHello } from '../../proto/generated/wicket/v1/GatewayHello.js';
+import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
+import type { SyncUp } from '../../proto/generated/wicket/v1/SyncUp.js';
+import { grpcErrorMessage } from '../../common/grpc.js';
+import type { Logger } from '../../common/log.js';
+import type { ApplyResult, DataPlane } from '../dataplane/dataplane.js';
+import type { DesiredSession } from '../dataplane/session.js';
+import type { ApplyKind, GatewayMetrics } from '../metrics.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { toDesiredSessions } from './desired.js';
+
+export type SyncStream = ClientDuplexStream<SyncUp, SyncDown__Output>;
+
+export interface SyncAgentOptions {
+  /** Opens a new Sync stream to the controller (mutual TLS, gateway certificate). */
+  open(): SyncStream;
+  dataPlane: DataPlane;
+  hello: GatewayHello;
+  log: Logger;
+  metrics: GatewayMetrics;
+  backoff?: BackoffOptions;
+  /** Source of jitter, [0, 1). */
+  random?: () => number;
+  /** Waits before a reconnect; ends early when `signal` aborts (stop). Injected by tests. */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal }).catch(() => undefined);
+
+/** What the agent does with one message from the controller. */
+type Verdict = 'continue' | 'resync';
+
+/**
+ * The decision on the ordering of an incoming delta: it applies only on top of the version
+ * just applied. Anything else (a gap, a repeat, or no known base after a failed apply) means
+ * the local state cannot be trusted to match, so the stream is dropped for a fresh snapshot.
+ */
+export function deltaFollows(lastApplied: number | undefined, version: number): boolean {
+  return lastApplied !== undefined && version === lastApplied + 1;
+}
+
+export class SyncAgent {
+  private stopped = false;
+  private current: SyncStream | undefined;
+  private readonly wake = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: SyncAgentOptions) {}
+
+  /** Starts the connect / apply / reconnect loop (idempotent). */
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /**
+   * Closes the stream and ends the loop after any apply in progress has finished. The data
+   * plane is left as it is: its element timeouts end every session on time.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.current?.cancel();
+    this.wake.abort();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const { log, metrics } = this.options;
+    let attempt = 0;
+    while (!this.stopped) {
+      const synced = await this.runStream();
+      if (this.stopped) break;
+      // A stream that delivered a snapshot was healthy: start the schedule over.
+      if (synced) attempt = 0;
+      const delayMs = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
+      attempt += 1;
+      metrics.reconnects.inc();
+      log.info({ delayMs, attempt }, 'reconnecting to the controller');
+      await (this.options.wait ?? abortableSleep)(delayMs, this.wake.signal);
+    }
+  }
+
+  /** One stream's life; resolves true when at least one snapshot arrived on it. */
+  private async runStream(): Promise<boolean> {
+    const { log, metrics } = this.options;
+    const call = this.options.open();
+    this.current = call;
+    const state: { last: number | undefined; synced: boolean } = { last: undefined, synced: false };
+    try {
+      call.write({ hello: this.options.hello });
+      for await (const message of call as AsyncIterable<SyncDown__Output>) {
+        if (this.stopped) break;
+        if ((await this.handle(call, message, state)) === 'resync') break;
+      }
+      if (!this.stopped) log.warn('the controller closed the sync stream');
+    } catch (err) {
+      if (!this.stopped) log.warn({ error: grpcErrorMessage(err) }, 'sync stream failed');
+    } finally {
+      call.cancel();
+      this.current = undefined;
+      metrics.syncConnected.set(0);
+    }
+    return state.synced;
+  }
+
+  private async handle(call: SyncStream, message: SyncDown__Output, state: { last: number | undefined; synced: boolean }): Promise<Verdict> {
+    const { log, metrics, dataPlane } = this.options;
+    const started = process.hrtime.bigint();
+    if (message.msg === 'snapshot' && message.snapshot) {
+      if (!state.synced) {
+        state.synced = true;
+        metrics.syncConnected.set(1);
+      }
+      const { version } = message.snapshot;
+      const { sessions, refused } = toDesiredSessions(message.snapshot.sessions);
+      state.last = await this.apply(call, { kind: 'snapshot', version, upserts: sessions, removes: [], refused, started },
+        () => dataPlane.applySnapshot(version, sessions));
+      return 'continue';
+    }
+    if (message.msg === 'delta' && message.delta) {
+      const { version, removes } = message.delta;
+      if (!deltaFollows(state.last, version)) {
+        metrics.versionGaps.inc();
+        log.warn({ expected: state.last === undefined ? 'a snapshot' : state.last + 1, got: version }, 'out-of-order delta: resyncing');
+        return 'resync';
+      }
+      const { sessions, refused } = toDesiredSessions(message.delta.upserts);
+      state.last = await this.apply(call, { kind: 'delta', version, upserts: sessions, removes, refused, started },
+        () => dataPlane.applyDelta(version, sessions, removes));
+      return 'continue';
+    }
+    log.warn({ msg: message.msg ?? null }, 'unexpected sync message: resyncing');
+    return 'resync';
+  }
+
+  /**
+   * Runs one version through the data plane and acks it. Resolves to the version now applied,
+   * or undefined when the data plane failed (its state is then unknown: only a snapshot may
+   * follow). Sessions refused by validation were left out (never granted); the version is
+   * still acked as applied, because the state is known ("desired minus refused") and the
+   * controller answers any ack error with a fresh snapshot, which would carry the same
+   * session again and loop. They are logged by id and counted instead.
+   */
+  private async apply(
+    call: SyncStream,
+    v: { kind: ApplyKind; version: number; upserts: DesiredSession[]; removes: string[]; refused: string[]; started: bigint },
+    execute: () => Promise<ApplyResult>,
+  ): Promise<number | undefined> {
+    const { log, metrics } = this.options;
+    const { kind, version } = v;
+    let result: ApplyResult;
+    try {
+      result = await execute();
+    } catch (err) {
+      const error = `applying ${kind} version ${version} failed: ${(err as Error).message}`;
+      log.error({ version, kind }, error);
+      metrics.applyErrors.inc({ kind });
+      this.ack(call, { version, applyUs: 0, error });
+      return undefined;
+    }
+    const applyUs = Number((process.hrtime.bigint() - v.started) / 1000n);
+    metrics.applySeconds.observe({ kind }, applyUs / 1e6);
+    metrics.appliedVersion.set(version);
+    metrics.sessions.set(result.sessions);
+    if (v.refused.length > 0) {
+      metrics.refusedSessions.inc(v.refused.length);
+      log.error({ version, kind, refused: v.refused }, 'sessions refused: not enforced');
+    }
+    // Ids only: a session carries its preshared key. A snapshot may hold thousands: count them.
+    if (kind === 'snapshot') log.info({ version, applyUs, sessions: v.upserts.length }, 'snapshot applied');
+    else log.debug({ version, applyUs, upserts: v.upserts.map((s) => s.id), removes: v.removes }, 'delta applied');
+    this.ack(call, { version, applyUs, error: '' });
+    return version;
+  }
+
+  private ack(call: SyncStream, ack: { version: number; applyUs: number; error: string }): void {
+    // A write after the stream closed is dropped by grpc-js; the next stream starts with a snapshot.
+    if (!call.writable) return;
+    call.write({ ack });
+  }
+}

@@ -1,0 +1,54 @@
+// wicket-gateway: the gateway agent's command line (`enroll` once, then `start`).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CliError, printJson, readStdin, runProgram } from '../../common/cli.js';
+import { createLogger } from '../../common/log.js';
+import { enrollGateway } from '../agent/enroll.js';
+import { startGateway } from './start.js';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
+  return n;
+}
+
+const program = new Command('wicket-gateway')
+  .description('Wicket gateway agent: enforces the controller\'s sessions with WireGuard and nftables')
+  .addOption(new Option('--log-level <level>', 'log verbosity (logs go to stderr)').choices(LOG_LEVELS).default(process.env.WICKET_LOG_LEVEL ?? 'info'));
+
+program.command('enroll')
+  .description('exchange a one-time join token for this gateway\'s certificate')
+  .requiredOption('--controller <host:port>', 'the controller\'s auth port')
+  .requiredOption('--ca-fingerprint <sha256>', 'the controller CA fingerprint printed by `wicket-controller init`')
+  .option('--token <token>', 'join token from `wicketctl gateway token NAME`')
+  .option('--token-stdin', 'read the join token from stdin (keeps it out of the process list)')
+  .requiredOption('--state-dir <dir>', 'where the gateway keeps its keys and certificate')
+  .option('--force', 'replace an existing enrollment (the WireGuard key is kept)')
+  .option('--json', 'print the enrollment as JSON')
+  .action(async (opts: { controller: string; caFingerprint: string; token?: string; tokenStdin?: boolean; stateDir: string; force?: boolean; json?: boolean }) => {
+    if (Boolean(opts.token) === Boolean(opts.tokenStdin)) throw new CliError('give the join token with exactly one of --token or --token-stdin');
+    const token = opts.tokenStdin ? await readStdin() : opts.token!;
+    const info = await enrollGateway({ controller: opts.controller, caFingerprint: opts.caFingerprint, token, stateDir: opts.stateDir, force: opts.force });
+    if (opts.json) printJson(info);
+    else process.stdout.write(`enrolled as gateway ${info.name}; identity stored in ${opts.stateDir}\n`);
+  });
+
+program.command('start')
+  .description('run the gateway: data plane + sync with the controller, until SIGTERM/SIGINT')
+  .requiredOption('--state-dir <dir>', 'the enrolled state directory')
+  .requiredOption('--controller <host:port>', 'the controller\'s API port')
+  .requiredOption('--endpoint <host:port>', 'where clients reach this gateway\'s WireGuard port')
+  .requiredOption('--interface <ifname>', 'the WireGuard interface to create or take over')
+  .option('--listen-port <port>', 'WireGuard listen port (default: the --endpoint port)', port)
+  .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics')
+  .option('--overlay-pool <cidr>', 'the controller\'s overlay address pool (default 100.64.0.0/10)')
+  .option('--teardown-on-exit', 'remove the interface and nftables table on exit (default: leave them; sessions end by their timeouts)')
+  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean }) => {
+    const log = createLogger('wicket-gateway');
+    log.level = program.opts<{ logLevel: string }>().logLevel;
+    await startGateway(opts, log);
+    process.exit(0);
+  });
+
+await runProgram(program);

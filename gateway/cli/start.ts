@@ -1,0 +1,93 @@
+// `wicket-gateway start`: checks the host, brings up the data plane, serves metrics and keeps
+// the Sync stream, until SIGTERM/SIGINT. Exiting leaves the data plane in place (sessions end
+// by their kernel timeouts) unless --teardown-on-exit asks to remove interface and table.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { apiClients } from '../../common/grpc.js';
+import { CliError } from '../../common/cli.js';
+import type { Logger } from '../../common/log.js';
+import { splitHostPort } from '../../common/pki.js';
+import { dump, ifnameSchema, publicKeyOf } from '../../common/wg.js';
+import { WireGuardDataPlane } from '../dataplane/dataplane.js';
+import { createGatewayMetrics, serveMetrics } from '../metrics.js';
+import { formatPreflight, runPreflight } from '../agent/preflight.js';
+import { loadGatewayState } from '../agent/state.js';
+import { SyncAgent, type SyncStream } from '../agent/sync.js';
+
+export interface StartOptions {
+  stateDir: string;
+  /** The controller's API port, "HOST:PORT". */
+  controller: string;
+  /** Where clients reach this gateway's WireGuard port, "HOST:PORT" (sent in the hello). */
+  endpoint: string;
+  interface: string;
+  /** WireGuard listen port; defaults to the port of `endpoint`. */
+  listenPort?: number;
+  metricsListen?: string;
+  overlayPool?: string;
+  teardownOnExit?: boolean;
+}
+
+/** The agent's version, as the hello reports it (package.json at the repository root). */
+function agentVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+/** Runs the gateway; resolves once a signal has shut it down cleanly. */
+export async function startGateway(options: StartOptions, log: Logger): Promise<void> {
+  // Caught from the start, so a signal during setup still ends in the clean shutdown below.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  splitHostPort(options.controller);
+  const endpointPort = splitHostPort(options.endpoint).port;
+  const metricsAt = options.metricsListen === undefined ? undefined : splitHostPort(options.metricsListen);
+  const ifname = ifnameSchema.parse(options.interface);
+
+  const state = await loadGatewayState(options.stateDir);
+  if (state.info.certificateExpiresAtMs > 0 && state.info.certificateExpiresAtMs <= Date.now()) {
+    throw new CliError(`the gateway certificate expired at ${new Date(state.info.certificateExpiresAtMs).toISOString()}: enroll again with --force`);
+  }
+  const problems = await runPreflight();
+  if (problems.length > 0) throw new CliError(formatPreflight(problems));
+
+  const dataPlane = new WireGuardDataPlane({
+    interfaceName: ifname,
+    privateKey: state.wgPrivateKey,
+    listenPort: options.listenPort ?? endpointPort,
+    overlayPool: options.overlayPool,
+    stateDir: options.stateDir,
+    logger: log,
+  });
+  const metrics = createGatewayMetrics({
+    processMetrics: true,
+    readers: {
+      peers: async () => (await dump(ifname)).peers.length,
+      deniedPackets: async () => (await dataPlane.readDenied()).reduce((sum, d) => sum + d.packets, 0),
+    },
+  });
+  // Listen before touching the system, so a busy port changes nothing.
+  const server: Server | undefined = metricsAt && (await serveMetrics(metrics.registry, metricsAt.host, metricsAt.port));
+  await dataPlane.start();
+
+  const clients = apiClients(options.controller, { caPem: state.caPem, certPem: state.certPem, keyPem: state.keyPem });
+  const agent = new SyncAgent({
+    open: () => clients.gateway.Sync() as SyncStream,
+    dataPlane,
+    hello: { publicKey: publicKeyOf(state.wgPrivateKey), endpoint: options.endpoint, agentVersion: agentVersion() },
+    log,
+    metrics,
+  });
+  agent.start();
+  log.info({ gateway: state.info.name, controller: options.controller, interface: ifname, endpoint: options.endpoint, metrics: options.metricsListen ?? null }, 'gateway started');
+
+  const signal = await stopSignal;
+  log.info({ signal, teardown: Boolean(options.teardownOnExit) }, 'shutting down');
+  await agent.stop();
+  clients.close();
+  if (options.teardownOnExit) await dataPlane.teardown();
+  else await dataPlane.close();
+  server?.close();
+}

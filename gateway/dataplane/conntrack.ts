@@ -1,0 +1,56 @@
+// Flushing connection-tracking entries of removed sessions, so replies of their flows stop
+// at once (the toward-tunnel direction only lets established flows through) and a recycled
+// overlay address inherits nothing. Sources are coalesced into as few CIDR blocks as
+// possible, each free of any session that stays, so a large removal is a few processes, not
+// one per session.
+import { runTool } from '../../common/wg.js';
+import { fromNumber, ipv4Range } from './elements.js';
+
+/**
+ * The fewest aligned blocks inside `pool` covering every address of `flush` and none of
+ * `keep` (both numeric IPv4, any order). Pure.
+ */
+export function flushBlocks(pool: string, flush: readonly number[], keep: readonly number[]): string[] {
+  const f = [...flush].sort((a, b) => a - b);
+  const k = [...keep].sort((a, b) => a - b);
+  const any = (sorted: number[], lo: number, hi: number) => {
+    let l = 0;
+    let h = sorted.length;
+    while (l < h) {
+      const m = (l + h) >> 1;
+      if (sorted[m] < lo) l = m + 1;
+      else h = m;
+    }
+    return l < sorted.length && sorted[l] <= hi;
+  };
+  const out: string[] = [];
+  const visit = (first: number, len: number) => {
+    const last = first + 2 ** (32 - len) - 1;
+    if (!any(f, first, last)) return;
+    if (!any(k, first, last)) {
+      out.push(`${fromNumber(first)}/${len}`);
+      return;
+    }
+    if (len === 32) return; // an address both flushed and kept: keeping wins
+    const half = 2 ** (31 - len);
+    visit(first, len + 1);
+    visit(first + half, len + 1);
+  };
+  const [first, last] = ipv4Range(pool);
+  visit(first, 32 - Math.log2(last - first + 1));
+  // Addresses outside the pool (should not happen) are flushed one by one.
+  for (const a of f) if (a < first || a > last) out.push(`${fromNumber(a)}/32`);
+  return out;
+}
+
+/** Deletes the conntrack entries whose original source lies in each block. */
+export async function flushConntrack(blocks: readonly string[]): Promise<void> {
+  for (const block of blocks) {
+    try {
+      await runTool('conntrack', ['-D', '-s', block]);
+    } catch (e) {
+      // conntrack exits 1 when there was nothing to delete.
+      if (!/0 flow entries have been deleted/.test((e as Error).message)) throw e;
+    }
+  }
+}

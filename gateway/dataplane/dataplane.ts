@@ -1,0 +1,211 @@
+// The gateway data plane: the DataPlane contract the agent drives, and its real
+// implementation on a WireGuard interface plus the `inet wicket` nftables table. Each apply
+// validates the sessions, resolves DNS destinations, plans with the pure reconciler and
+// runs the plan as one `nft -f -` transaction and one `wg` call (two when a delta both
+// removes and adds peers), then flushes conntrack of removed sessions off the critical path.
+// IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet
+// from the tunnel matches no set and is dropped.
+import { lookup } from 'node:dns/promises';
+import { z } from 'zod';
+import type { Logger } from '../../common/log.js';
+import {
+  addPeers, createInterface, deleteInterface, dump, removePeers, runTool, type InterfaceInfo,
+} from '../../common/wg.js';
+import { flushBlocks, flushConntrack } from './conntrack.js';
+import { ipv4Range, type ResolvedRule } from './elements.js';
+import { applyNft, deleteTableText, elementsChangeText, listElements, readDenied, rulesetText, type DeniedAttempt } from './nftables.js';
+import { isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession, type SessionState } from './reconcile.js';
+import { desiredSessionSchema, type DesiredSession } from './session.js';
+import { enableIpv4Forwarding } from './sysctl.js';
+
+export type { DesiredSession, DesiredRule } from './session.js';
+export type { DeniedAttempt } from './nftables.js';
+
+/** What one apply did. */
+export interface ApplyResult {
+  version: number;
+  /** Sessions in force after the apply. */
+  sessions: number;
+  peersAdded: number;
+  peersRemoved: number;
+  elementsAdded: number;
+  elementsDeleted: number;
+  /** Time from the call to the committed change, in microseconds. */
+  applyUs: number;
+}
+
+export interface DataPlane {
+  applySnapshot(version: number, sessions: DesiredSession[]): Promise<ApplyResult>;
+  applyDelta(version: number, upserts: DesiredSession[], removes: string[]): Promise<ApplyResult>;
+  close(): Promise<void>;
+}
+
+export interface WireGuardDataPlaneOptions {
+  interfaceName: string;
+  /** The gateway's WireGuard private key (base64). */
+  privateKey: string;
+  listenPort?: number;
+  /** The overlay pool routed through the interface and masqueraded (default 100.64.0.0/10). */
+  overlayPool?: string;
+  /** For wireguard-go's log. */
+  stateDir?: string;
+  logger?: Logger;
+  /** DNS resolution of rule destinations that are names (default: all IPv4 addresses). */
+  resolve?: (name: string) => Promise<string[]>;
+}
+
+export const DEFAULT_OVERLAY_POOL = '100.64.0.0/10';
+
+const IPV4_LITERAL = /^[0-9./]+$/;
+
+async function systemResolve(name: string): Promise<string[]> {
+  return (await lookup(name, { all: true, family: 4 })).map((a) => a.address);
+}
+
+function validate(sessions: readonly DesiredSession[]): DesiredSession[] {
+  return sessions.map((s, i) => {
+    const r = desiredSessionSchema.safeParse(s);
+    if (!r.success) {
+      const id = typeof (s as { id?: unknown }).id === 'string' ? (s as { id: string }).id : `#${i}`;
+      throw new Error(`session ${id}: ${z.prettifyError(r.error).replace(/\n/g, '; ')}`);
+    }
+    return r.data;
+  });
+}
+
+export class WireGuardDataPlane implements DataPlane {
+  private readonly ifname: string;
+  private readonly pool: string;
+  private readonly resolve: (name: string) => Promise<string[]>;
+  private index = new Map<string, SessionState>();
+  /** Set when an apply failed half way: the in-memory state no longer describes the system. */
+  private outOfSync = true;
+  private queue: Promise<unknown> = Promise.resolve();
+  private flushing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly opts: WireGuardDataPlaneOptions) {
+    this.ifname = opts.interfaceName;
+    this.pool = opts.overlayPool ?? DEFAULT_OVERLAY_POOL;
+    ipv4Range(this.pool); // a bad pool fails here, not in the first apply
+    this.resolve = opts.resolve ?? systemResolve;
+  }
+
+  /**
+   * Prepares the system: IPv4 forwarding (or a clear refusal), the interface (reused when
+   * it exists), our nftables table (its sets' elements survive), the overlay route.
+   */
+  async start(): Promise<InterfaceInfo> {
+    await enableIpv4Forwarding();
+    const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
+    await applyNft(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
+    await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
+    this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid }, 'data plane started');
+    return info;
+  }
+
+  /** Sessions in force. */
+  get sessionCount(): number {
+    return this.index.size;
+  }
+
+  applySnapshot(version: number, sessions: DesiredSession[]): Promise<ApplyResult> {
+    return this.serial(async () => {
+      const started = process.hrtime.bigint();
+      const resolved = await this.resolveAll(validate(sessions));
+      const [wg, elements] = await Promise.all([dump(this.ifname), listElements()]);
+      const pskFingerprints = new Map([...this.index.values()].map((s) => [s.publicKey, s.pskFingerprint]));
+      const { plan, index } = planSnapshot(resolved, { peers: wg.peers, elements, pskFingerprints }, Date.now());
+      return this.execute(version, plan, index, started);
+    });
+  }
+
+  applyDelta(version: number, upserts: DesiredSession[], removes: string[]): Promise<ApplyResult> {
+    return this.serial(async () => {
+      if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
+      const started = process.hrtime.bigint();
+      const resolved = await this.resolveAll(validate(upserts));
+      const { plan, index } = planDelta(this.index, resolved, z.array(z.string()).parse(removes), Date.now());
+      return this.execute(version, plan, index, started);
+    });
+  }
+
+  /** Denied attempts recorded by the kernel (for telemetry). */
+  readDenied(): Promise<DeniedAttempt[]> {
+    return readDenied();
+  }
+
+  /** Stops taking applies. The interface and table stay: sessions live on to their kernel timeouts. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    await this.flushing;
+  }
+
+  /** Removes the interface and our table (for `--teardown-on-exit` and tests). */
+  async teardown(): Promise<void> {
+    await this.close();
+    await applyNft(deleteTableText());
+    await deleteInterface(this.ifname);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the data plane is closed'));
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async resolveAll(sessions: DesiredSession[]): Promise<ResolvedSession[]> {
+    const names = new Map<string, Promise<string[]>>();
+    for (const s of sessions) {
+      for (const r of s.rules) {
+        if (IPV4_LITERAL.test(r.destination) || names.has(r.destination)) continue;
+        names.set(r.destination, this.resolve(r.destination).catch((e: Error) => {
+          // Fail closed: a name that does not resolve grants nothing until the next apply.
+          this.opts.logger?.warn({ destination: r.destination, err: e.message }, 'destination did not resolve');
+          return [];
+        }));
+      }
+    }
+    const resolvedNames = new Map<string, string[]>();
+    for (const [name, p] of names) resolvedNames.set(name, await p);
+    return sessions.map((s) => ({
+      ...s,
+      rules: s.rules.map((r): ResolvedRule => ({
+        destinations: IPV4_LITERAL.test(r.destination) ? [r.destination] : resolvedNames.get(r.destination)!,
+        protocol: r.protocol, portFrom: r.portFrom, portTo: r.portTo, expiresAtMs: r.expiresAtMs,
+      })),
+    }));
+  }
+
+  private async execute(version: number, plan: Plan, index: Map<string, SessionState>, started: bigint): Promise<ApplyResult> {
+    this.outOfSync = true;
+    if (!isEmptyPlan(plan)) {
+      await applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now()));
+      await removePeers(this.ifname, plan.removePeers);
+      await addPeers(this.ifname, plan.addPeers);
+    }
+    this.index = index;
+    this.outOfSync = false;
+    const applyUs = Number((process.hrtime.bigint() - started) / 1000n);
+    if (plan.flushOverlays.length) this.flushLater(plan.flushOverlays);
+    const result: ApplyResult = {
+      version, sessions: index.size, applyUs,
+      peersAdded: plan.addPeers.length, peersRemoved: plan.removePeers.length,
+      elementsAdded: plan.addElements.length, elementsDeleted: plan.deleteElements.length,
+    };
+    this.opts.logger?.debug(result, 'applied');
+    return result;
+  }
+
+  /** Conntrack flush of removed sessions, after the commit and outside the apply's latency. */
+  private flushLater(overlays: string[]): void {
+    const flush = new Set(overlays);
+    const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
+    const blocks = flushBlocks(this.pool, overlays.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
+    this.flushing = this.flushing.then(() => flushConntrack(blocks)).catch((e: Error) => {
+      this.opts.logger?.warn({ err: e.message }, 'conntrack flush failed');
+    });
+  }
+}

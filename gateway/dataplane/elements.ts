@@ -1,0 +1,120 @@
+// Pure: turns one session's rules into the nftables set elements that enforce them. The
+// kernel's concatenated interval sets (pipapo) refuse overlapping elements ("File exists"),
+// while two grants may well overlap (a /24 on tcp 1-1000 and one host on tcp 80), so the
+// union of a session's (destination range x port range) boxes is cut into disjoint pieces,
+// each carrying the latest expiry of the rules that cover it.
+import ipaddr from 'ipaddr.js';
+
+export type Protocol = 'tcp' | 'udp' | 'icmp';
+
+/** A rule whose destination has been resolved to IPv4 addresses/CIDRs. */
+export interface ResolvedRule {
+  destinations: string[];
+  protocol: Protocol;
+  portFrom: number;
+  portTo: number;
+  expiresAtMs: number;
+}
+
+/**
+ * One element of `allow` (tcp/udp) or `allow_icmp` (icmp; ports are 0). Destinations are
+ * numeric IPv4 ranges so that what we write and what nft lists back compare exactly.
+ */
+export interface Element {
+  overlay: string;
+  destFirst: number;
+  destLast: number;
+  protocol: Protocol;
+  portFrom: number;
+  portTo: number;
+  expiresAtMs: number;
+}
+
+/** Identity of an element in a set (everything but its expiry). */
+export function elementKey(e: Element): string {
+  return `${e.overlay}|${e.destFirst}-${e.destLast}|${e.protocol}|${e.portFrom}-${e.portTo}`;
+}
+
+/** IPv4 address or CIDR → inclusive numeric range. Throws on anything else (IPv4 only). */
+export function ipv4Range(destination: string): [number, number] {
+  const [text, prefix, ...rest] = destination.split('/');
+  const len = prefix === undefined ? 32 : Number(prefix);
+  if (rest.length || !ipaddr.IPv4.isValidFourPartDecimal(text) || !/^\d{1,2}$/.test(prefix ?? '32') || len > 32) {
+    throw new Error(`not an IPv4 address or CIDR: ${JSON.stringify(destination)}`);
+  }
+  const addr = ipaddr.IPv4.parse(text);
+  const first = toNumber(ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${len}`));
+  return [first, first + 2 ** (32 - len) - 1];
+}
+
+export function toNumber(a: ipaddr.IPv4): number {
+  return a.octets.reduce((n, o) => n * 256 + o, 0);
+}
+
+export function fromNumber(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+interface Box { a0: number; a1: number; p0: number; p1: number; exp: number }
+interface Segment { from: number; to: number; exp: number }
+
+/** Cuts [lo, hi] at every box edge and gives each piece the latest expiry covering it. */
+function sweep(boxes: readonly { lo: number; hi: number; exp: number }[]): Segment[] {
+  const cuts = [...new Set(boxes.flatMap((b) => [b.lo, b.hi + 1]))].sort((x, y) => x - y);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const from = cuts[i];
+    const to = cuts[i + 1] - 1;
+    let exp = -Infinity;
+    for (const b of boxes) if (b.lo <= from && b.hi >= to) exp = Math.max(exp, b.exp);
+    if (exp === -Infinity) continue;
+    const last = out[out.length - 1];
+    if (last && last.to + 1 === from && last.exp === exp) last.to = to;
+    else out.push({ from, to, exp });
+  }
+  return out;
+}
+
+const sameSegments = (x: Segment[], y: Segment[]) =>
+  x.length === y.length && x.every((s, i) => s.from === y[i].from && s.to === y[i].to && s.exp === y[i].exp);
+
+/**
+ * The disjoint elements for one session. Each rule's expiry is capped at the session's;
+ * rules already expired at `nowMs` contribute nothing.
+ */
+export function sessionElements(overlay: string, sessionExpiresAtMs: number, rules: readonly ResolvedRule[], nowMs: number): Element[] {
+  const out: Element[] = [];
+  for (const protocol of ['tcp', 'udp', 'icmp'] as const) {
+    const boxes: Box[] = [];
+    for (const r of rules) {
+      if (r.protocol !== protocol) continue;
+      const exp = Math.min(r.expiresAtMs, sessionExpiresAtMs);
+      if (exp <= nowMs) continue;
+      const [p0, p1] = protocol === 'icmp' ? [0, 0] : [r.portFrom, r.portTo];
+      for (const d of r.destinations) {
+        const [a0, a1] = ipv4Range(d);
+        boxes.push({ a0, a1, p0, p1, exp });
+      }
+    }
+    if (boxes.length === 0) continue;
+    // Address pieces, each with the port segments of the boxes covering it whole; adjacent
+    // pieces with identical port segments are merged back into one range.
+    const addressCuts = [...new Set(boxes.flatMap((b) => [b.a0, b.a1 + 1]))].sort((x, y) => x - y);
+    const pieces: { from: number; to: number; ports: Segment[] }[] = [];
+    for (let i = 0; i + 1 < addressCuts.length; i++) {
+      const from = addressCuts[i];
+      const to = addressCuts[i + 1] - 1;
+      const ports = sweep(boxes.filter((b) => b.a0 <= from && b.a1 >= to).map((b) => ({ lo: b.p0, hi: b.p1, exp: b.exp })));
+      if (ports.length === 0) continue;
+      const last = pieces[pieces.length - 1];
+      if (last && last.to + 1 === from && sameSegments(last.ports, ports)) last.to = to;
+      else pieces.push({ from, to, ports });
+    }
+    for (const piece of pieces) {
+      for (const s of piece.ports) {
+        out.push({ overlay, destFirst: piece.from, destLast: piece.to, protocol, portFrom: s.from, portTo: s.to, expiresAtMs: s.exp });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,250 @@
+// The gateway's nftables: pure text builders for Wicket's own `inet wicket` table (ruleset
+// and set elements), parsers for nft's JSON listings, and the three driver calls that run
+// `nft` (one `nft -f -` transaction per change). Nothing here touches another table.
+//
+// Checked on nft 1.0.6 / Linux 6.x: a concatenated set with `flags interval, timeout` and
+// `counter` takes per-element timeouts in ms and keeps per-element counters; its elements
+// may not overlap (see elements.ts); `nft -j` reports timeouts and expiries in whole seconds
+// (so expiries read back are known to within 1 s); deleting an element the kernel has
+// already timed out fails the whole transaction with ENOENT, so every delete is preceded by
+// an `add` of the same element in the same transaction (the portable form of `destroy`,
+// which needs nft 1.0.8).
+import { z } from 'zod';
+import { runTool } from '../../common/wg.js';
+import { type Element, type Protocol, fromNumber, ipv4Range } from './elements.js';
+
+const TABLE = 'inet wicket';
+
+export interface RulesetOptions {
+  /** The WireGuard interface whose traffic is policed. */
+  ifname: string;
+  /** The overlay pool (CIDR), masqueraded toward resources. */
+  overlayPool: string;
+  /** Capacity of the denied-attempts set (oldest stay until they time out). */
+  deniedSize?: number;
+  deniedTimeoutS?: number;
+}
+
+/**
+ * The whole table, idempotently: `add` of table, sets and chains is a no-op when they exist
+ * (so set elements survive an agent restart), and each chain is flushed and refilled in the
+ * same transaction. No `flush table`: that would empty the sets.
+ *
+ * From the tunnel, a tcp or udp packet meets exactly one set lookup (`@allow`), an icmp
+ * packet one lookup in `@allow_icmp`; the `meta l4proto` compare in front of each is not a
+ * lookup. There is no `ct state established` shortcut in that direction, so deleting an
+ * element cuts an established flow at its next packet. Toward the tunnel only replies to
+ * flows the tunnel side opened pass; client-to-client is refused before any lookup, whatever
+ * a rule's destination says. `deny` records the attempt in @denied and then drops in a rule
+ * of its own, so a full @denied (where `add` fails and ends its rule) still drops.
+ */
+export function rulesetText(o: RulesetOptions): string {
+  const wg = `"${o.ifname}"`;
+  const chains = ['forward', 'from_tunnel', 'to_tunnel', 'deny', 'input', 'postrouting'];
+  return [
+    `add table ${TABLE}`,
+    `add set ${TABLE} allow { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; counter; }`,
+    `add set ${TABLE} allow_icmp { type ipv4_addr . ipv4_addr; flags interval, timeout; counter; }`,
+    `add set ${TABLE} denied { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags dynamic, timeout; timeout ${o.deniedTimeoutS ?? 3600}s; size ${o.deniedSize ?? 65536}; counter; }`,
+    `add chain ${TABLE} forward { type filter hook forward priority filter; policy accept; }`,
+    `add chain ${TABLE} from_tunnel`,
+    `add chain ${TABLE} to_tunnel`,
+    `add chain ${TABLE} deny`,
+    `add chain ${TABLE} input { type filter hook input priority filter; policy accept; }`,
+    `add chain ${TABLE} postrouting { type nat hook postrouting priority srcnat; policy accept; }`,
+    ...chains.map((c) => `flush chain ${TABLE} ${c}`),
+    `add rule ${TABLE} forward iifname ${wg} jump from_tunnel`,
+    `add rule ${TABLE} forward oifname ${wg} jump to_tunnel`,
+    `add rule ${TABLE} from_tunnel oifname ${wg} goto deny`,
+    `add rule ${TABLE} from_tunnel meta l4proto tcp ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
+    `add rule ${TABLE} from_tunnel meta l4proto udp ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
+    `add rule ${TABLE} from_tunnel meta l4proto icmp ip saddr . ip daddr @allow_icmp accept`,
+    `add rule ${TABLE} from_tunnel goto deny`,
+    `add rule ${TABLE} deny meta l4proto { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . th dport }`,
+    `add rule ${TABLE} deny meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }`,
+    `add rule ${TABLE} deny drop`,
+    `add rule ${TABLE} to_tunnel ct state established,related accept`,
+    `add rule ${TABLE} to_tunnel drop`,
+    `add rule ${TABLE} input iifname ${wg} drop`,
+    `add rule ${TABLE} postrouting ip saddr ${o.overlayPool} oifname != ${wg} masquerade`,
+  ].join('\n') + '\n';
+}
+
+/** Removes our table and nothing else (`add` first so a missing table is not an error). */
+export function deleteTableText(): string {
+  return `add table ${TABLE}\ndelete table ${TABLE}\n`;
+}
+
+/** A numeric range as nft writes it back: address, prefix, or first-last. */
+export function formatRange(first: number, last: number): string {
+  if (first === last) return fromNumber(first);
+  const size = last - first + 1;
+  const len = 32 - Math.log2(size);
+  if (Number.isInteger(len) && first % size === 0) return `${fromNumber(first)}/${len}`;
+  return `${fromNumber(first)}-${fromNumber(last)}`;
+}
+
+const setOf = (e: Element) => (e.protocol === 'icmp' ? 'allow_icmp' : 'allow');
+
+function elementValue(e: Element): string {
+  const dest = formatRange(e.destFirst, e.destLast);
+  if (e.protocol === 'icmp') return `${e.overlay} . ${dest}`;
+  const ports = e.portFrom === e.portTo ? `${e.portFrom}` : `${e.portFrom}-${e.portTo}`;
+  return `${e.overlay} . ${dest} . ${e.protocol} . ${ports}`;
+}
+
+const CHUNK = 2000;
+
+function statements(verb: 'add' | 'delete', set: string, values: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i += CHUNK) {
+    out.push(`${verb} element ${TABLE} ${set} { ${values.slice(i, i + CHUNK).join(', ')} }`);
+  }
+  return out;
+}
+
+/**
+ * One transaction deleting then adding elements. Each added element's timeout is its expiry
+ * minus `nowMs`, in ms; an element already expired is left out (an element without a
+ * timeout would never expire, so none is ever written).
+ */
+export function elementsChangeText(deletes: readonly Element[], adds: readonly Element[], nowMs: number): string {
+  const lines: string[] = [];
+  for (const set of ['allow', 'allow_icmp']) {
+    const del = deletes.filter((e) => setOf(e) === set).map(elementValue);
+    lines.push(...statements('add', set, del.map((v) => `${v} timeout 1000ms`)));
+    lines.push(...statements('delete', set, del));
+  }
+  for (const set of ['allow', 'allow_icmp']) {
+    const add = adds
+      .filter((e) => setOf(e) === set && e.expiresAtMs - nowMs >= 1)
+      .map((e) => `${elementValue(e)} timeout ${Math.floor(e.expiresAtMs - nowMs)}ms`);
+    lines.push(...statements('add', set, add));
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing `nft -j list set`
+
+const addrSchema = z.union([
+  z.string(),
+  z.object({ prefix: z.object({ addr: z.string(), len: z.number() }) }),
+  z.object({ range: z.tuple([z.string(), z.string()]) }),
+]);
+const portSchema = z.union([z.number(), z.object({ range: z.tuple([z.number(), z.number()]) })]);
+const counterSchema = z.object({ packets: z.number(), bytes: z.number() });
+const elemSchema = z.union([
+  z.object({ elem: z.object({ val: z.unknown(), expires: z.number().optional(), counter: counterSchema.optional() }) }),
+  z.object({ concat: z.array(z.unknown()) }),
+]);
+const listingSchema = z.object({
+  nftables: z.array(z.union([
+    z.object({ set: z.object({ name: z.string(), elem: z.array(elemSchema).optional() }) }),
+    z.object({}).loose(),
+  ])),
+});
+
+function addrRange(a: z.infer<typeof addrSchema>): [number, number] {
+  if (typeof a === 'string') return ipv4Range(a);
+  if ('prefix' in a) return ipv4Range(`${a.prefix.addr}/${a.prefix.len}`);
+  return [ipv4Range(a.range[0])[0], ipv4Range(a.range[1])[0]];
+}
+
+function portRange(p: z.infer<typeof portSchema>): [number, number] {
+  return typeof p === 'number' ? [p, p] : p.range;
+}
+
+/** An element as found in the kernel, with its counter. */
+export interface ActualElement extends Element {
+  packets: number;
+  bytes: number;
+}
+
+interface RawElement { parts: unknown[]; expires?: number; counter?: { packets: number; bytes: number } }
+
+function rawElements(json: string, setName: string): RawElement[] {
+  const listing = listingSchema.parse(JSON.parse(json));
+  const out: RawElement[] = [];
+  for (const item of listing.nftables) {
+    if (!('set' in item) || typeof item.set !== 'object' || item.set === null) continue;
+    const set = item.set as { name: string; elem?: z.infer<typeof elemSchema>[] };
+    if (set.name !== setName) continue;
+    for (const e of set.elem ?? []) {
+      if ('concat' in e) out.push({ parts: e.concat });
+      else {
+        const val = z.object({ concat: z.array(z.unknown()) }).parse(e.elem.val);
+        out.push({ parts: val.concat, expires: e.elem.expires, counter: e.elem.counter });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Elements of `allow` or `allow_icmp` from `nft -j list set`. nft reports expiry in whole
+ * seconds (rounded down), so `expiresAtMs` is a lower bound, within 1 s of the truth; an
+ * element without a timeout gets Infinity (it never expires, so it is never desired).
+ */
+export function parseSetJson(json: string, setName: 'allow' | 'allow_icmp', nowMs: number): ActualElement[] {
+  return rawElements(json, setName).map((raw) => {
+    const [overlay, dest, proto, port] = raw.parts;
+    const [destFirst, destLast] = addrRange(addrSchema.parse(dest));
+    const protocol: Protocol = setName === 'allow_icmp' ? 'icmp' : z.enum(['tcp', 'udp']).parse(proto);
+    const [portFrom, portTo] = setName === 'allow_icmp' ? [0, 0] : portRange(portSchema.parse(port));
+    return {
+      overlay: z.string().parse(overlay),
+      destFirst, destLast, protocol, portFrom, portTo,
+      expiresAtMs: raw.expires === undefined ? Infinity : nowMs + raw.expires * 1000,
+      packets: raw.counter?.packets ?? 0,
+      bytes: raw.counter?.bytes ?? 0,
+    };
+  });
+}
+
+/** One denied tuple with how often it was tried. */
+export interface DeniedAttempt {
+  overlay: string;
+  destination: string;
+  /** Protocol name as nft prints it (tcp, udp, icmp) or its number. */
+  protocol: string;
+  /** Destination port (0 for protocols without ports). */
+  port: number;
+  packets: number;
+  bytes: number;
+}
+
+export function parseDeniedJson(json: string): DeniedAttempt[] {
+  return rawElements(json, 'denied').map((raw) => {
+    const [overlay, dest, proto, port] = raw.parts;
+    return {
+      overlay: z.string().parse(overlay),
+      destination: z.string().parse(dest),
+      protocol: String(z.union([z.string(), z.number()]).parse(proto)),
+      port: z.number().parse(port),
+      packets: raw.counter?.packets ?? 0,
+      bytes: raw.counter?.bytes ?? 0,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Driver
+
+/** Applies a ruleset/element change as ONE atomic `nft -f -` transaction. */
+export async function applyNft(text: string): Promise<void> {
+  if (text.length === 0) return;
+  await runTool('nft', ['-f', '-'], { stdin: text, timeoutMs: 120_000 });
+}
+
+/** Every element of `allow` and `allow_icmp` as the kernel holds it now. */
+export async function listElements(): Promise<ActualElement[]> {
+  const sets = ['allow', 'allow_icmp'] as const;
+  const [nowMs, ...jsons] = [Date.now(), ...await Promise.all(sets.map((s) => runTool('nft', ['-j', 'list', 'set', 'inet', 'wicket', s])))];
+  return sets.flatMap((s, i) => parseSetJson(jsons[i], s, nowMs));
+}
+
+/** The denied attempts recorded since they last timed out (for telemetry). */
+export async function readDenied(): Promise<DeniedAttempt[]> {
+  return parseDeniedJson(await runTool('nft', ['-j', 'list', 'set', 'inet', 'wicket', 'denied']));
+}

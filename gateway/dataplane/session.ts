@@ -1,0 +1,35 @@
+// The gateway's view of one session (what the controller's GatewaySession becomes), as a zod
+// schema: the data plane validates every session before it can reach `wg` or `nft`.
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+import { wgKeySchema } from '../../common/wg.js';
+
+/** A dotted-quad IPv4 address, normalised (IPv4 only for now: the overlay and nft sets are IPv4). */
+export const ipv4Schema = z.string()
+  .refine((s) => ipaddr.IPv4.isValidFourPartDecimal(s), { message: 'not a dotted-quad IPv4 address' })
+  .transform((s) => ipaddr.IPv4.parse(s).toString());
+
+/** A DNS name (resolved when elements are built) or an IPv4 address or CIDR. */
+const destinationSchema = z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-/]+$/, 'not an address, CIDR or DNS name');
+
+const portSchema = z.number().int().min(0).max(65535);
+
+export const desiredRuleSchema = z.object({
+  destination: destinationSchema,
+  protocol: z.enum(['tcp', 'udp', 'icmp']),
+  portFrom: portSchema,
+  portTo: portSchema,
+  expiresAtMs: z.number().int(),
+}).refine((r) => r.portFrom <= r.portTo, { message: 'portFrom is above portTo' });
+
+export const desiredSessionSchema = z.object({
+  id: z.string().min(1).max(128),
+  overlayAddress: ipv4Schema,
+  publicKey: wgKeySchema,
+  presharedKey: wgKeySchema,
+  expiresAtMs: z.number().int(),
+  rules: z.array(desiredRuleSchema),
+});
+
+export type DesiredRule = z.infer<typeof desiredRuleSchema>;
+export type DesiredSession = z.infer<typeof desiredSessionSchema>;

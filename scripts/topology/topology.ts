@@ -1,0 +1,188 @@
+// Network namespaces for end-to-end tests, benchmarks and the demo: hosts joined through
+// switches (a bridge in a namespace of its own), with unique short names per run so that
+// runs on one machine never collide (wireguard-go's sockets in /var/run/wireguard are shared
+// by all namespaces), and a cleanup that removes everything the run made, by process id,
+// even when the run fails or is interrupted.
+import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { runTool, socketPath } from '../../common/wg.js';
+
+export interface HostLink {
+  /** The switch this host's next ethN plugs into. */
+  switch: string;
+  /** Address with prefix, e.g. 198.18.0.2/24. */
+  address: string;
+}
+
+export interface HostSpec {
+  links: HostLink[];
+  routes?: { to: string; via: string }[];
+}
+
+export interface TopologyOptions {
+  switches: string[];
+  hosts: Record<string, HostSpec>;
+}
+
+export interface ExecOptions {
+  stdin?: string;
+  timeoutMs?: number;
+}
+
+const ROLE = /^[a-z0-9]{1,8}$/;
+
+export class Topology {
+  private readonly pids = new Set<number>();
+  private readonly ifnames = new Set<string>();
+  private readonly roles: string[];
+  private cleaned = false;
+  private readonly onExit = () => this.cleanup();
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+
+  constructor(readonly suffix: string, roles: string[]) {
+    this.roles = roles;
+    process.on('exit', this.onExit);
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+  }
+
+  /** The namespace of a host or switch role (`wk<suffix>-<role>`, at most 15 characters). */
+  ns(role: string): string {
+    if (!this.roles.includes(role)) throw new Error(`no host or switch named ${role} in this topology`);
+    return `wk${this.suffix}-${role}`;
+  }
+
+  /** A machine-unique interface name for this run (`wk<suffix><tag>`); its socket is cleaned up. */
+  ifname(tag: string): string {
+    const name = `wk${this.suffix}${tag}`;
+    if (!/^[a-z0-9]{1,9}$/.test(tag)) throw new Error(`interface tag must be 1-9 of a-z 0-9: ${tag}`);
+    this.ifnames.add(name);
+    return name;
+  }
+
+  /** Runs a command in a host's namespace and returns its stdout. */
+  exec(role: string, cmd: string, args: readonly string[], opts: ExecOptions = {}): Promise<string> {
+    return runTool(cmd, args, { netns: this.ns(role), stdin: opts.stdin, timeoutMs: opts.timeoutMs });
+  }
+
+  /** Starts a long-lived process in a host's namespace; it is killed by pid at cleanup. */
+  spawn(role: string, cmd: string, args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', this.ns(role), cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+    if (child.pid !== undefined) this.pids.add(child.pid);
+    child.on('exit', () => { if (child.pid !== undefined) this.pids.delete(child.pid); });
+    return child;
+  }
+
+  /** Stops tracking a pid (its owner killed it on purpose and will not reuse it). */
+  forget(pid: number): void {
+    this.pids.delete(pid);
+  }
+
+  /**
+   * Kills what the run started (tracked pids, then every process left in its namespaces —
+   * wireguard-go daemons included), deletes the namespaces and the run's leftover
+   * wireguard-go sockets. Synchronous so it can run from an exit handler; idempotent.
+   */
+  cleanup(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    process.off('exit', this.onExit);
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    const kill = (pid: number) => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch { /* already gone */ }
+    };
+    this.pids.forEach(kill);
+    const namespaces = this.roles.map((r) => this.ns(r)).filter((ns) => existsSync(`/run/netns/${ns}`));
+    for (const ns of namespaces) {
+      const r = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' });
+      for (const pid of (r.stdout ?? '').split('\n').filter(Boolean)) kill(Number(pid));
+    }
+    for (const ns of namespaces) spawnSync('ip', ['netns', 'del', ns]);
+    // Every process of our namespaces is gone, and the names are this run's own.
+    for (const name of this.ifnames) rmSync(socketPath(name), { force: true });
+  }
+}
+
+function newSuffix(): string {
+  for (;;) {
+    const s = randomBytes(2).toString('hex');
+    const taken = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(`wk${s}-`);
+    if (!taken) return s;
+  }
+}
+
+/** Builds the namespaces, switches, veth pairs, addresses and routes. */
+export async function createTopology(opts: TopologyOptions): Promise<Topology> {
+  const roles = [...opts.switches, ...Object.keys(opts.hosts)];
+  for (const r of roles) if (!ROLE.test(r)) throw new Error(`role names are 1-8 of a-z 0-9: ${r}`);
+  if (new Set(roles).size !== roles.length) throw new Error('host and switch names must be distinct');
+  const topo = new Topology(newSuffix(), roles);
+  try {
+    // One `ip -b` for the namespaces and every veth pair, created straight in place.
+    const root: string[] = roles.map((r) => `netns add ${topo.ns(r)}`);
+    for (const [host, spec] of Object.entries(opts.hosts)) {
+      spec.links.forEach((l, i) => {
+        if (!opts.switches.includes(l.switch)) throw new Error(`host ${host}: no switch ${l.switch}`);
+        root.push(`link add eth${i} netns ${topo.ns(host)} type veth peer name ${host} netns ${topo.ns(l.switch)}`);
+      });
+    }
+    await runTool('ip', ['-b', '-'], { stdin: root.join('\n') + '\n' });
+    // Then one `ip -n NS -b` per namespace.
+    const perNs = new Map<string, string[]>(roles.map((r) => [r, ['link set lo up']]));
+    for (const sw of opts.switches) perNs.get(sw)!.push('link add br0 type bridge', 'link set br0 up');
+    for (const [host, spec] of Object.entries(opts.hosts)) {
+      spec.links.forEach((l, i) => {
+        perNs.get(host)!.push(`addr add ${l.address} dev eth${i}`, `link set eth${i} up`);
+        perNs.get(l.switch)!.push(`link set ${host} master br0`, `link set ${host} up`);
+      });
+      for (const r of spec.routes ?? []) perNs.get(host)!.push(`route add ${r.to} via ${r.via}`);
+    }
+    await Promise.all([...perNs].map(([role, lines]) => runTool('ip', ['-n', topo.ns(role), '-b', '-'], { stdin: lines.join('\n') + '\n' })));
+    return topo;
+  } catch (e) {
+    topo.cleanup();
+    throw e;
+  }
+}
+
+/** Addresses of the standard Wicket topology. */
+export const WAN_PREFIX = 24;
+export const LAN_PREFIX = 24;
+export const ADDR = {
+  ctl: '198.18.0.1',
+  gw: '198.18.0.2',
+  c1: '198.18.0.11',
+  c2: '198.18.0.12',
+  gwLan: '198.19.0.1',
+  r1: '198.19.0.10',
+  r2: '198.19.0.20',
+} as const;
+export const LAN_CIDR = '198.19.0.0/24';
+export const WAN_CIDR = '198.18.0.0/24';
+
+/**
+ * The standard topology: `wan` joins ctl, gw, c1 and c2; behind gw, `lan` joins r1 and r2.
+ * Resources get no route to the overlay: the gateway's masquerade is what makes them answer.
+ */
+export function createWicketTopology(): Promise<Topology> {
+  const wan = (a: string): HostLink => ({ switch: 'wan', address: `${a}/${WAN_PREFIX}` });
+  const lan = (a: string): HostLink => ({ switch: 'lan', address: `${a}/${LAN_PREFIX}` });
+  return createTopology({
+    switches: ['wan', 'lan'],
+    hosts: {
+      ctl: { links: [wan(ADDR.ctl)] },
+      gw: { links: [wan(ADDR.gw), lan(ADDR.gwLan)] },
+      c1: { links: [wan(ADDR.c1)] },
+      c2: { links: [wan(ADDR.c2)] },
+      r1: { links: [lan(ADDR.r1)] },
+      r2: { links: [lan(ADDR.r2)] },
+    },
+  });
+}

@@ -1,0 +1,140 @@
+// Traffic helpers over a topology: echo and HTTP servers in a namespace, TCP/UDP/ICMP probes,
+// and a long-lived TCP stream that says when its echoes stop (to prove and measure that a
+// revocation cuts an established flow). Every process is spawned through the topology, so
+// it is killed at cleanup.
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Topology } from './topology.js';
+
+const NETPROG = fileURLToPath(new URL('./netprog.js', import.meta.url));
+
+/** A process that speaks JSON lines on stdout; every line is kept in `events`. */
+export class Program {
+  readonly events: Record<string, unknown>[] = [];
+  private waiters: (() => void)[] = [];
+  exited = false;
+
+  constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        this.events.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        return; // not ours (e.g. a warning)
+      }
+      this.wake();
+    });
+    child.on('exit', () => { this.exited = true; this.wake(); });
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    w.forEach((f) => f());
+  }
+
+  /** Resolves when `pred` holds over the events, rejects after `timeoutMs`. */
+  async until(pred: (events: Record<string, unknown>[]) => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred(this.events)) {
+      if (this.exited) throw new Error(`${what}: the program exited`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(t); resolve(); });
+      });
+    }
+  }
+
+  stop(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+}
+
+function program(topo: Topology, role: string, args: string[]): Program {
+  return new Program(topo.spawn(role, process.execPath, [NETPROG, ...args]));
+}
+
+export type ServerKind = 'tcp-echo' | 'udp-echo' | 'http';
+
+/** Starts a server listening on 0.0.0.0:port in `role`'s namespace; resolves once it listens. */
+export async function startServer(topo: Topology, role: string, kind: ServerKind, port: number, body = `${role}\n`): Promise<Program> {
+  const p = program(topo, role, kind === 'http' ? [kind, String(port), body] : [kind, String(port)]);
+  await p.until((ev) => ev.some((e) => e.ready === true), 5000, `${kind} server on ${role}:${port}`);
+  return p;
+}
+
+export type TcpOutcome = 'connected' | 'refused' | 'timeout' | 'error';
+
+async function outcome(topo: Topology, role: string, args: string[], timeoutMs: number): Promise<number> {
+  try {
+    await topo.exec(role, process.execPath, [NETPROG, ...args], { timeoutMs: timeoutMs + 5000 });
+    return 0;
+  } catch (e) {
+    const m = /exited with code (\d+)/.exec((e as Error).message);
+    if (!m) throw e;
+    return Number(m[1]);
+  }
+}
+
+/** Tries a TCP connection from `role`. A refusal means the packet got through (and back). */
+export async function tcpConnect(topo: Topology, role: string, host: string, port: number, timeoutMs = 1500, bind?: string): Promise<TcpOutcome> {
+  const code = await outcome(topo, role, ['probe-tcp', host, String(port), String(timeoutMs), ...(bind ? [bind] : [])], timeoutMs);
+  return (['connected', 'timeout', 'error', 'refused'] as const)[code] ?? 'error';
+}
+
+/** True when a TCP connection from `role` to host:port completes within `timeoutMs`. */
+export async function probeTcp(topo: Topology, role: string, host: string, port: number, timeoutMs = 1500): Promise<boolean> {
+  return (await tcpConnect(topo, role, host, port, timeoutMs)) === 'connected';
+}
+
+/** True when a datagram from `role` to host:port is answered within `timeoutMs`. */
+export async function probeUdp(topo: Topology, role: string, host: string, port: number, timeoutMs = 1500, opts: { message?: string; bind?: string } = {}): Promise<boolean> {
+  const args = ['probe-udp', host, String(port), String(timeoutMs), opts.message ?? 'probe', ...(opts.bind ? [opts.bind] : [])];
+  return (await outcome(topo, role, args, timeoutMs)) === 0;
+}
+
+/**
+ * True when `host` answers one ICMP echo from `role` within `timeoutMs`. Uses perl's core
+ * Net::Ping (a raw ICMP socket): iputils' ping is not installed everywhere this runs.
+ */
+export async function ping(topo: Topology, role: string, host: string, timeoutMs = 1500): Promise<boolean> {
+  const script = 'use Net::Ping; my $p = Net::Ping->new("icmp", $ARGV[1]); exit($p->ping($ARGV[0]) ? 0 : 1);';
+  try {
+    await topo.exec(role, 'perl', ['-e', script, host, String(timeoutMs / 1000)], { timeoutMs: timeoutMs + 5000 });
+    return true;
+  } catch (e) {
+    if (/exited with code 1$/.test((e as Error).message)) return false;
+    throw e;
+  }
+}
+
+/** A TCP connection sending a line every `intervalMs`, counting the echoes that come back. */
+export class Stream extends Program {
+  get echoes(): number {
+    return this.events.filter((e) => typeof e.echo === 'number').length;
+  }
+
+  /** Arrival time (epoch ms) of the latest echo, 0 before the first. */
+  get lastEchoAt(): number {
+    const last = this.events.findLast((e) => typeof e.echo === 'number');
+    return last ? Number(last.at) : 0;
+  }
+
+  /** Echoes that arrived at or after `epochMs`. */
+  echoesSince(epochMs: number): number {
+    return this.events.filter((e) => typeof e.echo === 'number' && Number(e.at) >= epochMs).length;
+  }
+
+  waitForEchoes(n: number, timeoutMs = 5000): Promise<void> {
+    return this.until(() => this.echoes >= n, timeoutMs, `${n} echoes`);
+  }
+}
+
+/** Opens a stream from `role` to an echo server at host:port; resolves once connected. */
+export async function startStream(topo: Topology, role: string, host: string, port: number, intervalMs = 20): Promise<Stream> {
+  const s = new Stream(topo.spawn(role, process.execPath, [NETPROG, 'stream', host, String(port), String(intervalMs)]));
+  await s.until((ev) => ev.some((e) => typeof e.connected === 'number'), 5000, `stream to ${host}:${port}`);
+  return s;
+}

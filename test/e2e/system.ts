@@ -1,0 +1,237 @@
+// The whole Wicket system in network namespaces, driven through its real command lines:
+// a controller host, a gateway with a resource LAN (r1: web app + echo service, r2: a
+// database-like echo service), two client hosts. Used by the end-to-end suites and the demo.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { totpCode } from '../../controller/auth/totp.js';
+import { ADDR, createWicketTopology, startServer, type Program, type Topology } from '../../scripts/topology/index.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = (name: string) => join(ROOT, 'bin', name);
+
+export const PORTS = { api: 7443, auth: 7444, wg: 51820, web: 80, echo: 7000, db: 5432, dbEcho: 7001 } as const;
+
+/** The sample policy: alice reaches the web app (and its echo port); bob reaches both resources. */
+export function samplePolicy(opts: { aliceTtl?: string; bobGetsDb?: boolean; alice?: boolean } = {}): string {
+  const alice = opts.alice ?? true;
+  return `gateways: [dc1]
+groups:
+  engineering: [${alice ? 'alice, ' : ''}bob]
+  dba: [bob]
+resources:
+  webapp: { address: ${ADDR.r1}, ports: [tcp/${PORTS.web}, tcp/${PORTS.echo}], gateway: dc1 }
+  database: { address: ${ADDR.r2}, ports: [tcp/${PORTS.db}, tcp/${PORTS.dbEcho}], gateway: dc1 }
+grants:
+  - name: eng-webapp
+    to: [group:engineering]
+    resources: [webapp]${opts.aliceTtl ? `\n    session_ttl: ${opts.aliceTtl}` : ''}
+${opts.bobGetsDb === false ? '' : `  - name: dba-database
+    to: [group:dba]
+    resources: [database]
+`}tests:
+  - user: ${alice ? 'alice' : 'bob'}
+    allow: [webapp:tcp/${PORTS.web}]
+  - user: alice
+    groups: []
+    deny: [${alice ? '' : `webapp:tcp/${PORTS.web}, `}database:tcp/${PORTS.db}]
+`;
+}
+
+/** A long-lived child process whose stderr lines are kept (JSON logs) for assertions. */
+export class Service {
+  readonly lines: string[] = [];
+  exited = false;
+
+  constructor(readonly name: string, readonly child: ChildProcess) {
+    createInterface({ input: child.stderr! }).on('line', (l) => this.lines.push(l));
+    createInterface({ input: child.stdout! }).on('line', (l) => this.lines.push(l));
+    child.on('exit', () => { this.exited = true; });
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.lines.some((l) => pattern.test(l))) {
+      if (this.exited) throw new Error(`${this.name} exited:\n${this.lines.slice(-20).join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`${this.name}: ${pattern} not seen within ${timeoutMs} ms:\n${this.lines.slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Sends a signal and waits for the process to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise((r) => this.child.once('exit', r));
+    this.child.kill(signal);
+    await gone;
+  }
+}
+
+export interface UserCredentials {
+  name: string;
+  password: string;
+  totpSecret: string;
+}
+
+export class WicketSystem {
+  readonly dir = mkdtempSync(join(tmpdir(), 'wicket-e2e-'));
+  readonly dataDir = join(this.dir, 'controller');
+  readonly gatewayDir = join(this.dir, 'gateway');
+  fingerprint = '';
+  controller?: Service;
+  gateway?: Service;
+  readonly gatewayIf: string;
+  readonly servers: Program[] = [];
+  private readonly users = new Map<string, UserCredentials>();
+  private readonly usedSteps = new Map<string, Set<number>>();
+
+  private constructor(readonly topo: Topology) {
+    this.gatewayIf = topo.ifname('g');
+  }
+
+  static async create(): Promise<WicketSystem> {
+    const topo = await createWicketTopology();
+    return new WicketSystem(topo);
+  }
+
+  /** Runs one of Wicket's CLIs in a host's namespace and returns stdout (throws with stderr on failure). */
+  run(role: string, program: string, args: string[], stdin?: string): Promise<string> {
+    return this.topo.exec(role, process.execPath, [bin(program), ...args], { stdin, timeoutMs: 60_000 });
+  }
+
+  wicketctl(args: string[], stdin?: string): Promise<string> {
+    return this.run('ctl', 'wicketctl', ['--controller', `127.0.0.1:${PORTS.api}`, '--credentials', join(this.dataDir, 'admin'), ...args], stdin);
+  }
+
+  async wicketctlJson<T>(args: string[], stdin?: string): Promise<T> {
+    return JSON.parse(await this.wicketctl([...args, '--json'], stdin)) as T;
+  }
+
+  /** `wicket` for a user on a client host (state dir per user and host). */
+  wicket(role: string, user: string, args: string[], stdin?: string): Promise<string> {
+    return this.run(role, 'wicket', ['--state-dir', this.stateDir(role, user), ...args], stdin);
+  }
+
+  stateDir(role: string, user: string): string {
+    return join(this.dir, `client-${role}-${user}`);
+  }
+
+  /** Resource servers: r1 serves the web app and an echo port, r2 the database-like services. */
+  async startResources(): Promise<void> {
+    this.servers.push(
+      await startServer(this.topo, 'r1', 'http', PORTS.web, 'webapp says hello\n'),
+      await startServer(this.topo, 'r1', 'tcp-echo', PORTS.echo),
+      await startServer(this.topo, 'r2', 'tcp-echo', PORTS.db),
+      await startServer(this.topo, 'r2', 'tcp-echo', PORTS.dbEcho),
+    );
+  }
+
+  async initController(): Promise<void> {
+    const out = await this.run('ctl', 'wicket-controller', ['init', '--data-dir', this.dataDir, '--hostname', ADDR.ctl]);
+    const m = /[0-9a-f]{64}/.exec(out);
+    if (!m) throw new Error(`init printed no fingerprint:\n${out}`);
+    this.fingerprint = m[0];
+  }
+
+  async startController(extra: string[] = []): Promise<Service> {
+    const child = this.topo.spawn('ctl', process.execPath, [bin('wicket-controller'), 'start', '--data-dir', this.dataDir,
+      '--listen', `0.0.0.0:${PORTS.api}`, '--auth-listen', `0.0.0.0:${PORTS.auth}`, ...extra]);
+    this.controller = new Service('controller', child);
+    await this.controller.waitFor(/controller started/, 30_000);
+    return this.controller;
+  }
+
+  async addUser(name: string, groups: string[] = [], opts: { admin?: boolean } = {}): Promise<UserCredentials> {
+    const password = `pw-${name}-correct horse`;
+    const args = ['user', 'add', name, '--password-stdin', ...groups.flatMap((g) => ['--group', g]), ...(opts.admin ? ['--admin'] : [])];
+    const r = await this.wicketctlJson<{ name: string; totp_secret: string }>(args, password);
+    const creds = { name, password, totpSecret: r.totp_secret };
+    this.users.set(name, creds);
+    return creds;
+  }
+
+  /** A TOTP code for a time step this user has not used yet (the controller rejects replays). */
+  async totp(user: string): Promise<string> {
+    const creds = this.users.get(user);
+    if (!creds) throw new Error(`unknown user ${user}`);
+    const used = this.usedSteps.get(user) ?? new Set<number>();
+    this.usedSteps.set(user, used);
+    for (;;) {
+      const now = Date.now();
+      const step = Math.floor(now / 30_000);
+      // The controller accepts the current step and its neighbours; take the first unused one,
+      // unless it is about to leave the window.
+      for (const s of [step, step + 1]) {
+        if (!used.has(s) && !(s === step && now % 30_000 > 28_000)) {
+          used.add(s);
+          return totpCode(creds.totpSecret, s * 30_000 + 1000);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  async applyPolicy(yaml: string): Promise<void> {
+    const file = join(this.dir, `policy-${Date.now()}.yaml`);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, yaml);
+    await this.wicketctl(['policy', 'apply', file]);
+  }
+
+  async enrollGateway(name = 'dc1'): Promise<void> {
+    const token = (await this.wicketctl(['gateway', 'token', name])).trim();
+    await this.run('gw', 'wicket-gateway', ['enroll', '--controller', `${ADDR.ctl}:${PORTS.auth}`, '--ca-fingerprint', this.fingerprint, '--token', token, '--state-dir', this.gatewayDir]);
+  }
+
+  async startGateway(name = 'dc1'): Promise<Service> {
+    const child = this.topo.spawn('gw', process.execPath, [bin('wicket-gateway'), 'start', '--state-dir', this.gatewayDir,
+      '--controller', `${ADDR.ctl}:${PORTS.api}`, '--endpoint', `${ADDR.gw}:${PORTS.wg}`, '--interface', this.gatewayIf]);
+    this.gateway = new Service('gateway', child);
+    await this.waitGatewayConnected(name, true);
+    return this.gateway;
+  }
+
+  async waitGatewayConnected(name: string, connected: boolean, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const list = await this.wicketctlJson<{ name: string; connected: boolean; appliedVersion: number; desiredVersion: number }[]>(['gateway', 'list']);
+      const g = list.find((x) => x.name === name);
+      if (g && g.connected === connected && (!connected || g.appliedVersion === g.desiredVersion)) return;
+      if (this.gateway?.exited && connected) throw new Error(`gateway exited:\n${this.gateway.lines.slice(-20).join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`gateway ${name} not ${connected ? 'connected and synced' : 'disconnected'} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async login(role: string, user: string): Promise<void> {
+    const creds = this.users.get(user)!;
+    await this.wicket(role, user, ['login', '--controller', `${ADDR.ctl}:${PORTS.auth}`, '--ca-fingerprint', this.fingerprint,
+      '--user', user, '--password-stdin', '--totp', await this.totp(user)], creds.password);
+  }
+
+  /** `wicket up` on a client host; returns the session as printed with --json. */
+  async up(role: string, user: string, ifTag: string): Promise<{ session: { id: string; overlayAddress: string }; interface: string }> {
+    const ifname = this.topo.ifname(ifTag);
+    const out = JSON.parse(await this.wicket(role, user, ['up', '--interface', ifname, '--json'])) as { session: { sessionId: string; overlayAddress: string } };
+    return { session: { id: out.session.sessionId, overlayAddress: out.session.overlayAddress }, interface: ifname };
+  }
+
+  /** Everything, by process id and namespace; idempotent. */
+  cleanup(): void {
+    this.topo.cleanup();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it returns true; throws `what` after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

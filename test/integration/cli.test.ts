@@ -1,0 +1,127 @@
+// The real command lines: `wicket-controller init` (twice: refused, nothing changed),
+// `start` (graceful on SIGTERM), and `wicketctl` against it (user add --json, listings,
+// bad input, audit verify, login with an admin user's own certificate).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { totpCode } from '../../controller/auth/totp.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = (name: string) => join(root, 'bin', name);
+const dir = mkdtempSync(join(tmpdir(), 'wicket-cli-'));
+const dataDir = join(dir, 'data');
+let controller: ChildProcess;
+let api = '';
+let authAddr = '';
+let fingerprint = '';
+
+function run(cmd: string, args: string[], input = '', env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin(cmd), ...args], { input, encoding: 'utf8', env: { ...process.env, WICKET_LOG_LEVEL: 'warn', ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const ctl = (args: string[], input = '') => run('wicketctl', ['--controller', api, '--credentials', join(dataDir, 'admin'), ...args], input);
+
+function treeDigest(path: string): string {
+  const h = createHash('sha256');
+  const walk = (p: string) => {
+    for (const name of readdirSync(p).sort()) {
+      const f = join(p, name);
+      const st = statSync(f);
+      h.update(`${f}:${st.mode}`);
+      if (st.isDirectory()) walk(f);
+      else h.update(readFileSync(f));
+    }
+  };
+  walk(path);
+  return h.digest('hex');
+}
+
+before(async () => {
+  const init = run('wicket-controller', ['init', '--data-dir', dataDir, '--hostname', 'controller.test']);
+  assert.equal(init.code, 0, init.stderr);
+  fingerprint = /CA fingerprint \(SHA-256\): ([0-9a-f]{64})/.exec(init.stdout)?.[1] ?? '';
+  assert.notEqual(fingerprint, '');
+  controller = spawn(process.execPath, [bin('wicket-controller'), 'start', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--auth-listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    controller.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out);
+    });
+    controller.once('exit', (code) => reject(new Error(`controller exited with ${code}`)));
+  });
+  const m = /api (\d+), auth (\d+)/.exec(line)!;
+  api = `127.0.0.1:${m[1]}`;
+  authAddr = `127.0.0.1:${m[2]}`;
+});
+
+after(() => {
+  if (controller.exitCode === null) controller.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('init refuses an initialised directory and changes nothing', () => {
+  // The database is in use by the running controller; compare everything but it.
+  const digest = treeDigest(join(dataDir, 'admin')) + readFileSync(join(dataDir, 'master.key'), 'utf8') + readFileSync(join(dataDir, 'server.crt'), 'utf8');
+  const again = run('wicket-controller', ['init', '--data-dir', dataDir]);
+  assert.notEqual(again.code, 0);
+  assert.match(again.stderr, /already initialised/);
+  assert.equal(treeDigest(join(dataDir, 'admin')) + readFileSync(join(dataDir, 'master.key'), 'utf8') + readFileSync(join(dataDir, 'server.crt'), 'utf8'), digest);
+  assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
+  assert.equal(statSync(join(dataDir, 'admin', 'client.key')).mode & 0o777, 0o600);
+});
+
+test('wicketctl user add --json prints name, TOTP secret and otpauth URI; user list --json shows the user', () => {
+  const add = ctl(['user', 'add', 'alice', '--group', 'eng', '--group', 'ops', '--password-stdin', '--admin', '--json'], 'alice-password\n');
+  assert.equal(add.code, 0, add.stderr);
+  const out = JSON.parse(add.stdout) as { name: string; totp_secret: string; otpauth_uri: string };
+  assert.deepEqual(Object.keys(out).sort(), ['name', 'otpauth_uri', 'totp_secret']);
+  assert.equal(out.name, 'alice');
+  assert.match(out.totp_secret, /^[A-Z2-7]{16,}$/);
+  assert.match(out.otpauth_uri, /^otpauth:\/\/totp\/.*secret=/);
+  const list = ctl(['user', 'list', '--json']);
+  const users = JSON.parse(list.stdout) as { name: string; groups: string[]; admin: boolean }[];
+  assert.deepEqual(users.map((u) => [u.name, u.groups, u.admin]), [['alice', ['eng', 'ops'], true]]);
+});
+
+test('wicketctl reports bad input and server refusals on stderr with a non-zero exit', () => {
+  const bad = ctl(['user', 'add', "x';--"]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /INVALID_ARGUMENT: name: /);
+  const missing = ctl(['user', 'disable', 'nobody']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /NOT_FOUND: no user nobody/);
+  const ttl = ctl(['gateway', 'token', 'dc1', '--ttl', 'soon']);
+  assert.notEqual(ttl.code, 0);
+  assert.match(ttl.stderr, /invalid duration "soon"/);
+});
+
+test('wicketctl login stores an admin user\'s own certificate, which then works', async () => {
+  const secret = JSON.parse(ctl(['user', 'add', 'root', '--password-stdin', '--admin', '--json'], 'root-password').stdout).totp_secret as string;
+  const creds = join(dir, 'root-creds');
+  const wrong = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', 'ab'.repeat(32), '--user', 'root', '--password-stdin', '--totp', '000000'], 'root-password');
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /controller CA fingerprint mismatch/);
+  const ok = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', fingerprint.toUpperCase(), '--user', 'root', '--password-stdin', '--totp', await totpCode(secret, Date.now()), '--api', api], 'root-password\n');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(statSync(join(creds, 'client.key')).mode & 0o777, 0o600);
+  const token = run('wicketctl', ['--credentials', creds, 'gateway', 'token', 'dc9', '--ttl', '15m', '--json']);
+  assert.equal(token.code, 0, token.stderr);
+  const audit = JSON.parse(ctl(['audit', '--json', '--action', 'gateway.token']).stdout) as { actor: string; target: string }[];
+  assert.deepEqual(audit.map((r) => [r.actor, r.target]), [['admin:root', 'dc9']]);
+});
+
+test('wicketctl audit verify passes, and the controller stops gracefully on SIGTERM', async () => {
+  const verify = ctl(['audit', 'verify']);
+  assert.equal(verify.code, 0, verify.stderr);
+  assert.match(verify.stdout, /\d+ records verified/);
+  const exited = new Promise<number | null>((resolve) => controller.once('exit', (code) => resolve(code)));
+  controller.kill('SIGTERM');
+  assert.equal(await exited, 0);
+});

@@ -1,0 +1,125 @@
+// Test harness for integration suites: a real controller (real SQLite file in a temporary
+// data directory, real gRPC with mutual TLS on loopback) started in-process, with a clock
+// the test can move, and helpers to add users, log in and build clients.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
+import { pino } from 'pino';
+import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
+import { createCsr, fetchPinnedCa, generateKeyPair, type KeyPair } from '../../common/pki.js';
+import { initDataDir, credentialFiles } from '../../controller/cli/datadir.js';
+import { startController, type RunningController } from '../../controller/cli/start.js';
+import type { ServiceModule } from '../../controller/cli/services.js';
+import { totpCode } from '../../controller/auth/totp.js';
+
+export const silentLogger = () => pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() }));
+
+/**
+ * A probe standing in for the Client and Gateway services (written elsewhere): each method
+ * only authorizes the caller and reports who it was accepted as, which is what these suites
+ * test.
+ */
+export const probeModule: ServiceModule = (ctx) => ({
+  client: {
+    ListResources: (c, cb) => {
+      try {
+        const who = ctx.authorize(c, 'user');
+        cb(null, { resources: [{ resource: `${who.kind}:${who.name}`, gateway: '', address: '', ports: [], allowed: true, grants: [] }] });
+      } catch (err) {
+        cb(err as grpc.ServiceError);
+      }
+    },
+  },
+  gateway: {
+    Report: (c) => {
+      try {
+        ctx.authorize(c, 'gateway');
+        c.on('data', (batch: { seq: number }) => c.write({ seq: batch.seq }));
+        c.on('end', () => c.end());
+      } catch (err) {
+        c.emit('error', { code: (err as { code?: number }).code ?? grpc.status.INTERNAL, details: (err as Error).message });
+      }
+    },
+  },
+});
+
+export interface TestController {
+  dir: string;
+  fingerprint: string;
+  api: string;
+  auth: string;
+  controller: RunningController;
+  adminCreds: ClientCredentials;
+  caPem: string;
+  /** Moves the controller's clock. */
+  advance(ms: number): void;
+  now(): number;
+  admin: ReturnType<typeof apiClients>;
+  stop(): Promise<void>;
+}
+
+export async function startTestController(options: { reauthIntervalMs?: number } = {}): Promise<TestController> {
+  const dir = mkdtempSync(join(tmpdir(), 'wicket-it-'));
+  const { caFingerprint } = initDataDir(join(dir, 'data'));
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const controller = await startController({
+    dataDir: join(dir, 'data'), listen: '127.0.0.1:0', authListen: '127.0.0.1:0', log: silentLogger(), modules: [probeModule], now,
+    reauthIntervalMs: options.reauthIntervalMs,
+  });
+  const files = credentialFiles(join(dir, 'data', 'admin'));
+  const adminCreds = { caPem: readFileSync(files.ca, 'utf8'), certPem: readFileSync(files.cert, 'utf8'), keyPem: readFileSync(files.key, 'utf8') };
+  const api = `127.0.0.1:${controller.apiPort}`;
+  const admin = apiClients(api, adminCreds);
+  return {
+    dir, fingerprint: caFingerprint, api, auth: `127.0.0.1:${controller.authPort}`, controller, adminCreds, caPem: adminCreds.caPem,
+    advance: (ms) => { offset += ms; },
+    now,
+    admin,
+    stop: async () => {
+      admin.close();
+      await controller.stop(1000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Adds a user through the Admin API and returns the TOTP secret. */
+export async function addUser(t: TestController, name: string, password: string, extra: { admin?: boolean; groups?: string[] } = {}): Promise<string> {
+  const r = await call(t.admin.admin, 'AddUser', { name, password, admin: extra.admin ?? false, groups: extra.groups ?? [] });
+  return r.totpSecret;
+}
+
+/** The TOTP code for the controller's current time plus `stepOffset` steps. */
+export function codeAt(t: TestController, secret: string, stepOffset = 0): Promise<string> {
+  return totpCode(secret, t.now() + stepOffset * 30_000);
+}
+
+export interface LoginAttempt { username: string; password: string; totpCode: string; keys?: KeyPair; csrPem?: string; deviceName?: string }
+
+/** Logs in on the auth port (CA pinned by fingerprint, as clients do); returns the response and usable credentials. */
+export async function login(t: TestController, a: LoginAttempt) {
+  const caPem = await fetchPinnedCa(t.auth, t.fingerprint);
+  const keys = a.keys ?? generateKeyPair();
+  const clients = authClients(t.auth, caPem);
+  try {
+    const res = await call(clients.auth, 'Login', {
+      username: a.username, password: a.password, totpCode: a.totpCode, csrPem: a.csrPem ?? createCsr(keys, a.username), deviceName: a.deviceName ?? 'laptop',
+    });
+    return { res, creds: { caPem: res.caPem, certPem: res.certificatePem, keyPem: keys.privateKeyPem } satisfies ClientCredentials };
+  } finally {
+    clients.close();
+  }
+}
+
+/** Resolves with the gRPC error a promise rejected with; fails when it resolved. */
+export async function rpcError(p: Promise<unknown>): Promise<grpc.ServiceError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as grpc.ServiceError;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
