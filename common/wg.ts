@@ -77,9 +77,8 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
 // Raw X25519 keys are the last 32 bytes of their PKCS#8 / SPKI DER encodings.
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
-export const wgKeySchema = z.string().refine((s) => /^[A-Za-z0-9+/]{43}=$/.test(s) && Buffer.from(s, 'base64').length === 32, {
-  message: 'not a WireGuard key (32 bytes, base64)',
-});
+/** 32 bytes in base64: 43 characters, the last one carrying only 4 bits, then one '='. */
+export const wgKeySchema = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'not a WireGuard key (32 bytes, base64)');
 
 /**
  * A new X25519 private key, raw 32 bytes in base64, clamped as `wg genkey` does. Made from

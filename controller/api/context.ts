@@ -30,6 +30,10 @@ export interface ControllerHooks {
   onUserChanged?: (user: string, change: 'disabled' | 'enabled' | 'groups', actor: string) => Promise<void> | void;
   /** How many live sessions a gateway serves (for ListGateways). */
   sessionsOnGateway?: (gateway: string) => number;
+  /** Live WireGuard figures of a session, from gateway telemetry (installed by the telemetry module). */
+  sessionStats?: (sessionId: string) => { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
+  /** Revokes a session through the same path as an admin revoke (installed by the session module). */
+  revokeSession?: (sessionId: string, reason: string, actor: string) => void;
 }
 
 export interface ControllerContext {

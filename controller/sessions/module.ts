@@ -42,6 +42,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
     sessions = new SessionManager({
       store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
       policy: () => applied,
+      stats: (id) => ctx.hooks.sessionStats?.(id),
       settings: { ...DEFAULT_SESSION_SETTINGS, ...settings },
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
@@ -57,6 +58,9 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       else manager.reevaluateUser(user, change === 'groups' ? 'groups changed' : 'user enabled', actor);
     };
     ctx.hooks.sessionsOnGateway = (gateway) => ctx.store.sessions.onGatewayCount(gateway);
+    ctx.hooks.revokeSession = (id, reason, actor) => {
+      manager.revokeSession(id, reason, actor);
+    };
     manager.start();
 
     return {

@@ -68,6 +68,8 @@ export class SessionManager {
     masterKey: MasterKey;
     fanout: SyncFanout;
     policy: () => AppliedPolicy | undefined;
+    /** Live WireGuard figures of a session from gateway telemetry, when known. */
+    stats?: (sessionId: string) => { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
     settings: SessionSettings;
     log: Logger;
     now?: () => number;
@@ -178,6 +180,7 @@ export class SessionManager {
       acks: this.sessions.gateways(s.id).map((g) => ({ gateway: g.gateway, version: g.version, ackedAtMs: g.ackedAtMs ?? 0 })),
       posture: s.posture, deviceName: this.deps.store.devices.get(s.deviceId)?.name ?? '',
       rxBytes: 0, txBytes: 0, lastHandshakeMs: 0,
+      ...this.deps.stats?.(s.id),
     };
   }
 

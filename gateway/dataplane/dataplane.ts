@@ -14,7 +14,7 @@ import {
 import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range, type ResolvedRule } from './elements.js';
 import { applyNft, deleteTableText, elementsChangeText, listElements, readDenied, rulesetText, type DeniedAttempt } from './nftables.js';
-import { isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession, type SessionState } from './reconcile.js';
+import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
 import { desiredSessionSchema, type DesiredSession } from './session.js';
 import { enableIpv4Forwarding } from './sysctl.js';
 
@@ -58,6 +58,9 @@ export const DEFAULT_OVERLAY_POOL = '100.64.0.0/10';
 
 const IPV4_LITERAL = /^[0-9./]+$/;
 
+/** Up to this many removed addresses are flushed one conntrack run each. */
+const FLUSH_ONE_BY_ONE = 4;
+
 async function systemResolve(name: string): Promise<string[]> {
   return (await lookup(name, { all: true, family: 4 })).map((a) => a.address);
 }
@@ -77,7 +80,7 @@ export class WireGuardDataPlane implements DataPlane {
   private readonly ifname: string;
   private readonly pool: string;
   private readonly resolve: (name: string) => Promise<string[]>;
-  private index = new Map<string, SessionState>();
+  private index = new SessionIndex();
   /** Set when an apply failed half way: the in-memory state no longer describes the system. */
   private outOfSync = true;
   private queue: Promise<unknown> = Promise.resolve();
@@ -116,7 +119,7 @@ export class WireGuardDataPlane implements DataPlane {
       const [wg, elements] = await Promise.all([dump(this.ifname), listElements()]);
       const pskFingerprints = new Map([...this.index.values()].map((s) => [s.publicKey, s.pskFingerprint]));
       const { plan, index } = planSnapshot(resolved, { peers: wg.peers, elements, pskFingerprints }, Date.now());
-      return this.execute(version, plan, index, started);
+      return this.execute(version, plan, () => { this.index = index; }, started);
     });
   }
 
@@ -125,8 +128,8 @@ export class WireGuardDataPlane implements DataPlane {
       if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
       const started = process.hrtime.bigint();
       const resolved = await this.resolveAll(validate(upserts));
-      const { plan, index } = planDelta(this.index, resolved, z.array(z.string()).parse(removes), Date.now());
-      return this.execute(version, plan, index, started);
+      const { plan, changes } = planDelta(this.index, resolved, z.array(z.string()).parse(removes), Date.now());
+      return this.execute(version, plan, () => this.index.apply(changes), started);
     });
   }
 
@@ -179,19 +182,20 @@ export class WireGuardDataPlane implements DataPlane {
     }));
   }
 
-  private async execute(version: number, plan: Plan, index: Map<string, SessionState>, started: bigint): Promise<ApplyResult> {
+  /** Runs a plan: one nft transaction, then peer removals and additions; `commit` records it. */
+  private async execute(version: number, plan: Plan, commit: () => void, started: bigint): Promise<ApplyResult> {
     this.outOfSync = true;
     if (!isEmptyPlan(plan)) {
       await applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now()));
       await removePeers(this.ifname, plan.removePeers);
       await addPeers(this.ifname, plan.addPeers);
     }
-    this.index = index;
+    commit();
     this.outOfSync = false;
     const applyUs = Number((process.hrtime.bigint() - started) / 1000n);
     if (plan.flushOverlays.length) this.flushLater(plan.flushOverlays);
     const result: ApplyResult = {
-      version, sessions: index.size, applyUs,
+      version, sessions: this.index.size, applyUs,
       peersAdded: plan.addPeers.length, peersRemoved: plan.removePeers.length,
       elementsAdded: plan.addElements.length, elementsDeleted: plan.deleteElements.length,
     };
@@ -199,11 +203,18 @@ export class WireGuardDataPlane implements DataPlane {
     return result;
   }
 
-  /** Conntrack flush of removed sessions, after the commit and outside the apply's latency. */
+  /**
+   * Conntrack flush of removed sessions, after the commit and outside the apply's latency.
+   * A delta's few addresses are flushed one by one; a bulk removal (a snapshot clearing stale
+   * sessions) is coalesced into blocks free of any session that stays.
+   */
   private flushLater(overlays: string[]): void {
-    const flush = new Set(overlays);
-    const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
-    const blocks = flushBlocks(this.pool, overlays.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
+    let blocks = overlays.map((o) => `${o}/32`);
+    if (overlays.length > FLUSH_ONE_BY_ONE) {
+      const flush = new Set(overlays);
+      const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
+      blocks = flushBlocks(this.pool, overlays.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
+    }
     this.flushing = this.flushing.then(() => flushConntrack(blocks)).catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'conntrack flush failed');
     });

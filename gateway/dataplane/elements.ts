@@ -35,8 +35,24 @@ export function elementKey(e: Element): string {
   return `${e.overlay}|${e.destFirst}-${e.destLast}|${e.protocol}|${e.portFrom}-${e.portTo}`;
 }
 
-/** IPv4 address or CIDR → inclusive numeric range. Throws on anything else (IPv4 only). */
+/**
+ * IPv4 address or CIDR → inclusive numeric range. Throws on anything else (IPv4 only).
+ * Memoised: the same few resource addresses recur across thousands of sessions.
+ */
 export function ipv4Range(destination: string): [number, number] {
+  let r = rangeCache.get(destination);
+  if (!r) {
+    if (rangeCache.size >= RANGE_CACHE_MAX) rangeCache.clear();
+    r = parseRange(destination);
+    rangeCache.set(destination, r);
+  }
+  return [r[0], r[1]];
+}
+
+const RANGE_CACHE_MAX = 100_000;
+const rangeCache = new Map<string, readonly [number, number]>();
+
+function parseRange(destination: string): [number, number] {
   const [text, prefix, ...rest] = destination.split('/');
   const len = prefix === undefined ? 32 : Number(prefix);
   if (rest.length || !ipaddr.IPv4.isValidFourPartDecimal(text) || !/^\d{1,2}$/.test(prefix ?? '32') || len > 32) {

@@ -48,7 +48,7 @@ test('snapshot on an empty system adds every peer and element, then nothing more
   assert.equal(plan.addPeers[0].presharedKey, desired[0].presharedKey);
   assert.equal(plan.addElements.length, 2);
   assert.deepEqual([plan.removePeers, plan.deleteElements, plan.flushOverlays], [[], [], []]);
-  assert.deepEqual([...index.keys()], ['a', 'b']);
+  assert.deepEqual([...index.values()].map((x) => x.id), ['a', 'b']);
   sys.apply(plan);
   assert.ok(isEmptyPlan(planSnapshot(desired, sys.actual(), NOW + 500).plan));
 });
@@ -103,7 +103,7 @@ test('expired sessions are not desired; duplicates are refused with both ids', (
   const { plan, index } = planSnapshot([session('old', '100.64.0.2', { expiresAtMs: NOW })], sys.actual(), NOW);
   assert.ok(isEmptyPlan(plan));
   assert.equal(index.size, 0);
-  assert.throws(() => planSnapshot([session('a', '100.64.0.2'), session('b', '100.64.0.2')], sys.actual(), NOW), /sessions a and b have the same overlay/);
+  assert.throws(() => planSnapshot([session('a', '100.64.0.2'), session('b', '100.64.0.2')], sys.actual(), NOW), /sessions a and b have the same overlay address/);
   const dupKey = session('c', '100.64.0.3');
   assert.throws(() => planSnapshot([dupKey, { ...session('d', '100.64.0.4'), publicKey: dupKey.publicKey }], sys.actual(), NOW), /same public key/);
 });
@@ -112,8 +112,9 @@ test('deltas: add, narrow, re-key, remove; each ends where a snapshot would', ()
   const sys = new FakeSystem();
   const a = session('a', '100.64.0.2');
   const b = session('b', '100.64.0.3');
-  let state = planSnapshot([a], sys.actual(), NOW);
-  sys.apply(state.plan);
+  const first = planSnapshot([a], sys.actual(), NOW);
+  sys.apply(first.plan);
+  const index = first.index;
   const a443 = { ...a, rules: [{ ...a.rules[0], portFrom: 443, portTo: 443 }] };
   const b2 = { ...b, publicKey: key() };
   const steps: { name: string; upserts: ResolvedSession[]; removes: string[]; desired: ResolvedSession[]; check: (p: Plan) => void }[] = [
@@ -139,29 +140,33 @@ test('deltas: add, narrow, re-key, remove; each ends where a snapshot would', ()
     },
   ];
   for (const step of steps) {
-    const next = planDelta(state.index, step.upserts, step.removes, NOW);
+    const next = planDelta(index, step.upserts, step.removes, NOW);
     step.check(next.plan);
     sys.apply(next.plan);
-    state = next;
+    index.apply(next.changes);
     assert.ok(isEmptyPlan(planSnapshot(step.desired, sys.actual(), NOW).plan), step.name);
   }
-  assert.deepEqual([...state.index.keys()], ['b']);
+  assert.deepEqual([...index.values()].map((x) => x.id), ['b']);
 });
 
 test('delta: an overlay freed and reused in the same delta; an expired upsert is a removal', () => {
   const sys = new FakeSystem();
   const a = session('a', '100.64.0.2');
-  let state = planSnapshot([a], sys.actual(), NOW);
-  sys.apply(state.plan);
+  const { plan, index } = planSnapshot([a], sys.actual(), NOW);
+  sys.apply(plan);
   const c = session('c', '100.64.0.2');
-  assert.throws(() => planDelta(state.index, [c], [], NOW), /same overlay/);
-  const moved = planDelta(state.index, [c], ['a'], NOW);
+  assert.throws(() => planDelta(index, [c], [], NOW), /sessions a and c have the same overlay address/);
+  assert.throws(() => planDelta(index, [{ ...session('d', '100.64.0.7'), publicKey: a.publicKey }], [], NOW), /sessions a and d have the same public key/);
+  const moved = planDelta(index, [c], ['a'], NOW);
   sys.apply(moved.plan);
+  index.apply(moved.changes);
   assert.ok(isEmptyPlan(planSnapshot([c], sys.actual(), NOW).plan));
-  state = moved;
-  const gone = planDelta(state.index, [{ ...c, expiresAtMs: NOW - 1 }], [], NOW);
+  // Two upserts of one delta may not share an overlay address either.
+  assert.throws(() => planDelta(index, [session('e', '100.64.0.8'), { ...session('f', '100.64.0.8') }], [], NOW), /sessions e and f/);
+  const gone = planDelta(index, [{ ...c, expiresAtMs: NOW - 1 }], [], NOW);
   assert.deepEqual(gone.plan.removePeers, [c.publicKey]);
-  assert.equal(gone.index.size, 0);
+  index.apply(gone.changes);
+  assert.equal(index.size, 0);
 });
 
 test('numeric element ranges survive the snapshot round trip', () => {

@@ -24,7 +24,78 @@ export interface SessionState {
   elements: Element[];
 }
 
-export type DesiredIndex = ReadonlyMap<string, SessionState>;
+/**
+ * The applied sessions, with lookups by overlay address and public key so that a delta's
+ * checks cost what the delta touches, not what the gateway holds.
+ */
+export class SessionIndex {
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly owners = { overlay: new Map<string, string>(), publicKey: new Map<string, string>() };
+
+  /** An index of `states`; two sessions sharing an id, overlay address or public key are refused. */
+  static of(states: Iterable<SessionState>): SessionIndex {
+    const index = new SessionIndex();
+    for (const s of states) {
+      if (index.sessions.has(s.id)) throw new Error(`session ${s.id} appears twice`);
+      for (const field of UNIQUE) {
+        const other = index.owners[field].get(s[field]);
+        if (other !== undefined) throw duplicate(other, s.id, field);
+      }
+      index.set(s);
+    }
+    return index;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): SessionState | undefined {
+    return this.sessions.get(id);
+  }
+
+  values(): IterableIterator<SessionState> {
+    return this.sessions.values();
+  }
+
+  owner(field: UniqueField, value: string): string | undefined {
+    return this.owners[field].get(value);
+  }
+
+  /** Applies a delta's changes (after the system took them). */
+  apply(changes: IndexChanges): void {
+    for (const id of changes.removed) this.remove(id);
+    for (const s of changes.upserted) {
+      this.remove(s.id);
+      this.set(s);
+    }
+  }
+
+  private set(s: SessionState): void {
+    this.sessions.set(s.id, s);
+    for (const field of UNIQUE) this.owners[field].set(s[field], s.id);
+  }
+
+  private remove(id: string): void {
+    const old = this.sessions.get(id);
+    if (!old) return;
+    this.sessions.delete(id);
+    for (const field of UNIQUE) if (this.owners[field].get(old[field]) === id) this.owners[field].delete(old[field]);
+  }
+}
+
+type UniqueField = 'overlay' | 'publicKey';
+const UNIQUE: UniqueField[] = ['overlay', 'publicKey'];
+
+function duplicate(a: string, b: string, field: UniqueField): Error {
+  return new Error(`sessions ${a} and ${b} have the same ${field === 'publicKey' ? 'public key' : 'overlay address'}`);
+}
+
+/** What a delta changes in the index. */
+export interface IndexChanges {
+  removed: string[];
+  upserted: SessionState[];
+}
 
 /** The system as read back: peers from `wg show dump`, elements from `nft -j list set`. */
 export interface ActualState {
@@ -69,18 +140,6 @@ function stateOf(s: ResolvedSession, nowMs: number): SessionState {
   };
 }
 
-/** Refuses two sessions sharing an id, overlay address or public key (WireGuard could not tell them apart). */
-function checkUnique(sessions: Iterable<{ id: string; overlay: string; publicKey: string }>): void {
-  const seen = { id: new Map<string, string>(), overlay: new Map<string, string>(), publicKey: new Map<string, string>() };
-  for (const s of sessions) {
-    for (const field of ['id', 'overlay', 'publicKey'] as const) {
-      const other = seen[field].get(s[field]);
-      if (other !== undefined) throw new Error(`sessions ${other} and ${s.id} have the same ${field === 'publicKey' ? 'public key' : field}`);
-      seen[field].set(s[field], s.id);
-    }
-  }
-}
-
 const sameIps = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
 
@@ -107,10 +166,9 @@ function diffElements(from: Iterable<Element>, to: Iterable<Element>, same: (act
  * and missing (or different: AllowedIPs, an unknown or changed PSK, an element's expiry) is
  * (re)written. Sessions already expired at `nowMs` are not desired.
  */
-export function planSnapshot(desired: readonly ResolvedSession[], actual: ActualState, nowMs: number): { plan: Plan; index: Map<string, SessionState> } {
+export function planSnapshot(desired: readonly ResolvedSession[], actual: ActualState, nowMs: number): { plan: Plan; index: SessionIndex } {
   const live = desired.filter((s) => s.expiresAtMs > nowMs);
-  const index = new Map(live.map((s) => [s.id, stateOf(s, nowMs)]));
-  checkUnique(index.values());
+  const index = SessionIndex.of(live.map((s) => stateOf(s, nowMs)));
 
   const actualPeers = new Map(actual.peers.map((p) => [p.publicKey, p]));
   const addPeers = live.filter((s) => {
@@ -130,31 +188,31 @@ export function planSnapshot(desired: readonly ResolvedSession[], actual: Actual
 }
 
 /**
- * Incremental reconciliation of the sessions a delta touches, against the in-memory state
- * of what was applied. `removes` are processed before `upserts` (an id in both ends up as
- * upserted). An upsert already expired counts as a removal.
+ * Incremental reconciliation of the sessions a delta touches, against the index of what was
+ * applied (read only; the caller applies `changes` once the system took the plan). `removes`
+ * are processed before `upserts` (an id in both ends up as upserted). An upsert already
+ * expired counts as a removal. Costs what the delta touches, whatever the index holds.
  */
-export function planDelta(current: DesiredIndex, upserts: readonly ResolvedSession[], removes: readonly string[], nowMs: number): { plan: Plan; index: Map<string, SessionState> } {
-  const index = new Map(current);
+export function planDelta(current: SessionIndex, upserts: readonly ResolvedSession[], removes: readonly string[], nowMs: number): { plan: Plan; changes: IndexChanges } {
   const plan: Plan = { addPeers: [], removePeers: [], addElements: [], deleteElements: [], flushOverlays: [] };
-  const dropPeer = (s: SessionState) => {
-    plan.removePeers.push(s.publicKey);
-    plan.flushOverlays.push(s.overlay);
-  };
+  // This delta's view of the index: null = removed by it.
+  const staged = new Map<string, SessionState | null>();
+  const get = (id: string) => (staged.has(id) ? staged.get(id) ?? undefined : current.get(id));
   const exact = (a: Element, d: Element) => a.expiresAtMs === d.expiresAtMs;
 
   for (const id of [...removes, ...upserts.filter((u) => u.expiresAtMs <= nowMs).map((u) => u.id)]) {
-    const old = index.get(id);
+    const old = get(id);
     if (!old) continue;
-    index.delete(id);
-    dropPeer(old);
+    staged.set(id, null);
+    plan.removePeers.push(old.publicKey);
+    plan.flushOverlays.push(old.overlay);
     plan.deleteElements.push(...old.elements);
   }
   for (const u of upserts) {
     if (u.expiresAtMs <= nowMs) continue;
     const next = stateOf(u, nowMs);
-    const old = index.get(u.id);
-    index.set(u.id, next);
+    const old = get(u.id);
+    staged.set(u.id, next);
     const { add, del } = diffElements(old?.elements ?? [], next.elements, exact);
     plan.addElements.push(...add);
     plan.deleteElements.push(...del);
@@ -168,11 +226,21 @@ export function planDelta(current: DesiredIndex, upserts: readonly ResolvedSessi
       plan.addPeers.push(peerOf(u));
     }
   }
-  checkUnique(index.values());
+  const upserted = [...staged.values()].filter((s): s is SessionState => s !== null);
+  // Unique overlay and key: against each other, and against sessions this delta leaves alone.
+  for (const field of UNIQUE) {
+    const claimed = new Map<string, string>();
+    for (const s of upserted) {
+      const owner = current.owner(field, s[field]);
+      const other = claimed.get(s[field]) ?? (owner !== undefined && !staged.has(owner) ? owner : undefined);
+      if (other !== undefined && other !== s.id) throw duplicate(other, s.id, field);
+      claimed.set(s[field], s.id);
+    }
+  }
   // A key both removed and re-added (moved to another session) only needs the add.
   const added = new Set(plan.addPeers.map((p) => p.publicKey));
   plan.removePeers = [...new Set(plan.removePeers)].filter((k) => !added.has(k));
   plan.flushOverlays = [...new Set(plan.flushOverlays)];
-  return { plan, index };
+  const removed = [...staged].filter(([, s]) => s === null).map(([id]) => id);
+  return { plan, changes: { removed, upserted } };
 }
-

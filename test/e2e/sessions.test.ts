@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADDR, probeTcp, startStream, tcpConnect } from '../../scripts/topology/index.js';
-import { eventually, PORTS, samplePolicy, WicketSystem } from './system.js';
+import { eventually, PORTS, samplePolicy, WicketSystem } from '../../scripts/topology/system.js';
 
 interface SessionView {
   id: string; username: string; overlayAddress: string; state: string; endReason: string; wgPublicKey: string;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { totpCode } from '../../controller/auth/totp.js';
-import { ADDR, createWicketTopology, startServer, type Program, type Topology } from '../../scripts/topology/index.js';
+import { ADDR, createWicketTopology, startServer, type Program, type Topology } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = (name: string) => join(ROOT, 'bin', name);
