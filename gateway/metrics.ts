@@ -29,6 +29,18 @@ export interface GatewayMetrics {
   reconnects: Counter;
   /** Deltas whose version did not follow the last applied one (each forces a resync). */
   versionGaps: Counter;
+  /** Telemetry records held until acked (pending + in unacked batches). */
+  telemetryBuffered: Gauge;
+  /** Telemetry batches sent but not yet acked. */
+  telemetryUnacked: Gauge;
+  /** Telemetry records dropped because the buffer was full (also reported to the controller). */
+  telemetryDropped: Counter;
+  /** Telemetry batches cut. */
+  telemetryBatches: Counter;
+  /** Telemetry batches acked by the controller. */
+  telemetryAcked: Counter;
+  /** 1 while the Report stream is up (an ack arrived on it), else 0. */
+  telemetryConnected: Gauge;
 }
 
 /** Reads of the live system, made when Prometheus scrapes (one `wg` / `nft` call each). */
@@ -76,6 +88,12 @@ export function createGatewayMetrics(options: { processMetrics?: boolean; reader
     syncConnected: new Gauge({ name: 'wicket_gateway_sync_connected', help: '1 while the Sync stream to the controller is up', registers }),
     reconnects: new Counter({ name: 'wicket_gateway_sync_reconnects_total', help: 'Sync stream reconnect attempts', registers }),
     versionGaps: new Counter({ name: 'wicket_gateway_sync_version_gaps_total', help: 'Out-of-order deltas that forced a resync', registers }),
+    telemetryBuffered: new Gauge({ name: 'wicket_gateway_telemetry_buffered_records', help: 'Telemetry records held until the controller acks them', registers }),
+    telemetryUnacked: new Gauge({ name: 'wicket_gateway_telemetry_unacked_batches', help: 'Telemetry batches sent and not yet acked', registers }),
+    telemetryDropped: new Counter({ name: 'wicket_gateway_telemetry_dropped_records_total', help: 'Telemetry records dropped because the buffer was full', registers }),
+    telemetryBatches: new Counter({ name: 'wicket_gateway_telemetry_batches_total', help: 'Telemetry batches cut', registers }),
+    telemetryAcked: new Counter({ name: 'wicket_gateway_telemetry_acked_batches_total', help: 'Telemetry batches acked by the controller', registers }),
+    telemetryConnected: new Gauge({ name: 'wicket_gateway_telemetry_connected', help: '1 while the Report stream to the controller is up', registers }),
   };
 }
 

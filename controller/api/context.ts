@@ -9,6 +9,7 @@ import type { Authorize } from './authz.js';
 import type { Logger } from '../../common/log.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Policy } from '../policy/index.js';
+import type { SessionSettings } from '../sessions/sessions.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -17,6 +18,8 @@ export interface ControllerConfig {
   publicApi: string;
   /** Lifetime of gateway certificates. */
   gatewayCertValidityMs: number;
+  /** Session settings given at start (the rest are the session module's defaults). */
+  sessions: Partial<SessionSettings>;
 }
 
 /**

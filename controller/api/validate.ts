@@ -39,6 +39,22 @@ export const posture = z.object({
   diskEncryption: z.enum(['', 'true', 'false']), firewall: z.enum(['', 'true', 'false']), hostname: text(255),
 }).nullish();
 
+// Telemetry records from gateways (the gateway is authenticated, but its input is still bounded).
+const optionalId = z.union([z.literal(''), id]);
+const address = text(64);
+const count = nonNegative.max(Number.MAX_SAFE_INTEGER);
+const timeMs = nonNegative;
+const MAX_RECORDS = 200_000;
+export const telemetryBatch = z.object({
+  seq: nonNegative.min(1, 'must be positive'),
+  collectedAtMs: timeMs,
+  peers: z.array(z.object({ sessionId: id, endpoint: text(64), lastHandshakeMs: timeMs, rxBytes: count, txBytes: count })).max(MAX_RECORDS),
+  counters: z.array(z.object({ sessionId: id, destination: address, protocol: text(16), portFrom: port, portTo: port, packets: count, bytes: count })).max(MAX_RECORDS),
+  denied: z.array(z.object({ sessionId: optionalId, source: address, destination: address, protocol: text(16), port, count, firstSeenMs: timeMs, lastSeenMs: timeMs })).max(MAX_RECORDS),
+  flows: z.array(z.object({ sessionId: id, source: address, destination: address, protocol: text(16), port, startedAtMs: timeMs, endedAtMs: timeMs, bytesOut: count, bytesIn: count })).max(MAX_RECORDS),
+  droppedRecords: count,
+});
+
 /** Schemas for every request, by message name. */
 export const requests = {
   // Auth
@@ -72,6 +88,7 @@ export const requests = {
   // Gateway
   GatewayHello: z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64) }),
   SyncAck: z.object({ version: nonNegative, applyUs: nonNegative, error: text(4096) }),
+  TelemetryBatch: telemetryBatch,
 };
 
 export type RequestName = keyof typeof requests;

@@ -5,6 +5,7 @@ import { parseDuration } from '../../common/duration.js';
 import { createLogger } from '../../common/log.js';
 import { initDataDir } from './datadir.js';
 import { startController } from './start.js';
+import { parsePool } from '../sessions/ipam.js';
 
 const program = new Command('wicket-controller').description('Wicket controller: identity, policy and sessions for the zero-trust perimeter');
 
@@ -26,11 +27,23 @@ program.command('start')
   .option('--public-api <host:port>', 'API endpoint announced to clients at login')
   .option('--reauth-interval <duration>', 'lifetime of user certificates', '12h')
   .option('--audit-log <file>', 'also append every audit record to this JSON-lines file')
-  .action(async (o: { dataDir: string; listen: string; authListen: string; metricsListen?: string; publicApi?: string; reauthInterval: string; auditLog?: string }) => {
+  .option('--overlay-pool <cidr>', 'IPv4 pool session addresses come from', '100.64.0.0/10')
+  .option('--heartbeat-interval <duration>', 'how often clients report posture', '20s')
+  .option('--heartbeat-timeout <duration>', 'a session without a heartbeat for this long ends', '90s')
+  .option('--ack-timeout <duration>', 'how long Connect waits for gateway acknowledgements', '10s')
+  .action(async (o: { dataDir: string; listen: string; authListen: string; metricsListen?: string; publicApi?: string; reauthInterval: string; auditLog?: string;
+    overlayPool: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string }) => {
     const reauthIntervalMs = parseDuration(o.reauthInterval);
     if (reauthIntervalMs < 60_000) throw new CliError('--reauth-interval must be at least 1m');
+    const sessions = {
+      pool: parsePool(o.overlayPool),
+      heartbeatIntervalMs: parseDuration(o.heartbeatInterval),
+      heartbeatTimeoutMs: parseDuration(o.heartbeatTimeout),
+      ackTimeoutMs: parseDuration(o.ackTimeout),
+    };
+    if (sessions.heartbeatTimeoutMs <= sessions.heartbeatIntervalMs) throw new CliError('--heartbeat-timeout must be longer than --heartbeat-interval');
     const log = createLogger('controller');
-    const controller = await startController({ dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log });
+    const controller = await startController({ dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions });
     process.stdout.write(`listening: api ${controller.apiPort}, auth ${controller.authPort}${controller.metricsPort ? `, metrics ${controller.metricsPort}` : ''}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -12,6 +12,7 @@ import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
 import { loadDataDir } from './datadir.js';
 import { SERVICE_MODULES, type ServiceModule } from './services.js';
+import type { SessionSettings } from '../sessions/sessions.js';
 
 export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
 
@@ -26,6 +27,8 @@ export interface StartOptions {
   log?: Logger;
   modules?: ServiceModule[];
   now?: () => number;
+  /** Session settings (pool, heartbeat and ack timing); defaults in controller/sessions/module.ts. */
+  sessions?: Partial<SessionSettings>;
 }
 
 export interface RunningController {
@@ -53,7 +56,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const ctx: ControllerContext = {
     store, audit: new Audit(data.db, opts.auditLog), ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store),
     log, metrics, hooks: {}, now: opts.now ?? Date.now,
-    config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000 },
+    config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const modules = (opts.modules ?? SERVICE_MODULES).map((m) => m(ctx));
   const services = {

@@ -43,7 +43,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
       policy: () => applied,
       stats: (id) => ctx.hooks.sessionStats?.(id),
-      settings: { ...DEFAULT_SESSION_SETTINGS, ...settings },
+      settings: { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings },
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
     });

@@ -10,6 +10,7 @@ import { GatewayStore } from './gateways.js';
 import { PolicyStore } from './policies.js';
 import { SettingsStore } from './settings.js';
 import { SessionStore } from './sessions.js';
+import { TelemetryStore } from './telemetry.js';
 
 export class Store {
   readonly users: UserStore;
@@ -20,6 +21,7 @@ export class Store {
   readonly policies: PolicyStore;
   readonly settings: SettingsStore;
   readonly sessions: SessionStore;
+  readonly telemetry: TelemetryStore;
 
   constructor(readonly db: DB) {
     this.users = new UserStore(db);
@@ -30,6 +32,7 @@ export class Store {
     this.policies = new PolicyStore(db);
     this.settings = new SettingsStore(db);
     this.sessions = new SessionStore(db);
+    this.telemetry = new TelemetryStore(db);
   }
 
   /** Runs `fn` in one transaction (a savepoint when already inside one). */

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, printJson, readStdin, runProgram } from '../../common/cli.js';
 import { createLogger } from '../../common/log.js';
+import { parseDuration } from '../../common/duration.js';
 import { enrollGateway } from '../agent/enroll.js';
 import { startGateway } from './start.js';
 
@@ -10,6 +11,23 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number 1-65535');
+  return n;
+}
+
+function reportInterval(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  if (ms < 100 || ms > 3_600_000) throw new InvalidArgumentError('expected a duration between 100ms and 1h');
+  return ms;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000_000) throw new InvalidArgumentError('expected a whole number 1-100000000');
   return n;
 }
 
@@ -44,10 +62,12 @@ program.command('start')
   .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics')
   .option('--overlay-pool <cidr>', 'the controller\'s overlay address pool (default 100.64.0.0/10)')
   .option('--teardown-on-exit', 'remove the interface and nftables table on exit (default: leave them; sessions end by their timeouts)')
-  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean }) => {
+  .option('--report-interval <duration>', 'how often telemetry is collected and sent to the controller', reportInterval, 5000)
+  .option('--telemetry-buffer <records>', 'telemetry records kept while the controller is unreachable (the overflow is counted and reported)', positiveInt, 100_000)
+  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number }) => {
     const log = createLogger('wicket-gateway');
     log.level = program.opts<{ logLevel: string }>().logLevel;
-    await startGateway(opts, log);
+    await startGateway({ ...opts, reportIntervalMs: opts.reportInterval, telemetryBuffer: opts.telemetryBuffer }, log);
     process.exit(0);
   });
 

@@ -13,6 +13,8 @@ import { createGatewayMetrics, serveMetrics } from '../metrics.js';
 import { formatPreflight, runPreflight } from '../agent/preflight.js';
 import { loadGatewayState } from '../agent/state.js';
 import { SyncAgent, type SyncStream } from '../agent/sync.js';
+import { GatewayTelemetry } from '../telemetry/telemetry.js';
+import type { ReportStream } from '../telemetry/reporter.js';
 
 export interface StartOptions {
   stateDir: string;
@@ -26,6 +28,10 @@ export interface StartOptions {
   metricsListen?: string;
   overlayPool?: string;
   teardownOnExit?: boolean;
+  /** How often telemetry is collected and reported (default 5 s). */
+  reportIntervalMs?: number;
+  /** Telemetry records kept while the controller does not ack (default 100,000). */
+  telemetryBuffer?: number;
 }
 
 /** The agent's version, as the hello reports it (package.json at the repository root). */
@@ -81,10 +87,17 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
     metrics,
   });
   agent.start();
+  const telemetry = new GatewayTelemetry({
+    ifname, dataPlane, stateDir: options.stateDir, log, metrics,
+    open: () => clients.gateway.Report() as ReportStream,
+    intervalMs: options.reportIntervalMs, bufferRecords: options.telemetryBuffer,
+  });
+  await telemetry.start();
   log.info({ gateway: state.info.name, controller: options.controller, interface: ifname, endpoint: options.endpoint, metrics: options.metricsListen ?? null }, 'gateway started');
 
   const signal = await stopSignal;
   log.info({ signal, teardown: Boolean(options.teardownOnExit) }, 'shutting down');
+  await telemetry.stop();
   await agent.stop();
   clients.close();
   if (options.teardownOnExit) await dataPlane.teardown();

@@ -133,6 +133,11 @@ export class WireGuardDataPlane implements DataPlane {
     });
   }
 
+  /** The session holding an overlay address or WireGuard public key (telemetry attribution). */
+  sessionOwner(field: 'overlay' | 'publicKey', value: string): string | undefined {
+    return this.index.owner(field, value);
+  }
+
   /** Denied attempts recorded by the kernel (for telemetry). */
   readDenied(): Promise<DeniedAttempt[]> {
     return readDenied();
@@ -182,13 +187,22 @@ export class WireGuardDataPlane implements DataPlane {
     }));
   }
 
-  /** Runs a plan: one nft transaction, then peer removals and additions; `commit` records it. */
+  /**
+   * Runs a plan (one nft transaction, at most one `wg` removal and one `wg addconf`);
+   * `commit` records it. The nft and wg calls run concurrently when that can only shrink
+   * access or add a session whose address nobody else holds. When peers go and anything is
+   * added, the peers go first: an overlay address may pass from a removed peer to a new
+   * session, and the removed peer must never see the new session's elements.
+   */
   private async execute(version: number, plan: Plan, commit: () => void, started: bigint): Promise<ApplyResult> {
     this.outOfSync = true;
-    if (!isEmptyPlan(plan)) {
-      await applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now()));
+    const nft = () => applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now()));
+    const adds = plan.addPeers.length + plan.addElements.length > 0;
+    if (plan.removePeers.length > 0 && adds) {
       await removePeers(this.ifname, plan.removePeers);
-      await addPeers(this.ifname, plan.addPeers);
+      await Promise.all([nft(), addPeers(this.ifname, plan.addPeers)]);
+    } else if (!isEmptyPlan(plan)) {
+      await Promise.all([nft(), removePeers(this.ifname, plan.removePeers), addPeers(this.ifname, plan.addPeers)]);
     }
     commit();
     this.outOfSync = false;

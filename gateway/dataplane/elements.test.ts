@@ -43,9 +43,12 @@ test('overlapping rules become disjoint pieces with the latest expiry', () => {
   ]);
   // Same expiry: the host's port is already inside the /24's range, nothing to split.
   assert.equal(sessionElements(O, 100_000, [rule(['198.19.0.0/24'], 'tcp', 1, 1000), rule(['198.19.0.10'], 'tcp', 80, 80)], 0).length, 1);
-  // Adjacent ranges on the same ports merge.
+  // Rules that do not overlap are written as they are.
   assert.deepEqual(sessionElements(O, 100_000, [rule(['198.19.0.0/25', '198.19.0.128/25'], 'udp', 53, 53)], 0).map((e) => [e.destFirst, e.destLast]),
-    [[n('198.19.0.0'), n('198.19.0.255')]]);
+    [[n('198.19.0.0'), n('198.19.0.127')], [n('198.19.0.128'), n('198.19.0.255')]]);
+  // Pieces of an overlap that end up adjacent with the same ports and expiry are merged.
+  assert.deepEqual(sessionElements(O, 100_000, [rule(['198.19.0.0/25', '198.19.0.128/25'], 'udp', 53, 53), rule(['198.19.0.0/24'], 'udp', 53, 53)], 0)
+    .map((e) => [e.destFirst, e.destLast]), [[n('198.19.0.0'), n('198.19.0.255')]]);
 });
 
 test('property: elements are disjoint and allow exactly what the rules allow, until the right time', () => {

@@ -91,6 +91,17 @@ function sweep(boxes: readonly { lo: number; hi: number; exp: number }[]): Segme
   return out;
 }
 
+function disjoint(boxes: readonly Box[]): boolean {
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i];
+      const b = boxes[j];
+      if (a.a0 <= b.a1 && b.a0 <= a.a1 && a.p0 <= b.p1 && b.p0 <= a.p1) return false;
+    }
+  }
+  return true;
+}
+
 const sameSegments = (x: Segment[], y: Segment[]) =>
   x.length === y.length && x.every((s, i) => s.from === y[i].from && s.to === y[i].to && s.exp === y[i].exp);
 
@@ -113,6 +124,11 @@ export function sessionElements(overlay: string, sessionExpiresAtMs: number, rul
       }
     }
     if (boxes.length === 0) continue;
+    if (disjoint(boxes)) {
+      // The usual case (distinct resources or ports): each rule is an element as it is.
+      for (const b of boxes) out.push({ overlay, destFirst: b.a0, destLast: b.a1, protocol, portFrom: b.p0, portTo: b.p1, expiresAtMs: b.exp });
+      continue;
+    }
     // Address pieces, each with the port segments of the boxes covering it whole; adjacent
     // pieces with identical port segments are merged back into one range.
     const addressCuts = [...new Set(boxes.flatMap((b) => [b.a0, b.a1 + 1]))].sort((x, y) => x - y);

@@ -83,11 +83,12 @@ const EMPTY_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_nam
 
 test('parseSetJson reads elements back as numeric ranges with a lower-bound expiry', () => {
   assert.deepEqual(parseSetJson(ALLOW_JSON, 'allow', 10_000), [
-    { ...el(['198.19.0.1', '198.19.0.9'], 'tcp', 80, 80, 10_000), packets: 3, bytes: 180 },
-    { ...el(['198.19.0.0', '198.19.0.255'], 'udp', 53, 54, 59_000), packets: 0, bytes: 0 },
-    { ...el(['198.19.0.20', '198.19.0.20'], 'tcp', 22, 22, Infinity), overlay: '100.64.0.3', packets: 0, bytes: 0 },
+    { ...el(['198.19.0.1', '198.19.0.9'], 'tcp', 80, 80, 10_000), expiresAtMaxMs: 11_000, packets: 3, bytes: 180 },
+    { ...el(['198.19.0.0', '198.19.0.255'], 'udp', 53, 54, 59_000), expiresAtMaxMs: 60_000, packets: 0, bytes: 0 },
+    { ...el(['198.19.0.20', '198.19.0.20'], 'tcp', 22, 22, Infinity), expiresAtMaxMs: Infinity, overlay: '100.64.0.3', packets: 0, bytes: 0 },
   ]);
-  assert.deepEqual(parseSetJson(ICMP_JSON, 'allow_icmp', 0), [{ ...el(['198.19.0.10', '198.19.0.10'], 'icmp', 0, 0, 9_000), packets: 1, bytes: 84 }]);
+  // Listed over 300 ms: the expiry window widens by as much.
+  assert.deepEqual(parseSetJson(ICMP_JSON, 'allow_icmp', 0, 300), [{ ...el(['198.19.0.10', '198.19.0.10'], 'icmp', 0, 0, 9_000), expiresAtMaxMs: 10_300, packets: 1, bytes: 84 }]);
   assert.deepEqual(parseSetJson(EMPTY_JSON, 'allow_icmp', 0), []);
   assert.throws(() => parseSetJson('{"nftables": [{"set": {"name": "allow", "elem": [{"elem": {"val": 5}}]}}]}', 'allow', 0));
 });

@@ -5,7 +5,7 @@
 // Checked on nft 1.0.6 / Linux 6.x: a concatenated set with `flags interval, timeout` and
 // `counter` takes per-element timeouts in ms and keeps per-element counters; its elements
 // may not overlap (see elements.ts); `nft -j` reports timeouts and expiries in whole seconds
-// (so expiries read back are known to within 1 s); deleting an element the kernel has
+// (so expiries read back are known to within 1 s plus the listing's duration); deleting an element the kernel has
 // already timed out fails the whole transaction with ENOENT, so every delete is preceded by
 // an `add` of the same element in the same transaction (the portable form of `destroy`,
 // which needs nft 1.0.8).
@@ -160,6 +160,8 @@ function portRange(p: unknown): [number, number] {
 
 /** An element as found in the kernel, with its counter. */
 export interface ActualElement extends Element {
+  /** Latest the element may expire (`expiresAtMs` is the earliest); see parseSetJson. */
+  expiresAtMaxMs: number;
   packets: number;
   bytes: number;
 }
@@ -199,11 +201,12 @@ const str = (v: unknown, what: string): string => {
 };
 
 /**
- * Elements of `allow` or `allow_icmp` from `nft -j list set`. nft reports expiry in whole
- * seconds (rounded down), so `expiresAtMs` is a lower bound, within 1 s of the truth; an
- * element without a timeout gets Infinity (it never expires, so it is never desired).
+ * Elements of `allow` or `allow_icmp` from `nft -j list set`, listed between `startMs` and
+ * `endMs`. nft reports the time left in whole seconds, rounded down, at an instant inside
+ * that window, so the expiry is known to lie in [startMs + s, endMs + s + 1 s]. An element
+ * without a timeout gets Infinity (it never expires, so it is never desired).
  */
-export function parseSetJson(json: string, setName: 'allow' | 'allow_icmp', nowMs: number): ActualElement[] {
+export function parseSetJson(json: string, setName: 'allow' | 'allow_icmp', startMs: number, endMs = startMs): ActualElement[] {
   return rawElements(json, setName).map((raw) => {
     const [overlay, dest, proto, port] = raw.parts;
     const [destFirst, destLast] = addrRange(dest);
@@ -217,7 +220,8 @@ export function parseSetJson(json: string, setName: 'allow' | 'allow_icmp', nowM
     return {
       overlay: str(overlay, 'overlay address'),
       destFirst, destLast, protocol, portFrom: ports[0], portTo: ports[1],
-      expiresAtMs: raw.expires === undefined ? Infinity : nowMs + raw.expires * 1000,
+      expiresAtMs: raw.expires === undefined ? Infinity : startMs + raw.expires * 1000,
+      expiresAtMaxMs: raw.expires === undefined ? Infinity : endMs + raw.expires * 1000 + 1000,
       packets: raw.packets,
       bytes: raw.bytes,
     };
@@ -264,8 +268,10 @@ export async function applyNft(text: string): Promise<void> {
 /** Every element of `allow` and `allow_icmp` as the kernel holds it now. */
 export async function listElements(): Promise<ActualElement[]> {
   const sets = ['allow', 'allow_icmp'] as const;
-  const [nowMs, ...jsons] = [Date.now(), ...await Promise.all(sets.map((s) => runTool('nft', ['-j', 'list', 'set', 'inet', 'wicket', s])))];
-  return sets.flatMap((s, i) => parseSetJson(jsons[i], s, nowMs));
+  const startMs = Date.now();
+  const jsons = await Promise.all(sets.map((s) => runTool('nft', ['-j', 'list', 'set', 'inet', 'wicket', s])));
+  const endMs = Date.now();
+  return sets.flatMap((s, i) => parseSetJson(jsons[i], s, startMs, endMs));
 }
 
 /** The denied attempts recorded since they last timed out (for telemetry). */

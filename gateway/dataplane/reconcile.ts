@@ -97,10 +97,16 @@ export interface IndexChanges {
   upserted: SessionState[];
 }
 
+/** An element read back from the kernel: its expiry is only known to lie in a window. */
+export interface ReadElement extends Element {
+  /** The latest the element may expire (`expiresAtMs` is the earliest). */
+  expiresAtMaxMs: number;
+}
+
 /** The system as read back: peers from `wg show dump`, elements from `nft -j list set`. */
 export interface ActualState {
   peers: readonly { publicKey: string; allowedIps: readonly string[] }[];
-  elements: readonly Element[];
+  elements: readonly ReadElement[];
   /** Fingerprints of the PSKs this process last wrote, by public key (dump cannot show them). */
   pskFingerprints: ReadonlyMap<string, string>;
 }
@@ -118,13 +124,14 @@ export const isEmptyPlan = (p: Plan): boolean =>
   p.addPeers.length + p.removePeers.length + p.addElements.length + p.deleteElements.length + p.flushOverlays.length === 0;
 
 /**
- * nft lists expiries in whole seconds, rounded down, and a just-written element expires a
- * few ms after the value we asked for; an actual expiry read back is accepted when the
- * desired one lies in [read - slack, read + 1 s + slack]. (The delta path is exact.)
+ * An element read back keeps its expiry when the desired one lies in the window the listing
+ * allows (nft rounds to whole seconds, and the kernel's clock ran while we wrote and read),
+ * widened by a little slack. So a snapshot corrects expiries that moved by more than about a
+ * second; the delta path, which knows what it wrote, is exact.
  */
 const EXPIRY_SLACK_MS = 100;
-const expiryMatches = (actualReadMs: number, desiredMs: number) =>
-  desiredMs >= actualReadMs - EXPIRY_SLACK_MS && desiredMs <= actualReadMs + 1000 + EXPIRY_SLACK_MS;
+const expiryMatches = (actual: ReadElement, desiredMs: number) =>
+  desiredMs >= actual.expiresAtMs - EXPIRY_SLACK_MS && desiredMs <= actual.expiresAtMaxMs + EXPIRY_SLACK_MS;
 
 function peerOf(s: ResolvedSession): WgPeer {
   return { publicKey: s.publicKey, presharedKey: s.presharedKey, allowedIps: [`${s.overlayAddress}/32`] };
@@ -144,8 +151,8 @@ const sameIps = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
 
 /** Element changes turning `from` into `to`: a changed expiry is a delete plus an add. */
-function diffElements(from: Iterable<Element>, to: Iterable<Element>, same: (actual: Element, desired: Element) => boolean) {
-  const before = new Map<string, Element>();
+function diffElements<A extends Element>(from: Iterable<A>, to: Iterable<Element>, same: (actual: A, desired: Element) => boolean) {
+  const before = new Map<string, A>();
   for (const e of from) before.set(elementKey(e), e);
   const add: Element[] = [];
   const del: Element[] = [];
@@ -178,7 +185,7 @@ export function planSnapshot(desired: readonly ResolvedSession[], actual: Actual
   const wanted = new Set(live.map((s) => s.publicKey));
   const removed = actual.peers.filter((p) => !wanted.has(p.publicKey));
 
-  const { add, del } = diffElements(actual.elements, [...index.values()].flatMap((s) => s.elements), (a, d) => expiryMatches(a.expiresAtMs, d.expiresAtMs));
+  const { add, del } = diffElements(actual.elements, [...index.values()].flatMap((s) => s.elements), (a, d) => expiryMatches(a, d.expiresAtMs));
   // Flows of removed peers' addresses go; a stale peer may hold several.
   const flushOverlays = [...new Set(removed.flatMap((p) => p.allowedIps.filter((ip) => ip.endsWith('/32')).map((ip) => ip.slice(0, -3))))];
   return {

@@ -77,9 +77,9 @@ export interface UserCredentials {
 }
 
 export class WicketSystem {
-  readonly dir = mkdtempSync(join(tmpdir(), 'wicket-e2e-'));
-  readonly dataDir = join(this.dir, 'controller');
-  readonly gatewayDir = join(this.dir, 'gateway');
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly gatewayDir: string;
   fingerprint = '';
   controller?: Service;
   gateway?: Service;
@@ -88,13 +88,17 @@ export class WicketSystem {
   private readonly users = new Map<string, UserCredentials>();
   private readonly usedSteps = new Map<string, Set<number>>();
 
-  private constructor(readonly topo: Topology) {
+  private constructor(readonly topo: Topology, dirPrefix: string) {
+    this.dir = mkdtempSync(join(tmpdir(), dirPrefix));
+    this.dataDir = join(this.dir, 'controller');
+    this.gatewayDir = join(this.dir, 'gateway');
     this.gatewayIf = topo.ifname('g');
   }
 
-  static async create(): Promise<WicketSystem> {
+  /** Builds the topology; state (controller data, gateway and client state) goes to a fresh `<tmp>/<dirPrefix>XXXXXX`. */
+  static async create(dirPrefix = 'wicket-e2e-'): Promise<WicketSystem> {
     const topo = await createWicketTopology();
-    return new WicketSystem(topo);
+    return new WicketSystem(topo, dirPrefix);
   }
 
   /** Runs one of Wicket's CLIs in a host's namespace and returns stdout (throws with stderr on failure). */
@@ -110,9 +114,13 @@ export class WicketSystem {
     return JSON.parse(await this.wicketctl([...args, '--json'], stdin)) as T;
   }
 
-  /** `wicket` for a user on a client host (state dir per user and host). */
-  wicket(role: string, user: string, args: string[], stdin?: string): Promise<string> {
-    return this.run(role, 'wicket', ['--state-dir', this.stateDir(role, user), ...args], stdin);
+  /** `wicket` for a user on a client host (state dir per user and host), with extra environment variables. */
+  wicket(role: string, user: string, args: string[], stdin?: string, env: Record<string, string> = {}): Promise<string> {
+    const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    const argv = [process.execPath, bin('wicket'), '--state-dir', this.stateDir(role, user), ...args];
+    return vars.length
+      ? this.topo.exec(role, 'env', [...vars, ...argv], { stdin, timeoutMs: 60_000 })
+      : this.topo.exec(role, argv[0]!, argv.slice(1), { stdin, timeoutMs: 60_000 });
   }
 
   stateDir(role: string, user: string): string {
@@ -213,9 +221,9 @@ export class WicketSystem {
   }
 
   /** `wicket up` on a client host; returns the session as printed with --json. */
-  async up(role: string, user: string, ifTag: string): Promise<{ session: { id: string; overlayAddress: string }; interface: string }> {
+  async up(role: string, user: string, ifTag: string, env: Record<string, string> = {}): Promise<{ session: { id: string; overlayAddress: string }; interface: string }> {
     const ifname = this.topo.ifname(ifTag);
-    const out = JSON.parse(await this.wicket(role, user, ['up', '--interface', ifname, '--json'])) as { session: { sessionId: string; overlayAddress: string } };
+    const out = JSON.parse(await this.wicket(role, user, ['up', '--interface', ifname, '--json'], undefined, env)) as { session: { sessionId: string; overlayAddress: string } };
     return { session: { id: out.session.sessionId, overlayAddress: out.session.overlayAddress }, interface: ifname };
   }
 

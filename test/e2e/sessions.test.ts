@@ -25,7 +25,7 @@ describe('sessions end to end', { timeout: 600_000 }, () => {
     sys = await WicketSystem.create();
     await sys.startResources();
     await sys.initController();
-    await sys.startController();
+    await sys.startController(['--heartbeat-interval', '1s', '--heartbeat-timeout', '30s']);
     await sys.addUser('alice');
     await sys.addUser('bob');
     await sys.applyPolicy(samplePolicy());
@@ -167,6 +167,43 @@ describe('sessions end to end', { timeout: 600_000 }, () => {
     await sys.startGateway();
     await sys.applyPolicy(samplePolicy());
     await eventually(async () => (await sessions(true)).find((s) => s.id === up.session.id)?.state === 'expired', 20_000, 'controller marks it expired');
+  });
+
+  test('a device whose posture no longer satisfies a grant loses that grant, and only that one', async () => {
+    // alice gets the database only from a managed (disk-encrypted) device.
+    await sys.applyPolicy(samplePolicy().replace('  - name: dba-database\n    to: [group:dba]', '  - name: dba-database\n    to: [group:dba, alice]\n    require: { posture: [managed] }')
+      .replace('resources:\n', 'postures:\n  managed: { disk_encryption: true }\nresources:\n'));
+    const postureFile = join(sys.dir, 'posture.json');
+    writeFileSync(postureFile, JSON.stringify({ diskEncryption: 'true' }));
+    await sys.login('c2', 'alice');
+    await sys.wicket('c2', 'alice', ['down']).catch(() => '');
+    await sys.up('c2', 'alice', 'e', { WICKET_POSTURE_FILE: postureFile });
+    const db = await startStream(sys.topo, 'c2', ADDR.r2, PORTS.dbEcho, 20);
+    await db.waitForEchoes(5, 10_000);
+    const t0 = Date.now();
+    writeFileSync(postureFile, JSON.stringify({ diskEncryption: 'false' }));
+    await assertCut(db, t0, 'posture change');
+    assert.ok(await probeTcp(sys.topo, 'c2', ADDR.r1, PORTS.web), 'the grant without a posture requirement stays');
+    const live = (await sessions()).find((s) => s.username === 'alice')!;
+    assert.equal(live.state, 'active');
+    await sys.applyPolicy(samplePolicy());
+    await sys.wicket('c2', 'alice', ['down']);
+  });
+
+  test('with the controller stopped, a live session keeps working and a new one fails clearly', async () => {
+    await sys.login('c2', 'alice');
+    await sys.up('c2', 'alice', 'f');
+    await sys.login('c1', 'bob');
+    const stream = await openStream('c2');
+    await sys.controller!.stop('SIGTERM');
+    await stream.waitForEchoes(stream.echoes + 25, 5000);
+    assert.ok(await probeTcp(sys.topo, 'c2', ADDR.r1, PORTS.web), 'the session still works');
+    await assert.rejects(sys.up('c1', 'bob', 'g'), /cannot be reached|UNAVAILABLE|ECONNREFUSED/);
+    stream.stop();
+    await sys.startController(['--heartbeat-interval', '1s', '--heartbeat-timeout', '30s']);
+    await sys.waitGatewayConnected('dc1', true);
+    assert.ok(await probeTcp(sys.topo, 'c2', ADDR.r1, PORTS.web), 'still working after the controller returns');
+    await sys.wicket('c2', 'alice', ['down']);
   });
 
   test('wicket config --wg-quick works with plain WireGuard tools', async () => {

@@ -60,13 +60,13 @@ export interface TestController {
   stop(): Promise<void>;
 }
 
-export async function startTestController(options: { reauthIntervalMs?: number } = {}): Promise<TestController> {
+export async function startTestController(options: { reauthIntervalMs?: number; modules?: ServiceModule[] } = {}): Promise<TestController> {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-it-'));
   const { caFingerprint } = initDataDir(join(dir, 'data'));
   let offset = 0;
   const now = () => Date.now() + offset;
   const controller = await startController({
-    dataDir: join(dir, 'data'), listen: '127.0.0.1:0', authListen: '127.0.0.1:0', log: silentLogger(), modules: [probeModule], now,
+    dataDir: join(dir, 'data'), listen: '127.0.0.1:0', authListen: '127.0.0.1:0', log: silentLogger(), modules: options.modules ?? [probeModule], now,
     reauthIntervalMs: options.reauthIntervalMs,
   });
   const files = credentialFiles(join(dir, 'data', 'admin'));

@@ -1,0 +1,93 @@
+// Controller ingest of one telemetry batch: stores it (one transaction, idempotent by
+// gateway + seq), records the gateway's report time, updates metrics, and runs the
+// detections on what was new — a probing session is revoked at once through the same path
+// as an admin revoke; an endpoint jump raises a security event (and revokes if configured).
+import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
+import type { Audit } from '../audit/audit.js';
+import type { Logger } from '../../common/log.js';
+import type { Store } from '../store/store.js';
+import type { IngestResult } from '../store/telemetry.js';
+import { ProbeDetector, suspiciousEndpointChange, type EndpointSettings, type ProbeSettings } from './detect.js';
+import type { TelemetryMetrics } from './metrics.js';
+import { formatDuration } from '../../common/duration.js';
+
+export interface DetectionSettings {
+  probe: ProbeSettings & { revoke: boolean };
+  endpoint: EndpointSettings & { revoke: boolean };
+}
+
+export interface IngestDeps {
+  store: Store;
+  audit: Audit;
+  log: Logger;
+  metrics: TelemetryMetrics;
+  /** Revokes a session as an admin revoke would (undefined: the session layer is not running). */
+  revoke: (sessionId: string, reason: string) => void;
+  detections: DetectionSettings;
+  now: () => number;
+}
+
+export class TelemetryIngest {
+  private readonly probes: ProbeDetector;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.probes = new ProbeDetector(deps.detections.probe);
+  }
+
+  /** Stores a validated batch from `gateway` and reacts to it; returns what the store did. */
+  ingest(gateway: string, batch: TelemetryBatch): IngestResult {
+    const { store, metrics } = this.deps;
+    const now = this.deps.now();
+    const result = store.telemetry.ingest(gateway, batch, now);
+    store.gateways.recordReport(gateway, now);
+    if (!result.stored) {
+      metrics.batches.inc({ result: 'duplicate' });
+      return result;
+    }
+    metrics.batches.inc({ result: 'stored' });
+    for (const kind of ['peers', 'counters', 'denied', 'flows'] as const) if (batch[kind].length) metrics.records.inc({ kind }, batch[kind].length);
+    if (batch.droppedRecords > 0) {
+      metrics.droppedAtGateway.inc({ gateway }, batch.droppedRecords);
+      this.deps.log.warn({ gateway, seq: batch.seq, dropped: batch.droppedRecords }, 'gateway dropped telemetry records (buffer full)');
+    }
+    metrics.lagSeconds.observe(Math.max(0, now - batch.collectedAtMs) / 1000);
+    this.react(gateway, result, now);
+    return result;
+  }
+
+  private react(gateway: string, r: IngestResult, now: number): void {
+    const { probe, endpoint } = this.deps.detections;
+    for (const d of r.denied) {
+      this.deps.metrics.deniedAttempts.inc(d.attempts);
+      const total = this.probes.record(d.sessionId, d.attempts, d.atMs);
+      if (total === undefined) continue;
+      const reason = `probing: ${total} denied attempts within ${formatDuration(probe.windowMs)} (threshold ${probe.threshold})`;
+      this.securityEvent('security.probe', d.sessionId, { gateway, attempts: total, windowMs: probe.windowMs, threshold: probe.threshold, revoke: probe.revoke, reason });
+      if (probe.revoke) this.revoke(d.sessionId, reason);
+    }
+    for (const c of r.endpointChanges) {
+      if (!suspiciousEndpointChange(c, endpoint)) continue;
+      const reason = `endpoint moved from ${c.from} to ${c.to} within ${formatDuration(c.atMs - c.previousAtMs)}`;
+      this.securityEvent('security.endpoint_change', c.sessionId, { gateway, from: c.from, to: c.to, revoke: endpoint.revoke, reason });
+      if (endpoint.revoke) this.revoke(c.sessionId, reason);
+    }
+    this.probes.expire(now - 10 * probe.windowMs);
+  }
+
+  /** One audit record per security event (the JSON-lines sink copies it for the SIEM). */
+  securityEvent(action: string, target: string, details: Record<string, unknown>): void {
+    const session = this.deps.store.sessions.get(target);
+    this.deps.audit.append({ actor: 'system', action, target, details: { ...details, user: session?.user ?? '', device: session?.deviceId ?? '' } });
+    this.deps.metrics.securityEvents.inc({ kind: action.slice('security.'.length) });
+    this.deps.log.warn({ event: action, session: target, ...details }, 'security event');
+  }
+
+  private revoke(sessionId: string, reason: string): void {
+    try {
+      this.deps.revoke(sessionId, reason);
+    } catch (err) {
+      // Already ended (or unknown): the event is recorded; nothing left to cut.
+      this.deps.log.info({ session: sessionId, err: (err as Error).message }, 'automated revoke not applied');
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Preflight for `npm run demo` and `npm test` on a fresh clone (plain JavaScript, no
+// dependencies, so it runs before `npm ci`): checks Node, root, the system tools (installing
+// the missing Debian/Ubuntu packages with apt-get after saying so, printing the exact
+// commands elsewhere), TUN and nftables; then runs `npm ci` when node_modules is missing or
+// older than the lock file, and `npm run build` when dist/ is missing or older than a source.
+// Usage: node scripts/bootstrap.mjs demo|test. Everything it prints goes to stderr, so that
+// `npm run -s demo -- --json` keeps stdout for the summary.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const mode = process.argv[2] === 'test' ? 'test' : 'demo';
+const say = (s) => process.stderr.write(`bootstrap: ${s}\n`);
+const problems = [];
+
+/** Runs a command with its output on stderr; returns its exit status. */
+function run(cmd, args) {
+  return spawnSync(cmd, args, { cwd: root, stdio: ['inherit', 2, 2] }).status ?? 1;
+}
+const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+
+// Node: package.json's engines.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) problems.push(`Node ${process.versions.node} is too old: Wicket needs Node >= 20.19`);
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) {
+  const msg = 'not root: the demo and the end-to-end tests build network namespaces and WireGuard interfaces';
+  if (mode === 'demo') problems.push(`${msg}; run: sudo npm run demo`);
+  else say(`${msg}; they will be reported as not run (run as root, or set WICKET_SKIP_E2E=1 to skip them on purpose)`);
+}
+
+// System tools. wireguard-go is only needed where the kernel has no WireGuard module.
+const kernelWireGuard = existsSync('/sys/module/wireguard');
+const tools = ['wg', 'nft', 'ip', 'conntrack', ...(kernelWireGuard ? [] : ['wireguard-go'])];
+let missing = tools.filter((t) => !has(t));
+if (missing.length > 0 && isRoot) {
+  if (has('apt-get')) {
+    say(`missing ${missing.join(', ')}: installing the Debian packages with apt-get (scripts/install-deps.sh)`);
+    if (run('bash', [join(root, 'scripts', 'install-deps.sh')]) !== 0) problems.push('scripts/install-deps.sh failed (see above)');
+    missing = tools.filter((t) => !has(t));
+  }
+}
+if (missing.length > 0) problems.push(`missing ${missing.join(', ')}; install with:\n  ${installCommand()}`);
+
+/** The exact install command for this distribution (from /etc/os-release). */
+function installCommand() {
+  const release = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
+  const ids = [...release.matchAll(/^ID(?:_LIKE)?=(.*)$/gm)].map((m) => m[1].replace(/"/g, '')).join(' ');
+  const wgGo = kernelWireGuard ? '' : ' (no WireGuard kernel module here: also install wireguard-go, https://git.zx2c4.com/wireguard-go, or load the module: modprobe wireguard)';
+  if (/debian|ubuntu/.test(ids)) return 'sudo apt-get install -y --no-install-recommends wireguard-tools wireguard-go nftables iproute2 conntrack iperf3';
+  if (/fedora|rhel|centos/.test(ids)) return `sudo dnf install -y wireguard-tools nftables iproute conntrack-tools iperf3${wgGo}`;
+  if (/arch/.test(ids)) return `sudo pacman -S --needed wireguard-tools nftables iproute2 conntrack-tools iperf3${wgGo}`;
+  if (/suse/.test(ids)) return `sudo zypper install -y wireguard-tools nftables iproute2 conntrack-tools iperf3${wgGo}`;
+  if (/alpine/.test(ids)) return `apk add wireguard-tools nftables iproute2 conntrack-tools iperf3${wgGo}`;
+  return `your package manager: wireguard-tools, nftables, iproute2, conntrack-tools${wgGo}`;
+}
+
+// TUN (wireguard-go's data plane) and nftables (the gateway's enforcement), when we can check.
+if (!kernelWireGuard && !existsSync('/dev/net/tun')) {
+  problems.push('no /dev/net/tun (wireguard-go needs it): run `modprobe tun`, or in a container start it with `--device /dev/net/tun --cap-add NET_ADMIN`');
+}
+if (isRoot && missing.length === 0 && spawnSync('nft', ['list', 'tables'], { stdio: 'ignore' }).status !== 0) {
+  problems.push('`nft list tables` fails: load nftables with `modprobe nf_tables` (in a container: --cap-add NET_ADMIN)');
+}
+
+if (problems.length > 0) {
+  for (const p of problems) say(p);
+  process.exit(1);
+}
+
+// npm packages: `npm ci` when node_modules is missing or older than the lock file.
+const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+const installed = mtime(join(root, 'node_modules', '.package-lock.json'));
+if (installed === 0 || installed < mtime(join(root, 'package-lock.json'))) {
+  say(installed === 0 ? 'node_modules missing: npm ci' : 'package-lock.json changed: npm ci');
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
+    say('npm ci failed (see above)');
+    process.exit(1);
+  }
+}
+
+// Build: when dist/ is missing or a source is newer than the last build.
+const SOURCES = ['controller', 'gateway', 'client', 'common', 'proto', 'test', 'bench', 'scripts'];
+const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+  const p = join(dir, e.name);
+  if (e.isDirectory()) return Math.max(m, newest(p));
+  return e.name.endsWith('.ts') ? Math.max(m, statSync(p).mtimeMs) : m;
+}, 0);
+const marker = join(root, 'dist', 'scripts', 'demo.js');
+const sourceTime = Math.max(mtime(join(root, 'tsconfig.json')), ...SOURCES.filter((d) => existsSync(join(root, d))).map((d) => newest(join(root, d))));
+if (mtime(marker) < sourceTime) {
+  say(existsSync(marker) ? 'sources changed since the last build: npm run build' : 'no build yet: npm run build');
+  if (run('npm', ['run', '-s', 'build']) !== 0) {
+    if (!existsSync(marker)) process.exit(1);
+    say('the TypeScript build reported errors (see above); continuing with what it emitted');
+  }
+}
