@@ -31,15 +31,16 @@ function loadApplied(ctx: ControllerContext): AppliedPolicy | undefined {
 export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceModule {
   return (ctx) => {
     let applied = loadApplied(ctx);
-    let sessions: SessionManager | undefined;
-    const fanout = new SyncFanout({
+    // The fan-out and the manager refer to each other; the fan-out only calls back once
+    // streams exist, long after both are built.
+    const fanout: SyncFanout = new SyncFanout({
       gateways: ctx.store.gateways,
-      snapshot: (gateway) => sessions!.gatewaySnapshot(gateway),
-      onAck: (gateway, version, at) => sessions!.onGatewayAck(gateway, version, at),
+      snapshot: (gateway) => manager.gatewaySnapshot(gateway),
+      onAck: (gateway, version, at) => manager.onGatewayAck(gateway, version, at),
       log: ctx.log.child({ module: 'sync' }),
       now: ctx.now,
     });
-    sessions = new SessionManager({
+    const manager: SessionManager = new SessionManager({
       store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
       policy: () => applied,
       stats: (id) => ctx.hooks.sessionStats?.(id),
@@ -47,7 +48,6 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
     });
-    const manager = sessions;
 
     ctx.hooks.onPolicyApplied = (policy, version) => {
       applied = { policy, version };

@@ -2,10 +2,12 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AccessChange as _wicket_v1_AccessChange, AccessChange__Output as _wicket_v1_AccessChange__Output } from './wicket/v1/AccessChange.js';
+import type { AccessRequest as _wicket_v1_AccessRequest, AccessRequest__Output as _wicket_v1_AccessRequest__Output } from './wicket/v1/AccessRequest.js';
 import type { AddUserRequest as _wicket_v1_AddUserRequest, AddUserRequest__Output as _wicket_v1_AddUserRequest__Output } from './wicket/v1/AddUserRequest.js';
 import type { AddUserResponse as _wicket_v1_AddUserResponse, AddUserResponse__Output as _wicket_v1_AddUserResponse__Output } from './wicket/v1/AddUserResponse.js';
 import type { AdminClient as _wicket_v1_AdminClient, AdminDefinition as _wicket_v1_AdminDefinition } from './wicket/v1/Admin.js';
 import type { ApplyPolicyResponse as _wicket_v1_ApplyPolicyResponse, ApplyPolicyResponse__Output as _wicket_v1_ApplyPolicyResponse__Output } from './wicket/v1/ApplyPolicyResponse.js';
+import type { ApproveAccessRequest as _wicket_v1_ApproveAccessRequest, ApproveAccessRequest__Output as _wicket_v1_ApproveAccessRequest__Output } from './wicket/v1/ApproveAccessRequest.js';
 import type { AuditRecord as _wicket_v1_AuditRecord, AuditRecord__Output as _wicket_v1_AuditRecord__Output } from './wicket/v1/AuditRecord.js';
 import type { AuthClient as _wicket_v1_AuthClient, AuthDefinition as _wicket_v1_AuthDefinition } from './wicket/v1/Auth.js';
 import type { BlockDeviceRequest as _wicket_v1_BlockDeviceRequest, BlockDeviceRequest__Output as _wicket_v1_BlockDeviceRequest__Output } from './wicket/v1/BlockDeviceRequest.js';
@@ -18,6 +20,7 @@ import type { CreateJoinTokenResponse as _wicket_v1_CreateJoinTokenResponse, Cre
 import type { Denial as _wicket_v1_Denial, Denial__Output as _wicket_v1_Denial__Output } from './wicket/v1/Denial.js';
 import type { DeniedAttempt as _wicket_v1_DeniedAttempt, DeniedAttempt__Output as _wicket_v1_DeniedAttempt__Output } from './wicket/v1/DeniedAttempt.js';
 import type { DeniedView as _wicket_v1_DeniedView, DeniedView__Output as _wicket_v1_DeniedView__Output } from './wicket/v1/DeniedView.js';
+import type { DenyAccessRequest as _wicket_v1_DenyAccessRequest, DenyAccessRequest__Output as _wicket_v1_DenyAccessRequest__Output } from './wicket/v1/DenyAccessRequest.js';
 import type { Device as _wicket_v1_Device, Device__Output as _wicket_v1_Device__Output } from './wicket/v1/Device.js';
 import type { DisconnectRequest as _wicket_v1_DisconnectRequest, DisconnectRequest__Output as _wicket_v1_DisconnectRequest__Output } from './wicket/v1/DisconnectRequest.js';
 import type { DisconnectResponse as _wicket_v1_DisconnectResponse, DisconnectResponse__Output as _wicket_v1_DisconnectResponse__Output } from './wicket/v1/DisconnectResponse.js';
@@ -37,6 +40,8 @@ import type { GatewayStatus as _wicket_v1_GatewayStatus, GatewayStatus__Output a
 import type { GrantDecision as _wicket_v1_GrantDecision, GrantDecision__Output as _wicket_v1_GrantDecision__Output } from './wicket/v1/GrantDecision.js';
 import type { HeartbeatRequest as _wicket_v1_HeartbeatRequest, HeartbeatRequest__Output as _wicket_v1_HeartbeatRequest__Output } from './wicket/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _wicket_v1_HeartbeatResponse, HeartbeatResponse__Output as _wicket_v1_HeartbeatResponse__Output } from './wicket/v1/HeartbeatResponse.js';
+import type { ListAccessRequestsRequest as _wicket_v1_ListAccessRequestsRequest, ListAccessRequestsRequest__Output as _wicket_v1_ListAccessRequestsRequest__Output } from './wicket/v1/ListAccessRequestsRequest.js';
+import type { ListAccessRequestsResponse as _wicket_v1_ListAccessRequestsResponse, ListAccessRequestsResponse__Output as _wicket_v1_ListAccessRequestsResponse__Output } from './wicket/v1/ListAccessRequestsResponse.js';
 import type { ListAuditRequest as _wicket_v1_ListAuditRequest, ListAuditRequest__Output as _wicket_v1_ListAuditRequest__Output } from './wicket/v1/ListAuditRequest.js';
 import type { ListAuditResponse as _wicket_v1_ListAuditResponse, ListAuditResponse__Output as _wicket_v1_ListAuditResponse__Output } from './wicket/v1/ListAuditResponse.js';
 import type { ListDevicesRequest as _wicket_v1_ListDevicesRequest, ListDevicesRequest__Output as _wicket_v1_ListDevicesRequest__Output } from './wicket/v1/ListDevicesRequest.js';
@@ -45,6 +50,7 @@ import type { ListFlowsRequest as _wicket_v1_ListFlowsRequest, ListFlowsRequest_
 import type { ListFlowsResponse as _wicket_v1_ListFlowsResponse, ListFlowsResponse__Output as _wicket_v1_ListFlowsResponse__Output } from './wicket/v1/ListFlowsResponse.js';
 import type { ListGatewaysRequest as _wicket_v1_ListGatewaysRequest, ListGatewaysRequest__Output as _wicket_v1_ListGatewaysRequest__Output } from './wicket/v1/ListGatewaysRequest.js';
 import type { ListGatewaysResponse as _wicket_v1_ListGatewaysResponse, ListGatewaysResponse__Output as _wicket_v1_ListGatewaysResponse__Output } from './wicket/v1/ListGatewaysResponse.js';
+import type { ListMyAccessRequestsRequest as _wicket_v1_ListMyAccessRequestsRequest, ListMyAccessRequestsRequest__Output as _wicket_v1_ListMyAccessRequestsRequest__Output } from './wicket/v1/ListMyAccessRequestsRequest.js';
 import type { ListResourcesRequest as _wicket_v1_ListResourcesRequest, ListResourcesRequest__Output as _wicket_v1_ListResourcesRequest__Output } from './wicket/v1/ListResourcesRequest.js';
 import type { ListResourcesResponse as _wicket_v1_ListResourcesResponse, ListResourcesResponse__Output as _wicket_v1_ListResourcesResponse__Output } from './wicket/v1/ListResourcesResponse.js';
 import type { ListSessionsRequest as _wicket_v1_ListSessionsRequest, ListSessionsRequest__Output as _wicket_v1_ListSessionsRequest__Output } from './wicket/v1/ListSessionsRequest.js';
@@ -62,9 +68,13 @@ import type { PolicyRequest as _wicket_v1_PolicyRequest, PolicyRequest__Output a
 import type { PolicyTestResponse as _wicket_v1_PolicyTestResponse, PolicyTestResponse__Output as _wicket_v1_PolicyTestResponse__Output } from './wicket/v1/PolicyTestResponse.js';
 import type { PolicyTestResult as _wicket_v1_PolicyTestResult, PolicyTestResult__Output as _wicket_v1_PolicyTestResult__Output } from './wicket/v1/PolicyTestResult.js';
 import type { PolicyVersion as _wicket_v1_PolicyVersion, PolicyVersion__Output as _wicket_v1_PolicyVersion__Output } from './wicket/v1/PolicyVersion.js';
+import type { PollSsoLoginRequest as _wicket_v1_PollSsoLoginRequest, PollSsoLoginRequest__Output as _wicket_v1_PollSsoLoginRequest__Output } from './wicket/v1/PollSsoLoginRequest.js';
+import type { PollSsoLoginResponse as _wicket_v1_PollSsoLoginResponse, PollSsoLoginResponse__Output as _wicket_v1_PollSsoLoginResponse__Output } from './wicket/v1/PollSsoLoginResponse.js';
 import type { Posture as _wicket_v1_Posture, Posture__Output as _wicket_v1_Posture__Output } from './wicket/v1/Posture.js';
 import type { ReportAck as _wicket_v1_ReportAck, ReportAck__Output as _wicket_v1_ReportAck__Output } from './wicket/v1/ReportAck.js';
+import type { RequestAccessRequest as _wicket_v1_RequestAccessRequest, RequestAccessRequest__Output as _wicket_v1_RequestAccessRequest__Output } from './wicket/v1/RequestAccessRequest.js';
 import type { ResourceAccess as _wicket_v1_ResourceAccess, ResourceAccess__Output as _wicket_v1_ResourceAccess__Output } from './wicket/v1/ResourceAccess.js';
+import type { RevokeAccessRequest as _wicket_v1_RevokeAccessRequest, RevokeAccessRequest__Output as _wicket_v1_RevokeAccessRequest__Output } from './wicket/v1/RevokeAccessRequest.js';
 import type { RevokeSessionRequest as _wicket_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _wicket_v1_RevokeSessionRequest__Output } from './wicket/v1/RevokeSessionRequest.js';
 import type { RevokeUserRequest as _wicket_v1_RevokeUserRequest, RevokeUserRequest__Output as _wicket_v1_RevokeUserRequest__Output } from './wicket/v1/RevokeUserRequest.js';
 import type { RevokeUserResponse as _wicket_v1_RevokeUserResponse, RevokeUserResponse__Output as _wicket_v1_RevokeUserResponse__Output } from './wicket/v1/RevokeUserResponse.js';
@@ -74,6 +84,8 @@ import type { SessionEvent as _wicket_v1_SessionEvent, SessionEvent__Output as _
 import type { SetUserDisabledRequest as _wicket_v1_SetUserDisabledRequest, SetUserDisabledRequest__Output as _wicket_v1_SetUserDisabledRequest__Output } from './wicket/v1/SetUserDisabledRequest.js';
 import type { SetUserGroupsRequest as _wicket_v1_SetUserGroupsRequest, SetUserGroupsRequest__Output as _wicket_v1_SetUserGroupsRequest__Output } from './wicket/v1/SetUserGroupsRequest.js';
 import type { ShowPolicyRequest as _wicket_v1_ShowPolicyRequest, ShowPolicyRequest__Output as _wicket_v1_ShowPolicyRequest__Output } from './wicket/v1/ShowPolicyRequest.js';
+import type { StartSsoLoginRequest as _wicket_v1_StartSsoLoginRequest, StartSsoLoginRequest__Output as _wicket_v1_StartSsoLoginRequest__Output } from './wicket/v1/StartSsoLoginRequest.js';
+import type { StartSsoLoginResponse as _wicket_v1_StartSsoLoginResponse, StartSsoLoginResponse__Output as _wicket_v1_StartSsoLoginResponse__Output } from './wicket/v1/StartSsoLoginResponse.js';
 import type { SyncAck as _wicket_v1_SyncAck, SyncAck__Output as _wicket_v1_SyncAck__Output } from './wicket/v1/SyncAck.js';
 import type { SyncDelta as _wicket_v1_SyncDelta, SyncDelta__Output as _wicket_v1_SyncDelta__Output } from './wicket/v1/SyncDelta.js';
 import type { SyncDown as _wicket_v1_SyncDown, SyncDown__Output as _wicket_v1_SyncDown__Output } from './wicket/v1/SyncDown.js';
@@ -93,6 +105,7 @@ export interface ProtoGrpcType {
   wicket: {
     v1: {
       AccessChange: MessageTypeDefinition<_wicket_v1_AccessChange, _wicket_v1_AccessChange__Output>
+      AccessRequest: MessageTypeDefinition<_wicket_v1_AccessRequest, _wicket_v1_AccessRequest__Output>
       AddUserRequest: MessageTypeDefinition<_wicket_v1_AddUserRequest, _wicket_v1_AddUserRequest__Output>
       AddUserResponse: MessageTypeDefinition<_wicket_v1_AddUserResponse, _wicket_v1_AddUserResponse__Output>
       /**
@@ -103,6 +116,7 @@ export interface ProtoGrpcType {
        */
       Admin: SubtypeConstructor<typeof grpc.Client, _wicket_v1_AdminClient> & { service: _wicket_v1_AdminDefinition }
       ApplyPolicyResponse: MessageTypeDefinition<_wicket_v1_ApplyPolicyResponse, _wicket_v1_ApplyPolicyResponse__Output>
+      ApproveAccessRequest: MessageTypeDefinition<_wicket_v1_ApproveAccessRequest, _wicket_v1_ApproveAccessRequest__Output>
       AuditRecord: MessageTypeDefinition<_wicket_v1_AuditRecord, _wicket_v1_AuditRecord__Output>
       /**
        * ---------------------------------------------------------------------------------------
@@ -125,6 +139,7 @@ export interface ProtoGrpcType {
       Denial: MessageTypeDefinition<_wicket_v1_Denial, _wicket_v1_Denial__Output>
       DeniedAttempt: MessageTypeDefinition<_wicket_v1_DeniedAttempt, _wicket_v1_DeniedAttempt__Output>
       DeniedView: MessageTypeDefinition<_wicket_v1_DeniedView, _wicket_v1_DeniedView__Output>
+      DenyAccessRequest: MessageTypeDefinition<_wicket_v1_DenyAccessRequest, _wicket_v1_DenyAccessRequest__Output>
       Device: MessageTypeDefinition<_wicket_v1_Device, _wicket_v1_Device__Output>
       DisconnectRequest: MessageTypeDefinition<_wicket_v1_DisconnectRequest, _wicket_v1_DisconnectRequest__Output>
       DisconnectResponse: MessageTypeDefinition<_wicket_v1_DisconnectResponse, _wicket_v1_DisconnectResponse__Output>
@@ -149,6 +164,8 @@ export interface ProtoGrpcType {
       GrantDecision: MessageTypeDefinition<_wicket_v1_GrantDecision, _wicket_v1_GrantDecision__Output>
       HeartbeatRequest: MessageTypeDefinition<_wicket_v1_HeartbeatRequest, _wicket_v1_HeartbeatRequest__Output>
       HeartbeatResponse: MessageTypeDefinition<_wicket_v1_HeartbeatResponse, _wicket_v1_HeartbeatResponse__Output>
+      ListAccessRequestsRequest: MessageTypeDefinition<_wicket_v1_ListAccessRequestsRequest, _wicket_v1_ListAccessRequestsRequest__Output>
+      ListAccessRequestsResponse: MessageTypeDefinition<_wicket_v1_ListAccessRequestsResponse, _wicket_v1_ListAccessRequestsResponse__Output>
       ListAuditRequest: MessageTypeDefinition<_wicket_v1_ListAuditRequest, _wicket_v1_ListAuditRequest__Output>
       ListAuditResponse: MessageTypeDefinition<_wicket_v1_ListAuditResponse, _wicket_v1_ListAuditResponse__Output>
       ListDevicesRequest: MessageTypeDefinition<_wicket_v1_ListDevicesRequest, _wicket_v1_ListDevicesRequest__Output>
@@ -157,6 +174,7 @@ export interface ProtoGrpcType {
       ListFlowsResponse: MessageTypeDefinition<_wicket_v1_ListFlowsResponse, _wicket_v1_ListFlowsResponse__Output>
       ListGatewaysRequest: MessageTypeDefinition<_wicket_v1_ListGatewaysRequest, _wicket_v1_ListGatewaysRequest__Output>
       ListGatewaysResponse: MessageTypeDefinition<_wicket_v1_ListGatewaysResponse, _wicket_v1_ListGatewaysResponse__Output>
+      ListMyAccessRequestsRequest: MessageTypeDefinition<_wicket_v1_ListMyAccessRequestsRequest, _wicket_v1_ListMyAccessRequestsRequest__Output>
       ListResourcesRequest: MessageTypeDefinition<_wicket_v1_ListResourcesRequest, _wicket_v1_ListResourcesRequest__Output>
       ListResourcesResponse: MessageTypeDefinition<_wicket_v1_ListResourcesResponse, _wicket_v1_ListResourcesResponse__Output>
       ListSessionsRequest: MessageTypeDefinition<_wicket_v1_ListSessionsRequest, _wicket_v1_ListSessionsRequest__Output>
@@ -174,9 +192,13 @@ export interface ProtoGrpcType {
       PolicyTestResponse: MessageTypeDefinition<_wicket_v1_PolicyTestResponse, _wicket_v1_PolicyTestResponse__Output>
       PolicyTestResult: MessageTypeDefinition<_wicket_v1_PolicyTestResult, _wicket_v1_PolicyTestResult__Output>
       PolicyVersion: MessageTypeDefinition<_wicket_v1_PolicyVersion, _wicket_v1_PolicyVersion__Output>
+      PollSsoLoginRequest: MessageTypeDefinition<_wicket_v1_PollSsoLoginRequest, _wicket_v1_PollSsoLoginRequest__Output>
+      PollSsoLoginResponse: MessageTypeDefinition<_wicket_v1_PollSsoLoginResponse, _wicket_v1_PollSsoLoginResponse__Output>
       Posture: MessageTypeDefinition<_wicket_v1_Posture, _wicket_v1_Posture__Output>
       ReportAck: MessageTypeDefinition<_wicket_v1_ReportAck, _wicket_v1_ReportAck__Output>
+      RequestAccessRequest: MessageTypeDefinition<_wicket_v1_RequestAccessRequest, _wicket_v1_RequestAccessRequest__Output>
       ResourceAccess: MessageTypeDefinition<_wicket_v1_ResourceAccess, _wicket_v1_ResourceAccess__Output>
+      RevokeAccessRequest: MessageTypeDefinition<_wicket_v1_RevokeAccessRequest, _wicket_v1_RevokeAccessRequest__Output>
       RevokeSessionRequest: MessageTypeDefinition<_wicket_v1_RevokeSessionRequest, _wicket_v1_RevokeSessionRequest__Output>
       RevokeUserRequest: MessageTypeDefinition<_wicket_v1_RevokeUserRequest, _wicket_v1_RevokeUserRequest__Output>
       RevokeUserResponse: MessageTypeDefinition<_wicket_v1_RevokeUserResponse, _wicket_v1_RevokeUserResponse__Output>
@@ -186,6 +208,8 @@ export interface ProtoGrpcType {
       SetUserDisabledRequest: MessageTypeDefinition<_wicket_v1_SetUserDisabledRequest, _wicket_v1_SetUserDisabledRequest__Output>
       SetUserGroupsRequest: MessageTypeDefinition<_wicket_v1_SetUserGroupsRequest, _wicket_v1_SetUserGroupsRequest__Output>
       ShowPolicyRequest: MessageTypeDefinition<_wicket_v1_ShowPolicyRequest, _wicket_v1_ShowPolicyRequest__Output>
+      StartSsoLoginRequest: MessageTypeDefinition<_wicket_v1_StartSsoLoginRequest, _wicket_v1_StartSsoLoginRequest__Output>
+      StartSsoLoginResponse: MessageTypeDefinition<_wicket_v1_StartSsoLoginResponse, _wicket_v1_StartSsoLoginResponse__Output>
       SyncAck: MessageTypeDefinition<_wicket_v1_SyncAck, _wicket_v1_SyncAck__Output>
       SyncDelta: MessageTypeDefinition<_wicket_v1_SyncDelta, _wicket_v1_SyncDelta__Output>
       SyncDown: MessageTypeDefinition<_wicket_v1_SyncDown, _wicket_v1_SyncDown__Output>

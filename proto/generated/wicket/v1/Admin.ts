@@ -2,15 +2,20 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AccessRequest as _wicket_v1_AccessRequest, AccessRequest__Output as _wicket_v1_AccessRequest__Output } from '../../wicket/v1/AccessRequest.js';
 import type { AddUserRequest as _wicket_v1_AddUserRequest, AddUserRequest__Output as _wicket_v1_AddUserRequest__Output } from '../../wicket/v1/AddUserRequest.js';
 import type { AddUserResponse as _wicket_v1_AddUserResponse, AddUserResponse__Output as _wicket_v1_AddUserResponse__Output } from '../../wicket/v1/AddUserResponse.js';
 import type { ApplyPolicyResponse as _wicket_v1_ApplyPolicyResponse, ApplyPolicyResponse__Output as _wicket_v1_ApplyPolicyResponse__Output } from '../../wicket/v1/ApplyPolicyResponse.js';
+import type { ApproveAccessRequest as _wicket_v1_ApproveAccessRequest, ApproveAccessRequest__Output as _wicket_v1_ApproveAccessRequest__Output } from '../../wicket/v1/ApproveAccessRequest.js';
 import type { BlockDeviceRequest as _wicket_v1_BlockDeviceRequest, BlockDeviceRequest__Output as _wicket_v1_BlockDeviceRequest__Output } from '../../wicket/v1/BlockDeviceRequest.js';
 import type { CreateJoinTokenRequest as _wicket_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _wicket_v1_CreateJoinTokenRequest__Output } from '../../wicket/v1/CreateJoinTokenRequest.js';
 import type { CreateJoinTokenResponse as _wicket_v1_CreateJoinTokenResponse, CreateJoinTokenResponse__Output as _wicket_v1_CreateJoinTokenResponse__Output } from '../../wicket/v1/CreateJoinTokenResponse.js';
+import type { DenyAccessRequest as _wicket_v1_DenyAccessRequest, DenyAccessRequest__Output as _wicket_v1_DenyAccessRequest__Output } from '../../wicket/v1/DenyAccessRequest.js';
 import type { Device as _wicket_v1_Device, Device__Output as _wicket_v1_Device__Output } from '../../wicket/v1/Device.js';
 import type { ExplainPolicyRequest as _wicket_v1_ExplainPolicyRequest, ExplainPolicyRequest__Output as _wicket_v1_ExplainPolicyRequest__Output } from '../../wicket/v1/ExplainPolicyRequest.js';
 import type { ExplainPolicyResponse as _wicket_v1_ExplainPolicyResponse, ExplainPolicyResponse__Output as _wicket_v1_ExplainPolicyResponse__Output } from '../../wicket/v1/ExplainPolicyResponse.js';
+import type { ListAccessRequestsRequest as _wicket_v1_ListAccessRequestsRequest, ListAccessRequestsRequest__Output as _wicket_v1_ListAccessRequestsRequest__Output } from '../../wicket/v1/ListAccessRequestsRequest.js';
+import type { ListAccessRequestsResponse as _wicket_v1_ListAccessRequestsResponse, ListAccessRequestsResponse__Output as _wicket_v1_ListAccessRequestsResponse__Output } from '../../wicket/v1/ListAccessRequestsResponse.js';
 import type { ListAuditRequest as _wicket_v1_ListAuditRequest, ListAuditRequest__Output as _wicket_v1_ListAuditRequest__Output } from '../../wicket/v1/ListAuditRequest.js';
 import type { ListAuditResponse as _wicket_v1_ListAuditResponse, ListAuditResponse__Output as _wicket_v1_ListAuditResponse__Output } from '../../wicket/v1/ListAuditResponse.js';
 import type { ListDevicesRequest as _wicket_v1_ListDevicesRequest, ListDevicesRequest__Output as _wicket_v1_ListDevicesRequest__Output } from '../../wicket/v1/ListDevicesRequest.js';
@@ -29,6 +34,7 @@ import type { PolicyHistoryResponse as _wicket_v1_PolicyHistoryResponse, PolicyH
 import type { PolicyRequest as _wicket_v1_PolicyRequest, PolicyRequest__Output as _wicket_v1_PolicyRequest__Output } from '../../wicket/v1/PolicyRequest.js';
 import type { PolicyTestResponse as _wicket_v1_PolicyTestResponse, PolicyTestResponse__Output as _wicket_v1_PolicyTestResponse__Output } from '../../wicket/v1/PolicyTestResponse.js';
 import type { PolicyVersion as _wicket_v1_PolicyVersion, PolicyVersion__Output as _wicket_v1_PolicyVersion__Output } from '../../wicket/v1/PolicyVersion.js';
+import type { RevokeAccessRequest as _wicket_v1_RevokeAccessRequest, RevokeAccessRequest__Output as _wicket_v1_RevokeAccessRequest__Output } from '../../wicket/v1/RevokeAccessRequest.js';
 import type { RevokeSessionRequest as _wicket_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _wicket_v1_RevokeSessionRequest__Output } from '../../wicket/v1/RevokeSessionRequest.js';
 import type { RevokeUserRequest as _wicket_v1_RevokeUserRequest, RevokeUserRequest__Output as _wicket_v1_RevokeUserRequest__Output } from '../../wicket/v1/RevokeUserRequest.js';
 import type { RevokeUserResponse as _wicket_v1_RevokeUserResponse, RevokeUserResponse__Output as _wicket_v1_RevokeUserResponse__Output } from '../../wicket/v1/RevokeUserResponse.js';
@@ -65,6 +71,21 @@ export interface AdminClient extends grpc.Client {
   applyPolicy(argument: _wicket_v1_PolicyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ApplyPolicyResponse__Output>): grpc.ClientUnaryCall;
   applyPolicy(argument: _wicket_v1_PolicyRequest, callback: grpc.requestCallback<_wicket_v1_ApplyPolicyResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Approval adds the entitlement to the requester's live sessions at once, until it expires.
+   */
+  ApproveAccess(argument: _wicket_v1_ApproveAccessRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  ApproveAccess(argument: _wicket_v1_ApproveAccessRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  ApproveAccess(argument: _wicket_v1_ApproveAccessRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  ApproveAccess(argument: _wicket_v1_ApproveAccessRequest, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  /**
+   * Approval adds the entitlement to the requester's live sessions at once, until it expires.
+   */
+  approveAccess(argument: _wicket_v1_ApproveAccessRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  approveAccess(argument: _wicket_v1_ApproveAccessRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  approveAccess(argument: _wicket_v1_ApproveAccessRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  approveAccess(argument: _wicket_v1_ApproveAccessRequest, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  
   BlockDevice(argument: _wicket_v1_BlockDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_Device__Output>): grpc.ClientUnaryCall;
   BlockDevice(argument: _wicket_v1_BlockDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_Device__Output>): grpc.ClientUnaryCall;
   BlockDevice(argument: _wicket_v1_BlockDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_Device__Output>): grpc.ClientUnaryCall;
@@ -83,6 +104,15 @@ export interface AdminClient extends grpc.Client {
   createJoinToken(argument: _wicket_v1_CreateJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_CreateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   createJoinToken(argument: _wicket_v1_CreateJoinTokenRequest, callback: grpc.requestCallback<_wicket_v1_CreateJoinTokenResponse__Output>): grpc.ClientUnaryCall;
   
+  DenyAccess(argument: _wicket_v1_DenyAccessRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  DenyAccess(argument: _wicket_v1_DenyAccessRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  DenyAccess(argument: _wicket_v1_DenyAccessRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  DenyAccess(argument: _wicket_v1_DenyAccessRequest, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  denyAccess(argument: _wicket_v1_DenyAccessRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  denyAccess(argument: _wicket_v1_DenyAccessRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  denyAccess(argument: _wicket_v1_DenyAccessRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  denyAccess(argument: _wicket_v1_DenyAccessRequest, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  
   DiffPolicy(argument: _wicket_v1_PolicyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_PolicyDiffResponse__Output>): grpc.ClientUnaryCall;
   DiffPolicy(argument: _wicket_v1_PolicyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_PolicyDiffResponse__Output>): grpc.ClientUnaryCall;
   DiffPolicy(argument: _wicket_v1_PolicyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_PolicyDiffResponse__Output>): grpc.ClientUnaryCall;
@@ -100,6 +130,23 @@ export interface AdminClient extends grpc.Client {
   explainPolicy(argument: _wicket_v1_ExplainPolicyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ExplainPolicyResponse__Output>): grpc.ClientUnaryCall;
   explainPolicy(argument: _wicket_v1_ExplainPolicyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ExplainPolicyResponse__Output>): grpc.ClientUnaryCall;
   explainPolicy(argument: _wicket_v1_ExplainPolicyRequest, callback: grpc.requestCallback<_wicket_v1_ExplainPolicyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * --- Just-in-time access (docs/access.md): the approver's side. The admin certificate's
+   * name is the approving user; it must be among the grant's approvers and never the requester.
+   */
+  ListAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  ListAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  ListAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  ListAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * --- Just-in-time access (docs/access.md): the approver's side. The admin certificate's
+   * name is the approving user; it must be among the grant's approvers and never the requester.
+   */
+  listAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  listAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  listAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  listAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
   
   ListAudit(argument: _wicket_v1_ListAuditRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAuditResponse__Output>): grpc.ClientUnaryCall;
   ListAudit(argument: _wicket_v1_ListAuditRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAuditResponse__Output>): grpc.ClientUnaryCall;
@@ -163,6 +210,21 @@ export interface AdminClient extends grpc.Client {
   policyHistory(argument: _wicket_v1_PolicyHistoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_PolicyHistoryResponse__Output>): grpc.ClientUnaryCall;
   policyHistory(argument: _wicket_v1_PolicyHistoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_PolicyHistoryResponse__Output>): grpc.ClientUnaryCall;
   policyHistory(argument: _wicket_v1_PolicyHistoryRequest, callback: grpc.requestCallback<_wicket_v1_PolicyHistoryResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Ends an approved request early; its entitlement leaves the live sessions at once.
+   */
+  RevokeAccess(argument: _wicket_v1_RevokeAccessRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  RevokeAccess(argument: _wicket_v1_RevokeAccessRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  RevokeAccess(argument: _wicket_v1_RevokeAccessRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  RevokeAccess(argument: _wicket_v1_RevokeAccessRequest, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  /**
+   * Ends an approved request early; its entitlement leaves the live sessions at once.
+   */
+  revokeAccess(argument: _wicket_v1_RevokeAccessRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  revokeAccess(argument: _wicket_v1_RevokeAccessRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  revokeAccess(argument: _wicket_v1_RevokeAccessRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  revokeAccess(argument: _wicket_v1_RevokeAccessRequest, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
   
   RevokeSession(argument: _wicket_v1_RevokeSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_Session__Output>): grpc.ClientUnaryCall;
   RevokeSession(argument: _wicket_v1_RevokeSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_Session__Output>): grpc.ClientUnaryCall;
@@ -258,13 +320,26 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   ApplyPolicy: grpc.handleUnaryCall<_wicket_v1_PolicyRequest__Output, _wicket_v1_ApplyPolicyResponse>;
   
+  /**
+   * Approval adds the entitlement to the requester's live sessions at once, until it expires.
+   */
+  ApproveAccess: grpc.handleUnaryCall<_wicket_v1_ApproveAccessRequest__Output, _wicket_v1_AccessRequest>;
+  
   BlockDevice: grpc.handleUnaryCall<_wicket_v1_BlockDeviceRequest__Output, _wicket_v1_Device>;
   
   CreateJoinToken: grpc.handleUnaryCall<_wicket_v1_CreateJoinTokenRequest__Output, _wicket_v1_CreateJoinTokenResponse>;
   
+  DenyAccess: grpc.handleUnaryCall<_wicket_v1_DenyAccessRequest__Output, _wicket_v1_AccessRequest>;
+  
   DiffPolicy: grpc.handleUnaryCall<_wicket_v1_PolicyRequest__Output, _wicket_v1_PolicyDiffResponse>;
   
   ExplainPolicy: grpc.handleUnaryCall<_wicket_v1_ExplainPolicyRequest__Output, _wicket_v1_ExplainPolicyResponse>;
+  
+  /**
+   * --- Just-in-time access (docs/access.md): the approver's side. The admin certificate's
+   * name is the approving user; it must be among the grant's approvers and never the requester.
+   */
+  ListAccessRequests: grpc.handleUnaryCall<_wicket_v1_ListAccessRequestsRequest__Output, _wicket_v1_ListAccessRequestsResponse>;
   
   ListAudit: grpc.handleUnaryCall<_wicket_v1_ListAuditRequest__Output, _wicket_v1_ListAuditResponse>;
   
@@ -279,6 +354,11 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   ListUsers: grpc.handleUnaryCall<_wicket_v1_ListUsersRequest__Output, _wicket_v1_ListUsersResponse>;
   
   PolicyHistory: grpc.handleUnaryCall<_wicket_v1_PolicyHistoryRequest__Output, _wicket_v1_PolicyHistoryResponse>;
+  
+  /**
+   * Ends an approved request early; its entitlement leaves the live sessions at once.
+   */
+  RevokeAccess: grpc.handleUnaryCall<_wicket_v1_RevokeAccessRequest__Output, _wicket_v1_AccessRequest>;
   
   RevokeSession: grpc.handleUnaryCall<_wicket_v1_RevokeSessionRequest__Output, _wicket_v1_Session>;
   
@@ -308,10 +388,13 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 export interface AdminDefinition extends grpc.ServiceDefinition {
   AddUser: MethodDefinition<_wicket_v1_AddUserRequest, _wicket_v1_AddUserResponse, _wicket_v1_AddUserRequest__Output, _wicket_v1_AddUserResponse__Output>
   ApplyPolicy: MethodDefinition<_wicket_v1_PolicyRequest, _wicket_v1_ApplyPolicyResponse, _wicket_v1_PolicyRequest__Output, _wicket_v1_ApplyPolicyResponse__Output>
+  ApproveAccess: MethodDefinition<_wicket_v1_ApproveAccessRequest, _wicket_v1_AccessRequest, _wicket_v1_ApproveAccessRequest__Output, _wicket_v1_AccessRequest__Output>
   BlockDevice: MethodDefinition<_wicket_v1_BlockDeviceRequest, _wicket_v1_Device, _wicket_v1_BlockDeviceRequest__Output, _wicket_v1_Device__Output>
   CreateJoinToken: MethodDefinition<_wicket_v1_CreateJoinTokenRequest, _wicket_v1_CreateJoinTokenResponse, _wicket_v1_CreateJoinTokenRequest__Output, _wicket_v1_CreateJoinTokenResponse__Output>
+  DenyAccess: MethodDefinition<_wicket_v1_DenyAccessRequest, _wicket_v1_AccessRequest, _wicket_v1_DenyAccessRequest__Output, _wicket_v1_AccessRequest__Output>
   DiffPolicy: MethodDefinition<_wicket_v1_PolicyRequest, _wicket_v1_PolicyDiffResponse, _wicket_v1_PolicyRequest__Output, _wicket_v1_PolicyDiffResponse__Output>
   ExplainPolicy: MethodDefinition<_wicket_v1_ExplainPolicyRequest, _wicket_v1_ExplainPolicyResponse, _wicket_v1_ExplainPolicyRequest__Output, _wicket_v1_ExplainPolicyResponse__Output>
+  ListAccessRequests: MethodDefinition<_wicket_v1_ListAccessRequestsRequest, _wicket_v1_ListAccessRequestsResponse, _wicket_v1_ListAccessRequestsRequest__Output, _wicket_v1_ListAccessRequestsResponse__Output>
   ListAudit: MethodDefinition<_wicket_v1_ListAuditRequest, _wicket_v1_ListAuditResponse, _wicket_v1_ListAuditRequest__Output, _wicket_v1_ListAuditResponse__Output>
   ListDevices: MethodDefinition<_wicket_v1_ListDevicesRequest, _wicket_v1_ListDevicesResponse, _wicket_v1_ListDevicesRequest__Output, _wicket_v1_ListDevicesResponse__Output>
   ListFlows: MethodDefinition<_wicket_v1_ListFlowsRequest, _wicket_v1_ListFlowsResponse, _wicket_v1_ListFlowsRequest__Output, _wicket_v1_ListFlowsResponse__Output>
@@ -319,6 +402,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   ListSessions: MethodDefinition<_wicket_v1_ListSessionsRequest, _wicket_v1_ListSessionsResponse, _wicket_v1_ListSessionsRequest__Output, _wicket_v1_ListSessionsResponse__Output>
   ListUsers: MethodDefinition<_wicket_v1_ListUsersRequest, _wicket_v1_ListUsersResponse, _wicket_v1_ListUsersRequest__Output, _wicket_v1_ListUsersResponse__Output>
   PolicyHistory: MethodDefinition<_wicket_v1_PolicyHistoryRequest, _wicket_v1_PolicyHistoryResponse, _wicket_v1_PolicyHistoryRequest__Output, _wicket_v1_PolicyHistoryResponse__Output>
+  RevokeAccess: MethodDefinition<_wicket_v1_RevokeAccessRequest, _wicket_v1_AccessRequest, _wicket_v1_RevokeAccessRequest__Output, _wicket_v1_AccessRequest__Output>
   RevokeSession: MethodDefinition<_wicket_v1_RevokeSessionRequest, _wicket_v1_Session, _wicket_v1_RevokeSessionRequest__Output, _wicket_v1_Session__Output>
   RevokeUser: MethodDefinition<_wicket_v1_RevokeUserRequest, _wicket_v1_RevokeUserResponse, _wicket_v1_RevokeUserRequest__Output, _wicket_v1_RevokeUserResponse__Output>
   SetUserDisabled: MethodDefinition<_wicket_v1_SetUserDisabledRequest, _wicket_v1_User, _wicket_v1_SetUserDisabledRequest__Output, _wicket_v1_User__Output>

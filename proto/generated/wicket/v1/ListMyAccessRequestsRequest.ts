@@ -1,0 +1,8 @@
+// Original file: proto/wicket.proto
+
+
+export interface ListMyAccessRequestsRequest {
+}
+
+export interface ListMyAccessRequestsRequest__Output {
+}
