@@ -65,7 +65,9 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
       if (code === 0) return resolve(Buffer.concat(out).toString('utf8'));
       const stderr = scrubKeys(Buffer.concat(err).toString('utf8').trim());
       const status = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      reject(new Error(`${cmd} ${args.join(' ')} ${status}${stderr ? `: ${stderr}` : ''}`));
+      const shown = args.join(' ');
+      const argText = shown.length > 300 ? `${shown.slice(0, 300)}… (${args.length} arguments)` : shown;
+      reject(new Error(`${cmd} ${argText} ${status}${stderr ? `: ${stderr}` : ''}`));
     });
     child.stdin.end(opts.stdin ?? '');
   });

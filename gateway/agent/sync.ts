@@ -1,5 +1,6 @@
 // The gateway's Sync stream client: says hello, applies the controller's snapshot and ordered
-// deltas through the DataPlane strictly in order, acks every version with its apply time, and
+// deltas through the DataPlane strictly in order (what queued up during an apply is merged
+// into one, see coalesce.ts), acks the newest version applied with its apply time, and
 // reconnects with backoff + jitter. While disconnected it changes nothing, so sessions only
 // ever shrink (by their kernel timeouts) until the next snapshot replaces everything.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +15,7 @@ import type { DesiredSession } from '../dataplane/session.js';
 import type { ApplyKind, GatewayMetrics } from '../metrics.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { toDesiredSessions } from './desired.js';
+import { takeWork, type Work } from './coalesce.js';
 
 export type SyncStream = ClientDuplexStream<SyncUp, SyncDown__Output>;
 
@@ -91,15 +93,36 @@ export class SyncAgent {
     const call = this.options.open();
     this.current = call;
     const state: { last: number | undefined; synced: boolean } = { last: undefined, synced: false };
+    // Messages queue while an apply runs; each turn takes all of them (see coalesce.ts).
+    const queue: SyncDown__Output[] = [];
+    let ended = false;
+    let wakeUp: (() => void) | undefined;
+    const notify = () => wakeUp?.();
+    call.on('data', (m: SyncDown__Output) => {
+      queue.push(m);
+      notify();
+    });
+    call.on('end', () => {
+      ended = true;
+      notify();
+    });
+    call.on('error', (err: unknown) => {
+      if (!ended && !this.stopped) log.warn({ error: grpcErrorMessage(err) }, 'sync stream failed');
+      ended = true;
+      notify();
+    });
     try {
       call.write({ hello: this.options.hello });
-      for await (const message of call as AsyncIterable<SyncDown__Output>) {
-        if (this.stopped) break;
-        if ((await this.handle(call, message, state)) === 'resync') break;
+      while (!this.stopped) {
+        if (queue.length === 0) {
+          if (ended) break;
+          await new Promise<void>((resolve) => { wakeUp = resolve; });
+          wakeUp = undefined;
+          continue;
+        }
+        if ((await this.handle(call, takeWork(queue), state)) === 'resync') break;
       }
-      if (!this.stopped) log.warn('the controller closed the sync stream');
-    } catch (err) {
-      if (!this.stopped) log.warn({ error: grpcErrorMessage(err) }, 'sync stream failed');
+      if (ended && !this.stopped) log.warn('the controller closed the sync stream');
     } finally {
       call.cancel();
       this.current = undefined;
@@ -108,33 +131,33 @@ export class SyncAgent {
     return state.synced;
   }
 
-  private async handle(call: SyncStream, message: SyncDown__Output, state: { last: number | undefined; synced: boolean }): Promise<Verdict> {
+  private async handle(call: SyncStream, work: Work, state: { last: number | undefined; synced: boolean }): Promise<Verdict> {
     const { log, metrics, dataPlane } = this.options;
     const started = process.hrtime.bigint();
-    if (message.msg === 'snapshot' && message.snapshot) {
+    if (work.kind === 'snapshot') {
       if (!state.synced) {
         state.synced = true;
         metrics.syncConnected.set(1);
       }
-      const { version } = message.snapshot;
-      const { sessions, refused } = toDesiredSessions(message.snapshot.sessions);
+      const { version } = work.message.snapshot!;
+      const { sessions, refused } = toDesiredSessions(work.message.snapshot!.sessions);
       state.last = await this.apply(call, { kind: 'snapshot', version, upserts: sessions, removes: [], refused, started },
         () => dataPlane.applySnapshot(version, sessions));
       return 'continue';
     }
-    if (message.msg === 'delta' && message.delta) {
-      const { version, removes } = message.delta;
-      if (!deltaFollows(state.last, version)) {
+    if (work.kind === 'delta') {
+      const { version, removes } = work;
+      if (!deltaFollows(state.last, work.firstVersion)) {
         metrics.versionGaps.inc();
-        log.warn({ expected: state.last === undefined ? 'a snapshot' : state.last + 1, got: version }, 'out-of-order delta: resyncing');
+        log.warn({ expected: state.last === undefined ? 'a snapshot' : state.last + 1, got: work.firstVersion }, 'out-of-order delta: resyncing');
         return 'resync';
       }
-      const { sessions, refused } = toDesiredSessions(message.delta.upserts);
+      const { sessions, refused } = toDesiredSessions(work.upserts);
       state.last = await this.apply(call, { kind: 'delta', version, upserts: sessions, removes, refused, started },
         () => dataPlane.applyDelta(version, sessions, removes));
       return 'continue';
     }
-    log.warn({ msg: message.msg ?? null }, 'unexpected sync message: resyncing');
+    log.warn({ msg: work.message.msg ?? null }, 'unexpected sync message: resyncing');
     return 'resync';
   }
 

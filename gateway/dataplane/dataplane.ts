@@ -1,8 +1,9 @@
 // The gateway data plane: the DataPlane contract the agent drives, and its real
 // implementation on a WireGuard interface plus the `inet wicket` nftables table. Each apply
-// validates the sessions, resolves DNS destinations, plans with the pure reconciler and
-// runs the plan as one `nft -f -` transaction and one `wg` call (two when a delta both
-// removes and adds peers), then flushes conntrack of removed sessions off the critical path.
+// validates the sessions, resolves DNS destinations, plans with the pure reconciler (a
+// snapshot against the state read from the system, a delta against the in-memory index) and
+// runs the plan as one `nft -f -` transaction and one `wg` call (two when it both removes
+// and adds peers), then flushes conntrack of removed sessions off the critical path.
 // IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet
 // from the tunnel matches no set and is dropped.
 import { lookup } from 'node:dns/promises';
@@ -15,7 +16,7 @@ import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range, type ResolvedRule } from './elements.js';
 import { applyNft, deleteTableText, elementsChangeText, listElements, readDenied, rulesetText, type DeniedAttempt } from './nftables.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
-import { desiredSessionSchema, type DesiredSession } from './session.js';
+import { IPV4_LITERAL, desiredSessionSchema, type DesiredSession } from './session.js';
 import { enableIpv4Forwarding } from './sysctl.js';
 
 export type { DesiredSession, DesiredRule } from './session.js';
@@ -55,8 +56,6 @@ export interface WireGuardDataPlaneOptions {
 }
 
 export const DEFAULT_OVERLAY_POOL = '100.64.0.0/10';
-
-const IPV4_LITERAL = /^[0-9./]+$/;
 
 /** Up to this many removed addresses are flushed one conntrack run each. */
 const FLUSH_ONE_BY_ONE = 4;

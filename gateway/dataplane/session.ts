@@ -3,14 +3,29 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { wgKeySchema } from '../../common/wg.js';
+import { ipv4Range } from './elements.js';
 
 /** A dotted-quad IPv4 address, normalised (IPv4 only for now: the overlay and nft sets are IPv4). */
 export const ipv4Schema = z.string()
   .refine((s) => ipaddr.IPv4.isValidFourPartDecimal(s), { message: 'not a dotted-quad IPv4 address' })
   .transform((s) => ipaddr.IPv4.parse(s).toString());
 
+/** Destinations made of digits, dots and slashes are IPv4 literals; anything else is a DNS name. */
+export const IPV4_LITERAL = /^[0-9./]+$/;
+
+function validLiteral(d: string): boolean {
+  try {
+    ipv4Range(d);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A DNS name (resolved when elements are built) or an IPv4 address or CIDR. */
-const destinationSchema = z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-/]+$/, 'not an address, CIDR or DNS name');
+const destinationSchema = z.string().min(1).max(253)
+  .regex(/^[A-Za-z0-9.\-/]+$/, 'not an address, CIDR or DNS name')
+  .refine((d) => !IPV4_LITERAL.test(d) || validLiteral(d), { message: 'not an IPv4 address or CIDR' });
 
 const portSchema = z.number().int().min(0).max(65535);
 

@@ -1,0 +1,28 @@
+// Load generator run inside a client namespace by bench/sessions.ts: opens COUNT sessions
+// through Client.Connect with the logged-in device certificate of STATE_DIR, CONCURRENCY at a
+// time, each with a fresh WireGuard key, and prints {count, ms, perSecond} as JSON. Every
+// Connect returns only after the gateway acknowledged the session, so the rate includes the
+// gateway's real apply (wg + nft).
+import { apiClients, call } from '../common/grpc.js';
+import { generatePrivateKey, publicKeyOf } from '../common/wg.js';
+import { StateDir } from '../client/state.js';
+
+const [stateDir, countText, concurrencyText] = process.argv.slice(2);
+const count = Number(countText);
+const concurrency = Number(concurrencyText);
+const { login, caPem, certPem, keyPem } = new StateDir(stateDir!).credentials();
+const { client, close } = apiClients(login.apiEndpoint, { caPem, certPem, keyPem });
+const posture = { os: 'linux', osVersion: '', clientVersion: 'bench', diskEncryption: '', firewall: '', hostname: 'bench' };
+const keys = Array.from({ length: count }, () => publicKeyOf(generatePrivateKey()));
+
+let next = 0;
+const started = performance.now();
+await Promise.all(Array.from({ length: concurrency }, async () => {
+  while (next < count) {
+    const key = keys[next++]!;
+    await call(client, 'Connect', { wgPublicKey: key, posture, ackTimeoutMs: 60_000 }, { deadlineMs: 120_000 });
+  }
+}));
+const ms = performance.now() - started;
+close();
+process.stdout.write(`${JSON.stringify({ count, ms, perSecond: (count / ms) * 1000 })}\n`);

@@ -1,0 +1,77 @@
+// Session benchmarks on the real system in network namespaces (root): Connect throughput
+// including the real gateway's acks (wg + nft apply), revocation latency from the admin API
+// call to the last packet of an established TCP stream that got through, with N other
+// sessions on the gateway, and the resident memory of controller and gateway with those
+// sessions live. Prints one JSON object; `ratio` >= 1 means the goal is met.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ADDR, startStream } from '../scripts/topology/index.js';
+import { PORTS, samplePolicy, WicketSystem } from '../scripts/topology/system.js';
+
+export interface Figure { name: string; value: number; unit: string; goal?: number; ratio?: number }
+
+const DIST = fileURLToPath(new URL('./', import.meta.url));
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+
+function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+export async function runSessionsBench(opts: { sessions: number; revocations: number }): Promise<{ name: string; figures: Figure[] }> {
+  const sys = await WicketSystem.create();
+  try {
+    await sys.startResources();
+    await sys.initController();
+    // Filler sessions send no heartbeats: keep them alive for the run.
+    await sys.startController(['--heartbeat-timeout', '6h', '--ack-timeout', '60s']);
+    await sys.addUser('alice');
+    await sys.addUser('loader', ['engineering']);
+    await sys.applyPolicy(samplePolicy());
+    await sys.enrollGateway();
+    await sys.startGateway();
+    await sys.login('c2', 'loader');
+    await sys.login('c1', 'alice');
+
+    const load = JSON.parse(await sys.topo.exec('c2', process.execPath, [join(DIST, 'connect-load.js'), sys.stateDir('c2', 'loader'), String(opts.sessions), '32'],
+      { timeoutMs: 3_600_000 })) as { count: number; ms: number; perSecond: number };
+
+    const latencies: number[] = [];
+    for (let i = 0; i < opts.revocations; i++) {
+      const up = await sys.up('c1', 'alice', `r${i}`);
+      const stream = await startStream(sys.topo, 'c1', ADDR.r1, PORTS.echo, 5);
+      await stream.waitForEchoes(20, 10_000);
+      const r = JSON.parse(await sys.topo.exec('ctl', process.execPath, [join(DIST, 'revoke-once.js'), `127.0.0.1:${PORTS.api}`, join(sys.dataDir, 'admin'), up.session.id])) as { sentAt: number };
+      // The stream's echoes stop at the first packet the gateway drops; wait until quiet.
+      await stream.until(() => Date.now() - stream.lastEchoAt > 1000, 15_000, 'stream cut');
+      latencies.push(Math.max(0, stream.lastEchoAt - r.sentAt));
+      stream.stop();
+      await sys.wicket('c1', 'alice', ['down']).catch(() => '');
+    }
+
+    const controllerRss = rssMb(sys.controller?.child.pid);
+    const gatewayRss = rssMb(sys.gateway?.child.pid);
+    const p50 = quantile(latencies, 0.5);
+    const p99 = quantile(latencies, 0.99);
+    const n = opts.sessions;
+    return {
+      name: 'sessions',
+      figures: [
+        { name: `connect throughput incl. gateway acks (${n} sessions)`, value: load.perSecond, unit: 'sessions/s', goal: 300, ratio: load.perSecond / 300 },
+        { name: `revocation to last packet, p50 (${n} other sessions)`, value: p50, unit: 'ms' },
+        { name: `revocation to last packet, p99 (${n} other sessions)`, value: p99, unit: 'ms', goal: 250, ratio: 250 / Math.max(p99, 1) },
+        { name: `controller resident memory (${n} live sessions)`, value: controllerRss, unit: 'MB', goal: 250, ratio: 250 / controllerRss },
+        { name: `gateway agent resident memory (${n} live sessions)`, value: gatewayRss, unit: 'MB' },
+      ],
+    };
+  } finally {
+    sys.cleanup();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const quick = process.argv.includes('--quick');
+  const result = await runSessionsBench(quick ? { sessions: 200, revocations: 3 } : { sessions: 10_000, revocations: 20 });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
