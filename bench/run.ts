@@ -1,0 +1,77 @@
+// `npm run bench`: runs every benchmark (each is its own process, printing one JSON object),
+// shows a table of the figures with their goals and ratios as they arrive, and with
+// `--json FILE` writes them all. `--quick` runs small sizes (the CI smoke test checks only
+// that every figure is produced). Data-plane and session benchmarks need root and the
+// system packages (scripts/install-deps.sh).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface Figure { name: string; value: number; unit: string; goal?: number; ratio?: number }
+export interface BenchResult { name: string; figures: Figure[]; ms: number }
+
+const DIST = fileURLToPath(new URL('./', import.meta.url));
+const quick = process.argv.includes('--quick');
+const jsonIndex = process.argv.indexOf('--json');
+const jsonFile = jsonIndex > 0 ? process.argv[jsonIndex + 1] : undefined;
+
+/** What runs, in order; data-plane sizes show how the costs grow from 1,000 to 10,000 sessions. */
+const PLAN: { name: string; script: string; args: string[] }[] = quick
+  ? [
+    { name: 'policy', script: 'policy.js', args: ['--quick'] },
+    { name: 'ingest', script: 'ingest.js', args: ['--quick'] },
+    { name: 'dataplane', script: 'dataplane.js', args: ['--quick'] },
+    { name: 'sessions', script: 'sessions.js', args: ['--quick'] },
+  ]
+  : [
+    { name: 'policy', script: 'policy.js', args: [] },
+    { name: 'ingest', script: 'ingest.js', args: [] },
+    { name: 'dataplane 1,000', script: 'dataplane.js', args: ['1000'] },
+    { name: 'dataplane 10,000', script: 'dataplane.js', args: ['10000'] },
+    { name: 'sessions', script: 'sessions.js', args: [] },
+  ];
+
+function runOne(script: string, args: string[]): Promise<{ name: string; figures: Figure[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${DIST}${script}`, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${script} exited with code ${code}`));
+      // The result is the last JSON object printed (pretty-printed or on one line).
+      const start = out.lastIndexOf('\n{') >= 0 ? out.lastIndexOf('\n{') + 1 : out.indexOf('{');
+      try {
+        resolve(JSON.parse(out.slice(start)) as { name: string; figures: Figure[] });
+      } catch {
+        reject(new Error(`${script} printed no JSON result:\n${out.slice(-500)}`));
+      }
+    });
+  });
+}
+
+function row(f: Figure): string {
+  const v = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(2);
+  const goal = f.goal ? String(f.goal) : '';
+  const ratio = f.ratio !== undefined && f.goal ? `${f.ratio.toFixed(2)}${f.ratio >= 1 ? '  ok' : '  MISSED'}` : '';
+  return `  ${f.name.padEnd(58)} ${`${v} ${f.unit}`.padStart(22)} ${goal.padStart(8)} ${ratio}`;
+}
+
+const results: BenchResult[] = [];
+let failed = 0;
+process.stdout.write(`Wicket benchmarks${quick ? ' (quick)' : ''}: figure, value, goal, ratio (>= 1 meets the goal)\n`);
+for (const step of PLAN) {
+  process.stdout.write(`\n▶ ${step.name} ...\n`);
+  const started = Date.now();
+  try {
+    const r = await runOne(step.script, step.args);
+    const ms = Date.now() - started;
+    results.push({ ...r, name: step.name, ms });
+    for (const f of r.figures) process.stdout.write(`${row(f)}\n`);
+    process.stdout.write(`  (${(ms / 1000).toFixed(1)} s)\n`);
+  } catch (err) {
+    failed += 1;
+    process.stdout.write(`  FAILED: ${(err as Error).message}\n`);
+  }
+}
+if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ quick, at: new Date().toISOString(), results }, null, 2)}\n`);
+process.exit(failed ? 1 : 0);
