@@ -1,5 +1,6 @@
 // `wicket`, the remote worker's command line: login/logout, up/down (with the session agent
-// detached or in the foreground), status, resources and config --wg-quick.
+// detached or in the foreground), status, resources, request/requests (just-in-time access)
+// and config --wg-quick.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { resolveStateDir, StateDir } from '../state.js';
 import { buildStatus, renderStatus } from '../status.js';
 import { systemTunnel } from '../tunnel.js';
 import { renderWgQuick } from '../wgquick.js';
+import { accessApi, describeRequest, requestsTable } from '../request.js';
 import { PERSISTENT_KEEPALIVE_SECONDS } from '../plan.js';
 import { canPrompt, prompt, promptSecret } from './prompt.js';
 
@@ -187,6 +189,40 @@ program.command('resources')
       rows: rows.map((r) => [r.resource, r.gateway, r.address, r.ports.join(','), r.allowed ? 'allowed' : 'denied',
         r.allowed ? r.grants.join(', ') : (r.denial?.message ?? r.denial?.code ?? '')]),
     }));
+  });
+
+program.command('request <resource>')
+  .description('ask for just-in-time access to a requestable resource; an approver must approve it')
+  .requiredOption('--for <duration>', 'how long you need it (e.g. 20m, 2h; at most the grant\'s max_duration)')
+  .option('--reason <text>', 'why (some grants require one)', '')
+  .option('--grant <name>', 'the requestable grant to ask through, when several give the resource')
+  .option('--json', 'print JSON')
+  .action(async (resource: string, o: { for: string; reason: string; grant?: string; json?: boolean }) => {
+    let durationMs: number;
+    try {
+      durationMs = parseDuration(o.for);
+    } catch (err) {
+      throw new CliError(`--for: ${(err as Error).message}`);
+    }
+    const api = accessApi(stateDir());
+    try {
+      const r = await api.request({ resource, durationMs, reason: o.reason, grant: o.grant ?? '' });
+      output(o.json, r, describeRequest);
+    } finally {
+      api.close();
+    }
+  });
+
+program.command('requests')
+  .description('your just-in-time access requests and what became of them')
+  .option('--json', 'print JSON')
+  .action(async (o: { json?: boolean }) => {
+    const api = accessApi(stateDir());
+    try {
+      output(o.json, await api.list(), requestsTable);
+    } finally {
+      api.close();
+    }
   });
 
 program.command('config')

@@ -1,11 +1,14 @@
-// The Auth service on the auth port (server TLS only): Login and EnrollGateway.
+// The Auth service on the auth port (server TLS only): Login, EnrollGateway and the single
+// sign-on device flow (StartSsoLogin, PollSsoLogin; controller/sso).
 import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
 import type { ControllerContext } from './context.js';
-import { unary, invalidArgument } from './errors.js';
+import { unary, invalidArgument, failedPrecondition } from './errors.js';
 import { validate } from './validate.js';
 import { LoginService } from '../auth/login.js';
 import { enrollGateway } from '../auth/enroll.js';
 import { CsrError } from '../crypto/ca.js';
+import { ssoOf } from '../sso/attach.js';
+import type { SsoLogins } from '../sso/device-login.js';
 
 /** The caller's address without the port ("ipv4:1.2.3.4:5678" -> "1.2.3.4"). */
 export function peerAddress(call: { getPeer(): string }): string {
@@ -23,6 +26,12 @@ async function withCsr<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
+function sso(ctx: ControllerContext): SsoLogins {
+  const logins = ssoOf(ctx);
+  if (!logins) throw failedPrecondition('single sign-on is not configured on this controller (wicket-controller start --oidc-config)');
+  return logins;
+}
+
 export function authService(ctx: ControllerContext, login = new LoginService(ctx)): AuthHandlers {
   return {
     Login: unary(ctx.log, 'Login', (call) => {
@@ -33,5 +42,10 @@ export function authService(ctx: ControllerContext, login = new LoginService(ctx
       const req = validate('EnrollGatewayRequest', call.request);
       return withCsr(() => enrollGateway(ctx, req.token, req.csrPem, peerAddress(call)));
     }),
+    StartSsoLogin: unary(ctx.log, 'StartSsoLogin', (call) => {
+      const req = validate('StartSsoLoginRequest', call.request);
+      return withCsr(() => sso(ctx).start(req, peerAddress(call)));
+    }),
+    PollSsoLogin: unary(ctx.log, 'PollSsoLogin', (call) => sso(ctx).poll(validate('PollSsoLoginRequest', call.request).loginId)),
   };
 }

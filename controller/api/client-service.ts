@@ -12,7 +12,8 @@ import { failedPrecondition } from './errors.js';
 import { toStatus, unary } from './errors.js';
 import { validate } from './validate.js';
 
-export function clientService(ctx: ControllerContext, sessions: SessionManager): ClientHandlers {
+/** The Client service but for just-in-time access requests (controller/api/access-service.ts). */
+export function clientService(ctx: ControllerContext, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
   const caller = (call: AuthenticatedCall): DeviceCaller => {
     const id = ctx.authorize(call, 'user');
     if (id.kind !== 'user') throw new Error('unreachable: authorize returned a non-user identity');
@@ -66,7 +67,7 @@ export function clientService(ctx: ControllerContext, sessions: SessionManager):
       if (!applied) throw failedPrecondition('no policy has been applied yet');
       const result = evaluate(applied.policy, {
         user: who.user, groups: ctx.store.users.groupsOf(who.user), mfa: true,
-        posture: { ...EMPTY_POSTURE, ...(req.posture ?? {}) }, now: new Date(ctx.now()),
+        posture: { ...EMPTY_POSTURE, ...(req.posture ?? {}) }, now: new Date(ctx.now()), approvals: ctx.store.access.approvals(who.user, ctx.now()),
       });
       const resources: ResourceAccess[] = resourcesOf(applied.policy).map((r) => {
         const grants = [...new Set(result.entitlements.filter((e) => e.resource === r.name).map((e) => e.grant))];

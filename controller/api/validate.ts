@@ -40,26 +40,35 @@ export const posture = z.object({
 }).nullish();
 
 // Telemetry records from gateways (the gateway is authenticated, but its input is still bounded).
-const optionalId = z.union([z.literal(''), id]);
-const address = text(64);
+// Record fields are short printable ASCII (addresses, protocol names, ids): a plain ASCII
+// check keeps validation cheap at ingest rates (the Unicode-aware `text` costs ~10x more).
+const ascii = (max: number) => z.string().max(max, `must be at most ${max} characters`).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces');
+const optionalId = ascii(64);
+const address = ascii(64);
 const count = nonNegative.max(Number.MAX_SAFE_INTEGER);
 const timeMs = nonNegative;
 const MAX_RECORDS = 200_000;
 export const telemetryBatch = z.object({
   seq: nonNegative.min(1, 'must be positive'),
   collectedAtMs: timeMs,
-  peers: z.array(z.object({ sessionId: id, endpoint: text(64), lastHandshakeMs: timeMs, rxBytes: count, txBytes: count })).max(MAX_RECORDS),
-  counters: z.array(z.object({ sessionId: id, destination: address, protocol: text(16), portFrom: port, portTo: port, packets: count, bytes: count })).max(MAX_RECORDS),
-  denied: z.array(z.object({ sessionId: optionalId, source: address, destination: address, protocol: text(16), port, count, firstSeenMs: timeMs, lastSeenMs: timeMs })).max(MAX_RECORDS),
-  flows: z.array(z.object({ sessionId: id, source: address, destination: address, protocol: text(16), port, startedAtMs: timeMs, endedAtMs: timeMs, bytesOut: count, bytesIn: count })).max(MAX_RECORDS),
+  peers: z.array(z.object({ sessionId: id, endpoint: ascii(64), lastHandshakeMs: timeMs, rxBytes: count, txBytes: count })).max(MAX_RECORDS),
+  counters: z.array(z.object({ sessionId: id, destination: address, protocol: ascii(16), portFrom: port, portTo: port, packets: count, bytes: count })).max(MAX_RECORDS),
+  denied: z.array(z.object({ sessionId: optionalId, source: address, destination: address, protocol: ascii(16), port, count, firstSeenMs: timeMs, lastSeenMs: timeMs })).max(MAX_RECORDS),
+  flows: z.array(z.object({ sessionId: id, source: address, destination: address, protocol: ascii(16), port, startedAtMs: timeMs, endedAtMs: timeMs, bytesOut: count, bytesIn: count })).max(MAX_RECORDS),
   droppedRecords: count,
 });
+
+/** How long just-in-time access may be asked or approved for (the grant's max_duration is checked later). */
+const accessDuration = z.number().int('must be an integer').min(1000, 'must be at least 1 second').max(365 * 86_400_000, 'must be at most 365 days');
 
 /** Schemas for every request, by message name. */
 export const requests = {
   // Auth
   LoginRequest: z.object({ username: name, password: password.min(1, 'must not be empty'), totpCode, csrPem, deviceName: text(64) }),
   EnrollGatewayRequest: z.object({ token: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9_-]+$/, 'is not a join token'), csrPem }),
+  // Single sign-on (controller/sso): provider names follow the user-name rule; login ids are the controller's base64url handles.
+  StartSsoLoginRequest: z.object({ provider: optionalName, csrPem, deviceName: text(64) }),
+  PollSsoLoginRequest: z.object({ loginId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an SSO login id') }),
   // Admin
   AddUserRequest: z.object({ name, groups, password, admin: z.boolean() }),
   ListUsersRequest: z.object({}),
@@ -85,6 +94,13 @@ export const requests = {
   HeartbeatRequest: z.object({ sessionId: id, posture }),
   DisconnectRequest: z.object({ sessionId: id }),
   ListResourcesRequest: z.object({ posture }),
+  // Just-in-time access (controller/access/)
+  RequestAccessRequest: z.object({ resource: name, grant: optionalName, durationMs: accessDuration, reason: text(512) }),
+  ListMyAccessRequestsRequest: z.object({}),
+  ListAccessRequestsRequest: z.object({ pending: z.boolean(), user: optionalName }),
+  ApproveAccessRequest: z.object({ id, durationMs: z.union([z.literal(0), accessDuration]), reason: text(512) }),
+  DenyAccessRequest: z.object({ id, reason: text(512).min(1, 'must not be empty: say why the request is denied') }),
+  RevokeAccessRequest: z.object({ id, reason: text(512) }),
   // Gateway
   GatewayHello: z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64) }),
   SyncAck: z.object({ version: nonNegative, applyUs: nonNegative, error: text(4096) }),

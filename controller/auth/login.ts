@@ -1,12 +1,14 @@
 // The Login flow: password + TOTP (once per step) + lockout + per-source rate limit, then
 // the device CSR is signed into a certificate that lives for the re-authentication
-// interval. Every failure gives the caller the same UNAUTHENTICATED "invalid credentials";
-// the real reason goes to the audit log only.
+// interval (controller/auth/issue.ts, shared with single sign-on). Every failure gives the
+// caller the same UNAUTHENTICATED "invalid credentials"; the real reason goes to the audit
+// log only.
 import type { ControllerContext } from '../api/context.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import { unauthenticated } from '../api/errors.js';
 import { parseCsr } from '../crypto/ca.js';
-import { deviceIdFromSpki, type Identity } from '../crypto/identity.js';
+import { deviceIdFromSpki } from '../crypto/identity.js';
+import { issueDeviceCertificate } from './issue.js';
 import { verifyPassword } from './password.js';
 import { verifyTotp } from './totp.js';
 import { CLEAR_LOCK, DEFAULT_LOCKOUT, isLocked, recordFailure, RateLimiter, type LockoutPolicy } from './lockout.js';
@@ -46,10 +48,13 @@ export class LoginService {
       throw unauthenticated(INVALID_CREDENTIALS);
     };
 
+    // A rate-limited source is refused before any hashing: the answer depends on the source
+    // alone (it tells nothing about the user), and an attacker over the limit must not be
+    // able to keep the scrypt thread pool busy.
+    if (!this.perSource.take(source, now)) fail('rate limited: too many attempts from this address');
     // The password hash is always computed (a dummy one for unknown users), so the time
     // taken does not tell whether the user exists.
     const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? null);
-    if (!this.perSource.take(source, now)) fail('rate limited: too many attempts from this address');
     if (!user) return fail('unknown user');
     if (isLocked(store.logins.lockState(user.name), now)) return fail('locked out after repeated failures');
     if (!passwordOk) return fail(user.passwordHash ? 'wrong password' : 'user has no password');
@@ -58,24 +63,12 @@ export class LoginService {
     if (step === null) return fail('wrong TOTP code');
     if (user.disabled) return fail('user is disabled');
 
-    const identities: Identity[] = [{ kind: 'user', name: user.name, deviceId }];
-    if (user.admin) identities.push({ kind: 'admin', name: user.name });
-    const issued = this.ctx.ca.issueClient(csr, identities, now, this.ctx.config.reauthIntervalMs);
-    const replayed = store.transaction(() => {
+    const issued = issueDeviceCertificate(this.ctx, { user, csr, deviceId, deviceName: input.deviceName, source, method: 'password' }, () => {
       // The replay check and the certificate record commit together.
-      if (!store.logins.useTotpStep(user.name, step)) return true;
+      if (!store.logins.useTotpStep(user.name, step)) return false;
       store.logins.saveLockState(user.name, CLEAR_LOCK);
-      store.devices.seen(deviceId, user.name, input.deviceName, now);
-      store.certificates.record({ serial: issued.serial, kind: 'user', subject: user.name, deviceId, issuedAtMs: now, notAfterMs: issued.notAfterMs });
-      audit.append({ actor: `user:${user.name}`, action: 'login.ok', target: user.name, details: { source, device_id: deviceId, device_name: input.deviceName, serial: issued.serial, admin: user.admin, expires_at_ms: issued.notAfterMs } });
-      return false;
+      return true;
     });
-    if (replayed) return fail('TOTP code already used');
-    metrics.logins.inc({ result: 'ok' });
-    this.ctx.log.info({ user: user.name, deviceId, source }, 'login ok');
-    return {
-      certificatePem: issued.certPem, caPem: this.ctx.ca.certPem, apiEndpoint: this.ctx.config.publicApi,
-      expiresAtMs: issued.notAfterMs, username: user.name, deviceId, admin: user.admin,
-    };
+    return issued ?? fail('TOTP code already used');
   }
 }

@@ -1,11 +1,13 @@
 // wicket-controller: `init` creates a data directory, `start` runs the controller from it.
 import { Command } from 'commander';
 import { runProgram, CliError } from '../../common/cli.js';
-import { parseDuration } from '../../common/duration.js';
+import { formatDuration, parseDuration } from '../../common/duration.js';
 import { createLogger } from '../../common/log.js';
 import { initDataDir } from './datadir.js';
 import { startController } from './start.js';
+import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
 import { parsePool } from '../sessions/ipam.js';
+import { loadSsoConfig } from '../sso/config.js';
 
 const program = new Command('wicket-controller').description('Wicket controller: identity, policy and sessions for the zero-trust perimeter');
 
@@ -17,6 +19,41 @@ program.command('init')
     const r = initDataDir(o.dataDir, o.hostname);
     process.stdout.write(`CA fingerprint (SHA-256): ${r.caFingerprint}\nadmin credentials: ${r.adminDir}\n`);
   });
+
+const D = DEFAULT_TELEMETRY_SETTINGS.detections;
+
+interface StartFlags {
+  dataDir: string; listen: string; authListen: string; metricsListen?: string; publicApi?: string; reauthInterval: string; auditLog?: string;
+  probeThreshold: string; probeWindow: string; probeRevoke: boolean; endpointWindow: string; endpointRevoke?: boolean;
+  telemetryRetention: string; telemetryMaxRows: string;
+}
+
+function positive(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} must be a positive whole number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function duration(flag: string, text: string): number {
+  try {
+    const ms = parseDuration(text);
+    if (ms < 1) throw new Error('must be positive');
+    return ms;
+  } catch (e) {
+    throw new CliError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+/** The telemetry module's settings from the start flags. */
+function telemetrySettings(o: StartFlags): Partial<TelemetrySettings> {
+  return {
+    retention: { maxAgeMs: duration('--telemetry-retention', o.telemetryRetention), maxRows: positive('--telemetry-max-rows', o.telemetryMaxRows) },
+    detections: {
+      probe: { threshold: positive('--probe-threshold', o.probeThreshold), windowMs: duration('--probe-window', o.probeWindow), revoke: o.probeRevoke },
+      endpoint: { windowMs: duration('--endpoint-window', o.endpointWindow), revoke: Boolean(o.endpointRevoke) },
+    },
+  };
+}
 
 program.command('start')
   .description('serve the auth port (server TLS) and the API port (mutual TLS)')
@@ -31,8 +68,15 @@ program.command('start')
   .option('--heartbeat-interval <duration>', 'how often clients report posture', '20s')
   .option('--heartbeat-timeout <duration>', 'a session without a heartbeat for this long ends', '90s')
   .option('--ack-timeout <duration>', 'how long Connect waits for gateway acknowledgements', '10s')
-  .action(async (o: { dataDir: string; listen: string; authListen: string; metricsListen?: string; publicApi?: string; reauthInterval: string; auditLog?: string;
-    overlayPool: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string }) => {
+  .option('--probe-threshold <n>', 'denied attempts from one session within --probe-window that raise security.probe', String(D.probe.threshold))
+  .option('--probe-window <duration>', 'window of the probing detection', formatDuration(D.probe.windowMs))
+  .option('--no-probe-revoke', 'only raise security.probe; do not revoke the probing session')
+  .option('--endpoint-window <duration>', 'an endpoint moving to another /16 within this long raises security.endpoint_change', formatDuration(D.endpoint.windowMs))
+  .option('--endpoint-revoke', 'also revoke the session on security.endpoint_change')
+  .option('--telemetry-retention <duration>', 'delete telemetry older than this', formatDuration(DEFAULT_TELEMETRY_SETTINGS.retention.maxAgeMs))
+  .option('--telemetry-max-rows <n>', 'keep at most this many flow rows and this many denied-attempt rows', String(DEFAULT_TELEMETRY_SETTINGS.retention.maxRows))
+  .option('--oidc-config <file>', 'single sign-on: YAML file of OpenID providers (docs/sso.md)')
+  .action(async (o: StartFlags & { oidcConfig?: string; overlayPool: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string }) => {
     const reauthIntervalMs = parseDuration(o.reauthInterval);
     if (reauthIntervalMs < 60_000) throw new CliError('--reauth-interval must be at least 1m');
     const sessions = {
@@ -42,8 +86,15 @@ program.command('start')
       ackTimeoutMs: parseDuration(o.ackTimeout),
     };
     if (sessions.heartbeatTimeoutMs <= sessions.heartbeatIntervalMs) throw new CliError('--heartbeat-timeout must be longer than --heartbeat-interval');
+    const telemetry = telemetrySettings(o);
+    let sso;
+    try {
+      sso = o.oidcConfig ? loadSsoConfig(o.oidcConfig) : undefined;
+    } catch (err) {
+      throw new CliError(`--oidc-config: ${(err as Error).message}`);
+    }
     const log = createLogger('controller');
-    const controller = await startController({ dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions });
+    const controller = await startController({ sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry });
     process.stdout.write(`listening: api ${controller.apiPort}, auth ${controller.authPort}${controller.metricsPort ? `, metrics ${controller.metricsPort}` : ''}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -4,8 +4,14 @@
 import type { ControllerContext } from '../api/context.js';
 import type { ServiceSet } from '../api/server.js';
 import { sessionModule } from '../sessions/module.js';
+import { telemetryModule, type TelemetrySettings } from '../telemetry/module.js';
 
 export type ServiceModule = (ctx: ControllerContext) => ServiceSet & { close?: () => Promise<void> | void };
 
-/** The modules a controller runs with. */
-export const SERVICE_MODULES: ServiceModule[] = [sessionModule()];
+/** The modules a controller runs with, given the settings from the command line. */
+export function serviceModules(settings: { telemetry?: Partial<TelemetrySettings> } = {}): ServiceModule[] {
+  return [sessionModule(), telemetryModule(settings.telemetry)];
+}
+
+/** The modules a controller runs with by default. */
+export const SERVICE_MODULES: ServiceModule[] = serviceModules();

@@ -11,8 +11,12 @@ import { createMetrics } from '../api/metrics.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
 import { loadDataDir } from './datadir.js';
-import { SERVICE_MODULES, type ServiceModule } from './services.js';
+import { serviceModules, type ServiceModule } from './services.js';
+import type { TelemetrySettings } from '../telemetry/module.js';
 import type { SessionSettings } from '../sessions/sessions.js';
+import type { ProviderConfig } from '../sso/config.js';
+import { SsoLogins } from '../sso/device-login.js';
+import { attachSso } from '../sso/attach.js';
 
 export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
 
@@ -26,9 +30,13 @@ export interface StartOptions {
   auditLog?: string;
   log?: Logger;
   modules?: ServiceModule[];
+  /** Retention and detection settings of the telemetry module (when `modules` is not given). */
+  telemetry?: Partial<TelemetrySettings>;
   now?: () => number;
   /** Session settings (pool, heartbeat and ack timing); defaults in controller/sessions/module.ts. */
   sessions?: Partial<SessionSettings>;
+  /** OpenID providers for single sign-on (controller/sso/config.ts); none = SSO off. */
+  sso?: ProviderConfig[];
 }
 
 export interface RunningController {
@@ -58,13 +66,16 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     log, metrics, hooks: {}, now: opts.now ?? Date.now,
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
-  const modules = (opts.modules ?? SERVICE_MODULES).map((m) => m(ctx));
+  const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso) : undefined;
+  if (sso) attachSso(ctx, sso);
+  const modules = (opts.modules ?? serviceModules({ telemetry: opts.telemetry })).map((m) => m(ctx));
   const services = {
     client: Object.assign({}, ...modules.map((m) => m.client ?? {})),
     gateway: Object.assign({}, ...modules.map((m) => m.gateway ?? {})),
     adminExtras: modules.flatMap((m) => m.adminExtras ?? []),
   };
   const closeModules = async () => {
+    sso?.close();
     for (const m of modules) await m.close?.();
   };
   let servers;

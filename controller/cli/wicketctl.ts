@@ -10,6 +10,8 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerSessionCommands, registerUserRevoke } from './commands/session.js';
 import { registerDeviceCommands } from './commands/device.js';
+import { registerFlowCommands } from './commands/flows.js';
+import { registerAccessCommands } from './commands/access.js';
 
 /** Command groups, in help order. Session, device and flow commands are added here too. */
 const COMMAND_GROUPS: RegisterCommands[] = [
@@ -20,6 +22,8 @@ const COMMAND_GROUPS: RegisterCommands[] = [
   registerAuditCommands,
   registerSessionCommands,
   registerDeviceCommands,
+  registerFlowCommands,
+  registerAccessCommands,
   registerLoginCommands,
 ];
 

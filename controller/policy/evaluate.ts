@@ -9,6 +9,13 @@ import { postureFailures, type Posture } from './posture.js';
 import type { Protocol } from './ports.js';
 import { scheduleState } from './schedule.js';
 
+/** An approved just-in-time request: it opens requestable `grant` for `resource` until `expiresAt` (ms). */
+export interface Approval {
+  grant: string;
+  resource: string;
+  expiresAt: number;
+}
+
 /** Who asks: the user, their directory groups, whether the login used MFA, the device, the time. */
 export interface Subject {
   user: string;
@@ -18,6 +25,8 @@ export interface Subject {
   now: Date;
   /** When the session being evaluated began (session_ttl counts from it); default `now`. */
   sessionStart?: Date;
+  /** The user's approved just-in-time requests (requestable grants give nothing without one). */
+  approvals?: readonly Approval[];
 }
 
 /**
@@ -28,7 +37,7 @@ export interface Subject {
  */
 export type Entitlement = Omit<Entitlement__Output, 'protocol' | 'expiresAtMs'> & { protocol: Protocol; expiresAt: number | null };
 
-export type DenialCode = 'no_grant' | 'missing_group' | 'posture' | 'schedule' | 'mfa';
+export type DenialCode = 'no_grant' | 'missing_group' | 'posture' | 'schedule' | 'mfa' | 'requestable';
 /** Treat as read-only: denials of resources no grant naming the subject mentions are shared and frozen. */
 export type Denial = Omit<Denial__Output, 'code'> & { code: DenialCode };
 
@@ -39,7 +48,7 @@ export interface Evaluation {
 
 /** A condition of a grant the subject fails. */
 export interface ConditionFailure {
-  code: 'mfa' | 'posture' | 'schedule';
+  code: 'mfa' | 'posture' | 'schedule' | 'requestable';
   message: string;
 }
 
@@ -94,6 +103,24 @@ export function grantsNaming(policy: Policy, user: string, groups: Iterable<stri
   return [...found].sort((a, b) => a - b);
 }
 
+/**
+ * When the subject's approvals open a requestable grant for a resource: the latest expiry
+ * still in the future, or undefined when no approval does.
+ */
+export function approvedUntil(subject: Subject, grant: string, resource: string): number | undefined {
+  const now = subject.now.getTime();
+  let until: number | undefined;
+  for (const a of subject.approvals ?? []) {
+    if (a.grant === grant && a.resource === resource && a.expiresAt > now && (until === undefined || a.expiresAt > until)) until = a.expiresAt;
+  }
+  return until;
+}
+
+/** The condition a requestable grant fails while no request for it is approved. */
+export function awaitingRequest(grant: Grant): ConditionFailure {
+  return { code: 'requestable', message: `requestable, approvers: ${grant.requestable!.approvers.join(', ')} (no approved request)` };
+}
+
 /** Appends the entitlements a grant gives for one resource (one per port spec) to `out`. */
 export function pushGrantEntitlements(out: Entitlement[], policy: Policy, grant: Grant, resource: string, expiresAt: number | null): void {
   const r = policy.resources.get(resource)!;
@@ -115,16 +142,20 @@ export function evaluate(policy: Policy, subject: Subject): Evaluation {
     const { failures, expiresAt } = grantConditions(policy, grant, subject, memo);
     for (const resource of grant.resources) {
       const at = policy.index.resourcePosition.get(resource)!;
-      if (failures.length === 0) {
+      // A requestable grant gives a resource only while a request for it is approved, and
+      // at most until the approval ends.
+      const until = grant.requestable ? approvedUntil(subject, grant.name, resource) : null;
+      const failed = until === undefined ? [...failures, awaitingRequest(grant)] : failures;
+      if (failed.length === 0) {
         touched.set(at, null);
-        pushGrantEntitlements(entitlements, policy, grant, resource, expiresAt);
+        pushGrantEntitlements(entitlements, policy, grant, resource, until == null ? expiresAt : Math.min(expiresAt ?? until, until));
         continue;
       }
       const known = touched.get(at);
       if (known === null) continue;
-      const reason = `grant ${grant.name}: ${failures.map((f) => f.message).join('; ')}`;
+      const reason = `grant ${grant.name}: ${failed.map((f) => f.message).join('; ')}`;
       if (known) known.reasons.push(reason);
-      else touched.set(at, { code: failures[0]!.code, reasons: [reason] });
+      else touched.set(at, { code: failed[0]!.code, reasons: [reason] });
     }
   }
   // Every other resource gets its prebuilt (shared, frozen) denial: copy the runs between

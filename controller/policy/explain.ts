@@ -3,7 +3,7 @@
 // resulting entitlements, and the denial. Mirrors the proto ExplainPolicyResponse. Pure.
 import type { GrantDecision__Output } from '../../proto/generated/wicket/v1/GrantDecision.js';
 import { formatDuration } from '../../common/duration.js';
-import { evaluate, grantConditions, subjectGroups, type Denial, type Entitlement, type Subject } from './evaluate.js';
+import { approvedUntil, evaluate, grantConditions, subjectGroups, type Denial, type Entitlement, type Subject } from './evaluate.js';
 import type { Grant, Policy } from './policy.js';
 import { formatPortSpec, portSpecsOverlap, type PortSpec, type Protocol } from './ports.js';
 
@@ -35,8 +35,24 @@ function membership(grant: Grant, user: string, groups: Set<string>): string[] {
   return reasons;
 }
 
-function decide(policy: Policy, grant: Grant, subject: Subject, groups: Set<string>): GrantDecision {
-  const decision = (applies: boolean, reasons: string[]): GrantDecision => ({ grant: grant.name, applies, reasons, requestable: false, approvers: [] });
+/** A requestable grant's terms and whether a request for the resource is approved now. */
+function requestReasons(grant: Grant, subject: Subject, resource: string): { approved: boolean; reasons: string[] } {
+  const r = grant.requestable;
+  if (!r) return { approved: true, reasons: [] };
+  const until = approvedUntil(subject, grant.name, resource);
+  return {
+    approved: until !== undefined,
+    reasons: [
+      `requestable, approvers: ${r.approvers.join(', ')} (at most ${formatDuration(r.maxDurationMs)}${r.reasonRequired ? ', reason required' : ''})`,
+      until === undefined ? `no approved request for ${resource} (ask with: wicket request ${resource} --for DURATION)` : `request for ${resource} approved until ${iso(until)}`,
+    ],
+  };
+}
+
+function decide(policy: Policy, grant: Grant, subject: Subject, groups: Set<string>, resource: string): GrantDecision {
+  const decision = (applies: boolean, reasons: string[]): GrantDecision => ({
+    grant: grant.name, applies, reasons, requestable: grant.requestable !== null, approvers: grant.requestable?.approvers ?? [],
+  });
   const member = membership(grant, subject.user, groups);
   if (member.length === 0) {
     const to = [...grant.groups.map((g) => `group:${g}`), ...grant.users].join(', ');
@@ -55,7 +71,9 @@ function decide(policy: Policy, grant: Grant, subject: Subject, groups: Set<stri
       : [`inside schedule ${grant.schedule.text}${c.scheduleUntil === null ? '' : ` until ${iso(c.scheduleUntil)}`}`]));
   }
   if (grant.sessionTtlMs !== null) reasons.push(`session_ttl ${formatDuration(grant.sessionTtlMs)}`);
-  return decision(c.failures.length === 0, reasons);
+  const request = requestReasons(grant, subject, resource);
+  reasons.push(...request.reasons);
+  return decision(c.failures.length === 0 && request.approved, reasons);
 }
 
 export function explain(policy: Policy, subject: Subject, resource: string, protocol?: Protocol, port?: number): Explanation {
@@ -67,7 +85,7 @@ export function explain(policy: Policy, subject: Subject, resource: string, prot
   });
   if (!r) return denied({ resource, code: 'no_grant', message: `no resource named "${resource}" in the policy` });
   const groups = subjectGroups(policy, subject.user, subject.groups);
-  const grants = (policy.index.grantsOfResource.get(resource) ?? []).map((i) => decide(policy, policy.grants[i]!, subject, groups));
+  const grants = (policy.index.grantsOfResource.get(resource) ?? []).map((i) => decide(policy, policy.grants[i]!, subject, groups, resource));
   if (spec && !r.ports.some((p) => portSpecsOverlap(p, spec))) {
     return denied({ resource, code: 'no_grant', message: `${resource} does not expose ${formatPortSpec(spec)} (ports: ${r.ports.map(formatPortSpec).join(', ')})` }, grants);
   }

@@ -40,6 +40,9 @@ const queries: { subject: Partial<Subject> & { user: string }; at?: string; reso
   { subject: { user: 'erin', groups: ['contractors'] }, resource: 'builds', protocol: 'udp', port: 8050 },
   { subject: { user: 'mallory' }, resource: 'postgres' },
   { subject: { user: 'alice' }, resource: 'nosuch' },
+  { subject: { user: 'carol' }, resource: 'vault' },
+  { subject: { user: 'carol', approvals: [{ grant: 'dba-vault', resource: 'vault', expiresAt: Date.parse('2025-06-02T07:30:00Z') }] }, resource: 'vault', protocol: 'tcp', port: 8200 },
+  { subject: { user: 'dave' }, resource: 'vault' },
 ];
 
 test('explain output matches testdata/explain.golden.json', () => {

@@ -2,7 +2,7 @@
 // is rejected with the line and path that name its place in the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePolicy, resourcesOf, gatewaysOf } from './index.js';
+import { parsePolicy, resourcesOf, gatewaysOf, evaluate, EMPTY_POSTURE } from './index.js';
 import { createHash } from 'node:crypto';
 
 const BASE = `gateways: [dc1, dc2]
@@ -62,7 +62,9 @@ const cases: Case[] = [
   { name: 'unknown group in grant', yaml: edit({ 16: '    to: [group:engineers]' }), line: 16, path: 'grants[0].to[0]', message: /unknown group "engineers"/ },
   { name: 'unknown resource in grant', yaml: edit({ 17: '    resources: [wikki]' }), line: 17, path: 'grants[0].resources[0]', message: /unknown resource "wikki"/ },
   { name: 'unknown posture in grant', yaml: edit({ 18: '    require: { mfa: true, posture: [managd] }' }), line: 18, path: 'grants[0].require.posture[0]', message: /unknown posture "managd"/ },
-  { name: 'identity-provider group reserved', yaml: edit({ 22: '    to: [carol, group:idp:staff]' }), line: 22, path: 'grants[1].to[1]', message: /not supported yet/ },
+  { name: 'invalid identity-provider group', yaml: edit({ 22: '    to: [carol, "group:idp:st aff"]' }), line: 22, path: 'grants[1].to[1]', message: /invalid identity-provider group name "st aff"/ },
+  { name: 'empty identity-provider group', yaml: edit({ 22: '    to: [carol, "group:idp:"]' }), line: 22, path: 'grants[1].to[1]', message: /invalid identity-provider group name ""/ },
+  { name: 'test with invalid identity-provider group', yaml: edit({ 26: '    groups: ["idp:a:b"]' }), line: 26, path: 'tests[0].groups[0]', message: /invalid identity-provider group name "a:b"/ },
   { name: 'invalid user name in grant', yaml: edit({ 22: '    to: ["car ol"]' }), line: 22, path: 'grants[1].to[0]', message: /invalid user name/ },
   { name: 'invalid group name key', yaml: edit({ 4: '  "contract ors": []' }), line: 4, path: 'groups["contract ors"]', message: /invalid group name/ },
   { name: 'prototype name', yaml: edit({ 4: '  __proto__: []' }), line: 4, path: 'groups.__proto__', message: /key "__proto__" is not allowed/ },
@@ -148,7 +150,7 @@ test('the base policy is valid and compiles every construct', () => {
   const [eng, carol] = p.grants;
   assert.deepEqual({ ...eng, schedule: undefined }, {
     name: 'eng-wiki', index: 0, users: [], groups: ['engineering'], resources: ['wiki'], mfa: true,
-    postures: ['managed'], sessionTtlMs: 8 * 3_600_000, schedule: undefined,
+    postures: ['managed'], sessionTtlMs: 8 * 3_600_000, schedule: undefined, requestable: null,
   });
   assert.deepEqual(eng!.schedule, {
     days: [false, true, true, true, true, true, false], start: 420, end: 1140, tz: 'Europe/Berlin', text: 'mon-fri 07:00-19:00 Europe/Berlin',
@@ -193,4 +195,19 @@ test('errors are reported together and in line order', () => {
   assert.equal(result.ok, false);
   if (result.ok) return;
   assert.deepEqual(result.errors.map((e) => [e.line, e.path]), [[16, 'grants[0].to[0]'], [17, 'grants[0].resources[0]']]);
+});
+
+test('identity-provider groups need no declaration and match the subject\'s idp: groups', () => {
+  const result = parsePolicy(edit({
+    22: '    to: [carol, group:idp:/eng/sre, group:contractors]',
+    26: '    groups: [idp:/eng/sre]',
+    25: '  - user: dave',
+  }));
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+  assert.deepEqual(result.policy.grants[1]!.groups, ['idp:/eng/sre', 'contractors']);
+  assert.deepEqual(result.policy.index.grantsOfGroup.get('idp:/eng/sre'), [1]);
+  const grantsFor = (groups: string[]) => [...new Set(evaluate(result.policy, { user: 'dave', groups, mfa: false, posture: EMPTY_POSTURE, now: new Date('2025-06-02T09:00:00Z') }).entitlements.map((e) => e.grant))];
+  assert.deepEqual(grantsFor(['idp:/eng/sre']), ['carol-db']);
+  // A directory group of the same name is a different group.
+  assert.deepEqual(grantsFor(['/eng/sre', 'idp:/eng/other']), []);
 });

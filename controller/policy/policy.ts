@@ -16,6 +16,16 @@ export interface Resource {
   gateway: string;
 }
 
+/** A just-in-time grant's terms: it gives nothing until a request for it is approved. */
+export interface Requestable {
+  approverUsers: string[];
+  approverGroups: string[];
+  /** The approvers as written: "dave", "group:db-approvers". */
+  approvers: string[];
+  maxDurationMs: number;
+  reasonRequired: boolean;
+}
+
 export interface Grant {
   name: string;
   /** Position in the file: grants are reported in this order. */
@@ -27,6 +37,7 @@ export interface Grant {
   postures: string[];
   sessionTtlMs: number | null;
   schedule: Schedule | null;
+  requestable: Requestable | null;
 }
 
 export interface TestExpectation {
@@ -138,6 +149,13 @@ export function compilePolicy(doc: PolicyDocument, source: string, namedUsers: S
       end: g.schedule.hours?.end ?? 1440,
       tz: g.schedule.tz ?? 'UTC',
       text: `${g.schedule.days?.text ?? 'every day'} ${g.schedule.hours?.text ?? '00:00-24:00'} ${g.schedule.tz ?? 'UTC'}`,
+    } : null,
+    requestable: g.requestable ? {
+      approverUsers: g.requestable.approvers.filter((p) => p.kind === 'user').map((p) => p.name),
+      approverGroups: g.requestable.approvers.filter((p) => p.kind === 'group').map((p) => p.name),
+      approvers: g.requestable.approvers.map((p) => (p.kind === 'group' ? `group:${p.name}` : p.name)),
+      maxDurationMs: g.requestable.max_duration,
+      reasonRequired: g.requestable.reason_required ?? false,
     } : null,
   }));
   const tests: PolicyTest[] = (doc.tests ?? []).map((t, i) => {

@@ -3,7 +3,7 @@
 // two gateways. Pure: returns errors with their YAML paths.
 import { addressesOverlap } from './address.js';
 import { formatPortSpec, portSpecsOverlap } from './ports.js';
-import type { PolicyDocument } from './schema.js';
+import { isIdpGroup, type PolicyDocument } from './schema.js';
 import type { Path } from './source.js';
 
 /** Own-property lookup: names come from the file, so "constructor" must not find Object's. */
@@ -69,16 +69,24 @@ function checkResources(doc: PolicyDocument, errors: PathError[]): void {
 
 function checkGrants(doc: PolicyDocument, errors: PathError[]): void {
   const seen = new Set<string>();
+  const users = namedUsers(doc);
   (doc.grants ?? []).forEach((g, i) => {
     if (seen.has(g.name)) errors.push({ path: ['grants', i, 'name'], message: `duplicate grant name "${g.name}"` });
     seen.add(g.name);
     g.to.forEach((p, j) => {
-      if (p.kind === 'group' && !declares(doc.groups, p.name)) {
+      if (p.kind === 'group' && !isIdpGroup(p.name) && !declares(doc.groups, p.name)) {
         errors.push({ path: ['grants', i, 'to', j], message: `unknown group "${p.name}": declare it under groups (with [] when its members come from the directory)` });
       }
     });
     g.resources.forEach((r, j) => {
       if (!declares(doc.resources, r)) errors.push({ path: ['grants', i, 'resources', j], message: `unknown resource "${r}"` });
+    });
+    g.requestable?.approvers.forEach((p, j) => {
+      const path = ['grants', i, 'requestable', 'approvers', j];
+      if (p.kind === 'group' && !isIdpGroup(p.name) && !declares(doc.groups, p.name)) errors.push({ path, message: `unknown approver group "${p.name}": declare it under groups` });
+      if (p.kind === 'user' && !users.has(p.name)) {
+        errors.push({ path, message: `unknown approver "${p.name}": not named in any group or grant (list approvers in a group, e.g. groups: { approvers: [${p.name}] })` });
+      }
     });
     g.require?.posture?.forEach((p, j) => {
       if (!declares(doc.postures, p)) errors.push({ path: ['grants', i, 'require', 'posture', j], message: `unknown posture "${p}"` });
@@ -93,7 +101,7 @@ function checkTests(doc: PolicyDocument, errors: PathError[]): void {
       errors.push({ path: ['tests', i, 'user'], message: `unknown user "${t.user}": not named in any group or grant (give its directory groups with groups:, [] for none)` });
     }
     t.groups?.forEach((g, j) => {
-      if (!declares(doc.groups, g)) errors.push({ path: ['tests', i, 'groups', j], message: `unknown group "${g}"` });
+      if (!isIdpGroup(g) && !declares(doc.groups, g)) errors.push({ path: ['tests', i, 'groups', j], message: `unknown group "${g}"` });
     });
     const allowed = new Set((t.allow ?? []).map((item) => JSON.stringify(item)));
     for (const list of ['allow', 'deny'] as const) {

@@ -47,11 +47,37 @@ function required(what: string) {
   return (i: { input: unknown }) => (i.input === undefined ? `${what} is required` : `expected ${what}`);
 }
 
-/** A grant's subject: a user name or `group:NAME` (identity-provider groups `group:idp:NAME` are reserved). */
+/**
+ * Identity-provider groups (`group:idp:NAME`, from the group claim of a single sign-on) are
+ * groups named `idp:NAME`: directory and policy group names cannot contain ':', so nothing
+ * else can pose as one. They need no declaration. NAME is as providers spell groups
+ * (Keycloak paths like /eng/sre, Entra ID object ids).
+ */
+export const IDP_GROUP_PREFIX = 'idp:';
+export const IDP_GROUP_PATTERN = /^[A-Za-z0-9._@/-]{1,128}$/;
+const IDP_GROUP_RULE = "1-128 letters, digits, '.', '_', '-', '@' or '/'";
+
+export const isIdpGroup = (group: string) => group.startsWith(IDP_GROUP_PREFIX);
+
+/** An identity-provider group name as `idp:NAME`, or the reason it is invalid. */
+function idpGroup(text: string, n: string): string | { name: string } {
+  return IDP_GROUP_PATTERN.test(n) ? { name: `${IDP_GROUP_PREFIX}${n}` } : `invalid identity-provider group name "${n}" in "${text}": ${IDP_GROUP_RULE}`;
+}
+
+/** A test's directory group: a group name or `idp:NAME`. */
+const testGroup = z.string({ error: 'expected a group name' }).superRefine((text, ctx) => {
+  const g = isIdpGroup(text) ? idpGroup(text, text.slice(IDP_GROUP_PREFIX.length)) : NAME_PATTERN.test(text) ? undefined : `invalid group name "${text}": ${NAME_RULE} (or idp:NAME)`;
+  if (typeof g === 'string') ctx.addIssue({ code: 'custom', message: g });
+});
+
+/** A grant's subject: a user name, `group:NAME` or `group:idp:NAME` (name `idp:NAME`). */
 export type Principal = { kind: 'user' | 'group'; name: string };
 
 const principal = parsedString<Principal>('expected a user name or group:NAME', (text) => {
-  if (text.startsWith('group:idp:')) return `identity-provider groups ("${text}") are not supported yet`;
+  if (text.startsWith(`group:${IDP_GROUP_PREFIX}`)) {
+    const g = idpGroup(text, text.slice(`group:${IDP_GROUP_PREFIX}`.length));
+    return typeof g === 'string' ? g : { kind: 'group', name: g.name };
+  }
   const group = text.startsWith('group:');
   const n = group ? text.slice('group:'.length) : text;
   if (!NAME_PATTERN.test(n)) return `invalid ${group ? 'group' : 'user'} name "${n}" in "${text}": ${NAME_RULE}`;
@@ -110,6 +136,14 @@ const scheduleSchema = z.strictObject({
     .refine(isValidTimeZone, { error: (i) => `unknown time zone "${String(i.input)}": use an IANA name like Europe/Berlin or UTC` }).optional(),
 });
 
+/** A just-in-time grant: who may approve a request, for how long at most, whether a reason is needed. */
+const requestableSchema = z.strictObject({
+  approvers: uniqueList(principal, 'approvers', (p) => (p.kind === 'group' ? `group:${p.name}` : p.name), 'requestable needs approvers (users and group:NAME)')
+    .min(1, { error: 'requestable needs at least one approver' }),
+  max_duration: duration,
+  reason_required: z.boolean({ error: 'expected true or false' }).optional(),
+}, { error: required('requestable: { approvers, max_duration, reason_required }') });
+
 export const grantSchema = z.strictObject({
   name: name('grant'),
   to: uniqueList(principal, 'principals', (p) => (p.kind === 'group' ? `group:${p.name}` : p.name), 'an empty grant: `to` (users and group:NAME) is required')
@@ -122,6 +156,7 @@ export const grantSchema = z.strictObject({
   }).optional(),
   session_ttl: duration.optional(),
   schedule: scheduleSchema.optional(),
+  requestable: requestableSchema.optional(),
 }, { error: required('a grant: { name, to, resources, ... }') });
 
 /** A test expectation item: "resource" or "resource:tcp/443". */
@@ -136,7 +171,7 @@ export const testItem = parsedString<{ resource: string; spec?: PortSpec; text: 
 
 export const testSchema = z.strictObject({
   user: name('user'),
-  groups: uniqueList(name('group'), 'groups').optional(),
+  groups: uniqueList(testGroup, 'groups').optional(),
   posture: z.strictObject({
     os: z.string({ error: 'expected a string' }).optional(),
     os_version: z.string({ error: 'expected a string' }).optional(),

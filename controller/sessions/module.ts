@@ -1,6 +1,7 @@
 // Wires the session layer into a running controller: the Sync fan-out, the session manager,
-// the Client and Gateway services, the session/device admin handlers, and the hooks through
-// which policy applies and user changes reach live sessions.
+// the Client and Gateway services, the session/device admin handlers, just-in-time access
+// (whose approvals feed every decision), and the hooks through which policy applies, user
+// changes and access approvals reach live sessions.
 import type { ControllerContext } from '../api/context.js';
 import type { ServiceModule } from '../cli/services.js';
 import { clientService } from '../api/client-service.js';
@@ -8,7 +9,9 @@ import { gatewayService } from '../api/gateway-service.js';
 import { sessionAdmin } from '../api/admin/sessions.js';
 import { deviceAdmin } from '../api/admin/devices.js';
 import { parsePolicy } from '../policy/index.js';
-import { SyncFanout } from '../sync/fanout.js';
+import { accessLayer } from '../access/module.js';
+import { Histogram } from 'prom-client';
+import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
 import { SessionManager, type AppliedPolicy, type SessionSettings } from './sessions.js';
 
@@ -18,6 +21,15 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   heartbeatIntervalMs: 20_000,
   heartbeatTimeoutMs: 90_000,
 };
+
+/** Sync latency histograms on the controller's registry. */
+function syncMetrics(ctx: ControllerContext): SyncMetrics {
+  const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    ackSeconds: new Histogram({ name: 'wicket_sync_ack_seconds', help: 'Sync version sent to a gateway until it acknowledged applying it', labelNames: ['gateway'], buckets, registers: [ctx.metrics.registry] }),
+    revocationSeconds: new Histogram({ name: 'wicket_revocation_enforced_seconds', help: 'Session removal sent to a gateway until the gateway acknowledged enforcing it', labelNames: ['gateway'], buckets, registers: [ctx.metrics.registry] }),
+  };
+}
 
 /** The applied policy as the store holds it, parsed (it was valid when applied). */
 function loadApplied(ctx: ControllerContext): AppliedPolicy | undefined {
@@ -38,12 +50,14 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       snapshot: (gateway) => manager.gatewaySnapshot(gateway),
       onAck: (gateway, version, at) => manager.onGatewayAck(gateway, version, at),
       log: ctx.log.child({ module: 'sync' }),
+      metrics: syncMetrics(ctx),
       now: ctx.now,
     });
     const manager: SessionManager = new SessionManager({
       store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
       policy: () => applied,
       stats: (id) => ctx.hooks.sessionStats?.(id),
+      approvals: (user, now) => ctx.store.access.approvals(user, now),
       settings: { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings },
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
@@ -62,12 +76,15 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       manager.revokeSession(id, reason, actor);
     };
     manager.start();
+    // An approval, revocation or expiry re-evaluates the requester's live sessions.
+    const access = accessLayer(ctx, { policy: () => applied?.policy, reevaluateUser: (user, reason, actor) => manager.reevaluateUser(user, reason, actor) });
 
     return {
-      client: clientService(ctx, manager),
+      client: { ...clientService(ctx, manager), ...access.client },
       gateway: gatewayService(ctx, fanout),
-      adminExtras: [sessionAdmin(ctx, manager), deviceAdmin(ctx, manager)],
+      adminExtras: [sessionAdmin(ctx, manager), deviceAdmin(ctx, manager), access.admin],
       close: () => {
+        access.close();
         manager.stop();
         fanout.close();
       },

@@ -11,10 +11,12 @@ import type { ClientGatewayPeer } from '../../proto/generated/wicket/v1/ClientGa
 import type { ConnectResponse } from '../../proto/generated/wicket/v1/ConnectResponse.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
 import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
-import { evaluate, type Denial, type Entitlement, type Policy, type Posture } from '../policy/index.js';
+import { evaluate, type Approval, type Denial, type Entitlement, type Policy, type Posture } from '../policy/index.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 import type { Store } from '../store/store.js';
 import type { SessionRecord, SessionState } from '../store/sessions.js';
+import { SsoStore } from '../store/sso.js';
+import { policyGroups } from '../sso/claims.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { RpcError, failedPrecondition, notFound, permissionDenied } from '../api/errors.js';
@@ -61,6 +63,8 @@ export class SessionManager {
   readonly events = new SessionEvents();
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** How SSO-issued certificates were authenticated (MFA, identity-provider groups). */
+  private readonly sso: SsoStore;
 
   constructor(private readonly deps: {
     store: Store;
@@ -70,10 +74,24 @@ export class SessionManager {
     policy: () => AppliedPolicy | undefined;
     /** Live WireGuard figures of a session from gateway telemetry, when known. */
     stats?: (sessionId: string) => { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
+    /** The user's approved just-in-time requests still running at `now` (their expiry becomes the entitlement's). */
+    approvals?: (user: string, now: number) => Approval[];
     settings: SessionSettings;
     log: Logger;
     now?: () => number;
-  }) {}
+  }) {
+    this.sso = new SsoStore(deps.store.db);
+  }
+
+  /**
+   * Whether the login behind a certificate used MFA (a password login always includes TOTP;
+   * an SSO login did when the provider's amr/acr said so), and the identity-provider groups
+   * it brought (as policy groups `idp:NAME`).
+   */
+  private loginOf(certSerial: string): { mfa: boolean; idpGroups: string[] } {
+    const auth = this.sso.certificateAuth(certSerial);
+    return auth ? { mfa: auth.mfa, idpGroups: policyGroups(auth.groups) } : { mfa: true, idpGroups: [] };
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -120,7 +138,8 @@ export class SessionManager {
       throw new RpcError(grpc.status.ALREADY_EXISTS, 'this WireGuard key already belongs to a live session; every session needs a fresh key');
     }
     const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
-    const decision = this.decide(applied.policy, caller.user, posture, true, now, now);
+    const { mfa } = this.loginOf(caller.certSerial);
+    const decision = this.decide(applied.policy, caller.user, caller.certSerial, posture, mfa, now, now);
     if (decision.entitlements.length === 0) {
       audit.append({ actor, action: 'session.deny', target: caller.deviceId, details: { denials: decision.denials, policyVersion: applied.version } });
       throw permissionDenied(`no resources granted: ${summarizeDenials(decision.denials)}`);
@@ -140,7 +159,7 @@ export class SessionManager {
       store.settings.set(CURSOR_KEY, String(next));
       const record: SessionRecord = {
         id: randomBytes(12).toString('base64url'), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
-        overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa: true, createdAtMs: now, expiresAtMs,
+        overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa, createdAtMs: now, expiresAtMs,
         state: 'active', endedAtMs: null, endReason: '', entitlements, lastHeartbeatMs: now,
       };
       this.sessions.insert(record);
@@ -274,7 +293,7 @@ export class SessionManager {
       else if (!applied) continue;
       else {
         const p = posture ?? s.posture;
-        const decision = this.decide(applied.policy, s.user, p, s.mfa, now, s.createdAtMs);
+        const decision = this.decide(applied.policy, s.user, s.certSerial, p, s.mfa, now, s.createdAtMs);
         const entitlements = clampEntitlements(decision.entitlements, s.expiresAtMs);
         if (entitlements.length === 0) {
           changes.push({ session: s, end: { state: 'revoked', reason: `no entitlements left (${reason}): ${summarizeDenials(decision.denials)}` } });
@@ -286,9 +305,10 @@ export class SessionManager {
     return this.commit(changes, actor, reason);
   }
 
-  private decide(policy: Policy, user: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): { entitlements: Entitlement[]; denials: Denial[] } {
-    const groups = this.deps.store.users.groupsOf(user);
-    const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart) });
+  private decide(policy: Policy, user: string, certSerial: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): { entitlements: Entitlement[]; denials: Denial[] } {
+    const groups = [...this.deps.store.users.groupsOf(user), ...this.loginOf(certSerial).idpGroups];
+    const approvals = this.deps.approvals?.(user, now) ?? [];
+    const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart), approvals });
     // An entitlement whose time is already up (session_ttl counted from the session start) gives nothing.
     return { entitlements: result.entitlements.filter((e) => e.expiresAt === null || e.expiresAt > now), denials: result.denials };
   }

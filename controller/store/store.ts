@@ -11,6 +11,7 @@ import { PolicyStore } from './policies.js';
 import { SettingsStore } from './settings.js';
 import { SessionStore } from './sessions.js';
 import { TelemetryStore } from './telemetry.js';
+import { AccessStore } from './access.js';
 
 export class Store {
   readonly users: UserStore;
@@ -22,6 +23,7 @@ export class Store {
   readonly settings: SettingsStore;
   readonly sessions: SessionStore;
   readonly telemetry: TelemetryStore;
+  readonly access: AccessStore;
 
   constructor(readonly db: DB) {
     this.users = new UserStore(db);
@@ -33,6 +35,7 @@ export class Store {
     this.settings = new SettingsStore(db);
     this.sessions = new SessionStore(db);
     this.telemetry = new TelemetryStore(db);
+    this.access = new AccessStore(db);
   }
 
   /** Runs `fn` in one transaction (a savepoint when already inside one). */

@@ -23,6 +23,19 @@ export interface AckListener {
   (gateway: string, version: number, atMs: number): void;
 }
 
+/** Latency histograms the fan-out observes (prom-client Histograms in production). */
+export interface SyncMetrics {
+  /** Delta or snapshot sent -> acknowledged, in seconds. */
+  ackSeconds: { observe(labels: { gateway: string }, value: number): void };
+  /** Revocation sent -> acknowledged (enforced at the gateway), in seconds, one per revoked session. */
+  revocationSeconds: { observe(labels: { gateway: string }, value: number): void };
+}
+
+interface Sent {
+  atMs: number;
+  removes: number;
+}
+
 interface Waiter {
   version: number;
   resolve: () => void;
@@ -34,6 +47,8 @@ export class SyncFanout {
   private readonly streams = new Map<string, SyncStream>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly versions = new Map<string, number>();
+  /** Versions sent and not yet acknowledged, per gateway, for the latency histograms. */
+  private readonly sent = new Map<string, Map<number, Sent>>();
 
   constructor(private readonly deps: {
     gateways: GatewayStore;
@@ -42,8 +57,14 @@ export class SyncFanout {
     /** Called after an ack is recorded (session ack state, metrics). */
     onAck: AckListener;
     log: Logger;
+    metrics?: SyncMetrics;
     now?: () => number;
   }) {}
+
+  private markSent(gateway: string, version: number, removes: number): void {
+    const pending = this.sent.get(gateway) ?? this.sent.set(gateway, new Map()).get(gateway)!;
+    pending.set(version, { atMs: this.now(), removes });
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -80,6 +101,9 @@ export class SyncFanout {
     const version = this.nextVersion(gateway);
     const sessions = this.deps.snapshot(gateway);
     stream.write({ snapshot: { version, sessions } });
+    // A snapshot supersedes whatever was in flight on an earlier stream.
+    this.sent.set(gateway, new Map());
+    this.markSent(gateway, version, 0);
     this.deps.log.info({ gateway, version, sessions: sessions.length }, 'sync snapshot sent');
     return version;
   }
@@ -102,6 +126,7 @@ export class SyncFanout {
       if (!stream || (change.upserts.length === 0 && change.removes.length === 0)) continue;
       const version = this.nextVersion(gateway);
       stream.write({ delta: { version, upserts: change.upserts, removes: change.removes } });
+      this.markSent(gateway, version, change.removes.length);
       versions.set(gateway, version);
     }
     return versions;
@@ -124,10 +149,23 @@ export class SyncFanout {
       return;
     }
     const at = this.now();
+    this.observeAck(gateway, version, at);
     this.deps.gateways.recordAck(gateway, version, applyUs, at);
     this.deps.onAck(gateway, version, at);
     for (const w of this.waiters.get(gateway) ?? []) {
       if (w.version <= version) this.settle(gateway, w, null);
+    }
+  }
+
+  private observeAck(gateway: string, version: number, at: number): void {
+    const pending = this.sent.get(gateway);
+    if (!pending) return;
+    for (const [v, sent] of pending) {
+      if (v > version) continue;
+      const seconds = (at - sent.atMs) / 1000;
+      this.deps.metrics?.ackSeconds.observe({ gateway }, seconds);
+      for (let i = 0; i < sent.removes; i++) this.deps.metrics?.revocationSeconds.observe({ gateway }, seconds);
+      pending.delete(v);
     }
   }
 

@@ -25,15 +25,24 @@ export class ProbeDetector {
     if (this.flagged.has(sessionId)) return undefined;
     const list = this.events.get(sessionId) ?? [];
     list.push({ atMs, n: attempts });
-    const from = atMs - this.settings.windowMs;
-    const kept = list.filter((e) => e.atMs > from && e.atMs <= atMs);
-    // Out-of-order reports (a resend after an outage) keep their own timestamps.
-    const total = kept.reduce((sum, e) => sum + e.n, 0);
-    this.events.set(sessionId, list.filter((e) => e.atMs > from));
-    if (total < this.settings.threshold) return undefined;
+    // Reports may arrive out of order (a resend after an outage): keep the list sorted and
+    // look for the busiest window of the configured length anywhere in it.
+    list.sort((a, b) => a.atMs - b.atMs);
+    const latest = list[list.length - 1].atMs;
+    const kept = list.filter((e) => e.atMs > latest - this.settings.windowMs * 2);
+    let best = 0;
+    let sum = 0;
+    let lo = 0;
+    for (const e of kept) {
+      sum += e.n;
+      while (kept[lo].atMs <= e.atMs - this.settings.windowMs) sum -= kept[lo++].n;
+      best = Math.max(best, sum);
+    }
+    this.events.set(sessionId, kept);
+    if (best < this.settings.threshold) return undefined;
     this.flagged.add(sessionId);
     this.events.delete(sessionId);
-    return total;
+    return best;
   }
 
   /** Forgets sessions with no attempt since `beforeMs` (bounded memory). */

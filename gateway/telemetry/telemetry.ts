@@ -63,7 +63,10 @@ export class GatewayTelemetry {
     });
     this.reporter = new Reporter({
       open: opts.open, buffer: this.buffer, log: this.log,
-      onAck: () => opts.metrics.telemetryAcked.inc(),
+      onAck: () => {
+        opts.metrics.telemetryAcked.inc();
+        this.updateGauges();
+      },
       onConnected: (up) => opts.metrics.telemetryConnected.set(up ? 1 : 0),
     });
   }
@@ -96,6 +99,10 @@ export class GatewayTelemetry {
       this.opts.metrics.telemetryBatches.inc();
       this.reporter.send(batch);
     }
+    this.updateGauges();
+  }
+
+  private updateGauges(): void {
     const m = this.opts.metrics;
     m.telemetryBuffered.set(this.buffer.size);
     m.telemetryUnacked.set(this.buffer.unacked().length);

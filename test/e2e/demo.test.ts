@@ -1,8 +1,8 @@
 // Runs the demo exactly as CI would (`node dist/scripts/demo.js --json`, non-interactive)
 // and checks every outcome in its summary — web app reached, database blocked, bob reached
-// both, the revocation cut the open connection, flows recorded (once this build records
-// them), audit chain verified — and that nothing the run created is left behind: its
-// namespaces, interfaces, processes, wireguard-go sockets and state directory.
+// both, the revocation cut the open connection, flows recorded, audit chain verified — and
+// that nothing the run created is left behind: its namespaces, interfaces, processes,
+// wireguard-go sockets and state directory.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -34,7 +34,6 @@ function cmdline(pid: number): string {
 describe('npm run demo -- --json', { timeout: 180_000 }, () => {
   let summary: DemoSummary;
   let exitCode: number;
-  let flowsInBuild: boolean;
 
   before(async () => {
     const r = await promisify(execFile)(process.execPath, [DEMO, '--json'], { cwd: ROOT, timeout: 150_000, maxBuffer: 16 << 20 })
@@ -43,8 +42,6 @@ describe('npm run demo -- --json', { timeout: 180_000 }, () => {
     const parsed = DemoSummary.safeParse(JSON.parse(r.stdout || 'null'));
     assert.ok(parsed.success, `the demo printed no valid summary (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
     summary = parsed.data;
-    const help = execFileSync(process.execPath, [join(ROOT, 'bin', 'wicketctl'), 'flows', '--help'], { encoding: 'utf8' });
-    flowsInBuild = /^Usage: wicketctl flows\b/m.test(help);
   });
 
   test('it ran every step without error and exited 0', () => {
@@ -65,7 +62,8 @@ describe('npm run demo -- --json', { timeout: 180_000 }, () => {
     assert.equal(summary.bobReachedBoth, true);
   });
 
-  test('the revocation cut alice\'s open connection, measured, and the gateway acknowledged it', () => {
+  test('the revocation cut alice\'s open connection, measured, and the gateway acknowledged it', (t) => {
+    t.diagnostic(`revocationCutMs=${summary.revocationCutMs} gatewayAckMs=${summary.gatewayAckMs} totalMs=${summary.totalMs}`);
     assert.equal(summary.connectionCut, true);
     assert.equal(typeof summary.revocationCutMs, 'number');
     assert.ok(summary.revocationCutMs! >= 0);
@@ -76,13 +74,7 @@ describe('npm run demo -- --json', { timeout: 180_000 }, () => {
     assert.equal(summary.auditVerified, true);
   });
 
-  test('flows were recorded', (t) => {
-    if (!flowsInBuild) {
-      // Honest about what is missing: the telemetry command has not landed in this build.
-      assert.equal(summary.flowsRecorded, null);
-      t.todo('`wicketctl flows` is not in this build yet');
-      return;
-    }
+  test('the gateway\'s flow records reached the controller', () => {
     assert.equal(summary.flowsRecorded, true);
   });
 

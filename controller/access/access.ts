@@ -1,0 +1,198 @@
+// Just-in-time access over the store: a user requests a requestable grant's resource, an
+// approver approves (for the requested or a shorter duration) or denies, an admin revokes,
+// and approvals expire on time. Each step is one transaction with its audit record (refusals
+// are audited too); after commit the requester's live sessions are re-evaluated so the
+// entitlement appears or disappears at once.
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../../common/log.js';
+import type { AccessRequest } from '../../proto/generated/wicket/v1/AccessRequest.js';
+import type { Grant, Policy } from '../policy/index.js';
+import type { Store } from '../store/store.js';
+import type { AccessRequestRecord } from '../store/access.js';
+import type { Audit } from '../audit/audit.js';
+import { RpcError, notFound } from '../api/errors.js';
+import { AccessRefusal, checkDecider, checkDuration, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
+
+/** Node timers hold at most 2^31-1 ms; a later expiry is re-armed when this one fires. */
+const MAX_TIMER_MS = 2_000_000_000;
+
+const STATUS: Record<RefusalKind, grpc.status> = {
+  invalid: grpc.status.INVALID_ARGUMENT,
+  not_found: grpc.status.NOT_FOUND,
+  ambiguous: grpc.status.FAILED_PRECONDITION,
+  forbidden: grpc.status.PERMISSION_DENIED,
+  state: grpc.status.FAILED_PRECONDITION,
+  exists: grpc.status.ALREADY_EXISTS,
+};
+
+/** Grants by name, built once per applied policy (listing many requests looks each one up). */
+const grantIndex = new WeakMap<Policy, Map<string, Grant>>();
+
+function grantNamed(policy: Policy | undefined, name: string): Grant | undefined {
+  if (!policy) return undefined;
+  let byName = grantIndex.get(policy);
+  if (!byName) grantIndex.set(policy, (byName = new Map(policy.grants.map((g) => [g.name, g]))));
+  return byName.get(name);
+}
+
+export interface AccessDeps {
+  store: Store;
+  audit: Audit;
+  /** The applied policy, if any. */
+  policy: () => Policy | undefined;
+  /** Re-evaluates the user's live sessions (installed by the session module). */
+  reevaluateUser: (user: string, reason: string, actor: string) => void;
+  log: Logger;
+  now: () => number;
+}
+
+export class AccessManager {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: AccessDeps) {}
+
+  /** Expires what ran out while the controller was down and arms the expiry timer. */
+  start(): void {
+    this.expireDue();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** The request as the API returns it, with the grant's approvers under the applied policy. */
+  view(r: AccessRequestRecord): AccessRequest {
+    return { ...r, approvers: grantNamed(this.deps.policy(), r.grant)?.requestable?.approvers ?? [] };
+  }
+
+  list(filter: { pending?: boolean; user?: string }): AccessRequest[] {
+    return this.deps.store.access.list(filter).map((r) => this.view(r));
+  }
+
+  get(id: string): AccessRequestRecord {
+    const r = this.deps.store.access.get(id);
+    if (!r) throw notFound(`no access request ${id}`);
+    return r;
+  }
+
+  /** A user asks for a resource through a requestable grant; returns the pending request. */
+  request(req: Omit<NewRequest, 'groups'>): AccessRequest {
+    const { store, audit } = this.deps;
+    const actor = `user:${req.user}`;
+    const policy = this.deps.policy();
+    const record = this.refusing(actor, 'request', req.resource, { resource: req.resource, grant: req.grant, durationMs: req.durationMs, reason: req.reason }, () => {
+      if (!policy) throw new AccessRefusal('state', 'no policy has been applied yet');
+      const grant = grantForRequest(policy, { ...req, groups: store.users.groupsOf(req.user) });
+      return store.transaction(() => {
+        const pending = store.access.pendingFor(req.user, grant.name, req.resource);
+        if (pending) throw new AccessRefusal('exists', `request ${pending.id} for ${req.resource} through grant ${grant.name} is already pending`);
+        const id = randomBytes(9).toString('base64url');
+        store.access.insert({ id, user: req.user, grant: grant.name, resource: req.resource, reason: req.reason, durationMs: req.durationMs, createdAtMs: this.deps.now() });
+        audit.append({ actor, action: 'access.request', target: id, details: { user: req.user, grant: grant.name, resource: req.resource, durationMs: req.durationMs, reason: req.reason, approvers: grant.requestable!.approvers } });
+        return store.access.get(id)!;
+      });
+    });
+    this.deps.log.info({ request: record.id, user: req.user, grant: record.grant, resource: req.resource }, 'access requested');
+    return this.view(record);
+  }
+
+  /** An approver approves a pending request for its duration, or `durationMs` when given. */
+  approve(actor: string, approver: string, id: string, durationMs: number, note: string): AccessRequest {
+    const { store, audit } = this.deps;
+    const r = this.get(id);
+    const record = this.refusing(actor, 'approve', id, { user: r.username, grant: r.grant, resource: r.resource, durationMs }, () => {
+      const grant = checkDecider(this.deps.policy(), r, store.users.groupsOf(r.username), { user: approver, groups: store.users.groupsOf(approver) }, 'approved')!;
+      const duration = durationMs || r.durationMs;
+      checkDuration(grant, duration);
+      const now = this.deps.now();
+      return store.transaction(() => {
+        if (!store.access.approve(id, actor, now, note, now + duration)) checkTransition(store.access.get(id)!, 'approved');
+        audit.append({ actor, action: 'access.approve', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, durationMs: duration, expiresAtMs: now + duration, reason: note } });
+        return store.access.get(id)!;
+      });
+    });
+    this.changed(record, `access request ${id} approved by ${actor}`, actor);
+    return this.view(record);
+  }
+
+  /** An approver denies a pending request, saying why. */
+  deny(actor: string, approver: string, id: string, reason: string): AccessRequest {
+    const { store, audit } = this.deps;
+    const r = this.get(id);
+    const record = this.refusing(actor, 'deny', id, { user: r.username, grant: r.grant, resource: r.resource }, () => {
+      checkDecider(this.deps.policy(), r, store.users.groupsOf(r.username), { user: approver, groups: store.users.groupsOf(approver) }, 'denied');
+      return store.transaction(() => {
+        if (!store.access.deny(id, actor, this.deps.now(), reason)) checkTransition(store.access.get(id)!, 'denied');
+        audit.append({ actor, action: 'access.deny', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, reason } });
+        return store.access.get(id)!;
+      });
+    });
+    this.deps.log.info({ request: id, actor }, 'access denied');
+    return this.view(record);
+  }
+
+  /** Ends an approved request now; its entitlement leaves the requester's sessions. */
+  revoke(actor: string, id: string, reason: string): AccessRequest {
+    const { store, audit } = this.deps;
+    const r = this.get(id);
+    const record = this.refusing(actor, 'revoke', id, { user: r.username, grant: r.grant, resource: r.resource }, () => {
+      checkTransition(r, 'revoked');
+      return store.transaction(() => {
+        if (!store.access.end(id, 'revoked', actor, this.deps.now(), reason)) checkTransition(store.access.get(id)!, 'revoked');
+        audit.append({ actor, action: 'access.revoke', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, reason } });
+        return store.access.get(id)!;
+      });
+    });
+    this.changed(record, `access request ${id} revoked by ${actor}`, actor);
+    return this.view(record);
+  }
+
+  /** Marks approvals whose time is up as expired (audited), re-evaluates their users, re-arms. */
+  private expireDue(): void {
+    const { store, audit } = this.deps;
+    const now = this.deps.now();
+    const expired = store.transaction(() => store.access.due(now).filter((r) => {
+      if (!store.access.end(r.id, 'expired', 'system', now, 'the approved duration ended')) return false;
+      audit.append({ actor: 'system', action: 'access.expire', target: r.id, details: { user: r.username, grant: r.grant, resource: r.resource, expiresAtMs: r.expiresAtMs } });
+      return true;
+    }));
+    for (const user of new Set(expired.map((r) => r.username))) this.reevaluate(user, 'access request expired', 'system');
+    this.arm();
+  }
+
+  private changed(r: AccessRequestRecord, reason: string, actor: string): void {
+    this.deps.log.info({ request: r.id, user: r.username, state: r.state, actor }, 'access changed');
+    this.reevaluate(r.username, reason, actor);
+    this.arm();
+  }
+
+  private reevaluate(user: string, reason: string, actor: string): void {
+    try {
+      this.deps.reevaluateUser(user, reason, actor);
+    } catch (err) {
+      // The change is committed; the sessions' own deadlines and the next re-evaluation still apply it.
+      this.deps.log.error({ err, user }, 're-evaluating sessions after an access change failed');
+    }
+  }
+
+  /** One timer for the next approval to expire. */
+  private arm(): void {
+    clearTimeout(this.timer);
+    const next = this.deps.store.access.nextExpiry();
+    if (next === undefined) return;
+    this.timer = setTimeout(() => this.expireDue(), Math.min(Math.max(next - this.deps.now(), 0) + 1, MAX_TIMER_MS));
+    this.timer.unref();
+  }
+
+  /** Runs a step; a refusal is audited ("access.refuse", with who and why) and becomes a gRPC status. */
+  private refusing<T>(actor: string, op: string, target: string, details: Record<string, unknown>, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof AccessRefusal)) throw err;
+      this.deps.audit.append({ actor, action: 'access.refuse', target, details: { op, ...details, refusal: err.message } });
+      throw new RpcError(STATUS[err.kind], err.message);
+    }
+  }
+}

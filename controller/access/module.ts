@@ -1,0 +1,27 @@
+// Wires just-in-time access into a running controller: the access manager, its Client and
+// Admin handlers. The session module calls this with the applied policy and its
+// `reevaluateUser`, so an approval, revocation or expiry reaches the requester's live
+// sessions (gateways and the client's Watch) at once.
+import type { ControllerContext } from '../api/context.js';
+import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { Policy } from '../policy/index.js';
+import { accessClientService } from '../api/access-service.js';
+import { accessAdmin } from '../api/admin/access.js';
+import { AccessManager, type AccessDeps } from './access.js';
+
+export interface AccessLayer {
+  manager: AccessManager;
+  client: Pick<ClientHandlers, 'RequestAccess' | 'ListMyAccessRequests'>;
+  admin: Partial<AdminHandlers>;
+  close(): void;
+}
+
+export function accessLayer(ctx: ControllerContext, deps: { policy: () => Policy | undefined; reevaluateUser: AccessDeps['reevaluateUser'] }): AccessLayer {
+  const manager = new AccessManager({
+    store: ctx.store, audit: ctx.audit, policy: deps.policy, reevaluateUser: deps.reevaluateUser,
+    log: ctx.log.child({ module: 'access' }), now: ctx.now,
+  });
+  manager.start();
+  return { manager, client: accessClientService(ctx, manager), admin: accessAdmin(ctx, manager), close: () => manager.stop() };
+}

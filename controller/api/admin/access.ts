@@ -1,0 +1,37 @@
+// Admin handlers for just-in-time access: list requests, approve, deny, revoke. Approvers act
+// with their admin certificate: its name is the approving user, who must be among the grant's
+// approvers and never the requester (checked in controller/access/rules.ts).
+import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
+import type { AccessManager } from '../../access/access.js';
+import type { ControllerContext } from '../context.js';
+import { unary } from '../errors.js';
+import { validate } from '../validate.js';
+
+export function accessAdmin(ctx: ControllerContext, access: AccessManager): Pick<AdminHandlers, 'ListAccessRequests' | 'ApproveAccess' | 'DenyAccess' | 'RevokeAccess'> {
+  const admin = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'admin').name;
+  return {
+    ListAccessRequests: unary(ctx.log, 'Admin.ListAccessRequests', (call) => {
+      admin(call);
+      const req = validate('ListAccessRequestsRequest', call.request);
+      return { requests: access.list({ pending: req.pending, user: req.user }) };
+    }),
+
+    ApproveAccess: unary(ctx.log, 'Admin.ApproveAccess', (call) => {
+      const name = admin(call);
+      const req = validate('ApproveAccessRequest', call.request);
+      return access.approve(`admin:${name}`, name, req.id, req.durationMs, req.reason);
+    }),
+
+    DenyAccess: unary(ctx.log, 'Admin.DenyAccess', (call) => {
+      const name = admin(call);
+      const req = validate('DenyAccessRequest', call.request);
+      return access.deny(`admin:${name}`, name, req.id, req.reason);
+    }),
+
+    RevokeAccess: unary(ctx.log, 'Admin.RevokeAccess', (call) => {
+      const name = admin(call);
+      const req = validate('RevokeAccessRequest', call.request);
+      return access.revoke(`admin:${name}`, req.id, req.reason);
+    }),
+  };
+}

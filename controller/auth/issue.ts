@@ -1,0 +1,51 @@
+// The one code path that turns a successful authentication (password + TOTP, or single
+// sign-on) into the device certificate: sign the CSR for the re-authentication interval,
+// then record device, certificate and the `login.ok` audit entry in one transaction,
+// together with whatever the authentication method must commit atomically with them.
+import type { ControllerContext } from '../api/context.js';
+import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
+import type { ParsedCsr } from '../crypto/ca.js';
+import type { Identity } from '../crypto/identity.js';
+import type { UserRecord } from '../store/users.js';
+
+export interface IssueRequest {
+  user: UserRecord;
+  csr: ParsedCsr;
+  deviceId: string;
+  deviceName: string;
+  /** The caller's address (audit). */
+  source: string;
+  /** How the user authenticated ("password", "sso"), with details for the audit record. */
+  method: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Signs the device certificate. `commit(serial)` runs inside the recording transaction; when
+ * it returns false nothing is recorded and the result is undefined (e.g. a replayed code).
+ */
+export function issueDeviceCertificate(ctx: ControllerContext, req: IssueRequest, commit: (serial: string) => boolean = () => true): LoginResponse | undefined {
+  const { store, audit } = ctx;
+  const { user, deviceId } = req;
+  const now = ctx.now();
+  const identities: Identity[] = [{ kind: 'user', name: user.name, deviceId }];
+  if (user.admin) identities.push({ kind: 'admin', name: user.name });
+  const issued = ctx.ca.issueClient(req.csr, identities, now, ctx.config.reauthIntervalMs);
+  const recorded = store.transaction(() => {
+    if (!commit(issued.serial)) return false;
+    store.devices.seen(deviceId, user.name, req.deviceName, now);
+    store.certificates.record({ serial: issued.serial, kind: 'user', subject: user.name, deviceId, issuedAtMs: now, notAfterMs: issued.notAfterMs });
+    audit.append({
+      actor: `user:${user.name}`, action: 'login.ok', target: user.name,
+      details: { method: req.method, source: req.source, device_id: deviceId, device_name: req.deviceName, serial: issued.serial, admin: user.admin, expires_at_ms: issued.notAfterMs, ...req.details },
+    });
+    return true;
+  });
+  if (!recorded) return undefined;
+  ctx.metrics.logins.inc({ result: 'ok' });
+  ctx.log.info({ user: user.name, deviceId, source: req.source, method: req.method }, 'login ok');
+  return {
+    certificatePem: issued.certPem, caPem: ctx.ca.certPem, apiEndpoint: ctx.config.publicApi,
+    expiresAtMs: issued.notAfterMs, username: user.name, deviceId, admin: user.admin,
+  };
+}

@@ -1,0 +1,41 @@
+// wicketctl flows: flow records and denied attempts reported by gateways, attributed to
+// user and device, newest first.
+import type { Command } from 'commander';
+import { call } from '../../../common/grpc.js';
+import { CliError, formatTable, formatTime, nonNegativeInt, output } from '../../../common/cli.js';
+import { parseDuration } from '../../../common/duration.js';
+import { withAdmin } from '../admin-client.js';
+
+function sinceMs(text: string | undefined): number {
+  if (text === undefined) return 0;
+  try {
+    return Math.max(0, Date.now() - parseDuration(text));
+  } catch (e) {
+    throw new CliError(`--since: ${(e as Error).message}`);
+  }
+}
+
+export function registerFlowCommands(program: Command): void {
+  program.command('flows')
+    .description('flows and denied attempts seen by gateways, attributed to user and device')
+    .option('--session <id>', 'only this session')
+    .option('--user <name>', 'only this user')
+    .option('--since <duration>', 'only records of the last DURATION (e.g. 15m, 1h)')
+    .option('--limit <n>', 'at most this many of each kind (default 1000)', nonNegativeInt('--limit'), 0)
+    .option('--json', 'print JSON: { flows: [...], denied: [...] }')
+    .action(async (o: { session?: string; user?: string; since?: string; limit: number; json?: boolean }) => {
+      const request = { sessionId: o.session ?? '', user: o.user ?? '', sinceMs: sinceMs(o.since), limit: o.limit };
+      const r = await withAdmin(program, (admin) => call(admin, 'ListFlows', request));
+      output(o.json, { flows: r.flows, denied: r.denied }, (v) => [
+        'FLOWS',
+        formatTable(['ENDED', 'USER', 'DEVICE', 'SESSION', 'GATEWAY', 'SOURCE', 'DESTINATION', 'BYTES OUT', 'BYTES IN'],
+          v.flows.map((f) => [formatTime(f.flow!.endedAtMs), f.username, f.deviceId.slice(0, 12), f.flow!.sessionId, f.gateway, f.flow!.source,
+            `${f.flow!.destination}:${f.flow!.protocol}/${f.flow!.port}`, f.flow!.bytesOut, f.flow!.bytesIn])),
+        '',
+        'DENIED',
+        formatTable(['LAST SEEN', 'USER', 'DEVICE', 'SESSION', 'GATEWAY', 'SOURCE', 'DESTINATION', 'COUNT', 'FIRST SEEN'],
+          v.denied.map((d) => [formatTime(d.attempt!.lastSeenMs), d.username, d.deviceId.slice(0, 12), d.attempt!.sessionId, d.gateway, d.attempt!.source,
+            `${d.attempt!.destination}:${d.attempt!.protocol}/${d.attempt!.port}`, d.attempt!.count, formatTime(d.attempt!.firstSeenMs)])),
+      ].join('\n'));
+    });
+}

@@ -1,0 +1,110 @@
+// The Sync fan-out: a snapshot on every attach, ordered deltas only to connected gateways,
+// versions that only grow (also across a new fan-out on the same store), acks that resolve
+// waiters and feed the latency histograms, and a newer stream replacing an older one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDatabase } from '../store/db.js';
+import { GatewayStore } from '../store/gateways.js';
+import { createLogger } from '../../common/log.js';
+import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
+import { SyncFanout, type SyncStream } from './fanout.js';
+
+class Recorder implements SyncStream {
+  readonly sent: SyncDown[] = [];
+  ended = false;
+  write(m: SyncDown): boolean {
+    this.sent.push(m);
+    return true;
+  }
+  end(): void {
+    this.ended = true;
+  }
+}
+
+function setup() {
+  const db = openDatabase(':memory:');
+  const gateways = new GatewayStore(db);
+  gateways.enroll('dc1', 'serial', 0);
+  gateways.enroll('dc2', 'serial2', 0);
+  const observed: { kind: string; gateway: string; seconds: number }[] = [];
+  const acks: [string, number][] = [];
+  let clock = 1000;
+  const make = () => new SyncFanout({
+    gateways,
+    snapshot: (g) => [{ id: `live-on-${g}` }],
+    onAck: (g, v) => acks.push([g, v]),
+    log: createLogger('test', { write: () => true } as unknown as NodeJS.WritableStream),
+    metrics: {
+      ackSeconds: { observe: (l, seconds) => observed.push({ kind: 'ack', gateway: l.gateway, seconds }) },
+      revocationSeconds: { observe: (l, seconds) => observed.push({ kind: 'revocation', gateway: l.gateway, seconds }) },
+    },
+    now: () => clock,
+  });
+  return { db, gateways, observed, acks, make, tick: (ms: number) => { clock += ms; } };
+}
+
+test('attach sends a snapshot; deltas go only to connected gateways, in version order', () => {
+  const { make } = setup();
+  const f = make();
+  const s1 = new Recorder();
+  assert.equal(f.attach('dc1', s1), 1);
+  assert.deepEqual(s1.sent[0], { snapshot: { version: 1, sessions: [{ id: 'live-on-dc1' }] } });
+  const versions = f.publish(new Map([['dc1', { upserts: [{ id: 'a' }], removes: [] }], ['dc2', { upserts: [{ id: 'b' }], removes: [] }]]));
+  assert.deepEqual([...versions], [['dc1', 2]]);
+  f.publish(new Map([['dc1', { upserts: [], removes: ['a'] }]]));
+  assert.deepEqual(s1.sent.map((m) => m.snapshot?.version ?? m.delta?.version), [1, 2, 3]);
+  // An empty change sends nothing.
+  assert.equal(f.publish(new Map([['dc1', { upserts: [], removes: [] }]])).size, 0);
+});
+
+test('acks resolve waiters, record the gateway state and feed the histograms', async () => {
+  const { make, gateways, observed, acks, tick } = setup();
+  const f = make();
+  const s = new Recorder();
+  f.attach('dc1', s);
+  const v = f.publish(new Map([['dc1', { upserts: [], removes: ['a', 'b'] }]])).get('dc1')!;
+  const waiting = f.waitForAck('dc1', v, 1000);
+  tick(40);
+  f.ack('dc1', s, v, 1234, '');
+  await waiting;
+  assert.deepEqual(acks, [['dc1', v]]);
+  assert.equal(gateways.get('dc1')!.appliedVersion, v);
+  assert.equal(gateways.get('dc1')!.lastApplyUs, 1234);
+  assert.deepEqual(observed.filter((o) => o.kind === 'revocation').map((o) => o.seconds), [0.04, 0.04]);
+  assert.equal(observed.filter((o) => o.kind === 'ack').length, 2, 'snapshot and delta');
+});
+
+test('an ack for a version never sent, or from a replaced stream, is ignored', () => {
+  const { make, gateways } = setup();
+  const f = make();
+  const old = new Recorder();
+  f.attach('dc1', old);
+  const current = new Recorder();
+  f.attach('dc1', current);
+  assert.ok(old.ended, 'the older stream is ended');
+  f.ack('dc1', old, 2, 1, '');
+  f.ack('dc1', current, 99, 1, '');
+  assert.equal(gateways.get('dc1')!.appliedVersion, 0);
+  assert.equal(f.detach('dc1', old), false);
+  assert.equal(f.detach('dc1', current), true);
+  assert.equal(f.isConnected('dc1'), false);
+});
+
+test('an apply error gets a fresh snapshot; a waiter times out', async () => {
+  const { make } = setup();
+  const f = make();
+  const s = new Recorder();
+  f.attach('dc1', s);
+  f.ack('dc1', s, 1, 0, 'nft failed');
+  assert.ok(s.sent.at(-1)!.snapshot, 'a snapshot follows an error');
+  await assert.rejects(f.waitForAck('dc1', 50, 20), /did not acknowledge within 20 ms/);
+});
+
+test('versions keep growing across a new fan-out on the same store (controller restart)', () => {
+  const { make } = setup();
+  const first = make();
+  first.attach('dc1', new Recorder());
+  first.publish(new Map([['dc1', { upserts: [{ id: 'x' }], removes: [] }]]));
+  const second = make();
+  assert.equal(second.attach('dc1', new Recorder()), 3);
+});

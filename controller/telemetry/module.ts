@@ -1,0 +1,93 @@
+// Wires telemetry into a running controller: the Gateway.Report handler and its ingest with
+// detections, Admin.ListFlows, the live session figures hook (`wicketctl session list`),
+// periodic retention, the audit follower (decision and session-end metrics, posture-failure
+// security events) and the telemetry metrics.
+import type { ServiceModule } from '../cli/services.js';
+import type { RetentionLimits } from '../store/telemetry.js';
+import { reportService } from '../api/report-service.js';
+import { flowsAdmin } from '../api/admin/flows.js';
+import { AuditFollower } from './audit-follow.js';
+import { TelemetryIngest, type DetectionSettings } from './ingest.js';
+import { createTelemetryMetrics } from './metrics.js';
+
+export interface TelemetrySettings {
+  retention: RetentionLimits;
+  /** How often retention runs. */
+  pruneIntervalMs: number;
+  detections: DetectionSettings;
+  /** How often the audit trail is followed for decisions, session ends and posture failures. */
+  auditPollMs: number;
+}
+
+export const DEFAULT_TELEMETRY_SETTINGS: TelemetrySettings = {
+  retention: { maxAgeMs: 7 * 86_400_000, maxRows: 1_000_000 },
+  pruneIntervalMs: 60_000,
+  detections: {
+    probe: { threshold: 20, windowMs: 10_000, revoke: true },
+    endpoint: { windowMs: 5 * 60_000, revoke: false },
+  },
+  auditPollMs: 1000,
+};
+
+const AUDIT_PAGE = 1000;
+
+export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): ServiceModule {
+  const settings: TelemetrySettings = { ...DEFAULT_TELEMETRY_SETTINGS, ...overrides };
+  return (ctx) => {
+    const log = ctx.log.child({ module: 'telemetry' });
+    const metrics = createTelemetryMetrics(ctx);
+    const ingest = new TelemetryIngest({
+      store: ctx.store, audit: ctx.audit, log, metrics, detections: settings.detections, now: ctx.now,
+      revoke: (id, reason) => {
+        if (!ctx.hooks.revokeSession) throw new Error('no session layer to revoke through');
+        ctx.hooks.revokeSession(id, reason, 'system');
+      },
+    });
+    ctx.hooks.sessionStats = (id) => ctx.store.telemetry.sessionStats(id);
+
+    const prune = () => {
+      try {
+        const n = ctx.store.telemetry.prune(settings.retention, ctx.now());
+        if (n > 0) log.info({ deleted: n }, 'telemetry retention');
+      } catch (err) {
+        log.error({ err }, 'telemetry retention failed');
+      }
+    };
+    const pruneTimer = setInterval(prune, settings.pruneIntervalMs);
+    pruneTimer.unref();
+
+    // Follow the audit trail from its current end (history is not counted again).
+    const follower = new AuditFollower();
+    let lastId = 0;
+    for (let page = ctx.audit.list(0, AUDIT_PAGE); page.length > 0; page = ctx.audit.list(lastId, AUDIT_PAGE)) lastId = page[page.length - 1].id;
+    const follow = () => {
+      try {
+        for (let page = ctx.audit.list(lastId, AUDIT_PAGE); page.length > 0; page = ctx.audit.list(lastId, AUDIT_PAGE)) {
+          for (const r of page) {
+            lastId = r.id;
+            const o = follower.observe(r);
+            if (o?.kind === 'decision') metrics.decisions.inc({ result: o.result });
+            else if (o?.kind === 'end') metrics.sessionEnds.inc({ how: o.how });
+            else if (o?.kind === 'posture') {
+              ingest.securityEvent('security.posture', o.sessionId, { lostGrants: o.lostGrants, reason: `posture no longer satisfies ${o.lostGrants.join(', ')}` });
+            }
+          }
+        }
+      } catch (err) {
+        log.error({ err }, 'following the audit trail failed');
+      }
+    };
+    const auditTimer = setInterval(follow, settings.auditPollMs);
+    auditTimer.unref();
+
+    return {
+      gateway: reportService(ctx, ingest, () => metrics.batches.inc({ result: 'invalid' })),
+      adminExtras: [flowsAdmin(ctx)],
+      close: () => {
+        clearInterval(pruneTimer);
+        clearInterval(auditTimer);
+        ctx.hooks.sessionStats = undefined;
+      },
+    };
+  };
+}

@@ -1,0 +1,78 @@
+// Read-only checks on a controller's SQLite file, taken from outside the controller (it may
+// be running, or just SIGKILLed): SQLite's own integrity check, the audit chain, overlay
+// addresses held twice, the live sessions per gateway, and a fingerprint of the state a
+// rejected request must not change.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { openDatabase, type DB } from '../../controller/store/db.js';
+import { Audit } from '../../controller/audit/audit.js';
+
+/**
+ * The tables a request changes when it succeeds. Left out on purpose: the audit log and the
+ * login failure counters (a rejected request is recorded there — that is how it becomes
+ * visible), telemetry, and the columns a gateway's acks move (connection state, versions).
+ */
+const FINGERPRINTED: Record<string, string> = {
+  users: 'SELECT * FROM users ORDER BY name',
+  user_groups: 'SELECT * FROM user_groups ORDER BY 1, 2',
+  devices: 'SELECT * FROM devices ORDER BY 1',
+  certificates: 'SELECT * FROM certificates ORDER BY 1',
+  join_tokens: 'SELECT * FROM join_tokens ORDER BY 1',
+  gateways: 'SELECT name, cert_serial, enrolled_at_ms FROM gateways ORDER BY name',
+  policies: 'SELECT * FROM policies ORDER BY 1',
+  sessions: 'SELECT * FROM sessions ORDER BY id',
+  session_gateways: 'SELECT session_id, gateway FROM session_gateways ORDER BY 1, 2',
+};
+
+export const dbPathOf = (dataDir: string) => join(dataDir, 'controller.db');
+
+/** A read-only view of the controller database (safe beside a running controller: WAL). */
+export class DbView {
+  readonly db: DB;
+
+  constructor(path: string) {
+    this.db = openDatabase(path, { readonly: true });
+  }
+
+  /** Per fingerprinted table, a SHA-256 over its rows (read in one transaction). */
+  fingerprint(): Record<string, string> {
+    const out: Record<string, string> = {};
+    this.db.transaction(() => {
+      for (const [name, sql] of Object.entries(FINGERPRINTED)) {
+        const h = createHash('sha256');
+        for (const row of this.db.prepare(sql).raw().iterate()) h.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
+        out[name] = h.digest('hex');
+      }
+    })();
+    return out;
+  }
+
+  integrity(): string {
+    return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+  }
+
+  auditVerify(): { ok: boolean; recordsChecked: number; message: string } {
+    return new Audit(this.db).verify();
+  }
+
+  /** Overlay addresses held by more than one active session. */
+  doubleAddresses(): string[] {
+    return this.db.prepare<[], { a: string }>("SELECT overlay_address AS a FROM sessions WHERE state = 'active' GROUP BY a HAVING count(*) > 1").all().map((r) => r.a);
+  }
+
+  /** Active, unexpired sessions a gateway must serve: WireGuard public key -> overlay address. */
+  liveOn(gateway: string, nowMs: number): Map<string, string> {
+    const rows = this.db.prepare<[string, number], { k: string; a: string }>(
+      `SELECT s.wg_public_key AS k, s.overlay_address AS a FROM sessions s JOIN session_gateways g ON g.session_id = s.id
+       WHERE g.gateway = ? AND s.state = 'active' AND s.expires_at_ms > ?`).all(gateway, nowMs);
+    return new Map(rows.map((r) => [r.k, r.a]));
+  }
+
+  count(sql: string, ...params: unknown[]): number {
+    return (this.db.prepare(sql).pluck().get(...params) as number | undefined) ?? 0;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
