@@ -16,8 +16,10 @@ import { parseCsr } from '../controller/crypto/ca.js';
 import type { TelemetryBatch } from '../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { ReportAck__Output } from '../proto/generated/wicket/v1/ReportAck.js';
 
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 40);
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
+// --quick (the CI smoke run) sends a few small batches.
+const QUICK = process.argv.includes('--quick');
+const BATCHES = Number(process.env.BENCH_BATCHES ?? (QUICK ? 5 : 40));
+const RECORDS = Number(process.env.BENCH_RECORDS ?? (QUICK ? 2_000 : 10_000));
 const GOAL = 100_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'wicket-bench-ingest-'));
