@@ -12,6 +12,7 @@ import { createLogger } from '../../common/log.js';
 import { SessionAgent } from '../agent.js';
 import { controllerApi, type ControllerApi } from '../api.js';
 import { login } from '../login.js';
+import { formatSsoPrompt, openBrowser, ssoLogin } from '../sso.js';
 import { collectPosture } from '../posture.js';
 import { DEFAULT_INTERFACE, down, processAlive, up } from '../session.js';
 import { resolveStateDir, StateDir } from '../state.js';
@@ -42,13 +43,28 @@ program.command('login')
   .description('log in with password and TOTP code; stores a short-lived device certificate')
   .requiredOption('--controller <host:port>', "the controller's auth endpoint")
   .requiredOption('--ca-fingerprint <sha256>', "the controller CA's SHA-256 fingerprint (printed by wicket-controller init)")
-  .requiredOption('--user <name>', 'your Wicket user name')
+  .option('--user <name>', 'your Wicket user name (password login)')
+  .option('--sso [provider]', 'single sign-on with an identity provider configured on the controller (its only one when not named)')
   .option('--password-stdin', 'read the password from standard input')
   .option('--totp <code>', 'the current code from your authenticator app')
   .option('--device-name <name>', 'a name for this device shown to admins (default: hostname)')
   .option('--api-endpoint <host:port>', 'dial the API port here instead of where the controller says')
-  .action(async (o: { controller: string; caFingerprint: string; user: string; passwordStdin?: boolean; totp?: string; deviceName?: string; apiEndpoint?: string }) => {
+  .action(async (o: { controller: string; caFingerprint: string; user?: string; sso?: string | true; passwordStdin?: boolean; totp?: string; deviceName?: string; apiEndpoint?: string }) => {
     normalizeFingerprint(o.caFingerprint); // a typo fails before anything is asked or sent
+    if (o.sso !== undefined) {
+      if (o.user || o.passwordStdin || o.totp) throw new CliError('--sso does not take --user, --password-stdin or --totp: the identity provider asks for them');
+      const r = await ssoLogin(stateDir(), {
+        controller: o.controller, caFingerprint: o.caFingerprint, provider: o.sso === true ? '' : o.sso, deviceName: o.deviceName, apiEndpoint: o.apiEndpoint,
+        prompt: (p) => {
+          process.stdout.write(formatSsoPrompt(p));
+          if (openBrowser(p.verificationUriComplete || p.verificationUri)) process.stdout.write('(opened in your browser)\n');
+          process.stdout.write('waiting for the identity provider...\n');
+        },
+      });
+      process.stdout.write(`logged in as ${r.username} on device ${r.deviceId}; certificate valid until ${formatTime(r.certExpiresAtMs)}\n`);
+      return;
+    }
+    if (!o.user) throw new CliError('pass --user NAME (password login) or --sso [PROVIDER]');
     const interactive = canPrompt();
     let password: string;
     if (o.passwordStdin) password = await readStdin();

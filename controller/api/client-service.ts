@@ -3,12 +3,10 @@
 // controller/sessions/; this file authorizes, validates and adapts to grpc-js.
 import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { ResourceAccess } from '../../proto/generated/wicket/v1/ResourceAccess.js';
-import { evaluate, resourcesOf } from '../policy/index.js';
-import { EMPTY_POSTURE } from '../policy/posture.js';
+import { resourcesOf } from '../policy/index.js';
 import type { DeviceCaller, SessionManager } from '../sessions/sessions.js';
 import type { ControllerContext } from './context.js';
 import type { AuthenticatedCall } from './authz.js';
-import { failedPrecondition } from './errors.js';
 import { toStatus, unary } from './errors.js';
 import { validate } from './validate.js';
 
@@ -63,13 +61,8 @@ export function clientService(ctx: ControllerContext, sessions: SessionManager):
     ListResources: unary(ctx.log, 'Client.ListResources', (call) => {
       const who = caller(call);
       const req = validate('ListResourcesRequest', call.request);
-      const applied = sessions.appliedPolicy();
-      if (!applied) throw failedPrecondition('no policy has been applied yet');
-      const result = evaluate(applied.policy, {
-        user: who.user, groups: ctx.store.users.groupsOf(who.user), mfa: true,
-        posture: { ...EMPTY_POSTURE, ...(req.posture ?? {}) }, now: new Date(ctx.now()), approvals: ctx.store.access.approvals(who.user, ctx.now()),
-      });
-      const resources: ResourceAccess[] = resourcesOf(applied.policy).map((r) => {
+      const result = sessions.decideFor(who, req.posture);
+      const resources: ResourceAccess[] = resourcesOf(result.policy).map((r) => {
         const grants = [...new Set(result.entitlements.filter((e) => e.resource === r.name).map((e) => e.grant))];
         const denial = result.denials.find((d) => d.resource === r.name);
         return { resource: r.name, gateway: r.gateway, address: r.address, ports: r.ports, allowed: grants.length > 0, grants, denial: grants.length ? null : denial ?? null };

@@ -128,6 +128,18 @@ export class SessionManager {
 
   // ---- Connect ------------------------------------------------------------------------
 
+  /**
+   * What the policy gives this caller now with this posture (ListResources): the same
+   * decision Connect makes, with MFA and identity-provider groups from the login.
+   */
+  decideFor(caller: DeviceCaller, posture: Posture | null | undefined): { policy: Policy; entitlements: Entitlement[]; denials: Denial[] } {
+    const applied = this.deps.policy();
+    if (!applied) throw failedPrecondition('no policy has been applied yet');
+    const now = this.now();
+    const decision = this.decide(applied.policy, caller.user, caller.certSerial, { ...EMPTY_POSTURE, ...(posture ?? {}) }, this.loginOf(caller.certSerial).mfa, now, now);
+    return { policy: applied.policy, ...decision };
+  }
+
   async connect(caller: DeviceCaller, request: { wgPublicKey: string; posture: Posture | null | undefined; ackTimeoutMs: number }): Promise<ConnectResponse> {
     const now = this.now();
     const { store, audit } = this.deps;

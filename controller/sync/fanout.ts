@@ -148,6 +148,12 @@ export class SyncFanout {
       this.deps.log.warn({ gateway, version, sent }, 'gateway acknowledged a version never sent; ignored');
       return;
     }
+    // A replayed or reordered ack must not move the recorded applied version backwards.
+    const applied = this.deps.gateways.get(gateway)?.appliedVersion ?? 0;
+    if (version < applied) {
+      this.deps.log.warn({ gateway, version, applied }, 'gateway acknowledged an older version than already acked; ignored');
+      return;
+    }
     const at = this.now();
     this.observeAck(gateway, version, at);
     this.deps.gateways.recordAck(gateway, version, applyUs, at);

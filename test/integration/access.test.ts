@@ -7,13 +7,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
-import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
+import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { sessionModule } from '../../controller/sessions/module.js';
-import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import type { SessionEvent__Output } from '../../proto/generated/wicket/v1/SessionEvent.js';
-import { addUser, codeAt, login, rpcError, startTestController, type TestController } from './harness.js';
+import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from './harness.js';
 
 const POLICY = `gateways: [dc1]
 groups:
@@ -47,15 +45,14 @@ async function until<T>(what: string, check: () => T | undefined | false | Promi
 
 describe('just-in-time access over gRPC', () => {
   let t: TestController;
-  let gwClients: Clients;
-  const synced: SyncDown__Output[] = [];
+  let gw: FakeGateway;
   const users: Record<'carol' | 'dave' | 'erin', Clients> = {} as never;
   let sessionId = '';
   const events: SessionEvent__Output[] = [];
 
   /** The rules the gateway was last told for carol's session ("destination expiresAtMs"). */
   const rulesAtGateway = () => {
-    const last = synced.map((m) => m.delta?.upserts.find((u) => u.id === sessionId) ?? (m.delta?.removes.includes(sessionId) ? null : undefined))
+    const last = gw.received.map((m) => m.delta?.upserts.find((u) => u.id === sessionId) ?? (m.delta?.removes.includes(sessionId) ? null : undefined))
       .filter((u) => u !== undefined).at(-1);
     return last ? last.rules.map((r) => `${r.destination} ${r.expiresAtMs}`) : [];
   };
@@ -68,20 +65,9 @@ describe('just-in-time access over gRPC', () => {
     }
     await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
     // A gateway that acknowledges every version and keeps what it was sent.
-    const { token } = await call(t.admin.admin, 'CreateJoinToken', { gatewayName: 'dc1', ttlSeconds: 600 });
-    const keys = generateKeyPair();
-    const auth = authClients(t.auth, await fetchPinnedCa(t.auth, t.fingerprint));
-    const enrolled = await call(auth.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, 'dc1') });
-    auth.close();
-    gwClients = apiClients(t.api, { caPem: enrolled.caPem, certPem: enrolled.certificatePem, keyPem: keys.privateKeyPem } satisfies ClientCredentials);
-    const stream = gwClients.gateway.Sync() as unknown as grpc.ClientDuplexStream<unknown, SyncDown__Output>;
-    stream.on('data', (m: SyncDown__Output) => {
-      synced.push(m);
-      stream.write({ ack: { version: m.snapshot?.version ?? m.delta?.version ?? 0, applyUs: 1, error: '' } });
-    });
-    stream.on('error', () => undefined);
-    stream.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.1:51820', agentVersion: 'test' } });
-    await until('gateway snapshot', () => synced.some((m) => m.snapshot));
+    gw = new FakeGateway(t, await enrollGateway(t, 'dc1'));
+    gw.connect();
+    await gw.next((m) => !!m.snapshot);
     // carol's live session: the wiki only.
     const r = await call(users.carol.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: null, ackTimeoutMs: 0 });
     sessionId = r.session!.id;
@@ -95,7 +81,7 @@ describe('just-in-time access over gRPC', () => {
 
   after(async () => {
     for (const c of Object.values(users)) c.close();
-    gwClients?.close();
+    gw?.close();
     await t?.stop();
   });
 

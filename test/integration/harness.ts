@@ -9,6 +9,8 @@ import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair, type KeyPair } from '../../common/pki.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { initDataDir, credentialFiles } from '../../controller/cli/datadir.js';
 import { startController, type RunningController } from '../../controller/cli/start.js';
 import type { ServiceModule } from '../../controller/cli/services.js';
@@ -122,4 +124,63 @@ export async function rpcError(p: Promise<unknown>): Promise<grpc.ServiceError> 
     return err as grpc.ServiceError;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A gateway speaking Sync over its own mutual-TLS channel; acks every version unless told not to. */
+export class FakeGateway {
+  readonly received: SyncDown__Output[] = [];
+  ack = true;
+  private stream?: grpc.ClientDuplexStream<unknown, SyncDown__Output>;
+  private readonly clients;
+  private waiters: (() => void)[] = [];
+
+  constructor(t: TestController, creds: ClientCredentials) {
+    this.clients = apiClients(t.api, creds);
+  }
+
+  connect(): void {
+    const stream = this.clients.gateway.Sync() as unknown as grpc.ClientDuplexStream<unknown, SyncDown__Output>;
+    this.stream = stream;
+    stream.on('data', (m: SyncDown__Output) => {
+      this.received.push(m);
+      const version = m.snapshot?.version ?? m.delta?.version ?? 0;
+      if (this.ack) stream.write({ ack: { version, applyUs: 10, error: '' } });
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    stream.on('error', () => undefined);
+    stream.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.1:51820', agentVersion: 'test' } });
+  }
+
+  async next(pred: (m: SyncDown__Output) => boolean, from = 0): Promise<SyncDown__Output> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const m = this.received.slice(from).find(pred);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error('expected sync message did not arrive');
+      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 200); });
+    }
+  }
+
+  disconnect(): void {
+    this.stream?.cancel();
+  }
+
+  close(): void {
+    this.disconnect();
+    this.clients.close();
+  }
+}
+
+/** Enrolls a gateway with a join token, as `wicket-gateway enroll` does; returns its credentials. */
+export async function enrollGateway(t: TestController, name: string): Promise<ClientCredentials> {
+  const { token } = await call(t.admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 600 });
+  const caPem = await fetchPinnedCa(t.auth, t.fingerprint);
+  const keys = generateKeyPair();
+  const auth = authClients(t.auth, caPem);
+  try {
+    const r = await call(auth.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, name) });
+    return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem };
+  } finally {
+    auth.close();
+  }
 }

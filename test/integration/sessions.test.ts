@@ -8,14 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { apiClients, call, type ClientCredentials } from '../../common/grpc.js';
-import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
-import { authClients } from '../../common/grpc.js';
+import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { sessionModule } from '../../controller/sessions/module.js';
-import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import type { SessionEvent__Output } from '../../proto/generated/wicket/v1/SessionEvent.js';
-import { addUser, codeAt, login, rpcError, startTestController, type TestController } from './harness.js';
+import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from './harness.js';
 
 const POLICY = `gateways: [dc1]
 groups:
@@ -37,64 +34,6 @@ grants:
 
 const MANAGED = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: '', hostname: 'laptop' };
 
-/** A gateway speaking Sync over its own mutual-TLS channel; acks every version unless told not to. */
-class FakeGateway {
-  readonly received: SyncDown__Output[] = [];
-  ack = true;
-  private stream?: grpc.ClientDuplexStream<unknown, SyncDown__Output>;
-  private readonly clients;
-  private waiters: (() => void)[] = [];
-
-  constructor(t: TestController, creds: ClientCredentials) {
-    this.clients = apiClients(t.api, creds);
-  }
-
-  connect(): void {
-    const stream = this.clients.gateway.Sync() as unknown as grpc.ClientDuplexStream<unknown, SyncDown__Output>;
-    this.stream = stream;
-    stream.on('data', (m: SyncDown__Output) => {
-      this.received.push(m);
-      const version = m.snapshot?.version ?? m.delta?.version ?? 0;
-      if (this.ack) stream.write({ ack: { version, applyUs: 10, error: '' } });
-      this.waiters.splice(0).forEach((w) => w());
-    });
-    stream.on('error', () => undefined);
-    stream.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.1:51820', agentVersion: 'test' } });
-  }
-
-  async next(pred: (m: SyncDown__Output) => boolean, from = 0): Promise<SyncDown__Output> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const m = this.received.slice(from).find(pred);
-      if (m) return m;
-      if (Date.now() > deadline) throw new Error('expected sync message did not arrive');
-      await new Promise<void>((r) => { this.waiters.push(r); setTimeout(r, 200); });
-    }
-  }
-
-  disconnect(): void {
-    this.stream?.cancel();
-  }
-
-  close(): void {
-    this.disconnect();
-    this.clients.close();
-  }
-}
-
-async function enroll(t: TestController, name: string): Promise<ClientCredentials> {
-  const { token } = await call(t.admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 600 });
-  const caPem = await fetchPinnedCa(t.auth, t.fingerprint);
-  const keys = generateKeyPair();
-  const auth = authClients(t.auth, caPem);
-  try {
-    const r = await call(auth.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, name) });
-    return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem };
-  } finally {
-    auth.close();
-  }
-}
-
 describe('sessions over gRPC', () => {
   let t: TestController;
   let gw: FakeGateway;
@@ -107,7 +46,7 @@ describe('sessions over gRPC', () => {
     await addUser(t, 'bob', 'bob-password');
     const l = await login(t, { username: 'alice', password: 'alice-password', totpCode: await codeAt(t, aliceSecret) });
     alice = apiClients(t.api, l.creds);
-    gw = new FakeGateway(t, await enroll(t, 'dc1'));
+    gw = new FakeGateway(t, await enrollGateway(t, 'dc1'));
   });
 
   after(async () => {

@@ -16,7 +16,7 @@ import { SsoLogins } from '../../controller/sso/device-login.js';
 import { attachSso } from '../../controller/sso/attach.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
 import { approveDevice, signingKey, startTestProvider, type TestProvider } from '../../controller/sso/test-provider.js';
-import { addUser, rpcError, startTestController, type TestController } from './harness.js';
+import { addUser, enrollGateway, FakeGateway, rpcError, startTestController, type TestController } from './harness.js';
 
 const POLICY = `gateways: [dc1]
 resources:
@@ -55,26 +55,12 @@ async function ssoLogin(t: TestController, provider: string, account: string, pa
   }
 }
 
-/** A gateway connected over Sync that acknowledges every version. */
+/** A gateway connected over Sync that acknowledges every version; returns its closer. */
 async function connectGateway(t: TestController, name: string): Promise<() => void> {
-  const { token } = await call(t.admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 600 });
-  const keys = generateKeyPair();
-  const auth = authClients(t.auth, await fetchPinnedCa(t.auth, t.fingerprint));
-  const r = await call(auth.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, name) }).finally(() => auth.close());
-  const clients = apiClients(t.api, { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem });
-  const stream = clients.gateway.Sync() as unknown as grpc.ClientDuplexStream<unknown, { snapshot?: { version: number } | null; delta?: { version: number } | null }>;
-  stream.on('data', (m) => stream.write({ ack: { version: m.snapshot?.version ?? m.delta?.version ?? 0, applyUs: 1, error: '' } }));
-  stream.on('error', () => undefined);
-  stream.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.1:51820', agentVersion: 'test' } });
-  for (let i = 0; i < 50; i++) {
-    const gws = await call(t.admin.admin, 'ListGateways', {});
-    if (gws.gateways.some((g) => g.name === name && g.connected)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return () => {
-    stream.cancel();
-    clients.close();
-  };
+  const gw = new FakeGateway(t, await enrollGateway(t, name));
+  gw.connect();
+  await gw.next((m) => !!m.snapshot);
+  return () => gw.close();
 }
 
 describe('single sign-on with the device flow', () => {

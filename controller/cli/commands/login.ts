@@ -1,4 +1,5 @@
-// wicketctl login: an admin user logs in with password + TOTP and stores their own
+// wicketctl login: an admin user logs in with password + TOTP (or single sign-on with
+// --sso, the device flow of client/sso.ts) and stores their own
 // short-lived admin certificate in the credentials directory, instead of using the
 // bootstrap credentials. The controller's CA is pinned by its fingerprint.
 import type { Command } from 'commander';
@@ -7,6 +8,7 @@ import { CliError, readStdin } from '../../../common/cli.js';
 import { createCsr, fetchPinnedCa, generateKeyPair, writePublicFile, writeSecretFile } from '../../../common/pki.js';
 import { hostname } from 'node:os';
 import { credentialsDir } from '../admin-client.js';
+import { formatSsoPrompt, openBrowser, ssoDeviceLogin } from '../../../client/sso.js';
 import { credentialFiles } from '../datadir.js';
 
 export function registerLoginCommands(program: Command): void {
@@ -14,24 +16,40 @@ export function registerLoginCommands(program: Command): void {
     .description('log in as an admin user and keep the short-lived admin certificate in the credentials directory')
     .requiredOption('--controller <host:port>', "the controller's auth port")
     .requiredOption('--ca-fingerprint <sha256>', 'the CA fingerprint printed by wicket-controller init')
-    .requiredOption('--user <name>', 'admin user name')
+    .option('--user <name>', 'admin user name (password login)')
+    .option('--sso [provider]', 'single sign-on with an identity provider configured on the controller')
     .option('--password-stdin', 'read the password from stdin')
     .option('--totp <code>', 'the current code from the authenticator app')
     .option('--api <host:port>', 'API endpoint to save (default: the one the controller announces)')
-    .action(async (o: { controller: string; caFingerprint: string; user: string; passwordStdin?: boolean; totp?: string; api?: string }) => {
-      if (!o.passwordStdin) throw new CliError('pass the password on stdin with --password-stdin');
-      if (!o.totp) throw new CliError('pass the current authenticator code with --totp CODE');
-      const password = await readStdin();
+    .action(async (o: { controller: string; caFingerprint: string; user?: string; sso?: string | true; passwordStdin?: boolean; totp?: string; api?: string }) => {
+      const sso = o.sso === undefined ? undefined : o.sso === true ? '' : o.sso;
+      if (sso === undefined) {
+        if (!o.user) throw new CliError('pass --user NAME (password login) or --sso [PROVIDER]');
+        if (!o.passwordStdin) throw new CliError('pass the password on stdin with --password-stdin');
+        if (!o.totp) throw new CliError('pass the current authenticator code with --totp CODE');
+      }
+      const password = sso === undefined ? await readStdin() : '';
       const caPem = await fetchPinnedCa(o.controller, o.caFingerprint);
       const keys = generateKeyPair();
-      const clients = authClients(o.controller, caPem);
+      const deviceName = `wicketctl@${hostname()}`;
       let r;
-      try {
-        r = await call(clients.auth, 'Login', { username: o.user, password, totpCode: o.totp, csrPem: createCsr(keys, o.user), deviceName: `wicketctl@${hostname()}` });
-      } finally {
-        clients.close();
+      if (sso !== undefined) {
+        r = await ssoDeviceLogin({
+          controller: o.controller, caPem, provider: sso, csrPem: createCsr(keys, 'wicketctl'), deviceName,
+          prompt: (p) => {
+            process.stdout.write(formatSsoPrompt(p));
+            openBrowser(p.verificationUriComplete || p.verificationUri);
+          },
+        });
+      } else {
+        const clients = authClients(o.controller, caPem);
+        try {
+          r = await call(clients.auth, 'Login', { username: o.user!, password, totpCode: o.totp!, csrPem: createCsr(keys, o.user!), deviceName });
+        } finally {
+          clients.close();
+        }
       }
-      if (!r.admin) throw new CliError(`user ${o.user} is not an admin; nothing was saved`);
+      if (!r.admin) throw new CliError(`user ${r.username} is not an admin; nothing was saved`);
       const dir = credentialsDir(program);
       const files = credentialFiles(dir);
       writeSecretFile(files.key, keys.privateKeyPem);
