@@ -59,15 +59,33 @@ function refusal(store: Store, id: Identity, serial: string): string | undefined
   }
 }
 
-/** Makes the `authorize(call, ...kinds)` every API handler starts with. */
-export function createAuthorizer(store: Store): Authorize {
+/** Told about every refused call (metrics and a log line: refusals are attack signals). */
+export type OnRefusal = (refusal: { reason: 'wrong_kind' | 'expired' | 'revoked_or_disabled'; kinds: IdentityKind[]; identities: Identity[]; message: string }) => void;
+
+/**
+ * Makes the `authorize(call, ...kinds)` every API handler starts with. The certificate's
+ * expiry is checked against the controller's clock on every call: TLS checks it only when
+ * a connection opens, and a connection may outlive the certificate.
+ */
+export function createAuthorizer(store: Store, now: () => number = Date.now, onRefusal: OnRefusal = () => undefined): Authorize {
   const cache = new Map<string, PeerCert>();
   return (call, ...kinds) => {
     const cert = peerCertificate(call, cache);
     const id = cert.identities.find((i) => kinds.includes(i.kind));
-    if (!id) throw permissionDenied(`this call needs a${kinds.length === 1 && kinds[0] === 'admin' ? 'n' : ''} ${kinds.join(' or ')} certificate`);
+    if (!id) {
+      const message = `this call needs a${kinds.length === 1 && kinds[0] === 'admin' ? 'n' : ''} ${kinds.join(' or ')} certificate`;
+      onRefusal({ reason: 'wrong_kind', kinds, identities: cert.identities, message });
+      throw permissionDenied(message);
+    }
+    if (cert.notAfterMs <= now()) {
+      onRefusal({ reason: 'expired', kinds, identities: cert.identities, message: 'certificate has expired' });
+      throw unauthenticated('certificate has expired; log in again');
+    }
     const why = refusal(store, id, cert.serial);
-    if (why) throw permissionDenied(why);
+    if (why) {
+      onRefusal({ reason: 'revoked_or_disabled', kinds, identities: cert.identities, message: why });
+      throw permissionDenied(why);
+    }
     return { ...id, serial: cert.serial, notAfterMs: cert.notAfterMs, identities: cert.identities };
   };
 }

@@ -6,6 +6,8 @@ export interface ControllerMetrics {
   registry: Registry;
   logins: Counter<'result'>;
   enrollments: Counter<'result'>;
+  /** Calls refused by authorization (wrong certificate kind, expired, revoked, disabled, blocked). */
+  refusals: Counter<'reason'>;
 }
 
 export function createMetrics(): ControllerMetrics {
@@ -15,5 +17,6 @@ export function createMetrics(): ControllerMetrics {
     registry,
     logins: new Counter({ name: 'wicket_logins_total', help: 'Login attempts by result (ok, failed)', labelNames: ['result'], registers: [registry] }),
     enrollments: new Counter({ name: 'wicket_gateway_enrollments_total', help: 'Gateway enrollment attempts by result (ok, failed)', labelNames: ['result'], registers: [registry] }),
+    refusals: new Counter({ name: 'wicket_authz_refusals_total', help: 'API calls refused by authorization, by reason', labelNames: ['reason'], registers: [registry] }),
   };
 }

@@ -62,7 +62,10 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   store.gateways.markAllDisconnected();
   const metrics = createMetrics();
   const ctx: ControllerContext = {
-    store, audit: new Audit(data.db, opts.auditLog), ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store),
+    store, audit: new Audit(data.db, opts.auditLog), ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store, opts.now ?? Date.now, (r) => {
+      metrics.refusals.inc({ reason: r.reason });
+      log.warn({ reason: r.reason, identities: r.identities.map((i) => `${i.kind}:${i.name}`), needed: r.kinds, message: r.message }, 'call refused');
+    }),
     log, metrics, hooks: {}, now: opts.now ?? Date.now,
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
