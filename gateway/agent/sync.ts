@@ -3,7 +3,6 @@
 // into one, see coalesce.ts), acks the newest version applied with its apply time, and
 // reconnects with backoff + jitter. While disconnected it changes nothing, so sessions only
 // ever shrink (by their kernel timeouts) until the next snapshot replaces everything.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { GatewayHello } from '../../proto/generated/wicket/v1/GatewayHello.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
@@ -13,7 +12,8 @@ import type { Logger } from '../../common/log.js';
 import type { ApplyResult, DataPlane } from '../dataplane/dataplane.js';
 import type { DesiredSession } from '../dataplane/session.js';
 import type { ApplyKind, GatewayMetrics } from '../metrics.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from './backoff.js';
+import { ReconnectLoop } from './reconnect.js';
 import { toDesiredSessions } from './desired.js';
 import { takeWork, type Work } from './coalesce.js';
 
@@ -33,8 +33,6 @@ export interface SyncAgentOptions {
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal }).catch(() => undefined);
-
 /** What the agent does with one message from the controller. */
 type Verdict = 'continue' | 'resync';
 
@@ -48,43 +46,34 @@ export function deltaFollows(lastApplied: number | undefined, version: number): 
 }
 
 export class SyncAgent {
-  private stopped = false;
   private current: SyncStream | undefined;
-  private readonly wake = new AbortController();
-  private running: Promise<void> | undefined;
+  private readonly reconnect: ReconnectLoop;
 
-  constructor(private readonly options: SyncAgentOptions) {}
+  constructor(private readonly options: SyncAgentOptions) {
+    this.reconnect = new ReconnectLoop(() => this.runStream(), () => this.current?.cancel(), {
+      backoff: options.backoff, random: options.random, wait: options.wait,
+      onReconnect: (delayMs, attempt) => {
+        options.metrics.reconnects.inc();
+        options.log.info({ delayMs, attempt }, 'reconnecting to the controller');
+      },
+    });
+  }
 
-  /** Starts the connect / apply / reconnect loop (idempotent). */
+  private get stopped(): boolean {
+    return this.reconnect.stopped;
+  }
+
+  /** Starts the connect / apply / reconnect loop (idempotent). A stream that delivered a snapshot was healthy. */
   start(): void {
-    this.running ??= this.loop();
+    this.reconnect.start();
   }
 
   /**
    * Closes the stream and ends the loop after any apply in progress has finished. The data
    * plane is left as it is: its element timeouts end every session on time.
    */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.current?.cancel();
-    this.wake.abort();
-    await this.running;
-  }
-
-  private async loop(): Promise<void> {
-    const { log, metrics } = this.options;
-    let attempt = 0;
-    while (!this.stopped) {
-      const synced = await this.runStream();
-      if (this.stopped) break;
-      // A stream that delivered a snapshot was healthy: start the schedule over.
-      if (synced) attempt = 0;
-      const delayMs = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
-      attempt += 1;
-      metrics.reconnects.inc();
-      log.info({ delayMs, attempt }, 'reconnecting to the controller');
-      await (this.options.wait ?? abortableSleep)(delayMs, this.wake.signal);
-    }
+  stop(): Promise<void> {
+    return this.reconnect.stop();
   }
 
   /** One stream's life; resolves true when at least one snapshot arrived on it. */

@@ -2,13 +2,13 @@
 // same backoff as Sync), sends every batch the buffer cuts, resends all unacked batches in
 // order on each new stream, and drops a batch from the buffer only when the controller acks
 // its sequence number. The controller stores a resent batch once (idempotent by seq).
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { TelemetryBatch, TelemetryBatch__Output } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { ReportAck__Output } from '../../proto/generated/wicket/v1/ReportAck.js';
 import { grpcErrorMessage } from '../../common/grpc.js';
 import type { Logger } from '../../common/log.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../agent/backoff.js';
+import type { BackoffOptions } from '../agent/backoff.js';
+import { ReconnectLoop } from '../agent/reconnect.js';
 import type { TelemetryBuffer } from './buffer.js';
 
 export type ReportStream = ClientDuplexStream<TelemetryBatch, ReportAck__Output>;
@@ -25,14 +25,19 @@ export interface ReporterOptions {
 
 export class Reporter {
   private current: ReportStream | undefined;
-  private stopped = false;
-  private readonly wake = new AbortController();
-  private running: Promise<void> | undefined;
+  private readonly reconnect: ReconnectLoop;
 
-  constructor(private readonly opts: ReporterOptions) {}
+  constructor(private readonly opts: ReporterOptions) {
+    this.reconnect = new ReconnectLoop(() => this.runStream(), () => this.current?.cancel(), { backoff: opts.backoff });
+  }
 
+  private get stopped(): boolean {
+    return this.reconnect.stopped;
+  }
+
+  /** Starts the stream / reconnect loop (idempotent). A stream on which an ack arrived was healthy. */
   start(): void {
-    this.running ??= this.loop();
+    this.reconnect.start();
   }
 
   /** Sends a freshly cut batch on the open stream (when there is none, the next stream resends it). */
@@ -40,23 +45,8 @@ export class Reporter {
     this.current?.write(batch);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.current?.cancel();
-    this.wake.abort();
-    await this.running;
-  }
-
-  private async loop(): Promise<void> {
-    let attempt = 0;
-    while (!this.stopped) {
-      const acked = await this.runStream();
-      if (this.stopped) break;
-      if (acked) attempt = 0;
-      const delayMs = backoffDelay(attempt, this.opts.backoff ?? DEFAULT_BACKOFF);
-      attempt += 1;
-      await sleep(delayMs, undefined, { signal: this.wake.signal }).catch(() => undefined);
-    }
+  stop(): Promise<void> {
+    return this.reconnect.stop();
   }
 
   /** One stream's life; resolves true when at least one ack arrived on it. */
