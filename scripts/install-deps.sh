@@ -2,7 +2,8 @@
 # Installs the system packages Wicket's gateway, client and test suites use, on Debian or
 # Ubuntu, with apt-get (only what is missing). Elsewhere it prints what to install.
 set -euo pipefail
-packages=(wireguard-tools wireguard-go nftables iproute2 conntrack iperf3)
+# perl: the test topology's ICMP probe uses its core Net::Ping (iputils' ping may be absent).
+packages=(wireguard-tools wireguard-go nftables iproute2 conntrack iperf3 perl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
