@@ -115,6 +115,9 @@ export class SessionManager {
     // Clients could not heartbeat while the controller was down: give them a fresh window.
     this.sessions.graceHeartbeats(now);
     this.reevaluate(this.sessions.active(), 'controller start', 'system');
+    // Sessions the start-up evaluation left unchanged still need their expiry timers: the
+    // timers of the previous run died with it.
+    for (const s of this.sessions.active()) if (!this.deadlines.has(s.id)) this.armDeadline(s);
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
   }

@@ -36,7 +36,7 @@ add rule inet wicket deny meta l4proto != { tcp, udp } add @denied { ip saddr . 
 add rule inet wicket deny drop
 add rule inet wicket to_tunnel ct state established,related accept
 add rule inet wicket to_tunnel drop
-add rule inet wicket input iifname "wk12ab-g" goto deny
+add rule inet wicket input iifname "wk12ab-g" drop
 add rule inet wicket postrouting ip saddr 100.64.0.0/10 oifname != "wk12ab-g" masquerade
 `);
   assert.equal(deleteTableText(), 'add table inet wicket\ndelete table inet wicket\n');

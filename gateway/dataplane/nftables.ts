@@ -65,9 +65,8 @@ export function rulesetText(o: RulesetOptions): string {
     `add rule ${TABLE} deny drop`,
     `add rule ${TABLE} to_tunnel ct state established,related accept`,
     `add rule ${TABLE} to_tunnel drop`,
-    // The gateway host is not a resource: whatever reaches it through the tunnel is refused
-    // and recorded like any other denied attempt.
-    `add rule ${TABLE} input iifname ${wg} goto deny`,
+    // The gateway host is not a resource: whatever reaches it through the tunnel is dropped.
+    `add rule ${TABLE} input iifname ${wg} drop`,
     `add rule ${TABLE} postrouting ip saddr ${o.overlayPool} oifname != ${wg} masquerade`,
   ].join('\n') + '\n';
 }
