@@ -3,7 +3,7 @@
 // and approvals expire on time. Each step is one transaction with its audit record (refusals
 // are audited too); after commit the requester's live sessions are re-evaluated so the
 // entitlement appears or disappears at once.
-import { randomBytes } from 'node:crypto';
+import { newId } from '../store/id.js';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
 import type { AccessRequest } from '../../proto/generated/wicket/v1/AccessRequest.js';
@@ -87,7 +87,7 @@ export class AccessManager {
       return store.transaction(() => {
         const pending = store.access.pendingFor(req.user, grant.name, req.resource);
         if (pending) throw new AccessRefusal('exists', `request ${pending.id} for ${req.resource} through grant ${grant.name} is already pending`);
-        const id = randomBytes(9).toString('base64url');
+        const id = newId(9);
         store.access.insert({ id, user: req.user, grant: grant.name, resource: req.resource, reason: req.reason, durationMs: req.durationMs, createdAtMs: this.deps.now() });
         audit.append({ actor, action: 'access.request', target: id, details: { user: req.user, grant: grant.name, resource: req.resource, durationMs: req.durationMs, reason: req.reason, approvers: grant.requestable!.approvers } });
         return store.access.get(id)!;

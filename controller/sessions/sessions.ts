@@ -4,6 +4,7 @@
 // session (revoke, expiry, disconnect, missing heartbeats). Every change is one store
 // transaction; the gateway deltas and client events it implies are sent right after commit.
 import { randomBytes } from 'node:crypto';
+import { newId } from '../store/id.js';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
 import type { Session } from '../../proto/generated/wicket/v1/Session.js';
@@ -173,7 +174,7 @@ export class SessionManager {
       const { address, next } = allocate(this.deps.settings.pool, cursor, (a) => this.sessions.isAddressLive(a));
       store.settings.set(CURSOR_KEY, String(next));
       const record: SessionRecord = {
-        id: randomBytes(12).toString('base64url'), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
+        id: newId(), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
         overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa, createdAtMs: now, expiresAtMs,
         state: 'active', endedAtMs: null, endReason: '', entitlements, lastHeartbeatMs: now,
       };
