@@ -8,6 +8,10 @@ export interface ControllerMetrics {
   enrollments: Counter<'result'>;
   /** Calls refused by authorization (wrong certificate kind, expired, revoked, disabled, blocked). */
   refusals: Counter<'reason'>;
+  /** Finished gRPC calls by service, method and status code. */
+  handled: Counter<'service' | 'method' | 'code'>;
+  /** Failed TLS handshakes by listener (api, auth) and reason. */
+  tlsFailures: Counter<'listener' | 'reason'>;
 }
 
 export function createMetrics(): ControllerMetrics {
@@ -18,5 +22,7 @@ export function createMetrics(): ControllerMetrics {
     logins: new Counter({ name: 'wicket_logins_total', help: 'Login attempts by result (ok, failed)', labelNames: ['result'], registers: [registry] }),
     enrollments: new Counter({ name: 'wicket_gateway_enrollments_total', help: 'Gateway enrollment attempts by result (ok, failed)', labelNames: ['result'], registers: [registry] }),
     refusals: new Counter({ name: 'wicket_authz_refusals_total', help: 'API calls refused by authorization, by reason', labelNames: ['reason'], registers: [registry] }),
+    handled: new Counter({ name: 'wicket_grpc_server_handled_total', help: 'Finished gRPC calls by service, method and status code', labelNames: ['service', 'method', 'code'], registers: [registry] }),
+    tlsFailures: new Counter({ name: 'wicket_tls_handshake_failures_total', help: 'Failed TLS handshakes by listener and reason (no certificate, untrusted or expired certificate, not TLS, aborted, timeout, other)', labelNames: ['listener', 'reason'], registers: [registry] }),
   };
 }

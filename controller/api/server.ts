@@ -1,7 +1,8 @@
 // The controller's two gRPC listeners: the auth port (server TLS: Auth + health) and the
 // API port (mutual TLS, a client certificate from our CA required: Client, Gateway, Admin
 // + health). Both present the chain server certificate + CA, so a client can pin the CA
-// by fingerprint from the handshake.
+// by fingerprint from the handshake. TLS is terminated by tls-listener.ts, so failed
+// handshakes are counted and logged; every finished call is counted by call-metrics.ts.
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
@@ -11,6 +12,8 @@ import { wicketV1 } from '../../proto/load.js';
 import type { ControllerContext } from './context.js';
 import { authService } from './auth-service.js';
 import { adminService } from './admin-service.js';
+import { callMetricsInterceptor } from './call-metrics.js';
+import { listenTls, type HandshakeFailureReason, type TlsListener } from './tls-listener.js';
 
 /** Handler objects other modules contribute; what is missing answers UNIMPLEMENTED. */
 export interface ServiceSet {
@@ -44,11 +47,8 @@ const API_SERVER_OPTIONS: grpc.ServerOptions = {
 };
 const AUTH_SERVER_OPTIONS: grpc.ServerOptions = { 'grpc.max_receive_message_length': 1024 * 1024 };
 
-function bind(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(address, creds, (err, port) => (err ? reject(new Error(`cannot listen on ${address}: ${err.message}`)) : resolve(port)));
-  });
-}
+/** At most one log line per listener and reason per interval: a flood is a count, not a log storm. */
+const HANDSHAKE_LOG_INTERVAL_MS = 10_000;
 
 function shutdown(server: grpc.Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -66,29 +66,52 @@ function shutdown(server: grpc.Server, graceMs: number): Promise<void> {
 export async function startServers(opts: ServerOptions): Promise<RunningServers> {
   const { ctx } = opts;
   const v1 = wicketV1();
-  const keyCert = [{ private_key: Buffer.from(opts.serverKeyPem), cert_chain: Buffer.from(`${opts.serverCertPem.trim()}\n${ctx.ca.certPem.trim()}\n`) }];
+  const interceptors = [callMetricsInterceptor(ctx.metrics.handled)];
 
-  const auth = new grpc.Server(AUTH_SERVER_OPTIONS);
+  const auth = new grpc.Server({ ...AUTH_SERVER_OPTIONS, interceptors });
   auth.addService(v1.Auth.service, authService(ctx));
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Auth': 'SERVING' }).addToServer(auth);
 
-  const api = new grpc.Server(API_SERVER_OPTIONS);
+  const api = new grpc.Server({ ...API_SERVER_OPTIONS, interceptors });
   api.addService(v1.Admin.service, adminService(ctx, opts.services?.adminExtras) as grpc.UntypedServiceImplementation);
   api.addService(v1.Client.service, (opts.services?.client ?? {}) as grpc.UntypedServiceImplementation);
   api.addService(v1.Gateway.service, (opts.services?.gateway ?? {}) as grpc.UntypedServiceImplementation);
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Admin': 'SERVING', 'wicket.v1.Client': 'SERVING', 'wicket.v1.Gateway': 'SERVING' }).addToServer(api);
 
-  const caPem = Buffer.from(ctx.ca.certPem);
+  const lastLogged = new Map<string, { atMs: number; suppressed: number }>();
+  const handshakeFailed = (listener: 'api' | 'auth') => (reason: HandshakeFailureReason, remote: string) => {
+    ctx.metrics.tlsFailures.inc({ listener, reason });
+    const key = `${listener}/${reason}`;
+    const now = Date.now();
+    const last = lastLogged.get(key);
+    if (last && now - last.atMs < HANDSHAKE_LOG_INTERVAL_MS) {
+      last.suppressed++;
+      return;
+    }
+    ctx.log.warn({ listener, reason, remote, suppressedSinceLast: last?.suppressed ?? 0 }, 'TLS handshake failed');
+    lastLogged.set(key, { atMs: now, suppressed: 0 });
+  };
+
+  const certChainPem = `${opts.serverCertPem.trim()}\n${ctx.ca.certPem.trim()}\n`;
+  const listeners: TlsListener[] = [];
+  const closeAll = () => {
+    for (const l of listeners) l.destroy();
+  };
   try {
-    const authPort = await bind(auth, opts.authListen, grpc.ServerCredentials.createSsl(null, keyCert, false));
-    const apiPort = await bind(api, opts.listen, grpc.ServerCredentials.createSsl(caPem, keyCert, true));
+    const authListener = await listenTls(auth, { address: opts.authListen, keyPem: opts.serverKeyPem, certChainPem, onHandshakeFailure: handshakeFailed('auth') });
+    listeners.push(authListener);
+    const apiListener = await listenTls(api, { address: opts.listen, keyPem: opts.serverKeyPem, certChainPem, clientCaPem: ctx.ca.certPem, onHandshakeFailure: handshakeFailed('api') });
+    listeners.push(apiListener);
     return {
-      authPort, apiPort,
+      authPort: authListener.port, apiPort: apiListener.port,
       stop: async (graceMs = 5000) => {
+        for (const l of listeners) l.close();
         await Promise.all([shutdown(api, graceMs), shutdown(auth, graceMs)]);
+        closeAll();
       },
     };
   } catch (err) {
+    closeAll();
     auth.forceShutdown();
     api.forceShutdown();
     throw err;

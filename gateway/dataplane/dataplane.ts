@@ -14,7 +14,9 @@ import {
 } from '../../common/wg.js';
 import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range, type ResolvedRule } from './elements.js';
-import { applyNft, deleteTableText, elementsChangeText, listElements, readDenied, rulesetText, type DeniedAttempt } from './nftables.js';
+import {
+  applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, rulesetText, type DeniedAttempt, type RemovalMode,
+} from './nftables.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
 import { IPV4_LITERAL, desiredSessionSchema, type DesiredSession } from './session.js';
 import { enableIpv4Forwarding } from './sysctl.js';
@@ -53,6 +55,13 @@ export interface WireGuardDataPlaneOptions {
   logger?: Logger;
   /** DNS resolution of rule destinations that are names (default: all IPv4 addresses). */
   resolve?: (name: string) => Promise<string[]>;
+  /** How elements leave the sets (default: probed; `delete` works on every kernel). */
+  removal?: RemovalMode;
+}
+
+/** What `start` found and chose. */
+export interface DataPlaneInfo extends InterfaceInfo {
+  removal: RemovalMode;
 }
 
 export const DEFAULT_OVERLAY_POOL = '100.64.0.0/10';
@@ -85,6 +94,8 @@ export class WireGuardDataPlane implements DataPlane {
   private queue: Promise<unknown> = Promise.resolve();
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
+  /** How elements leave the sets on this kernel (probed at start). */
+  private removal: RemovalMode = 'delete';
 
   constructor(private readonly opts: WireGuardDataPlaneOptions) {
     this.ifname = opts.interfaceName;
@@ -97,13 +108,14 @@ export class WireGuardDataPlane implements DataPlane {
    * Prepares the system: IPv4 forwarding (or a clear refusal), the interface (reused when
    * it exists), our nftables table (its sets' elements survive), the overlay route.
    */
-  async start(): Promise<InterfaceInfo> {
+  async start(): Promise<DataPlaneInfo> {
     await enableIpv4Forwarding();
     const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
     await applyNft(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
+    this.removal = this.opts.removal ?? await probeRemovalMode();
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
-    this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid }, 'data plane started');
-    return info;
+    this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
+    return { ...info, removal: this.removal };
   }
 
   /** Sessions in force. */
@@ -195,7 +207,7 @@ export class WireGuardDataPlane implements DataPlane {
    */
   private async execute(version: number, plan: Plan, commit: () => void, started: bigint): Promise<ApplyResult> {
     this.outOfSync = true;
-    const nft = () => applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now()));
+    const nft = () => applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now(), this.removal));
     const adds = plan.addPeers.length + plan.addElements.length > 0;
     if (plan.removePeers.length > 0 && adds) {
       await removePeers(this.ifname, plan.removePeers);

@@ -35,8 +35,8 @@ add rule inet wicket deny meta l4proto { tcp, udp } add @denied { ip saddr . ip 
 add rule inet wicket deny meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }
 add rule inet wicket deny drop
 add rule inet wicket to_tunnel ct state established,related accept
-add rule inet wicket to_tunnel drop
-add rule inet wicket input iifname "wk12ab-g" drop
+add rule inet wicket to_tunnel goto deny
+add rule inet wicket input iifname "wk12ab-g" goto deny
 add rule inet wicket postrouting ip saddr 100.64.0.0/10 oifname != "wk12ab-g" masquerade
 `);
   assert.equal(deleteTableText(), 'add table inet wicket\ndelete table inet wicket\n');
@@ -68,6 +68,20 @@ test('element changes: guarded deletes first, then adds with ms timeouts; expire
     'add element inet wicket allow_icmp { 100.64.0.2 . 198.19.0.20 timeout 1000ms }',
   ].join('\n') + '\n');
   assert.equal(elementsChangeText([], [], 0), '');
+});
+
+test('element changes with removal by expiry: no delete, the element expires 1 ms after the commit', () => {
+  const text = elementsChangeText(
+    [el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 80, 0), el(['198.19.0.0', '198.19.0.255'], 'icmp', 0, 0, 0)],
+    [el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 80, 61_000)],
+    1_000,
+    'expire',
+  );
+  assert.equal(text, [
+    'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 1000ms expires 1ms }',
+    'add element inet wicket allow_icmp { 100.64.0.2 . 198.19.0.0/24 timeout 1000ms expires 1ms }',
+    'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 60000ms }',
+  ].join('\n') + '\n');
 });
 
 test('element changes are chunked but stay one text (one transaction)', () => {

@@ -4,8 +4,7 @@
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import type { ApplyResult, DataPlane, DeniedAttempt, DesiredSession, WireGuardDataPlaneOptions } from '../../gateway/dataplane/dataplane.js';
-import type { InterfaceInfo } from '../../common/wg.js';
+import type { ApplyResult, DataPlane, DataPlaneInfo, DeniedAttempt, DesiredSession, WireGuardDataPlaneOptions } from '../../gateway/dataplane/dataplane.js';
 import type { Topology } from './topology.js';
 
 const HOST = fileURLToPath(new URL('./dataplane-host.js', import.meta.url));
@@ -47,7 +46,7 @@ export class RemoteDataPlane implements DataPlane {
     });
   }
 
-  start(options: WireGuardDataPlaneOptions): Promise<InterfaceInfo> {
+  start(options: WireGuardDataPlaneOptions): Promise<DataPlaneInfo> {
     return this.request('start', { options });
   }
 

@@ -1,7 +1,8 @@
 // Scripted attacks on the controller's protocol surface, against the real controller (real
 // SQLite file, real gRPC with real mutual TLS, real session module, a gateway speaking Sync
-// over its own certificate). Each scenario asserts that the attack fails and, where the
-// product records it, that it is visible in the audit log or in the metrics. Packet-level
+// over its own certificate). Each scenario asserts that the attack fails, and names its
+// evidence — an audit count or a metric — which must have grown by the end of the scenario,
+// so no attack passes unseen. Packet-level
 // attacks (spoofed tunnel sources, client-to-client, scanning the gateway and controller
 // through the tunnel, resource-initiated connections) are in test/e2e/sessions.test.ts.
 // Every scenario counts itself; the total is printed as JSON.
@@ -41,11 +42,20 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
 
   const audit = (action: string, target?: string) => db.count(`SELECT count(*) FROM audit WHERE action = ?${target ? ' AND target = ?' : ''}`, ...[action, ...(target ? [target] : [])]);
   const auditReason = (action: string, reason: string) => db.count("SELECT count(*) FROM audit WHERE action = ? AND details_json LIKE '%' || ? || '%'", action, reason);
-  const metric = async (name: string, labels = ''): Promise<number> => {
+  /** The sum of a metric over every series carrying these labels. */
+  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const text = await t.controller.ctx.metrics.registry.metrics();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels}`));
-    return line ? Number(line.split(' ').pop()) : 0;
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
+    }
+    return sum;
   };
+  const refused = (reason: string) => () => metric('wicket_authz_refusals_total', { reason });
+  const handled = (method: string, code: string) => () => metric('wicket_grpc_server_handled_total', { method, code });
+  const handshakes = (reason: string) => () => metric('wicket_tls_handshake_failures_total', { listener: 'api', reason });
+  const audited = (action: string, reason: string) => async () => auditReason(action, reason);
 
   const enroll = async (name: string, token?: string): Promise<ClientCredentials> => {
     const tok = token ?? (await call(t.admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 600 })).token;
@@ -66,8 +76,12 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     return { name, ...(await login(t, { username: name, password: `pw-${name}`, totpCode: await codeAt(t, secrets[name]!) })) };
   };
   const userLogin = async (prefix: string) => (await freshLogin(prefix)).creds;
-  const scenario = (name: string, fn: () => Promise<void>) => test(name, async () => {
+  /** An attack that must fail (`fn` asserts that) and leave `evidence` grown. */
+  const scenario = (name: string, evidence: () => Promise<number>, fn: () => Promise<void>) => test(name, async () => {
+    const before = await evidence();
     await fn();
+    const after = await evidence();
+    assert.ok(after > before, `the attack left no trace: evidence ${before} -> ${after}`);
     tried.push(name);
   });
 
@@ -90,7 +104,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     await t?.stop();
   });
 
-  scenario('TOTP replay: a code that was used once never logs in again', async () => {
+  scenario('TOTP replay: a code that was used once never logs in again', audited('login.fail', 'TOTP code already used'), async () => {
     const code = await codeAt(t, secrets.alice!);
     await login(t, { username: 'alice', password: 'pw-alice', totpCode: code });
     const err = await rpcError(login(t, { username: 'alice', password: 'pw-alice', totpCode: code }));
@@ -99,17 +113,17 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     assert.equal(auditReason('login.fail', 'TOTP code already used'), 1);
   });
 
-  scenario('join token reuse: the second enrollment fails and is audited', async () => {
+  scenario('join token reuse: the second enrollment fails and is audited', async () => audit('gateway.enroll.fail'), async () => {
     const { token } = await call(t.admin.admin, 'CreateJoinToken', { gatewayName: 'dc7', ttlSeconds: 600 });
     await enroll('dc7', token);
-    const failed = await metric('wicket_gateway_enrollments_total', '{result="failed"}');
+    const failed = await metric('wicket_gateway_enrollments_total', { result: 'failed' });
     const err = await rpcError(enroll('dc7', token));
     assert.ok([grpc.status.UNAUTHENTICATED, grpc.status.PERMISSION_DENIED, grpc.status.FAILED_PRECONDITION].includes(err.code), err.details);
     assert.ok(audit('gateway.enroll.fail') >= 1);
-    assert.equal(await metric('wicket_gateway_enrollments_total', '{result="failed"}'), failed + 1);
+    assert.equal(await metric('wicket_gateway_enrollments_total', { result: 'failed' }), failed + 1);
   });
 
-  scenario('expired join token is refused', async () => {
+  scenario('expired join token is refused', async () => audit('gateway.enroll.fail'), async () => {
     const { token } = await call(t.admin.admin, 'CreateJoinToken', { gatewayName: 'dc8', ttlSeconds: 60 });
     t.advance(120_000);
     const before = audit('gateway.enroll.fail');
@@ -117,7 +131,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     assert.equal(audit('gateway.enroll.fail'), before + 1);
   });
 
-  scenario('a certificate from another CA never completes a call on the API port', async () => {
+  scenario('a certificate from another CA never completes a call on the API port', handshakes('untrusted_certificate'), async () => {
     const keys = forge.pki.rsa.generateKeyPair(2048);
     const cert = forge.pki.createCertificate();
     cert.publicKey = keys.publicKey;
@@ -137,7 +151,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario('no client certificate at all on the API port', async () => {
+  scenario('no client certificate at all on the API port', handshakes('no_certificate'), async () => {
     const anon = new (wicketV1().Admin)(t.api, grpc.credentials.createSsl(Buffer.from(t.caPem)));
     try {
       const err = await rpcError(call(anon, 'ListUsers', {}, { deadlineMs: 5000 }));
@@ -148,7 +162,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   });
 
   for (const [who, service, method] of [['user', 'gateway', 'Sync'], ['user', 'admin', 'ListUsers'], ['gateway', 'admin', 'ListUsers'], ['gateway', 'client', 'ListResources']] as const) {
-    scenario(`a ${who} certificate on the ${service} service is refused`, async () => {
+    scenario(`a ${who} certificate on the ${service} service is refused`, refused('wrong_kind'), async () => {
       const creds = who === 'user' ? await userLogin('kind') : gwCreds;
       const c = apiClients(t.api, creds);
       try {
@@ -166,7 +180,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     });
   }
 
-  scenario('a revoked user certificate is refused on its next call', async () => {
+  scenario('a revoked user certificate is refused on its next call', refused('revoked_or_disabled'), async () => {
     const { name: victim, creds } = await freshLogin('revoked');
     const c = apiClients(t.api, creds);
     try {
@@ -180,7 +194,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario("a retired gateway certificate (gateway re-enrolled) is refused", async () => {
+  scenario("a retired gateway certificate (gateway re-enrolled) is refused", refused('revoked_or_disabled'), async () => {
     const old = await enroll('dc9');
     await enroll('dc9');
     const c = apiClients(t.api, old);
@@ -197,7 +211,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario('a stolen session public key used from another device is refused', async () => {
+  scenario('a stolen session public key used from another device is refused', handled('Connect', 'ALREADY_EXISTS'), async () => {
     const a = apiClients(t.api, await userLogin('owner'));
     const b = apiClients(t.api, await userLogin('thief'));
     try {
@@ -219,7 +233,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario('sync: acks before hello, acks of versions never sent, and replayed old acks change nothing', async () => {
+  scenario('sync: acks before hello, acks of versions never sent, and replayed old acks change nothing', handled('Sync', 'FAILED_PRECONDITION'), async () => {
     const gw = apiClients(t.api, gwCreds);
     try {
       const early = await new Promise<grpc.ServiceError>((resolve) => {
@@ -240,7 +254,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario('a disabled user cannot log in and the attempt is audited', async () => {
+  scenario('a disabled user cannot log in and the attempt is audited', audited('login.fail', 'disabled'), async () => {
     await call(t.admin.admin, 'SetUserDisabled', { name: 'bob', disabled: true });
     const err = await rpcError(login(t, { username: 'bob', password: 'pw-bob', totpCode: await codeAt(t, secrets.bob!) }));
     assert.equal(err.code, grpc.status.UNAUTHENTICATED);
@@ -248,7 +262,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     await call(t.admin.admin, 'SetUserDisabled', { name: 'bob', disabled: false });
   });
 
-  scenario('SQL, path and control characters in names are refused and change nothing', async () => {
+  scenario('SQL, path and control characters in names are refused and change nothing', handled('RevokeUser', 'INVALID_ARGUMENT'), async () => {
     const before = db.fingerprint();
     for (const name of ["x'; DROP TABLE sessions;--", '../../etc/passwd', 'a\u0000b', 'dc1\n']) {
       const e1 = await rpcError(call(t.admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 60 }));
@@ -259,14 +273,14 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     assert.deepEqual(db.fingerprint(), before);
   });
 
-  scenario('user enumeration: an unknown user gets the same answer as a wrong password', async () => {
+  scenario('user enumeration: an unknown user gets the same answer as a wrong password', audited('login.fail', 'unknown user'), async () => {
     const unknown = await rpcError(login(t, { username: 'nobody', password: 'x', totpCode: '000000' }));
     const wrong = await rpcError(login(t, { username: 'alice', password: 'x', totpCode: '000000' }));
     assert.deepEqual([unknown.code, unknown.details], [wrong.code, wrong.details]);
     assert.ok(auditReason('login.fail', 'unknown user') >= 1);
   });
 
-  scenario("watching another user's session is refused", async () => {
+  scenario("watching another user's session is refused", async () => await handled('Watch', 'NOT_FOUND')() + await handled('Watch', 'PERMISSION_DENIED')(), async () => {
     const owner = apiClients(t.api, await userLogin('watched'));
     const spy = apiClients(t.api, await userLogin('spy'));
     try {
@@ -283,7 +297,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario('a user certificate on the gateway Report stream is refused', async () => {
+  scenario('a user certificate on the gateway Report stream is refused', refused('wrong_kind'), async () => {
     const c = apiClients(t.api, await userLogin('reporter'));
     try {
       const err = await new Promise<grpc.ServiceError>((resolve) => {
@@ -297,7 +311,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario('a blocked device is refused on its next call', async () => {
+  scenario('a blocked device is refused on its next call', refused('revoked_or_disabled'), async () => {
     const res = await freshLogin('blocked');
     const c = apiClients(t.api, res.creds);
     try {
@@ -311,7 +325,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     }
   });
 
-  scenario('a CSR with a weak key is refused before credentials are looked at', async () => {
+  scenario('a CSR with a weak key is refused before credentials are looked at', handled('Login', 'INVALID_ARGUMENT'), async () => {
     const weak = forge.pki.rsa.generateKeyPair(1024);
     const csr = forge.pki.createCertificationRequest();
     csr.publicKey = weak.publicKey;
@@ -322,8 +336,8 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     assert.match(err.details, /^csr_pem: /);
   });
 
-  scenario('brute force: 1,000 wrong passwords from one source, lockout and rate limit hold, all audited', async () => {
-    const failedBefore = await metric('wicket_logins_total', '{result="failed"}');
+  scenario('brute force: 1,000 wrong passwords from one source, lockout and rate limit hold, all audited', audited('login.fail', 'rate limited'), async () => {
+    const failedBefore = await metric('wicket_logins_total', { result: 'failed' });
     const keys = generateKeyPair();
     const csrPem = createCsr(keys, 'alice');
     const a = authClients(t.auth, await fetchPinnedCa(t.auth, t.fingerprint));
@@ -339,7 +353,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
       a.close();
     }
     assert.ok(auditReason('login.fail', 'rate limited') >= 900, 'rate-limited attempts are audited');
-    assert.equal(await metric('wicket_logins_total', '{result="failed"}'), failedBefore + 1001);
+    assert.equal(await metric('wicket_logins_total', { result: 'failed' }), failedBefore + 1001);
     // Once the source's budget refills, the account is still locked (lockout is per user).
     t.advance(5 * 60_000);
     const a2 = authClients(t.auth, t.caPem);
