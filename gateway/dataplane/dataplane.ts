@@ -2,18 +2,20 @@
 // implementation on a WireGuard interface plus the `inet wicket` nftables table. Each apply
 // validates the sessions, resolves DNS destinations, plans with the pure reconciler (a
 // snapshot against the state read from the system, a delta against the in-memory index) and
-// runs the plan as one `nft -f -` transaction and one `wg` call (two when it both removes
-// and adds peers), then flushes conntrack of removed sessions off the critical path.
+// runs the plan as one `nft -f -` transaction and one peer change (two when it both removes
+// and adds peers) — a request on wireguard-go's socket, or one `wg` run for the kernel
+// module — then flushes conntrack of removed sessions off the critical path.
 // IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet
 // from the tunnel matches no set and is dropped.
 import { lookup } from 'node:dns/promises';
 import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
 import {
-  addPeers, createInterface, deleteInterface, dump, removePeers, runTool, type InterfaceInfo,
+  addPeers, createInterface, deleteInterface, dump, removePeers, runTool, type InterfaceInfo, type WgPeer,
 } from '../../common/wg.js';
 import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range, type ResolvedRule } from './elements.js';
+import { uapiSetPeers } from '../../common/uapi.js';
 import {
   applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, rulesetText, type DeniedAttempt, type RemovalMode,
 } from './nftables.js';
@@ -64,6 +66,22 @@ export interface DataPlaneInfo extends InterfaceInfo {
   removal: RemovalMode;
 }
 
+/** How peers are added and removed (each call one request or one process; empty: none). */
+interface PeerDriver {
+  remove(publicKeys: readonly string[]): Promise<void>;
+  add(peers: readonly WgPeer[]): Promise<void>;
+}
+
+const wgToolPeers = (ifname: string): PeerDriver => ({
+  remove: (keys) => removePeers(ifname, keys),
+  add: (peers) => addPeers(ifname, peers),
+});
+
+const uapiPeers = (ifname: string): PeerDriver => ({
+  remove: (keys) => uapiSetPeers(ifname, keys, []),
+  add: (peers) => uapiSetPeers(ifname, [], peers),
+});
+
 export const DEFAULT_OVERLAY_POOL = '100.64.0.0/10';
 
 /** Up to this many removed addresses are flushed one conntrack run each. */
@@ -96,6 +114,8 @@ export class WireGuardDataPlane implements DataPlane {
   private closed = false;
   /** How elements leave the sets on this kernel (probed at start). */
   private removal: RemovalMode = 'delete';
+  /** Peer changes: wireguard-go's socket for a userspace interface, `wg` for the kernel's. */
+  private peers: PeerDriver = wgToolPeers('');
 
   constructor(private readonly opts: WireGuardDataPlaneOptions) {
     this.ifname = opts.interfaceName;
@@ -113,6 +133,7 @@ export class WireGuardDataPlane implements DataPlane {
     const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
     await applyNft(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
     this.removal = this.opts.removal ?? await probeRemovalMode();
+    this.peers = info.kind === 'userspace' ? uapiPeers(this.ifname) : wgToolPeers(this.ifname);
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
     this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
     return { ...info, removal: this.removal };
@@ -210,10 +231,10 @@ export class WireGuardDataPlane implements DataPlane {
     const nft = () => applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now(), this.removal));
     const adds = plan.addPeers.length + plan.addElements.length > 0;
     if (plan.removePeers.length > 0 && adds) {
-      await removePeers(this.ifname, plan.removePeers);
-      await Promise.all([nft(), addPeers(this.ifname, plan.addPeers)]);
+      await this.peers.remove(plan.removePeers);
+      await Promise.all([nft(), this.peers.add(plan.addPeers)]);
     } else if (!isEmptyPlan(plan)) {
-      await Promise.all([nft(), removePeers(this.ifname, plan.removePeers), addPeers(this.ifname, plan.addPeers)]);
+      await Promise.all([nft(), this.peers.remove(plan.removePeers), this.peers.add(plan.addPeers)]);
     }
     commit();
     this.outOfSync = false;

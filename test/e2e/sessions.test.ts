@@ -102,15 +102,14 @@ describe('sessions end to end', { timeout: 600_000 }, () => {
     // And what alice is entitled to still works.
     assert.ok(await probeTcp(sys.topo, 'c1', ADDR.r1, PORTS.web));
     assert.ok(st.session?.state === 'active');
-    // Every refused forwarded probe is visible to the operator: the gateway reports denied
-    // attempts attributed to alice's session (spoofed packets never reach the filter:
-    // WireGuard drops them first, by cryptokey routing; probes of the gateway host itself are
-    // dropped by the input chain without being recorded).
+    // Every refused probe is visible to the operator, the gateway host's own address
+    // included: the gateway reports denied attempts attributed to alice's session (spoofed
+    // packets never reach the filter: WireGuard drops them first, by cryptokey routing).
     const seen = (d: { attempt: { destination: string; port: number } }, dest: string, port: number) => d.attempt.destination === dest && d.attempt.port === port;
     await eventually(async () => {
       const { denied } = await sys.wicketctlJson<{ denied: { username: string; attempt: { destination: string; port: number } }[] }>(['flows', '--session', st.session!.id]);
       return denied.every((d) => d.username === 'alice')
-        && [[ADDR.r1, 7002], [ADDR.r2, PORTS.db], [bob.overlayAddress, PORTS.echo], [ADDR.ctl, PORTS.api]].every(([dest, port]) => denied.some((d) => seen(d, dest as string, port as number)));
+        && [[ADDR.r1, 7002], [ADDR.r2, PORTS.db], [ADDR.gwLan, 22], [bob.overlayAddress, PORTS.echo], [ADDR.ctl, PORTS.api]].every(([dest, port]) => denied.some((d) => seen(d, dest as string, port as number)));
     }, 30_000, 'denied attempts reported for every probe');
   });
 
@@ -119,6 +118,12 @@ describe('sessions end to end', { timeout: 600_000 }, () => {
     await sys.topo.exec('r1', 'ip', ['route', 'replace', '100.64.0.0/10', 'via', ADDR.gwLan]);
     assert.equal(await tcpConnect(sys.topo, 'r1', alice.overlayAddress, 22), 'timeout');
     await sys.topo.exec('r1', 'ip', ['route', 'del', '100.64.0.0/10']);
+    // Visible too: a denied attempt from the resource toward alice's address. It is not
+    // attributed to her session (she did not make it, and must not be revoked for it).
+    await eventually(async () => {
+      const { denied } = await sys.wicketctlJson<{ denied: { attempt: { sessionId: string; source: string; destination: string; port: number } }[] }>(['flows']);
+      return denied.some((d) => d.attempt.source === ADDR.r1 && d.attempt.destination === alice.overlayAddress && d.attempt.port === 22 && d.attempt.sessionId === '');
+    }, 30_000, 'the resource-initiated attempt is reported');
   });
 
   test('session revoke cuts an established stream, the client says why, the gateway acked it', async () => {
