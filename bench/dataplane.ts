@@ -2,18 +2,20 @@
 // snapshot of 10,000 sessions, single-session deltas with 10,000 present, and iperf3
 // throughput client → resource through the gateway holding those sessions, divided by plain
 // wireguard-go (no table, one peer, the resource routing the overlay back) between the same
-// namespaces. Prints one JSON object. `ratio` >= 1 means the goal is met (goal/value for
-// times, value/goal for the throughput ratio).
+// namespaces, and the median ping round trip the same two ways. Prints one JSON object.
+// `ratio` >= 1 means the goal is met (goal/value for times, value/goal for the throughput
+// ratio). SESSIONS counts the client's own session: 1 means no other session.
 import { pathToFileURL } from 'node:url';
 import {
   addPeers, createInterface, deleteInterface, generatePresharedKey, generatePrivateKey, publicKeyOf,
 } from '../common/wg.js';
 import type { DesiredSession } from '../gateway/dataplane/dataplane.js';
-import { ADDR, RemoteDataPlane, createWicketTopology, type Topology } from '../scripts/topology/index.js';
+import { ADDR, RemoteDataPlane, createWicketTopology, pingRtts, type Topology } from '../scripts/topology/index.js';
 
 const WG_PORT = 51820;
 const IPERF_SECONDS = 5;
 const IPERF_RUNS = 3;
+const PINGS = 100;
 const C1_OVERLAY = '100.64.0.2';
 const HOUR = 3_600_000;
 
@@ -77,6 +79,7 @@ export async function runDataplaneBench(SESSIONS = 10_000, DELTAS = 200): Promis
     await topo.exec('r1', 'ip', ['route', 'add', '100.64.0.0/10', 'via', ADDR.gwLan]);
     await setUpClient(topo, gwPub, c1Key, psk);
     const plain = await iperf(topo);
+    const plainRtt = median(await pingRtts(topo, 'c1', ADDR.r1, PINGS));
     await deleteInterface(gwIf, { netns: gwNs });
     await topo.exec('r1', 'ip', ['route', 'del', '100.64.0.0/10']);
 
@@ -86,7 +89,10 @@ export async function runDataplaneBench(SESSIONS = 10_000, DELTAS = 200): Promis
     const expiresAtMs = Date.now() + HOUR;
     const c1: DesiredSession = {
       id: 'c1', overlayAddress: C1_OVERLAY, publicKey: publicKeyOf(c1Key), presharedKey: psk, expiresAtMs,
-      rules: [{ destination: ADDR.r1, protocol: 'tcp', portFrom: 5201, portTo: 5201, expiresAtMs }],
+      rules: [
+        { destination: ADDR.r1, protocol: 'tcp', portFrom: 5201, portTo: 5201, expiresAtMs },
+        { destination: ADDR.r1, protocol: 'icmp', portFrom: 0, portTo: 0, expiresAtMs },
+      ],
     };
     const sessions = [c1, ...Array.from({ length: SESSIONS - 1 }, (_, i) => fillerSession(i, expiresAtMs))];
     let version = 0;
@@ -105,6 +111,7 @@ export async function runDataplaneBench(SESSIONS = 10_000, DELTAS = 200): Promis
     await deleteInterface(topo.ifname('c1'), { netns: topo.ns('c1') });
     await setUpClient(topo, gwPub, c1Key, psk);
     const wicket = await iperf(topo);
+    const wicketRtt = median(await pingRtts(topo, 'c1', ADDR.r1, PINGS));
     await dp.close();
 
     const snapshotMs = snapshot.applyUs / 1000;
@@ -121,6 +128,9 @@ export async function runDataplaneBench(SESSIONS = 10_000, DELTAS = 200): Promis
         { name: 'throughput_plain_wireguard_go', value: round(plain / 1e6), unit: 'Mbit/s', goal: 0, ratio: 1 },
         { name: `throughput_through_gateway_${SESSIONS}_sessions`, value: round(wicket / 1e6), unit: 'Mbit/s', goal: 0, ratio: 1 },
         { name: `throughput_ratio_vs_plain_wireguard_go_${SESSIONS}_sessions`, value: round(tputRatio), unit: 'ratio', goal: 0.9, ratio: round(tputRatio / 0.9) },
+        { name: 'ping_median_plain_wireguard_go', value: round(plainRtt), unit: 'ms', goal: 0, ratio: 1 },
+        { name: `ping_median_through_gateway_${SESSIONS}_sessions`, value: round(wicketRtt), unit: 'ms', goal: 0, ratio: 1 },
+        { name: `ping_ratio_vs_plain_wireguard_go_${SESSIONS}_sessions`, value: round(wicketRtt / plainRtt), unit: 'ratio', goal: 0, ratio: 1 },
       ],
     };
   } finally {

@@ -26,6 +26,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
   : [
     { name: 'policy', script: 'policy.js', args: [] },
     { name: 'ingest', script: 'ingest.js', args: [] },
+    { name: 'dataplane, no other session', script: 'dataplane.js', args: ['1'] },
     { name: 'dataplane 1,000', script: 'dataplane.js', args: ['1000'] },
     { name: 'dataplane 10,000', script: 'dataplane.js', args: ['10000'] },
     { name: 'sessions', script: 'sessions.js', args: [] },
@@ -56,6 +57,24 @@ function row(f: Figure): string {
   return `  ${f.name.padEnd(58)} ${`${v} ${f.unit}`.padStart(22)} ${goal.padStart(8)} ${ratio}`;
 }
 
+/**
+ * How each data-plane cost grows from 1,000 to 10,000 sessions: the 10,000 figure over the
+ * 1,000 one, per operation (a snapshot's time is divided by its session count first).
+ */
+function growthFigures(small: BenchResult | undefined, large: BenchResult | undefined): Figure[] {
+  if (!small || !large) return [];
+  const out: Figure[] = [];
+  for (const f of large.figures) {
+    if (!f.name.includes('10000')) continue;
+    const g = small.figures.find((x) => x.name === f.name.replace('10000', '1000'));
+    if (!g || g.value === 0) continue;
+    const perSession = f.name.startsWith('snapshot_');
+    const value = perSession ? (f.value / 10_000) / (g.value / 1_000) : f.value / g.value;
+    out.push({ name: `${f.name.replace('10000', 'N')}${perSession ? ' per session' : ''}`, value: Math.round(value * 1000) / 1000, unit: 'x' });
+  }
+  return out;
+}
+
 const results: BenchResult[] = [];
 let failed = 0;
 process.stdout.write(`Wicket benchmarks${quick ? ' (quick)' : ''}: figure, value, goal, ratio (>= 1 meets the goal)\n`);
@@ -72,6 +91,12 @@ for (const step of PLAN) {
     failed += 1;
     process.stdout.write(`  FAILED: ${(err as Error).message}\n`);
   }
+}
+const growth = growthFigures(results.find((r) => r.name === 'dataplane 1,000'), results.find((r) => r.name === 'dataplane 10,000'));
+if (growth.length) {
+  process.stdout.write('\n▶ growth from 1,000 to 10,000 sessions (per operation; near 1 means flat)\n');
+  for (const f of growth) process.stdout.write(`${row(f)}\n`);
+  results.push({ name: 'growth 1,000 to 10,000', figures: growth, ms: 0 });
 }
 if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ quick, at: new Date().toISOString(), results }, null, 2)}\n`);
 process.exit(failed ? 1 : 0);

@@ -19,6 +19,7 @@ import { uapiSetPeers } from '../../common/uapi.js';
 import {
   applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, rulesetText, type DeniedAttempt, type RemovalMode,
 } from './nftables.js';
+import { NftShell, SHELL_MAX_BYTES } from './nft-shell.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
 import { IPV4_LITERAL, desiredSessionSchema, type DesiredSession } from './session.js';
 import { enableIpv4Forwarding } from './sysctl.js';
@@ -114,6 +115,8 @@ export class WireGuardDataPlane implements DataPlane {
   private closed = false;
   /** How elements leave the sets on this kernel (probed at start). */
   private removal: RemovalMode = 'delete';
+  /** Small element changes go through a long-lived `nft -i` (null: this nft has none). */
+  private nftShell: NftShell | null = new NftShell();
   /** Peer changes: wireguard-go's socket for a userspace interface, `wg` for the kernel's. */
   private peers: PeerDriver = wgToolPeers('');
 
@@ -134,6 +137,11 @@ export class WireGuardDataPlane implements DataPlane {
     await applyNft(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
     this.removal = this.opts.removal ?? await probeRemovalMode();
     this.peers = info.kind === 'userspace' ? uapiPeers(this.ifname) : wgToolPeers(this.ifname);
+    await this.nftShell?.run('').catch((e: Error) => {
+      this.opts.logger?.warn({ err: e.message }, 'nft -i is not usable: every change runs its own nft -f -');
+      this.nftShell?.close();
+      this.nftShell = null;
+    });
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
     this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
     return { ...info, removal: this.removal };
@@ -180,6 +188,7 @@ export class WireGuardDataPlane implements DataPlane {
     this.closed = true;
     await this.queue.catch(() => undefined);
     await this.flushing;
+    this.nftShell?.close();
   }
 
   /** Removes the interface and our table (for `--teardown-on-exit` and tests). */
@@ -228,7 +237,11 @@ export class WireGuardDataPlane implements DataPlane {
    */
   private async execute(version: number, plan: Plan, commit: () => void, started: bigint): Promise<ApplyResult> {
     this.outOfSync = true;
-    const nft = () => applyNft(elementsChangeText(plan.deleteElements, plan.addElements, Date.now(), this.removal));
+    const nft = () => {
+      const text = elementsChangeText(plan.deleteElements, plan.addElements, Date.now(), this.removal);
+      if (text.length === 0) return Promise.resolve();
+      return this.nftShell && text.length <= SHELL_MAX_BYTES ? this.nftShell.run(text) : applyNft(text);
+    };
     const adds = plan.addPeers.length + plan.addElements.length > 0;
     if (plan.removePeers.length > 0 && adds) {
       await this.peers.remove(plan.removePeers);

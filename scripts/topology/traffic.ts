@@ -110,6 +110,17 @@ export async function ping(topo: Topology, role: string, host: string, timeoutMs
   }
 }
 
+/**
+ * Round-trip times in ms of `count` ICMP echoes from `role` to `host`, `intervalMs` apart
+ * (Net::Ping with high-resolution timing; an echo that got no answer is left out).
+ */
+export async function pingRtts(topo: Topology, role: string, host: string, count: number, intervalMs = 20): Promise<number[]> {
+  const script = 'use Net::Ping; use Time::HiRes qw(usleep); my $p = Net::Ping->new("icmp", 1); $p->hires(1);'
+    + ' for (1..$ARGV[1]) { my ($ok, $d) = $p->ping($ARGV[0]); print(($d * 1000) . "\\n") if $ok; usleep($ARGV[2] * 1000); }';
+  const out = await topo.exec(role, 'perl', ['-e', script, host, String(count), String(intervalMs)], { timeoutMs: count * (intervalMs + 1000) + 5000 });
+  return out.split('\n').filter((l) => l.trim() !== '').map(Number);
+}
+
 /** A TCP connection sending a line every `intervalMs`, counting the echoes that come back. */
 export class Stream extends Program {
   get echoes(): number {

@@ -12,6 +12,7 @@ import {
 import type { DesiredSession } from '../../gateway/dataplane/dataplane.js';
 import { elementKey, sessionElements } from '../../gateway/dataplane/elements.js';
 import { parseDeniedJson, parseSetJson } from '../../gateway/dataplane/nftables.js';
+import { NftShell } from '../../gateway/dataplane/nft-shell.js';
 import {
   ADDR, LAN_CIDR, RemoteDataPlane, createWicketTopology, ping, probeUdp, startServer, startStream, tcpConnect,
   type Program, type Topology,
@@ -305,6 +306,25 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     await sleep(1000);
     assert.ok(stream.echoesSince(committed) <= 1, `${stream.echoesSince(committed)} echoes after the commit (removal by delete)`);
     stream.stop();
+  });
+
+  test('the nft -i shell: one line is one atomic transaction, its error is reported, the next works', async () => {
+    const shell = new NftShell({ netns: topo.ns('gw') });
+    const has = async (overlay: string) => (await topo.exec('gw', 'nft', ['list', 'set', 'inet', 'wicket', 'allow'])).includes(`${overlay} . `);
+    try {
+      await shell.run('add element inet wicket allow { 100.64.77.1 . 198.19.0.10 . tcp . 9999 timeout 60s }\n');
+      assert.ok(await has('100.64.77.1'));
+      await assert.rejects(
+        shell.run('add element inet wicket allow { 100.64.77.2 . 198.19.0.10 . tcp . 9999 timeout 60s }\nadd element inet wicket nosuch { 1.2.3.4 }\n'),
+        /^Error: nft: .*nosuch/,
+      );
+      assert.ok(!(await has('100.64.77.2')), 'half a failed transaction was applied');
+      await shell.run('add element inet wicket allow { 100.64.77.1 . 198.19.0.10 . tcp . 9999 timeout 1000ms expires 1ms }\n');
+      await sleep(20);
+      assert.ok(!(await has('100.64.77.1')));
+    } finally {
+      shell.close();
+    }
   });
 
   test('no key ever appeared in a command line while applying', () => {
