@@ -73,6 +73,23 @@ function rewriteTokenResponse(res: ServerResponse, rewrite: (token: string) => s
 }
 
 /** Starts a provider; its issuer is `http://HOST:PORT`. */
+/**
+ * The `corp` provider entry of an --oidc-config file for a test provider at `issuer`
+ * (plain http on loopback, auto-provisioning, example.com addresses only, the client secret
+ * in corp.secret beside the file).
+ */
+export function testProviderConfig(issuer: string, clientId: string): string {
+  return `  - name: corp
+    issuer: ${issuer}
+    client_id: ${clientId}
+    client_secret_file: corp.secret
+    scopes: [openid, email, groups]
+    allowed_email_domains: [example.com]
+    provisioning: auto
+    allow_insecure_http: true
+`;
+}
+
 export async function startTestProvider(opts: TestProviderOptions): Promise<TestProvider> {
   const host = opts.host ?? '127.0.0.1';
   const key = signingKey();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADDR, probeTcp, tcpConnect } from '../../scripts/topology/index.js';
 import { PORTS, Service, WicketSystem } from '../../scripts/topology/system.js';
+import { testProviderConfig } from '../../controller/sso/test-provider.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const WICKET = fileURLToPath(new URL('../../../bin/wicket', import.meta.url));
@@ -60,16 +61,7 @@ describe('single sign-on end to end', { timeout: 300_000 }, () => {
     issuer = provider.lines.find((l) => l.startsWith('issuer '))!.slice('issuer '.length);
     writeFileSync(join(sys.dir, 'corp.secret'), `${CLIENT.clientSecret}\n`, { mode: 0o600 });
     const config = join(sys.dir, 'sso.yaml');
-    writeFileSync(config, `providers:
-  - name: corp
-    issuer: ${issuer}
-    client_id: ${CLIENT.clientId}
-    client_secret_file: corp.secret
-    scopes: [openid, email, groups]
-    allowed_email_domains: [example.com]
-    provisioning: auto
-    allow_insecure_http: true
-`);
+    writeFileSync(config, `providers:\n${testProviderConfig(issuer, CLIENT.clientId)}`);
     await sys.startController(['--oidc-config', config]);
     await sys.applyPolicy(POLICY);
     await sys.enrollGateway();

@@ -15,7 +15,7 @@ import { sessionModule } from '../../controller/sessions/module.js';
 import { SsoLogins } from '../../controller/sso/device-login.js';
 import { attachSso } from '../../controller/sso/attach.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
-import { approveDevice, signingKey, startTestProvider, type TestProvider } from '../../controller/sso/test-provider.js';
+import { approveDevice, signingKey, startTestProvider, testProviderConfig, type TestProvider } from '../../controller/sso/test-provider.js';
 import { addUser, enrollGateway, FakeGateway, rpcError, startTestController, type TestController } from './harness.js';
 
 const POLICY = `gateways: [dc1]
@@ -81,15 +81,7 @@ describe('single sign-on with the device flow', () => {
     });
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })] });
     const providers = parseSsoConfig(`providers:
-  - name: corp
-    issuer: ${op.issuer}
-    client_id: ${CLIENT.clientId}
-    client_secret_file: corp.secret
-    scopes: [openid, email, groups]
-    allowed_email_domains: [example.com]
-    provisioning: auto
-    allow_insecure_http: true
-  - name: strict
+${testProviderConfig(op.issuer, CLIENT.clientId)}  - name: strict
     issuer: ${op.issuer}
     client_id: ${CLIENT.clientId}
     client_secret_file: corp.secret
