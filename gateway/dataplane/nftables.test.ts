@@ -70,17 +70,20 @@ test('element changes: guarded deletes first, then adds with ms timeouts; expire
   assert.equal(elementsChangeText([], [], 0), '');
 });
 
-test('element changes with removal by expiry: no delete, the element expires 1 ms after the commit', () => {
+test('element changes with removal by expiry: an ended session expires; an overlay that also gets elements is deleted', () => {
+  const other = (e: Element): Element => ({ ...e, overlay: '100.64.0.3' });
   const text = elementsChangeText(
-    [el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 80, 0), el(['198.19.0.0', '198.19.0.255'], 'icmp', 0, 0, 0)],
-    [el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 80, 61_000)],
+    [other(el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 90, 0)), other(el(['198.19.0.0', '198.19.0.255'], 'icmp', 0, 0, 0)), el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 90, 0)],
+    [el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 85, 61_000)],
     1_000,
     'expire',
   );
   assert.equal(text, [
-    'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 1000ms expires 1ms }',
-    'add element inet wicket allow_icmp { 100.64.0.2 . 198.19.0.0/24 timeout 1000ms expires 1ms }',
-    'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 60000ms }',
+    'add element inet wicket allow { 100.64.0.3 . 198.19.0.10 . tcp . 80-90 timeout 1000ms expires 1ms }',
+    'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80-90 timeout 1000ms }',
+    'delete element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80-90 }',
+    'add element inet wicket allow_icmp { 100.64.0.3 . 198.19.0.0/24 timeout 1000ms expires 1ms }',
+    'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80-85 timeout 60000ms }',
   ].join('\n') + '\n');
 });
 

@@ -120,22 +120,29 @@ export type RemovalMode = 'delete' | 'expire';
  * One transaction removing then adding elements. Each added element's timeout is its expiry
  * minus `nowMs`, in ms; an element already expired is left out (an element without a
  * timeout would never expire, so none is ever written).
+ *
+ * With `expire`, an element is still in the set until its expiry passes, and the kernel
+ * refuses an added element that overlaps it (EEXIST) — so the elements of an overlay address
+ * that also gets elements in this transaction (a session narrowed or widened, an address
+ * passed on) are deleted; only the rest (a session ending, the common case) are expired.
  */
 export function elementsChangeText(deletes: readonly Element[], adds: readonly Element[], nowMs: number, removal: RemovalMode = 'delete'): string {
+  const added = adds.filter((e) => e.expiresAtMs - nowMs >= 1);
+  const addedOverlays = new Set(added.map((e) => e.overlay));
   const lines: string[] = [];
   for (const set of ['allow', 'allow_icmp']) {
-    const del = deletes.filter((e) => setOf(e) === set).map(elementValue);
-    if (removal === 'expire') {
-      lines.push(...statements('add', set, del.map((v) => `${v} timeout 1000ms expires 1ms`)));
-    } else {
-      lines.push(...statements('add', set, del.map((v) => `${v} timeout 1000ms`)));
-      lines.push(...statements('delete', set, del));
+    const expire: string[] = [];
+    const del: string[] = [];
+    for (const e of deletes) {
+      if (setOf(e) !== set) continue;
+      (removal === 'expire' && !addedOverlays.has(e.overlay) ? expire : del).push(elementValue(e));
     }
+    lines.push(...statements('add', set, expire.map((v) => `${v} timeout 1000ms expires 1ms`)));
+    lines.push(...statements('add', set, del.map((v) => `${v} timeout 1000ms`)));
+    lines.push(...statements('delete', set, del));
   }
   for (const set of ['allow', 'allow_icmp']) {
-    const add = adds
-      .filter((e) => setOf(e) === set && e.expiresAtMs - nowMs >= 1)
-      .map((e) => `${elementValue(e)} timeout ${Math.floor(e.expiresAtMs - nowMs)}ms`);
+    const add = added.filter((e) => setOf(e) === set).map((e) => `${elementValue(e)} timeout ${Math.floor(e.expiresAtMs - nowMs)}ms`);
     lines.push(...statements('add', set, add));
   }
   return lines.length ? lines.join('\n') + '\n' : '';

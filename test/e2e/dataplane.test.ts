@@ -235,6 +235,19 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     assert.equal(await tcpConnect(topo, 'c2', ADDR.r2, 7), 'connected');
   });
 
+  test('a rule whose port range changes is replaced in one transaction (the old range does not block the new)', async () => {
+    const kept = s2Rules.filter((x) => x.portFrom !== 8);
+    const widened = kept.map((x) => (x.protocol === 'udp' ? { ...x, portTo: 5360 } : x));
+    const listed = async () => (await topo.exec('gw', 'nft', ['list', 'set', 'inet', 'wicket', 'allow'])).split('\n').filter((l) => l.includes(`${OVERLAY.c2} . `) && l.includes('udp'));
+    const r = await applyDelta([session('c2', widened)], []);
+    assert.deepEqual([r.elementsDeleted, r.elementsAdded], [1, 1]);
+    assert.match((await listed()).join(' '), /udp \. 5353-5360/);
+    const back = await applyDelta([session('c2', kept)], []);
+    assert.deepEqual([back.elementsDeleted, back.elementsAdded], [1, 1]);
+    assert.doesNotMatch((await listed()).join(' '), /5353-5360/);
+    assert.equal(await tcpConnect(topo, 'c2', ADDR.r2, 7), 'connected');
+  });
+
   test('removing a session stops its established TCP stream at the next packet', async () => {
     const stream = await startStream(topo, 'c1', ADDR.r1, 7);
     await stream.waitForEchoes(10);
