@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { topologyProblems } from '../scripts/topology/prerequisites.js';
 
 export interface Figure { name: string; value: number; unit: string; goal?: number; ratio?: number }
 export interface BenchResult { name: string; figures: Figure[]; ms: number }
@@ -77,6 +78,11 @@ function growthFigures(small: BenchResult | undefined, large: BenchResult | unde
 
 const results: BenchResult[] = [];
 let failed = 0;
+const problems = await topologyProblems();
+if (problems.length) {
+  process.stderr.write(`The benchmarks run on network namespaces, wireguard-go, wg and nft, and cannot run here:\n${problems.map((m) => `  - ${m}`).join('\n')}\n(bash scripts/install-deps.sh installs the packages; run as root)\n`);
+  process.exit(1);
+}
 process.stdout.write(`Wicket benchmarks${quick ? ' (quick)' : ''}: figure, value, goal, ratio (>= 1 meets the goal)\n`);
 for (const step of PLAN) {
   process.stdout.write(`\n▶ ${step.name} ...\n`);

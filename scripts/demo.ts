@@ -12,6 +12,7 @@ import { ADDR, startStream, tcpConnect, type TcpOutcome } from './topology/index
 import { eventually, PORTS, samplePolicy, WicketSystem } from './topology/system.js';
 import { formatMs, Progress } from './demo/progress.js';
 import { expectedOutcomesMet, type DemoSummary } from './demo/summary.js';
+import { topologyProblems } from './topology/prerequisites.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Echo interval of the stream that measures the revocation: the measurement's resolution. */
@@ -155,8 +156,9 @@ function runPids(namespaces: string[]): number[] {
 }
 
 async function main(opts: Options): Promise<number> {
-  if (process.getuid?.() !== 0) {
-    process.stderr.write('The demo builds network namespaces and WireGuard interfaces: run it as root (sudo npm run demo).\n');
+  const problems = await topologyProblems();
+  if (problems.length) {
+    process.stderr.write(`The demo builds network namespaces and WireGuard interfaces, and cannot run here:\n${problems.map((m) => `  - ${m}`).join('\n')}\n(bash scripts/install-deps.sh installs the packages; run as root: sudo npm run demo)\n`);
     return 1;
   }
   const started = performance.now();
