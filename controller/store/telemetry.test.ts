@@ -72,3 +72,46 @@ test('retention deletes by age, then keeps only the newest rows', () => withStor
   t.prune({ maxAgeMs: 1e9, maxRows: 2 }, 50_000);
   assert.deepEqual(t.flows({ limit: 10 }).map((f) => f.endedAtMs), [50_000, 40_000]);
 }));
+
+test('a batch larger than one multi-row chunk stores every flow with all its fields, in order', () => withStore((t) => {
+  // 100 rows go per statement: 250 = two whole chunks and a remainder of 50 row by row.
+  const flows = Array.from({ length: 250 }, (_, i) => ({ ...flow(1000 + i), port: i, bytesOut: i * 3, bytesIn: i * 7, startedAtMs: i }));
+  t.ingest('dc1', batch(1, { flows }), 100);
+  const stored = t.flows({ limit: 1000 }).reverse();
+  assert.equal(stored.length, 250);
+  assert.deepEqual(stored.map(({ username: _u, deviceId: _d, gateway: _g, ...f }) => f), flows);
+  assert.ok(stored.every((f) => f.gateway === 'dc1' && f.username === 'alice'));
+}));
+
+test('rule counters: a tuple repeated across chunks of one batch ends at its last report', () => withStore((t, db) => {
+  const counter = (dest: string, packets: number) => ({ sessionId: 's1', destination: dest, protocol: 'tcp', portFrom: 80, portTo: 80, packets, bytes: packets * 100 });
+  const counters = Array.from({ length: 230 }, (_, i) => counter(`10.0.${i % 120}.1`, i));
+  t.ingest('dc1', { ...batch(1), counters }, 100);
+  const rows = db.prepare('SELECT destination, packets, bytes, updated_at_ms FROM rule_counters ORDER BY packets').all() as
+    { destination: string; packets: number; bytes: number; updated_at_ms: number }[];
+  assert.equal(rows.length, 120);
+  // Tuple k was reported at i = k, k + 120 (and k + 240 < 230 never): the last one wins.
+  for (const r of rows) {
+    const k = Number(r.destination.split('.')[2]);
+    const last = k + 120 < 230 ? k + 120 : k;
+    assert.deepEqual([r.packets, r.bytes, r.updated_at_ms], [last, last * 100, 5000]);
+  }
+}));
+
+test('denied increases and endpoint changes are the same as row by row: across chunks and for keys repeated in a batch', () => withStore((t) => {
+  const tuple = (i: number, count: number) => ({ ...denied(count, 1500 + i), port: 1000 + i, protocol: i % 2 ? 'udp' : 'tcp' });
+  // 150 tuples stored with count 2; then 250 (the 150 again with count 5, 100 new with count 1).
+  t.ingest('dc1', batch(1, { denied: Array.from({ length: 150 }, (_, i) => tuple(i, 2)) }), 100);
+  const r = t.ingest('dc1', batch(2, { denied: Array.from({ length: 250 }, (_, i) => tuple(i, i < 150 ? 5 : 1)) }), 100);
+  assert.deepEqual(r.denied.map((d) => d.attempts), [...new Array(150).fill(3), ...new Array(100).fill(1)]);
+  assert.equal(t.counts().denied, 250);
+  // Another gateway's identical tuple is its own row; a tuple repeated in one batch counts its increase once.
+  const again = t.ingest('dc2', batch(1, { denied: [tuple(0, 4), tuple(0, 9), tuple(0, 6)] }), 100);
+  assert.deepEqual(again.denied.map((d) => d.attempts), [4, 5]);
+  assert.equal(t.denied({ limit: 1000 }).find((d) => d.gateway === 'dc2')!.count, 9);
+
+  const peer = (endpoint: string) => ({ sessionId: 's1', endpoint, lastHandshakeMs: 4000, rxBytes: 10, txBytes: 20 });
+  assert.deepEqual(t.ingest('dc1', batch(3, { peers: [peer('198.51.100.7:1'), peer('203.0.113.9:2')] }), 100).endpointChanges,
+    [{ sessionId: 's1', gateway: 'dc1', from: '198.51.100.7:1', to: '203.0.113.9:2', previousAtMs: 5000, atMs: 5000 }]);
+  assert.deepEqual(t.ingest('dc2', batch(2, { peers: [peer('192.0.2.1:3')] }), 100).endpointChanges, [], 'another gateway has its own endpoint');
+}));
