@@ -11,6 +11,7 @@ import { createMetrics } from '../api/metrics.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
 import { loadDataDir } from './datadir.js';
+import { startCheckpointer } from '../store/checkpointer.js';
 import { serviceModules, type ServiceModule } from './services.js';
 import type { TelemetrySettings } from '../telemetry/module.js';
 import type { SessionSettings } from '../sessions/sessions.js';
@@ -89,6 +90,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     data.db.close();
     throw err;
   }
+  const checkpointer = startCheckpointer(data.db, data.db.name);
   const metricsServer = metricsAddress ? createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end('not found\n');
@@ -108,6 +110,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       await servers.stop(graceMs);
       await closeModules();
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await checkpointer.stop();
       data.db.close();
       log.info('controller stopped');
     },
