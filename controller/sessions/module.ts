@@ -10,7 +10,7 @@ import { sessionAdmin } from '../api/admin/sessions.js';
 import { deviceAdmin } from '../api/admin/devices.js';
 import { parsePolicy } from '../policy/index.js';
 import { accessLayer } from '../access/module.js';
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
 import { SessionManager, type AppliedPolicy, type SessionSettings } from './sessions.js';
@@ -22,12 +22,13 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   heartbeatTimeoutMs: 90_000,
 };
 
-/** Sync latency histograms on the controller's registry. */
+/** Sync latency histograms and the ignored-ack counter on the controller's registry. */
 function syncMetrics(ctx: ControllerContext): SyncMetrics {
   const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   return {
     ackSeconds: new Histogram({ name: 'wicket_sync_ack_seconds', help: 'Sync version sent to a gateway until it acknowledged applying it', labelNames: ['gateway'], buckets, registers: [ctx.metrics.registry] }),
     revocationSeconds: new Histogram({ name: 'wicket_revocation_enforced_seconds', help: 'Session removal sent to a gateway until the gateway acknowledged enforcing it', labelNames: ['gateway'], buckets, registers: [ctx.metrics.registry] }),
+    ignoredAcks: new Counter({ name: 'wicket_sync_ignored_acks_total', help: 'Sync acks ignored: of a version never sent, or older than one already acked', labelNames: ['gateway', 'reason'], registers: [ctx.metrics.registry] }),
   };
 }
 

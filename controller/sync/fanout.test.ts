@@ -28,6 +28,7 @@ function setup() {
   gateways.enroll('dc2', 'serial2', 0);
   const observed: { kind: string; gateway: string; seconds: number }[] = [];
   const acks: [string, number][] = [];
+  const ignored: string[] = [];
   let clock = 1000;
   const make = () => new SyncFanout({
     gateways,
@@ -37,10 +38,11 @@ function setup() {
     metrics: {
       ackSeconds: { observe: (l, seconds) => observed.push({ kind: 'ack', gateway: l.gateway, seconds }) },
       revocationSeconds: { observe: (l, seconds) => observed.push({ kind: 'revocation', gateway: l.gateway, seconds }) },
+      ignoredAcks: { inc: (l) => ignored.push(`${l.gateway}/${l.reason}`) },
     },
     now: () => clock,
   });
-  return { db, gateways, observed, acks, make, tick: (ms: number) => { clock += ms; } };
+  return { db, gateways, observed, acks, ignored, make, tick: (ms: number) => { clock += ms; } };
 }
 
 test('attach sends a snapshot; deltas go only to connected gateways, in version order', () => {
@@ -75,7 +77,7 @@ test('acks resolve waiters, record the gateway state and feed the histograms', a
 });
 
 test('an ack for a version never sent, or from a replaced stream, is ignored', () => {
-  const { make, gateways } = setup();
+  const { make, gateways, ignored } = setup();
   const f = make();
   const old = new Recorder();
   f.attach('dc1', old);
@@ -85,6 +87,7 @@ test('an ack for a version never sent, or from a replaced stream, is ignored', (
   f.ack('dc1', old, 2, 1, '');
   f.ack('dc1', current, 99, 1, '');
   assert.equal(gateways.get('dc1')!.appliedVersion, 0);
+  assert.deepEqual(ignored, ['dc1/never_sent'], 'the forged ack is counted; the replaced stream\'s is not an attack');
   assert.equal(f.detach('dc1', old), false);
   assert.equal(f.detach('dc1', current), true);
   assert.equal(f.isConnected('dc1'), false);

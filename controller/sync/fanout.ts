@@ -29,6 +29,8 @@ export interface SyncMetrics {
   ackSeconds: { observe(labels: { gateway: string }, value: number): void };
   /** Revocation sent -> acknowledged (enforced at the gateway), in seconds, one per revoked session. */
   revocationSeconds: { observe(labels: { gateway: string }, value: number): void };
+  /** Acks ignored: of a version never sent, or older than one already acked (replayed, reordered). */
+  ignoredAcks: { inc(labels: { gateway: string; reason: 'never_sent' | 'stale' }): void };
 }
 
 interface Sent {
@@ -146,12 +148,14 @@ export class SyncFanout {
     const sent = this.versions.get(gateway) ?? 0;
     if (version > sent) {
       this.deps.log.warn({ gateway, version, sent }, 'gateway acknowledged a version never sent; ignored');
+      this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'never_sent' });
       return;
     }
     // A replayed or reordered ack must not move the recorded applied version backwards.
     const applied = this.deps.gateways.get(gateway)?.appliedVersion ?? 0;
     if (version < applied) {
       this.deps.log.warn({ gateway, version, applied }, 'gateway acknowledged an older version than already acked; ignored');
+      this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'stale' });
       return;
     }
     const at = this.now();

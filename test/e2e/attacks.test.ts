@@ -234,6 +234,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   });
 
   scenario('sync: acks before hello, acks of versions never sent, and replayed old acks change nothing', handled('Sync', 'FAILED_PRECONDITION'), async () => {
+    const forgedBefore = await metric('wicket_sync_ignored_acks_total', { reason: 'never_sent' });
     const gw = apiClients(t.api, gwCreds);
     try {
       const early = await new Promise<grpc.ServiceError>((resolve) => {
@@ -249,6 +250,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
       gwStream.write({ ack: { version: 1, applyUs: 1, error: '' } });
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(applied(), current, 'a forged or replayed ack moved the applied version');
+      assert.equal(await metric('wicket_sync_ignored_acks_total', { reason: 'never_sent' }), forgedBefore + 1, 'the forged ack is counted');
     } finally {
       gw.close();
     }
