@@ -34,8 +34,13 @@ export async function runSessionsBench(opts: { sessions: number; revocations: nu
     await sys.login('c2', 'loader');
     await sys.login('c1', 'alice');
 
+    // The sync versions the load used tell how many sessions each gateway delta carried.
+    const version = async () => (await sys.wicketctlJson<{ name: string; desiredVersion: number }[]>(['gateway', 'list'])).find((g) => g.name === 'dc1')!.desiredVersion;
+    const versionBefore = await version();
     const load = JSON.parse(await sys.topo.exec('c2', process.execPath, [join(DIST, 'connect-load.js'), sys.stateDir('c2', 'loader'), String(opts.sessions), '32'],
       { timeoutMs: 3_600_000 })) as { count: number; ms: number; perSecond: number };
+
+    const deltas = (await version()) - versionBefore;
 
     const latencies: number[] = [];
     for (let i = 0; i < opts.revocations; i++) {
@@ -59,6 +64,7 @@ export async function runSessionsBench(opts: { sessions: number; revocations: nu
       name: 'sessions',
       figures: [
         { name: `connect throughput incl. gateway acks (${n} sessions)`, value: load.perSecond, unit: 'sessions/s', goal: 300, ratio: load.perSecond / 300 },
+        { name: `sessions per gateway delta during the load (${n} sessions)`, value: n / Math.max(deltas, 1), unit: 'sessions' },
         { name: `revocation to last packet, p50 (${n} other sessions)`, value: p50, unit: 'ms' },
         { name: `revocation to last packet, p99 (${n} other sessions)`, value: p99, unit: 'ms', goal: 250, ratio: 250 / Math.max(p99, 1) },
         { name: `controller resident memory (${n} live sessions)`, value: controllerRss, unit: 'MB', goal: 250, ratio: 250 / controllerRss },
@@ -66,12 +72,17 @@ export async function runSessionsBench(opts: { sessions: number; revocations: nu
       ],
     };
   } finally {
+    // A graceful stop first, so that profiles asked for through WICKET_*_NODE_ARGS
+    // (--cpu-prof) get written; cleanup then kills whatever is left by process id.
+    await Promise.all([sys.gateway, sys.controller].map((s) => s && Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
     sys.cleanup();
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // `--quick` (200 sessions), a number of sessions (`sessions.js 2000`), or the full 10,000.
   const quick = process.argv.includes('--quick');
-  const result = await runSessionsBench(quick ? { sessions: 200, revocations: 3 } : { sessions: 10_000, revocations: 20 });
+  const size = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 0);
+  const result = await runSessionsBench(quick ? { sessions: 200, revocations: 3 } : size ? { sessions: size, revocations: 20 } : { sessions: 10_000, revocations: 20 });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -36,7 +36,10 @@ export class Audit {
 
   /** Appends one record and returns it. */
   append(entry: AuditEntry): AuditRecord {
-    const record = this.db.transaction(() => {
+    // Reading the last record and inserting the next must be atomic: inside the caller's
+    // transaction they already are (a savepoint per record would only cost statements, and
+    // a failed insert throws into the caller's rollback); alone, they get one of their own.
+    const next = (): AuditRecord => {
       const last = this.stmts.last.get();
       // AUTOINCREMENT never reuses an id, so a removed last record leaves a visible gap.
       const id = Math.max(last?.id ?? 0, this.stmts.seq.get()?.seq ?? 0) + 1;
@@ -45,7 +48,8 @@ export class Audit {
       const r: AuditRecord = { ...unhashed, prevHash, hash: recordHash(prevHash, unhashed) };
       this.stmts.insert.run(r.id, r.atMs, r.actor, r.action, r.target, r.detailsJson, r.prevHash, r.hash);
       return r;
-    })();
+    };
+    const record = this.db.inTransaction ? next() : this.db.transaction(next)();
     if (this.sinkPath) appendFileSync(this.sinkPath, `${JSON.stringify(record)}\n`, { mode: 0o600 });
     return record;
   }

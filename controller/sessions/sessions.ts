@@ -3,6 +3,8 @@
 // decision changes (policy, groups, user or device state, posture, time), and the end of a
 // session (revoke, expiry, disconnect, missing heartbeats). Every change is one store
 // transaction; the gateway deltas and client events it implies are sent right after commit.
+// Connects arriving in the same event-loop turn share one transaction and one delta per
+// gateway (group commit, batch.ts): per-session commits and gateway applies capped throughput.
 import { randomBytes } from 'node:crypto';
 import { newId } from '../store/id.js';
 import * as grpc from '@grpc/grpc-js';
@@ -24,6 +26,7 @@ import { RpcError, failedPrecondition, notFound, permissionDenied } from '../api
 import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
 import { allocate, type Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
+import { MicroBatch } from './batch.js';
 import { destinationCidr, entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
 
 export interface AppliedPolicy {
@@ -48,6 +51,19 @@ export interface SessionSettings {
   heartbeatTimeoutMs: number;
 }
 
+export interface ConnectRequest { wgPublicKey: string; posture: Posture | null | undefined; ackTimeoutMs: number }
+
+/** A Connect waiting for its batch (see admit). */
+interface Admission {
+  caller: DeviceCaller;
+  request: ConnectRequest;
+  resolve: (admitted: Admitted) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A stored and published session: the version each gateway got it in. */
+interface Admitted { session: SessionRecord; versions: Map<string, number>; gateways: string[]; denials: Denial[] }
+
 interface Change {
   session: SessionRecord;
   end?: { state: Exclude<SessionState, 'active'>; reason: string };
@@ -66,6 +82,7 @@ export class SessionManager {
   private sweepTimer: NodeJS.Timeout | undefined;
   /** How SSO-issued certificates were authenticated (MFA, identity-provider groups). */
   private readonly sso: SsoStore;
+  private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
 
   constructor(private readonly deps: {
     store: Store;
@@ -144,12 +161,87 @@ export class SessionManager {
     return { policy: applied.policy, ...decision };
   }
 
-  async connect(caller: DeviceCaller, request: { wgPublicKey: string; posture: Posture | null | undefined; ackTimeoutMs: number }): Promise<ConnectResponse> {
+  /**
+   * Opens a session and answers once every gateway it uses acknowledged it. Connects that
+   * arrive within one turn of the event loop are decided and stored in one transaction and
+   * reach each gateway as one delta (see admit); the answer never leaves before the commit.
+   */
+  async connect(caller: DeviceCaller, request: ConnectRequest): Promise<ConnectResponse> {
+    const { session, versions, gateways, denials } = await new Promise<Admitted>((resolve, reject) => this.admissions.add({ caller, request, resolve, reject }));
+    const timeoutMs = request.ackTimeoutMs || this.deps.settings.ackTimeoutMs;
+    try {
+      await Promise.all(gateways.map((g) => this.deps.fanout.waitForAck(g, versions.get(g) ?? Number.MAX_SAFE_INTEGER, timeoutMs)));
+    } catch (err) {
+      this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
+      throw new RpcError(grpc.status.DEADLINE_EXCEEDED, `${(err as Error).message}; the session was not opened`);
+    }
+    const current = this.sessions.get(session.id)!;
+    const acks = this.sessions.gateways(current.id);
+    return { session: this.view(current, acks), gateways: this.clientPeers(current, acks), denials };
+  }
+
+  /**
+   * Decides, stores and publishes a batch of Connects: one transaction, each session in its
+   * own savepoint (one refused or failing request leaves the others), then one delta per
+   * gateway carrying every new session. Each request is answered here, never thrown.
+   */
+  private admit(batch: Admission[]): void {
+    const { store } = this.deps;
     const now = this.now();
+    const opened: { admission: Admission; session: SessionRecord; gateways: string[]; psks: Map<string, string>; denials: Denial[] }[] = [];
+    const refused: { admission: Admission; err: unknown }[] = [];
+    try {
+      store.transaction(() => {
+        const cursor = { value: Number(store.settings.getText(CURSOR_KEY) ?? 0) };
+        for (const admission of batch) {
+          try {
+            opened.push({ admission, ...this.openSession(admission, now, cursor) });
+          } catch (err) {
+            refused.push({ admission, err });
+          }
+        }
+        store.settings.set(CURSOR_KEY, String(cursor.value));
+      });
+    } catch (err) {
+      // The whole transaction rolled back: no session of this batch exists.
+      for (const a of batch) a.reject(err);
+      return;
+    }
+    for (const { admission, err } of refused) admission.reject(err);
+    if (opened.length === 0) return;
+
+    const changes = new Map<string, GatewayChange>();
+    for (const { session, gateways, psks } of opened) {
+      for (const g of gateways) changeFor(changes, g).upserts.push(this.gatewaySession(session, g, psks.get(g)!));
+    }
+    let versions: Map<string, number>;
+    try {
+      versions = this.publish(changes);
+    } catch (err) {
+      for (const o of opened) o.admission.reject(err);
+      return;
+    }
+    for (const o of opened) {
+      this.armDeadline(o.session);
+      o.admission.resolve({ session: o.session, versions, gateways: o.gateways, denials: o.denials });
+    }
+    this.deps.log.info({ sessions: opened.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
+      opened.length === 1 ? 'session connected' : `${opened.length} sessions connected`);
+  }
+
+  /**
+   * One Connect inside the batch's transaction: the checks and the policy decision run here,
+   * at commit time, so a policy apply or a user, device or certificate change that landed
+   * since the call arrived is honoured. A denial is audited (in the batch's transaction) and
+   * thrown; the session's own writes go in a savepoint.
+   */
+  private openSession({ caller, request }: Admission, now: number, cursor: { value: number }): { session: SessionRecord; gateways: string[]; psks: Map<string, string>; denials: Denial[] } {
     const { store, audit } = this.deps;
     const actor = `user:${caller.user}`;
     const applied = this.deps.policy();
     if (!applied) throw failedPrecondition('no policy has been applied yet; ask an admin to run `wicketctl policy apply`');
+    const ended = this.refusal(caller.user, caller.deviceId, caller.certSerial);
+    if (ended) throw permissionDenied(ended);
     if (this.sessions.isKeyLive(request.wgPublicKey)) {
       throw new RpcError(grpc.status.ALREADY_EXISTS, 'this WireGuard key already belongs to a live session; every session needs a fresh key');
     }
@@ -170,9 +262,8 @@ export class SessionManager {
     const psks = new Map(gateways.map((g) => [g, randomBytes(32).toString('base64')]));
 
     const session = store.transaction(() => {
-      const cursor = Number(store.settings.getText(CURSOR_KEY) ?? 0);
-      const { address, next } = allocate(this.deps.settings.pool, cursor, (a) => this.sessions.isAddressLive(a));
-      store.settings.set(CURSOR_KEY, String(next));
+      const { address, next } = allocate(this.deps.settings.pool, cursor.value, (a) => this.sessions.isAddressLive(a));
+      cursor.value = next;
       const record: SessionRecord = {
         id: newId(), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
         overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa, createdAtMs: now, expiresAtMs,
@@ -187,32 +278,18 @@ export class SessionManager {
       });
       return record;
     });
-
-    const changes = new Map<string, GatewayChange>(gateways.map((g) => [g, { upserts: [this.gatewaySession(session, g, psks.get(g)!)], removes: [] }]));
-    const versions = this.publish(changes);
-    this.armDeadline(session);
-    this.deps.log.info({ session: session.id, user: caller.user, address: session.overlayAddress, gateways }, 'session connected');
-
-    const timeoutMs = request.ackTimeoutMs || this.deps.settings.ackTimeoutMs;
-    try {
-      await Promise.all(gateways.map((g) => this.deps.fanout.waitForAck(g, versions.get(g) ?? Number.MAX_SAFE_INTEGER, timeoutMs)));
-    } catch (err) {
-      this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
-      throw new RpcError(grpc.status.DEADLINE_EXCEEDED, `${(err as Error).message}; the session was not opened`);
-    }
-    const current = this.sessions.get(session.id)!;
-    return { session: this.view(current), gateways: this.clientPeers(current), denials: decision.denials };
+    return { session, gateways, psks, denials: decision.denials };
   }
 
   // ---- What clients and admins see ------------------------------------------------------
 
   /** The session as the proto describes it, with per-gateway ack state and device name. */
-  view(s: SessionRecord): Session {
+  view(s: SessionRecord, gateways = this.sessions.gateways(s.id)): Session {
     return {
       id: s.id, username: s.user, deviceId: s.deviceId, overlayAddress: s.overlayAddress, wgPublicKey: s.wgPublicKey,
       createdAtMs: s.createdAtMs, expiresAtMs: s.expiresAtMs, state: s.state, endReason: s.endReason,
       entitlements: s.entitlements.map((e) => ({ ...e, expiresAtMs: e.expiresAt ?? s.expiresAtMs })),
-      acks: this.sessions.gateways(s.id).map((g) => ({ gateway: g.gateway, version: g.version, ackedAtMs: g.ackedAtMs ?? 0 })),
+      acks: gateways.map((g) => ({ gateway: g.gateway, version: g.version, ackedAtMs: g.ackedAtMs ?? 0 })),
       posture: s.posture, deviceName: this.deps.store.devices.get(s.deviceId)?.name ?? '',
       rxBytes: 0, txBytes: 0, lastHandshakeMs: 0,
       ...this.deps.stats?.(s.id),
@@ -220,8 +297,8 @@ export class SessionManager {
   }
 
   /** The gateways a client peers with, with the routes (entitled destinations) for each. */
-  clientPeers(s: SessionRecord): ClientGatewayPeer[] {
-    return this.sessions.gateways(s.id).map((g) => {
+  clientPeers(s: SessionRecord, gateways = this.sessions.gateways(s.id)): ClientGatewayPeer[] {
+    return gateways.map((g) => {
       const gw = this.deps.store.gateways.get(g.gateway);
       const allowedIps = [...new Set(s.entitlements.filter((e) => e.gateway === g.gateway).map((e) => destinationCidr(e.destination)))].sort();
       return { gateway: g.gateway, endpoint: gw?.endpoint ?? '', publicKey: gw?.publicKey ?? '', presharedKey: this.open(s.id, g.gateway, g.pskSealed), allowedIps };
@@ -301,10 +378,8 @@ export class SessionManager {
     const now = this.now();
     const changes: Change[] = [];
     for (const s of list) {
-      const user = this.deps.store.users.get(s.user);
-      if (!user || user.disabled) changes.push({ session: s, end: { state: 'revoked', reason: `user ${s.user} is disabled` } });
-      else if (this.deps.store.devices.isBlocked(s.deviceId)) changes.push({ session: s, end: { state: 'revoked', reason: `device ${s.deviceId} is blocked` } });
-      else if (this.deps.store.certificates.isRevoked(s.certSerial)) changes.push({ session: s, end: { state: 'revoked', reason: 'the device certificate was revoked' } });
+      const refusal = this.refusal(s.user, s.deviceId, s.certSerial);
+      if (refusal) changes.push({ session: s, end: { state: 'revoked', reason: refusal } });
       else if (s.expiresAtMs <= now) changes.push({ session: s, end: { state: 'expired', reason: 'the session reached its expiry' } });
       else if (!applied) continue;
       else {
@@ -319,6 +394,15 @@ export class SessionManager {
       }
     }
     return this.commit(changes, actor, reason);
+  }
+
+  /** Why this user, device and certificate may hold no session now, or undefined. */
+  private refusal(user: string, deviceId: string, certSerial: string): string | undefined {
+    const u = this.deps.store.users.get(user);
+    if (!u || u.disabled) return `user ${user} is disabled`;
+    if (this.deps.store.devices.isBlocked(deviceId)) return `device ${deviceId} is blocked`;
+    if (this.deps.store.certificates.isRevoked(certSerial)) return 'the device certificate was revoked';
+    return undefined;
   }
 
   private decide(policy: Policy, user: string, certSerial: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): { entitlements: Entitlement[]; denials: Denial[] } {
@@ -337,7 +421,7 @@ export class SessionManager {
     const { store, audit } = this.deps;
     const now = this.now();
     const deltas = new Map<string, GatewayChange>();
-    const delta = (g: string) => deltas.get(g) ?? deltas.set(g, { upserts: [], removes: [] }).get(g)!;
+    const delta = (g: string) => changeFor(deltas, g);
     const done: SessionRecord[] = [];
 
     store.transaction(() => {
@@ -459,6 +543,11 @@ export class SessionManager {
       })),
     };
   }
+}
+
+/** The change being built for a gateway (created empty on first use). */
+function changeFor(changes: Map<string, GatewayChange>, gateway: string): GatewayChange {
+  return changes.get(gateway) ?? changes.set(gateway, { upserts: [], removes: [] }).get(gateway)!;
 }
 
 /** Caps every entitlement's expiry at the session's. */

@@ -12,6 +12,8 @@ import { ADDR, createWicketTopology, startServer, type Program, type Topology } 
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = (name: string) => join(ROOT, 'bin', name);
+/** Extra node options for a service, for profiling: WICKET_CONTROLLER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'. */
+const nodeArgs = (envVar: string) => (process.env[envVar] ?? '').split(' ').filter(Boolean);
 
 export const PORTS = { api: 7443, auth: 7444, wg: 51820, web: 80, echo: 7000, db: 5432, dbEcho: 7001 } as const;
 
@@ -145,7 +147,7 @@ export class WicketSystem {
   }
 
   async startController(extra: string[] = []): Promise<Service> {
-    const child = this.topo.spawn('ctl', process.execPath, [bin('wicket-controller'), 'start', '--data-dir', this.dataDir,
+    const child = this.topo.spawn('ctl', process.execPath, [...nodeArgs('WICKET_CONTROLLER_NODE_ARGS'), bin('wicket-controller'), 'start', '--data-dir', this.dataDir,
       '--listen', `0.0.0.0:${PORTS.api}`, '--auth-listen', `0.0.0.0:${PORTS.auth}`, ...extra]);
     this.controller = new Service('controller', child);
     await this.controller.waitFor(/controller started/, 30_000);
@@ -195,7 +197,7 @@ export class WicketSystem {
   }
 
   async startGateway(name = 'dc1'): Promise<Service> {
-    const child = this.topo.spawn('gw', process.execPath, [bin('wicket-gateway'), 'start', '--state-dir', this.gatewayDir,
+    const child = this.topo.spawn('gw', process.execPath, [...nodeArgs('WICKET_GATEWAY_NODE_ARGS'), bin('wicket-gateway'), 'start', '--state-dir', this.gatewayDir,
       '--controller', `${ADDR.ctl}:${PORTS.api}`, '--endpoint', `${ADDR.gw}:${PORTS.wg}`, '--interface', this.gatewayIf]);
     this.gateway = new Service('gateway', child);
     await this.waitGatewayConnected(name, true);
