@@ -1,8 +1,8 @@
-// Flushing connection-tracking entries of removed sessions, so replies of their flows stop
-// at once (the toward-tunnel direction only lets established flows through) and a recycled
-// overlay address inherits nothing. Sources are coalesced into as few CIDR blocks as
-// possible, each free of any session that stays, so a large removal is a few processes, not
-// one per session.
+// Flushing connection-tracking entries of removed sessions. Enforcement does not wait for
+// it (the rules cut both directions at the next packet); it frees the entries of cut flows,
+// so a recycled overlay address inherits none. Sources are coalesced into as few CIDR blocks
+// as possible, each free of any session that stays, so a large removal is a few processes,
+// not one per session.
 import { runTool } from '../../common/wg.js';
 import { fromNumber, ipv4Range } from './elements.js';
 

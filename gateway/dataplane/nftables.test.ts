@@ -34,7 +34,10 @@ add rule inet wicket from_tunnel goto deny
 add rule inet wicket deny meta l4proto { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . th dport }
 add rule inet wicket deny meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }
 add rule inet wicket deny drop
-add rule inet wicket to_tunnel ct state established,related accept
+add rule inet wicket to_tunnel ct state related accept
+add rule inet wicket to_tunnel ct state established meta l4proto tcp ip daddr . ip saddr . meta l4proto . th sport @allow accept
+add rule inet wicket to_tunnel ct state established meta l4proto udp ip daddr . ip saddr . meta l4proto . th sport @allow accept
+add rule inet wicket to_tunnel ct state established meta l4proto icmp ip daddr . ip saddr @allow_icmp accept
 add rule inet wicket to_tunnel goto deny
 add rule inet wicket input iifname "wk12ab-g" goto deny
 add rule inet wicket postrouting ip saddr 100.64.0.0/10 oifname != "wk12ab-g" masquerade

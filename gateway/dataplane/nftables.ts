@@ -33,8 +33,10 @@ export interface RulesetOptions {
  * From the tunnel, a tcp or udp packet meets exactly one set lookup (`@allow`), an icmp
  * packet one lookup in `@allow_icmp`; the `meta l4proto` compare in front of each is not a
  * lookup. There is no `ct state established` shortcut in that direction, so deleting an
- * element cuts an established flow at its next packet. Toward the tunnel only replies to
- * flows the tunnel side opened pass; client-to-client is refused before any lookup, whatever
+ * element cuts an established flow at its next packet. Toward the tunnel only packets of
+ * flows the tunnel side opened pass, each after one lookup of its tuple read backwards (so
+ * the cut needs no conntrack flush in that direction either), plus ICMP errors about such
+ * flows; client-to-client is refused before any lookup, whatever
  * a rule's destination says. Every refusal — from the tunnel, toward it (a resource opening a
  * connection to a client) and to the gateway host itself — goes to `deny`, which records the
  * attempt in @denied and then drops in a rule of its own, so a full @denied (where `add`
@@ -65,7 +67,13 @@ export function rulesetText(o: RulesetOptions): string {
     `add rule ${TABLE} deny meta l4proto { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . th dport }`,
     `add rule ${TABLE} deny meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }`,
     `add rule ${TABLE} deny drop`,
-    `add rule ${TABLE} to_tunnel ct state established,related accept`,
+    // Toward the tunnel: ICMP errors about a tracked flow, and packets of flows the tunnel
+    // side opened whose tuple, read backwards, is still allowed — one lookup, so removing
+    // an element cuts the replies at their next packet as well.
+    `add rule ${TABLE} to_tunnel ct state related accept`,
+    `add rule ${TABLE} to_tunnel ct state established meta l4proto tcp ip daddr . ip saddr . meta l4proto . th sport @allow accept`,
+    `add rule ${TABLE} to_tunnel ct state established meta l4proto udp ip daddr . ip saddr . meta l4proto . th sport @allow accept`,
+    `add rule ${TABLE} to_tunnel ct state established meta l4proto icmp ip daddr . ip saddr @allow_icmp accept`,
     `add rule ${TABLE} to_tunnel goto deny`,
     // The gateway host is not a resource: whatever reaches it through the tunnel is dropped.
     `add rule ${TABLE} input iifname ${wg} goto deny`,

@@ -1,5 +1,5 @@
 // Small network programs run inside a namespace by the traffic helpers (traffic.ts), as
-// `node netprog.js <program> ...`: echo and HTTP servers, TCP/UDP probes, a UDP sender with
+// `node netprog.js <program> ...`: echo, push and HTTP servers, TCP/UDP probes, a UDP sender with
 // a chosen source address, and a long-lived TCP stream that reports every echo it gets.
 // Servers print one JSON line `{"ready":true}` when listening; events are JSON lines too.
 import { createServer as createHttpServer } from 'node:http';
@@ -14,6 +14,17 @@ function tcpEcho(port: number): void {
     say({ accepted: sock.remoteAddress });
     sock.on('error', () => sock.destroy());
     sock.pipe(sock);
+  }).listen(port, '0.0.0.0', () => say({ ready: true }));
+}
+
+/** Writes a numbered line to each connection every 5 ms, whatever it receives. */
+function tcpPush(port: number): void {
+  createServer((sock) => {
+    say({ accepted: sock.remoteAddress });
+    let seq = 0;
+    const timer = setInterval(() => sock.write(`${seq++}\n`), 5);
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => clearInterval(timer));
   }).listen(port, '0.0.0.0', () => say({ ready: true }));
 }
 
@@ -47,14 +58,14 @@ function probeUdp(host: string, port: number, timeoutMs: number, message: string
   });
 }
 
-/** Sends a numbered line every `intervalMs` and reports each echo with its arrival time. */
+/** Sends a numbered line every `intervalMs` (0: never) and reports each line received with its arrival time. */
 function stream(host: string, port: number, intervalMs: number): void {
   const sock = connect({ host, port });
   let seq = 0;
   let buffered = '';
   sock.on('connect', () => {
     say({ connected: Date.now() });
-    setInterval(() => sock.write(`${seq++}\n`), intervalMs);
+    if (intervalMs > 0) setInterval(() => sock.write(`${seq++}\n`), intervalMs);
   });
   sock.on('data', (d) => {
     buffered += d.toString('utf8');
@@ -69,6 +80,7 @@ function stream(host: string, port: number, intervalMs: number): void {
 const num = (s: string | undefined) => Number(s);
 switch (program) {
   case 'tcp-echo': tcpEcho(num(args[0])); break;
+  case 'tcp-push': tcpPush(num(args[0])); break;
   case 'udp-echo': udpEcho(num(args[0])); break;
   case 'http': http(num(args[0]), args[1] ?? 'ok'); break;
   case 'probe-tcp': probeTcp(args[0], num(args[1]), num(args[2]), args[3]); break;

@@ -56,7 +56,7 @@ function program(topo: Topology, role: string, args: string[]): Program {
   return new Program(topo.spawn(role, process.execPath, [NETPROG, ...args]));
 }
 
-export type ServerKind = 'tcp-echo' | 'udp-echo' | 'http';
+export type ServerKind = 'tcp-echo' | 'tcp-push' | 'udp-echo' | 'http';
 
 /** Starts a server listening on 0.0.0.0:port in `role`'s namespace; resolves once it listens. */
 export async function startServer(topo: Topology, role: string, kind: ServerKind, port: number, body = `${role}\n`): Promise<Program> {
@@ -143,7 +143,11 @@ export class Stream extends Program {
   }
 }
 
-/** Opens a stream from `role` to an echo server at host:port; resolves once connected. */
+/**
+ * Opens a stream from `role` to an echo server at host:port; resolves once connected. With a
+ * `tcp-push` server and `intervalMs` 0 the client sends nothing and counts the lines the
+ * server pushes (data flowing toward the client only).
+ */
 export async function startStream(topo: Topology, role: string, host: string, port: number, intervalMs = 20): Promise<Stream> {
   const s = new Stream(topo.spawn(role, process.execPath, [NETPROG, 'stream', host, String(port), String(intervalMs)]));
   await s.until((ev) => ev.some((e) => typeof e.connected === 'number'), 5000, `stream to ${host}:${port}`);

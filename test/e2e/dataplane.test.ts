@@ -235,6 +235,25 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     assert.equal(await tcpConnect(topo, 'c2', ADDR.r2, 7), 'connected');
   });
 
+  test('data a resource pushes toward a client stops at the next packet once the grant goes (no conntrack flush needed)', async () => {
+    const push = await startServer(topo, 'r1', 'tcp-push', 9100);
+    try {
+      const grant = { destination: ADDR.r1, protocol: 'tcp' as const, portFrom: 9100, portTo: 9100 };
+      const kept = s2Rules.filter((x) => x.portFrom !== 8);
+      await applyDelta([session('c2', [...kept, grant])], []);
+      const stream = await startStream(topo, 'c2', ADDR.r1, 9100, 0); // c2 sends nothing: data flows toward it only
+      await stream.waitForEchoes(20);
+      const r = await applyDelta([session('c2', kept)], []);
+      const committed = Date.now();
+      assert.equal(r.elementsDeleted, 1);
+      await sleep(500); // within the conntrack flush's delay: only the rules can have stopped it
+      assert.ok(stream.echoesSince(committed + 20) === 0, `${stream.echoesSince(committed + 20)} pushed lines arrived after the commit`);
+      stream.stop();
+    } finally {
+      push.stop();
+    }
+  });
+
   test('a rule whose port range changes is replaced in one transaction (the old range does not block the new)', async () => {
     const kept = s2Rules.filter((x) => x.portFrom !== 8);
     const widened = kept.map((x) => (x.protocol === 'udp' ? { ...x, portTo: 5360 } : x));
@@ -300,7 +319,7 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     assert.deepEqual(listed.map(elementKey).sort(), want.map(elementKey).sort());
     // Exactly one copy of each rule, in our table only.
     const ruleset = await topo.exec('gw', 'nft', ['list', 'table', 'inet', 'wicket']);
-    assert.equal(ruleset.match(/@allow accept/g)?.length, 2);
+    assert.equal(ruleset.match(/@allow accept/g)?.length, 4); // tcp and udp, from and toward the tunnel
     assert.equal(ruleset.match(/masquerade/g)?.length, 1);
 
     // And it enforces: c2 still reaches its grant; c1 (stale) reaches nothing.
