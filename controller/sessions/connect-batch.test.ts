@@ -13,7 +13,7 @@ import { Store } from '../store/store.js';
 import { Audit } from '../audit/audit.js';
 import { MasterKey } from '../crypto/masterkey.js';
 import { createLogger } from '../../common/log.js';
-import { parsePolicy } from '../policy/index.js';
+import { parsePolicy, type Policy } from '../policy/index.js';
 import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { SyncFanout, type SyncStream } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
@@ -44,15 +44,13 @@ function wgKey(): string {
   return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
 }
 
-function setup(t: { after: (fn: () => void) => void }) {
+function setup(t: { after: (fn: () => void) => void }, opts: { policy?: () => Policy; now?: () => number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-connect-batch-'));
   const db = openDatabase(join(dir, 'controller.db'));
   const store = new Store(db);
   const audit = new Audit(db);
   const log = createLogger('test', { write: () => true } as unknown as NodeJS.WritableStream);
-  const parsed = parsePolicy(POLICY);
-  if (!parsed.ok) throw new Error(parsed.errors[0]?.message);
-  const policy = parsed.policy;
+  const policy = parse(POLICY);
   store.gateways.enroll('dc1', 'gw-serial', 0);
   const callers = new Map<string, DeviceCaller>();
   for (const user of ['alice', 'bob']) {
@@ -64,8 +62,8 @@ function setup(t: { after: (fn: () => void) => void }) {
   // The fan-out calls back into the manager only once streams exist, after both are built.
   const fanout: SyncFanout = new SyncFanout({ gateways: store.gateways, snapshot: (g) => manager.gatewaySnapshot(g), onAck: (g, v, at) => manager.onGatewayAck(g, v, at), log });
   const manager: SessionManager = new SessionManager({
-    store, audit, masterKey: MasterKey.ephemeral(), fanout, policy: () => ({ policy, version: 1 }),
-    settings: { pool: parsePool('100.64.0.0/24'), ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000 }, log,
+    store, audit, masterKey: MasterKey.ephemeral(), fanout, policy: () => ({ policy: opts.policy?.() ?? policy, version: 1 }),
+    settings: { pool: parsePool('100.64.0.0/24'), ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000 }, log, now: opts.now,
   });
   const stream = new Recorder();
   fanout.attach('dc1', stream);
@@ -76,6 +74,12 @@ function setup(t: { after: (fn: () => void) => void }) {
     rmSync(dir, { recursive: true, force: true });
   });
   return { store, audit, fanout, stream, manager, caller: (u: string) => callers.get(u)! };
+}
+
+function parse(yaml: string): Policy {
+  const parsed = parsePolicy(yaml);
+  if (!parsed.ok) throw new Error(parsed.errors[0]?.message);
+  return parsed.policy;
 }
 
 const posture = null;
@@ -126,4 +130,30 @@ test('a user disabled after the call arrived but before its batch is stored gets
   await assert.rejects(refused, /user alice is disabled/);
   assert.equal(store.sessions.active().length, 0);
   assert.equal(deltas(stream).length, 0, 'nothing was sent to the gateway');
+});
+
+test('an entitlement that expires between the decision and the timer still ends the session at once', async (t) => {
+  // The clock stands still until `ticking`; then every reading moves it 10 ms on, so the
+  // re-evaluation decides just before the grant's session_ttl ends and arms its timer after.
+  const start = Date.now();
+  let clock = start;
+  let ticking = false;
+  const now = () => {
+    const v = clock;
+    if (ticking) clock += 10;
+    return v;
+  };
+  let policy = parse(POLICY);
+  const { fanout, stream, manager, store, caller } = setup(t, { policy: () => policy, now });
+  const connecting = manager.connect(caller('alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 });
+  await new Promise((r) => setImmediate(r));
+  fanout.ack('dc1', stream, Number(deltas(stream)[0]!.version), 1000, '');
+  const id = (await connecting).session!.id!;
+  policy = parse(POLICY.replace('resources: [web]', 'resources: [web]\n    session_ttl: 10m'));
+  clock = start + 600_000 - 1;
+  ticking = true;
+  manager.reevaluateAll('policy applied', 'admin:test');
+  const deadline = Date.now() + 2000;
+  while (store.sessions.get(id)!.state === 'active' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(store.sessions.get(id)!.state, 'revoked', 'the session outlived its only entitlement');
 });

@@ -499,7 +499,10 @@ export class SessionManager {
   private armDeadline(s: SessionRecord): void {
     this.disarmDeadline(s.id);
     const now = this.now();
-    const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity).filter((t) => t > now));
+    // An entitlement that expired between the decision and now counts too (the timer then
+    // fires at once): skipping it would leave the session active, its peer in place and its
+    // rules gone until the session's own expiry.
+    const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity));
     const timer = setTimeout(() => {
       this.deadlines.delete(s.id);
       const current = this.sessions.get(s.id);

@@ -194,7 +194,14 @@ describe('faults: controller crashes, gateway agent crashes, partitions', { time
     }
     const t0 = Date.now();
     await sys.waitGatewayConnected('dc1', true, 60_000);
-    (figures.longPartition as Record<string, unknown>).convergenceAfterHealMs = await converged(t0, 60_000);
+    (figures.longPartition as Record<string, unknown>).convergenceAfterHealMs = await converged(t0, 60_000).catch((e: Error) => {
+      // What diverged, for the report: the sessions behind the addresses, and the agent's last lines.
+      const v = view();
+      const rows = v.rows("SELECT id, user_name, state, created_at_ms, expires_at_ms, overlay_address, entitlements_json FROM sessions WHERE state = 'active'");
+      v.close();
+      console.log(JSON.stringify({ divergence: e.message, now: Date.now(), activeSessions: rows, gatewayLog: sys.gateway?.lines.slice(-40), controllerLog: sys.controller?.lines.slice(-40) }));
+      throw e;
+    });
     const after = await enforced(sys.topo, sys.gatewayIf);
     assert.ok(!after.addresses.has(up.session.overlayAddress));
     await sys.applyPolicy(samplePolicy());

@@ -68,6 +68,11 @@ export class DbView {
     return new Map(rows.map((r) => [r.k, r.a]));
   }
 
+  /** Rows of a query (diagnostics in a failure report). */
+  rows(sql: string, ...params: unknown[]): unknown[] {
+    return this.db.prepare(sql).all(...params);
+  }
+
   count(sql: string, ...params: unknown[]): number {
     return (this.db.prepare(sql).pluck().get(...params) as number | undefined) ?? 0;
   }
