@@ -2,7 +2,8 @@
 // implementation on a WireGuard interface plus the `inet wicket` nftables table. Each apply
 // validates the sessions, resolves DNS destinations, plans with the pure reconciler (a
 // snapshot against the state read from the system, a delta against the in-memory index) and
-// runs the plan as one `nft -f -` transaction and one peer change (two when it both removes
+// runs the plan as one nft transaction (a line to the long-lived `nft -i` of nft-shell.ts
+// when small, `nft -f -` otherwise) and one peer change (two when it both removes
 // and adds peers) — a request on wireguard-go's socket, or one `wg` run for the kernel
 // module — and later frees the conntrack entries of removed sessions, in batches.
 // IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet

@@ -1,6 +1,7 @@
 // The gateway's nftables: pure text builders for Wicket's own `inet wicket` table (ruleset
-// and set elements), parsers for nft's JSON listings, and the three driver calls that run
-// `nft` (one `nft -f -` transaction per change). Nothing here touches another table.
+// and set elements), parsers for nft's JSON listings, and the driver calls that run `nft`
+// (one transaction per change, and the probe of how elements can be removed). Nothing here
+// touches another table.
 //
 // Checked on nft 1.0.6 / Linux 6.x: a concatenated set with `flags interval, timeout` and
 // `counter` takes per-element timeouts in ms and keeps per-element counters; its elements
