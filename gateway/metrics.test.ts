@@ -27,7 +27,7 @@ test('/metrics serves the gateway instruments with their current values', async 
   }
 });
 
-test('peers and denied packets are read from the system at scrape time', async () => {
+test('peers, denied and spoofed packets are read from the system at scrape time', async () => {
   let peers = 2;
   let fail = false;
   const m = createGatewayMetrics({
@@ -37,11 +37,13 @@ test('peers and denied packets are read from the system at scrape time', async (
         if (fail) throw new Error('no table');
         return 17;
       },
+      spoofedPackets: async () => 400,
     },
   });
   let text = await m.registry.metrics();
   assert.match(text, /^wicket_gateway_peers 2$/m);
   assert.match(text, /^wicket_gateway_denied_packets 17$/m);
+  assert.match(text, /^wicket_gateway_spoofed_packets 400$/m);
   peers = 5;
   fail = true;
   text = await m.registry.metrics();

@@ -15,6 +15,7 @@ export interface GatewayMetrics {
   peers: Gauge;
   /** Packets from the tunnel dropped by policy, summed over the tuples the kernel still records. */
   deniedPackets: Gauge;
+  spoofedPackets: Gauge;
   /** The last sync version applied successfully. */
   appliedVersion: Gauge;
   /** Time from receiving a version to having it in the kernel, by kind. */
@@ -47,6 +48,7 @@ export interface GatewayMetrics {
 export interface SystemReaders {
   peers(): Promise<number>;
   deniedPackets(): Promise<number>;
+  spoofedPackets(): Promise<number>;
 }
 
 /** A gauge whose value is read at scrape time; a failed read leaves the last value. */
@@ -74,6 +76,8 @@ export function createGatewayMetrics(options: { processMetrics?: boolean; reader
     sessions: new Gauge({ name: 'wicket_gateway_sessions', help: 'Sessions in force after the last apply', registers }),
     peers: readGauge('wicket_gateway_peers', 'WireGuard peers on the interface', registers, options.readers?.peers),
     deniedPackets: readGauge('wicket_gateway_denied_packets', 'Packets from the tunnel dropped by policy (tuples still recorded)', registers, options.readers?.deniedPackets),
+    spoofedPackets: readGauge('wicket_gateway_spoofed_packets', 'Packets dropped for an overlay source that did not come out of the tunnel (since the table was made)',
+      registers, options.readers?.spoofedPackets),
     appliedVersion: new Gauge({ name: 'wicket_gateway_applied_version', help: 'Last sync version applied', registers }),
     applySeconds: new Histogram({
       name: 'wicket_gateway_apply_seconds',

@@ -72,6 +72,7 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
     readers: {
       peers: async () => (await dump(ifname)).peers.length,
       deniedPackets: async () => (await dataPlane.readDenied()).reduce((sum, d) => sum + d.packets, 0),
+      spoofedPackets: () => dataPlane.readSpoofed(),
     },
   });
   // Listen before touching the system, so a busy port changes nothing.

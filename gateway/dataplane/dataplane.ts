@@ -18,7 +18,7 @@ import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range, type ResolvedRule } from './elements.js';
 import { uapiSetPeers } from '../../common/uapi.js';
 import {
-  applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, rulesetText, type DeniedAttempt, type RemovalMode,
+  applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, readSpoofed, rulesetText, type DeniedAttempt, type RemovalMode,
 } from './nftables.js';
 import { NftShell, SHELL_MAX_BYTES } from './nft-shell.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
@@ -186,6 +186,11 @@ export class WireGuardDataPlane implements DataPlane {
   /** Denied attempts recorded by the kernel (for telemetry). */
   readDenied(): Promise<DeniedAttempt[]> {
     return readDenied();
+  }
+
+  /** Packets dropped so far for an overlay source that did not come out of the tunnel. */
+  readSpoofed(): Promise<number> {
+    return readSpoofed();
   }
 
   /** Stops taking applies. The interface and table stay: sessions live on to their kernel timeouts. */

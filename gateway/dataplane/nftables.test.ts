@@ -3,27 +3,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Element, ipv4Range } from './elements.js';
-import { deleteTableText, elementsChangeText, formatRange, parseDeniedJson, parseSetJson, rulesetText } from './nftables.js';
+import { deleteTableText, elementsChangeText, formatRange, parseCounterJson, parseDeniedJson, parseSetJson, rulesetText } from './nftables.js';
 
 const n = (a: string) => ipv4Range(a)[0];
 
-test('the ruleset: one lookup per packet from the tunnel, replies only toward it, no input, masquerade', () => {
+test('the ruleset: overlay sources not from the tunnel dropped first, one lookup per packet from the tunnel, replies only toward it, no input, masquerade', () => {
   assert.equal(rulesetText({ ifname: 'wk12ab-g', overlayPool: '100.64.0.0/10' }), `add table inet wicket
 add set inet wicket allow { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; counter; }
 add set inet wicket allow_icmp { type ipv4_addr . ipv4_addr; flags interval, timeout; counter; }
 add set inet wicket denied { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags dynamic, timeout; timeout 3600s; size 65536; counter; }
+add counter inet wicket spoofed
+add chain inet wicket prerouting { type filter hook prerouting priority raw; policy accept; }
 add chain inet wicket forward { type filter hook forward priority filter; policy accept; }
 add chain inet wicket from_tunnel
 add chain inet wicket to_tunnel
 add chain inet wicket deny
 add chain inet wicket input { type filter hook input priority filter; policy accept; }
 add chain inet wicket postrouting { type nat hook postrouting priority srcnat; policy accept; }
+flush chain inet wicket prerouting
 flush chain inet wicket forward
 flush chain inet wicket from_tunnel
 flush chain inet wicket to_tunnel
 flush chain inet wicket deny
 flush chain inet wicket input
 flush chain inet wicket postrouting
+add rule inet wicket prerouting iifname != "wk12ab-g" ip saddr 100.64.0.0/10 counter name spoofed drop
 add rule inet wicket forward iifname "wk12ab-g" jump from_tunnel
 add rule inet wicket forward oifname "wk12ab-g" jump to_tunnel
 add rule inet wicket from_tunnel oifname "wk12ab-g" goto deny
@@ -119,4 +123,11 @@ test('parseDeniedJson reads the denied tuples with their counters', () => {
     { overlay: '100.64.0.2', destination: '198.19.0.20', protocol: 'tcp', port: 22, packets: 4, bytes: 240 },
     { overlay: '100.64.0.2', destination: '198.18.0.2', protocol: 'icmp', port: 0, packets: 1, bytes: 84 },
   ]);
+});
+
+test('the spoofed counter is read from nft -j list counter', () => {
+  const json = '{"nftables": [{"metainfo": {"version": "1.0.6"}}, {"counter": {"family": "inet", "name": "spoofed", "table": "wicket", "handle": 1, "packets": 400, "bytes": 16000}}]}';
+  assert.equal(parseCounterJson(json, 'spoofed'), 400);
+  assert.equal(parseCounterJson('{"nftables": []}', 'spoofed'), 0);
+  assert.throws(() => parseCounterJson('{"nftables": [{"counter": {"name": "spoofed", "packets": -1}}]}', 'spoofed'));
 });

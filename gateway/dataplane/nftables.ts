@@ -15,6 +15,8 @@ import { runTool } from '../../common/wg.js';
 import { type Element, type Protocol, fromNumber, ipv4Range } from './elements.js';
 
 const TABLE = 'inet wicket';
+/** The named counter of packets dropped for an overlay source that did not come from the tunnel. */
+const SPOOFED = 'spoofed';
 
 export interface RulesetOptions {
   /** The WireGuard interface whose traffic is policed. */
@@ -31,6 +33,13 @@ export interface RulesetOptions {
  * (so set elements survive an agent restart), and each chain is flushed and refilled in the
  * same transaction. No `flush table`: that would empty the sets.
  *
+ * First of all, before conntrack (priority raw), a packet with a source in the overlay pool
+ * that did not come out of the tunnel is counted in `spoofed` and dropped: overlay sources
+ * belong to sessions, and only WireGuard (which checks each peer's allowed address) can vouch
+ * for one. So a host on a resource network cannot pose as a session — its packets never reach
+ * `@denied` (where an overlay source means "this session tried"), conntrack (flows) or the
+ * masquerade. That rule is two compares, no set lookup.
+ *
  * From the tunnel, a tcp or udp packet meets exactly one set lookup (`@allow`), an icmp
  * packet one lookup in `@allow_icmp`; the `meta l4proto` compare in front of each is not a
  * lookup. There is no `ct state established` shortcut in that direction, so deleting an
@@ -45,12 +54,14 @@ export interface RulesetOptions {
  */
 export function rulesetText(o: RulesetOptions): string {
   const wg = `"${o.ifname}"`;
-  const chains = ['forward', 'from_tunnel', 'to_tunnel', 'deny', 'input', 'postrouting'];
+  const chains = ['prerouting', 'forward', 'from_tunnel', 'to_tunnel', 'deny', 'input', 'postrouting'];
   return [
     `add table ${TABLE}`,
     `add set ${TABLE} allow { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; counter; }`,
     `add set ${TABLE} allow_icmp { type ipv4_addr . ipv4_addr; flags interval, timeout; counter; }`,
     `add set ${TABLE} denied { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags dynamic, timeout; timeout ${o.deniedTimeoutS ?? 3600}s; size ${o.deniedSize ?? 65536}; counter; }`,
+    `add counter ${TABLE} ${SPOOFED}`,
+    `add chain ${TABLE} prerouting { type filter hook prerouting priority raw; policy accept; }`,
     `add chain ${TABLE} forward { type filter hook forward priority filter; policy accept; }`,
     `add chain ${TABLE} from_tunnel`,
     `add chain ${TABLE} to_tunnel`,
@@ -58,6 +69,7 @@ export function rulesetText(o: RulesetOptions): string {
     `add chain ${TABLE} input { type filter hook input priority filter; policy accept; }`,
     `add chain ${TABLE} postrouting { type nat hook postrouting priority srcnat; policy accept; }`,
     ...chains.map((c) => `flush chain ${TABLE} ${c}`),
+    `add rule ${TABLE} prerouting iifname != ${wg} ip saddr ${o.overlayPool} counter name ${SPOOFED} drop`,
     `add rule ${TABLE} forward iifname ${wg} jump from_tunnel`,
     `add rule ${TABLE} forward oifname ${wg} jump to_tunnel`,
     `add rule ${TABLE} from_tunnel oifname ${wg} goto deny`,
@@ -328,6 +340,23 @@ export async function probeRemovalMode(): Promise<RemovalMode> {
   } finally {
     await applyNft(`delete set ${set}\n`);
   }
+}
+
+const counterSchema = z.object({ name: z.string(), packets: z.number().int().nonnegative() });
+
+/** Packets of a named counter in `nft -j list counter` output (0 when absent). */
+export function parseCounterJson(json: string, name: string): number {
+  for (const item of listingSchema.parse(JSON.parse(json)).nftables) {
+    if (item.counter === undefined) continue;
+    const counter = counterSchema.parse(item.counter);
+    if (counter.name === name) return counter.packets;
+  }
+  return 0;
+}
+
+/** Packets dropped so far for an overlay source that did not come out of the tunnel. */
+export async function readSpoofed(): Promise<number> {
+  return parseCounterJson(await runTool('nft', ['-j', 'list', 'counter', 'inet', 'wicket', SPOOFED]), SPOOFED);
 }
 
 /** The denied attempts recorded since they last timed out (for telemetry). */

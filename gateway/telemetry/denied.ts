@@ -3,6 +3,13 @@
 // and last seen time that the kernel does not keep. A tuple is reported when its count
 // moved; its count is cumulative since first seen, so a resent or repeated report of the
 // same tuple (same first seen) replaces the previous one at the controller.
+//
+// Attribution: a tuple is a session's only when its source is that session's overlay address.
+// The ruleset drops every packet with an overlay source that did not come out of the tunnel
+// before it can reach the set (nftables.ts), and WireGuard lets a peer send only from its own
+// address, so such a tuple is what that session sent. Any other source (a resource opening a
+// connection toward a client, a LAN host probing) is reported under that source address with
+// no session: it must never count toward revoking a session.
 import type { DeniedAttempt__Output as DeniedRecord } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
 import type { DeniedAttempt as KernelDenied } from '../dataplane/dataplane.js';
 
@@ -22,7 +29,7 @@ export class DeniedTracker {
   private readonly seen = new Map<string, Seen>();
 
   /**
-   * @param sessionOf the session holding an overlay address (undefined: unknown/spoofed)
+   * @param sessionOf the session holding an overlay address (undefined: not a session's address)
    * @param forgetAfterMs a tuple quiet this long starts over with a new first-seen time
    */
   constructor(private readonly sessionOf: (overlay: string) => string | undefined, private readonly forgetAfterMs = 3_600_000) {}

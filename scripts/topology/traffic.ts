@@ -153,3 +153,35 @@ export async function startStream(topo: Topology, role: string, host: string, po
   await s.until((ev) => ev.some((e) => typeof e.connected === 'number'), 5000, `stream to ${host}:${port}`);
   return s;
 }
+
+/** One batch of forged TCP SYNs: `count` packets from `source` to `destination:port`. */
+export interface SpoofedSyns { source: string; destination: string; port: number; count: number }
+
+// A raw IPv4 socket (IPPROTO_RAW: the header is ours, the kernel fills in its checksum and
+// length) sending TCP SYNs with whatever source the caller names; each SYN gets a random
+// source port and sequence number. Perl's core Socket module is all it needs.
+const SYN_SENDER = String.raw`
+use strict; use Socket;
+socket(my $s, PF_INET, SOCK_RAW, 255) or die "socket: $!";
+sub csum { my $d = shift; $d .= "\0" if length($d) % 2; my $sum = 0; $sum += $_ for unpack('n*', $d);
+  $sum = ($sum >> 16) + ($sum & 0xffff) while $sum >> 16; return ~$sum & 0xffff; }
+my $sent = 0;
+while (my $line = <STDIN>) {
+  my ($src, $dst, $port, $n) = split ' ', $line;
+  my ($s4, $d4) = (inet_aton($src), inet_aton($dst));
+  for (1 .. $n) {
+    my $tcp = pack('nnNNCCnnn', 20000 + int(rand(40000)), $port, int(rand(4294967295)), 0, 5 << 4, 0x02, 64240, 0, 0);
+    substr($tcp, 16, 2) = pack('n', csum($s4 . $d4 . pack('CCn', 0, 6, length $tcp) . $tcp));
+    my $ip = pack('CCnnnCCn', 0x45, 0, 20 + length $tcp, 0, 0, 64, 6, 0) . $s4 . $d4;
+    send($s, $ip . $tcp, 0, pack_sockaddr_in(0, $d4)) or die "send: $!";
+    $sent++;
+  }
+}
+print "$sent\n";
+`;
+
+/** Sends forged SYNs from a host (a compromised LAN host posing as others); returns how many left it. */
+export async function sendSpoofedSyns(topo: Topology, role: string, batches: readonly SpoofedSyns[]): Promise<number> {
+  const stdin = batches.map((b) => `${b.source} ${b.destination} ${b.port} ${b.count}\n`).join('');
+  return Number((await topo.exec(role, 'perl', ['-e', SYN_SENDER], { stdin })).trim());
+}
