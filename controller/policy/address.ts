@@ -1,11 +1,13 @@
-// Resource addresses of the policy language: one IPv4 address, an IPv4 CIDR, or a DNS name.
-// Parsing with ipaddr.js, the numeric range an address covers (for overlap checks and
-// matching), and matching a destination against it. Pure.
+// Resource addresses of the policy language: one IPv4 address or an IPv4 CIDR. Parsing with
+// ipaddr.js, the numeric range an address covers (for overlap checks and matching), and
+// matching a destination against it. Pure.
+//
+// A DNS name is refused with its own message: nothing downstream can serve one yet (session
+// rules, the gateway's sets and the client's routes are all numeric), and a name that passed
+// here used to fail only after a Connect had committed its session.
 import ipaddr from 'ipaddr.js';
 
-export type ResourceAddress =
-  | { kind: 'ip' | 'cidr'; text: string; first: number; last: number }
-  | { kind: 'dns'; text: string };
+export interface ResourceAddress { kind: 'ip' | 'cidr'; text: string; first: number; last: number }
 
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Addresses a gateway can never usefully forward to (or that would be the gateway itself). */
@@ -49,20 +51,18 @@ export function parseResourceAddress(input: string): ResourceAddress | string {
   const name = text.toLowerCase().replace(/\.$/, '');
   const labels = name.split('.');
   if (name.length === 0 || name.length > 253 || !labels.every((l) => HOST_LABEL.test(l)) || /^[0-9]+$/.test(labels.at(-1)!)) {
-    return `invalid address "${text}": use an IPv4 address, an IPv4 CIDR or a DNS name`;
+    return `invalid address "${text}": use an IPv4 address or an IPv4 CIDR`;
   }
-  return { kind: 'dns', text: name };
+  return `DNS names are not supported as resource addresses yet ("${text}"): use the resource's IPv4 address or CIDR`;
 }
 
 /** True when the two addresses can name the same destination. */
 export function addressesOverlap(a: ResourceAddress, b: ResourceAddress): boolean {
-  if (a.kind === 'dns' || b.kind === 'dns') return a.kind === b.kind && a.text === b.text;
   return a.first <= b.last && b.first <= a.last;
 }
 
-/** True when `destination` (an IPv4 address or a DNS name) lies within the resource address. */
+/** True when `destination` (an IPv4 address) lies within the resource address. */
 export function addressContains(address: ResourceAddress, destination: string): boolean {
-  if (address.kind === 'dns') return address.text === destination.toLowerCase().replace(/\.$/, '');
   const ip = parseIPv4(destination);
   if (!ip) return false;
   const n = toUint32(ip);

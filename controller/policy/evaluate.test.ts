@@ -19,7 +19,7 @@ postures:
 resources:
   wiki: { address: 10.20.0.10, ports: [tcp/80, tcp/443], gateway: dc1 }
   db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-  app: { address: app.internal, ports: [tcp/8000-8099, udp/53, icmp], gateway: dc2 }
+  app: { address: 10.40.0.10, ports: [tcp/8000-8099, udp/53, icmp], gateway: dc2 }
   vault: { address: 10.30.0.5, ports: [tcp/8200], gateway: dc2 }
   secret: { address: 10.30.0.6, ports: [tcp/22], gateway: dc2 }
 grants:
@@ -221,10 +221,10 @@ for (const c of cases) {
 test('entitlements carry the gateway and the normalised destination', () => {
   const result = evaluate(policy(), subject({ user: 'bob', posture: GOOD }));
   const app = result.entitlements.find((e) => e.resource === 'app' && e.protocol === 'udp');
-  assert.deepEqual(app, { resource: 'app', gateway: 'dc2', destination: 'app.internal', protocol: 'udp', portFrom: 53, portTo: 53, grant: 'eng-app-managed', expiresAt: null });
+  assert.deepEqual(app, { resource: 'app', gateway: 'dc2', destination: '10.40.0.10', protocol: 'udp', portFrom: 53, portTo: 53, grant: 'eng-app-managed', expiresAt: null });
 });
 
-test('matchingEntitlements: exact address, CIDR, DNS name, protocol and port', () => {
+test('matchingEntitlements: exact address, CIDR, protocol and port', () => {
   const result = evaluate(policy(), subject({ user: 'erin' }));
   assert.deepEqual(matchingEntitlements(result.entitlements, '10.20.1.77', 'tcp', 5432).map((e) => e.resource), ['db']);
   assert.deepEqual(matchingEntitlements(result.entitlements, '10.20.1.77', 'udp', 5432), []);
@@ -232,8 +232,9 @@ test('matchingEntitlements: exact address, CIDR, DNS name, protocol and port', (
   assert.deepEqual(matchingEntitlements(result.entitlements, '10.30.0.5', 'tcp', 8200).map((e) => e.grant), ['ops-vault-hours']);
   assert.deepEqual(matchingEntitlements(result.entitlements, '10.30.0.6', 'tcp', 8200), []);
   const bob = evaluate(policy(), subject({ user: 'bob', posture: GOOD }));
-  assert.equal(matchingEntitlements(bob.entitlements, 'APP.internal.', 'icmp').length, 1);
-  assert.equal(matchingEntitlements(bob.entitlements, 'app2.internal', 'icmp').length, 0);
+  assert.equal(matchingEntitlements(bob.entitlements, '10.40.0.10', 'icmp').length, 1);
+  assert.equal(matchingEntitlements(bob.entitlements, '10.40.0.11', 'icmp').length, 0);
+  assert.equal(matchingEntitlements(bob.entitlements, 'app.internal', 'icmp').length, 0, 'a name matches no numeric resource');
 });
 
 test('evaluation does not depend on the order directory groups are given in', () => {

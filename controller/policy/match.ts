@@ -5,7 +5,7 @@ import { addressContains, parseResourceAddress } from './address.js';
 import type { Entitlement } from './evaluate.js';
 import type { Protocol } from './ports.js';
 
-/** The entitlements that allow a packet to `destination` (IPv4 address or DNS name); icmp ignores the port. */
+/** The entitlements that allow a packet to `destination` (an IPv4 address); icmp ignores the port. */
 export function matchingEntitlements(entitlements: readonly Entitlement[], destination: string, protocol: Protocol, port = 0): Entitlement[] {
   return entitlements.filter((e) => {
     if (e.protocol !== protocol) return false;

@@ -41,10 +41,9 @@ function checkResources(doc: PolicyDocument, errors: PathError[]): void {
   }
   // Sweep the resources in address order, comparing each with those still open: only
   // resources whose ranges intersect are ever compared.
-  const ranged = resources.flatMap(([name, r]) => (r.address.kind === 'dns' ? [] : [{ name, r, first: r.address.first, last: r.address.last }]))
+  const ranged = resources.map(([name, r]) => ({ name, r, first: r.address.first, last: r.address.last }))
     .sort((a, b) => a.first - b.first || a.last - b.last);
   let open: typeof ranged = [];
-  const byName = new Map<string, string>();
   const report = (name: string, other: string) => {
     const a = doc.resources![name]!;
     const b = doc.resources![other]!;
@@ -58,12 +57,6 @@ function checkResources(doc: PolicyDocument, errors: PathError[]): void {
     const clash = open.find((o) => o.r.gateway !== cur.r.gateway && addressesOverlap(o.r.address, cur.r.address));
     if (clash) report(cur.name, clash.name);
     open.push(cur);
-  }
-  for (const [name, r] of resources) {
-    if (r.address.kind !== 'dns') continue;
-    const other = byName.get(r.address.text);
-    if (other !== undefined && doc.resources![other]!.gateway !== r.gateway) report(name, other);
-    else if (other === undefined) byName.set(r.address.text, name);
   }
 }
 

@@ -110,7 +110,7 @@ export const postureSchema = z.strictObject({
 });
 
 export const resourceSchema = z.strictObject({
-  address: parsedString('expected an address (IPv4, CIDR or DNS name)', parseResourceAddress),
+  address: parsedString('expected an address (IPv4 address or CIDR)', parseResourceAddress),
   ports: uniqueList(parsedString('expected a port like tcp/443, udp/53, tcp/8000-8099 or icmp', parsePortSpec), 'ports',
     (p) => `${p.protocol}/${p.portFrom}-${p.portTo}`)
     .min(1, { error: 'a resource needs at least one port' }),
