@@ -25,7 +25,9 @@ export async function runSessionsBench(opts: { sessions: number; revocations: nu
     await sys.startResources();
     await sys.initController();
     // Filler sessions send no heartbeats: keep them alive for the run.
-    await sys.startController(['--heartbeat-timeout', '6h', '--ack-timeout', '60s']);
+    // ...and all come from one device of one user, so the session caps make room for them.
+    const cap = String(opts.sessions + opts.revocations + 1);
+    await sys.startController(['--heartbeat-timeout', '6h', '--ack-timeout', '60s', '--max-sessions-per-user', cap, '--max-sessions-per-device', cap]);
     await sys.addUser('alice');
     await sys.addUser('loader', ['engineering']);
     await sys.applyPolicy(samplePolicy());

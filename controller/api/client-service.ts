@@ -10,6 +10,9 @@ import type { AuthenticatedCall } from './authz.js';
 import { toStatus, unary } from './errors.js';
 import { validate } from './validate.js';
 
+/** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
+const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);
+
 /** The Client service but for just-in-time access requests (controller/api/access-service.ts). */
 export function clientService(ctx: ControllerContext, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
   const caller = (call: AuthenticatedCall): DeviceCaller => {
@@ -62,10 +65,14 @@ export function clientService(ctx: ControllerContext, sessions: SessionManager):
       const who = caller(call);
       const req = validate('ListResourcesRequest', call.request);
       const result = sessions.decideFor(who, req.posture);
-      const resources: ResourceAccess[] = resourcesOf(result.policy).map((r) => {
+      // Only what a grant naming the user gives, or would give once its condition holds
+      // (posture, schedule, MFA, an approved request): the rest of the catalogue (names,
+      // addresses, gateways) is a map of the network the user has no business reading.
+      const resources: ResourceAccess[] = resourcesOf(result.policy).flatMap((r) => {
         const grants = [...new Set(result.entitlements.filter((e) => e.resource === r.name).map((e) => e.grant))];
-        const denial = result.denials.find((d) => d.resource === r.name);
-        return { resource: r.name, gateway: r.gateway, address: r.address, ports: r.ports, allowed: grants.length > 0, grants, denial: grants.length ? null : denial ?? null };
+        const denial = grants.length ? null : result.denials.find((d) => d.resource === r.name) ?? null;
+        if (!grants.length && (!denial || NOT_FOR_THIS_USER.has(denial.code))) return [];
+        return [{ resource: r.name, gateway: r.gateway, address: r.address, ports: r.ports, allowed: grants.length > 0, grants, denial }];
       });
       return { resources };
     }),

@@ -7,6 +7,7 @@ import { initDataDir } from './datadir.js';
 import { startController } from './start.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
 import { parsePool } from '../sessions/ipam.js';
+import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
 import { loadSsoConfig } from '../sso/config.js';
 
 const program = new Command('wicket-controller').description('Wicket controller: identity, policy and sessions for the zero-trust perimeter');
@@ -68,6 +69,8 @@ program.command('start')
   .option('--heartbeat-interval <duration>', 'how often clients report posture', '20s')
   .option('--heartbeat-timeout <duration>', 'a session without a heartbeat for this long ends', '90s')
   .option('--ack-timeout <duration>', 'how long Connect waits for gateway acknowledgements', '10s')
+  .option('--max-sessions-per-user <n>', 'live sessions one user may hold; a Connect past it is refused', String(DEFAULT_SESSION_SETTINGS.maxSessionsPerUser))
+  .option('--max-sessions-per-device <n>', 'live sessions one device may hold; a Connect past it is refused', String(DEFAULT_SESSION_SETTINGS.maxSessionsPerDevice))
   .option('--probe-threshold <n>', 'denied attempts from one session within --probe-window that raise security.probe', String(D.probe.threshold))
   .option('--probe-window <duration>', 'window of the probing detection', formatDuration(D.probe.windowMs))
   .option('--no-probe-revoke', 'only raise security.probe; do not revoke the probing session')
@@ -76,7 +79,8 @@ program.command('start')
   .option('--telemetry-retention <duration>', 'delete telemetry older than this', formatDuration(DEFAULT_TELEMETRY_SETTINGS.retention.maxAgeMs))
   .option('--telemetry-max-rows <n>', 'keep at most this many flow rows and this many denied-attempt rows', String(DEFAULT_TELEMETRY_SETTINGS.retention.maxRows))
   .option('--oidc-config <file>', 'single sign-on: YAML file of OpenID providers (docs/sso.md)')
-  .action(async (o: StartFlags & { oidcConfig?: string; overlayPool: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string }) => {
+  .action(async (o: StartFlags & { oidcConfig?: string; overlayPool: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string;
+    maxSessionsPerUser: string; maxSessionsPerDevice: string }) => {
     const reauthIntervalMs = parseDuration(o.reauthInterval);
     if (reauthIntervalMs < 60_000) throw new CliError('--reauth-interval must be at least 1m');
     const sessions = {
@@ -84,6 +88,8 @@ program.command('start')
       heartbeatIntervalMs: parseDuration(o.heartbeatInterval),
       heartbeatTimeoutMs: parseDuration(o.heartbeatTimeout),
       ackTimeoutMs: parseDuration(o.ackTimeout),
+      maxSessionsPerUser: positive('--max-sessions-per-user', o.maxSessionsPerUser),
+      maxSessionsPerDevice: positive('--max-sessions-per-device', o.maxSessionsPerDevice),
     };
     if (sessions.heartbeatTimeoutMs <= sessions.heartbeatIntervalMs) throw new CliError('--heartbeat-timeout must be longer than --heartbeat-interval');
     const telemetry = telemetrySettings(o);

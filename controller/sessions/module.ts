@@ -20,6 +20,11 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   ackTimeoutMs: 10_000,
   heartbeatIntervalMs: 20_000,
   heartbeatTimeoutMs: 90_000,
+  // A device runs one session; the slack covers a crashed client whose old session waits for
+  // its heartbeat timeout. A user has a few devices.
+  maxSessionsPerDevice: 4,
+  maxSessionsPerUser: 16,
+  postureChanges: { burst: 5, perMinute: 6 },
 };
 
 /** Sync latency histograms and the ignored-ack counter on the controller's registry. */

@@ -27,6 +27,7 @@ import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
 import { allocate, type Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
 import { MicroBatch } from './batch.js';
+import { RateLimiter } from '../auth/lockout.js';
 import { destinationCidr, entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
 
 export interface AppliedPolicy {
@@ -49,6 +50,11 @@ export interface SessionSettings {
   /** How often clients send heartbeats, and how long a silent session lives. */
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /** Live sessions one user, and one device, may hold; a Connect past either is refused. */
+  maxSessionsPerUser: number;
+  maxSessionsPerDevice: number;
+  /** Posture changes one device may report: a burst, then this many per minute. */
+  postureChanges: { burst: number; perMinute: number };
 }
 
 export interface ConnectRequest { wgPublicKey: string; posture: Posture | null | undefined; ackTimeoutMs: number }
@@ -83,6 +89,8 @@ export class SessionManager {
   /** How SSO-issued certificates were authenticated (MFA, identity-provider groups). */
   private readonly sso: SsoStore;
   private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
+  /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
+  private readonly postureChanges: RateLimiter;
 
   constructor(private readonly deps: {
     store: Store;
@@ -99,6 +107,7 @@ export class SessionManager {
     now?: () => number;
   }) {
     this.sso = new SsoStore(deps.store.db);
+    this.postureChanges = new RateLimiter(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute);
   }
 
   /**
@@ -245,6 +254,15 @@ export class SessionManager {
     if (this.sessions.isKeyLive(request.wgPublicKey)) {
       throw new RpcError(grpc.status.ALREADY_EXISTS, 'this WireGuard key already belongs to a live session; every session needs a fresh key');
     }
+    // Counted inside the batch's transaction, so Connects of one batch see each other.
+    const live = this.sessions.activeCounts(caller.user, caller.deviceId);
+    const { maxSessionsPerDevice, maxSessionsPerUser } = this.deps.settings;
+    if (live.device >= maxSessionsPerDevice) {
+      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `this device already has ${live.device} live sessions (at most ${maxSessionsPerDevice}); end one with \`wicket down\` first`);
+    }
+    if (live.user >= maxSessionsPerUser) {
+      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `user ${caller.user} already has ${live.user} live sessions (at most ${maxSessionsPerUser}); end one first`);
+    }
     const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
     const { mfa } = this.loginOf(caller.certSerial);
     const decision = this.decide(applied.policy, caller.user, caller.certSerial, posture, mfa, now, now);
@@ -322,13 +340,17 @@ export class SessionManager {
   heartbeat(caller: DeviceCaller, id: string, posture: Posture | null | undefined): SessionRecord {
     const s = this.ownSession(caller, id);
     if (s.state !== 'active') throw failedPrecondition(`session ${id} has ended: ${s.endReason}`);
+    const next = posture ? { ...EMPTY_POSTURE, ...posture } : undefined;
+    const changed = next !== undefined && JSON.stringify(next) !== JSON.stringify(s.posture);
+    // Refused before anything is written: the next heartbeat carries the posture again.
+    if (changed && !this.postureChanges.take(s.deviceId, this.now())) {
+      const { burst, perMinute } = this.deps.settings.postureChanges;
+      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `too many posture changes from this device (at most ${burst} at once, then ${perMinute} a minute); try again later`);
+    }
     this.sessions.heartbeat(id, this.now());
-    if (posture) {
-      const next = { ...EMPTY_POSTURE, ...posture };
-      if (JSON.stringify(next) !== JSON.stringify(s.posture)) {
-        this.deps.store.devices.recordPosture(s.deviceId, next, this.now());
-        this.reevaluate([s], 'posture changed', `user:${caller.user}`, next);
-      }
+    if (changed) {
+      this.deps.store.devices.recordPosture(s.deviceId, next, this.now());
+      this.reevaluate([s], 'posture changed', `user:${caller.user}`, next);
     }
     return this.sessions.get(id)!;
   }

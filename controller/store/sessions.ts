@@ -63,6 +63,8 @@ export class SessionStore {
       list: db.prepare<[number], SessionRow>('SELECT * FROM sessions ORDER BY created_at_ms DESC LIMIT ?'),
       activeOfUser: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE user_name = ? AND state = 'active'"),
       activeOfDevice: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE device_id = ? AND state = 'active'"),
+      countOfUser: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'"),
+      countOfDevice: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE device_id = ? AND state = 'active'"),
       activeOfCert: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE cert_serial = ? AND state = 'active'"),
       silentSince: db.prepare<[number], SessionRow>("SELECT * FROM sessions WHERE state = 'active' AND last_heartbeat_ms < ?"),
       addressLive: db.prepare<[string], { id: string }>("SELECT id FROM sessions WHERE overlay_address = ? AND state = 'active'"),
@@ -104,6 +106,11 @@ export class SessionStore {
 
   activeOfUser(user: string): SessionRecord[] {
     return this.stmts.activeOfUser.all(user).map(toRecord);
+  }
+
+  /** Active sessions of a user and of a device (the caps of Connect), from the indexes. */
+  activeCounts(user: string, deviceId: string): { user: number; device: number } {
+    return { user: this.stmts.countOfUser.get(user)!.n, device: this.stmts.countOfDevice.get(deviceId)!.n };
   }
 
   activeOfDevice(deviceId: string): SessionRecord[] {

@@ -19,7 +19,8 @@ import { converge, enforced } from '../reliability/gateway-state.js';
 
 const KILLS = Number(process.env.WICKET_FAULT_KILLS ?? (process.env.WICKET_SOAK === '1' ? 100 : 20));
 const STORM = fileURLToPath(new URL('../reliability/storm.js', import.meta.url));
-const CONTROLLER_FLAGS = ['--heartbeat-interval', '1s', '--heartbeat-timeout', '10m'];
+// The storm opens all its sessions from one device of one user: lift the session caps.
+const CONTROLLER_FLAGS = ['--heartbeat-interval', '1s', '--heartbeat-timeout', '10m', '--max-sessions-per-user', '100000', '--max-sessions-per-device', '100000'];
 
 /** A small seeded PRNG (the kill points must replay when a run fails). */
 function prng(seed: number): () => number {
