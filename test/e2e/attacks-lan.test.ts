@@ -79,6 +79,12 @@ describe('attacks from a resource network', { timeout: 600_000 }, () => {
     // The gateway reads its denied set whole, so once r1's own attempts are in, so is
     // whatever the forged ones left there.
     await eventually(async () => await fromLanHost() >= own, 30_000, "the LAN host's own attempts are reported under its address");
+    // Nor did the gateway track (and masquerade) a forged flow toward the other resource (checked
+    // before the clients' own traffic below makes real ones).
+    for (const source of overlays) {
+      const tracked = await sys.topo.exec('gw', 'conntrack', ['-L', '-p', 'tcp', '--orig-src', source, '--orig-dst', ADDR.r2]);
+      assert.equal(tracked.trim(), '', `conntrack entries for a forged ${source} -> ${ADDR.r2} flow`);
+    }
     const blamed = (await denied()).filter((d) => d.attempt.sessionId !== '' || d.username !== '');
     assert.deepEqual(blamed.map((d) => `${d.username} ${d.attempt.source} -> ${d.attempt.destination}:${d.attempt.port}`), [],
       'no denied attempt is attributed to a session');
