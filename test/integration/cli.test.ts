@@ -103,12 +103,12 @@ test('wicketctl reports bad input and server refusals on stderr with a non-zero 
 });
 
 test('wicketctl login stores an admin user\'s own certificate, which then works', async () => {
-  const secret = JSON.parse(ctl(['user', 'add', 'root', '--password-stdin', '--admin', '--json'], 'root-password').stdout).totp_secret as string;
+  const secret = JSON.parse(ctl(['user', 'add', 'root', '--password-stdin', '--admin', '--json'], 'root quartz tram password').stdout).totp_secret as string;
   const creds = join(dir, 'root-creds');
-  const wrong = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', 'ab'.repeat(32), '--user', 'root', '--password-stdin', '--totp', '000000'], 'root-password');
+  const wrong = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', 'ab'.repeat(32), '--user', 'root', '--password-stdin', '--totp', '000000'], 'root quartz tram password');
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /controller CA fingerprint mismatch/);
-  const ok = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', fingerprint.toUpperCase(), '--user', 'root', '--password-stdin', '--totp', await totpCode(secret, Date.now()), '--api', api], 'root-password\n');
+  const ok = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', fingerprint.toUpperCase(), '--user', 'root', '--password-stdin', '--totp', await totpCode(secret, Date.now()), '--api', api], 'root quartz tram password\n');
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(statSync(join(creds, 'client.key')).mode & 0o777, 0o600);
   const token = run('wicketctl', ['--credentials', creds, 'gateway', 'token', 'dc9', '--ttl', '15m', '--json']);
