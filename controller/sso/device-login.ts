@@ -2,8 +2,10 @@
 // configured OpenID providers. StartSsoLogin starts the device authorization at the
 // provider; the controller then polls the provider's token endpoint in the background
 // (openid-client: discovery, JWKS with key rotation, full ID-token validation including the
-// signature), maps the validated claims to a Wicket user, and signs the device CSR through
-// the same code path as a password login. PollSsoLogin reports how a login stands.
+// signature), maps the validated claims to a Wicket user — an existing account only through
+// a link (made by an admin, or by itself for an SSO account on a verified e-mail), admins
+// only with MFA — and signs the device CSR through the same code path as a password login.
+// PollSsoLogin reports how a login stands.
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import * as oidc from 'openid-client';
