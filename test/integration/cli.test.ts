@@ -1,10 +1,11 @@
 // The real command lines: `wicket-controller init` (twice: refused, nothing changed),
 // `start` (graceful on SIGTERM), and `wicketctl` against it (user add --json, listings,
-// bad input, audit verify, login with an admin user's own certificate).
+// bad input, audit verify, login with an admin user's own certificate, weak passwords, the
+// bootstrap admin credential: list, revoke, renew on the host).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +116,29 @@ test('wicketctl login stores an admin user\'s own certificate, which then works'
   assert.equal(token.code, 0, token.stderr);
   const audit = JSON.parse(ctl(['audit', '--json', '--action', 'gateway.token']).stdout) as { actor: string; target: string }[];
   assert.deepEqual(audit.map((r) => [r.actor, r.target]), [['admin:root', 'dc9']]);
+});
+
+test('user add refuses a weak password; admin list, admin revoke and admin-credentials manage the bootstrap credential', () => {
+  const weak = ctl(['user', 'add', 'weakling', '--password-stdin'], 'password1\n');
+  assert.notEqual(weak.code, 0);
+  assert.match(weak.stderr, /INVALID_ARGUMENT: password: is too short/);
+  const listed = JSON.parse(ctl(['admin', 'list', '--json']).stdout) as { serial: string; revokedAtMs: number | string }[];
+  assert.equal(listed.length, 1);
+  const oldCreds = join(dir, 'old-admin');
+  cpSync(join(dataDir, 'admin'), oldCreds, { recursive: true });
+  const renew = run('wicket-controller', ['admin-credentials', '--data-dir', dataDir, '--validity', '7d']);
+  assert.equal(renew.code, 0, renew.stderr);
+  assert.match(renew.stdout, /revoked 1 earlier/);
+  const old = run('wicketctl', ['--controller', api, '--credentials', oldCreds, 'user', 'list']);
+  assert.notEqual(old.code, 0);
+  assert.match(old.stderr, /PERMISSION_DENIED: certificate has been revoked/);
+  const after = JSON.parse(ctl(['admin', 'list', '--json']).stdout) as { serial: string; revokedAtMs: number | string }[];
+  assert.deepEqual(after.map((c) => Number(c.revokedAtMs) > 0), [true, false]);
+  const revoke = ctl(['admin', 'revoke', after[1]!.serial]);
+  assert.equal(revoke.code, 0, revoke.stderr);
+  assert.notEqual(ctl(['user', 'list']).code, 0, 'the revoked credential no longer works');
+  assert.equal(run('wicket-controller', ['admin-credentials', '--data-dir', dataDir]).code, 0);
+  assert.equal(ctl(['user', 'list']).code, 0);
 });
 
 test('wicketctl audit verify passes, and the controller stops gracefully on SIGTERM', async () => {
