@@ -47,8 +47,8 @@ function refusal(store: Store, id: Identity, cert: PeerCert): string | undefined
   if (!record || record.revokedAtMs !== undefined) return 'certificate has been revoked';
   switch (id.kind) {
     case 'admin': {
-      if (record.kind === 'admin') return record.subject === id.name ? undefined : 'certificate has been revoked';
-      if (record.kind !== 'user') return 'certificate has been revoked';
+      if (record.kind === 'admin') return record.subject === id.name ? undefined : `certificate was not issued to admin ${id.name}`;
+      if (record.kind !== 'user') return 'certificate was not issued to an admin';
       // An admin user's certificate is also a device certificate: the device is checked too,
       // so blocking a stolen laptop cuts its admin rights at the next call.
       const user = store.users.get(id.name);
@@ -59,7 +59,7 @@ function refusal(store: Store, id: Identity, cert: PeerCert): string | undefined
       return undefined;
     }
     case 'user': {
-      if (record.kind !== 'user') return 'certificate has been revoked';
+      if (record.kind !== 'user') return 'certificate was not issued to a user';
       const user = store.users.get(id.name);
       if (!user || user.disabled) return `user ${id.name} is disabled`;
       if (store.devices.isBlocked(id.deviceId)) return `device ${id.deviceId} is blocked`;

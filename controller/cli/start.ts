@@ -74,7 +74,12 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       const { record, suppressed } = refusalWindow.admit(`${who}|${r.reason}`, now());
       if (!record) return;
       log.warn({ reason: r.reason, identities: who, needed: r.kinds, message: r.message, suppressed }, 'call refused');
-      audit.append({ actor: who, action: 'authz.refuse', target: who, details: { reason: r.reason, message: r.message, needed: r.kinds, serial: r.serial, suppressed } });
+      // The caller gets its PERMISSION_DENIED whatever happens to the record.
+      try {
+        audit.append({ actor: who, action: 'authz.refuse', target: who, details: { reason: r.reason, message: r.message, needed: r.kinds, serial: r.serial, suppressed } });
+      } catch (err) {
+        log.error({ err }, 'could not audit a refused call');
+      }
     }),
     log, metrics, hooks: {}, now,
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
