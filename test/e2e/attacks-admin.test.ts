@@ -68,12 +68,12 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
     return login(t, { username: name, password, totpCode: await codeAt(t, secret) });
   };
   /** A device-flow SSO login approved at the provider as `account`; rejects with the gRPC error when refused. */
-  const ssoLogin = async (account: string) => {
+  const ssoLogin = async (account: string, provider = 'corp') => {
     const caPem = await fetchPinnedCa(t.auth, t.fingerprint);
     const keys = generateKeyPair();
     const clients = authClients(t.auth, caPem);
     try {
-      const start = await call(clients.auth, 'StartSsoLogin', { provider: 'corp', csrPem: createCsr(keys, account), deviceName: 'laptop' });
+      const start = await call(clients.auth, 'StartSsoLogin', { provider, csrPem: createCsr(keys, account), deviceName: 'laptop' });
       await approveDevice(start.verificationUri, start.userCode, account, op.accounts[account]!.password);
       for (;;) {
         const r = await call(clients.auth, 'PollSsoLogin', { loginId: start.loginId });
@@ -98,10 +98,15 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
         // Their e-mail addresses match Wicket accounts created with a password.
         carl: { password: 'carl-idp-pw', email: 'carl@example.com', emailVerified: null, groups: [], amr: ['pwd', 'otp'] },
         dora: { password: 'dora-idp-pw', email: 'dora@example.com', groups: [], amr: ['pwd', 'otp'] },
+        // A plain user whose provider login used one factor.
+        walt: { password: 'walt-idp-pw', email: 'walt@example.com', groups: [], amr: ['pwd'] },
       },
     });
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })] });
-    const providers = parseSsoConfig(`providers:\n${testProviderConfig(op.issuer, CLIENT.clientId)}`, '/etc/wicket', () => CLIENT.clientSecret);
+    // corp: the defaults (MFA required for admins); mfa-all: MFA required for everybody.
+    const corp = testProviderConfig(op.issuer, CLIENT.clientId);
+    const mfaAll = `${corp.replace('- name: corp', '- name: mfa-all')}    require_mfa: all\n`;
+    const providers = parseSsoConfig(`providers:\n${corp}${mfaAll}`, '/etc/wicket', () => CLIENT.clientSecret);
     attachSso(t.controller.ctx, new SsoLogins(t.controller.ctx, providers));
     db = new DbView(dbPathOf(join(t.dir, 'data')));
   });
@@ -174,6 +179,16 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
     const { res, creds } = await ssoLogin('ops');
     assert.equal(res.admin, true);
     await listUsers(creds);
+  });
+
+  scenario('with require_mfa: all, a login without MFA gets no certificate, admin or not', audited('login.fail', 'MFA required:'), async () => {
+    const err = await rpcError(ssoLogin('walt', 'mfa-all'));
+    assert.equal(err.code, grpc.status.UNAUTHENTICATED);
+    assert.equal(auditCount('login.ok', 'walt@example.com'), 0, 'no certificate was issued');
+    // The same person through the provider with the default setting is a plain user, admitted.
+    const { res } = await ssoLogin('walt');
+    assert.equal(res.username, 'walt@example.com');
+    assert.equal(res.admin, false);
   });
 
   scenario('a user named like the bootstrap admin neither gains nor disables its rights', async () => auditCount('user.disable', 'admin'), async () => {
