@@ -6,7 +6,9 @@ import { userAdmin } from './admin/users.js';
 import { gatewayAdmin } from './admin/gateways.js';
 import { policyAdmin } from './admin/policy.js';
 import { auditAdmin } from './admin/audit.js';
+import { adminCredentialAdmin } from './admin/admin-credentials.js';
+import { userLinkAdmin } from './admin/user-links.js';
 
 export function adminService(ctx: ControllerContext, extras: Partial<AdminHandlers>[] = []): Partial<AdminHandlers> {
-  return Object.assign({}, userAdmin(ctx), gatewayAdmin(ctx), policyAdmin(ctx), auditAdmin(ctx), ...extras);
+  return Object.assign({}, userAdmin(ctx), userLinkAdmin(ctx), adminCredentialAdmin(ctx), gatewayAdmin(ctx), policyAdmin(ctx), auditAdmin(ctx), ...extras);
 }

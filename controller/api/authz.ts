@@ -1,7 +1,7 @@
 // Who is calling: the caller's identity comes from the verified peer certificate (mutual
 // TLS on the API port), then is checked against the store on every call — revoked serial,
-// disabled user, blocked device, unknown or re-enrolled gateway — so a change takes effect
-// at the next call without waiting for certificates to expire.
+// disabled user, blocked device (admin users included), unknown or re-enrolled gateway —
+// so a change takes effect at the next call without waiting for certificates to expire.
 import { X509Certificate } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { identitiesFromSubjectAltName, type Identity, type IdentityKind } from '../crypto/identity.js';
@@ -35,17 +35,31 @@ function peerCertificate(call: AuthenticatedCall, cache: Map<string, PeerCert>):
   return parsed;
 }
 
-/** Why `id` may not act now, or undefined when it may. */
-function refusal(store: Store, id: Identity, serial: string): string | undefined {
-  if (store.certificates.isRevoked(serial)) return 'certificate has been revoked';
+/**
+ * Why `id` may not act now, or undefined when it may. Which holder an admin identity is
+ * comes from the certificate's record, not from its name: `init` and `admin-credentials`
+ * record the bootstrap credential as kind `admin`; a login records the certificate of a
+ * user (admin role or not) as kind `user`. So a user named like the bootstrap admin is
+ * never taken for it, and changes to that user never touch the bootstrap credential.
+ */
+function refusal(store: Store, id: Identity, cert: PeerCert): string | undefined {
+  const record = store.certificates.get(cert.serial);
+  if (!record || record.revokedAtMs !== undefined) return 'certificate has been revoked';
   switch (id.kind) {
     case 'admin': {
-      // The bootstrap admin has no user row; a user with the admin role must still be one.
+      if (record.kind === 'admin') return record.subject === id.name ? undefined : `certificate was not issued to admin ${id.name}`;
+      if (record.kind !== 'user') return 'certificate was not issued to an admin';
+      // An admin user's certificate is also a device certificate: the device is checked too,
+      // so blocking a stolen laptop cuts its admin rights at the next call.
       const user = store.users.get(id.name);
-      if (user && (!user.admin || user.disabled)) return `admin ${id.name} is disabled or no longer an admin`;
+      if (!user || !user.admin || user.disabled) return `admin ${id.name} is disabled or no longer an admin`;
+      const device = cert.identities.find((i) => i.kind === 'user' && i.name === id.name);
+      if (!device || device.kind !== 'user') return `admin certificate of ${id.name} names no device`;
+      if (store.devices.isBlocked(device.deviceId)) return `device ${device.deviceId} is blocked`;
       return undefined;
     }
     case 'user': {
+      if (record.kind !== 'user') return 'certificate was not issued to a user';
       const user = store.users.get(id.name);
       if (!user || user.disabled) return `user ${id.name} is disabled`;
       if (store.devices.isBlocked(id.deviceId)) return `device ${id.deviceId} is blocked`;
@@ -53,14 +67,16 @@ function refusal(store: Store, id: Identity, serial: string): string | undefined
     }
     case 'gateway': {
       const gw = store.gateways.get(id.name);
-      if (!gw || gw.certSerial !== serial) return `gateway ${id.name} is not enrolled with this certificate`;
+      if (!gw || gw.certSerial !== cert.serial) return `gateway ${id.name} is not enrolled with this certificate`;
       return undefined;
     }
   }
 }
 
 /** Told about every refused call (metrics and a log line: refusals are attack signals). */
-export type OnRefusal = (refusal: { reason: 'wrong_kind' | 'expired' | 'revoked_or_disabled'; kinds: IdentityKind[]; identities: Identity[]; message: string }) => void;
+export type OnRefusal = (refusal: { reason: RefusalReason; kinds: IdentityKind[]; identities: Identity[]; serial: string; message: string }) => void;
+
+export type RefusalReason = 'wrong_kind' | 'expired' | 'revoked_or_disabled';
 
 /**
  * Makes the `authorize(call, ...kinds)` every API handler starts with. The certificate's
@@ -74,16 +90,16 @@ export function createAuthorizer(store: Store, now: () => number = Date.now, onR
     const id = cert.identities.find((i) => kinds.includes(i.kind));
     if (!id) {
       const message = `this call needs a${kinds.length === 1 && kinds[0] === 'admin' ? 'n' : ''} ${kinds.join(' or ')} certificate`;
-      onRefusal({ reason: 'wrong_kind', kinds, identities: cert.identities, message });
+      onRefusal({ reason: 'wrong_kind', kinds, identities: cert.identities, serial: cert.serial, message });
       throw permissionDenied(message);
     }
     if (cert.notAfterMs <= now()) {
-      onRefusal({ reason: 'expired', kinds, identities: cert.identities, message: 'certificate has expired' });
+      onRefusal({ reason: 'expired', kinds, identities: cert.identities, serial: cert.serial, message: 'certificate has expired' });
       throw unauthenticated('certificate has expired; log in again');
     }
-    const why = refusal(store, id, cert.serial);
+    const why = refusal(store, id, cert);
     if (why) {
-      onRefusal({ reason: 'revoked_or_disabled', kinds, identities: cert.identities, message: why });
+      onRefusal({ reason: 'revoked_or_disabled', kinds, identities: cert.identities, serial: cert.serial, message: why });
       throw permissionDenied(why);
     }
     return { ...id, serial: cert.serial, notAfterMs: cert.notAfterMs, identities: cert.identities };

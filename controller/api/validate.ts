@@ -3,6 +3,7 @@
 // proto's snake_case spelling) before any handler logic runs.
 import { z } from 'zod';
 import { invalidArgument } from './errors.js';
+import { passwordWeakness } from '../auth/password-strength.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
 import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
@@ -132,11 +133,18 @@ export const requests = {
   StartSsoLoginRequest: z.object({ provider: optionalName, csrPem, deviceName: text(64) }),
   PollSsoLoginRequest: z.object({ loginId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an SSO login id') }),
   // Admin
-  AddUserRequest: z.object({ name, groups, password, admin: z.boolean() }),
+  // A new password must be strong (empty = an SSO-only account with no password).
+  AddUserRequest: z.object({ name, groups, password, admin: z.boolean() }).superRefine((r, ctx) => {
+    const weak = r.password ? passwordWeakness(r.password, [r.name]) : undefined;
+    if (weak) ctx.addIssue({ code: 'custom', path: ['password'], message: weak });
+  }),
   ListUsersRequest: z.object({}),
   SetUserDisabledRequest: z.object({ name, disabled: z.boolean() }),
   SetUserGroupsRequest: z.object({ name, groups }),
   RevokeUserRequest: z.object({ name }),
+  LinkUserRequest: z.object({ name, provider: name, subject: text(255).min(1, 'must not be empty') }),
+  ListAdminCredentialsRequest: z.object({}),
+  RevokeAdminCredentialRequest: z.object({ serial: z.string().regex(/^[0-9a-f]{1,64}$/, 'must be a certificate serial (lower-case hex)') }),
   CreateJoinTokenRequest: z.object({ gatewayName: name, ttlSeconds: nonNegative.max(30 * 86_400, 'must be at most 30 days') }),
   ListGatewaysRequest: z.object({}),
   PolicyRequest: z.object({ yaml: z.string().min(1, 'must not be empty').refine(bytesAtMost(1 << 20), 'must be at most 1 MiB') }),

@@ -5,7 +5,8 @@
 //   DIR/controller.db         SQLite (WAL)
 //   DIR/ca.crt                the CA certificate (its fingerprint is what clients pin)
 //   DIR/server.crt, .key      the controller's TLS certificate and key (0600)
-//   DIR/admin/                bootstrap admin credentials: ca.crt, client.crt, client.key (0600)
+//   DIR/admin/                bootstrap admin credentials: ca.crt, client.crt, client.key (0600),
+//                             valid 30 days by default; `admin-credentials` writes fresh ones
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCsr, generateKeyPair, certFingerprint, writePublicFile, writeSecretFile } from '../../common/pki.js';
@@ -16,7 +17,14 @@ import { MasterKey } from '../crypto/masterkey.js';
 import { CertificateAuthority, createCa, parseCsr } from '../crypto/ca.js';
 
 export const BOOTSTRAP_ADMIN = 'admin';
-const BOOTSTRAP_ADMIN_VALIDITY_MS = 365 * 86_400_000;
+/**
+ * Lifetime of a bootstrap admin credential. It needs no login and no MFA, so it is short:
+ * the operator renews it on the controller host (`wicket-controller admin-credentials`), and
+ * day-to-day administration uses `wicketctl login` (password + TOTP, or SSO with MFA).
+ */
+export const BOOTSTRAP_ADMIN_VALIDITY_MS = 30 * 86_400_000;
+/** The longest lifetime `admin-credentials --validity` accepts. */
+export const BOOTSTRAP_ADMIN_MAX_VALIDITY_MS = 90 * 86_400_000;
 const CA_CERT_KEY = 'ca.cert';
 const CA_KEY_SEALED = 'ca.key.sealed';
 const CA_KEY_AAD = 'ca.key';
@@ -48,8 +56,7 @@ export function initDataDir(dir: string, hostnames: string[] = [], now = Date.no
   const ca = createCa(now);
   const authority = new CertificateAuthority(ca.certPem, ca.keyPem);
   const server = authority.issueServer(hostnames, now);
-  const adminKeys = generateKeyPair();
-  const admin = authority.issueClient(parseCsr(createCsr(adminKeys, `admin:${BOOTSTRAP_ADMIN}`)), [{ kind: 'admin', name: BOOTSTRAP_ADMIN }], now, BOOTSTRAP_ADMIN_VALIDITY_MS);
+  const admin = issueBootstrapAdmin(authority, now, BOOTSTRAP_ADMIN_VALIDITY_MS);
 
   const db = openDatabase(p.db);
   try {
@@ -67,11 +74,56 @@ export function initDataDir(dir: string, hostnames: string[] = [], now = Date.no
   writePublicFile(p.caCert, ca.certPem);
   writePublicFile(p.serverCert, server.certPem);
   writeSecretFile(p.serverKey, server.keys.privateKeyPem);
-  const creds = credentialFiles(p.admin);
-  writePublicFile(creds.ca, ca.certPem);
-  writePublicFile(creds.cert, admin.certPem);
-  writeSecretFile(creds.key, adminKeys.privateKeyPem);
+  writeAdminFiles(p.admin, ca.certPem, admin);
   return { caFingerprint: certFingerprint(ca.certPem), adminDir: p.admin };
+}
+
+type BootstrapAdmin = ReturnType<CertificateAuthority['issueClient']> & { keyPem: string };
+
+/** A bootstrap admin certificate (identity wicket://admin/admin, recorded as kind `admin`). */
+function issueBootstrapAdmin(authority: CertificateAuthority, now: number, validityMs: number): BootstrapAdmin {
+  const keys = generateKeyPair();
+  const issued = authority.issueClient(parseCsr(createCsr(keys, `admin:${BOOTSTRAP_ADMIN}`)), [{ kind: 'admin', name: BOOTSTRAP_ADMIN }], now, validityMs);
+  return { ...issued, keyPem: keys.privateKeyPem };
+}
+
+function writeAdminFiles(dir: string, caPem: string, admin: BootstrapAdmin): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const creds = credentialFiles(dir);
+  writePublicFile(creds.ca, caPem);
+  writePublicFile(creds.cert, admin.certPem);
+  writeSecretFile(creds.key, admin.keyPem);
+}
+
+export interface RenewResult { adminDir: string; serial: string; notAfterMs: number; revoked: number }
+
+/**
+ * `wicket-controller admin-credentials`: writes a fresh bootstrap admin credential to DIR/admin/
+ * and revokes every earlier one (a copy taken from an old DIR/admin/ stops working at its
+ * next call). Runs on the controller host, beside a running controller or not: it needs the
+ * master key file, which is the proof of being on that host.
+ */
+export function renewAdminCredentials(dir: string, opts: { now?: number; validityMs?: number } = {}): RenewResult {
+  const now = opts.now ?? Date.now();
+  const validityMs = opts.validityMs ?? BOOTSTRAP_ADMIN_VALIDITY_MS;
+  if (validityMs < 60_000 || validityMs > BOOTSTRAP_ADMIN_MAX_VALIDITY_MS) throw new Error('the validity must be between 1 minute and 90 days');
+  const data = loadDataDir(dir);
+  let admin: BootstrapAdmin;
+  let revoked = 0;
+  try {
+    admin = issueBootstrapAdmin(data.ca, now, validityMs);
+    const store = new Store(data.db);
+    store.transaction(() => {
+      revoked = store.certificates.revokeAllOf('admin', BOOTSTRAP_ADMIN, now);
+      store.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
+      new Audit(data.db).append({ actor: 'system', action: 'admin.credential.renew', target: admin.serial, details: { revoked, not_after_ms: admin.notAfterMs } });
+    });
+  } finally {
+    data.db.close();
+  }
+  const adminDir = paths(dir).admin;
+  writeAdminFiles(adminDir, data.ca.certPem, admin);
+  return { adminDir, serial: admin.serial, notAfterMs: admin.notAfterMs, revoked };
 }
 
 export interface LoadedDataDir {

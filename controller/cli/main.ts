@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { runProgram, CliError } from '../../common/cli.js';
 import { formatDuration, parseDuration } from '../../common/duration.js';
 import { createLogger } from '../../common/log.js';
-import { initDataDir } from './datadir.js';
+import { BOOTSTRAP_ADMIN_VALIDITY_MS, initDataDir, renewAdminCredentials } from './datadir.js';
 import { startController } from './start.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
 import { parsePool } from '../sessions/ipam.js';
@@ -19,6 +19,20 @@ program.command('init')
   .action((o: { dataDir: string; hostname: string[] }) => {
     const r = initDataDir(o.dataDir, o.hostname);
     process.stdout.write(`CA fingerprint (SHA-256): ${r.caFingerprint}\nadmin credentials: ${r.adminDir}\n`);
+  });
+
+program.command('admin-credentials')
+  .description('write fresh bootstrap admin credentials to DIR/admin/ and revoke the earlier ones (run on the controller host)')
+  .requiredOption('--data-dir <dir>', 'initialised data directory')
+  .option('--validity <duration>', 'lifetime of the new credential (at most 90d)', formatDuration(BOOTSTRAP_ADMIN_VALIDITY_MS))
+  .action((o: { dataDir: string; validity: string }) => {
+    let r;
+    try {
+      r = renewAdminCredentials(o.dataDir, { validityMs: parseDuration(o.validity) });
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    process.stdout.write(`admin credentials: ${r.adminDir} (serial ${r.serial}, valid until ${new Date(r.notAfterMs).toISOString()}); revoked ${r.revoked} earlier\n`);
   });
 
 const D = DEFAULT_TELEMETRY_SETTINGS.detections;

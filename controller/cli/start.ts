@@ -7,6 +7,8 @@ import { splitHostPort } from '../../common/pki.js';
 import { Store } from '../store/store.js';
 import { Audit } from '../audit/audit.js';
 import { createAuthorizer } from '../api/authz.js';
+import { RefusalAuditWindow } from '../api/refusal-audit.js';
+import { commonNameOf } from '../crypto/identity.js';
 import { createMetrics } from '../api/metrics.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
@@ -62,12 +64,24 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const store = new Store(data.db);
   store.gateways.markAllDisconnected();
   const metrics = createMetrics();
+  const audit = new Audit(data.db, opts.auditLog);
+  const now = opts.now ?? Date.now;
+  const refusalWindow = new RefusalAuditWindow();
   const ctx: ControllerContext = {
-    store, audit: new Audit(data.db, opts.auditLog), ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store, opts.now ?? Date.now, (r) => {
+    store, audit, ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store, now, (r) => {
       metrics.refusals.inc({ reason: r.reason });
-      log.warn({ reason: r.reason, identities: r.identities.map((i) => `${i.kind}:${i.name}`), needed: r.kinds, message: r.message }, 'call refused');
+      const who = r.identities.length ? r.identities.map(commonNameOf).join(',') : `serial:${r.serial}`;
+      const { record, suppressed } = refusalWindow.admit(`${who}|${r.reason}`, now());
+      if (!record) return;
+      log.warn({ reason: r.reason, identities: who, needed: r.kinds, message: r.message, suppressed }, 'call refused');
+      // The caller gets its PERMISSION_DENIED whatever happens to the record.
+      try {
+        audit.append({ actor: who, action: 'authz.refuse', target: who, details: { reason: r.reason, message: r.message, needed: r.kinds, serial: r.serial, suppressed } });
+      } catch (err) {
+        log.error({ err }, 'could not audit a refused call');
+      }
     }),
-    log, metrics, hooks: {}, now: opts.now ?? Date.now,
+    log, metrics, hooks: {}, now,
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso) : undefined;

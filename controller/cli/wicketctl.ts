@@ -12,6 +12,7 @@ import { registerSessionCommands, registerUserRevoke } from './commands/session.
 import { registerDeviceCommands } from './commands/device.js';
 import { registerFlowCommands } from './commands/flows.js';
 import { registerAccessCommands } from './commands/access.js';
+import { registerAdminCredentialCommands } from './commands/admin.js';
 
 /** Command groups, in help order. Session, device and flow commands are added here too. */
 const COMMAND_GROUPS: RegisterCommands[] = [
@@ -24,6 +25,7 @@ const COMMAND_GROUPS: RegisterCommands[] = [
   registerDeviceCommands,
   registerFlowCommands,
   registerAccessCommands,
+  registerAdminCredentialCommands,
   registerLoginCommands,
 ];
 

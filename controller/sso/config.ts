@@ -31,6 +31,8 @@ export const providerSchema = z.strictObject({
   /** Which `amr` values or `acr` values count as multi-factor authentication. */
   mfa: z.strictObject({ amr: z.array(z.string().min(1)).default(DEFAULT_MFA_AMR), acr: z.array(z.string().min(1)).default([]) })
     .default({ amr: DEFAULT_MFA_AMR, acr: [] }),
+  /** Whose SSO logins must have used MFA (per `mfa`): `admins` (users with the admin role) or `all`. */
+  require_mfa: z.enum(['admins', 'all']).default('admins'),
   /** Allows an http:// issuer (tests and labs only: tokens would cross the network in clear). */
   allow_insecure_http: z.boolean().default(false),
 }).refine((p) => p.allow_insecure_http || p.issuer.startsWith('https:'), { message: 'issuer must be https (or set allow_insecure_http for a lab)', path: ['issuer'] });

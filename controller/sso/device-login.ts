@@ -2,8 +2,10 @@
 // configured OpenID providers. StartSsoLogin starts the device authorization at the
 // provider; the controller then polls the provider's token endpoint in the background
 // (openid-client: discovery, JWKS with key rotation, full ID-token validation including the
-// signature), maps the validated claims to a Wicket user, and signs the device CSR through
-// the same code path as a password login. PollSsoLogin reports how a login stands.
+// signature), maps the validated claims to a Wicket user — an existing account only through
+// a link (made by an admin, or by itself for an SSO account on a verified e-mail), admins
+// only with MFA — and signs the device CSR through the same code path as a password login.
+// PollSsoLogin reports how a login stands.
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import * as oidc from 'openid-client';
@@ -165,14 +167,16 @@ export class SsoLogins {
     const name = linked?.user ?? login.username;
     let user = store.users.get(name);
     let provision: UserRecord | undefined;
-    if (!linked && user && this.store.identityOfUser(name, p.name)) {
-      throw new SsoRefusal(`user ${name} is already linked to another ${p.name} account`);
-    }
+    if (!linked && user) this.checkImplicitLink(user, login, p.name);
     if (!user) {
       if (p.provisioning !== 'auto') throw new SsoRefusal(`no Wicket user ${name} (this provider only admits pre-created users)`);
       // SSO-only users get no password; the sealed TOTP secret is never shown (an admin may reset it).
       provision = { name, passwordHash: null, totpSealed: this.ctx.masterKey.seal(newTotpSecret(), totpAad(name)), admin: false, disabled: false, createdAtMs: now };
       user = provision;
+    }
+    // Admin identities come only from logins that passed MFA (password logins always do).
+    if (!login.mfa && (p.require_mfa === 'all' || user.admin)) {
+      throw new SsoRefusal(`MFA required${user.admin ? ' for admins' : ''}: the provider reported no MFA method (amr/acr) for this login`);
     }
     if (user.disabled) throw new SsoRefusal(`user ${name} is disabled`);
     const groupsChanged = linked !== undefined && linked.groups.join('\n') !== [...login.groups].sort().join('\n');
@@ -193,6 +197,24 @@ export class SsoLogins {
     // Live sessions on earlier certificates from this provider see the new groups.
     if (groupsChanged) void Promise.resolve(this.ctx.hooks.onUserChanged?.(name, 'groups', `sso:${p.name}`)).catch((err: unknown) => this.ctx.log.error({ err }, 're-evaluation after SSO group change failed'));
     return issued;
+  }
+
+  /**
+   * An unlinked subject may take over an existing account only when the provider verified the
+   * e-mail address and the account is an SSO account (no password, not an admin, already
+   * linked to another provider); anything else needs an admin's `wicketctl user link`.
+   */
+  private checkImplicitLink(user: UserRecord, login: MappedLogin, provider: string): void {
+    if (this.store.identityOfUser(user.name, provider)) throw new SsoRefusal(`user ${user.name} is already linked to another ${provider} account`);
+    if (!login.emailVerified) throw new SsoRefusal(`the provider did not verify the e-mail address, so it is not linked to the existing user ${user.name}`);
+    if (user.admin || user.passwordHash !== null || !this.store.hasAnyIdentity(user.name)) {
+      throw new SsoRefusal(`user ${user.name} does not accept SSO logins by e-mail or name match (an admin or password account); an admin may link it: wicketctl user link`);
+    }
+  }
+
+  /** Whether an identity provider of this name is configured. */
+  hasProvider(name: string): boolean {
+    return this.providers.has(name);
   }
 }
 

@@ -12,7 +12,8 @@ import Provider from 'oidc-provider';
 export interface TestAccount {
   password: string;
   email: string;
-  emailVerified?: boolean;
+  /** The `email_verified` claim (default true); null leaves the claim out, as some providers do. */
+  emailVerified?: boolean | null;
   groups: string[];
   /** Authentication methods the provider reports for a login of this account. */
   amr: string[];
@@ -118,7 +119,7 @@ export async function startTestProvider(opts: TestProviderOptions): Promise<Test
     findAccount: (_ctx: unknown, id: string) => {
       const a = accounts[id];
       if (!a) return undefined;
-      return { accountId: id, claims: () => ({ sub: id, email: a.email, email_verified: a.emailVerified ?? true, groups: a.groups }) };
+      return { accountId: id, claims: () => ({ sub: id, email: a.email, ...(a.emailVerified === null ? {} : { email_verified: a.emailVerified ?? true }), groups: a.groups }) };
     },
     // First-party client: the grant covers whatever it asks for, so no consent page.
     loadExistingGrant: async (ctx: { oidc: { session: { accountId: string }; client: { clientId: string }; params: { scope: string }; requestParamClaims: Set<string> } }) => {

@@ -13,12 +13,23 @@ export interface IssuedCertificate {
   notAfterMs: number;
 }
 
+/** A recorded certificate with its revocation time (undefined while it is valid). */
+export interface CertificateRecord extends IssuedCertificate { revokedAtMs: number | undefined }
+
+interface CertificateRow { serial: string; kind: CertificateKind; subject: string; device_id: string; issued_at_ms: number; not_after_ms: number; revoked_at_ms: number | null }
+
+const toRecord = (r: CertificateRow): CertificateRecord => ({
+  serial: r.serial, kind: r.kind, subject: r.subject, deviceId: r.device_id, issuedAtMs: r.issued_at_ms, notAfterMs: r.not_after_ms, revokedAtMs: r.revoked_at_ms ?? undefined,
+});
+
 export class CertificateStore {
   private readonly stmts;
 
   constructor(db: DB) {
     this.stmts = {
       insert: db.prepare('INSERT INTO certificates (serial, kind, subject, device_id, issued_at_ms, not_after_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      get: db.prepare<[string], CertificateRow>('SELECT * FROM certificates WHERE serial = ?'),
+      ofKind: db.prepare<[CertificateKind], CertificateRow>('SELECT * FROM certificates WHERE kind = ? ORDER BY issued_at_ms, serial'),
       revoked: db.prepare<[string], { revoked_at_ms: number | null }>('SELECT revoked_at_ms FROM certificates WHERE serial = ?'),
       revoke: db.prepare('UPDATE certificates SET revoked_at_ms = ? WHERE serial = ? AND revoked_at_ms IS NULL'),
       revokeSubject: db.prepare('UPDATE certificates SET revoked_at_ms = ? WHERE kind = ? AND subject = ? AND revoked_at_ms IS NULL AND not_after_ms > ?'),
@@ -33,6 +44,17 @@ export class CertificateStore {
   isRevoked(serial: string): boolean {
     const row = this.stmts.revoked.get(serial);
     return !row || row.revoked_at_ms !== null;
+  }
+
+  /** One recorded certificate; undefined for a serial we never issued. */
+  get(serial: string): CertificateRecord | undefined {
+    const row = this.stmts.get.get(serial);
+    return row && toRecord(row);
+  }
+
+  /** Every certificate of a kind, oldest first (e.g. the bootstrap admin credentials). */
+  ofKind(kind: CertificateKind): CertificateRecord[] {
+    return this.stmts.ofKind.all(kind).map(toRecord);
   }
 
   revoke(serial: string, nowMs: number): boolean {

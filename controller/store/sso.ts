@@ -21,6 +21,8 @@ export class SsoStore {
       byUser: db.prepare<[string, string], IdentityRow>('SELECT * FROM sso_identities WHERE user_name = ? AND provider = ?'),
       upsert: db.prepare(`INSERT INTO sso_identities (provider, subject, user_name, groups_json, last_login_ms) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (provider, subject) DO UPDATE SET groups_json = excluded.groups_json, last_login_ms = excluded.last_login_ms`),
+      link: db.prepare("INSERT INTO sso_identities (provider, subject, user_name, groups_json, last_login_ms) VALUES (?, ?, ?, '[]', 0)"),
+      anyOfUser: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM sso_identities WHERE user_name = ? LIMIT 1'),
       recordCert: db.prepare('INSERT INTO sso_certificates (serial, provider, subject, mfa) VALUES (?, ?, ?, ?)'),
       authOf: db.prepare<[string], { provider: string; mfa: number; groups_json: string }>(`
         SELECT c.provider, c.mfa, i.groups_json FROM sso_certificates c
@@ -43,6 +45,16 @@ export class SsoStore {
   /** Links (or refreshes the groups of) a subject; the link's user never changes. */
   saveIdentity(identity: SsoIdentity, nowMs: number): void {
     this.stmts.upsert.run(identity.provider, identity.subject, identity.user, JSON.stringify(identity.groups), nowMs);
+  }
+
+  /** Links a subject to a user before their first SSO login (an admin's `user link`). */
+  link(provider: string, subject: string, user: string): void {
+    this.stmts.link.run(provider, subject, user);
+  }
+
+  /** Whether any provider's subject is linked to the user (an SSO-provisioned or SSO-linked account). */
+  hasAnyIdentity(user: string): boolean {
+    return this.stmts.anyOfUser.get(user) !== undefined;
   }
 
   recordCertificate(serial: string, provider: string, subject: string, mfa: boolean): void {

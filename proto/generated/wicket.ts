@@ -6,6 +6,7 @@ import type { AccessRequest as _wicket_v1_AccessRequest, AccessRequest__Output a
 import type { AddUserRequest as _wicket_v1_AddUserRequest, AddUserRequest__Output as _wicket_v1_AddUserRequest__Output } from './wicket/v1/AddUserRequest.js';
 import type { AddUserResponse as _wicket_v1_AddUserResponse, AddUserResponse__Output as _wicket_v1_AddUserResponse__Output } from './wicket/v1/AddUserResponse.js';
 import type { AdminClient as _wicket_v1_AdminClient, AdminDefinition as _wicket_v1_AdminDefinition } from './wicket/v1/Admin.js';
+import type { AdminCredential as _wicket_v1_AdminCredential, AdminCredential__Output as _wicket_v1_AdminCredential__Output } from './wicket/v1/AdminCredential.js';
 import type { ApplyPolicyResponse as _wicket_v1_ApplyPolicyResponse, ApplyPolicyResponse__Output as _wicket_v1_ApplyPolicyResponse__Output } from './wicket/v1/ApplyPolicyResponse.js';
 import type { ApproveAccessRequest as _wicket_v1_ApproveAccessRequest, ApproveAccessRequest__Output as _wicket_v1_ApproveAccessRequest__Output } from './wicket/v1/ApproveAccessRequest.js';
 import type { AuditRecord as _wicket_v1_AuditRecord, AuditRecord__Output as _wicket_v1_AuditRecord__Output } from './wicket/v1/AuditRecord.js';
@@ -40,8 +41,12 @@ import type { GatewayStatus as _wicket_v1_GatewayStatus, GatewayStatus__Output a
 import type { GrantDecision as _wicket_v1_GrantDecision, GrantDecision__Output as _wicket_v1_GrantDecision__Output } from './wicket/v1/GrantDecision.js';
 import type { HeartbeatRequest as _wicket_v1_HeartbeatRequest, HeartbeatRequest__Output as _wicket_v1_HeartbeatRequest__Output } from './wicket/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _wicket_v1_HeartbeatResponse, HeartbeatResponse__Output as _wicket_v1_HeartbeatResponse__Output } from './wicket/v1/HeartbeatResponse.js';
+import type { LinkUserRequest as _wicket_v1_LinkUserRequest, LinkUserRequest__Output as _wicket_v1_LinkUserRequest__Output } from './wicket/v1/LinkUserRequest.js';
+import type { LinkUserResponse as _wicket_v1_LinkUserResponse, LinkUserResponse__Output as _wicket_v1_LinkUserResponse__Output } from './wicket/v1/LinkUserResponse.js';
 import type { ListAccessRequestsRequest as _wicket_v1_ListAccessRequestsRequest, ListAccessRequestsRequest__Output as _wicket_v1_ListAccessRequestsRequest__Output } from './wicket/v1/ListAccessRequestsRequest.js';
 import type { ListAccessRequestsResponse as _wicket_v1_ListAccessRequestsResponse, ListAccessRequestsResponse__Output as _wicket_v1_ListAccessRequestsResponse__Output } from './wicket/v1/ListAccessRequestsResponse.js';
+import type { ListAdminCredentialsRequest as _wicket_v1_ListAdminCredentialsRequest, ListAdminCredentialsRequest__Output as _wicket_v1_ListAdminCredentialsRequest__Output } from './wicket/v1/ListAdminCredentialsRequest.js';
+import type { ListAdminCredentialsResponse as _wicket_v1_ListAdminCredentialsResponse, ListAdminCredentialsResponse__Output as _wicket_v1_ListAdminCredentialsResponse__Output } from './wicket/v1/ListAdminCredentialsResponse.js';
 import type { ListAuditRequest as _wicket_v1_ListAuditRequest, ListAuditRequest__Output as _wicket_v1_ListAuditRequest__Output } from './wicket/v1/ListAuditRequest.js';
 import type { ListAuditResponse as _wicket_v1_ListAuditResponse, ListAuditResponse__Output as _wicket_v1_ListAuditResponse__Output } from './wicket/v1/ListAuditResponse.js';
 import type { ListDevicesRequest as _wicket_v1_ListDevicesRequest, ListDevicesRequest__Output as _wicket_v1_ListDevicesRequest__Output } from './wicket/v1/ListDevicesRequest.js';
@@ -75,6 +80,7 @@ import type { ReportAck as _wicket_v1_ReportAck, ReportAck__Output as _wicket_v1
 import type { RequestAccessRequest as _wicket_v1_RequestAccessRequest, RequestAccessRequest__Output as _wicket_v1_RequestAccessRequest__Output } from './wicket/v1/RequestAccessRequest.js';
 import type { ResourceAccess as _wicket_v1_ResourceAccess, ResourceAccess__Output as _wicket_v1_ResourceAccess__Output } from './wicket/v1/ResourceAccess.js';
 import type { RevokeAccessRequest as _wicket_v1_RevokeAccessRequest, RevokeAccessRequest__Output as _wicket_v1_RevokeAccessRequest__Output } from './wicket/v1/RevokeAccessRequest.js';
+import type { RevokeAdminCredentialRequest as _wicket_v1_RevokeAdminCredentialRequest, RevokeAdminCredentialRequest__Output as _wicket_v1_RevokeAdminCredentialRequest__Output } from './wicket/v1/RevokeAdminCredentialRequest.js';
 import type { RevokeSessionRequest as _wicket_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _wicket_v1_RevokeSessionRequest__Output } from './wicket/v1/RevokeSessionRequest.js';
 import type { RevokeUserRequest as _wicket_v1_RevokeUserRequest, RevokeUserRequest__Output as _wicket_v1_RevokeUserRequest__Output } from './wicket/v1/RevokeUserRequest.js';
 import type { RevokeUserResponse as _wicket_v1_RevokeUserResponse, RevokeUserResponse__Output as _wicket_v1_RevokeUserResponse__Output } from './wicket/v1/RevokeUserResponse.js';
@@ -115,6 +121,7 @@ export interface ProtoGrpcType {
        * ---------------------------------------------------------------------------------------
        */
       Admin: SubtypeConstructor<typeof grpc.Client, _wicket_v1_AdminClient> & { service: _wicket_v1_AdminDefinition }
+      AdminCredential: MessageTypeDefinition<_wicket_v1_AdminCredential, _wicket_v1_AdminCredential__Output>
       ApplyPolicyResponse: MessageTypeDefinition<_wicket_v1_ApplyPolicyResponse, _wicket_v1_ApplyPolicyResponse__Output>
       ApproveAccessRequest: MessageTypeDefinition<_wicket_v1_ApproveAccessRequest, _wicket_v1_ApproveAccessRequest__Output>
       AuditRecord: MessageTypeDefinition<_wicket_v1_AuditRecord, _wicket_v1_AuditRecord__Output>
@@ -164,8 +171,12 @@ export interface ProtoGrpcType {
       GrantDecision: MessageTypeDefinition<_wicket_v1_GrantDecision, _wicket_v1_GrantDecision__Output>
       HeartbeatRequest: MessageTypeDefinition<_wicket_v1_HeartbeatRequest, _wicket_v1_HeartbeatRequest__Output>
       HeartbeatResponse: MessageTypeDefinition<_wicket_v1_HeartbeatResponse, _wicket_v1_HeartbeatResponse__Output>
+      LinkUserRequest: MessageTypeDefinition<_wicket_v1_LinkUserRequest, _wicket_v1_LinkUserRequest__Output>
+      LinkUserResponse: MessageTypeDefinition<_wicket_v1_LinkUserResponse, _wicket_v1_LinkUserResponse__Output>
       ListAccessRequestsRequest: MessageTypeDefinition<_wicket_v1_ListAccessRequestsRequest, _wicket_v1_ListAccessRequestsRequest__Output>
       ListAccessRequestsResponse: MessageTypeDefinition<_wicket_v1_ListAccessRequestsResponse, _wicket_v1_ListAccessRequestsResponse__Output>
+      ListAdminCredentialsRequest: MessageTypeDefinition<_wicket_v1_ListAdminCredentialsRequest, _wicket_v1_ListAdminCredentialsRequest__Output>
+      ListAdminCredentialsResponse: MessageTypeDefinition<_wicket_v1_ListAdminCredentialsResponse, _wicket_v1_ListAdminCredentialsResponse__Output>
       ListAuditRequest: MessageTypeDefinition<_wicket_v1_ListAuditRequest, _wicket_v1_ListAuditRequest__Output>
       ListAuditResponse: MessageTypeDefinition<_wicket_v1_ListAuditResponse, _wicket_v1_ListAuditResponse__Output>
       ListDevicesRequest: MessageTypeDefinition<_wicket_v1_ListDevicesRequest, _wicket_v1_ListDevicesRequest__Output>
@@ -199,6 +210,7 @@ export interface ProtoGrpcType {
       RequestAccessRequest: MessageTypeDefinition<_wicket_v1_RequestAccessRequest, _wicket_v1_RequestAccessRequest__Output>
       ResourceAccess: MessageTypeDefinition<_wicket_v1_ResourceAccess, _wicket_v1_ResourceAccess__Output>
       RevokeAccessRequest: MessageTypeDefinition<_wicket_v1_RevokeAccessRequest, _wicket_v1_RevokeAccessRequest__Output>
+      RevokeAdminCredentialRequest: MessageTypeDefinition<_wicket_v1_RevokeAdminCredentialRequest, _wicket_v1_RevokeAdminCredentialRequest__Output>
       RevokeSessionRequest: MessageTypeDefinition<_wicket_v1_RevokeSessionRequest, _wicket_v1_RevokeSessionRequest__Output>
       RevokeUserRequest: MessageTypeDefinition<_wicket_v1_RevokeUserRequest, _wicket_v1_RevokeUserRequest__Output>
       RevokeUserResponse: MessageTypeDefinition<_wicket_v1_RevokeUserResponse, _wicket_v1_RevokeUserResponse__Output>

@@ -72,8 +72,8 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   /** A new user in group eng, logged in once (a fresh user has all its TOTP steps unused). */
   const freshLogin = async (prefix: string) => {
     const name = `${prefix}${fresh++}`;
-    secrets[name] = await addUser(t, name, `pw-${name}`, { groups: ['eng'] });
-    return { name, ...(await login(t, { username: name, password: `pw-${name}`, totpCode: await codeAt(t, secrets[name]!) })) };
+    secrets[name] = await addUser(t, name, `pw-${name} quartz tram`, { groups: ['eng'] });
+    return { name, ...(await login(t, { username: name, password: `pw-${name} quartz tram`, totpCode: await codeAt(t, secrets[name]!) })) };
   };
   const userLogin = async (prefix: string) => (await freshLogin(prefix)).creds;
   /** An attack that must fail (`fn` asserts that) and leave `evidence` grown. */
@@ -87,7 +87,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
 
   before(async () => {
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 }), telemetryModule()] });
-    for (const u of ['alice', 'bob', 'mallory']) secrets[u] = await addUser(t, u, `pw-${u}`);
+    for (const u of ['alice', 'bob', 'mallory']) secrets[u] = await addUser(t, u, `pw-${u} quartz tram`);
     await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
     gwCreds = await enroll('dc1');
     gwStream = apiClients(t.api, gwCreds).gateway.Sync() as unknown as typeof gwStream;
@@ -106,8 +106,8 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
 
   scenario('TOTP replay: a code that was used once never logs in again', audited('login.fail', 'TOTP code already used'), async () => {
     const code = await codeAt(t, secrets.alice!);
-    await login(t, { username: 'alice', password: 'pw-alice', totpCode: code });
-    const err = await rpcError(login(t, { username: 'alice', password: 'pw-alice', totpCode: code }));
+    await login(t, { username: 'alice', password: 'pw-alice quartz tram', totpCode: code });
+    const err = await rpcError(login(t, { username: 'alice', password: 'pw-alice quartz tram', totpCode: code }));
     assert.equal(err.code, grpc.status.UNAUTHENTICATED);
     assert.equal(err.details, 'invalid credentials');
     assert.equal(auditReason('login.fail', 'TOTP code already used'), 1);
@@ -258,7 +258,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
 
   scenario('a disabled user cannot log in and the attempt is audited', audited('login.fail', 'disabled'), async () => {
     await call(t.admin.admin, 'SetUserDisabled', { name: 'bob', disabled: true });
-    const err = await rpcError(login(t, { username: 'bob', password: 'pw-bob', totpCode: await codeAt(t, secrets.bob!) }));
+    const err = await rpcError(login(t, { username: 'bob', password: 'pw-bob quartz tram', totpCode: await codeAt(t, secrets.bob!) }));
     assert.equal(err.code, grpc.status.UNAUTHENTICATED);
     assert.ok(auditReason('login.fail', 'disabled') >= 1);
     await call(t.admin.admin, 'SetUserDisabled', { name: 'bob', disabled: false });
@@ -333,7 +333,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     csr.publicKey = weak.publicKey;
     csr.setSubject([{ name: 'commonName', value: 'x' }]);
     csr.sign(weak.privateKey, forge.md.sha256.create());
-    const err = await rpcError(login(t, { username: 'alice', password: 'pw-alice', totpCode: '000000', csrPem: forge.pki.certificationRequestToPem(csr) }));
+    const err = await rpcError(login(t, { username: 'alice', password: 'pw-alice quartz tram', totpCode: '000000', csrPem: forge.pki.certificationRequestToPem(csr) }));
     assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
     assert.match(err.details, /^csr_pem: /);
   });
@@ -349,7 +349,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
         for (const e of await Promise.all(batch)) assert.equal(e.code, grpc.status.UNAUTHENTICATED);
       }
       // The right password and a fresh code now fail too: locked and rate limited.
-      const err = await rpcError(call(a.auth, 'Login', { username: 'alice', password: 'pw-alice', totpCode: await codeAt(t, secrets.alice!, 1), csrPem, deviceName: 'x' }));
+      const err = await rpcError(call(a.auth, 'Login', { username: 'alice', password: 'pw-alice quartz tram', totpCode: await codeAt(t, secrets.alice!, 1), csrPem, deviceName: 'x' }));
       assert.equal(err.code, grpc.status.UNAUTHENTICATED);
     } finally {
       a.close();
@@ -361,7 +361,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     const a2 = authClients(t.auth, t.caPem);
     try {
       for (let i = 0; i < 5; i++) await rpcError(call(a2.auth, 'Login', { username: 'alice', password: 'wrong', totpCode: '000000', csrPem, deviceName: 'x' }));
-      const locked = await rpcError(call(a2.auth, 'Login', { username: 'alice', password: 'pw-alice', totpCode: await codeAt(t, secrets.alice!, 1), csrPem, deviceName: 'x' }));
+      const locked = await rpcError(call(a2.auth, 'Login', { username: 'alice', password: 'pw-alice quartz tram', totpCode: await codeAt(t, secrets.alice!, 1), csrPem, deviceName: 'x' }));
       assert.equal(locked.code, grpc.status.UNAUTHENTICATED);
       assert.ok(auditReason('login.fail', 'locked out') >= 1, 'lockout is audited');
     } finally {

@@ -60,8 +60,8 @@ describe('just-in-time access over gRPC', () => {
   before(async () => {
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })] });
     for (const [name, admin] of [['carol', false], ['dave', true], ['erin', true]] as const) {
-      const secret = await addUser(t, name, `${name}-password`, { admin });
-      users[name] = apiClients(t.api, (await login(t, { username: name, password: `${name}-password`, totpCode: await codeAt(t, secret) })).creds);
+      const secret = await addUser(t, name, `${name} quartz tram password`, { admin });
+      users[name] = apiClients(t.api, (await login(t, { username: name, password: `${name} quartz tram password`, totpCode: await codeAt(t, secret) })).creds);
     }
     await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
     // A gateway that acknowledges every version and keeps what it was sent.

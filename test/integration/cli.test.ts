@@ -1,10 +1,11 @@
 // The real command lines: `wicket-controller init` (twice: refused, nothing changed),
 // `start` (graceful on SIGTERM), and `wicketctl` against it (user add --json, listings,
-// bad input, audit verify, login with an admin user's own certificate).
+// bad input, audit verify, login with an admin user's own certificate, weak passwords, the
+// bootstrap admin credential: list, revoke, renew on the host).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,18 +104,41 @@ test('wicketctl reports bad input and server refusals on stderr with a non-zero 
 });
 
 test('wicketctl login stores an admin user\'s own certificate, which then works', async () => {
-  const secret = JSON.parse(ctl(['user', 'add', 'root', '--password-stdin', '--admin', '--json'], 'root-password').stdout).totp_secret as string;
+  const secret = JSON.parse(ctl(['user', 'add', 'root', '--password-stdin', '--admin', '--json'], 'root quartz tram password').stdout).totp_secret as string;
   const creds = join(dir, 'root-creds');
-  const wrong = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', 'ab'.repeat(32), '--user', 'root', '--password-stdin', '--totp', '000000'], 'root-password');
+  const wrong = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', 'ab'.repeat(32), '--user', 'root', '--password-stdin', '--totp', '000000'], 'root quartz tram password');
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /controller CA fingerprint mismatch/);
-  const ok = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', fingerprint.toUpperCase(), '--user', 'root', '--password-stdin', '--totp', await totpCode(secret, Date.now()), '--api', api], 'root-password\n');
+  const ok = run('wicketctl', ['--credentials', creds, 'login', '--controller', authAddr, '--ca-fingerprint', fingerprint.toUpperCase(), '--user', 'root', '--password-stdin', '--totp', await totpCode(secret, Date.now()), '--api', api], 'root quartz tram password\n');
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(statSync(join(creds, 'client.key')).mode & 0o777, 0o600);
   const token = run('wicketctl', ['--credentials', creds, 'gateway', 'token', 'dc9', '--ttl', '15m', '--json']);
   assert.equal(token.code, 0, token.stderr);
   const audit = JSON.parse(ctl(['audit', '--json', '--action', 'gateway.token']).stdout) as { actor: string; target: string }[];
   assert.deepEqual(audit.map((r) => [r.actor, r.target]), [['admin:root', 'dc9']]);
+});
+
+test('user add refuses a weak password; admin list, admin revoke and admin-credentials manage the bootstrap credential', () => {
+  const weak = ctl(['user', 'add', 'weakling', '--password-stdin'], 'password1\n');
+  assert.notEqual(weak.code, 0);
+  assert.match(weak.stderr, /INVALID_ARGUMENT: password: is too short/);
+  const listed = JSON.parse(ctl(['admin', 'list', '--json']).stdout) as { serial: string; revokedAtMs: number | string }[];
+  assert.equal(listed.length, 1);
+  const oldCreds = join(dir, 'old-admin');
+  cpSync(join(dataDir, 'admin'), oldCreds, { recursive: true });
+  const renew = run('wicket-controller', ['admin-credentials', '--data-dir', dataDir, '--validity', '7d']);
+  assert.equal(renew.code, 0, renew.stderr);
+  assert.match(renew.stdout, /revoked 1 earlier/);
+  const old = run('wicketctl', ['--controller', api, '--credentials', oldCreds, 'user', 'list']);
+  assert.notEqual(old.code, 0);
+  assert.match(old.stderr, /PERMISSION_DENIED: certificate has been revoked/);
+  const after = JSON.parse(ctl(['admin', 'list', '--json']).stdout) as { serial: string; revokedAtMs: number | string }[];
+  assert.deepEqual(after.map((c) => Number(c.revokedAtMs) > 0), [true, false]);
+  const revoke = ctl(['admin', 'revoke', after[1]!.serial]);
+  assert.equal(revoke.code, 0, revoke.stderr);
+  assert.notEqual(ctl(['user', 'list']).code, 0, 'the revoked credential no longer works');
+  assert.equal(run('wicket-controller', ['admin-credentials', '--data-dir', dataDir]).code, 0);
+  assert.equal(ctl(['user', 'list']).code, 0);
 });
 
 test('wicketctl audit verify passes, and the controller stops gracefully on SIGTERM', async () => {

@@ -81,8 +81,8 @@ test('a gateway certificate cannot call Admin or Client', async () => {
 });
 
 test('a user certificate cannot call Gateway or Admin', async () => {
-  const secret = await addUser(t, 'mallory', 'pw-mallory');
-  const { creds } = await login(t, { username: 'mallory', password: 'pw-mallory', totpCode: await codeAt(t, secret) });
+  const secret = await addUser(t, 'mallory', 'pw-mallory quartz tram');
+  const { creds } = await login(t, { username: 'mallory', password: 'pw-mallory quartz tram', totpCode: await codeAt(t, secret) });
   assert.equal((await rpcError(report(creds, 1))).code, grpc.status.PERMISSION_DENIED);
   const api = apiClients(t.api, creds);
   try {

@@ -15,8 +15,8 @@ before(async () => {
 after(() => t?.stop());
 
 test('an expired user certificate is refused on an open connection, and refusals are counted', async () => {
-  const secret = await addUser(t, 'erin', 'erin-password');
-  const { creds } = await login(t, { username: 'erin', password: 'erin-password', totpCode: await codeAt(t, secret) });
+  const secret = await addUser(t, 'erin', 'erin quartz tram password');
+  const { creds } = await login(t, { username: 'erin', password: 'erin quartz tram password', totpCode: await codeAt(t, secret) });
   const erin = apiClients(t.api, creds);
   try {
     await call(erin.client, 'ListResources', { posture: null });

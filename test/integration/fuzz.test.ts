@@ -46,7 +46,7 @@ tests:
 
 /** Methods whose success changes the fingerprinted state (a gateway's Sync and Report only move connection state and telemetry). */
 const MUTATING = new Set(['Login', 'EnrollGateway', 'Connect', 'Heartbeat', 'Disconnect', 'AddUser', 'SetUserDisabled',
-  'SetUserGroups', 'RevokeUser', 'CreateJoinToken', 'ApplyPolicy', 'RevokeSession', 'BlockDevice']);
+  'SetUserGroups', 'RevokeUser', 'LinkUser', 'RevokeAdminCredential', 'CreateJoinToken', 'ApplyPolicy', 'RevokeSession', 'BlockDevice']);
 
 interface Tally { sent: number; byCode: Record<string, number>; unclear: string[]; dbChecks: number }
 
@@ -145,7 +145,7 @@ describe('fuzzing every RPC over real gRPC + mTLS', { timeout: 900_000 }, () => 
       ListResources: [{ posture: POSTURE }],
       Sync: [{ hello: { publicKey: key, endpoint: '192.0.2.2:51820', agentVersion: 'x' } }, { ack: { version: 1, applyUs: 5, error: '' } }],
       Report: [{ seq: 1, collectedAtMs: Date.now(), peers: [{ sessionId, endpoint: '192.0.2.9:1', lastHandshakeMs: 1, rxBytes: 1, txBytes: 2 }], denied: [], flows: [], counters: [], droppedRecords: 0 }],
-      AddUser: [{ name: 'newuser', password: 'pw', groups: ['eng'], admin: false }],
+      AddUser: [{ name: 'newuser', password: 'newuser quartz tram', groups: ['eng'], admin: false }],
       ListUsers: [{}],
       SetUserDisabled: [{ name: 'victim', disabled: true }],
       SetUserGroups: [{ name: 'victim', groups: ['eng', 'ops'] }],

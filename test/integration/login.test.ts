@@ -31,8 +31,8 @@ test('correct password and TOTP return a certificate that works on the API port'
 });
 
 test('an admin user gets an admin certificate that works on Admin', async () => {
-  const secret = await addUser(t, 'root2', 'pw-root2', { admin: true });
-  const { res, creds } = await login(t, { username: 'root2', password: 'pw-root2', totpCode: await codeAt(t, secret) });
+  const secret = await addUser(t, 'root2', 'pw-root2 quartz tram', { admin: true });
+  const { res, creds } = await login(t, { username: 'root2', password: 'pw-root2 quartz tram', totpCode: await codeAt(t, secret) });
   assert.equal(res.admin, true);
   const api = apiClients(t.api, creds);
   try {
@@ -46,15 +46,15 @@ test('an admin user gets an admin certificate that works on Admin', async () => 
 });
 
 test('wrong password, wrong code, replayed code and unknown user all get the same error', async () => {
-  const secret = await addUser(t, 'bob', 'bobs password');
+  const secret = await addUser(t, 'bob', 'bobs quartz tram password');
   const good = await codeAt(t, secret);
-  await login(t, { username: 'bob', password: 'bobs password', totpCode: good });
+  await login(t, { username: 'bob', password: 'bobs quartz tram password', totpCode: good });
   const wrongCode = String((Number(good) + 1) % 1_000_000).padStart(6, '0');
   const failures = [
     await rpcError(login(t, { username: 'bob', password: 'not it', totpCode: await codeAt(t, secret, 1) })),
-    await rpcError(login(t, { username: 'bob', password: 'bobs password', totpCode: wrongCode })),
-    await rpcError(login(t, { username: 'bob', password: 'bobs password', totpCode: good })),
-    await rpcError(login(t, { username: 'nobody', password: 'bobs password', totpCode: good })),
+    await rpcError(login(t, { username: 'bob', password: 'bobs quartz tram password', totpCode: wrongCode })),
+    await rpcError(login(t, { username: 'bob', password: 'bobs quartz tram password', totpCode: good })),
+    await rpcError(login(t, { username: 'nobody', password: 'bobs quartz tram password', totpCode: good })),
   ];
   for (const f of failures) {
     assert.equal(f.code, grpc.status.UNAUTHENTICATED);
@@ -64,27 +64,27 @@ test('wrong password, wrong code, replayed code and unknown user all get the sam
   const audit = await call(t.admin.admin, 'ListAudit', { actionPrefix: 'login.fail', limit: 100, afterId: 0 });
   const reasons = audit.records.map((r) => (JSON.parse(r.detailsJson) as { reason: string }).reason);
   for (const reason of ['wrong password', 'wrong TOTP code', 'TOTP code already used', 'unknown user']) assert.ok(reasons.includes(reason), reason);
-  assert.ok(!audit.records.some((r) => r.detailsJson.includes('bobs password')));
+  assert.ok(!audit.records.some((r) => r.detailsJson.includes('bobs quartz tram password')));
 });
 
 test('an older code cannot be used after a newer one', async () => {
-  const secret = await addUser(t, 'carol', 'carol-pw');
-  await login(t, { username: 'carol', password: 'carol-pw', totpCode: await codeAt(t, secret, 1) });
-  const err = await rpcError(login(t, { username: 'carol', password: 'carol-pw', totpCode: await codeAt(t, secret, 0) }));
+  const secret = await addUser(t, 'carol', 'carol-pw quartz tram');
+  await login(t, { username: 'carol', password: 'carol-pw quartz tram', totpCode: await codeAt(t, secret, 1) });
+  const err = await rpcError(login(t, { username: 'carol', password: 'carol-pw quartz tram', totpCode: await codeAt(t, secret, 0) }));
   assert.equal(err.code, grpc.status.UNAUTHENTICATED);
 });
 
 test('lockout holds after repeated failures, even with the right credentials, until it expires', async () => {
-  const secret = await addUser(t, 'dave', 'dave-pw');
+  const secret = await addUser(t, 'dave', 'dave-pw quartz tram');
   for (let i = 0; i < 5; i++) await rpcError(login(t, { username: 'dave', password: `wrong-${i}`, totpCode: '000000' }));
-  const locked = await rpcError(login(t, { username: 'dave', password: 'dave-pw', totpCode: await codeAt(t, secret) }));
+  const locked = await rpcError(login(t, { username: 'dave', password: 'dave-pw quartz tram', totpCode: await codeAt(t, secret) }));
   assert.equal(locked.code, grpc.status.UNAUTHENTICATED);
   assert.equal(locked.details, 'invalid credentials');
   const users = await call(t.admin.admin, 'ListUsers', {});
   assert.ok((users.users.find((u) => u.name === 'dave')?.lockedUntilMs ?? 0) > t.now());
   t.advance(10 * 60_000);
   try {
-    const { res } = await login(t, { username: 'dave', password: 'dave-pw', totpCode: await codeAt(t, secret) });
+    const { res } = await login(t, { username: 'dave', password: 'dave-pw quartz tram', totpCode: await codeAt(t, secret) });
     assert.equal(res.username, 'dave');
   } finally {
     // Certificates are checked by TLS against the real clock: move back for the next tests.
@@ -93,15 +93,15 @@ test('lockout holds after repeated failures, even with the right credentials, un
 });
 
 test('a disabled user can neither log in nor use a certificate issued before', async () => {
-  const secret = await addUser(t, 'erin', 'erin-pw');
-  const { creds } = await login(t, { username: 'erin', password: 'erin-pw', totpCode: await codeAt(t, secret) });
+  const secret = await addUser(t, 'erin', 'erin-pw quartz tram');
+  const { creds } = await login(t, { username: 'erin', password: 'erin-pw quartz tram', totpCode: await codeAt(t, secret) });
   const api = apiClients(t.api, creds);
   try {
     assert.equal((await call(api.client, 'ListResources', {})).resources.length, 1);
     await call(t.admin.admin, 'SetUserDisabled', { name: 'erin', disabled: true });
     const denied = await rpcError(call(api.client, 'ListResources', {}));
     assert.equal(denied.code, grpc.status.PERMISSION_DENIED);
-    const refused = await rpcError(login(t, { username: 'erin', password: 'erin-pw', totpCode: await codeAt(t, secret, 1) }));
+    const refused = await rpcError(login(t, { username: 'erin', password: 'erin-pw quartz tram', totpCode: await codeAt(t, secret, 1) }));
     assert.equal(refused.details, 'invalid credentials');
     await call(t.admin.admin, 'SetUserDisabled', { name: 'erin', disabled: false });
     assert.equal((await call(api.client, 'ListResources', {})).resources.length, 1);

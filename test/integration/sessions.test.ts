@@ -43,7 +43,7 @@ describe('sessions over gRPC', () => {
   before(async () => {
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 1500 })] });
     aliceSecret = await addUser(t, 'alice', 'alice-password');
-    await addUser(t, 'bob', 'bob-password');
+    await addUser(t, 'bob', 'bob quartz tram password');
     const l = await login(t, { username: 'alice', password: 'alice-password', totpCode: await codeAt(t, aliceSecret) });
     alice = apiClients(t.api, l.creds);
     gw = new FakeGateway(t, await enrollGateway(t, 'dc1'));

@@ -73,10 +73,10 @@ describe('single sign-on with the device flow', () => {
       clients: [CLIENT],
       accounts: {
         alice: { password: 'alice-pw', email: 'Alice@Example.com', groups: ['eng', 'has space'], amr: ['pwd', 'otp'] },
-        carol: { password: 'carol-pw', email: 'carol@example.com', groups: ['eng'], amr: ['pwd'] },
+        carol: { password: 'carol-pw quartz tram', email: 'carol@example.com', groups: ['eng'], amr: ['pwd'] },
         bob: { password: 'bob-pw', email: 'bob@example.com', groups: ['sales'], amr: ['pwd', 'mfa'] },
-        dave: { password: 'dave-pw', email: 'dave@example.com', groups: ['eng'], amr: ['otp'] },
-        erin: { password: 'erin-pw', email: 'erin@other.org', groups: ['eng'], amr: ['otp'] },
+        dave: { password: 'dave-pw quartz tram', email: 'dave@example.com', groups: ['eng'], amr: ['otp'] },
+        erin: { password: 'erin-pw quartz tram', email: 'erin@other.org', groups: ['eng'], amr: ['otp'] },
       },
     });
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })] });
@@ -124,7 +124,7 @@ ${testProviderConfig(op.issuer, CLIENT.clientId)}  - name: strict
   });
 
   test('amr without an MFA method does not satisfy require: { mfa: true }', async () => {
-    const { creds } = await ssoLogin(t, 'corp', 'carol', 'carol-pw');
+    const { creds } = await ssoLogin(t, 'corp', 'carol', 'carol-pw quartz tram');
     assert.deepEqual(await grantsOf(creds), ['eng-wiki']);
   });
 
@@ -136,13 +136,13 @@ ${testProviderConfig(op.issuer, CLIENT.clientId)}  - name: strict
   });
 
   test('a group change at the provider reaches live sessions at the next login', async () => {
-    const first = await ssoLogin(t, 'corp', 'dave', 'dave-pw');
+    const first = await ssoLogin(t, 'corp', 'dave', 'dave-pw quartz tram');
     const api = apiClients(t.api, first.creds);
     try {
       const r = await call(api.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: null, ackTimeoutMs: 3000 });
       assert.ok(r.session!.entitlements.some((e) => e.grant === 'eng-wiki'));
       op.accounts.dave!.groups = ['sales'];
-      await ssoLogin(t, 'corp', 'dave', 'dave-pw');
+      await ssoLogin(t, 'corp', 'dave', 'dave-pw quartz tram');
       let state = '';
       for (let i = 0; i < 50 && state !== 'revoked'; i++) {
         const list = await call(t.admin.admin, 'ListSessions', { user: 'dave@example.com', all: true });
@@ -156,7 +156,7 @@ ${testProviderConfig(op.issuer, CLIENT.clientId)}  - name: strict
   });
 
   test('an e-mail domain that is not allowed is refused', async () => {
-    const err = await rpcError(ssoLogin(t, 'corp', 'erin', 'erin-pw'));
+    const err = await rpcError(ssoLogin(t, 'corp', 'erin', 'erin-pw quartz tram'));
     assert.equal(err.code, grpc.status.UNAUTHENTICATED);
   });
 
@@ -167,6 +167,10 @@ ${testProviderConfig(op.issuer, CLIENT.clientId)}  - name: strict
     assert.ok(!(await call(t.admin.admin, 'ListUsers', {})).users.some((u) => u.name === 'gina@example.com'), 'not provisioned');
     await addUser(t, 'frank@example.com', 'frank-password');
     op.accounts.frank = { password: 'frank-pw', email: 'frank@example.com', groups: ['eng'], amr: ['otp'] };
+    // A password account is reached through SSO only once an admin linked the subject to it.
+    const unlinked = await rpcError(ssoLogin(t, 'strict', 'frank', 'frank-pw'));
+    assert.equal(unlinked.code, grpc.status.UNAUTHENTICATED);
+    await call(t.admin.admin, 'LinkUser', { name: 'frank@example.com', provider: 'strict', subject: 'frank' });
     const ok = await ssoLogin(t, 'strict', 'frank', 'frank-pw');
     assert.equal(ok.res.username, 'frank@example.com');
     await call(t.admin.admin, 'SetUserDisabled', { name: 'frank@example.com', disabled: true });

@@ -25,7 +25,7 @@ async function invalid(p: Promise<unknown>, field: RegExp) {
 }
 
 test('admin requests with bad names, groups and sizes are refused and change nothing', async () => {
-  await addUser(t, 'alice', 'pw');
+  await addUser(t, 'alice', 'pw quartz tram');
   const before = await snapshot();
   const badNames = ['', 'a\u0000b', 'bob\n', "x'; DROP TABLE users;--", 'a b', 'é', 'x'.repeat(65), 'robert"); --'];
   for (const name of badNames) await invalid(call(t.admin.admin, 'AddUser', { name, password: '', groups: [], admin: false }), /^name: /);
@@ -41,10 +41,10 @@ test('admin requests with bad names, groups and sizes are refused and change not
 });
 
 test('login requests with malformed or oversized CSRs and empty fields are refused and change nothing', async () => {
-  const secret = await addUser(t, 'bob', 'pw-bob');
+  const secret = await addUser(t, 'bob', 'pw-bob quartz tram');
   const before = await snapshot();
   const clients = authClients(t.auth, t.caPem);
-  const good = { username: 'bob', password: 'pw-bob', totpCode: await codeAt(t, secret), csrPem: createCsr(generateKeyPair(), 'bob'), deviceName: 'laptop' };
+  const good = { username: 'bob', password: 'pw-bob quartz tram', totpCode: await codeAt(t, secret), csrPem: createCsr(generateKeyPair(), 'bob'), deviceName: 'laptop' };
   try {
     const csrBody = good.csrPem.split('\n');
     const corrupted = [csrBody[0], csrBody[1]!.replace(/^.{10}/, 'AAAAAAAAAA'), ...csrBody.slice(2)].join('\n');

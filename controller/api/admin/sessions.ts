@@ -28,7 +28,9 @@ export function sessionAdmin(ctx: ControllerContext, sessions: SessionManager): 
       if (!ctx.store.users.get(req.name)) throw notFound(`no user ${req.name}`);
       const now = ctx.now();
       const certificatesRevoked = ctx.store.transaction(() => {
-        const n = ctx.store.certificates.revokeAllOf('user', req.name, now) + ctx.store.certificates.revokeAllOf('admin', req.name, now);
+        // A user's certificates (admin role or not) are recorded as kind `user`; kind `admin`
+        // is the bootstrap credential, which a user of the same name must never touch.
+        const n = ctx.store.certificates.revokeAllOf('user', req.name, now);
         ctx.audit.append({ actor, action: 'user.revoke', target: req.name, details: { certificates: n } });
         return n;
       });

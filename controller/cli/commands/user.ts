@@ -1,4 +1,4 @@
-// wicketctl user add | list | disable | enable | groups
+// wicketctl user add | list | disable | enable | groups | link
 import type { Command } from 'commander';
 import { call } from '../../../common/grpc.js';
 import { output, printJson, readStdin, formatTime, CliError } from '../../../common/cli.js';
@@ -49,6 +49,15 @@ export function registerUserCommands(program: Command): void {
         output(o.json, u, () => `user ${u.name} ${disabled ? 'disabled' : 'enabled'}`);
       });
   }
+
+  user.command('link <name>')
+    .description("link an identity provider's subject to a user: their SSO logins land on this account (the only way SSO reaches an admin or a password account)")
+    .requiredOption('--provider <name>', 'the identity provider (as named in the controller --oidc-config file)')
+    .requiredOption('--subject <sub>', "the provider's subject (the ID token's sub) for this person")
+    .action(async (name: string, o: { provider: string; subject: string }) => {
+      await withAdmin(program, (admin) => call(admin, 'LinkUser', { name, provider: o.provider, subject: o.subject }));
+      process.stdout.write(`linked ${o.provider} subject ${o.subject} to user ${name}\n`);
+    });
 
   user.command('groups <name>')
     .description("replace a user's directory groups (no --group: none)")

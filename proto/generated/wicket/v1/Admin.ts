@@ -5,6 +5,7 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AccessRequest as _wicket_v1_AccessRequest, AccessRequest__Output as _wicket_v1_AccessRequest__Output } from '../../wicket/v1/AccessRequest.js';
 import type { AddUserRequest as _wicket_v1_AddUserRequest, AddUserRequest__Output as _wicket_v1_AddUserRequest__Output } from '../../wicket/v1/AddUserRequest.js';
 import type { AddUserResponse as _wicket_v1_AddUserResponse, AddUserResponse__Output as _wicket_v1_AddUserResponse__Output } from '../../wicket/v1/AddUserResponse.js';
+import type { AdminCredential as _wicket_v1_AdminCredential, AdminCredential__Output as _wicket_v1_AdminCredential__Output } from '../../wicket/v1/AdminCredential.js';
 import type { ApplyPolicyResponse as _wicket_v1_ApplyPolicyResponse, ApplyPolicyResponse__Output as _wicket_v1_ApplyPolicyResponse__Output } from '../../wicket/v1/ApplyPolicyResponse.js';
 import type { ApproveAccessRequest as _wicket_v1_ApproveAccessRequest, ApproveAccessRequest__Output as _wicket_v1_ApproveAccessRequest__Output } from '../../wicket/v1/ApproveAccessRequest.js';
 import type { BlockDeviceRequest as _wicket_v1_BlockDeviceRequest, BlockDeviceRequest__Output as _wicket_v1_BlockDeviceRequest__Output } from '../../wicket/v1/BlockDeviceRequest.js';
@@ -14,8 +15,12 @@ import type { DenyAccessRequest as _wicket_v1_DenyAccessRequest, DenyAccessReque
 import type { Device as _wicket_v1_Device, Device__Output as _wicket_v1_Device__Output } from '../../wicket/v1/Device.js';
 import type { ExplainPolicyRequest as _wicket_v1_ExplainPolicyRequest, ExplainPolicyRequest__Output as _wicket_v1_ExplainPolicyRequest__Output } from '../../wicket/v1/ExplainPolicyRequest.js';
 import type { ExplainPolicyResponse as _wicket_v1_ExplainPolicyResponse, ExplainPolicyResponse__Output as _wicket_v1_ExplainPolicyResponse__Output } from '../../wicket/v1/ExplainPolicyResponse.js';
+import type { LinkUserRequest as _wicket_v1_LinkUserRequest, LinkUserRequest__Output as _wicket_v1_LinkUserRequest__Output } from '../../wicket/v1/LinkUserRequest.js';
+import type { LinkUserResponse as _wicket_v1_LinkUserResponse, LinkUserResponse__Output as _wicket_v1_LinkUserResponse__Output } from '../../wicket/v1/LinkUserResponse.js';
 import type { ListAccessRequestsRequest as _wicket_v1_ListAccessRequestsRequest, ListAccessRequestsRequest__Output as _wicket_v1_ListAccessRequestsRequest__Output } from '../../wicket/v1/ListAccessRequestsRequest.js';
 import type { ListAccessRequestsResponse as _wicket_v1_ListAccessRequestsResponse, ListAccessRequestsResponse__Output as _wicket_v1_ListAccessRequestsResponse__Output } from '../../wicket/v1/ListAccessRequestsResponse.js';
+import type { ListAdminCredentialsRequest as _wicket_v1_ListAdminCredentialsRequest, ListAdminCredentialsRequest__Output as _wicket_v1_ListAdminCredentialsRequest__Output } from '../../wicket/v1/ListAdminCredentialsRequest.js';
+import type { ListAdminCredentialsResponse as _wicket_v1_ListAdminCredentialsResponse, ListAdminCredentialsResponse__Output as _wicket_v1_ListAdminCredentialsResponse__Output } from '../../wicket/v1/ListAdminCredentialsResponse.js';
 import type { ListAuditRequest as _wicket_v1_ListAuditRequest, ListAuditRequest__Output as _wicket_v1_ListAuditRequest__Output } from '../../wicket/v1/ListAuditRequest.js';
 import type { ListAuditResponse as _wicket_v1_ListAuditResponse, ListAuditResponse__Output as _wicket_v1_ListAuditResponse__Output } from '../../wicket/v1/ListAuditResponse.js';
 import type { ListDevicesRequest as _wicket_v1_ListDevicesRequest, ListDevicesRequest__Output as _wicket_v1_ListDevicesRequest__Output } from '../../wicket/v1/ListDevicesRequest.js';
@@ -35,6 +40,7 @@ import type { PolicyRequest as _wicket_v1_PolicyRequest, PolicyRequest__Output a
 import type { PolicyTestResponse as _wicket_v1_PolicyTestResponse, PolicyTestResponse__Output as _wicket_v1_PolicyTestResponse__Output } from '../../wicket/v1/PolicyTestResponse.js';
 import type { PolicyVersion as _wicket_v1_PolicyVersion, PolicyVersion__Output as _wicket_v1_PolicyVersion__Output } from '../../wicket/v1/PolicyVersion.js';
 import type { RevokeAccessRequest as _wicket_v1_RevokeAccessRequest, RevokeAccessRequest__Output as _wicket_v1_RevokeAccessRequest__Output } from '../../wicket/v1/RevokeAccessRequest.js';
+import type { RevokeAdminCredentialRequest as _wicket_v1_RevokeAdminCredentialRequest, RevokeAdminCredentialRequest__Output as _wicket_v1_RevokeAdminCredentialRequest__Output } from '../../wicket/v1/RevokeAdminCredentialRequest.js';
 import type { RevokeSessionRequest as _wicket_v1_RevokeSessionRequest, RevokeSessionRequest__Output as _wicket_v1_RevokeSessionRequest__Output } from '../../wicket/v1/RevokeSessionRequest.js';
 import type { RevokeUserRequest as _wicket_v1_RevokeUserRequest, RevokeUserRequest__Output as _wicket_v1_RevokeUserRequest__Output } from '../../wicket/v1/RevokeUserRequest.js';
 import type { RevokeUserResponse as _wicket_v1_RevokeUserResponse, RevokeUserResponse__Output as _wicket_v1_RevokeUserResponse__Output } from '../../wicket/v1/RevokeUserResponse.js';
@@ -132,6 +138,23 @@ export interface AdminClient extends grpc.Client {
   explainPolicy(argument: _wicket_v1_ExplainPolicyRequest, callback: grpc.requestCallback<_wicket_v1_ExplainPolicyResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Links an identity provider's subject to a user, so that their SSO logins land on that
+   * account (the only way SSO reaches an admin or a password account; docs/sso.md).
+   */
+  LinkUser(argument: _wicket_v1_LinkUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  LinkUser(argument: _wicket_v1_LinkUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  LinkUser(argument: _wicket_v1_LinkUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  LinkUser(argument: _wicket_v1_LinkUserRequest, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Links an identity provider's subject to a user, so that their SSO logins land on that
+   * account (the only way SSO reaches an admin or a password account; docs/sso.md).
+   */
+  linkUser(argument: _wicket_v1_LinkUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  linkUser(argument: _wicket_v1_LinkUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  linkUser(argument: _wicket_v1_LinkUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  linkUser(argument: _wicket_v1_LinkUserRequest, callback: grpc.requestCallback<_wicket_v1_LinkUserResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * --- Just-in-time access (docs/access.md): the approver's side. The admin certificate's
    * name is the approving user; it must be among the grant's approvers and never the requester.
    */
@@ -147,6 +170,23 @@ export interface AdminClient extends grpc.Client {
   listAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
   listAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
   listAccessRequests(argument: _wicket_v1_ListAccessRequestsRequest, callback: grpc.requestCallback<_wicket_v1_ListAccessRequestsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The bootstrap admin credentials (written by `init` and `admin-credentials` on the
+   * controller host), and revoking one.
+   */
+  ListAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  ListAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  ListAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  ListAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The bootstrap admin credentials (written by `init` and `admin-credentials` on the
+   * controller host), and revoking one.
+   */
+  listAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  listAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  listAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  listAdminCredentials(argument: _wicket_v1_ListAdminCredentialsRequest, callback: grpc.requestCallback<_wicket_v1_ListAdminCredentialsResponse__Output>): grpc.ClientUnaryCall;
   
   ListAudit(argument: _wicket_v1_ListAuditRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAuditResponse__Output>): grpc.ClientUnaryCall;
   ListAudit(argument: _wicket_v1_ListAuditRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAuditResponse__Output>): grpc.ClientUnaryCall;
@@ -225,6 +265,15 @@ export interface AdminClient extends grpc.Client {
   revokeAccess(argument: _wicket_v1_RevokeAccessRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
   revokeAccess(argument: _wicket_v1_RevokeAccessRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
   revokeAccess(argument: _wicket_v1_RevokeAccessRequest, callback: grpc.requestCallback<_wicket_v1_AccessRequest__Output>): grpc.ClientUnaryCall;
+  
+  RevokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
+  RevokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
+  RevokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
+  RevokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
+  revokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
+  revokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
+  revokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
+  revokeAdminCredential(argument: _wicket_v1_RevokeAdminCredentialRequest, callback: grpc.requestCallback<_wicket_v1_AdminCredential__Output>): grpc.ClientUnaryCall;
   
   RevokeSession(argument: _wicket_v1_RevokeSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_Session__Output>): grpc.ClientUnaryCall;
   RevokeSession(argument: _wicket_v1_RevokeSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_Session__Output>): grpc.ClientUnaryCall;
@@ -336,10 +385,22 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   ExplainPolicy: grpc.handleUnaryCall<_wicket_v1_ExplainPolicyRequest__Output, _wicket_v1_ExplainPolicyResponse>;
   
   /**
+   * Links an identity provider's subject to a user, so that their SSO logins land on that
+   * account (the only way SSO reaches an admin or a password account; docs/sso.md).
+   */
+  LinkUser: grpc.handleUnaryCall<_wicket_v1_LinkUserRequest__Output, _wicket_v1_LinkUserResponse>;
+  
+  /**
    * --- Just-in-time access (docs/access.md): the approver's side. The admin certificate's
    * name is the approving user; it must be among the grant's approvers and never the requester.
    */
   ListAccessRequests: grpc.handleUnaryCall<_wicket_v1_ListAccessRequestsRequest__Output, _wicket_v1_ListAccessRequestsResponse>;
+  
+  /**
+   * The bootstrap admin credentials (written by `init` and `admin-credentials` on the
+   * controller host), and revoking one.
+   */
+  ListAdminCredentials: grpc.handleUnaryCall<_wicket_v1_ListAdminCredentialsRequest__Output, _wicket_v1_ListAdminCredentialsResponse>;
   
   ListAudit: grpc.handleUnaryCall<_wicket_v1_ListAuditRequest__Output, _wicket_v1_ListAuditResponse>;
   
@@ -359,6 +420,8 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
    * Ends an approved request early; its entitlement leaves the live sessions at once.
    */
   RevokeAccess: grpc.handleUnaryCall<_wicket_v1_RevokeAccessRequest__Output, _wicket_v1_AccessRequest>;
+  
+  RevokeAdminCredential: grpc.handleUnaryCall<_wicket_v1_RevokeAdminCredentialRequest__Output, _wicket_v1_AdminCredential>;
   
   RevokeSession: grpc.handleUnaryCall<_wicket_v1_RevokeSessionRequest__Output, _wicket_v1_Session>;
   
@@ -394,7 +457,9 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   DenyAccess: MethodDefinition<_wicket_v1_DenyAccessRequest, _wicket_v1_AccessRequest, _wicket_v1_DenyAccessRequest__Output, _wicket_v1_AccessRequest__Output>
   DiffPolicy: MethodDefinition<_wicket_v1_PolicyRequest, _wicket_v1_PolicyDiffResponse, _wicket_v1_PolicyRequest__Output, _wicket_v1_PolicyDiffResponse__Output>
   ExplainPolicy: MethodDefinition<_wicket_v1_ExplainPolicyRequest, _wicket_v1_ExplainPolicyResponse, _wicket_v1_ExplainPolicyRequest__Output, _wicket_v1_ExplainPolicyResponse__Output>
+  LinkUser: MethodDefinition<_wicket_v1_LinkUserRequest, _wicket_v1_LinkUserResponse, _wicket_v1_LinkUserRequest__Output, _wicket_v1_LinkUserResponse__Output>
   ListAccessRequests: MethodDefinition<_wicket_v1_ListAccessRequestsRequest, _wicket_v1_ListAccessRequestsResponse, _wicket_v1_ListAccessRequestsRequest__Output, _wicket_v1_ListAccessRequestsResponse__Output>
+  ListAdminCredentials: MethodDefinition<_wicket_v1_ListAdminCredentialsRequest, _wicket_v1_ListAdminCredentialsResponse, _wicket_v1_ListAdminCredentialsRequest__Output, _wicket_v1_ListAdminCredentialsResponse__Output>
   ListAudit: MethodDefinition<_wicket_v1_ListAuditRequest, _wicket_v1_ListAuditResponse, _wicket_v1_ListAuditRequest__Output, _wicket_v1_ListAuditResponse__Output>
   ListDevices: MethodDefinition<_wicket_v1_ListDevicesRequest, _wicket_v1_ListDevicesResponse, _wicket_v1_ListDevicesRequest__Output, _wicket_v1_ListDevicesResponse__Output>
   ListFlows: MethodDefinition<_wicket_v1_ListFlowsRequest, _wicket_v1_ListFlowsResponse, _wicket_v1_ListFlowsRequest__Output, _wicket_v1_ListFlowsResponse__Output>
@@ -403,6 +468,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   ListUsers: MethodDefinition<_wicket_v1_ListUsersRequest, _wicket_v1_ListUsersResponse, _wicket_v1_ListUsersRequest__Output, _wicket_v1_ListUsersResponse__Output>
   PolicyHistory: MethodDefinition<_wicket_v1_PolicyHistoryRequest, _wicket_v1_PolicyHistoryResponse, _wicket_v1_PolicyHistoryRequest__Output, _wicket_v1_PolicyHistoryResponse__Output>
   RevokeAccess: MethodDefinition<_wicket_v1_RevokeAccessRequest, _wicket_v1_AccessRequest, _wicket_v1_RevokeAccessRequest__Output, _wicket_v1_AccessRequest__Output>
+  RevokeAdminCredential: MethodDefinition<_wicket_v1_RevokeAdminCredentialRequest, _wicket_v1_AdminCredential, _wicket_v1_RevokeAdminCredentialRequest__Output, _wicket_v1_AdminCredential__Output>
   RevokeSession: MethodDefinition<_wicket_v1_RevokeSessionRequest, _wicket_v1_Session, _wicket_v1_RevokeSessionRequest__Output, _wicket_v1_Session__Output>
   RevokeUser: MethodDefinition<_wicket_v1_RevokeUserRequest, _wicket_v1_RevokeUserResponse, _wicket_v1_RevokeUserRequest__Output, _wicket_v1_RevokeUserResponse__Output>
   SetUserDisabled: MethodDefinition<_wicket_v1_SetUserDisabledRequest, _wicket_v1_User, _wicket_v1_SetUserDisabledRequest__Output, _wicket_v1_User__Output>

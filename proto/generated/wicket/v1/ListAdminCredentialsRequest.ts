@@ -1,0 +1,8 @@
+// Original file: proto/wicket.proto
+
+
+export interface ListAdminCredentialsRequest {
+}
+
+export interface ListAdminCredentialsRequest__Output {
+}
