@@ -7,6 +7,7 @@ import { splitHostPort } from '../../common/pki.js';
 import { Store } from '../store/store.js';
 import { Audit } from '../audit/audit.js';
 import { createAuthorizer } from '../api/authz.js';
+import { GatewayStreams } from '../api/gateway-streams.js';
 import { createMetrics } from '../api/metrics.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
@@ -67,7 +68,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       metrics.refusals.inc({ reason: r.reason });
       log.warn({ reason: r.reason, identities: r.identities.map((i) => `${i.kind}:${i.name}`), needed: r.kinds, message: r.message }, 'call refused');
     }),
-    log, metrics, hooks: {}, now: opts.now ?? Date.now,
+    log, metrics, hooks: {}, gatewayStreams: new GatewayStreams(metrics.registry), now: opts.now ?? Date.now,
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso) : undefined;
