@@ -124,7 +124,7 @@ describe('attacks by a stolen gateway certificate or a compromised gateway', { t
 
   before(async () => {
     t = await startTestController({
-      modules: [sessionModule({ ackTimeoutMs: 3000 }), telemetryModule({ limits: LIMITS } as Parameters<typeof telemetryModule>[0])],
+      modules: [sessionModule({ ackTimeoutMs: 3000 }), telemetryModule({ limits: LIMITS })],
     });
     await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
     db = new DbView(dbPathOf(join(t.dir, 'data')));
