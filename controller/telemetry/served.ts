@@ -1,5 +1,6 @@
 // A gateway speaks only about the sessions it serves (pure): the records of a batch that name
-// a session the reporting gateway does not serve (and never served) are split off, so that a
+// a session the reporting gateway holds no peer entry for (session_gateways: current
+// sessions, and ended ones it served, whose late flows still count) are split off, so that a
 // compromised gateway cannot write flows into another gateway's sessions or have them revoked
 // as probing. Denied attempts attributed to no session (spoofed or resource-initiated
 // traffic) stay: they accuse nobody.
