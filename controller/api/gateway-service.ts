@@ -42,10 +42,12 @@ export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limit
   });
   const hellos = new TokenBuckets(limits.burst, limits.perSecond);
   const audits = new OncePerWindow(limits.auditWindowMs);
-  /** Audits a refusal at most once per window per (gateway, reason), with how many were not audited. */
+  /** Audits (and logs) a refusal at most once per window per (gateway, reason), with how many were not audited. */
   const auditRefusal = (gateway: string, action: string, reason: string, details: Record<string, unknown>) => {
     const { record, suppressed } = audits.admit(`${gateway}\0${action}\0${reason}`, ctx.now());
-    if (record) ctx.audit.append({ actor: `gateway:${gateway}`, action, target: gateway, details: { reason, ...details, suppressedSinceLast: suppressed } });
+    if (!record) return;
+    ctx.audit.append({ actor: `gateway:${gateway}`, action, target: gateway, details: { reason, ...details, suppressedSinceLast: suppressed } });
+    ctx.log.warn({ gateway, action, reason, ...details, suppressedSinceLast: suppressed }, 'gateway Hello refused');
   };
 
   return {
@@ -93,7 +95,6 @@ export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limit
         if (refusal) {
           refusedHellos.inc({ gateway: name, reason: refusal.reason });
           auditRefusal(name, 'gateway.hello.refused', refusal.reason, { publicKey: h.publicKey, endpoint: h.endpoint, serial });
-          ctx.log.warn({ gateway: name, reason: refusal.reason, endpoint: h.endpoint }, 'gateway Hello refused');
           throw permissionDenied(refusal.message);
         }
         const waitMs = hellos.take(name, 1, ctx.now());
