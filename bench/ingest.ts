@@ -16,12 +16,14 @@ import { parseCsr } from '../controller/crypto/ca.js';
 import { wicketV1 } from '../proto/load.js';
 import type { TelemetryBatch } from '../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { ReportAck__Output } from '../proto/generated/wicket/v1/ReportAck.js';
+import type { Posture } from '../controller/policy/posture.js';
 
 // --quick (the CI smoke run) sends a few small batches.
 const QUICK = process.argv.includes('--quick');
 const BATCHES = Number(process.env.BENCH_BATCHES ?? (QUICK ? 5 : 40));
 const RECORDS = Number(process.env.BENCH_RECORDS ?? (QUICK ? 2_000 : 10_000));
 const GOAL = 100_000;
+const SESSIONS = 5000;
 
 const dir = mkdtempSync(join(tmpdir(), 'wicket-bench-ingest-'));
 try {
@@ -35,7 +37,18 @@ try {
   const now = Date.now();
   const issued = ctx.ca.issueClient(parseCsr(createCsr(keys, 'gateway:bench')), [{ kind: 'gateway', name: 'bench' }], now, 86_400_000);
   ctx.store.certificates.record({ serial: issued.serial, kind: 'gateway', subject: 'bench', deviceId: '', issuedAtMs: now, notAfterMs: issued.notAfterMs });
-  ctx.store.gateways.enroll('bench', issued.serial, now);
+  ctx.store.gateways.enroll('bench', issued.serial, now, '', '');
+  // The sessions the batches name, served by this gateway (records of others are dropped).
+  ctx.store.users.add({ name: 'bench', passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: now }, []);
+  ctx.store.transaction(() => {
+    for (let i = 0; i < SESSIONS; i++) {
+      ctx.store.sessions.insert({
+        id: `s${i}`, user: 'bench', deviceId: 'bench', certSerial: 'bench', overlayAddress: `100.64.${i >> 8}.${i & 255}`, wgPublicKey: `bench-${i}`,
+        posture: {} as Posture, mfa: true, createdAtMs: now, expiresAtMs: now + 86_400_000, entitlements: [], lastHeartbeatMs: now,
+      });
+      ctx.store.sessions.addGateway(`s${i}`, 'bench', Buffer.alloc(0));
+    }
+  });
   const clients = apiClients(`127.0.0.1:${controller.apiPort}`, { caPem: ctx.ca.certPem, certPem: issued.certPem, keyPem: keys.privateKeyPem });
 
   const batch = (seq: number): TelemetryBatch => {
@@ -44,7 +57,7 @@ try {
     const counters = [];
     const denied = [];
     for (let i = 0; i < RECORDS; i++) {
-      const session = `s${(seq * RECORDS + i) % 5000}`;
+      const session = `s${(seq * RECORDS + i) % SESSIONS}`;
       const kind = i % 10;
       if (kind === 0) peers.push({ sessionId: session, endpoint: `198.51.100.${i % 250}:51820`, lastHandshakeMs: now, rxBytes: i * 10, txBytes: i * 20 });
       else if (kind === 1) counters.push({ sessionId: session, destination: '10.0.1.10', protocol: 'tcp', portFrom: 80, portTo: 80, packets: seq * 10 + i, bytes: seq * 1000 + i });

@@ -40,7 +40,7 @@ export function authService(ctx: ControllerContext, login = new LoginService(ctx
     }),
     EnrollGateway: unary(ctx.log, 'EnrollGateway', (call) => {
       const req = validate('EnrollGatewayRequest', call.request);
-      return withCsr(() => enrollGateway(ctx, req.token, req.csrPem, peerAddress(call)));
+      return withCsr(() => enrollGateway(ctx, req.token, req.csrPem, req.wgPublicKey, peerAddress(call)));
     }),
     StartSsoLogin: unary(ctx.log, 'StartSsoLogin', (call) => {
       const req = validate('StartSsoLoginRequest', call.request);

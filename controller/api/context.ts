@@ -10,6 +10,7 @@ import type { Logger } from '../../common/log.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Policy } from '../policy/index.js';
 import type { SessionSettings } from '../sessions/sessions.js';
+import type { GatewayStreams } from './gateway-streams.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -49,5 +50,7 @@ export interface ControllerContext {
   metrics: ControllerMetrics;
   config: ControllerConfig;
   hooks: ControllerHooks;
+  /** Open gateway streams, ended when their certificate is retired. */
+  gatewayStreams: GatewayStreams;
   now: () => number;
 }

@@ -128,7 +128,10 @@ const accessDuration = z.number().int('must be an integer').min(1000, 'must be a
 export const requests = {
   // Auth
   LoginRequest: z.object({ username: name, password: password.min(1, 'must not be empty'), totpCode, csrPem, deviceName: text(64) }),
-  EnrollGatewayRequest: z.object({ token: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9_-]+$/, 'is not a join token'), csrPem }),
+  EnrollGatewayRequest: z.object({
+    token: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters').regex(/^[A-Za-z0-9_-]+$/, 'is not a join token'), csrPem,
+    wgPublicKey: wgKey,
+  }),
   // Single sign-on (controller/sso): provider names follow the user-name rule; login ids are the controller's base64url handles.
   StartSsoLoginRequest: z.object({ provider: optionalName, csrPem, deviceName: text(64) }),
   PollSsoLoginRequest: z.object({ loginId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not an SSO login id') }),
@@ -145,7 +148,7 @@ export const requests = {
   LinkUserRequest: z.object({ name, provider: name, subject: text(255).min(1, 'must not be empty') }),
   ListAdminCredentialsRequest: z.object({}),
   RevokeAdminCredentialRequest: z.object({ serial: z.string().regex(/^[0-9a-f]{1,64}$/, 'must be a certificate serial (lower-case hex)') }),
-  CreateJoinTokenRequest: z.object({ gatewayName: name, ttlSeconds: nonNegative.max(30 * 86_400, 'must be at most 30 days') }),
+  CreateJoinTokenRequest: z.object({ gatewayName: name, ttlSeconds: nonNegative.max(30 * 86_400, 'must be at most 30 days'), endpoint: hostPort }),
   ListGatewaysRequest: z.object({}),
   PolicyRequest: z.object({ yaml: z.string().min(1, 'must not be empty').refine(bytesAtMost(1 << 20), 'must be at most 1 MiB') }),
   ShowPolicyRequest: z.object({ version: nonNegative }),

@@ -7,8 +7,9 @@ import { splitHostPort } from '../../common/pki.js';
 import { Store } from '../store/store.js';
 import { Audit } from '../audit/audit.js';
 import { createAuthorizer } from '../api/authz.js';
-import { RefusalAuditWindow } from '../api/refusal-audit.js';
+import { OncePerWindow } from '../api/once-per-window.js';
 import { commonNameOf } from '../crypto/identity.js';
+import { GatewayStreams } from '../api/gateway-streams.js';
 import { createMetrics } from '../api/metrics.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
@@ -66,7 +67,9 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const metrics = createMetrics();
   const audit = new Audit(data.db, opts.auditLog);
   const now = opts.now ?? Date.now;
-  const refusalWindow = new RefusalAuditWindow();
+  // One audit record per identity and reason a minute: refusals are an attack signal, but a
+  // caller repeating a refused call must not grow the audit log at will.
+  const refusalWindow = new OncePerWindow(60_000);
   const ctx: ControllerContext = {
     store, audit, ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store, now, (r) => {
       metrics.refusals.inc({ reason: r.reason });
@@ -81,7 +84,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
         log.error({ err }, 'could not audit a refused call');
       }
     }),
-    log, metrics, hooks: {}, now,
+    log, metrics, hooks: {}, gatewayStreams: new GatewayStreams(metrics.registry), now,
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso) : undefined;

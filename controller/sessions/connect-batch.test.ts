@@ -51,7 +51,7 @@ function setup(t: { after: (fn: () => void) => void }, opts: { policy?: () => Po
   const audit = new Audit(db);
   const log = createLogger('test', { write: () => true } as unknown as NodeJS.WritableStream);
   const policy = parse(POLICY);
-  store.gateways.enroll('dc1', 'gw-serial', 0);
+  store.gateways.enroll('dc1', 'gw-serial', 0, '', '');
   const callers = new Map<string, DeviceCaller>();
   for (const user of ['alice', 'bob']) {
     store.users.add({ name: user, passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: 0 }, ['eng']);

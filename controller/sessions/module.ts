@@ -33,7 +33,7 @@ function syncMetrics(ctx: ControllerContext): SyncMetrics {
   return {
     ackSeconds: new Histogram({ name: 'wicket_sync_ack_seconds', help: 'Sync version sent to a gateway until it acknowledged applying it', labelNames: ['gateway'], buckets, registers: [ctx.metrics.registry] }),
     revocationSeconds: new Histogram({ name: 'wicket_revocation_enforced_seconds', help: 'Session removal sent to a gateway until the gateway acknowledged enforcing it', labelNames: ['gateway'], buckets, registers: [ctx.metrics.registry] }),
-    ignoredAcks: new Counter({ name: 'wicket_sync_ignored_acks_total', help: 'Sync acks ignored: of a version never sent, or older than one already acked', labelNames: ['gateway', 'reason'], registers: [ctx.metrics.registry] }),
+    ignoredAcks: new Counter({ name: 'wicket_sync_ignored_acks_total', help: 'Sync acks ignored: of a version never sent, older than one already acked, or error acks beyond the snapshot rate (throttled)', labelNames: ['gateway', 'reason'], registers: [ctx.metrics.registry] }),
   };
 }
 

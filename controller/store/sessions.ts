@@ -78,6 +78,8 @@ export class SessionStore {
       dropGateway: db.prepare('DELETE FROM session_gateways WHERE session_id = ? AND gateway = ?'),
       setVersion: db.prepare('UPDATE session_gateways SET version = ?, acked_at_ms = NULL WHERE session_id = ? AND gateway = ?'),
       ack: db.prepare('UPDATE session_gateways SET acked_at_ms = ? WHERE gateway = ? AND acked_at_ms IS NULL AND version <= ?'),
+      servedBy: db.prepare<[string, string], { id: string }>(`SELECT j.value AS id FROM json_each(?) AS j
+        WHERE EXISTS (SELECT 1 FROM session_gateways g WHERE g.session_id = j.value AND g.gateway = ?)`),
       onGatewayCount: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM sessions s
         JOIN session_gateways g ON g.session_id = s.id WHERE g.gateway = ? AND s.state = 'active'`),
       onGateway: db.prepare<[string], SessionRow & { psk_sealed: Buffer }>(`SELECT s.*, g.psk_sealed FROM sessions s
@@ -172,6 +174,11 @@ export class SessionStore {
   /** `gateway` applied `version`: every pending change it carried is acknowledged. */
   recordAck(gateway: string, version: number, nowMs: number): void {
     this.stmts.ack.run(nowMs, gateway, version);
+  }
+
+  /** Of `sessionIds`, those `gateway` serves or served (it holds or held their peer). */
+  servedBy(gateway: string, sessionIds: readonly string[]): Set<string> {
+    return new Set(this.stmts.servedBy.all(JSON.stringify(sessionIds), gateway).map((r) => r.id));
   }
 
   onGatewayCount(gateway: string): number {

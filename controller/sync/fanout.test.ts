@@ -24,8 +24,8 @@ class Recorder implements SyncStream {
 function setup() {
   const db = openDatabase(':memory:');
   const gateways = new GatewayStore(db);
-  gateways.enroll('dc1', 'serial', 0);
-  gateways.enroll('dc2', 'serial2', 0);
+  gateways.enroll('dc1', 'serial', 0, '', '');
+  gateways.enroll('dc2', 'serial2', 0, '', '');
   const observed: { kind: string; gateway: string; seconds: number }[] = [];
   const acks: [string, number][] = [];
   const ignored: string[] = [];
@@ -101,6 +101,18 @@ test('an apply error gets a fresh snapshot; a waiter times out', async () => {
   f.ack('dc1', s, 1, 0, 'nft failed');
   assert.ok(s.sent.at(-1)!.snapshot, 'a snapshot follows an error');
   await assert.rejects(f.waitForAck('dc1', 50, 20), /did not acknowledge within 20 ms/);
+});
+
+test('repeated error acks cost a bounded number of snapshots; the rest coalesce into one later', () => {
+  const { make, ignored } = setup();
+  const f = make();
+  const s = new Recorder();
+  f.attach('dc1', s);
+  for (let i = 0; i < 200; i++) f.ack('dc1', s, 1, 0, 'nft failed');
+  const snapshots = s.sent.filter((m) => m.snapshot).length;
+  assert.equal(snapshots, 1 + 3, 'the attach snapshot and the burst');
+  assert.equal(ignored.filter((r) => r === 'dc1/throttled').length, 200 - 3);
+  f.close();
 });
 
 test('versions keep growing across a new fan-out on the same store (controller restart)', () => {

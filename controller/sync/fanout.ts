@@ -1,12 +1,16 @@
 // The controller side of the gateways' Sync streams: per gateway, a version that only grows
 // (persisted, so it survives controller restarts), a full snapshot on every (re)connect,
 // ordered deltas after it, and the acknowledgements that turn "pushed" into "enforced".
+// An error ack asks for a fresh snapshot; those snapshots are rate limited per gateway (a
+// burst, then one per interval, later error acks coalescing into the one scheduled), so a
+// gateway repeating error acks cannot make the controller build snapshot after snapshot.
 // Publishing happens synchronously right after the store transaction that made the change
 // commits, so deltas leave in commit order on the single event loop.
 import type { Logger } from '../../common/log.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
 import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import type { GatewayStore } from '../store/gateways.js';
+import { TokenBuckets } from '../api/token-buckets.js';
 
 /** The part of a gRPC server stream the fan-out needs. */
 export interface SyncStream {
@@ -29,8 +33,11 @@ export interface SyncMetrics {
   ackSeconds: { observe(labels: { gateway: string }, value: number): void };
   /** Revocation sent -> acknowledged (enforced at the gateway), in seconds, one per revoked session. */
   revocationSeconds: { observe(labels: { gateway: string }, value: number): void };
-  /** Acks ignored: of a version never sent, or older than one already acked (replayed, reordered). */
-  ignoredAcks: { inc(labels: { gateway: string; reason: 'never_sent' | 'stale' }): void };
+  /**
+   * Acks ignored: of a version never sent, older than one already acked (replayed,
+   * reordered), or error acks beyond the snapshot rate (throttled).
+   */
+  ignoredAcks: { inc(labels: { gateway: string; reason: 'never_sent' | 'stale' | 'throttled' }): void };
 }
 
 interface Sent {
@@ -45,8 +52,17 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** Snapshots an error ack may cause: a burst, then one per interval. */
+export interface ResnapshotLimits { burst: number; intervalMs: number }
+
+export const DEFAULT_RESNAPSHOT_LIMITS: ResnapshotLimits = { burst: 3, intervalMs: 10_000 };
+
 export class SyncFanout {
   private readonly streams = new Map<string, SyncStream>();
+  /** Snapshots resent after error acks, per gateway. */
+  private readonly resnapshots: TokenBuckets;
+  /** A resend scheduled for later (at most one per gateway). */
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly versions = new Map<string, number>();
   /** Versions sent and not yet acknowledged, per gateway, for the latency histograms. */
@@ -61,7 +77,11 @@ export class SyncFanout {
     log: Logger;
     metrics?: SyncMetrics;
     now?: () => number;
-  }) {}
+    resnapshot?: ResnapshotLimits;
+  }) {
+    const limits = deps.resnapshot ?? DEFAULT_RESNAPSHOT_LIMITS;
+    this.resnapshots = new TokenBuckets(limits.burst, 1000 / limits.intervalMs);
+  }
 
   private markSent(gateway: string, version: number, removes: number): void {
     const pending = this.sent.get(gateway) ?? this.sent.set(gateway, new Map()).get(gateway)!;
@@ -141,8 +161,7 @@ export class SyncFanout {
   ack(gateway: string, stream: SyncStream, version: number, applyUs: number, error: string): void {
     if (this.streams.get(gateway) !== stream) return;
     if (error) {
-      this.deps.log.error({ gateway, version, error }, 'gateway failed to apply a sync version; resending a snapshot');
-      this.sendSnapshot(gateway, stream);
+      this.resnapshotAfterError(gateway, stream, version, error);
       return;
     }
     const sent = this.versions.get(gateway) ?? 0;
@@ -165,6 +184,32 @@ export class SyncFanout {
     for (const w of this.waiters.get(gateway) ?? []) {
       if (w.version <= version) this.settle(gateway, w, null);
     }
+  }
+
+  private resnapshotAfterError(gateway: string, stream: SyncStream, version: number, error: string): void {
+    if (this.scheduled.has(gateway)) {
+      this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'throttled' });
+      return;
+    }
+    const waitMs = this.resnapshots.take(gateway, 1, this.now());
+    if (waitMs === 0) {
+      this.deps.log.error({ gateway, version, error }, 'gateway failed to apply a sync version; resending a snapshot');
+      this.sendSnapshot(gateway, stream);
+      return;
+    }
+    this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'throttled' });
+    this.deps.log.error({ gateway, version, error, waitMs }, 'gateway failed to apply a sync version again; a snapshot follows when the rate allows');
+    // The scheduled snapshot goes to whichever stream is current then (a newer stream began
+    // with its own snapshot, but may have failed since and been throttled meanwhile).
+    const timer = setTimeout(() => {
+      this.scheduled.delete(gateway);
+      const current = this.streams.get(gateway);
+      if (!current) return;
+      this.resnapshots.take(gateway, 1, this.now());
+      this.sendSnapshot(gateway, current);
+    }, waitMs);
+    timer.unref();
+    this.scheduled.set(gateway, timer);
   }
 
   private observeAck(gateway: string, version: number, at: number): void {
@@ -202,6 +247,8 @@ export class SyncFanout {
 
   /** Ends every stream (controller shutdown). */
   close(): void {
+    for (const timer of this.scheduled.values()) clearTimeout(timer);
+    this.scheduled.clear();
     for (const stream of this.streams.values()) stream.end();
     this.streams.clear();
     for (const [gateway, set] of this.waiters) for (const w of set) this.settle(gateway, w, new Error('controller shutting down'));

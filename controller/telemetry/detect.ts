@@ -1,5 +1,6 @@
 // Pure detections over ingested telemetry. Probing: denied attempts of one session summed
-// over a sliding time window; at the threshold the session is flagged once. Endpoint jumps:
+// over a sliding time window (times clamped to the controller's clock); at the threshold the
+// session is flagged once. Endpoint jumps:
 // a session's WireGuard endpoint moving between distant networks (a different /16 for IPv4,
 // /32 for IPv6) within a short window, which a roaming laptop rarely does but a stolen
 // session key used elsewhere does.
@@ -11,43 +12,77 @@ export interface ProbeSettings {
   windowMs: number;
 }
 
-export class ProbeDetector {
-  private readonly events = new Map<string, { atMs: number; n: number }[]>();
-  private readonly flagged = new Set<string>();
+/** Sessions the detector follows at once; beyond, the least recently reported is forgotten. */
+const MAX_SESSIONS = 100_000;
+/** Attempts are summed in buckets of a hundredth of the window: each session holds at most ~200. */
+const BUCKETS_PER_WINDOW = 100;
 
-  constructor(private readonly settings: ProbeSettings) {}
+/**
+ * Denied attempts per session in a sliding window. The reporting gateway's clock is not
+ * trusted: a report's time is clamped to the controller's receive time (never later), and a
+ * report older than two windows is not counted (stale evidence), so a wrong or hostile clock
+ * can neither hold memory forever nor pile attempts into one instant. Memory is bounded:
+ * attempts are bucketed, sessions and flags are capped and forgotten after two windows.
+ */
+export class ProbeDetector {
+  /** Per session: attempts per bucket start (ms), in insertion order of the session's last report. */
+  private readonly events = new Map<string, Map<number, number>>();
+  /** Sessions flagged, with when; flagged once until forgotten. */
+  private readonly flagged = new Map<string, number>();
+  private readonly bucketMs: number;
+
+  constructor(private readonly settings: ProbeSettings) {
+    this.bucketMs = Math.max(1, Math.floor(settings.windowMs / BUCKETS_PER_WINDOW));
+  }
+
+  private get horizonMs(): number {
+    return 2 * this.settings.windowMs;
+  }
 
   /**
-   * Adds `attempts` denied attempts of a session seen at `atMs`; returns the window's total
-   * when this addition crosses the threshold (once per session), else undefined.
+   * Adds `attempts` denied attempts of a session that the gateway says it saw at
+   * `reportedAtMs`, received at `nowMs`; returns the window's total when this addition
+   * crosses the threshold (once per session), else undefined.
    */
-  record(sessionId: string, attempts: number, atMs: number): number | undefined {
-    if (this.flagged.has(sessionId)) return undefined;
-    const list = this.events.get(sessionId) ?? [];
-    list.push({ atMs, n: attempts });
-    // Reports may arrive out of order (a resend after an outage): keep the list sorted and
-    // look for the busiest window of the configured length anywhere in it.
-    list.sort((a, b) => a.atMs - b.atMs);
-    const latest = list[list.length - 1].atMs;
-    const kept = list.filter((e) => e.atMs > latest - this.settings.windowMs * 2);
+  record(sessionId: string, attempts: number, reportedAtMs: number, nowMs: number): number | undefined {
+    const atMs = Math.min(reportedAtMs, nowMs);
+    if (atMs <= nowMs - this.horizonMs || this.flagged.has(sessionId)) return undefined;
+    const buckets = this.events.get(sessionId) ?? new Map<number, number>();
+    const bucket = atMs - (atMs % this.bucketMs);
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + attempts);
+    for (const b of buckets.keys()) if (b + this.bucketMs <= nowMs - this.horizonMs) buckets.delete(b);
+    // Reports may arrive out of order (a resend after an outage): look for the busiest
+    // window of the configured length anywhere in the kept buckets.
+    const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
     let best = 0;
     let sum = 0;
     let lo = 0;
-    for (const e of kept) {
-      sum += e.n;
-      while (kept[lo].atMs <= e.atMs - this.settings.windowMs) sum -= kept[lo++].n;
+    for (const [start, n] of sorted) {
+      sum += n;
+      while (sorted[lo]![0] <= start - this.settings.windowMs) sum -= sorted[lo++]![1];
       best = Math.max(best, sum);
     }
-    this.events.set(sessionId, kept);
-    if (best < this.settings.threshold) return undefined;
-    this.flagged.add(sessionId);
     this.events.delete(sessionId);
+    if (best < this.settings.threshold) {
+      this.events.set(sessionId, buckets);
+      if (this.events.size > MAX_SESSIONS) this.events.delete(this.events.keys().next().value!);
+      return undefined;
+    }
+    this.flagged.set(sessionId, nowMs);
+    if (this.flagged.size > MAX_SESSIONS) this.flagged.delete(this.flagged.keys().next().value!);
     return best;
   }
 
-  /** Forgets sessions with no attempt since `beforeMs` (bounded memory). */
-  expire(beforeMs: number): void {
-    for (const [id, list] of this.events) if (list.every((e) => e.atMs < beforeMs)) this.events.delete(id);
+  /** Forgets sessions with no attempt, and flags older than two windows, before `nowMs` (bounded memory). */
+  expire(nowMs: number): void {
+    const before = nowMs - this.horizonMs;
+    for (const [id, buckets] of this.events) if ([...buckets.keys()].every((b) => b + this.bucketMs <= before)) this.events.delete(id);
+    for (const [id, atMs] of this.flagged) if (atMs <= before) this.flagged.delete(id);
+  }
+
+  /** Sessions held (for tests: memory stays bounded). */
+  get size(): number {
+    return this.events.size + this.flagged.size;
   }
 }
 

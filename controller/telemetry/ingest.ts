@@ -1,4 +1,5 @@
-// Controller ingest of one telemetry batch: stores it (one transaction, idempotent by
+// Controller ingest of one telemetry batch: drops (and counts) the records about sessions
+// the reporting gateway does not serve, stores the rest (one transaction, idempotent by
 // gateway + seq), records the gateway's report time, updates metrics, and runs the
 // detections on what was new — a probing session is revoked at once through the same path
 // as an admin revoke; an endpoint jump raises a security event (and revokes if configured).
@@ -7,6 +8,7 @@ import type { Audit } from '../audit/audit.js';
 import type { Logger } from '../../common/log.js';
 import type { Store } from '../store/store.js';
 import type { IngestResult } from '../store/telemetry.js';
+import { keepServed, sessionIdsOf } from './served.js';
 import { ProbeDetector, suspiciousEndpointChange, type EndpointSettings, type ProbeSettings } from './detect.js';
 import type { TelemetryMetrics } from './metrics.js';
 import { formatDuration } from '../../common/duration.js';
@@ -35,9 +37,14 @@ export class TelemetryIngest {
   }
 
   /** Stores a validated batch from `gateway` and reacts to it; returns what the store did. */
-  ingest(gateway: string, batch: TelemetryBatch): IngestResult {
+  ingest(gateway: string, reported: TelemetryBatch): IngestResult {
     const { store, metrics } = this.deps;
     const now = this.deps.now();
+    const { batch, foreign } = keepServed(reported, store.sessions.servedBy(gateway, sessionIdsOf(reported)));
+    if (foreign > 0) {
+      metrics.foreignRecords.inc({ gateway }, foreign);
+      this.deps.log.warn({ gateway, seq: batch.seq, foreign }, 'gateway reported sessions it does not serve; those records were dropped');
+    }
     const result = store.telemetry.ingest(gateway, batch, now);
     store.gateways.recordReport(gateway, now);
     if (!result.stored) {
@@ -59,7 +66,7 @@ export class TelemetryIngest {
     const { probe, endpoint } = this.deps.detections;
     for (const d of r.denied) {
       this.deps.metrics.deniedAttempts.inc(d.attempts);
-      const total = this.probes.record(d.sessionId, d.attempts, d.atMs);
+      const total = this.probes.record(d.sessionId, d.attempts, d.atMs, now);
       if (total === undefined) continue;
       const reason = `probing: ${total} denied attempts within ${formatDuration(probe.windowMs)} (threshold ${probe.threshold})`;
       this.securityEvent('security.probe', d.sessionId, { gateway, attempts: total, windowMs: probe.windowMs, threshold: probe.threshold, revoke: probe.revoke, reason });
@@ -71,7 +78,7 @@ export class TelemetryIngest {
       this.securityEvent('security.endpoint_change', c.sessionId, { gateway, from: c.from, to: c.to, revoke: endpoint.revoke, reason });
       if (endpoint.revoke) this.revoke(c.sessionId, reason);
     }
-    this.probes.expire(now - 10 * probe.windowMs);
+    this.probes.expire(now);
   }
 
   /** One audit record per security event (the JSON-lines sink copies it for the SIEM). */

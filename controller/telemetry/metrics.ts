@@ -8,6 +8,10 @@ export interface TelemetryMetrics {
   batches: Counter<'result'>;
   records: Counter<'kind'>;
   droppedAtGateway: Counter<'gateway'>;
+  /** Records about sessions the reporting gateway does not serve (dropped). */
+  foreignRecords: Counter<'gateway'>;
+  /** Batches held back because the gateway reported faster than its rate. */
+  throttled: Counter<'gateway'>;
   lagSeconds: Histogram;
   deniedAttempts: Counter;
   securityEvents: Counter<'kind'>;
@@ -29,6 +33,12 @@ export function createTelemetryMetrics(ctx: ControllerContext): TelemetryMetrics
     batches: new Counter({ name: 'wicket_telemetry_batches_total', help: 'Telemetry batches received, by result (stored, duplicate, invalid)', labelNames: ['result'], registers }),
     records: new Counter({ name: 'wicket_telemetry_records_total', help: 'Telemetry records stored, by kind', labelNames: ['kind'], registers }),
     droppedAtGateway: new Counter({ name: 'wicket_telemetry_gateway_dropped_records_total', help: 'Records gateways reported dropped (buffer full)', labelNames: ['gateway'], registers }),
+    foreignRecords: new Counter({
+      name: 'wicket_telemetry_foreign_records_total', help: 'Telemetry records about sessions the reporting gateway does not serve, dropped', labelNames: ['gateway'], registers,
+    }),
+    throttled: new Counter({
+      name: 'wicket_telemetry_throttled_total', help: 'Telemetry batches held back because the gateway reported faster than its rate', labelNames: ['gateway'], registers,
+    }),
     lagSeconds: new Histogram({
       name: 'wicket_telemetry_lag_seconds', help: 'From collection at the gateway to storage at the controller', registers,
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],

@@ -4,7 +4,7 @@
 // security events) and the telemetry metrics.
 import type { ServiceModule } from '../cli/services.js';
 import type { RetentionLimits } from '../store/telemetry.js';
-import { reportService } from '../api/report-service.js';
+import { DEFAULT_REPORT_LIMITS, reportService, type ReportLimits } from '../api/report-service.js';
 import { flowsAdmin } from '../api/admin/flows.js';
 import { AuditFollower } from './audit-follow.js';
 import { TelemetryIngest, type DetectionSettings } from './ingest.js';
@@ -17,6 +17,8 @@ export interface TelemetrySettings {
   detections: DetectionSettings;
   /** How often the audit trail is followed for decisions, session ends and posture failures. */
   auditPollMs: number;
+  /** Bounds on what one gateway may report. */
+  limits: ReportLimits;
 }
 
 export const DEFAULT_TELEMETRY_SETTINGS: TelemetrySettings = {
@@ -27,6 +29,7 @@ export const DEFAULT_TELEMETRY_SETTINGS: TelemetrySettings = {
     endpoint: { windowMs: 5 * 60_000, revoke: false },
   },
   auditPollMs: 1000,
+  limits: DEFAULT_REPORT_LIMITS,
 };
 
 const AUDIT_PAGE = 1000;
@@ -81,7 +84,10 @@ export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): Ser
     auditTimer.unref();
 
     return {
-      gateway: reportService(ctx, ingest, () => metrics.batches.inc({ result: 'invalid' })),
+      gateway: reportService(ctx, ingest, {
+        onInvalid: () => metrics.batches.inc({ result: 'invalid' }),
+        onThrottled: (gateway) => metrics.throttled.inc({ gateway }),
+      }, settings.limits),
       adminExtras: [flowsAdmin(ctx)],
       close: () => {
         clearInterval(pruneTimer);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import forge from 'node-forge';
 import { certFingerprint } from '../../common/pki.js';
+import { publicKeyOf } from '../../common/wg.js';
 import type { EnrollGatewayRequest } from '../../proto/generated/wicket/v1/EnrollGatewayRequest.js';
 import { enrollGateway, type EnrollDeps } from './enroll.js';
 import { loadGatewayState } from './state.js';
@@ -85,6 +86,8 @@ test('enrollment writes the identity files with private keys 0600, and start can
   assert.equal(state.wgPrivateKey, WG_KEY);
   assert.match(state.keyPem, /BEGIN PRIVATE KEY/);
   assert.ok(!deps.requests[0]!.csrPem!.includes('PRIVATE'), 'only the CSR leaves the host');
+  assert.equal(deps.requests[0]!.wgPublicKey, publicKeyOf(WG_KEY), 'the WireGuard public key is sent to be bound');
+  assert.ok(!JSON.stringify(deps.requests[0]).includes(WG_KEY), 'the WireGuard private key never leaves the host');
 });
 
 test('a wrong fingerprint aborts before the token is sent and writes nothing', async () => {
@@ -113,6 +116,7 @@ test('an existing enrollment is kept unless --force; force keeps the WireGuard k
   await enrollGateway({ ...options(dir), force: true }, deps);
   assert.notEqual(readFileSync(join(dir, 'key.pem'), 'utf8'), firstKey, 'a new TLS key');
   assert.equal(readFileSync(join(dir, 'wg.key'), 'utf8'), `${WG_KEY}\n`, 'the WireGuard key is kept');
+  assert.equal(deps.requests[0]!.wgPublicKey, publicKeyOf(WG_KEY), 'and re-enrollment binds the same key');
 });
 
 test('a certificate for another key, from another CA, or a swapped CA is refused and nothing is written', async () => {

@@ -1,8 +1,10 @@
 // Gateway enrollment: pins the controller CA by fingerprint, makes the TLS key here (it never
-// leaves the host), exchanges the one-time join token and a CSR for a gateway certificate,
-// and writes the state directory (secrets 0600, atomically; gateway.json last).
+// leaves the host), exchanges the one-time join token, a CSR and the WireGuard public key
+// (the controller binds it to the certificate; the private key stays in wg.key) for a
+// gateway certificate, and writes the state directory (secrets 0600, atomically;
+// gateway.json last).
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import type { EnrollGatewayRequest } from '../../proto/generated/wicket/v1/EnrollGatewayRequest.js';
 import type { EnrollGatewayResponse__Output } from '../../proto/generated/wicket/v1/EnrollGatewayResponse.js';
@@ -10,7 +12,7 @@ import { authClients, call } from '../../common/grpc.js';
 import {
   certFingerprint, createCsr, fetchPinnedCa, generateKeyPair, normalizeFingerprint, splitHostPort, writePublicFile, writeSecretFile,
 } from '../../common/pki.js';
-import { generatePrivateKey } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { isEnrolled, statePath, type GatewayInfo } from './state.js';
 
 export interface EnrollOptions {
@@ -59,18 +61,19 @@ export async function enrollGateway(options: EnrollOptions, deps: EnrollDeps = d
   // Nothing is sent to the controller before its CA matches the pin.
   const caPem = await deps.fetchPinnedCa(controller, fingerprint);
   const keys = generateKeyPair();
-  const response = await deps.enrollGateway(controller, caPem, { token, csrPem: createCsr(keys, 'wicket-gateway') });
+  // The WireGuard key is the gateway's identity toward clients: made once, kept on re-enroll
+  // (written only once the enrollment succeeded).
+  const wgKeyPath = statePath(stateDir, 'wgKey');
+  const existingWgKey = (await readFile(wgKeyPath, 'utf8').catch(() => '')).trim();
+  const wgPrivateKey = existingWgKey || await deps.generateWgPrivateKey();
+  const response = await deps.enrollGateway(controller, caPem, { token, csrPem: createCsr(keys, 'wicket-gateway'), wgPublicKey: publicKeyOf(wgPrivateKey) });
   checkIssued(response, caPem, fingerprint, keys.privateKeyPem);
 
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeSecretFile(statePath(stateDir, 'key'), keys.privateKeyPem);
   writePublicFile(statePath(stateDir, 'cert'), response.certificatePem);
   writePublicFile(statePath(stateDir, 'ca'), caPem);
-  // The WireGuard key is the gateway's identity toward clients: made once, kept on re-enroll.
-  const wgKeyPath = statePath(stateDir, 'wgKey');
-  if (!(await access(wgKeyPath).then(() => true, () => false))) {
-    writeSecretFile(wgKeyPath, `${await deps.generateWgPrivateKey()}\n`);
-  }
+  if (!existingWgKey) writeSecretFile(wgKeyPath, `${wgPrivateKey}\n`);
   const info: GatewayInfo = {
     name: response.gatewayName,
     controller,

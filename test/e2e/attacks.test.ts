@@ -35,7 +35,7 @@ const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEnc
 describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   let t: TestController;
   let db: DbView;
-  let gwCreds: ClientCredentials;
+  let gwCreds: ClientCredentials & { wgPublicKey: string };
   let gwStream: grpc.ClientDuplexStream<unknown, { snapshot?: { version: number }; delta?: { version: number } }>;
   const secrets: Record<string, string> = {};
   const tried: string[] = [];
@@ -57,13 +57,14 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   const handshakes = (reason: string) => () => metric('wicket_tls_handshake_failures_total', { listener: 'api', reason });
   const audited = (action: string, reason: string) => async () => auditReason(action, reason);
 
-  const enroll = async (name: string, token?: string): Promise<ClientCredentials> => {
+  const enroll = async (name: string, token?: string): Promise<ClientCredentials & { wgPublicKey: string }> => {
     const tok = token ?? (await call(t.admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 600 })).token;
     const keys = generateKeyPair();
+    const wgPublicKey = publicKeyOf(generatePrivateKey());
     const a = authClients(t.auth, t.caPem);
     try {
-      const r = await call(a.auth, 'EnrollGateway', { token: tok, csrPem: createCsr(keys, name) });
-      return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem };
+      const r = await call(a.auth, 'EnrollGateway', { token: tok, csrPem: createCsr(keys, name), wgPublicKey });
+      return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem, wgPublicKey };
     } finally {
       a.close();
     }
@@ -93,7 +94,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     gwStream = apiClients(t.api, gwCreds).gateway.Sync() as unknown as typeof gwStream;
     gwStream.on('data', (m) => gwStream.write({ ack: { version: m.snapshot?.version ?? m.delta?.version ?? 0, applyUs: 1, error: '' } }));
     gwStream.on('error', () => undefined);
-    gwStream.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.1:51820', agentVersion: 'attack' } });
+    gwStream.write({ hello: { publicKey: gwCreds.wgPublicKey, endpoint: '192.0.2.1:51820', agentVersion: 'attack' } });
     db = new DbView(dbPathOf(join(t.dir, 'data')));
   });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, generateKeyPair } from '../../common/pki.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { wicketV1 } from '../../proto/load.js';
 import { CertificateAuthority, createCa, parseCsr } from '../../controller/crypto/ca.js';
 import { startTestController, addUser, codeAt, login, rpcError, type TestController } from './harness.js';
@@ -18,7 +19,7 @@ async function enroll(token: string) {
   const keys = generateKeyPair();
   const clients = authClients(t.auth, t.caPem);
   try {
-    const res = await call(clients.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, 'gw') });
+    const res = await call(clients.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, 'gw'), wgPublicKey: publicKeyOf(generatePrivateKey()) });
     return { res, creds: { caPem: res.caPem, certPem: res.certificatePem, keyPem: keys.privateKeyPem } satisfies ClientCredentials };
   } finally {
     clients.close();

@@ -67,13 +67,14 @@ describe('fuzzing every RPC over real gRPC + mTLS', { timeout: 900_000 }, () => 
   const totals: Record<string, Tally> = {};
 
   /** Enrolls a gateway through a join token and returns its mutual-TLS credentials. */
-  const enroll = async (name: string, admin: ReturnType<typeof apiClients>, caPem: string): Promise<ClientCredentials> => {
+  const enroll = async (name: string, admin: ReturnType<typeof apiClients>, caPem: string): Promise<ClientCredentials & { wgPublicKey: string }> => {
     const { token } = await call(admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 600 });
     const keys = generateKeyPair();
+    const wgPublicKey = publicKeyOf(generatePrivateKey());
     const c = authClients(auth, caPem);
     try {
-      const r = await call(c.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, name) });
-      return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem };
+      const r = await call(c.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, name), wgPublicKey });
+      return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem, wgPublicKey };
     } finally {
       c.close();
     }
@@ -107,7 +108,7 @@ describe('fuzzing every RPC over real gRPC + mTLS', { timeout: 900_000 }, () => 
       fakeGateway = g.gateway.Sync() as unknown as typeof fakeGateway;
       fakeGateway.on('data', (m) => fakeGateway.write({ ack: { version: m.snapshot?.version ?? m.delta?.version ?? 0, applyUs: 1, error: '' } }));
       fakeGateway.on('error', () => undefined);
-      fakeGateway.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.1:51820', agentVersion: 'fuzz' } });
+      fakeGateway.write({ hello: { publicKey: dc1.wgPublicKey, endpoint: '192.0.2.1:51820', agentVersion: 'fuzz' } });
       const keys = generateKeyPair();
       const a = authClients(auth, caPem);
       const l = await call(a.auth, 'Login', { username: 'fuzzer', password: 'fuzzer-password', totpCode: await totpCode(totpSecret, Date.now()), csrPem: createCsr(keys, 'fuzzer'), deviceName: 'laptop' });

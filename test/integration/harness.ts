@@ -126,7 +126,10 @@ export async function rpcError(p: Promise<unknown>): Promise<grpc.ServiceError> 
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-/** A gateway speaking Sync over its own mutual-TLS channel; acks every version unless told not to. */
+/** Credentials of an enrolled gateway: its certificate and the WireGuard public key bound to it. */
+export type GatewayCredentials = ClientCredentials & { wgPublicKey: string };
+
+/** A gateway speaking Sync over its own mutual-TLS channel (announcing its enrolled key); acks every version unless told not to. */
 export class FakeGateway {
   readonly received: SyncDown__Output[] = [];
   ack = true;
@@ -134,7 +137,7 @@ export class FakeGateway {
   private readonly clients;
   private waiters: (() => void)[] = [];
 
-  constructor(t: TestController, creds: ClientCredentials) {
+  constructor(t: TestController, private readonly creds: GatewayCredentials, private readonly endpoint = '192.0.2.1:51820') {
     this.clients = apiClients(t.api, creds);
   }
 
@@ -148,7 +151,7 @@ export class FakeGateway {
       this.waiters.splice(0).forEach((w) => w());
     });
     stream.on('error', () => undefined);
-    stream.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.1:51820', agentVersion: 'test' } });
+    stream.write({ hello: { publicKey: this.creds.wgPublicKey, endpoint: this.endpoint, agentVersion: 'test' } });
   }
 
   async next(pred: (m: SyncDown__Output) => boolean, from = 0): Promise<SyncDown__Output> {
@@ -171,15 +174,16 @@ export class FakeGateway {
   }
 }
 
-/** Enrolls a gateway with a join token, as `wicket-gateway enroll` does; returns its credentials. */
-export async function enrollGateway(t: TestController, name: string): Promise<ClientCredentials> {
+/** Enrolls a gateway with a join token and a fresh WireGuard key, as `wicket-gateway enroll` does; returns its credentials. */
+export async function enrollGateway(t: TestController, name: string): Promise<GatewayCredentials> {
   const { token } = await call(t.admin.admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds: 600 });
   const caPem = await fetchPinnedCa(t.auth, t.fingerprint);
   const keys = generateKeyPair();
+  const wgPublicKey = publicKeyOf(generatePrivateKey());
   const auth = authClients(t.auth, caPem);
   try {
-    const r = await call(auth.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, name) });
-    return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem };
+    const r = await call(auth.auth, 'EnrollGateway', { token, csrPem: createCsr(keys, name), wgPublicKey });
+    return { caPem: r.caPem, certPem: r.certificatePem, keyPem: keys.privateKeyPem, wgPublicKey };
   } finally {
     auth.close();
   }

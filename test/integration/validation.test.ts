@@ -58,6 +58,7 @@ test('login requests with malformed or oversized CSRs and empty fields are refus
     await invalid(call(clients.auth, 'Login', { ...good, deviceName: 'evil\u001b[31m' }), /^device_name: /);
     await invalid(call(clients.auth, 'EnrollGateway', { token: '', csrPem: good.csrPem }), /^token: /);
     await invalid(call(clients.auth, 'EnrollGateway', { token: "' OR ''='", csrPem: good.csrPem }), /^token: /);
+    await invalid(call(clients.auth, 'EnrollGateway', { token: 'a'.repeat(43), csrPem: good.csrPem }), /^wg_public_key: must be a base64 WireGuard key/);
     // A message beyond the transport limit is refused before any handler runs.
     const huge = await rpcError(call(clients.auth, 'Login', { ...good, password: 'x'.repeat(2 << 20) }));
     assert.equal(huge.code, grpc.status.RESOURCE_EXHAUSTED);

@@ -23,7 +23,7 @@ export function gatewayAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'Creat
     CreateJoinToken: unary(ctx.log, 'Admin.CreateJoinToken', (call) => {
       const actor = adminActor(ctx.authorize, call);
       const req = validate('CreateJoinTokenRequest', call.request);
-      return createJoinToken(ctx, req.gatewayName, req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : DEFAULT_TOKEN_TTL_MS, actor);
+      return createJoinToken(ctx, req.gatewayName, req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : DEFAULT_TOKEN_TTL_MS, actor, req.endpoint.toLowerCase());
     }),
 
     ListGateways: unary(ctx.log, 'Admin.ListGateways', (call) => {

@@ -1,4 +1,4 @@
-// wicketctl gateway token | list
+// wicketctl gateway token [--endpoint] | list
 import type { Command } from 'commander';
 import { call } from '../../../common/grpc.js';
 import { output, formatTime } from '../../../common/cli.js';
@@ -11,10 +11,11 @@ export function registerGatewayCommands(program: Command): void {
   gateway.command('token <name>')
     .description('issue a one-time join token for gateway NAME')
     .option('--ttl <duration>', 'token lifetime (e.g. 15m, 1h, 7d; at most 30d)', '1h')
+    .option('--endpoint <host:port>', 'the WireGuard endpoint the gateway may announce (default: the first one it announces)')
     .option('--json', 'print JSON')
-    .action(async (name: string, o: { ttl: string; json?: boolean }) => {
+    .action(async (name: string, o: { ttl: string; endpoint?: string; json?: boolean }) => {
       const ttlSeconds = Math.ceil(parseDuration(o.ttl) / 1000);
-      const r = await withAdmin(program, (admin) => call(admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds }));
+      const r = await withAdmin(program, (admin) => call(admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds, endpoint: o.endpoint ?? '' }));
       output(o.json, r, () => r.token);
     });
 

@@ -8,6 +8,11 @@ export interface CreateJoinTokenRequest {
    * Token lifetime; 0 = default (1 h). At most 30 days.
    */
   'ttlSeconds'?: (number | string | Long);
+  /**
+   * The WireGuard endpoint ("HOST:PORT") the gateway may announce; empty = the first one it
+   * announces after enrolling is recorded, and only that one is accepted afterwards.
+   */
+  'endpoint'?: (string);
 }
 
 export interface CreateJoinTokenRequest__Output {
@@ -16,4 +21,9 @@ export interface CreateJoinTokenRequest__Output {
    * Token lifetime; 0 = default (1 h). At most 30 days.
    */
   'ttlSeconds': (number);
+  /**
+   * The WireGuard endpoint ("HOST:PORT") the gateway may announce; empty = the first one it
+   * announces after enrolling is recorded, and only that one is accepted afterwards.
+   */
+  'endpoint': (string);
 }

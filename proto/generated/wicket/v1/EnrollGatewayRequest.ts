@@ -10,6 +10,11 @@ export interface EnrollGatewayRequest {
    * PKCS#10 CSR (PEM, at most 8 KiB) from the gateway's locally generated key.
    */
   'csrPem'?: (string);
+  /**
+   * The gateway's WireGuard public key (base64). It is bound to the certificate: a Sync
+   * Hello announcing another key is refused; a new key means enrolling again.
+   */
+  'wgPublicKey'?: (string);
 }
 
 export interface EnrollGatewayRequest__Output {
@@ -21,4 +26,9 @@ export interface EnrollGatewayRequest__Output {
    * PKCS#10 CSR (PEM, at most 8 KiB) from the gateway's locally generated key.
    */
   'csrPem': (string);
+  /**
+   * The gateway's WireGuard public key (base64). It is bound to the certificate: a Sync
+   * Hello announcing another key is refused; a new key means enrolling again.
+   */
+  'wgPublicKey': (string);
 }
