@@ -9,6 +9,10 @@ import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry
 import { parsePool } from '../sessions/ipam.js';
 import { loadSsoConfig } from '../sso/config.js';
 
+// Whatever the controller creates (database, WAL, head file, audit sink) is its owner's
+// only, whatever umask it was started with.
+process.umask(0o077);
+
 const program = new Command('wicket-controller').description('Wicket controller: identity, policy and sessions for the zero-trust perimeter');
 
 program.command('init')
