@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { AccessRequestRecord } from '../store/access.js';
 import type { Audit } from '../audit/audit.js';
 import { RpcError, notFound } from '../api/errors.js';
+import type { InternalErrorReporter } from '../api/internal-errors.js';
 import { AccessRefusal, checkDecider, checkDuration, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
 
 /** Node timers hold at most 2^31-1 ms; a later expiry is re-armed when this one fires. */
@@ -44,6 +45,8 @@ export interface AccessDeps {
   /** Re-evaluates the user's live sessions (installed by the session module). */
   reevaluateUser: (user: string, reason: string, actor: string) => void;
   log: Logger;
+  /** An unexpected error in the expiry timer (api/internal-errors.ts). */
+  reportInternal?: InternalErrorReporter;
   now: () => number;
 }
 
@@ -181,7 +184,13 @@ export class AccessManager {
     clearTimeout(this.timer);
     const next = this.deps.store.access.nextExpiry();
     if (next === undefined) return;
-    this.timer = setTimeout(() => this.expireDue(), Math.min(Math.max(next - this.deps.now(), 0) + 1, MAX_TIMER_MS));
+    this.timer = setTimeout(() => {
+      try {
+        this.expireDue();
+      } catch (err) {
+        this.deps.reportInternal?.('access.expiry', err);
+      }
+    }, Math.min(Math.max(next - this.deps.now(), 0) + 1, MAX_TIMER_MS));
     this.timer.unref();
   }
 

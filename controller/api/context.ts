@@ -10,6 +10,7 @@ import type { Logger } from '../../common/log.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Policy } from '../policy/index.js';
 import type { SessionSettings } from '../sessions/sessions.js';
+import type { InternalErrorReporter } from './internal-errors.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -50,4 +51,6 @@ export interface ControllerContext {
   config: ControllerConfig;
   hooks: ControllerHooks;
   now: () => number;
+  /** Logs and counts an unexpected error caught at a boundary (api/internal-errors.ts). */
+  reportInternal: InternalErrorReporter;
 }

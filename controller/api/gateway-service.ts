@@ -8,6 +8,7 @@ import type { SyncFanout } from '../sync/fanout.js';
 import type { ControllerContext } from './context.js';
 import { RpcError, toStatus } from './errors.js';
 import { validate } from './validate.js';
+import { guarded } from './internal-errors.js';
 
 export function gatewayService(ctx: ControllerContext, fanout: SyncFanout): Pick<GatewayHandlers, 'Sync'> {
   return {
@@ -47,13 +48,13 @@ export function gatewayService(ctx: ControllerContext, fanout: SyncFanout): Pick
           fail(err);
         }
       });
-      const closed = () => {
+      const closed = guarded(ctx.reportInternal, 'Gateway.Sync', () => {
         if (attached && fanout.detach(name, call)) {
           ctx.store.gateways.markDisconnected(name);
           ctx.log.info({ gateway: name }, 'gateway disconnected');
         }
         attached = false;
-      };
+      });
       call.on('end', () => {
         closed();
         call.end();

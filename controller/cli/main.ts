@@ -99,6 +99,10 @@ program.command('start')
     }
     const log = createLogger('controller');
     const controller = await startController({ sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry });
+    // The last boundary: what escaped every guard is logged and counted, never fatal (a
+    // client or gateway must not be able to end the controller).
+    process.on('uncaughtException', (err) => controller.ctx.reportInternal('process', err));
+    process.on('unhandledRejection', (err) => controller.ctx.reportInternal('process', err));
     process.stdout.write(`listening: api ${controller.apiPort}, auth ${controller.authPort}${controller.metricsPort ? `, metrics ${controller.metricsPort}` : ''}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

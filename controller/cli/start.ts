@@ -8,6 +8,7 @@ import { Store } from '../store/store.js';
 import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
 import { createAuthorizer } from '../api/authz.js';
 import { createMetrics } from '../api/metrics.js';
+import { internalErrorReporter } from '../api/internal-errors.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
 import { loadDataDir, paths, type LoadedDataDir } from './datadir.js';
@@ -91,7 +92,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       metrics.refusals.inc({ reason: r.reason });
       log.warn({ reason: r.reason, identities: r.identities.map((i) => `${i.kind}:${i.name}`), needed: r.kinds, message: r.message }, 'call refused');
     }),
-    log, metrics, hooks: {}, now: opts.now ?? Date.now,
+    log, metrics, hooks: {}, now: opts.now ?? Date.now, reportInternal: internalErrorReporter(log, metrics),
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso) : undefined;

@@ -62,6 +62,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       settings: { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings },
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
+      reportInternal: ctx.reportInternal,
     });
 
     ctx.hooks.onPolicyApplied = (policy, version) => {

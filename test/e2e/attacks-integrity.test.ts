@@ -12,9 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import * as grpc from '@grpc/grpc-js';
 import { apiClients, call } from '../../common/grpc.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { sessionModule } from '../../controller/sessions/module.js';
+import type { ServiceModule } from '../../controller/cli/services.js';
 import { startController, type RunningController } from '../../controller/cli/start.js';
-import { addUser, probeModule, silentLogger, startTestController, type TestController } from '../integration/harness.js';
+import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcError, silentLogger, startTestController, type TestController } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 
 const CONTROLLER_MAIN = fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url));
@@ -80,8 +84,10 @@ describe('the audit log cannot lose its newest records unseen', { timeout: 120_0
 
   after(async () => {
     admin?.close();
-    await running?.stop(1000);
-    rmSync(t.dir, { recursive: true, force: true });
+    if (running) {
+      await running.stop(1000);
+      rmSync(t.dir, { recursive: true, force: true });
+    } else await t?.stop();
   });
 
   scenario('the newest audit records deleted from the SQLite file: verify reports truncation', () => auditCount(dataDir, 'audit.head.mismatch'), async () => {
@@ -182,5 +188,116 @@ describe('the data directory is its owner\'s only', { timeout: 120_000 }, () => 
     assert.notEqual(r.status, 0, 'start accepted a world-readable data directory');
     assert.ok(r.stderr.includes(`chmod 700 ${dataDir}`), r.stderr);
     chmodSync(dataDir, 0o700);
+  });
+});
+
+/** The sum of a metric over every series carrying these labels. */
+async function metric(t: TestController, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await t.controller.ctx.metrics.registry.metrics();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
+  }
+  return sum;
+}
+
+const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
+
+describe('a throw after a commit never ends the controller', { timeout: 120_000 }, () => {
+  let t: TestController;
+  let gateway: FakeGateway;
+  /**
+   * The injected fault: a hook every session view consults (live WireGuard figures, the
+   * telemetry module's seam) throws while armed. Views are built after commits — the
+   * Connect answer, the events a client's Watch gets — so this is a throw in a post-commit step.
+   */
+  const fault = { armed: false };
+  const faultModule: ServiceModule = (ctx) => {
+    ctx.hooks.sessionStats = () => {
+      if (fault.armed) throw new Error('injected fault');
+      return undefined;
+    };
+    return {};
+  };
+  const internalErrors = () => metric(t, 'wicket_internal_errors_total');
+  const active = (user: string) => {
+    const view = new DbView(dbPathOf(join(t.dir, 'data')));
+    try {
+      return view.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'").get(user)!.n;
+    } finally {
+      view.db.close();
+    }
+  };
+  const connectAs = async (user: string) => {
+    const secret = await addUser(t, user, `pw-${user}-long-enough`, { groups: [user === 'bob' ? 'short' : 'eng'] });
+    const { creds } = await login(t, { username: user, password: `pw-${user}-long-enough`, totpCode: await codeAt(t, secret) });
+    return apiClients(t.api, creds);
+  };
+
+  before(async () => {
+    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 }), faultModule] });
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: `gateways: [dc1]
+groups:
+  eng: [alice]
+  short: [bob]
+resources:
+  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
+  db: { address: 10.20.0.11, ports: [tcp/5432], gateway: dc1 }
+grants:
+  - name: eng-wiki
+    to: [group:eng]
+    resources: [wiki]
+  - name: short-db
+    to: [group:short]
+    resources: [db]
+    session_ttl: 2s
+` });
+    gateway = new FakeGateway(t, await enrollGateway(t, 'dc1'));
+    gateway.connect();
+    await gateway.next((m) => Boolean(m.snapshot));
+  });
+
+  after(async () => {
+    fault.armed = false;
+    gateway?.close();
+    await t?.stop();
+  });
+
+  scenario('a throw after Connect committed: the session is ended, the error counted, the controller serves on', internalErrors, async () => {
+    const alice = await connectAs('alice');
+    try {
+      fault.armed = true;
+      const err = await rpcError(call(alice.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 }));
+      fault.armed = false;
+      assert.equal(err.code, grpc.status.INTERNAL, err.details);
+      assert.equal(active('alice'), 0, 'the session the client was never told about is left active');
+      const again = await call(alice.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+      assert.equal(again.session?.state, 'active', 'the controller serves the next Connect');
+    } finally {
+      fault.armed = false;
+      alice.close();
+    }
+  });
+
+  scenario('a throw in a timer after its commit (an expiry): the process lives, the session is ended', () => metric(t, 'wicket_internal_errors_total', { where: 'sessions.post_commit' }), async () => {
+    const bob = await connectAs('bob');
+    try {
+      const s = await call(bob.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+      assert.equal(s.session?.state, 'active');
+      // The grant's session_ttl (2 s) ends the session from its timer; the fault makes the
+      // step after that commit throw.
+      fault.armed = true;
+      const deadline = Date.now() + 15_000;
+      while (active('bob') > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 200));
+      fault.armed = false;
+      assert.equal(active('bob'), 0, 'the expired session is still active');
+      const users = await call(t.admin.admin, 'ListUsers', {});
+      assert.ok(users.users.length > 0, 'the controller still answers');
+    } finally {
+      fault.armed = false;
+      bob.close();
+    }
   });
 });
