@@ -67,6 +67,8 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
 
     ctx.hooks.onPolicyApplied = (policy, version) => {
       applied = { policy, version };
+      // Approvals bound to a grant this policy changed end first, so the re-evaluation sees it.
+      access.manager.policyApplied(policy, version);
       return manager.reevaluateAll(`policy version ${version} applied`, 'system');
     };
     ctx.hooks.onUserChanged = (user, change, actor) => {

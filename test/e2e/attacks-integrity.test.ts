@@ -301,3 +301,95 @@ grants:
     }
   });
 });
+
+describe('a just-in-time approval is bound to the grant it was given under', { timeout: 120_000 }, () => {
+  let t: TestController;
+  let gateway: FakeGateway;
+  let carol: ReturnType<typeof apiClients>;
+  let dave: ReturnType<typeof apiClients>;
+  let sessionId = '';
+  const HOUR = 3_600_000;
+  const policy = (jit: string) => `gateways: [dc1]
+groups:
+  staff: [carol]
+  leads: [dave]
+resources:
+  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
+  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
+  secrets: { address: 10.20.9.0/24, ports: [tcp/8200], gateway: dc1 }
+grants:
+  - name: staff-wiki
+    to: [group:staff]
+    resources: [wiki]
+${jit}`;
+  const jit = (resource: string, maxDuration: string, approvers = 'group:leads') => `  - name: db-jit
+    to: [group:staff]
+    resources: [${resource}]
+    requestable: { approvers: [${approvers}], max_duration: ${maxDuration}, reason_required: false }
+`;
+  const auditOf = (action: string) => {
+    const view = new DbView(dbPathOf(join(t.dir, 'data')));
+    try {
+      return view.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM audit WHERE action = ? AND actor = 'system'").get(action)!.n;
+    } finally {
+      view.db.close();
+    }
+  };
+  /** The live session's entitlements: resource -> expiry. */
+  const entitlements = async () => {
+    const r = await call(carol.client, 'Heartbeat', { sessionId, posture: null });
+    return new Map(r.session!.entitlements.map((e) => [e.resource, Number(e.expiresAtMs)]));
+  };
+  const approved = async (resource: string, durationMs: number) => {
+    const req = await call(carol.client, 'RequestAccess', { resource, grant: '', durationMs, reason: '' });
+    return call(dave.admin, 'ApproveAccess', { id: req.id, durationMs, reason: 'ok' });
+  };
+
+  before(async () => {
+    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })] });
+    const creds = async (name: string, admin: boolean) => {
+      const secret = await addUser(t, name, `${name}-password-long`, { admin });
+      return apiClients(t.api, (await login(t, { username: name, password: `${name}-password-long`, totpCode: await codeAt(t, secret) })).creds);
+    };
+    carol = await creds('carol', false);
+    dave = await creds('dave', true);
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: policy(jit('db', '8h')) });
+    gateway = new FakeGateway(t, await enrollGateway(t, 'dc1'));
+    gateway.connect();
+    await gateway.next((m) => Boolean(m.snapshot));
+    sessionId = (await call(carol.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: null, ackTimeoutMs: 3000 })).session!.id;
+  });
+
+  after(async () => {
+    carol?.close();
+    dave?.close();
+    gateway?.close();
+    await t?.stop();
+  });
+
+  scenario('narrowing max_duration in a new policy shortens a live approval', () => auditOf('access.shorten'), async () => {
+    const a = await approved('db', 4 * HOUR);
+    assert.equal((await entitlements()).get('db'), Number(a.expiresAtMs));
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: policy(jit('db', '1h')) });
+    const cap = Number(a.decidedAtMs) + HOUR;
+    const after = (await call(carol.client, 'ListMyAccessRequests', {})).requests.find((r) => r.id === a.id)!;
+    assert.ok(Number(after.expiresAtMs) <= cap, `the approval still runs ${Math.round((Number(after.expiresAtMs) - Number(a.decidedAtMs)) / 60_000)} min, beyond the new max_duration of 1h`);
+    assert.ok((await entitlements()).get('db')! <= cap, 'the live session keeps the old expiry');
+  });
+
+  scenario('a grant removed and added again under the same name never revives an approval', () => auditOf('access.revoke'), async () => {
+    assert.ok((await entitlements()).has('db'), 'the approval from the previous scenario is live');
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: policy('') });
+    assert.equal((await entitlements()).has('db'), false);
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: policy(jit('db', '8h')) });
+    assert.equal((await entitlements()).has('db'), false, 'the re-added grant revived the approval');
+  });
+
+  scenario('a grant replaced under the same name in one apply does not hand its approval to the new terms', () => auditOf('access.revoke'), async () => {
+    await approved('db', HOUR);
+    assert.ok((await entitlements()).has('db'));
+    // Same name, same resource, other approvers: the approval was not given under these terms.
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: policy(jit('db', '8h', 'group:staff')) });
+    assert.equal((await entitlements()).has('db'), false, 'the approval carried over to the replaced grant');
+  });
+});
