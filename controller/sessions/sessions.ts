@@ -233,29 +233,39 @@ export class SessionManager {
     for (const { admission, err } of refused) admission.reject(err);
     if (opened.length === 0) return;
 
+    // From here on the sessions are committed: one whose gateway entry cannot be built, or a
+    // batch whose delta cannot be sent, is ended rather than left half-open.
+    const notOpened = (o: (typeof opened)[number]) => {
+      this.endBroken(o.session.id);
+      o.admission.reject(new RpcError(grpc.status.INTERNAL, 'internal error; the session was not opened'));
+    };
     const changes = new Map<string, GatewayChange>();
-    for (const { session, gateways, psks } of opened) {
-      for (const g of gateways) changeFor(changes, g).upserts.push(this.gatewaySession(session, g, psks.get(g)!));
-    }
+    const built = opened.filter((o) => {
+      try {
+        const entries = o.gateways.map((g) => [g, this.gatewaySession(o.session, g, o.psks.get(g)!)] as const);
+        for (const [g, entry] of entries) changeFor(changes, g).upserts.push(entry);
+        return true;
+      } catch (err) {
+        this.internal('sessions.connect', err);
+        notOpened(o);
+        return false;
+      }
+    });
     let versions: Map<string, number>;
     try {
       versions = this.publish(changes);
     } catch (err) {
-      // Committed but not sent: end them, so nothing half-open stays behind.
       this.internal('sessions.publish', err);
       this.resync([...changes.keys()]);
-      for (const o of opened) {
-        this.endBroken(o.session.id);
-        o.admission.reject(new RpcError(grpc.status.INTERNAL, 'internal error; the session was not opened'));
-      }
+      for (const o of built) notOpened(o);
       return;
     }
-    for (const o of opened) {
+    for (const o of built) {
       this.armDeadline(o.session);
       o.admission.resolve({ session: o.session, versions, gateways: o.gateways, denials: o.denials });
     }
-    this.deps.log.info({ sessions: opened.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
-      opened.length === 1 ? 'session connected' : `${opened.length} sessions connected`);
+    this.deps.log.info({ sessions: built.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
+      built.length === 1 ? 'session connected' : `${built.length} sessions connected`);
   }
 
   /**
