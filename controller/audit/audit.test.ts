@@ -26,9 +26,10 @@ test('a record whose transaction rolls back reaches neither the sink nor the hea
     const kept = db.transaction(() => audit.append({ actor: 'system', action: 'kept', target: '' }))();
     assert.equal(existsSync(sink), false, 'the sink is written only once the transaction has finished');
     await new Promise((r) => setImmediate(r));
-    const lines = readFileSync(sink, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string });
-    assert.deepEqual(lines.map((l) => l.action), ['kept']);
+    const lines = readFileSync(sink, 'utf8').trim().split('\n');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { action: string }).action), ['kept']);
     assert.equal(parseHead(readFileSync(head, 'utf8')).hash, kept.hash);
+    assert.deepEqual(parseHead(lines[0]!), parseHead(readFileSync(head, 'utf8')), 'each sink line carries the signed head it establishes');
     assert.ok(audit.verify().ok);
   } finally {
     db.close();

@@ -22,6 +22,7 @@ import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcErr
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 
 const CONTROLLER_MAIN = fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url));
+const WICKETCTL_MAIN = fileURLToPath(new URL('../../controller/cli/wicketctl.js', import.meta.url));
 
 const tried: string[] = [];
 /** An attack that must fail (`fn` asserts that) and leave `evidence` grown. */
@@ -118,6 +119,13 @@ describe('the audit log cannot lose its newest records unseen', { timeout: 120_0
     const r = await call(admin!.admin, 'VerifyAudit', { head: readFileSync(shipped, 'utf8') });
     assert.equal(r.ok, false, `verify against the shipped head did not notice the truncation: ${r.message}`);
     assert.match(r.message, /truncated/);
+    // The same through the real wicketctl (the controller runs in this process: no spawnSync).
+    const ctl = spawn(process.execPath, [WICKETCTL_MAIN, '--controller', `127.0.0.1:${running!.apiPort}`, '--credentials', join(dataDir, 'admin'), 'audit', 'verify', '--head', shipped], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    ctl.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const status = await new Promise((resolve) => ctl.once('exit', resolve));
+    assert.equal(status, 2, stderr);
+    assert.match(stderr, /truncated/);
   });
 });
 
