@@ -20,7 +20,7 @@ import { HOSTILE_STRINGS } from '../reliability/mutate.js';
 import { methodsOf, RawChannel, type ServiceName } from '../reliability/wire.js';
 import { FakeGateway, addUser, codeAt, enrollGateway, login, rpcError, startTestController, type TestController } from './harness.js';
 
-const PER_SERVICE = Number(process.env.WICKET_FUZZ_PER_SERVICE ?? 240);
+const PER_SERVICE = Number(process.env.WICKET_FUZZ_PER_SERVICE ?? 2000);
 const SEED = Number(process.env.WICKET_FUZZ_SEED ?? 15_015);
 const WINDOW = 12;
 const FRAMES_PER_STREAM = 4;
