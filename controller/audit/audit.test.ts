@@ -36,3 +36,22 @@ test('a record whose transaction rolls back reaches neither the sink nor the hea
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('records removed while the controller runs: the next record does not move the head past the gap', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wicket-audit-'));
+  const db = openDatabase(join(dir, 'c.db'));
+  try {
+    const errors: unknown[] = [];
+    const audit = new Audit(db, { anchor: { path: join(dir, 'audit.head'), key: Buffer.alloc(32, 7) }, onError: (e) => errors.push(e) });
+    for (const action of ['a', 'b', 'c']) audit.append({ actor: 'system', action, target: '' });
+    db.exec("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 1; UPDATE sqlite_sequence SET seq = 1 WHERE name = 'audit'");
+    audit.append({ actor: 'system', action: 'after', target: '' });
+    assert.equal(errors.length, 1, 'the gap is reported');
+    const r = audit.verify();
+    assert.equal(r.ok, false);
+    assert.match(r.message, /differs from the signed head|truncated/);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

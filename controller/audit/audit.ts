@@ -5,7 +5,7 @@
 import { appendFileSync } from 'node:fs';
 import type { DB } from '../store/db.js';
 import { GENESIS_HASH, canonicalJson, recordHash, verifyChain, type AuditRecord, type VerifyResult } from './chain.js';
-import { headMismatch, readHeadFile, signHead, writeHeadFile, type SignedHead } from './head.js';
+import { headMismatch, readHeadFile, signHead, writeHeadFile, type Head, type SignedHead } from './head.js';
 
 export interface AuditEntry {
   /** "admin:alice", "user:bob", "gateway:dc1", "system". */
@@ -51,6 +51,8 @@ export class Audit {
    * controller was down): it is left as it is, so verify keeps reporting it.
    */
   private headFrozen = false;
+  /** The head last written: the chain must still hold it when the next one is written. */
+  private lastHead: Head | undefined;
 
   private readonly sinkPath?: string;
   private readonly anchor?: HeadAnchor;
@@ -72,6 +74,7 @@ export class Audit {
       all: db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id'),
     };
     this.headFrozen = this.headState().state === 'mismatch';
+    if (this.anchor && !this.headFrozen) this.lastHead = readHeadFileQuietly(this.anchor.path);
   }
 
   /** Appends one record and returns it. */
@@ -131,7 +134,14 @@ export class Audit {
     const signed = (r: AuditRecord): SignedHead | undefined => (this.anchor ? signHead(this.anchor.key, r) : undefined);
     if (this.sinkPath) appendFileSync(this.sinkPath, records.map((r) => `${JSON.stringify({ ...r, head: signed(r) })}\n`).join(''), { mode: 0o600 });
     const head = signed(records.at(-1)!);
-    if (this.anchor && head && !this.headFrozen) writeHeadFile(this.anchor.path, head);
+    if (!this.anchor || !head || this.headFrozen) return;
+    // Records removed while the controller runs: moving the head past them would hide it.
+    if (this.lastHead && this.lastHead.id > 0 && this.stmts.hashAt.get(this.lastHead.id)?.hash !== this.lastHead.hash) {
+      this.headFrozen = true;
+      throw new Error(`audit record ${this.lastHead.id}, the signed head, is gone or changed in the database: the head file is left as it was`);
+    }
+    writeHeadFile(this.anchor.path, head);
+    this.lastHead = head;
   }
 
   /** The head file (or a head shipped elsewhere, when given) compared with the database. */
@@ -176,5 +186,13 @@ export class Audit {
       ok: false, recordsChecked: chain.recordsChecked, firstBadId: Math.min(lastId + 1, headId ?? lastId + 1),
       message: head.state === 'missing' ? `the audit head file ${this.anchor!.path} is missing (removed?): whether the newest records are all there cannot be checked` : head.message,
     };
+  }
+}
+
+function readHeadFileQuietly(path: string): Head | undefined {
+  try {
+    return readHeadFile(path);
+  } catch {
+    return undefined;
   }
 }
