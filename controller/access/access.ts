@@ -12,6 +12,8 @@ import type { Store } from '../store/store.js';
 import type { AccessRequestRecord } from '../store/access.js';
 import type { Audit } from '../audit/audit.js';
 import { RpcError, notFound } from '../api/errors.js';
+import type { InternalErrorReporter } from '../api/internal-errors.js';
+import { grantBinding, rebind } from './binding.js';
 import { AccessRefusal, checkDecider, checkDuration, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
 
 /** Node timers hold at most 2^31-1 ms; a later expiry is re-armed when this one fires. */
@@ -44,6 +46,8 @@ export interface AccessDeps {
   /** Re-evaluates the user's live sessions (installed by the session module). */
   reevaluateUser: (user: string, reason: string, actor: string) => void;
   log: Logger;
+  /** An unexpected error in the expiry timer (api/internal-errors.ts). */
+  reportInternal?: InternalErrorReporter;
   now: () => number;
 }
 
@@ -88,7 +92,7 @@ export class AccessManager {
         const pending = store.access.pendingFor(req.user, grant.name, req.resource);
         if (pending) throw new AccessRefusal('exists', `request ${pending.id} for ${req.resource} through grant ${grant.name} is already pending`);
         const id = newId(9);
-        store.access.insert({ id, user: req.user, grant: grant.name, resource: req.resource, reason: req.reason, durationMs: req.durationMs, createdAtMs: this.deps.now() });
+        store.access.insert({ id, user: req.user, grant: grant.name, resource: req.resource, reason: req.reason, durationMs: req.durationMs, createdAtMs: this.deps.now(), binding: grantBinding(policy, grant) });
         audit.append({ actor, action: 'access.request', target: id, details: { user: req.user, grant: grant.name, resource: req.resource, durationMs: req.durationMs, reason: req.reason, approvers: grant.requestable!.approvers } });
         return store.access.get(id)!;
       });
@@ -148,6 +152,35 @@ export class AccessManager {
     return this.view(record);
   }
 
+  /**
+   * A new policy was applied: requests whose grant changed or went away end (approved ones
+   * revoked, pending ones denied), approvals longer than the grant's new max_duration are
+   * shortened; all audited. Runs before the live sessions are re-evaluated, so those see the
+   * result. Returns the users whose approvals changed.
+   */
+  policyApplied(policy: Policy, version: number): string[] {
+    const { store, audit } = this.deps;
+    const now = this.deps.now();
+    const users = store.transaction(() => store.access.live().flatMap(({ record: r, binding }) => {
+      const outcome = rebind(policy, { grant: r.grant, binding, state: r.state, decidedAtMs: Number(r.decidedAtMs), expiresAtMs: Number(r.expiresAtMs) }, version);
+      const details = { user: r.username, grant: r.grant, resource: r.resource, policyVersion: version };
+      if (outcome.kind === 'keep') return [];
+      if (outcome.kind === 'shorten') {
+        if (!store.access.shorten(r.id, outcome.expiresAtMs)) return [];
+        audit.append({ actor: 'system', action: 'access.shorten', target: r.id, details: { ...details, expiresAtMs: outcome.expiresAtMs, reason: `grant ${r.grant}'s max_duration was narrowed` } });
+      } else if (r.state === 'approved') {
+        if (!store.access.end(r.id, 'revoked', 'system', now, outcome.reason)) return [];
+        audit.append({ actor: 'system', action: 'access.revoke', target: r.id, details: { ...details, reason: outcome.reason } });
+      } else {
+        if (!store.access.deny(r.id, 'system', now, outcome.reason)) return [];
+        audit.append({ actor: 'system', action: 'access.deny', target: r.id, details: { ...details, reason: outcome.reason } });
+      }
+      return [r.username];
+    }));
+    this.arm();
+    return [...new Set(users)];
+  }
+
   /** Marks approvals whose time is up as expired (audited), re-evaluates their users, re-arms. */
   private expireDue(): void {
     const { store, audit } = this.deps;
@@ -181,7 +214,13 @@ export class AccessManager {
     clearTimeout(this.timer);
     const next = this.deps.store.access.nextExpiry();
     if (next === undefined) return;
-    this.timer = setTimeout(() => this.expireDue(), Math.min(Math.max(next - this.deps.now(), 0) + 1, MAX_TIMER_MS));
+    this.timer = setTimeout(() => {
+      try {
+        this.expireDue();
+      } catch (err) {
+        this.deps.reportInternal?.('access.expiry', err);
+      }
+    }, Math.min(Math.max(next - this.deps.now(), 0) + 1, MAX_TIMER_MS));
     this.timer.unref();
   }
 

@@ -20,7 +20,7 @@ export interface AccessLayer {
 export function accessLayer(ctx: ControllerContext, deps: { policy: () => Policy | undefined; reevaluateUser: AccessDeps['reevaluateUser'] }): AccessLayer {
   const manager = new AccessManager({
     store: ctx.store, audit: ctx.audit, policy: deps.policy, reevaluateUser: deps.reevaluateUser,
-    log: ctx.log.child({ module: 'access' }), now: ctx.now,
+    log: ctx.log.child({ module: 'access' }), now: ctx.now, reportInternal: ctx.reportInternal,
   });
   manager.start();
   return { manager, client: accessClientService(ctx, manager), admin: accessAdmin(ctx, manager), close: () => manager.stop() };

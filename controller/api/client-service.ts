@@ -9,6 +9,7 @@ import type { ControllerContext } from './context.js';
 import type { AuthenticatedCall } from './authz.js';
 import { toStatus, unary } from './errors.js';
 import { validate } from './validate.js';
+import { guarded } from './internal-errors.js';
 
 /** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
 const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);
@@ -38,7 +39,10 @@ export function clientService(ctx: ControllerContext, sessions: SessionManager):
           call.end();
           return;
         }
-        const unsubscribe = sessions.events.subscribe(s.id, { send: (e) => call.write(e), close: () => call.end() });
+        const unsubscribe = sessions.events.subscribe(s.id, {
+          send: guarded(ctx.reportInternal, 'Client.Watch', (e) => call.write(e)),
+          close: guarded(ctx.reportInternal, 'Client.Watch', () => call.end()),
+        });
         call.on('cancelled', unsubscribe);
         call.on('close', unsubscribe);
         call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });

@@ -11,6 +11,7 @@ import type { ControllerMetrics } from './metrics.js';
 import type { Policy } from '../policy/index.js';
 import type { SessionSettings } from '../sessions/sessions.js';
 import type { GatewayStreams } from './gateway-streams.js';
+import type { InternalErrorReporter } from './internal-errors.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -53,4 +54,6 @@ export interface ControllerContext {
   /** Open gateway streams, ended when their certificate is retired. */
   gatewayStreams: GatewayStreams;
   now: () => number;
+  /** Logs and counts an unexpected error caught at a boundary (api/internal-errors.ts). */
+  reportInternal: InternalErrorReporter;
 }

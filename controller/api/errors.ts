@@ -35,6 +35,6 @@ export function unary<Req, Res>(log: Logger, method: string, fn: (call: grpc.Ser
     Promise.resolve().then(() => fn(call)).then(
       (res) => callback(null, res),
       (err: unknown) => callback(toStatus(err, log, method)),
-    );
+    ).catch((err: unknown) => log.error({ err, method }, 'answering the call failed'));
   };
 }

@@ -15,6 +15,7 @@ import { RpcError, permissionDenied, toStatus } from './errors.js';
 import { OncePerWindow } from './once-per-window.js';
 import { TokenBuckets } from './token-buckets.js';
 import { validate } from './validate.js';
+import { guarded } from './internal-errors.js';
 
 export interface HelloLimits {
   /** Hellos a gateway may send at once (reconnects after a partition or a restart). */
@@ -65,14 +66,14 @@ export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limit
       let attached = false;
       let helloSeen = false;
       let ended = false;
-      const closed = () => {
+      const closed = guarded(ctx.reportInternal, 'Gateway.Sync', () => {
         unregister();
         if (attached && fanout.detach(name, call)) {
           ctx.store.gateways.markDisconnected(name);
           ctx.log.info({ gateway: name }, 'gateway disconnected');
         }
         attached = false;
-      };
+      });
       const fail = (err: unknown) => {
         if (ended) return;
         ended = true;

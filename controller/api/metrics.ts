@@ -12,6 +12,8 @@ export interface ControllerMetrics {
   handled: Counter<'service' | 'method' | 'code'>;
   /** Failed TLS handshakes by listener (api, auth) and reason. */
   tlsFailures: Counter<'listener' | 'reason'>;
+  /** Throws caught at a boundary (handler, post-commit step, timer, stream event, process), by where. */
+  internalErrors: Counter<'where'>;
 }
 
 export function createMetrics(): ControllerMetrics {
@@ -23,6 +25,7 @@ export function createMetrics(): ControllerMetrics {
     enrollments: new Counter({ name: 'wicket_gateway_enrollments_total', help: 'Gateway enrollment attempts by result (ok, failed)', labelNames: ['result'], registers: [registry] }),
     refusals: new Counter({ name: 'wicket_authz_refusals_total', help: 'API calls refused by authorization, by reason', labelNames: ['reason'], registers: [registry] }),
     handled: new Counter({ name: 'wicket_grpc_server_handled_total', help: 'Finished gRPC calls by service, method and status code', labelNames: ['service', 'method', 'code'], registers: [registry] }),
+    internalErrors: new Counter({ name: 'wicket_internal_errors_total', help: 'Unexpected errors caught at a boundary (a handler, a post-commit step, a timer, a stream event, the process) instead of ending the controller, by where', labelNames: ['where'], registers: [registry] }),
     tlsFailures: new Counter({ name: 'wicket_tls_handshake_failures_total', help: 'Failed TLS handshakes by listener and reason (no certificate, untrusted or expired certificate, not TLS, aborted, timeout, other)', labelNames: ['listener', 'reason'], registers: [registry] }),
   };
 }

@@ -66,7 +66,7 @@ function shutdown(server: grpc.Server, graceMs: number): Promise<void> {
 export async function startServers(opts: ServerOptions): Promise<RunningServers> {
   const { ctx } = opts;
   const v1 = wicketV1();
-  const interceptors = [callMetricsInterceptor(ctx.metrics.handled)];
+  const interceptors = [callMetricsInterceptor(ctx.metrics.handled, ctx.metrics.internalErrors)];
 
   const auth = new grpc.Server({ ...AUTH_SERVER_OPTIONS, interceptors });
   auth.addService(v1.Auth.service, authService(ctx));

@@ -160,7 +160,7 @@ export const requests = {
   BlockDeviceRequest: z.object({ id: deviceId, reason: text(256) }),
   ListFlowsRequest: z.object({ sessionId: z.union([z.literal(''), id]), user: optionalName, sinceMs: nonNegative, limit: z.number().int().min(0).max(100_000) }),
   ListAuditRequest: z.object({ afterId: nonNegative, limit: z.number().int().min(0).max(100_000), actionPrefix: text(64) }),
-  VerifyAuditRequest: z.object({}),
+  VerifyAuditRequest: z.object({ head: z.string().refine(bytesAtMost(4096), 'must be at most 4 KiB') }),
   // Client
   ConnectRequest: z.object({ wgPublicKey: wgKey, posture, ackTimeoutMs: nonNegative.max(120_000, 'must be at most 120000') }),
   WatchRequest: z.object({ sessionId: id }),

@@ -1,9 +1,11 @@
 // The audit log over the store: appends hash-chained records (inside the caller's
-// transaction when there is one), lists and verifies them, and optionally copies each
-// record as a JSON line to a sink file for a SIEM.
+// transaction when there is one), lists and verifies them, and, once a record is committed,
+// copies it as a JSON line to a sink file for a SIEM and moves the signed head (head.ts)
+// that anchors the chain's end outside the database.
 import { appendFileSync } from 'node:fs';
 import type { DB } from '../store/db.js';
 import { GENESIS_HASH, canonicalJson, recordHash, verifyChain, type AuditRecord, type VerifyResult } from './chain.js';
+import { headMismatch, readHeadFile, signHead, writeHeadFile, type Head, type SignedHead } from './head.js';
 
 export interface AuditEntry {
   /** "admin:alice", "user:bob", "gateway:dc1", "system". */
@@ -14,6 +16,26 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Where the signed head lives and the key that signs it (MasterKey.derive(AUDIT_HEAD_PURPOSE)). */
+export interface HeadAnchor { path: string; key: Buffer }
+
+export const AUDIT_HEAD_PURPOSE = 'audit-head';
+
+export interface AuditOptions {
+  /** A JSON-lines file every committed record is appended to. */
+  sinkPath?: string;
+  anchor?: HeadAnchor;
+  now?: () => number;
+  /**
+   * A sink or head write failed after the commit (disk full...): the record is committed,
+   * so this is reported, not thrown into a caller that already succeeded.
+   */
+  onError?: (err: unknown) => void;
+}
+
+/** The head file compared with the database: absent, matching, or naming what is wrong. */
+export type HeadState = { state: 'none' } | { state: 'missing' } | { state: 'ok' } | { state: 'mismatch'; message: string };
+
 interface AuditRow { id: number; at_ms: number; actor: string; action: string; target: string; details_json: string; prev_hash: string; hash: string }
 
 function toRecord(r: AuditRow): AuditRecord {
@@ -22,16 +44,37 @@ function toRecord(r: AuditRow): AuditRecord {
 
 export class Audit {
   private readonly stmts;
+  /** Appended inside a transaction that has not finished yet. */
+  private pending: AuditRecord[] = [];
+  /**
+   * The head file no longer matches the database (truncated or rewritten while the
+   * controller was down): it is left as it is, so verify keeps reporting it.
+   */
+  private headFrozen = false;
+  /** The head last written: the chain must still hold it when the next one is written. */
+  private lastHead: Head | undefined;
 
-  constructor(private readonly db: DB, private readonly sinkPath?: string, private readonly now: () => number = Date.now) {
+  private readonly sinkPath?: string;
+  private readonly anchor?: HeadAnchor;
+  private readonly now: () => number;
+  private readonly onError: (err: unknown) => void;
+
+  constructor(private readonly db: DB, options: AuditOptions = {}) {
+    this.sinkPath = options.sinkPath;
+    this.anchor = options.anchor;
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? ((err) => { throw err; });
     this.stmts = {
       last: db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1'),
       seq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'"),
+      hashAt: db.prepare<[number], { hash: string }>('SELECT hash FROM audit WHERE id = ?'),
       insert: db.prepare('INSERT INTO audit (id, at_ms, actor, action, target, details_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       list: db.prepare<[{ after: number; prefix: string; limit: number }], AuditRow>(
         'SELECT * FROM audit WHERE id > @after AND substr(action, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit'),
       all: db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id'),
     };
+    this.headFrozen = this.headState().state === 'mismatch';
+    if (this.anchor && !this.headFrozen) this.lastHead = readHeadFileQuietly(this.anchor.path);
   }
 
   /** Appends one record and returns it. */
@@ -49,9 +92,70 @@ export class Audit {
       this.stmts.insert.run(r.id, r.atMs, r.actor, r.action, r.target, r.detailsJson, r.prevHash, r.hash);
       return r;
     };
-    const record = this.db.inTransaction ? next() : this.db.transaction(next)();
-    if (this.sinkPath) appendFileSync(this.sinkPath, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+    if (!this.sinkPath && !this.anchor) return this.db.inTransaction ? next() : this.db.transaction(next)();
+    if (!this.db.inTransaction) {
+      const record = this.db.transaction(next)();
+      this.publish([record]);
+      return record;
+    }
+    // better-sqlite3 transactions are synchronous: the caller's has committed or rolled back
+    // by the time a microtask runs.
+    const record = next();
+    if (this.pending.push(record) === 1) queueMicrotask(() => this.flush());
     return record;
+  }
+
+  /**
+   * Publishes what the finished transaction committed (a rolled-back record is not in the
+   * table). Runs by itself a microtask after the append; call it before closing the database.
+   */
+  flush(): void {
+    if (!this.db.open || this.pending.length === 0) return;
+    if (this.db.inTransaction) {
+      setImmediate(() => this.flush());
+      return;
+    }
+    const records = this.pending;
+    this.pending = [];
+    this.publish(records.filter((r) => this.stmts.hashAt.get(r.id)?.hash === r.hash));
+  }
+
+  /** Committed records: to the sink, each with the signed head it establishes, then the head file. */
+  private publish(records: AuditRecord[]): void {
+    try {
+      this.write(records);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  private write(records: AuditRecord[]): void {
+    if (records.length === 0) return;
+    const signed = (r: AuditRecord): SignedHead | undefined => (this.anchor ? signHead(this.anchor.key, r) : undefined);
+    if (this.sinkPath) appendFileSync(this.sinkPath, records.map((r) => `${JSON.stringify({ ...r, head: signed(r) })}\n`).join(''), { mode: 0o600 });
+    const head = signed(records.at(-1)!);
+    if (!this.anchor || !head || this.headFrozen) return;
+    // Records removed while the controller runs: moving the head past them would hide it.
+    if (this.lastHead && this.lastHead.id > 0 && this.stmts.hashAt.get(this.lastHead.id)?.hash !== this.lastHead.hash) {
+      this.headFrozen = true;
+      throw new Error(`audit record ${this.lastHead.id}, the signed head, is gone or changed in the database: the head file is left as it was`);
+    }
+    writeHeadFile(this.anchor.path, head);
+    this.lastHead = head;
+  }
+
+  /** The head file (or a head shipped elsewhere, when given) compared with the database. */
+  headState(given?: SignedHead): HeadState {
+    if (!this.anchor) return { state: 'none' };
+    let head: SignedHead | undefined;
+    try {
+      head = given ?? readHeadFile(this.anchor.path);
+    } catch (err) {
+      return { state: 'mismatch', message: `${this.anchor.path}: ${(err as Error).message}` };
+    }
+    if (!head) return { state: 'missing' };
+    const message = headMismatch(this.anchor.key, head, this.stmts.last.get(), (id) => this.stmts.hashAt.get(id)?.hash);
+    return message ? { state: 'mismatch', message } : { state: 'ok' };
   }
 
   /** Records with id > afterId whose action starts with `actionPrefix`, oldest first. */
@@ -59,9 +163,36 @@ export class Audit {
     return this.stmts.list.all({ after: afterId, prefix: actionPrefix, limit }).map(toRecord);
   }
 
-  /** Walks the whole chain (streaming) and names the first bad record. */
-  verify(): VerifyResult {
+  /**
+   * Walks the whole chain (streaming) and names the first bad record; then checks that the
+   * chain reaches the signed head (the head file, or `given`), which is what reveals
+   * removed newest records.
+   */
+  verify(given?: SignedHead): VerifyResult {
     const rows = this.stmts.all.iterate();
-    return verifyChain((function* () { for (const r of rows) yield toRecord(r); })());
+    const chain = verifyChain((function* () { for (const r of rows) yield toRecord(r); })());
+    if (!chain.ok) return chain;
+    const head = this.headState(given);
+    if (head.state === 'ok') return { ...chain, message: `${chain.message}; the chain reaches the signed head` };
+    if (head.state === 'none') return chain;
+    const lastId = this.stmts.last.get()?.id ?? 0;
+    let headId: number | undefined;
+    try {
+      headId = (given ?? readHeadFile(this.anchor!.path))?.id;
+    } catch {
+      headId = undefined;
+    }
+    return {
+      ok: false, recordsChecked: chain.recordsChecked, firstBadId: Math.min(lastId + 1, headId ?? lastId + 1),
+      message: head.state === 'missing' ? `the audit head file ${this.anchor!.path} is missing (removed?): whether the newest records are all there cannot be checked` : head.message,
+    };
+  }
+}
+
+function readHeadFileQuietly(path: string): Head | undefined {
+  try {
+    return readHeadFile(path);
+  } catch {
+    return undefined;
   }
 }

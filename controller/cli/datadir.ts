@@ -5,14 +5,19 @@
 //   DIR/controller.db         SQLite (WAL)
 //   DIR/ca.crt                the CA certificate (its fingerprint is what clients pin)
 //   DIR/server.crt, .key      the controller's TLS certificate and key (0600)
-//   DIR/admin/                bootstrap admin credentials: ca.crt, client.crt, client.key (0600),
+//   DIR/audit.head            the audit chain's signed head (audit/head.ts)
+//   DIR/admin/                bootstrap admin credentials: ca.crt, client.crt, client.key,
 //                             valid 30 days by default; `admin-credentials` writes fresh ones
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+//
+// The directory and everything in it are the owner's only (0700, files 0600) whatever the
+// umask or the directory's previous mode: `init` makes them so and `start` refuses a
+// directory that others can enter or read.
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCsr, generateKeyPair, certFingerprint, writePublicFile, writeSecretFile } from '../../common/pki.js';
+import { createCsr, generateKeyPair, certFingerprint, writeSecretFile } from '../../common/pki.js';
 import { openDatabase, type DB } from '../store/db.js';
 import { Store } from '../store/store.js';
-import { Audit } from '../audit/audit.js';
+import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
 import { MasterKey } from '../crypto/masterkey.js';
 import { CertificateAuthority, createCa, parseCsr } from '../crypto/ca.js';
 
@@ -36,7 +41,22 @@ export const paths = (dir: string) => ({
   serverCert: join(dir, 'server.crt'),
   serverKey: join(dir, 'server.key'),
   admin: join(dir, 'admin'),
+  auditHead: join(dir, 'audit.head'),
 });
+
+/** Creates `dir` if needed and makes it 0700 (mkdir's mode is filtered by the umask and ignored for an existing directory). */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/** Refuses a data directory that users other than its owner can enter, read or write. */
+export function assertPrivateDir(dir: string): void {
+  const mode = statSync(dir).mode & 0o777;
+  if (mode & 0o077) {
+    throw new Error(`data directory ${dir} is accessible by other users (mode ${mode.toString(8).padStart(3, '0')}); it holds the master key and the database: run \`chmod 700 ${dir}\` and start again`);
+  }
+}
 
 /** Credentials a wicketctl-style client keeps in a directory. */
 export const credentialFiles = (dir: string) => ({ ca: join(dir, 'ca.crt'), cert: join(dir, 'client.crt'), key: join(dir, 'client.key'), endpoint: join(dir, 'endpoint') });
@@ -48,7 +68,8 @@ export function initDataDir(dir: string, hostnames: string[] = [], now = Date.no
   const p = paths(dir);
   const existing = [p.masterKey, p.db, p.caCert, p.serverCert, p.admin].filter((f) => existsSync(f));
   if (existing.length > 0) throw new Error(`${dir} is already initialised (found ${existing.join(', ')}); refusing to change it`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  privateDir(dir);
+  privateDir(p.admin);
 
   // Keys and certificates are made first; the master key file and database follow, and the
   // certificate files are written last.
@@ -61,18 +82,21 @@ export function initDataDir(dir: string, hostnames: string[] = [], now = Date.no
   const db = openDatabase(p.db);
   try {
     const store = new Store(db);
+    const audit = new Audit(db, { anchor: { path: p.auditHead, key: masterKey.derive(AUDIT_HEAD_PURPOSE) } });
     store.transaction(() => {
       store.settings.set(CA_CERT_KEY, ca.certPem);
       store.settings.set(CA_KEY_SEALED, masterKey.seal(ca.keyPem, CA_KEY_AAD));
       store.certificates.record({ serial: server.serial, kind: 'server', subject: 'wicket-controller', deviceId: '', issuedAtMs: now, notAfterMs: server.notAfterMs });
       store.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
-      new Audit(db).append({ actor: 'system', action: 'controller.init', target: '', details: { hostnames, ca_fingerprint: certFingerprint(ca.certPem), admin_serial: admin.serial } });
+      audit.append({ actor: 'system', action: 'controller.init', target: '', details: { hostnames, ca_fingerprint: certFingerprint(ca.certPem), admin_serial: admin.serial } });
     });
+    audit.flush();
   } finally {
     db.close();
   }
-  writePublicFile(p.caCert, ca.certPem);
-  writePublicFile(p.serverCert, server.certPem);
+  // Even the public files are 0600: nothing in the directory is anyone else's business.
+  writeSecretFile(p.caCert, ca.certPem);
+  writeSecretFile(p.serverCert, server.certPem);
   writeSecretFile(p.serverKey, server.keys.privateKeyPem);
   writeAdminFiles(p.admin, ca.certPem, admin);
   return { caFingerprint: certFingerprint(ca.certPem), adminDir: p.admin };
@@ -90,8 +114,8 @@ function issueBootstrapAdmin(authority: CertificateAuthority, now: number, valid
 function writeAdminFiles(dir: string, caPem: string, admin: BootstrapAdmin): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const creds = credentialFiles(dir);
-  writePublicFile(creds.ca, caPem);
-  writePublicFile(creds.cert, admin.certPem);
+  writeSecretFile(creds.ca, caPem);
+  writeSecretFile(creds.cert, admin.certPem);
   writeSecretFile(creds.key, admin.keyPem);
 }
 
@@ -138,6 +162,7 @@ export interface LoadedDataDir {
 export function loadDataDir(dir: string): LoadedDataDir {
   const p = paths(dir);
   if (!existsSync(p.db) || !existsSync(p.masterKey)) throw new Error(`${dir} is not an initialised controller data directory (run wicket-controller init)`);
+  assertPrivateDir(dir);
   const masterKey = MasterKey.load(p.masterKey);
   const db = openDatabase(p.db);
   try {

@@ -10,6 +10,10 @@ import { parsePool } from '../sessions/ipam.js';
 import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
 import { loadSsoConfig } from '../sso/config.js';
 
+// Whatever the controller creates (database, WAL, head file, audit sink) is its owner's
+// only, whatever umask it was started with.
+process.umask(0o077);
+
 const program = new Command('wicket-controller').description('Wicket controller: identity, policy and sessions for the zero-trust perimeter');
 
 program.command('init')
@@ -115,6 +119,10 @@ program.command('start')
     }
     const log = createLogger('controller');
     const controller = await startController({ sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry });
+    // The last boundary: what escaped every guard is logged and counted, never fatal (a
+    // client or gateway must not be able to end the controller).
+    process.on('uncaughtException', (err) => controller.ctx.reportInternal('process', err));
+    process.on('unhandledRejection', (err) => controller.ctx.reportInternal('process', err));
     process.stdout.write(`listening: api ${controller.apiPort}, auth ${controller.authPort}${controller.metricsPort ? `, metrics ${controller.metricsPort}` : ''}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {

@@ -5,15 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../common/log.js';
 import { splitHostPort } from '../../common/pki.js';
 import { Store } from '../store/store.js';
-import { Audit } from '../audit/audit.js';
+import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
 import { createAuthorizer } from '../api/authz.js';
 import { OncePerWindow } from '../api/once-per-window.js';
 import { commonNameOf } from '../crypto/identity.js';
 import { GatewayStreams } from '../api/gateway-streams.js';
 import { createMetrics } from '../api/metrics.js';
+import { internalErrorReporter } from '../api/internal-errors.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
-import { loadDataDir } from './datadir.js';
+import { loadDataDir, paths, type LoadedDataDir } from './datadir.js';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { serviceModules, type ServiceModule } from './services.js';
 import type { TelemetrySettings } from '../telemetry/module.js';
@@ -58,6 +59,29 @@ function listenMetrics(server: Server, { host, port }: { host: string; port: num
   });
 }
 
+/**
+ * The audit log with its sink and signed head. A data directory without a head file (made
+ * before heads existed, or the file was removed) gets the database's current end anchored,
+ * and says so in the log itself; a head the database no longer reaches is left in place
+ * (verify keeps failing) and recorded.
+ */
+function openAudit(data: LoadedDataDir, opts: StartOptions, log: Logger): Audit {
+  const audit = new Audit(data.db, {
+    sinkPath: opts.auditLog,
+    anchor: { path: paths(opts.dataDir).auditHead, key: data.masterKey.derive(AUDIT_HEAD_PURPOSE) },
+    onError: (err) => log.error({ err }, 'audit sink or head file write failed (the record is committed)'),
+  });
+  const head = audit.headState();
+  if (head.state === 'missing') {
+    log.warn('no audit head file: anchoring the audit log\'s current end');
+    audit.append({ actor: 'system', action: 'audit.head.reset', target: '', details: { reason: 'no head file; the current end of the log is anchored' } });
+  } else if (head.state === 'mismatch') {
+    log.error({ problem: head.message }, 'the audit log does not reach its signed head');
+    audit.append({ actor: 'system', action: 'audit.head.mismatch', target: '', details: { problem: head.message } });
+  }
+  return audit;
+}
+
 export async function startController(opts: StartOptions): Promise<RunningController> {
   const log = opts.log ?? createLogger('controller');
   const metricsAddress = opts.metricsListen ? splitHostPort(opts.metricsListen) : undefined;
@@ -65,7 +89,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const store = new Store(data.db);
   store.gateways.markAllDisconnected();
   const metrics = createMetrics();
-  const audit = new Audit(data.db, opts.auditLog);
+  const audit = openAudit(data, opts, log);
   const now = opts.now ?? Date.now;
   // One audit record per identity and reason a minute: refusals are an attack signal, but a
   // caller repeating a refused call must not grow the audit log at will.
@@ -84,7 +108,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
         log.error({ err }, 'could not audit a refused call');
       }
     }),
-    log, metrics, hooks: {}, gatewayStreams: new GatewayStreams(metrics.registry), now,
+    log, metrics, hooks: {}, gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso) : undefined;

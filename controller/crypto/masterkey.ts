@@ -2,7 +2,7 @@
 // and AES-256-GCM sealing of the secrets the database holds (CA key, TOTP secrets).
 // Sealed format: version byte 1 | 12-byte IV | 16-byte tag | ciphertext. The associated
 // data binds a sealed value to its purpose (e.g. "totp:alice") so values cannot be swapped.
-import { randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytes, createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { writeSecretFile } from '../../common/pki.js';
 
@@ -41,6 +41,11 @@ export class MasterKey {
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()]);
     return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  }
+
+  /** A 32-byte key for one purpose (HKDF-SHA256): other keys never reveal the master key or each other. */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `wicket:${purpose}`, 32));
   }
 
   /** Opens a sealed value; throws when it was altered, sealed for another purpose or with another key. */

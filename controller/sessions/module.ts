@@ -67,10 +67,13 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       settings: { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings },
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
+      reportInternal: ctx.reportInternal,
     });
 
     ctx.hooks.onPolicyApplied = (policy, version) => {
       applied = { policy, version };
+      // Approvals bound to a grant this policy changed end first, so the re-evaluation sees it.
+      access.manager.policyApplied(policy, version);
       return manager.reevaluateAll(`policy version ${version} applied`, 'system');
     };
     ctx.hooks.onUserChanged = (user, change, actor) => {

@@ -5,6 +5,9 @@
 // transaction; the gateway deltas and client events it implies are sent right after commit.
 // Connects arriving in the same event-loop turn share one transaction and one delta per
 // gateway (group commit, batch.ts): per-session commits and gateway applies capped throughput.
+// Whatever throws after a commit (publishing, client events, timers) is reported as an
+// internal error and the affected session is ended cleanly: it never escapes to the event
+// loop, and a session whose state cannot be sent never lingers half-open.
 import { randomBytes } from 'node:crypto';
 import { newId } from '../store/id.js';
 import * as grpc from '@grpc/grpc-js';
@@ -23,6 +26,7 @@ import { policyGroups } from '../sso/claims.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { RpcError, failedPrecondition, notFound, permissionDenied } from '../api/errors.js';
+import type { InternalErrorReporter } from '../api/internal-errors.js';
 import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
 import { allocate, type Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
@@ -105,9 +109,16 @@ export class SessionManager {
     settings: SessionSettings;
     log: Logger;
     now?: () => number;
+    /** Logs and counts an error caught after a commit or in a timer (api/internal-errors.ts). */
+    reportInternal?: InternalErrorReporter;
   }) {
     this.sso = new SsoStore(deps.store.db);
     this.postureChanges = new RateLimiter(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute);
+  }
+
+  private internal(where: string, err: unknown): void {
+    if (this.deps.reportInternal) this.deps.reportInternal(where, err);
+    else this.deps.log.error({ err, where }, 'internal error caught');
   }
 
   /**
@@ -145,7 +156,13 @@ export class SessionManager {
     // Sessions the start-up evaluation left unchanged still need their expiry timers: the
     // timers of the previous run died with it.
     for (const s of this.sessions.active()) if (!this.deadlines.has(s.id)) this.armDeadline(s);
-    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweepTimer = setInterval(() => {
+      try {
+        this.sweep();
+      } catch (err) {
+        this.internal('sessions.sweep', err);
+      }
+    }, SWEEP_MS);
     this.sweepTimer.unref();
   }
 
@@ -184,9 +201,15 @@ export class SessionManager {
       this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
       throw new RpcError(grpc.status.DEADLINE_EXCEEDED, `${(err as Error).message}; the session was not opened`);
     }
-    const current = this.sessions.get(session.id)!;
-    const acks = this.sessions.gateways(current.id);
-    return { session: this.view(current, acks), gateways: this.clientPeers(current, acks), denials };
+    try {
+      const current = this.sessions.get(session.id)!;
+      const acks = this.sessions.gateways(current.id);
+      return { session: this.view(current, acks), gateways: this.clientPeers(current, acks), denials };
+    } catch (err) {
+      // The session is committed and enforced, but its client cannot be told how to use it.
+      this.endBroken(session.id);
+      throw err;
+    }
   }
 
   /**
@@ -219,23 +242,39 @@ export class SessionManager {
     for (const { admission, err } of refused) admission.reject(err);
     if (opened.length === 0) return;
 
+    // From here on the sessions are committed: one whose gateway entry cannot be built, or a
+    // batch whose delta cannot be sent, is ended rather than left half-open.
+    const notOpened = (o: (typeof opened)[number]) => {
+      this.endBroken(o.session.id);
+      o.admission.reject(new RpcError(grpc.status.INTERNAL, 'internal error; the session was not opened'));
+    };
     const changes = new Map<string, GatewayChange>();
-    for (const { session, gateways, psks } of opened) {
-      for (const g of gateways) changeFor(changes, g).upserts.push(this.gatewaySession(session, g, psks.get(g)!));
-    }
+    const built = opened.filter((o) => {
+      try {
+        const entries = o.gateways.map((g) => [g, this.gatewaySession(o.session, g, o.psks.get(g)!)] as const);
+        for (const [g, entry] of entries) changeFor(changes, g).upserts.push(entry);
+        return true;
+      } catch (err) {
+        this.internal('sessions.connect', err);
+        notOpened(o);
+        return false;
+      }
+    });
     let versions: Map<string, number>;
     try {
       versions = this.publish(changes);
     } catch (err) {
-      for (const o of opened) o.admission.reject(err);
+      this.internal('sessions.publish', err);
+      this.resync([...changes.keys()]);
+      for (const o of built) notOpened(o);
       return;
     }
-    for (const o of opened) {
+    for (const o of built) {
       this.armDeadline(o.session);
       o.admission.resolve({ session: o.session, versions, gateways: o.gateways, denials: o.denials });
     }
-    this.deps.log.info({ sessions: opened.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
-      opened.length === 1 ? 'session connected' : `${opened.length} sessions connected`);
+    this.deps.log.info({ sessions: built.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
+      built.length === 1 ? 'session connected' : `${built.length} sessions connected`);
   }
 
   /**
@@ -323,9 +362,21 @@ export class SessionManager {
     });
   }
 
-  /** Every session a gateway serves now (its Sync snapshot). */
+  /**
+   * Every session a gateway serves now (its Sync snapshot). A session whose entry cannot be
+   * built is ended and left out: one bad session must not cost the gateway its snapshot.
+   */
   gatewaySnapshot(gateway: string): GatewaySession[] {
-    return this.sessions.onGateway(gateway).map((s) => this.gatewaySession(s, gateway, this.open(s.id, gateway, s.pskSealed)));
+    const out: GatewaySession[] = [];
+    for (const s of this.sessions.onGateway(gateway)) {
+      try {
+        out.push(this.gatewaySession(s, gateway, this.open(s.id, gateway, s.pskSealed)));
+      } catch (err) {
+        this.internal('sessions.snapshot', err);
+        this.endBroken(s.id);
+      }
+    }
+    return out;
   }
 
   /** An active session of this caller, or NOT_FOUND (never another user's or device's). */
@@ -481,20 +532,72 @@ export class SessionManager {
       }
     });
 
-    this.publish(deltas);
+    this.publishOrResync(deltas);
     for (const s of done) {
-      const after = this.sessions.get(s.id)!;
-      if (after.state === 'active') {
-        this.armDeadline(after);
-        this.events.emit(s.id, { kind: 'updated', session: this.view(after), gateways: this.clientPeers(after), message: cause ? `entitlements changed: ${cause}` : 'entitlements changed' });
-      } else {
-        this.disarmDeadline(s.id);
-        this.events.emit(s.id, { kind: after.state === 'expired' ? 'expired' : 'revoked', session: this.view(after), gateways: [], message: after.endReason });
-        this.events.close(s.id);
+      try {
+        const after = this.sessions.get(s.id)!;
+        if (after.state === 'active') {
+          this.armDeadline(after);
+          this.events.emit(s.id, { kind: 'updated', session: this.view(after), gateways: this.clientPeers(after), message: cause ? `entitlements changed: ${cause}` : 'entitlements changed' });
+        } else {
+          this.disarmDeadline(s.id);
+          this.events.emit(s.id, { kind: after.state === 'expired' ? 'expired' : 'revoked', session: this.view(after), gateways: [], message: after.endReason });
+          this.events.close(s.id);
+        }
+        this.deps.log.info({ session: s.id, user: s.user, state: after.state, reason: after.endReason || cause }, 'session changed');
+      } catch (err) {
+        this.internal('sessions.post_commit', err);
+        this.endBroken(s.id);
       }
-      this.deps.log.info({ session: s.id, user: s.user, state: after.state, reason: after.endReason || cause }, 'session changed');
     }
     return done.length;
+  }
+
+  /** Publishes committed deltas; when that fails, the gateways get a snapshot of the store instead. */
+  private publishOrResync(deltas: Map<string, GatewayChange>): void {
+    try {
+      this.publish(deltas);
+    } catch (err) {
+      this.internal('sessions.publish', err);
+      this.resync([...deltas.keys()]);
+    }
+  }
+
+  private resync(gateways: string[]): void {
+    for (const g of gateways) {
+      try {
+        this.deps.fanout.resync(g);
+      } catch (err) {
+        this.internal('sessions.resync', err);
+      }
+    }
+  }
+
+  /**
+   * Ends a session after an internal error left it unusable or its change unsent: stored as
+   * revoked (audited), its timer and client streams closed, its gateways told. Touches
+   * nothing that could have been the cause (no session view, no entitlement rendering).
+   */
+  private endBroken(id: string): void {
+    try {
+      const s = this.sessions.get(id);
+      this.disarmDeadline(id);
+      if (s?.state === 'active') {
+        const reason = 'ended after an internal error (see the controller log)';
+        const gateways = this.sessions.gateways(id).map((g) => g.gateway);
+        const ended = this.deps.store.transaction(() => {
+          if (!this.sessions.end(id, 'revoked', reason, this.now())) return false;
+          this.deps.audit.append({ actor: 'system', action: 'session.revoke', target: id, details: { user: s.user, device: s.deviceId, reason } });
+          return true;
+        });
+        if (ended) this.publishOrResync(new Map(gateways.map((g) => [g, { upserts: [], removes: [id] }])));
+        this.deps.log.warn({ session: id, user: s.user }, 'session ended after an internal error');
+      }
+    } catch (err) {
+      this.internal('sessions.end_broken', err);
+    } finally {
+      this.events.close(id);
+    }
   }
 
   /** Sends the deltas and records which version carries each session's change. */
@@ -527,8 +630,13 @@ export class SessionManager {
     const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity));
     const timer = setTimeout(() => {
       this.deadlines.delete(s.id);
-      const current = this.sessions.get(s.id);
-      if (current?.state === 'active') this.reevaluate([current], 'time', 'system');
+      try {
+        const current = this.sessions.get(s.id);
+        if (current?.state === 'active') this.reevaluate([current], 'time', 'system');
+      } catch (err) {
+        this.internal('sessions.timer', err);
+        this.endBroken(s.id);
+      }
     }, Math.min(Math.max(next - now, 0) + 5, MAX_TIMER_MS));
     timer.unref();
     this.deadlines.set(s.id, timer);

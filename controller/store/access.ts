@@ -13,7 +13,7 @@ export type AccessRequestRecord = Omit<AccessRequest__Output, 'approvers' | 'sta
 interface AccessRow {
   id: string; user_name: string; grant_name: string; resource: string; reason: string; duration_ms: number; state: AccessState;
   created_at_ms: number; decided_by: string; decided_at_ms: number; decision_reason: string; expires_at_ms: number;
-  ended_by: string; ended_at_ms: number; end_reason: string;
+  ended_by: string; ended_at_ms: number; end_reason: string; grant_binding: string;
 }
 
 function toRecord(r: AccessRow): AccessRequestRecord {
@@ -29,8 +29,10 @@ export class AccessStore {
 
   constructor(db: DB) {
     this.stmts = {
-      insert: db.prepare(`INSERT INTO access_requests (id, user_name, grant_name, resource, reason, duration_ms, state, created_at_ms)
-        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`),
+      insert: db.prepare(`INSERT INTO access_requests (id, user_name, grant_name, resource, reason, duration_ms, state, created_at_ms, grant_binding)
+        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+      live: db.prepare<[], AccessRow>("SELECT * FROM access_requests WHERE state IN ('pending', 'approved') ORDER BY created_at_ms, id"),
+      shorten: db.prepare("UPDATE access_requests SET expires_at_ms = ? WHERE id = ? AND state = 'approved' AND expires_at_ms > ?"),
       get: db.prepare<[string], AccessRow>('SELECT * FROM access_requests WHERE id = ?'),
       list: db.prepare<[{ pending: number; user: string; limit: number }], AccessRow>(`SELECT * FROM access_requests
         WHERE (@pending = 0 OR state = 'pending') AND (@user = '' OR user_name = @user) ORDER BY created_at_ms DESC, id LIMIT @limit`),
@@ -49,8 +51,19 @@ export class AccessStore {
     };
   }
 
-  insert(r: { id: string; user: string; grant: string; resource: string; reason: string; durationMs: number; createdAtMs: number }): void {
-    this.stmts.insert.run(r.id, r.user, r.grant, r.resource, r.reason, r.durationMs, r.createdAtMs);
+  /** `binding`: the hash of the grant's content it was made under (access/binding.ts). */
+  insert(r: { id: string; user: string; grant: string; resource: string; reason: string; durationMs: number; createdAtMs: number; binding: string }): void {
+    this.stmts.insert.run(r.id, r.user, r.grant, r.resource, r.reason, r.durationMs, r.createdAtMs, r.binding);
+  }
+
+  /** Pending and approved requests, each with the grant binding it was made under. */
+  live(): { record: AccessRequestRecord; binding: string }[] {
+    return this.stmts.live.all().map((r) => ({ record: toRecord(r), binding: r.grant_binding }));
+  }
+
+  /** Moves an approved request's expiry earlier; false when it was not approved or already ends sooner. */
+  shorten(id: string, expiresAtMs: number): boolean {
+    return this.stmts.shorten.run(expiresAtMs, id, expiresAtMs).changes === 1;
   }
 
   get(id: string): AccessRequestRecord | undefined {

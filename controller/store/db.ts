@@ -1,8 +1,9 @@
 // Opens the controller's SQLite database and brings its schema up to date with the
 // numbered migrations in controller/store/migrations/ (NNN_name.sql, applied in order,
 // each in its own transaction, recorded in PRAGMA user_version; any failure is fatal).
+// The database and its WAL and shared-memory files are readable by their owner only.
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,8 +49,20 @@ export function migrate(db: DB, migrations: Migration[] = listMigrations()): num
   return applied;
 }
 
+/**
+ * Makes the database file and its WAL and shared-memory files 0600 before SQLite opens them:
+ * SQLite creates the WAL and -shm with the database file's mode, so a database made 0600
+ * first keeps all three private whatever the umask, and one left readable by an older
+ * version is tightened.
+ */
+function ownerOnly(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 /** Opens (creating if needed) the database at `path` with the controller's settings, migrated. */
 export function openDatabase(path: string, options: { migrations?: Migration[]; readonly?: boolean } = {}): DB {
+  if (!options.readonly && path !== ':memory:') ownerOnly(path);
   const db = new Database(path, { readonly: options.readonly ?? false });
   try {
     db.pragma('busy_timeout = 5000');

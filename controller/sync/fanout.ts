@@ -130,6 +130,12 @@ export class SyncFanout {
     return version;
   }
 
+  /** Sends a connected gateway a fresh snapshot (its deltas could not be sent). */
+  resync(gateway: string): void {
+    const stream = this.streams.get(gateway);
+    if (stream) this.sendSnapshot(gateway, stream);
+  }
+
   /** The stream ended; only the current stream of a gateway counts. */
   detach(gateway: string, stream: SyncStream): boolean {
     if (this.streams.get(gateway) !== stream) return false;

@@ -61,7 +61,7 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
   const device = async (user: string) => {
     const step = steps[user] ?? 0;
     steps[user] = step + 1;
-    const { creds } = await login(t, { username: user, password: `pw-${user}`, totpCode: await codeAt(t, secrets[user]!, step) });
+    const { creds } = await login(t, { username: user, password: `pw-${user} quartz tram`, totpCode: await codeAt(t, secrets[user]!, step) });
     const c = apiClients(t.api, creds);
     opened.push(c);
     return c;
@@ -79,7 +79,7 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
 
   before(async () => {
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000, ...CAPS })] });
-    for (const u of ['alice', 'bob', 'carol', 'mallory']) secrets[u] = await addUser(t, u, `pw-${u}`);
+    for (const u of ['alice', 'bob', 'carol', 'mallory']) secrets[u] = await addUser(t, u, `pw-${u} quartz tram`);
     await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
     gw = new FakeGateway(t, await enrollGateway(t, 'dc1'));
     gw.connect();

@@ -1,8 +1,10 @@
-// Admin handlers for the audit log: list records and verify the hash chain.
+// Admin handlers for the audit log: list records and verify the hash chain against its
+// signed head (the head file, or one the caller shipped elsewhere earlier).
 import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
 import type { ControllerContext } from '../context.js';
 import { adminActor } from '../authz.js';
-import { unary } from '../errors.js';
+import { invalidArgument, unary } from '../errors.js';
+import { parseHead } from '../../audit/head.js';
 import { validate } from '../validate.js';
 
 export function auditAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
@@ -15,8 +17,14 @@ export function auditAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAud
 
     VerifyAudit: unary(ctx.log, 'Admin.VerifyAudit', (call) => {
       adminActor(ctx.authorize, call);
-      validate('VerifyAuditRequest', call.request);
-      return ctx.audit.verify();
+      const req = validate('VerifyAuditRequest', call.request);
+      let head;
+      try {
+        head = req.head ? parseHead(req.head) : undefined;
+      } catch (err) {
+        throw invalidArgument(`head: ${(err as Error).message}`);
+      }
+      return ctx.audit.verify(head);
     }),
   };
 }

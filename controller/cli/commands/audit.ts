@@ -1,8 +1,14 @@
-// wicketctl audit [--json] | audit verify
+// wicketctl audit [--json] | audit verify [--head FILE]
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { call } from '../../../common/grpc.js';
 import { output, formatTime, CliError, nonNegativeInt } from '../../../common/cli.js';
 import { withAdmin } from '../admin-client.js';
+
+/** The last non-empty line: a whole sink file can be given as the head. */
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log')
@@ -19,11 +25,13 @@ export function registerAuditCommands(program: Command): void {
     });
 
   audit.command('verify')
-    .description('check the hash chain; fails naming the first altered record')
+    .description('check the hash chain and that it reaches the signed head; fails naming the first altered or missing record')
+    .option('--head <file>', 'check against a head shipped elsewhere earlier (a copy of DATA_DIR/audit.head, or the last line of the --audit-log sink)')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'VerifyAudit', {}));
+    .action(async (o: { json?: boolean; head?: string }) => {
+      const head = o.head ? lastLine(readFileSync(o.head, 'utf8')) : '';
+      const r = await withAdmin(program, (admin) => call(admin, 'VerifyAudit', { head }));
       output(o.json, r, () => r.message);
-      if (!r.ok) throw new CliError(`audit chain broken at record ${r.firstBadId}`, 2);
+      if (!r.ok) throw new CliError(`audit log broken at record ${r.firstBadId}: ${r.message}`, 2);
     });
 }

@@ -1,0 +1,57 @@
+// The audit sink and head file see only committed records.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../store/db.js';
+import { Audit } from './audit.js';
+import { parseHead } from './head.js';
+
+test('a record whose transaction rolls back reaches neither the sink nor the head; a committed one reaches both', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wicket-audit-'));
+  const db = openDatabase(join(dir, 'c.db'));
+  try {
+    const sink = join(dir, 'audit.jsonl');
+    const head = join(dir, 'audit.head');
+    const audit = new Audit(db, { sinkPath: sink, anchor: { path: head, key: Buffer.alloc(32, 7) } });
+    assert.throws(() => db.transaction(() => {
+      audit.append({ actor: 'system', action: 'doomed', target: '' });
+      throw new Error('rollback');
+    })(), /rollback/);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(existsSync(sink), false, 'the sink got a rolled-back record');
+    assert.equal(existsSync(head), false, 'the head moved to a rolled-back record');
+
+    const kept = db.transaction(() => audit.append({ actor: 'system', action: 'kept', target: '' }))();
+    assert.equal(existsSync(sink), false, 'the sink is written only once the transaction has finished');
+    await new Promise((r) => setImmediate(r));
+    const lines = readFileSync(sink, 'utf8').trim().split('\n');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as { action: string }).action), ['kept']);
+    assert.equal(parseHead(readFileSync(head, 'utf8')).hash, kept.hash);
+    assert.deepEqual(parseHead(lines[0]!), parseHead(readFileSync(head, 'utf8')), 'each sink line carries the signed head it establishes');
+    assert.ok(audit.verify().ok);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('records removed while the controller runs: the next record does not move the head past the gap', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wicket-audit-'));
+  const db = openDatabase(join(dir, 'c.db'));
+  try {
+    const errors: unknown[] = [];
+    const audit = new Audit(db, { anchor: { path: join(dir, 'audit.head'), key: Buffer.alloc(32, 7) }, onError: (e) => errors.push(e) });
+    for (const action of ['a', 'b', 'c']) audit.append({ actor: 'system', action, target: '' });
+    db.exec("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 1; UPDATE sqlite_sequence SET seq = 1 WHERE name = 'audit'");
+    audit.append({ actor: 'system', action: 'after', target: '' });
+    assert.equal(errors.length, 1, 'the gap is reported');
+    const r = audit.verify();
+    assert.equal(r.ok, false);
+    assert.match(r.message, /differs from the signed head|truncated/);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
