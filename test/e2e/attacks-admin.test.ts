@@ -5,7 +5,7 @@
 // that would be linked to accounts they do not own, weak passwords, and a flood of refused
 // calls. Each scenario asserts that the attack fails and names its evidence (an audit count
 // or a metric), which must have grown by the end of the scenario.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { approveDevice, startTestProvider, testProviderConfig, type TestProvider
 import { credentialFiles, renewAdminCredentials } from '../../controller/cli/datadir.js';
 import { addUser, codeAt, login, rpcError, startTestController, type TestController } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
+import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
 const CLIENT = { clientId: 'wicket', clientSecret: 'admin-attacks-secret' };
 const DAY_MS = 86_400_000;
@@ -29,28 +30,14 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
   let t: TestController;
   let op: TestProvider;
   let db: DbView;
-  const tried: string[] = [];
 
   const auditCount = (action: string, target?: string) => db.count(`SELECT count(*) FROM audit WHERE action = ?${target ? ' AND target = ?' : ''}`, ...[action, ...(target ? [target] : [])]);
   const auditReason = (action: string, reason: string) => db.count("SELECT count(*) FROM audit WHERE action = ? AND details_json LIKE '%' || ? || '%'", action, reason);
-  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
-    const text = await t.controller.ctx.metrics.registry.metrics();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
-    }
-    return sum;
-  };
+  const metric = (name: string, labels: Record<string, string> = {}) => metricSum(t.controller.ctx.metrics.registry, name, labels);
   const refused = (reason: string) => () => metric('wicket_authz_refusals_total', { reason });
   const audited = (action: string, reason: string) => async () => auditReason(action, reason);
-  const scenario = (name: string, evidence: () => Promise<number>, fn: () => Promise<void>) => test(name, async () => {
-    const before = await evidence();
-    await fn();
-    const after = await evidence();
-    assert.ok(after > before, `the attack left no trace: evidence ${before} -> ${after}`);
-    tried.push(name);
-  });
+  const attacks = new AttackLog();
+  const scenario = attacks.scenario.bind(attacks);
 
   /** An admin call with these credentials (the promise rejects with the gRPC error). */
   const listUsers = async (creds: ClientCredentials) => {
@@ -112,7 +99,7 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
   });
 
   after(async () => {
-    console.log(JSON.stringify({ attacks: { tried: tried.length, scenarios: tried } }));
+    attacks.report();
     db?.close();
     await t?.stop();
     await op?.close();

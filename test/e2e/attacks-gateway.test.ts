@@ -5,7 +5,7 @@
 // report telemetry about sessions it does not serve, and flood Hellos, error acks and
 // batches. Each scenario asserts that the attack fails and names its evidence (an audit
 // count or a metric) that must have grown, like test/e2e/attacks.test.ts.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,7 @@ import { sessionModule } from '../../controller/sessions/module.js';
 import { telemetryModule } from '../../controller/telemetry/module.js';
 import { addUser, codeAt, login, startTestController, type TestController } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
+import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
 const POLICY = `gateways: [dc1, dc2]
 groups:
@@ -45,25 +46,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('attacks by a stolen gateway certificate or a compromised gateway', { timeout: 600_000 }, () => {
   let t: TestController;
   let db: DbView;
-  const tried: string[] = [];
 
   const audit = (action: string, target: string) => db.count('SELECT count(*) FROM audit WHERE action = ? AND target = ?', action, target);
-  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
-    const text = await t.controller.ctx.metrics.registry.metrics();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
-    }
-    return sum;
-  };
-  const scenario = (name: string, evidence: () => Promise<number>, fn: () => Promise<void>) => test(name, async () => {
-    const before = await evidence();
-    await fn();
-    const after = await evidence();
-    assert.ok(after > before, `the attack left no trace: evidence ${before} -> ${after}`);
-    tried.push(name);
-  });
+  const metric = (name: string, labels: Record<string, string> = {}) => metricSum(t.controller.ctx.metrics.registry, name, labels);
+  const attacks = new AttackLog();
+  const scenario = attacks.scenario.bind(attacks);
 
   /** Enrolls `name` as `wicket-gateway enroll` does: a join token (optionally for an endpoint), a CSR and the WireGuard public key. */
   const enroll = async (name: string, endpoint = ''): Promise<Gw> => {
@@ -131,7 +118,7 @@ describe('attacks by a stolen gateway certificate or a compromised gateway', { t
   });
 
   after(async () => {
-    console.log(JSON.stringify({ attacks: { tried: tried.length, scenarios: tried } }));
+    attacks.report();
     for (const c of opened) c.close();
     db?.close();
     await t?.stop();

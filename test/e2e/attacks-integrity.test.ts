@@ -20,21 +20,14 @@ import type { ServiceModule } from '../../controller/cli/services.js';
 import { startController, type RunningController } from '../../controller/cli/start.js';
 import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcError, silentLogger, startTestController, type TestController } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
+import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
 const CONTROLLER_MAIN = fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url));
 const WICKETCTL_MAIN = fileURLToPath(new URL('../../controller/cli/wicketctl.js', import.meta.url));
 
-const tried: string[] = [];
-/** An attack that must fail (`fn` asserts that) and leave `evidence` grown. */
-const scenario = (name: string, evidence: () => Promise<number> | number, fn: () => Promise<void>) => test(name, async () => {
-  const before = await evidence();
-  await fn();
-  const after = await evidence();
-  assert.ok(after > before, `the attack left no trace: evidence ${before} -> ${after}`);
-  tried.push(name);
-});
-
-after(() => console.log(JSON.stringify({ attacks: { tried: tried.length, scenarios: tried } })));
+const attacks = new AttackLog();
+const scenario = attacks.scenario.bind(attacks);
+after(() => attacks.report());
 
 /** Audit records with this action in a data directory's database (read from outside). */
 function auditCount(dataDir: string, action: string): number {
@@ -199,17 +192,6 @@ describe('the data directory is its owner\'s only', { timeout: 120_000 }, () => 
   });
 });
 
-/** The sum of a metric over every series carrying these labels. */
-async function metric(t: TestController, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await t.controller.ctx.metrics.registry.metrics();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
-  }
-  return sum;
-}
-
 const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
 
 describe('a throw after a commit never ends the controller', { timeout: 120_000 }, () => {
@@ -228,7 +210,7 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
     };
     return {};
   };
-  const internalErrors = () => metric(t, 'wicket_internal_errors_total');
+  const internalErrors = () => metricSum(t.controller.ctx.metrics.registry, 'wicket_internal_errors_total');
   const active = (user: string) => {
     const view = new DbView(dbPathOf(join(t.dir, 'data')));
     try {
@@ -288,7 +270,7 @@ grants:
     }
   });
 
-  scenario('a throw in a timer after its commit (an expiry): the process lives, the session is ended', () => metric(t, 'wicket_internal_errors_total', { where: 'sessions.post_commit' }), async () => {
+  scenario('a throw in a timer after its commit (an expiry): the process lives, the session is ended', () => metricSum(t.controller.ctx.metrics.registry, 'wicket_internal_errors_total', { where: 'sessions.post_commit' }), async () => {
     const bob = await connectAs('bob');
     try {
       const s = await call(bob.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });

@@ -8,13 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDR, probeTcp, sendSpoofedSyns, type SpoofedSyns } from '../../scripts/topology/index.js';
 import { eventually, PORTS, samplePolicy, WicketSystem } from '../../scripts/topology/system.js';
+import { AttackLog } from '../reliability/attack-kit.js';
 
 interface SessionView { id: string; username: string; overlayAddress: string; state: string; endReason: string }
 interface DeniedView { username: string; attempt: { sessionId: string; source: string; destination: string; port: number; count: number } }
 
 describe('attacks from a resource network', { timeout: 600_000 }, () => {
   let sys: WicketSystem;
-  const tried: string[] = [];
 
   const sessions = async (all = false) => sys.wicketctlJson<SessionView[]>(['session', 'list', ...(all ? ['--all'] : [])]);
   const denied = async () => (await sys.wicketctlJson<{ denied: DeniedView[] }>(['flows'])).denied;
@@ -28,14 +28,8 @@ describe('attacks from a resource network', { timeout: 600_000 }, () => {
   const fromLanHost = async () => (await denied()).filter((d) => d.attempt.source === ADDR.r1 && d.attempt.sessionId === '')
     .reduce((n, d) => n + d.attempt.count, 0);
 
-  /** An attack that must fail (`fn` asserts that) and leave `evidence` grown. */
-  const scenario = (name: string, evidence: () => Promise<number>, fn: () => Promise<void>) => test(name, async () => {
-    const before = await evidence();
-    await fn();
-    const after = await evidence();
-    assert.ok(after > before, `the attack left no trace: evidence ${before} -> ${after}`);
-    tried.push(name);
-  });
+  const attacks = new AttackLog();
+  const scenario = attacks.scenario.bind(attacks);
 
   before(async () => {
     sys = await WicketSystem.create();
@@ -57,7 +51,7 @@ describe('attacks from a resource network', { timeout: 600_000 }, () => {
   });
 
   after(() => {
-    console.log(JSON.stringify({ attacks: { tried: tried.length, scenarios: tried } }));
+    attacks.report();
     sys?.cleanup();
   });
 
@@ -99,6 +93,6 @@ describe('attacks from a resource network', { timeout: 600_000 }, () => {
   });
 
   test('at least one attack was tried', () => {
-    assert.ok(tried.length >= 1, `${tried.length} attack scenarios`);
+    assert.ok(attacks.count >= 1, `${attacks.count} attack scenarios`);
   });
 });

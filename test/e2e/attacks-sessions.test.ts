@@ -12,6 +12,7 @@ import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from '../integration/harness.js';
+import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
 const POLICY = `gateways: [dc1]
 groups:
@@ -41,19 +42,9 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
   let t: TestController;
   let gw: FakeGateway;
   const secrets: Record<string, string> = {};
-  const tried: string[] = [];
   const opened: ReturnType<typeof apiClients>[] = [];
 
-  /** The sum of a metric over every series carrying these labels. */
-  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
-    const text = await t.controller.ctx.metrics.registry.metrics();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
-    }
-    return sum;
-  };
+  const metric = (name: string, labels: Record<string, string> = {}) => metricSum(t.controller.ctx.metrics.registry, name, labels);
   const handled = (method: string, code: string) => () => metric('wicket_grpc_server_handled_total', { method, code });
 
   /** A logged-in device of `user` (each login is a new device key), with a TOTP step the user has not used (the current one, then the next). */
@@ -68,14 +59,8 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
   };
   const connect = (c: ReturnType<typeof apiClients>) => call(c.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
 
-  /** An attack that must fail (`fn` asserts that) and leave `evidence` grown. */
-  const scenario = (name: string, evidence: () => Promise<number>, fn: () => Promise<void>) => test(name, async () => {
-    const before = await evidence();
-    await fn();
-    const after = await evidence();
-    assert.ok(after > before, `the attack left no trace: evidence ${before} -> ${after}`);
-    tried.push(name);
-  });
+  const attacks = new AttackLog();
+  const scenario = attacks.scenario.bind(attacks);
 
   before(async () => {
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000, ...CAPS })] });
@@ -87,7 +72,7 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
   });
 
   after(async () => {
-    console.log(JSON.stringify({ attacks: { tried: tried.length, scenarios: tried } }));
+    attacks.report();
     for (const c of opened) c.close();
     gw?.close();
     await t?.stop();
@@ -175,6 +160,6 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
   });
 
   test('at least 5 attacks were tried', () => {
-    assert.ok(tried.length >= 5, `${tried.length} attack scenarios`);
+    assert.ok(attacks.count >= 5, `${attacks.count} attack scenarios`);
   });
 });

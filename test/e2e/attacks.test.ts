@@ -19,6 +19,7 @@ import { sessionModule } from '../../controller/sessions/module.js';
 import { telemetryModule } from '../../controller/telemetry/module.js';
 import { addUser, codeAt, login, rpcError, startTestController, type TestController } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
+import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
 const POLICY = `gateways: [dc1]
 groups:
@@ -38,20 +39,10 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   let gwCreds: ClientCredentials & { wgPublicKey: string };
   let gwStream: grpc.ClientDuplexStream<unknown, { snapshot?: { version: number }; delta?: { version: number } }>;
   const secrets: Record<string, string> = {};
-  const tried: string[] = [];
 
   const audit = (action: string, target?: string) => db.count(`SELECT count(*) FROM audit WHERE action = ?${target ? ' AND target = ?' : ''}`, ...[action, ...(target ? [target] : [])]);
   const auditReason = (action: string, reason: string) => db.count("SELECT count(*) FROM audit WHERE action = ? AND details_json LIKE '%' || ? || '%'", action, reason);
-  /** The sum of a metric over every series carrying these labels. */
-  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
-    const text = await t.controller.ctx.metrics.registry.metrics();
-    let sum = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
-    }
-    return sum;
-  };
+  const metric = (name: string, labels: Record<string, string> = {}) => metricSum(t.controller.ctx.metrics.registry, name, labels);
   const refused = (reason: string) => () => metric('wicket_authz_refusals_total', { reason });
   const handled = (method: string, code: string) => () => metric('wicket_grpc_server_handled_total', { method, code });
   const handshakes = (reason: string) => () => metric('wicket_tls_handshake_failures_total', { listener: 'api', reason });
@@ -77,14 +68,8 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     return { name, ...(await login(t, { username: name, password: `pw-${name} quartz tram`, totpCode: await codeAt(t, secrets[name]!) })) };
   };
   const userLogin = async (prefix: string) => (await freshLogin(prefix)).creds;
-  /** An attack that must fail (`fn` asserts that) and leave `evidence` grown. */
-  const scenario = (name: string, evidence: () => Promise<number>, fn: () => Promise<void>) => test(name, async () => {
-    const before = await evidence();
-    await fn();
-    const after = await evidence();
-    assert.ok(after > before, `the attack left no trace: evidence ${before} -> ${after}`);
-    tried.push(name);
-  });
+  const attacks = new AttackLog();
+  const scenario = attacks.scenario.bind(attacks);
 
   before(async () => {
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 }), telemetryModule()] });
@@ -99,7 +84,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
-    console.log(JSON.stringify({ attacks: { tried: tried.length, scenarios: tried } }));
+    attacks.report();
     gwStream?.cancel();
     db?.close();
     await t?.stop();
@@ -371,6 +356,6 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   });
 
   test('at least 20 attacks were tried', () => {
-    assert.ok(tried.length >= 20, `${tried.length} attack scenarios`);
+    assert.ok(attacks.count >= 20, `${attacks.count} attack scenarios`);
   });
 });
