@@ -1,7 +1,10 @@
 // Runs every test suite with node's test runner and prints the closing line
 // "N passed, N failed". Unit and integration tests (files named *.test.js under dist/)
 // run in parallel; end-to-end tests (dist/test/e2e) run one file at a time because they
-// share the machine's network namespaces, nftables and /var/run/wireguard.
+// share the machine's network namespaces, nftables and /var/run/wireguard — except the
+// protocol attack suites listed in PROTOCOL_ONLY, which run a controller on loopback and
+// touch nothing machine-wide, so they run in parallel with the unit and integration tests.
+// A new e2e file runs alone unless it is listed there: the safe default.
 //
 // End-to-end tests are required: when this machine cannot run them (not root, or a tool is
 // missing) the run fails, unless WICKET_SKIP_E2E=1 is set explicitly (never in CI).
@@ -24,8 +27,10 @@ function walk(dir) {
 
 const all = walk(dist).filter((f) => f.endsWith('.test.js')).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const e2eDir = join(dist, 'test', 'e2e') + sep;
-const e2e = all.filter((f) => f.startsWith(e2eDir));
-const rest = all.filter((f) => !f.startsWith(e2eDir));
+const PROTOCOL_ONLY = ['attacks', 'attacks-admin', 'attacks-auth-port', 'attacks-gateway', 'attacks-integrity', 'attacks-sessions']
+  .map((name) => join(e2eDir, `${name}.test.js`));
+const e2e = all.filter((f) => f.startsWith(e2eDir) && !PROTOCOL_ONLY.includes(f));
+const rest = all.filter((f) => !f.startsWith(e2eDir) || PROTOCOL_ONLY.includes(f));
 
 const tapDir = mkdtempSync(join(tmpdir(), 'wicket-tests-'));
 let passed = 0;
