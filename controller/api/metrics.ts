@@ -12,6 +12,10 @@ export interface ControllerMetrics {
   handled: Counter<'service' | 'method' | 'code'>;
   /** Failed TLS handshakes by listener (api, auth) and reason. */
   tlsFailures: Counter<'listener' | 'reason'>;
+  /** Connections closed at accept because a connection limit was reached, by listener and reason (per_source, total). */
+  connectionsRefused: Counter<'listener' | 'reason'>;
+  /** Requests refused by a per-source rate limit before any work, by method. */
+  rateLimited: Counter<'method'>;
 }
 
 export function createMetrics(): ControllerMetrics {
@@ -24,5 +28,7 @@ export function createMetrics(): ControllerMetrics {
     refusals: new Counter({ name: 'wicket_authz_refusals_total', help: 'API calls refused by authorization, by reason', labelNames: ['reason'], registers: [registry] }),
     handled: new Counter({ name: 'wicket_grpc_server_handled_total', help: 'Finished gRPC calls by service, method and status code', labelNames: ['service', 'method', 'code'], registers: [registry] }),
     tlsFailures: new Counter({ name: 'wicket_tls_handshake_failures_total', help: 'Failed TLS handshakes by listener and reason (no certificate, untrusted or expired certificate, not TLS, aborted, timeout, other)', labelNames: ['listener', 'reason'], registers: [registry] }),
+    connectionsRefused: new Counter({ name: 'wicket_tls_connections_refused_total', help: 'Connections closed at accept because a limit was reached, by listener and reason (per_source, total)', labelNames: ['listener', 'reason'], registers: [registry] }),
+    rateLimited: new Counter({ name: 'wicket_rate_limited_total', help: 'Requests refused by a per-source rate limit before any work, by method', labelNames: ['method'], registers: [registry] }),
   };
 }
