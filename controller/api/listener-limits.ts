@@ -4,9 +4,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { ConnectionLimits } from './tls-listener.js';
 
+/** `idleTimeoutMs` (from ConnectionLimits): an HTTP/2 connection without a call, or any connection without a byte, for this long is closed. */
 export interface ListenerLimits extends ConnectionLimits {
-  /** An HTTP/2 connection without a call for this long is closed. */
-  idleTimeoutMs: number;
   /** Calls a connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxConcurrentStreams: number;
   /** The controller pings a connection silent for this long, and closes it when the ping is not answered in keepaliveTimeoutMs. */
@@ -24,7 +23,7 @@ export interface LimitSettings { auth: ListenerLimits; api: ListenerLimits }
 export const DEFAULT_LIMITS: LimitSettings = {
   auth: {
     maxConnectionsPerSource: 32, maxConnections: 2048, handshakeTimeoutMs: 10_000,
-    idleTimeoutMs: 60_000, maxConcurrentStreams: 16, keepaliveTimeMs: 60_000, keepaliveTimeoutMs: 20_000,
+    idleTimeoutMs: 60_000, maxConcurrentStreams: 16, keepaliveTimeMs: 30_000, keepaliveTimeoutMs: 20_000,
   },
   api: {
     maxConnectionsPerSource: 1024, maxConnections: 32_768, handshakeTimeoutMs: 10_000,

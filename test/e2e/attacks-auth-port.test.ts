@@ -37,7 +37,8 @@ grants:
     resources: [wiki]
 `;
 const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
-const HANDSHAKE_TIMEOUT_MS = 2000;
+/** Handshake and idle timeouts of the auth port, short so that the held connections are seen cut. */
+const SHORT_TIMEOUT_MS = 2000;
 const PER_SOURCE = 32;
 
 /** A TCP relay on 127.0.0.1 whose connections reach `target` from `localAddress`. */
@@ -123,7 +124,7 @@ describe('attacks on the auth port', { timeout: 900_000 }, () => {
     t = await startTestController({
       modules: [sessionModule({ ackTimeoutMs: 3000 })],
       start: {
-        limits: { auth: { handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS, maxConnectionsPerSource: PER_SOURCE } },
+        limits: { auth: { handshakeTimeoutMs: SHORT_TIMEOUT_MS, idleTimeoutMs: SHORT_TIMEOUT_MS, maxConnectionsPerSource: PER_SOURCE } },
         // Nothing listens there: what the controller does before it contacts the provider is what is attacked.
         sso: [{ ...providerSchema.parse({ name: 'corp', issuer: 'http://127.0.0.1:9/', client_id: 'wicket', allow_insecure_http: true }), clientSecret: undefined }],
       },
