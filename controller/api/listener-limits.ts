@@ -4,8 +4,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { ConnectionLimits } from './tls-listener.js';
 
-/** `idleTimeoutMs` (from ConnectionLimits): an HTTP/2 connection without a call, or any connection without a byte, for this long is closed. */
 export interface ListenerLimits extends ConnectionLimits {
+  /** An HTTP/2 connection without a call for this long is closed. */
+  idleTimeoutMs: number;
   /** Calls a connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxConcurrentStreams: number;
   /** The controller pings a connection silent for this long, and closes it when the ping is not answered in keepaliveTimeoutMs. */

@@ -70,7 +70,7 @@ test('connections past the per-source and total limits are closed at accept; a s
   const listener = await listenTls(grpcServer, {
     address: '127.0.0.1:0', keyPem: server.keyPem, certChainPem: server.certPem + ca.certPem,
     onHandshakeFailure: (reason) => failures.push(reason), onConnectionRefused: (reason) => refused.push(reason),
-    limits: { maxConnectionsPerSource: 3, maxConnections: 4, handshakeTimeoutMs: 300, idleTimeoutMs: 60_000 },
+    limits: { maxConnectionsPerSource: 3, maxConnections: 4, handshakeTimeoutMs: 300 },
   });
   /** Opens a TCP connection that never says anything; resolves when the server closes it. */
   const halfOpen = (localAddress: string) => new Promise<void>((resolve) => {

@@ -19,8 +19,6 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** A TLS handshake not finished by then is cut (node's default is two minutes). */
   handshakeTimeoutMs: number;
-  /** An established connection that carries no byte at all for this long is cut. */
-  idleTimeoutMs: number;
 }
 
 export type ConnectionRefusalReason = 'per_source' | 'total';
@@ -89,9 +87,6 @@ export function listenTls(server: grpc.Server, o: TlsListenerOptions): Promise<T
     ALPNProtocols: ['h2'],
     minVersion: 'TLSv1.2',
   }, (socket) => {
-    // grpc-js closes idle HTTP/2 sessions, but not a connection that never says a word of
-    // HTTP/2; live ones carry the controller's keepalive pings, so silence means dead.
-    socket.setTimeout(o.limits.idleTimeoutMs, () => socket.destroy());
     // Errors on an established connection are the HTTP/2 session's to handle; without a
     // listener node would throw them.
     socket.on('error', () => undefined);
