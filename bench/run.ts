@@ -23,6 +23,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
     { name: 'ingest', script: 'ingest.js', args: ['--quick'] },
     { name: 'dataplane', script: 'dataplane.js', args: ['--quick'] },
     { name: 'sessions', script: 'sessions.js', args: ['--quick'] },
+    { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: ['--quick'] },
   ]
   : [
     { name: 'policy', script: 'policy.js', args: [] },
@@ -31,6 +32,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
     { name: 'dataplane 1,000', script: 'dataplane.js', args: ['1000'] },
     { name: 'dataplane 10,000', script: 'dataplane.js', args: ['10000'] },
     { name: 'sessions', script: 'sessions.js', args: [] },
+    { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: [] },
   ];
 
 function runOne(script: string, args: string[]): Promise<{ name: string; figures: Figure[] }> {

@@ -14,6 +14,10 @@ export interface ControllerMetrics {
   tlsFailures: Counter<'listener' | 'reason'>;
   /** Throws caught at a boundary (handler, post-commit step, timer, stream event, process), by where. */
   internalErrors: Counter<'where'>;
+  /** Connections closed at accept because a connection limit was reached, by listener and reason (per_source, total). */
+  connectionsRefused: Counter<'listener' | 'reason'>;
+  /** Requests refused by a per-source rate limit before any work, by method. */
+  rateLimited: Counter<'method'>;
 }
 
 export function createMetrics(): ControllerMetrics {
@@ -27,5 +31,7 @@ export function createMetrics(): ControllerMetrics {
     handled: new Counter({ name: 'wicket_grpc_server_handled_total', help: 'Finished gRPC calls by service, method and status code', labelNames: ['service', 'method', 'code'], registers: [registry] }),
     internalErrors: new Counter({ name: 'wicket_internal_errors_total', help: 'Unexpected errors caught at a boundary (a handler, a post-commit step, a timer, a stream event, the process) instead of ending the controller, by where', labelNames: ['where'], registers: [registry] }),
     tlsFailures: new Counter({ name: 'wicket_tls_handshake_failures_total', help: 'Failed TLS handshakes by listener and reason (no certificate, untrusted or expired certificate, not TLS, aborted, timeout, other)', labelNames: ['listener', 'reason'], registers: [registry] }),
+    connectionsRefused: new Counter({ name: 'wicket_tls_connections_refused_total', help: 'Connections closed at accept because a limit was reached, by listener and reason (per_source, total)', labelNames: ['listener', 'reason'], registers: [registry] }),
+    rateLimited: new Counter({ name: 'wicket_rate_limited_total', help: 'Requests refused by a per-source rate limit before any work, by method', labelNames: ['method'], registers: [registry] }),
   };
 }

@@ -13,7 +13,8 @@ import type { ControllerContext } from './context.js';
 import { authService } from './auth-service.js';
 import { adminService } from './admin-service.js';
 import { callMetricsInterceptor } from './call-metrics.js';
-import { listenTls, type HandshakeFailureReason, type TlsListener } from './tls-listener.js';
+import { listenTls, type ConnectionRefusalReason, type HandshakeFailureReason, type TlsListener } from './tls-listener.js';
+import { grpcLimitOptions, limitSettings, type LimitSettings } from './listener-limits.js';
 
 /** Handler objects other modules contribute; what is missing answers UNIMPLEMENTED. */
 export interface ServiceSet {
@@ -30,6 +31,8 @@ export interface ServerOptions {
   serverCertPem: string;
   serverKeyPem: string;
   services?: ServiceSet;
+  /** Connection, stream and timeout limits of both listeners (defaults in listener-limits.ts). */
+  limits?: Partial<LimitSettings>;
 }
 
 export interface RunningServers {
@@ -68,28 +71,35 @@ export async function startServers(opts: ServerOptions): Promise<RunningServers>
   const v1 = wicketV1();
   const interceptors = [callMetricsInterceptor(ctx.metrics.handled, ctx.metrics.internalErrors)];
 
-  const auth = new grpc.Server({ ...AUTH_SERVER_OPTIONS, interceptors });
+  const limits = limitSettings(opts.limits);
+  const auth = new grpc.Server({ ...AUTH_SERVER_OPTIONS, ...grpcLimitOptions(limits.auth), interceptors });
   auth.addService(v1.Auth.service, authService(ctx));
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Auth': 'SERVING' }).addToServer(auth);
 
-  const api = new grpc.Server({ ...API_SERVER_OPTIONS, interceptors });
+  const api = new grpc.Server({ ...API_SERVER_OPTIONS, ...grpcLimitOptions(limits.api), interceptors });
   api.addService(v1.Admin.service, adminService(ctx, opts.services?.adminExtras) as grpc.UntypedServiceImplementation);
   api.addService(v1.Client.service, (opts.services?.client ?? {}) as grpc.UntypedServiceImplementation);
   api.addService(v1.Gateway.service, (opts.services?.gateway ?? {}) as grpc.UntypedServiceImplementation);
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Admin': 'SERVING', 'wicket.v1.Client': 'SERVING', 'wicket.v1.Gateway': 'SERVING' }).addToServer(api);
 
   const lastLogged = new Map<string, { atMs: number; suppressed: number }>();
-  const handshakeFailed = (listener: 'api' | 'auth') => (reason: HandshakeFailureReason, remote: string) => {
-    ctx.metrics.tlsFailures.inc({ listener, reason });
-    const key = `${listener}/${reason}`;
+  const warnThrottled = (key: string, fields: Record<string, string>, message: string) => {
     const now = Date.now();
     const last = lastLogged.get(key);
     if (last && now - last.atMs < HANDSHAKE_LOG_INTERVAL_MS) {
       last.suppressed++;
       return;
     }
-    ctx.log.warn({ listener, reason, remote, suppressedSinceLast: last?.suppressed ?? 0 }, 'TLS handshake failed');
+    ctx.log.warn({ ...fields, suppressedSinceLast: last?.suppressed ?? 0 }, message);
     lastLogged.set(key, { atMs: now, suppressed: 0 });
+  };
+  const handshakeFailed = (listener: 'api' | 'auth') => (reason: HandshakeFailureReason, remote: string) => {
+    ctx.metrics.tlsFailures.inc({ listener, reason });
+    warnThrottled(`${listener}/${reason}`, { listener, reason, remote }, 'TLS handshake failed');
+  };
+  const connectionRefused = (listener: 'api' | 'auth') => (reason: ConnectionRefusalReason, remote: string) => {
+    ctx.metrics.connectionsRefused.inc({ listener, reason });
+    warnThrottled(`${listener}/refused/${reason}`, { listener, reason, remote }, 'connection refused: limit reached');
   };
 
   const certChainPem = `${opts.serverCertPem.trim()}\n${ctx.ca.certPem.trim()}\n`;
@@ -98,9 +108,9 @@ export async function startServers(opts: ServerOptions): Promise<RunningServers>
     for (const l of listeners) l.destroy();
   };
   try {
-    const authListener = await listenTls(auth, { address: opts.authListen, keyPem: opts.serverKeyPem, certChainPem, onHandshakeFailure: handshakeFailed('auth') });
+    const authListener = await listenTls(auth, { address: opts.authListen, keyPem: opts.serverKeyPem, certChainPem, onHandshakeFailure: handshakeFailed('auth'), limits: limits.auth, onConnectionRefused: connectionRefused('auth') });
     listeners.push(authListener);
-    const apiListener = await listenTls(api, { address: opts.listen, keyPem: opts.serverKeyPem, certChainPem, clientCaPem: ctx.ca.certPem, onHandshakeFailure: handshakeFailed('api') });
+    const apiListener = await listenTls(api, { address: opts.listen, keyPem: opts.serverKeyPem, certChainPem, clientCaPem: ctx.ca.certPem, onHandshakeFailure: handshakeFailed('api'), limits: limits.api, onConnectionRefused: connectionRefused('api') });
     listeners.push(apiListener);
     return {
       authPort: authListener.port, apiPort: apiListener.port,

@@ -6,7 +6,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import forge from 'node-forge';
-import { listenTls, type HandshakeFailureReason } from './tls-listener.js';
+import { listenTls, type ConnectionRefusalReason, type HandshakeFailureReason } from './tls-listener.js';
+import { DEFAULT_LIMITS } from './listener-limits.js';
 
 function selfSigned(cn: string, opts: { issuer?: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey }; notAfter?: Date } = {}) {
   const keys = forge.pki.rsa.generateKeyPair(2048);
@@ -33,7 +34,7 @@ test('failed handshakes are reported by reason; a verified client gets through t
   const grpcServer = new grpc.Server();
   const listener = await listenTls(grpcServer, {
     address: '127.0.0.1:0', keyPem: server.keyPem, certChainPem: server.certPem + ca.certPem, clientCaPem: ca.certPem,
-    onHandshakeFailure: (reason) => failures.push(reason),
+    onHandshakeFailure: (reason) => failures.push(reason), limits: DEFAULT_LIMITS.api, onConnectionRefused: () => undefined,
   });
   const attempt = (o: tls.ConnectionOptions) => new Promise<string>((resolve) => {
     const s = tls.connect({ host: '127.0.0.1', port: listener.port, ca: ca.certPem, servername: 'localhost', ALPNProtocols: ['h2'], ...o });
@@ -54,6 +55,38 @@ test('failed handshakes are reported by reason; a verified client gets through t
     });
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(failures.sort(), ['expired_certificate', 'no_certificate', 'not_tls', 'untrusted_certificate']);
+  } finally {
+    listener.destroy();
+    grpcServer.forceShutdown();
+  }
+});
+
+test('connections past the per-source and total limits are closed at accept; a stalled handshake is cut', async () => {
+  const ca = selfSigned('test CA');
+  const server = selfSigned('server', { issuer: ca });
+  const failures: HandshakeFailureReason[] = [];
+  const refused: ConnectionRefusalReason[] = [];
+  const grpcServer = new grpc.Server();
+  const listener = await listenTls(grpcServer, {
+    address: '127.0.0.1:0', keyPem: server.keyPem, certChainPem: server.certPem + ca.certPem,
+    onHandshakeFailure: (reason) => failures.push(reason), onConnectionRefused: (reason) => refused.push(reason),
+    limits: { maxConnectionsPerSource: 3, maxConnections: 4, handshakeTimeoutMs: 300 },
+  });
+  /** Opens a TCP connection that never says anything; resolves when the server closes it. */
+  const halfOpen = (localAddress: string) => new Promise<void>((resolve) => {
+    const s = net.connect({ port: listener.port, host: '127.0.0.1', localAddress });
+    s.on('error', () => undefined);
+    s.on('close', () => resolve());
+  });
+  try {
+    const closed = [...Array(5)].map(() => halfOpen('127.0.0.1'));
+    await Promise.all(closed.slice(3));
+    await new Promise((r) => setTimeout(r, 50));
+    // A second source still gets in, up to the total.
+    const other = [halfOpen('127.0.0.2'), halfOpen('127.0.0.2')];
+    await Promise.all([...closed, ...other]);
+    assert.deepEqual(refused.sort(), ['per_source', 'per_source', 'total']);
+    assert.deepEqual(failures, ['timeout', 'timeout', 'timeout', 'timeout']);
   } finally {
     listener.destroy();
     grpcServer.forceShutdown();

@@ -4,9 +4,24 @@
 // it counts and logs every failed handshake — and hands each established, verified
 // connection to the gRPC server through its connection injector. grpc-js then reads the
 // peer certificate from the TLS socket exactly as it would had it terminated TLS itself.
+// The listener also bounds what a caller can hold before authenticating: connections per
+// source and in total (counted from the TCP accept, so half-open ones count too) and the
+// time a TLS handshake may take.
 import * as tls from 'node:tls';
-import type { Socket } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { sourceKey } from '../auth/source-key.js';
+
+export interface ConnectionLimits {
+  /** Open connections (handshaking or established) a source (IPv4 address, IPv6 /64) may hold. */
+  maxConnectionsPerSource: number;
+  /** Open connections on the listener in all. */
+  maxConnections: number;
+  /** A TLS handshake not finished by then is cut (node's default is two minutes). */
+  handshakeTimeoutMs: number;
+}
+
+export type ConnectionRefusalReason = 'per_source' | 'total';
 
 export interface TlsListenerOptions {
   /** "HOST:PORT" (port 0: any free port). */
@@ -18,6 +33,9 @@ export interface TlsListenerOptions {
   clientCaPem?: string;
   /** Called once per failed handshake with a bounded reason (see handshakeFailureReason). */
   onHandshakeFailure: (reason: HandshakeFailureReason, remoteAddress: string) => void;
+  limits: ConnectionLimits;
+  /** Called once per connection closed at once because a limit was reached. */
+  onConnectionRefused: (reason: ConnectionRefusalReason, remoteAddress: string) => void;
 }
 
 export interface TlsListener {
@@ -59,33 +77,62 @@ export function listenTls(server: grpc.Server, o: TlsListenerOptions): Promise<T
   // The injector's own credentials are plaintext: the bytes it sees are already decrypted.
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const open = new Set<Socket>();
+  const perSource = new Map<string, number>();
+  let total = 0;
   const tlsServer = tls.createServer({
+    handshakeTimeout: o.limits.handshakeTimeoutMs,
     key: o.keyPem,
     cert: o.certChainPem,
     ...(o.clientCaPem ? { ca: o.clientCaPem, requestCert: true, rejectUnauthorized: true } : { requestCert: false }),
     ALPNProtocols: ['h2'],
     minVersion: 'TLSv1.2',
   }, (socket) => {
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
     // Errors on an established connection are the HTTP/2 session's to handle; without a
     // listener node would throw them.
     socket.on('error', () => undefined);
     injector.injectConnection(socket);
   });
+  // Raw TCP connections are counted before any TLS byte (so half-open ones count too), and
+  // only those within the limits are handed to the TLS server.
+  const netServer = createNetServer((raw: Socket) => {
+    const remote = raw.remoteAddress ?? '';
+    const key = sourceKey(remote);
+    const held = perSource.get(key) ?? 0;
+    const refusal: ConnectionRefusalReason | undefined = total >= o.limits.maxConnections ? 'total' : held >= o.limits.maxConnectionsPerSource ? 'per_source' : undefined;
+    if (refusal) {
+      raw.on('error', () => undefined);
+      raw.destroy();
+      o.onConnectionRefused(refusal, remote);
+      return;
+    }
+    total++;
+    perSource.set(key, held + 1);
+    open.add(raw);
+    raw.once('close', () => {
+      open.delete(raw);
+      total--;
+      const left = (perSource.get(key) ?? 1) - 1;
+      if (left > 0) perSource.set(key, left);
+      else perSource.delete(key);
+    });
+    tlsServer.emit('connection', raw);
+  });
   tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
     o.onHandshakeFailure(handshakeFailureReason(err, socket.authorizationError), socket.remoteAddress ?? '');
+    // Node leaves the connection open after a handshake timeout when the server listens for
+    // this event: it must end here, or a half-open connection is held for ever.
+    socket.destroy();
   });
   return new Promise((resolve, reject) => {
-    tlsServer.once('error', (err) => reject(new Error(`cannot listen on ${o.address}: ${err.message}`)));
-    tlsServer.listen(port, host, () => {
+    netServer.once('error', (err) => reject(new Error(`cannot listen on ${o.address}: ${err.message}`)));
+    netServer.listen(port, host, () => {
       resolve({
-        port: (tlsServer.address() as { port: number }).port,
+        port: (netServer.address() as { port: number }).port,
         close: () => {
-          tlsServer.close();
+          netServer.close();
         },
         destroy: () => {
-          tlsServer.close();
+          netServer.close();
           for (const s of open) s.destroy();
           injector.destroy();
         },

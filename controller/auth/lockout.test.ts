@@ -1,7 +1,7 @@
 // Unit tests of lockout and the per-source rate limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLEAR_LOCK, isLocked, recordFailure, RateLimiter, type LockoutPolicy } from './lockout.js';
+import { CLEAR_LOCK, isLocked, recordFailure, recordUserFailure, slowdownMs, RateLimiter, type LockoutPolicy } from './lockout.js';
 
 const policy: LockoutPolicy = { threshold: 3, baseLockMs: 1000, maxLockMs: 5000, resetAfterMs: 60_000 };
 
@@ -46,4 +46,17 @@ test('rate limiter table is bounded', () => {
   // "a" was evicted, so it starts with a full bucket again.
   assert.equal(rl.take('a', 0), true);
   assert.equal(rl.take('c', 0), false);
+});
+
+test('the per-user ceiling slows attempts down, doubling and capped, and never locks', () => {
+  const slow = { threshold: 2, baseDelayMs: 100, maxDelayMs: 350, resetAfterMs: 60_000 };
+  let s = CLEAR_LOCK;
+  const delays: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    s = recordUserFailure(s, i, slow);
+    delays.push(slowdownMs(s, i, slow));
+  }
+  assert.deepEqual(delays, [0, 100, 200, 350, 350]);
+  assert.equal(isLocked(s, 5), false);
+  assert.equal(slowdownMs(s, 4 + 60_001, slow), 0);
 });

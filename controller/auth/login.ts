@@ -1,17 +1,20 @@
-// The Login flow: password + TOTP (once per step) + lockout + per-source rate limit, then
-// the device CSR is signed into a certificate that lives for the re-authentication
-// interval (controller/auth/issue.ts, shared with single sign-on). Every failure gives the
-// caller the same UNAUTHENTICATED "invalid credentials"; the real reason goes to the audit
-// log only.
+// The Login flow: password + TOTP (once per step) + throttling, then the device CSR is
+// signed into a certificate that lives for the re-authentication interval
+// (controller/auth/issue.ts, shared with single sign-on). Throttling (lockout.ts): a
+// per-source rate limit first, then a lockout per (user, source), and a per-user ceiling
+// that slows attempts down but never refuses them. Every failure gives the caller the same
+// UNAUTHENTICATED "invalid credentials"; the real reason goes to the audit log only.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControllerContext } from '../api/context.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import { unauthenticated } from '../api/errors.js';
 import { parseCsr } from '../crypto/ca.js';
 import { deviceIdFromSpki } from '../crypto/identity.js';
 import { issueDeviceCertificate } from './issue.js';
-import { verifyPassword } from './password.js';
+import { checkPassword, hashPassword } from './password.js';
 import { verifyTotp } from './totp.js';
-import { CLEAR_LOCK, DEFAULT_LOCKOUT, isLocked, recordFailure, RateLimiter, type LockoutPolicy } from './lockout.js';
+import { DEFAULT_LOCKOUT, DEFAULT_SLOWDOWN, isLocked, recordFailure, recordUserFailure, slowdownMs, RateLimiter, type LockoutPolicy, type SlowdownPolicy } from './lockout.js';
+import { sourceKey } from './source-key.js';
 
 export interface LoginInput { username: string; password: string; totpCode: string; csrPem: string; deviceName: string }
 
@@ -21,54 +24,75 @@ export const INVALID_CREDENTIALS = 'invalid credentials';
 /** The AAD that binds a sealed TOTP secret to its user. */
 export const totpAad = (user: string) => `totp:${user}`;
 
-export class LoginService {
-  private readonly perSource: RateLimiter;
+export interface LoginThrottle { lockout: LockoutPolicy; slowdown: SlowdownPolicy; perSource: RateLimiter }
 
-  constructor(private readonly ctx: ControllerContext, private readonly lockout: LockoutPolicy = DEFAULT_LOCKOUT, perSource = new RateLimiter()) {
-    this.perSource = perSource;
+export class LoginService {
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly ctx: ControllerContext, throttle: Partial<LoginThrottle> = {}) {
+    this.throttle = { lockout: DEFAULT_LOCKOUT, slowdown: DEFAULT_SLOWDOWN, perSource: new RateLimiter(), ...throttle };
   }
 
-  /** Checks credentials and signs the CSR; `source` is the caller's address (rate limit key). */
-  async login(input: LoginInput, source: string): Promise<LoginResponse> {
+  /** Checks credentials and signs the CSR; `address` is the caller's address. */
+  async login(input: LoginInput, address: string): Promise<LoginResponse> {
     const { store, audit, metrics } = this.ctx;
+    const { lockout, slowdown, perSource } = this.throttle;
     // A malformed CSR is a client bug, not a credential problem: it is reported as such
-    // (validation) before any credential is looked at.
+    // (validation) before any credential is looked at. parseCsr checks the key before it
+    // verifies anything with it, so this costs little whoever sends it.
     const csr = parseCsr(input.csrPem);
     const deviceId = deviceIdFromSpki(csr.spkiDer);
-    const now = this.ctx.now();
-    const user = store.users.get(input.username);
+    const source = sourceKey(address);
+    let user = store.users.get(input.username);
 
-    const fail = (reason: string): never => {
+    /** `counts`: the attempt reached the password check, so it counts against user and source. */
+    const fail = (reason: string, counts: boolean): never => {
+      const now = this.ctx.now();
       store.transaction(() => {
-        if (user) store.logins.saveLockState(user.name, recordFailure(store.logins.lockState(user.name), now, this.lockout));
-        audit.append({ actor: `user:${input.username}`, action: 'login.fail', target: input.username, details: { reason, source, device_id: deviceId } });
+        if (user && counts) {
+          store.logins.saveLockState(user.name, recordUserFailure(store.logins.lockState(user.name), now, slowdown));
+          store.logins.saveSourceLockState(user.name, source, recordFailure(store.logins.sourceLockState(user.name, source), now, lockout), now - lockout.resetAfterMs);
+        }
+        audit.append({ actor: `user:${input.username}`, action: 'login.fail', target: input.username, details: { reason, source: address, device_id: deviceId } });
       });
       metrics.logins.inc({ result: 'failed' });
-      this.ctx.log.info({ user: input.username, source }, 'login failed');
+      this.ctx.log.info({ user: input.username, source: address }, 'login failed');
       throw unauthenticated(INVALID_CREDENTIALS);
     };
 
     // A rate-limited source is refused before any hashing: the answer depends on the source
     // alone (it tells nothing about the user), and an attacker over the limit must not be
-    // able to keep the scrypt thread pool busy.
-    if (!this.perSource.take(source, now)) fail('rate limited: too many attempts from this address');
+    // able to keep the scrypt thread pool busy. Spraying many users is throttled here.
+    if (!perSource.take(source, this.ctx.now())) fail('rate limited: too many attempts from this address', false);
+    // Only the source that failed is locked out: the user from anywhere else is not.
+    if (user && isLocked(store.logins.sourceLockState(user.name, source), this.ctx.now())) fail('locked out after repeated failures from this address', false);
+    // Failures from many sources slow every attempt for the user down; they never lock.
+    const wait = user ? slowdownMs(store.logins.lockState(user.name), this.ctx.now(), slowdown) : 0;
+    if (wait > 0) {
+      await sleep(wait);
+      user = store.users.get(input.username);
+    }
     // The password hash is always computed (a dummy one for unknown users), so the time
     // taken does not tell whether the user exists.
-    const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? null);
-    if (!user) return fail('unknown user');
-    if (isLocked(store.logins.lockState(user.name), now)) return fail('locked out after repeated failures');
-    if (!passwordOk) return fail(user.passwordHash ? 'wrong password' : 'user has no password');
+    const password = await checkPassword(input.password, user?.passwordHash ?? null);
+    if (!user) return fail('unknown user', false);
+    if (!password.ok) return fail(user.passwordHash ? 'wrong password' : 'user has no password', true);
+    const now = this.ctx.now();
     const secret = this.ctx.masterKey.open(user.totpSealed, totpAad(user.name)).toString('utf8');
     const step = await verifyTotp(secret, input.totpCode, now);
-    if (step === null) return fail('wrong TOTP code');
-    if (user.disabled) return fail('user is disabled');
+    if (step === null) return fail('wrong TOTP code', true);
+    if (user.disabled) return fail('user is disabled', false);
+    // Hashes made with older parameters are replaced now that the password is known.
+    const rehash = password.needsRehash ? await hashPassword(input.password) : undefined;
 
-    const issued = issueDeviceCertificate(this.ctx, { user, csr, deviceId, deviceName: input.deviceName, source, method: 'password' }, () => {
+    const who = user;
+    const issued = issueDeviceCertificate(this.ctx, { user: who, csr, deviceId, deviceName: input.deviceName, source: address, method: 'password' }, () => {
       // The replay check and the certificate record commit together.
-      if (!store.logins.useTotpStep(user.name, step)) return false;
-      store.logins.saveLockState(user.name, CLEAR_LOCK);
+      if (!store.logins.useTotpStep(who.name, step)) return false;
+      store.logins.clearAfterSuccess(who.name, source);
+      if (rehash) store.users.setPasswordHash(who.name, rehash);
       return true;
     });
-    return issued ?? fail('TOTP code already used');
+    return issued ?? fail('TOTP code already used', false);
   }
 }

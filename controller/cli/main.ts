@@ -9,6 +9,8 @@ import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry
 import { parsePool } from '../sessions/ipam.js';
 import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
 import { loadSsoConfig } from '../sso/config.js';
+import { DEFAULT_SSO_LIMITS } from '../sso/device-login.js';
+import { DEFAULT_LIMITS } from '../api/listener-limits.js';
 
 // Whatever the controller creates (database, WAL, head file, audit sink) is its owner's
 // only, whatever umask it was started with.
@@ -45,6 +47,24 @@ interface StartFlags {
   dataDir: string; listen: string; authListen: string; metricsListen?: string; publicApi?: string; reauthInterval: string; auditLog?: string;
   probeThreshold: string; probeWindow: string; probeRevoke: boolean; endpointWindow: string; endpointRevoke?: boolean;
   telemetryRetention: string; telemetryMaxRows: string;
+  authMaxConnectionsPerSource: string; authMaxConnections: string; apiMaxConnectionsPerSource: string; apiMaxConnections: string;
+  handshakeTimeout: string; authIdleTimeout: string; apiIdleTimeout: string; maxConcurrentStreams: string;
+  ssoMaxPendingPerSource: string; ssoMaxPending: string;
+}
+
+/** The listeners' limits from the start flags (the rest keep their defaults). */
+function limitFlags(o: StartFlags) {
+  const handshakeTimeoutMs = duration('--handshake-timeout', o.handshakeTimeout);
+  return {
+    auth: {
+      maxConnectionsPerSource: positive('--auth-max-connections-per-source', o.authMaxConnectionsPerSource), maxConnections: positive('--auth-max-connections', o.authMaxConnections),
+      handshakeTimeoutMs, idleTimeoutMs: duration('--auth-idle-timeout', o.authIdleTimeout),
+    },
+    api: {
+      maxConnectionsPerSource: positive('--api-max-connections-per-source', o.apiMaxConnectionsPerSource), maxConnections: positive('--api-max-connections', o.apiMaxConnections),
+      handshakeTimeoutMs, idleTimeoutMs: duration('--api-idle-timeout', o.apiIdleTimeout), maxConcurrentStreams: positive('--max-concurrent-streams', o.maxConcurrentStreams),
+    },
+  };
 }
 
 function positive(flag: string, text: string): number {
@@ -97,6 +117,16 @@ program.command('start')
   .option('--telemetry-retention <duration>', 'delete telemetry older than this', formatDuration(DEFAULT_TELEMETRY_SETTINGS.retention.maxAgeMs))
   .option('--telemetry-max-rows <n>', 'keep at most this many flow rows and this many denied-attempt rows', String(DEFAULT_TELEMETRY_SETTINGS.retention.maxRows))
   .option('--oidc-config <file>', 'single sign-on: YAML file of OpenID providers (docs/sso.md)')
+  .option('--auth-max-connections-per-source <n>', 'open connections one source (IPv4 address, IPv6 /64) may hold on the auth port', String(DEFAULT_LIMITS.auth.maxConnectionsPerSource))
+  .option('--auth-max-connections <n>', 'open connections on the auth port in all', String(DEFAULT_LIMITS.auth.maxConnections))
+  .option('--api-max-connections-per-source <n>', 'open connections one source may hold on the API port', String(DEFAULT_LIMITS.api.maxConnectionsPerSource))
+  .option('--api-max-connections <n>', 'open connections on the API port in all', String(DEFAULT_LIMITS.api.maxConnections))
+  .option('--handshake-timeout <duration>', 'a TLS handshake not finished by then is cut (both ports)', formatDuration(DEFAULT_LIMITS.auth.handshakeTimeoutMs))
+  .option('--auth-idle-timeout <duration>', 'an auth-port connection without a call for this long is closed', formatDuration(DEFAULT_LIMITS.auth.idleTimeoutMs))
+  .option('--api-idle-timeout <duration>', 'an API-port connection without a call for this long is closed', formatDuration(DEFAULT_LIMITS.api.idleTimeoutMs))
+  .option('--max-concurrent-streams <n>', 'calls one API-port connection may have open at once', String(DEFAULT_LIMITS.api.maxConcurrentStreams))
+  .option('--sso-max-pending-per-source <n>', 'pending single sign-on logins one source may have', String(DEFAULT_SSO_LIMITS.maxPendingPerSource))
+  .option('--sso-max-pending <n>', 'pending single sign-on logins in all', String(DEFAULT_SSO_LIMITS.maxPending))
   .action(async (o: StartFlags & { oidcConfig?: string; overlayPool: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string;
     maxSessionsPerUser: string; maxSessionsPerDevice: string }) => {
     const reauthIntervalMs = parseDuration(o.reauthInterval);
@@ -111,6 +141,8 @@ program.command('start')
     };
     if (sessions.heartbeatTimeoutMs <= sessions.heartbeatIntervalMs) throw new CliError('--heartbeat-timeout must be longer than --heartbeat-interval');
     const telemetry = telemetrySettings(o);
+    const limits = limitFlags(o);
+    const ssoLimits = { maxPendingPerSource: positive('--sso-max-pending-per-source', o.ssoMaxPendingPerSource), maxPending: positive('--sso-max-pending', o.ssoMaxPending) };
     let sso;
     try {
       sso = o.oidcConfig ? loadSsoConfig(o.oidcConfig) : undefined;
@@ -118,7 +150,7 @@ program.command('start')
       throw new CliError(`--oidc-config: ${(err as Error).message}`);
     }
     const log = createLogger('controller');
-    const controller = await startController({ sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry });
+    const controller = await startController({ sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry, limits, ssoLimits });
     // The last boundary: what escaped every guard is logged and counted, never fatal (a
     // client or gateway must not be able to end the controller).
     process.on('uncaughtException', (err) => controller.ctx.reportInternal('process', err));

@@ -20,7 +20,8 @@ import { serviceModules, type ServiceModule } from './services.js';
 import type { TelemetrySettings } from '../telemetry/module.js';
 import type { SessionSettings } from '../sessions/sessions.js';
 import type { ProviderConfig } from '../sso/config.js';
-import { SsoLogins } from '../sso/device-login.js';
+import { SsoLogins, type SsoLimits } from '../sso/device-login.js';
+import { limitSettings, type ListenerLimits } from '../api/listener-limits.js';
 import { attachSso } from '../sso/attach.js';
 
 export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
@@ -42,6 +43,10 @@ export interface StartOptions {
   sessions?: Partial<SessionSettings>;
   /** OpenID providers for single sign-on (controller/sso/config.ts); none = SSO off. */
   sso?: ProviderConfig[];
+  /** Caps and rate of pending single sign-on logins (controller/sso/device-login.ts). */
+  ssoLimits?: Partial<SsoLimits>;
+  /** Connection, stream and timeout limits of the two listeners (controller/api/listener-limits.ts). */
+  limits?: { auth?: Partial<ListenerLimits>; api?: Partial<ListenerLimits> };
 }
 
 export interface RunningController {
@@ -111,7 +116,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     log, metrics, hooks: {}, gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
-  const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso) : undefined;
+  const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
   if (sso) attachSso(ctx, sso);
   const modules = (opts.modules ?? serviceModules({ telemetry: opts.telemetry })).map((m) => m(ctx));
   const services = {
@@ -125,7 +130,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   };
   let servers;
   try {
-    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services });
+    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services, limits: limitSettings(opts.limits) });
   } catch (err) {
     await closeModules();
     data.db.close();

@@ -27,7 +27,24 @@ function spkiDerOf(publicKey: forge.pki.PublicKey): Buffer {
   return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(publicKey)).getBytes(), 'binary');
 }
 
-/** Parses a PEM CSR and checks its self-signature; throws CsrError with a clear message. */
+/** The only RSA public exponent accepted: any other makes verification slower or weaker. */
+const RSA_EXPONENT = 65537;
+export const RSA_MIN_BITS = 2048;
+export const RSA_MAX_BITS = 4096;
+
+/**
+ * Refuses a key before anything is computed over it: a huge exponent or modulus makes one
+ * signature verification occupy the event loop for seconds (an unauthenticated caller sends
+ * the CSR), so only RSA with exponent 65537 and a 2048-4096-bit modulus is accepted.
+ */
+export function checkRsaPublicKey(key: { n: { bitLength(): number }; e: { bitLength(): number; intValue(): number } }): void {
+  const bits = key.n.bitLength();
+  if (bits < RSA_MIN_BITS) throw new CsrError(`CSR key is too small (RSA keys must have ${RSA_MIN_BITS} to ${RSA_MAX_BITS} bits)`);
+  if (bits > RSA_MAX_BITS) throw new CsrError(`CSR key is too large (RSA keys must have ${RSA_MIN_BITS} to ${RSA_MAX_BITS} bits)`);
+  if (key.e.bitLength() > 17 || key.e.intValue() !== RSA_EXPONENT) throw new CsrError(`CSR key has an unsupported public exponent (RSA keys must use ${RSA_EXPONENT})`);
+}
+
+/** Parses a PEM CSR, checks its key, then its self-signature; throws CsrError with a clear message. */
 export function parseCsr(csrPem: string): ParsedCsr {
   let csr: forge.pki.CertificateSigningRequest;
   try {
@@ -36,15 +53,16 @@ export function parseCsr(csrPem: string): ParsedCsr {
     const why = (err as Error).message ?? String(err);
     throw new CsrError(/OID is not RSA/i.test(why) ? 'CSR must use an RSA key' : `CSR is not a valid PKCS#10 PEM request (${why})`);
   }
+  const publicKey = csr.publicKey as forge.pki.rsa.PublicKey | null;
+  if (!publicKey) throw new CsrError('CSR has no public key');
+  checkRsaPublicKey(publicKey);
   let valid = false;
   try {
     valid = csr.verify();
   } catch {
     valid = false;
   }
-  if (!valid || !csr.publicKey) throw new CsrError('CSR signature does not verify');
-  const publicKey = csr.publicKey as forge.pki.rsa.PublicKey;
-  if (publicKey.n.bitLength() < 2048) throw new CsrError('CSR key is too small (RSA keys must have at least 2048 bits)');
+  if (!valid) throw new CsrError('CSR signature does not verify');
   return { publicKeyPem: forge.pki.publicKeyToPem(publicKey), spkiDer: spkiDerOf(publicKey) };
 }
 

@@ -14,6 +14,8 @@ import type { LoginResponse__Output as LoginResponse } from '../../proto/generat
 import type { StartSsoLoginResponse__Output as StartResponse } from '../../proto/generated/wicket/v1/StartSsoLoginResponse.js';
 import type { PollSsoLoginResponse__Output as PollResponse } from '../../proto/generated/wicket/v1/PollSsoLoginResponse.js';
 import { RpcError, invalidArgument, notFound, unauthenticated } from '../api/errors.js';
+import { RateLimiter } from '../auth/lockout.js';
+import { sourceKey } from '../auth/source-key.js';
 import { parseCsr, type ParsedCsr } from '../crypto/ca.js';
 import { deviceIdFromSpki } from '../crypto/identity.js';
 import { INVALID_CREDENTIALS, totpAad } from '../auth/login.js';
@@ -32,6 +34,8 @@ interface PendingLogin {
   deviceId: string;
   deviceName: string;
   source: string;
+  /** The source's throttling key (pending logins are counted under it). */
+  sourceKey: string;
   intervalSeconds: number;
   outcome: Outcome;
   abort: AbortController;
@@ -42,15 +46,62 @@ interface PendingLogin {
 /** How long a finished login's outcome waits for the client's next poll. */
 const OUTCOME_KEEP_MS = 60_000;
 
+/**
+ * What an unauthenticated caller can make the controller hold: every StartSsoLogin keeps a
+ * pending login (and a background poll of the provider) until it finishes or expires.
+ */
+export interface SsoLimits {
+  /** Pending logins one source (IPv4 address, IPv6 /64) may have at once. */
+  maxPendingPerSource: number;
+  /** Pending logins in all. */
+  maxPending: number;
+  /** A pending login is dropped after this long, whatever the provider's code lifetime says. */
+  maxPendingMs: number;
+  /** StartSsoLogin per source: burst, then refilled per minute (like Login). */
+  startBurst: number;
+  startPerMinute: number;
+}
+
+export const DEFAULT_SSO_LIMITS: SsoLimits = { maxPendingPerSource: 8, maxPending: 1024, maxPendingMs: 15 * 60_000, startBurst: 20, startPerMinute: 10 };
+
 export class SsoLogins {
   readonly store: SsoStore;
   private readonly providers: Map<string, ProviderConfig>;
   private readonly configs = new Map<string, Promise<oidc.Configuration>>();
   private readonly pending = new Map<string, PendingLogin>();
+  /** Pending logins per source key, counted from admission (before the provider answers). */
+  private readonly pendingPerSource = new Map<string, number>();
+  private held = 0;
+  private readonly limits: SsoLimits;
+  private readonly startLimiter: RateLimiter;
 
-  constructor(private readonly ctx: ControllerContext, providers: ProviderConfig[]) {
+  constructor(private readonly ctx: ControllerContext, providers: ProviderConfig[], limits: Partial<SsoLimits> = {}) {
     this.store = new SsoStore(ctx.store.db);
     this.providers = new Map(providers.map((p) => [p.name, p]));
+    this.limits = { ...DEFAULT_SSO_LIMITS, ...limits };
+    this.startLimiter = new RateLimiter(this.limits.startBurst, this.limits.startPerMinute);
+  }
+
+  /** Refuses a start over the per-source rate or the pending caps, before any work. */
+  private admit(key: string): void {
+    // A flood is a count (metric), not a database write or a log line per request.
+    const refuse = (message: string): never => {
+      this.ctx.metrics.rateLimited.inc({ method: 'StartSsoLogin' });
+      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, message);
+    };
+    if (!this.startLimiter.take(key, this.ctx.now())) refuse('too many single sign-on logins started from this address; try again later');
+    if ((this.pendingPerSource.get(key) ?? 0) >= this.limits.maxPendingPerSource) refuse('too many single sign-on logins pending from this address; finish one or let it expire');
+    if (this.held >= this.limits.maxPending) refuse('too many single sign-on logins pending; try again later');
+    this.pendingPerSource.set(key, (this.pendingPerSource.get(key) ?? 0) + 1);
+    this.held++;
+  }
+
+  /** Gives back what admit() counted. */
+  private release(key: string): void {
+    this.held--;
+    const left = (this.pendingPerSource.get(key) ?? 1) - 1;
+    if (left > 0) this.pendingPerSource.set(key, left);
+    else this.pendingPerSource.delete(key);
   }
 
   /** Provider metadata and keys, discovered once (a failed discovery is retried at the next login). */
@@ -81,19 +132,22 @@ export class SsoLogins {
   async start(req: { provider: string; csrPem: string; deviceName: string }, source: string): Promise<StartResponse> {
     const provider = this.provider(req.provider);
     const csr = parseCsr(req.csrPem);
+    const key = sourceKey(source);
+    this.admit(key);
     let device: oidc.DeviceAuthorizationResponse;
     let config: oidc.Configuration;
     try {
       config = await this.configuration(provider);
       device = await oidc.initiateDeviceAuthorization(config, { scope: provider.scopes.join(' ') });
     } catch (err) {
+      this.release(key);
       this.ctx.log.warn({ provider: provider.name, err: (err as Error).message }, 'identity provider unavailable');
       throw new RpcError(grpc.status.UNAVAILABLE, `identity provider ${provider.name} cannot start a login: ${(err as Error).message}`);
     }
     const loginId = randomBytes(32).toString('base64url');
-    const expiresInMs = device.expires_in * 1000;
+    const expiresInMs = Math.min(device.expires_in * 1000, this.limits.maxPendingMs);
     const entry: PendingLogin = {
-      provider, csr, deviceId: deviceIdFromSpki(csr.spkiDer), deviceName: req.deviceName, source,
+      provider, csr, deviceId: deviceIdFromSpki(csr.spkiDer), deviceName: req.deviceName, source, sourceKey: key,
       intervalSeconds: device.interval ?? 5, outcome: { kind: 'pending' }, abort: new AbortController(),
       forget: setTimeout(() => this.drop(loginId), expiresInMs + OUTCOME_KEEP_MS),
     };
@@ -127,6 +181,7 @@ export class SsoLogins {
     entry.abort.abort();
     clearTimeout(entry.forget);
     this.pending.delete(loginId);
+    this.release(entry.sourceKey);
   }
 
   /** Polls the provider until the user finished (or the code expired), then completes the login. */

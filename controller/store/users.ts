@@ -25,9 +25,10 @@ export class UserStore {
       insert: db.prepare('INSERT INTO users (name, password_hash, totp_sealed, admin, disabled, created_at_ms) VALUES (?, ?, ?, ?, 0, ?)'),
       get: db.prepare<[string], UserRow>('SELECT * FROM users WHERE name = ?'),
       list: db.prepare<[], UserRow & { locked_until_ms: number | null; groups: string | null }>(`
-        SELECT u.*, f.locked_until_ms,
+        SELECT u.*, (SELECT max(locked_until_ms) FROM login_source_failures s WHERE s.user_name = u.name) AS locked_until_ms,
                (SELECT json_group_array(group_name) FROM (SELECT group_name FROM user_groups g WHERE g.user_name = u.name ORDER BY group_name)) AS groups
-        FROM users u LEFT JOIN login_failures f ON f.user_name = u.name ORDER BY u.name`),
+        FROM users u ORDER BY u.name`),
+      setPasswordHash: db.prepare('UPDATE users SET password_hash = ? WHERE name = ?'),
       setDisabled: db.prepare('UPDATE users SET disabled = ? WHERE name = ?'),
       groups: db.prepare<[string], { group_name: string }>('SELECT group_name FROM user_groups WHERE user_name = ? ORDER BY group_name'),
       clearGroups: db.prepare('DELETE FROM user_groups WHERE user_name = ?'),
@@ -50,7 +51,12 @@ export class UserStore {
     return row && toRecord(row);
   }
 
-  /** Every user as admins see it (groups and lockout included). */
+  /** Replaces a user's password hash (a rehash with current parameters after a login). */
+  setPasswordHash(name: string, hash: string): void {
+    this.stmts.setPasswordHash.run(hash, name);
+  }
+
+  /** Every user as admins see it (groups included; `lockedUntilMs`: the latest lock of a source). */
   list(): User[] {
     return this.stmts.list.all().map((r) => ({
       name: r.name, admin: r.admin === 1, disabled: r.disabled === 1, createdAtMs: r.created_at_ms,

@@ -12,7 +12,7 @@ import { createCsr, fetchPinnedCa, generateKeyPair, type KeyPair } from '../../c
 import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { initDataDir, credentialFiles } from '../../controller/cli/datadir.js';
-import { startController, type RunningController } from '../../controller/cli/start.js';
+import { startController, type RunningController, type StartOptions } from '../../controller/cli/start.js';
 import type { ServiceModule } from '../../controller/cli/services.js';
 import { totpCode } from '../../controller/auth/totp.js';
 
@@ -62,14 +62,14 @@ export interface TestController {
   stop(): Promise<void>;
 }
 
-export async function startTestController(options: { reauthIntervalMs?: number; modules?: ServiceModule[] } = {}): Promise<TestController> {
+export async function startTestController(options: { reauthIntervalMs?: number; modules?: ServiceModule[]; start?: Pick<StartOptions, 'limits' | 'sso' | 'ssoLimits'> } = {}): Promise<TestController> {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-it-'));
   const { caFingerprint } = initDataDir(join(dir, 'data'));
   let offset = 0;
   const now = () => Date.now() + offset;
   const controller = await startController({
     dataDir: join(dir, 'data'), listen: '127.0.0.1:0', authListen: '127.0.0.1:0', log: silentLogger(), modules: options.modules ?? [probeModule], now,
-    reauthIntervalMs: options.reauthIntervalMs,
+    reauthIntervalMs: options.reauthIntervalMs, ...options.start,
   });
   const files = credentialFiles(join(dir, 'data', 'admin'));
   const adminCreds = { caPem: readFileSync(files.ca, 'utf8'), certPem: readFileSync(files.cert, 'utf8'), keyPem: readFileSync(files.key, 'utf8') };
