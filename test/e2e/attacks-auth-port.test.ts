@@ -23,7 +23,7 @@ import { hashPassword } from '../../controller/auth/password.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { providerSchema } from '../../controller/sso/config.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
-import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from '../integration/harness.js';
+import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
@@ -37,7 +37,6 @@ grants:
     to: [group:eng]
     resources: [wiki]
 `;
-const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
 /** Handshake and idle timeouts of the auth port, short so that the held connections are seen cut. */
 const SHORT_TIMEOUT_MS = 2000;
 const PER_SOURCE = 32;
@@ -164,7 +163,7 @@ describe('attacks on the auth port', { timeout: 900_000 }, () => {
     const { creds } = await login(t, { username: 'alice', password: 'pw-alice quartz tram', totpCode: await codeAt(t, secrets.alice!, 1), keys: sharedKeys });
     const api = apiClients(t.api, creds);
     try {
-      const s = await call(api.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+      const s = await call(api.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
       const sessionId = s.session!.id;
       // The flood runs on its own event loop (a worker), so "while it lasts" does not depend on the controller.
       const flood = new Worker(new URL('../../bench/hostile-flood.js', import.meta.url), {
@@ -180,7 +179,7 @@ describe('attacks on the auth port', { timeout: 900_000 }, () => {
       });
       let answered = 0;
       while (flooding) {
-        await call(api.client, 'Heartbeat', { sessionId, posture: POSTURE });
+        await call(api.client, 'Heartbeat', { sessionId, posture: LAPTOP_POSTURE });
         answered++;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -189,7 +188,7 @@ describe('attacks on the auth port', { timeout: 900_000 }, () => {
       assert.deepEqual([...new Set(codes)], ['INVALID_ARGUMENT'], `every hostile request is refused INVALID_ARGUMENT (got ${[...new Set(codes)].join(', ')})`);
       assert.ok(answered >= 20, `the live session's heartbeats kept being answered while the 100 hostile requests arrived (answered ${answered})`);
       // The controller is still whole: the session's next heartbeat is answered.
-      await call(api.client, 'Heartbeat', { sessionId, posture: POSTURE });
+      await call(api.client, 'Heartbeat', { sessionId, posture: LAPTOP_POSTURE });
     } finally {
       api.close();
     }

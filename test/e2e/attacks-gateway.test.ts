@@ -18,7 +18,7 @@ import type { TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBa
 import type { ReportAck__Output } from '../../proto/generated/wicket/v1/ReportAck.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { telemetryModule } from '../../controller/telemetry/module.js';
-import { addUser, codeAt, login, startTestController, type TestController } from '../integration/harness.js';
+import { addUser, codeAt, login, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
@@ -33,7 +33,6 @@ grants:
     to: [group:eng]
     resources: [wiki]
 `;
-const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
 /** Telemetry limits small enough to reach in a test. */
 const LIMITS = { maxBatchRecords: 5000, recordsPerSecond: 2000, burstRecords: 4000 };
 
@@ -202,7 +201,7 @@ describe('attacks by a stolen gateway certificate or a compromised gateway', { t
       const secret = await addUser(t, 'alice', password, { groups: ['eng'] });
       const { creds } = await login(t, { username: 'alice', password, totpCode: await codeAt(t, secret) });
       const c = clientsOf(creds);
-      const r = await call(c.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+      const r = await call(c.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
       const session = r.session!;
       assert.deepEqual(r.gateways.map((g) => g.gateway), ['dc1'], 'the session is served by dc1 only');
 

@@ -18,7 +18,7 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import type { ServiceModule } from '../../controller/cli/services.js';
 import { startController, type RunningController } from '../../controller/cli/start.js';
-import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcError, silentLogger, startTestController, type TestController } from '../integration/harness.js';
+import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcError, silentLogger, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
@@ -192,7 +192,6 @@ describe('the data directory is its owner\'s only', { timeout: 120_000 }, () => 
   });
 });
 
-const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
 
 describe('a throw after a commit never ends the controller', { timeout: 120_000 }, () => {
   let t: TestController;
@@ -258,11 +257,11 @@ grants:
     const alice = await connectAs('alice');
     try {
       fault.armed = true;
-      const err = await rpcError(call(alice.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 }));
+      const err = await rpcError(call(alice.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 }));
       fault.armed = false;
       assert.equal(err.code, grpc.status.INTERNAL, err.details);
       assert.equal(active('alice'), 0, 'the session the client was never told about is left active');
-      const again = await call(alice.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+      const again = await call(alice.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
       assert.equal(again.session?.state, 'active', 'the controller serves the next Connect');
     } finally {
       fault.armed = false;
@@ -273,7 +272,7 @@ grants:
   scenario('a throw in a timer after its commit (an expiry): the process lives, the session is ended', () => metricSum(t.controller.ctx.metrics.registry, 'wicket_internal_errors_total', { where: 'sessions.post_commit' }), async () => {
     const bob = await connectAs('bob');
     try {
-      const s = await call(bob.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+      const s = await call(bob.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
       assert.equal(s.session?.state, 'active');
       // The grant's session_ttl (2 s) ends the session from its timer; the fault makes the
       // step after that commit throw.

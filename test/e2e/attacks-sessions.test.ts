@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { sessionModule } from '../../controller/sessions/module.js';
-import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from '../integration/harness.js';
+import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
 const POLICY = `gateways: [dc1]
@@ -34,7 +34,6 @@ grants:
     resources: [db]
     requestable: { approvers: [group:ops], max_duration: 1h }
 `;
-const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
 /** The caps this suite's controller runs with (small, so the attacks stay short). */
 const CAPS = { maxSessionsPerDevice: 2, maxSessionsPerUser: 3 };
 
@@ -57,7 +56,7 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
     opened.push(c);
     return c;
   };
-  const connect = (c: ReturnType<typeof apiClients>) => call(c.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+  const connect = (c: ReturnType<typeof apiClients>) => call(c.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
 
   const attacks = new AttackLog();
   const scenario = attacks.scenario.bind(attacks);
@@ -137,7 +136,7 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
     const codes: string[] = [];
     for (let i = 0; i < 20; i++) {
       // Every heartbeat reports a posture unlike any before it: each one is a change.
-      const posture = { ...POSTURE, firewall: i % 2 === 0 ? 'false' : 'true', hostname: `laptop-${i}` };
+      const posture = { ...LAPTOP_POSTURE, firewall: i % 2 === 0 ? 'false' : 'true', hostname: `laptop-${i}` };
       codes.push(await call(c.client, 'Heartbeat', { sessionId: s.id, posture }).then(() => 'OK', (e: grpc.ServiceError) => grpc.status[e.code]));
     }
     const accepted = codes.filter((x) => x === 'OK').length;
@@ -152,10 +151,10 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
   });
 
   scenario('ListResources shows a user only what they can reach or request', handled('ListResources', 'OK'), async () => {
-    const alice = (await call((await device('alice')).client, 'ListResources', { posture: POSTURE })).resources;
+    const alice = (await call((await device('alice')).client, 'ListResources', { posture: LAPTOP_POSTURE })).resources;
     assert.deepEqual(alice.map((r) => `${r.resource} ${r.allowed} ${r.denial?.code ?? ''}`).sort(), ['db false requestable', 'wiki true '],
       'alice sees the wiki she reaches and the db she may request, not the vault');
-    const mallory = (await call((await device('mallory')).client, 'ListResources', { posture: POSTURE })).resources;
+    const mallory = (await call((await device('mallory')).client, 'ListResources', { posture: LAPTOP_POSTURE })).resources;
     assert.deepEqual(mallory.map((r) => r.resource), [], 'a user no grant names sees nothing of the catalogue');
   });
 

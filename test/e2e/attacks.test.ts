@@ -17,7 +17,7 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
 import { wicketV1 } from '../../proto/load.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { telemetryModule } from '../../controller/telemetry/module.js';
-import { addUser, codeAt, login, rpcError, startTestController, type TestController } from '../integration/harness.js';
+import { addUser, codeAt, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 
@@ -31,7 +31,6 @@ grants:
     to: [group:eng]
     resources: [wiki]
 `;
-const POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
 
 describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   let t: TestController;
@@ -158,7 +157,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
             s.on('error', resolve);
             s.write({ hello: { publicKey: publicKeyOf(generatePrivateKey()), endpoint: '192.0.2.3:1', agentVersion: 'x' } });
           })
-          : await rpcError(service === 'admin' ? call(c.admin, 'ListUsers', {}) : call(c.client, 'ListResources', { posture: POSTURE }));
+          : await rpcError(service === 'admin' ? call(c.admin, 'ListUsers', {}) : call(c.client, 'ListResources', { posture: LAPTOP_POSTURE }));
         assert.equal(err.code, grpc.status.PERMISSION_DENIED, err.details);
       } finally {
         c.close();
@@ -170,9 +169,9 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     const { name: victim, creds } = await freshLogin('revoked');
     const c = apiClients(t.api, creds);
     try {
-      await call(c.client, 'ListResources', { posture: POSTURE });
+      await call(c.client, 'ListResources', { posture: LAPTOP_POSTURE });
       await call(t.admin.admin, 'RevokeUser', { name: victim });
-      const err = await rpcError(call(c.client, 'ListResources', { posture: POSTURE }));
+      const err = await rpcError(call(c.client, 'ListResources', { posture: LAPTOP_POSTURE }));
       assert.equal(err.code, grpc.status.PERMISSION_DENIED);
       assert.ok(audit('user.revoke', victim) >= 1, 'the revocation is audited');
     } finally {
@@ -202,14 +201,14 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     const b = apiClients(t.api, await userLogin('thief'));
     try {
       const key = publicKeyOf(generatePrivateKey());
-      const s = await call(a.client, 'Connect', { wgPublicKey: key, posture: POSTURE, ackTimeoutMs: 3000 });
-      const err = await rpcError(call(b.client, 'Connect', { wgPublicKey: key, posture: POSTURE, ackTimeoutMs: 3000 }));
+      const s = await call(a.client, 'Connect', { wgPublicKey: key, posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
+      const err = await rpcError(call(b.client, 'Connect', { wgPublicKey: key, posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 }));
       assert.equal(err.code, grpc.status.ALREADY_EXISTS);
       assert.equal(db.count("SELECT count(*) FROM sessions WHERE wg_public_key = ? AND state = 'active'", key), 1);
       assert.equal(db.count('SELECT count(*) FROM sessions WHERE wg_public_key = ?', key), 1);
       // Nor can bob touch alice's session by id.
       for (const m of ['Heartbeat', 'Disconnect'] as const) {
-        const e = await rpcError(m === 'Heartbeat' ? call(b.client, 'Heartbeat', { sessionId: s.session!.id, posture: POSTURE }) : call(b.client, 'Disconnect', { sessionId: s.session!.id }));
+        const e = await rpcError(m === 'Heartbeat' ? call(b.client, 'Heartbeat', { sessionId: s.session!.id, posture: LAPTOP_POSTURE }) : call(b.client, 'Disconnect', { sessionId: s.session!.id }));
         assert.ok([grpc.status.NOT_FOUND, grpc.status.PERMISSION_DENIED].includes(e.code), `${m}: ${e.details}`);
       }
       assert.equal(db.count("SELECT count(*) FROM sessions WHERE id = ? AND state = 'active'", s.session!.id), 1);
@@ -272,7 +271,7 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     const owner = apiClients(t.api, await userLogin('watched'));
     const spy = apiClients(t.api, await userLogin('spy'));
     try {
-      const s = await call(owner.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: POSTURE, ackTimeoutMs: 3000 });
+      const s = await call(owner.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
       const err = await new Promise<grpc.ServiceError | null>((resolve) => {
         const w = spy.client.Watch({ sessionId: s.session!.id });
         w.on('data', () => resolve(null));
@@ -303,9 +302,9 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
     const res = await freshLogin('blocked');
     const c = apiClients(t.api, res.creds);
     try {
-      await call(c.client, 'ListResources', { posture: POSTURE });
+      await call(c.client, 'ListResources', { posture: LAPTOP_POSTURE });
       await call(t.admin.admin, 'BlockDevice', { id: res.res.deviceId, reason: 'stolen laptop' });
-      const err = await rpcError(call(c.client, 'ListResources', { posture: POSTURE }));
+      const err = await rpcError(call(c.client, 'ListResources', { posture: LAPTOP_POSTURE }));
       assert.equal(err.code, grpc.status.PERMISSION_DENIED);
       assert.ok(audit('device.block', res.res.deviceId) >= 1);
     } finally {

@@ -188,3 +188,6 @@ export async function enrollGateway(t: TestController, name: string): Promise<Ga
     auth.close();
   }
 }
+
+/** A posture report as a managed Linux laptop's client sends it. */
+export const LAPTOP_POSTURE = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: 'true', hostname: 'laptop' };
