@@ -12,8 +12,8 @@ import type { SyncFanout } from '../sync/fanout.js';
 import { helloRefusal, normalizeEndpoint } from '../sync/hello.js';
 import type { ControllerContext } from './context.js';
 import { RpcError, permissionDenied, toStatus } from './errors.js';
-import { OncePerWindow } from './once-per-window.js';
-import { TokenBuckets } from './token-buckets.js';
+import { OncePerWindow } from '../throttle/once-per-window.js';
+import { TokenBuckets } from '../throttle/token-buckets.js';
 import { validate } from './validate.js';
 import { guarded } from './internal-errors.js';
 

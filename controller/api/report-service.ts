@@ -11,7 +11,7 @@ import type { TelemetryBatch__Output } from '../../proto/generated/wicket/v1/Tel
 import type { TelemetryIngest } from '../telemetry/ingest.js';
 import type { ControllerContext } from './context.js';
 import { RpcError, invalidArgument, permissionDenied, toStatus } from './errors.js';
-import { TokenBuckets } from './token-buckets.js';
+import { TokenBuckets } from '../throttle/token-buckets.js';
 import { validate } from './validate.js';
 
 export interface ReportLimits {

@@ -1,7 +1,7 @@
 // Unit tests of lockout and the per-source rate limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLEAR_LOCK, isLocked, recordFailure, recordUserFailure, slowdownMs, RateLimiter, type LockoutPolicy } from './lockout.js';
+import { CLEAR_LOCK, isLocked, recordFailure, recordUserFailure, slowdownMs, type LockoutPolicy } from './lockout.js';
 
 const policy: LockoutPolicy = { threshold: 3, baseLockMs: 1000, maxLockMs: 5000, resetAfterMs: 60_000 };
 
@@ -27,25 +27,6 @@ test('old failures are forgotten', () => {
   s = recordFailure(s, 100_000, policy);
   assert.equal(s.failures, 1);
   assert.equal(isLocked(s, 100_001), false);
-});
-
-test('rate limiter allows a burst, then refills over time; a clock stepping back refills nothing', () => {
-  const rl = new RateLimiter(3, 60);
-  assert.deepEqual([1, 2, 3, 4].map(() => rl.take('a', 0)), [true, true, true, false]);
-  assert.equal(rl.take('b', 0), true);
-  assert.equal(rl.take('a', 999), false);
-  assert.equal(rl.take('a', 1000), true);
-  assert.equal(rl.take('a', 0), false);
-});
-
-test('rate limiter table is bounded', () => {
-  const rl = new RateLimiter(1, 1, 2);
-  rl.take('a', 0);
-  rl.take('b', 0);
-  rl.take('c', 0);
-  // "a" was evicted, so it starts with a full bucket again.
-  assert.equal(rl.take('a', 0), true);
-  assert.equal(rl.take('c', 0), false);
 });
 
 test('the per-user ceiling slows attempts down, doubling and capped, and never locks', () => {

@@ -1,7 +1,8 @@
 // Login throttling, pure: lockout per (user, source) with exponential backoff after
 // repeated failures, a per-user ceiling that slows attempts down instead of refusing them
-// (so that nobody who knows a user name can keep that user out), and a per-source rate
-// limit (token bucket) that throttles password spraying. Time is passed in.
+// (so that nobody who knows a user name can keep that user out). The per-source rate limit
+// that throttles password spraying is a token bucket (throttle/token-buckets.ts). Time is
+// passed in.
 
 export interface LockState { failures: number; lastFailureMs: number; lockedUntilMs: number }
 
@@ -53,25 +54,3 @@ export function recordUserFailure(s: LockState, nowMs: number, policy: SlowdownP
 }
 
 export const CLEAR_LOCK: LockState = { failures: 0, lastFailureMs: 0, lockedUntilMs: 0 };
-
-/** Token bucket per key (source address): `burst` attempts, refilled at `perMinute`. */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
-
-  constructor(private readonly burst = 20, private readonly perMinute = 10, private readonly maxKeys = 100_000) {}
-
-  /** Takes one token for `key`; false when none is left. */
-  take(key: string, nowMs: number): boolean {
-    const b = this.buckets.get(key) ?? { tokens: this.burst, atMs: nowMs };
-    // A clock that steps back refills nothing (and takes nothing away).
-    b.tokens = Math.min(this.burst, b.tokens + (Math.max(0, nowMs - b.atMs) * this.perMinute) / 60_000);
-    b.atMs = Math.max(b.atMs, nowMs);
-    const ok = b.tokens >= 1;
-    if (ok) b.tokens -= 1;
-    this.buckets.delete(key);
-    this.buckets.set(key, b);
-    // Oldest keys go first when the table is full (Map keeps insertion order).
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    return ok;
-  }
-}

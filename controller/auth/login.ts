@@ -13,7 +13,8 @@ import { deviceIdFromSpki } from '../crypto/identity.js';
 import { issueDeviceCertificate } from './issue.js';
 import { checkPassword, hashPassword } from './password.js';
 import { verifyTotp } from './totp.js';
-import { DEFAULT_LOCKOUT, DEFAULT_SLOWDOWN, isLocked, recordFailure, recordUserFailure, slowdownMs, RateLimiter, type LockoutPolicy, type SlowdownPolicy } from './lockout.js';
+import { DEFAULT_LOCKOUT, DEFAULT_SLOWDOWN, isLocked, recordFailure, recordUserFailure, slowdownMs, type LockoutPolicy, type SlowdownPolicy } from './lockout.js';
+import { TokenBuckets } from '../throttle/token-buckets.js';
 import { sourceKey } from './source-key.js';
 
 export interface LoginInput { username: string; password: string; totpCode: string; csrPem: string; deviceName: string }
@@ -24,13 +25,13 @@ export const INVALID_CREDENTIALS = 'invalid credentials';
 /** The AAD that binds a sealed TOTP secret to its user. */
 export const totpAad = (user: string) => `totp:${user}`;
 
-export interface LoginThrottle { lockout: LockoutPolicy; slowdown: SlowdownPolicy; perSource: RateLimiter }
+export interface LoginThrottle { lockout: LockoutPolicy; slowdown: SlowdownPolicy; perSource: TokenBuckets }
 
 export class LoginService {
   private readonly throttle: LoginThrottle;
 
   constructor(private readonly ctx: ControllerContext, throttle: Partial<LoginThrottle> = {}) {
-    this.throttle = { lockout: DEFAULT_LOCKOUT, slowdown: DEFAULT_SLOWDOWN, perSource: new RateLimiter(), ...throttle };
+    this.throttle = { lockout: DEFAULT_LOCKOUT, slowdown: DEFAULT_SLOWDOWN, perSource: new TokenBuckets(20, 10 / 60, 100_000), ...throttle };
   }
 
   /** Checks credentials and signs the CSR; `address` is the caller's address. */
@@ -63,7 +64,7 @@ export class LoginService {
     // A rate-limited source is refused before any hashing: the answer depends on the source
     // alone (it tells nothing about the user), and an attacker over the limit must not be
     // able to keep the scrypt thread pool busy. Spraying many users is throttled here.
-    if (!perSource.take(source, this.ctx.now())) fail('rate limited: too many attempts from this address', false);
+    if (!perSource.tryTake(source, this.ctx.now())) fail('rate limited: too many attempts from this address', false);
     // Only the source that failed is locked out: the user from anywhere else is not.
     if (user && isLocked(store.logins.sourceLockState(user.name, source), this.ctx.now())) fail('locked out after repeated failures from this address', false);
     // Failures from many sources slow every attempt for the user down; they never lock.

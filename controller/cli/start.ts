@@ -7,7 +7,7 @@ import { splitHostPort } from '../../common/pki.js';
 import { Store } from '../store/store.js';
 import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
 import { createAuthorizer } from '../api/authz.js';
-import { OncePerWindow } from '../api/once-per-window.js';
+import { OncePerWindow } from '../throttle/once-per-window.js';
 import { commonNameOf } from '../crypto/identity.js';
 import { GatewayStreams } from '../api/gateway-streams.js';
 import { createMetrics } from '../api/metrics.js';

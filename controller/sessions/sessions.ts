@@ -31,7 +31,7 @@ import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
 import { allocate, type Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
 import { MicroBatch } from './batch.js';
-import { RateLimiter } from '../auth/lockout.js';
+import { TokenBuckets } from '../throttle/token-buckets.js';
 import { destinationCidr, entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
 
 export interface AppliedPolicy {
@@ -94,7 +94,7 @@ export class SessionManager {
   private readonly sso: SsoStore;
   private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
   /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
-  private readonly postureChanges: RateLimiter;
+  private readonly postureChanges: TokenBuckets;
 
   constructor(private readonly deps: {
     store: Store;
@@ -113,7 +113,7 @@ export class SessionManager {
     reportInternal?: InternalErrorReporter;
   }) {
     this.sso = new SsoStore(deps.store.db);
-    this.postureChanges = new RateLimiter(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute);
+    this.postureChanges = new TokenBuckets(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute / 60);
   }
 
   private internal(where: string, err: unknown): void {
@@ -394,7 +394,7 @@ export class SessionManager {
     const next = posture ? { ...EMPTY_POSTURE, ...posture } : undefined;
     const changed = next !== undefined && JSON.stringify(next) !== JSON.stringify(s.posture);
     // Refused before anything is written: the next heartbeat carries the posture again.
-    if (changed && !this.postureChanges.take(s.deviceId, this.now())) {
+    if (changed && !this.postureChanges.tryTake(s.deviceId, this.now())) {
       const { burst, perMinute } = this.deps.settings.postureChanges;
       throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `too many posture changes from this device (at most ${burst} at once, then ${perMinute} a minute); try again later`);
     }

@@ -14,7 +14,7 @@ import type { LoginResponse__Output as LoginResponse } from '../../proto/generat
 import type { StartSsoLoginResponse__Output as StartResponse } from '../../proto/generated/wicket/v1/StartSsoLoginResponse.js';
 import type { PollSsoLoginResponse__Output as PollResponse } from '../../proto/generated/wicket/v1/PollSsoLoginResponse.js';
 import { RpcError, invalidArgument, notFound, unauthenticated } from '../api/errors.js';
-import { RateLimiter } from '../auth/lockout.js';
+import { TokenBuckets } from '../throttle/token-buckets.js';
 import { sourceKey } from '../auth/source-key.js';
 import { parseCsr, type ParsedCsr } from '../crypto/ca.js';
 import { deviceIdFromSpki } from '../crypto/identity.js';
@@ -73,13 +73,13 @@ export class SsoLogins {
   private readonly pendingPerSource = new Map<string, number>();
   private held = 0;
   private readonly limits: SsoLimits;
-  private readonly startLimiter: RateLimiter;
+  private readonly startLimiter: TokenBuckets;
 
   constructor(private readonly ctx: ControllerContext, providers: ProviderConfig[], limits: Partial<SsoLimits> = {}) {
     this.store = new SsoStore(ctx.store.db);
     this.providers = new Map(providers.map((p) => [p.name, p]));
     this.limits = { ...DEFAULT_SSO_LIMITS, ...limits };
-    this.startLimiter = new RateLimiter(this.limits.startBurst, this.limits.startPerMinute);
+    this.startLimiter = new TokenBuckets(this.limits.startBurst, this.limits.startPerMinute / 60);
   }
 
   /** Refuses a start over the per-source rate or the pending caps, before any work. */
@@ -89,7 +89,7 @@ export class SsoLogins {
       this.ctx.metrics.rateLimited.inc({ method: 'StartSsoLogin' });
       throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, message);
     };
-    if (!this.startLimiter.take(key, this.ctx.now())) refuse('too many single sign-on logins started from this address; try again later');
+    if (!this.startLimiter.tryTake(key, this.ctx.now())) refuse('too many single sign-on logins started from this address; try again later');
     if ((this.pendingPerSource.get(key) ?? 0) >= this.limits.maxPendingPerSource) refuse('too many single sign-on logins pending from this address; finish one or let it expire');
     if (this.held >= this.limits.maxPending) refuse('too many single sign-on logins pending; try again later');
     this.pendingPerSource.set(key, (this.pendingPerSource.get(key) ?? 0) + 1);

@@ -25,3 +25,10 @@ test('the table is bounded: the least recently used key is forgotten', () => {
   b.take('c', 1, 0);
   assert.equal(b.take('a', 1, 0), 0, 'a was forgotten, so it starts full');
 });
+
+test('tryTake: one token or refused', () => {
+  const b = new TokenBuckets(3, 1);
+  assert.deepEqual([1, 2, 3, 4].map(() => b.tryTake('a', 0)), [true, true, true, false]);
+  assert.equal(b.tryTake('a', 999), false);
+  assert.equal(b.tryTake('a', 1000), true);
+});

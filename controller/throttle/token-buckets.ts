@@ -1,4 +1,4 @@
-// Token buckets per key (a gateway's name), pure: time is passed in. Each key holds up to
+// Token buckets per key (a source address, a device, a gateway), pure: time is passed in. Each key holds up to
 // `burst` tokens, refilled at `perSecond`; taking more than are there tells how long to wait.
 // The table is bounded: the least recently used key goes first.
 
@@ -25,5 +25,10 @@ export class TokenBuckets {
       return 0;
     }
     return Math.max(1, Math.ceil(((need - b.tokens) * 1000) / this.perSecond));
+  }
+
+  /** Takes one token for `key`; false (nothing taken) when none is left. */
+  tryTake(key: string, nowMs: number): boolean {
+    return this.take(key, 1, nowMs) === 0;
   }
 }
