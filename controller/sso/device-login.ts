@@ -154,7 +154,9 @@ export class SsoLogins {
     entry.forget.unref();
     this.pending.set(loginId, entry);
     this.ctx.log.info({ provider: provider.name, deviceId: entry.deviceId, source }, 'sso login started');
-    void this.await(entry, config, device);
+    // The login finishes in the background: whatever it throws (an audit write during
+    // shutdown, say) is reported, never an unhandled rejection.
+    this.await(entry, config, device).catch((err) => this.ctx.reportInternal('sso.login', err));
     return {
       loginId, provider: provider.name, verificationUri: device.verification_uri, verificationUriComplete: device.verification_uri_complete ?? '',
       userCode: device.user_code, expiresAtMs: this.ctx.now() + expiresInMs, intervalSeconds: entry.intervalSeconds,

@@ -14,7 +14,7 @@ import * as grpc from '@grpc/grpc-js';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
 import { sessionModule } from '../../controller/sessions/module.js';
-import { SsoLogins } from '../../controller/sso/device-login.js';
+import { DEFAULT_SSO_LIMITS, SsoLogins } from '../../controller/sso/device-login.js';
 import { attachSso } from '../../controller/sso/attach.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
 import { approveDevice, startTestProvider, testProviderConfig, type TestProvider } from '../../controller/sso/test-provider.js';
@@ -29,6 +29,7 @@ const DAY_MS = 86_400_000;
 describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }, () => {
   let t: TestController;
   let op: TestProvider;
+  let sso: SsoLogins | undefined;
   let db: DbView;
 
   const auditCount = (action: string, target?: string) => db.count(`SELECT count(*) FROM audit WHERE action = ?${target ? ' AND target = ?' : ''}`, ...[action, ...(target ? [target] : [])]);
@@ -94,12 +95,14 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
     const corp = testProviderConfig(op.issuer, CLIENT.clientId);
     const mfaAll = `${corp.replace('- name: corp', '- name: mfa-all')}    require_mfa: all\n`;
     const providers = parseSsoConfig(`providers:\n${corp}${mfaAll}`, '/etc/wicket', () => CLIENT.clientSecret);
-    attachSso(t.controller.ctx, new SsoLogins(t.controller.ctx, providers));
+    sso = new SsoLogins(t.controller.ctx, providers);
+    attachSso(t.controller.ctx, sso);
     db = new DbView(dbPathOf(join(t.dir, 'data')));
   });
 
   after(async () => {
     attacks.report();
+    sso?.close();
     db?.close();
     await t?.stop();
     await op?.close();
@@ -210,5 +213,29 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
     await listUsers(renewed);
     t.advance(31 * DAY_MS);
     assert.equal((await rpcError(listUsers(renewed))).code, grpc.status.UNAUTHENTICATED, 'an expired bootstrap credential is refused');
+  });
+
+  // Last: the logins it leaves pending hold this source's slots until they expire.
+  scenario('a flood of single sign-on starts from one source holds at most the per-source cap of pending logins', async () => metric('wicket_rate_limited_total', { method: 'StartSsoLogin' }), async () => {
+    const cap = DEFAULT_SSO_LIMITS.maxPendingPerSource;
+    const clients = authClients(t.auth, await fetchPinnedCa(t.auth, t.fingerprint));
+    let started = 0;
+    const refusals: string[] = [];
+    try {
+      for (let i = 0; i < cap + 3; i++) {
+        try {
+          await call(clients.auth, 'StartSsoLogin', { provider: 'corp', csrPem: createCsr(generateKeyPair(), 'flood'), deviceName: 'flood' });
+          started++;
+        } catch (err) {
+          const e = err as grpc.ServiceError;
+          assert.equal(e.code, grpc.status.RESOURCE_EXHAUSTED, e.details);
+          refusals.push(e.details);
+        }
+      }
+    } finally {
+      clients.close();
+    }
+    assert.ok(started <= cap, `${started} logins left pending from one source (cap ${cap})`);
+    assert.ok(refusals.length >= 3 && refusals.every((d) => /pending from this address/.test(d)), `refusals: ${refusals.join('; ')}`);
   });
 });
