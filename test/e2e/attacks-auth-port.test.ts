@@ -146,7 +146,7 @@ describe('attacks on the auth port', { timeout: 900_000 }, () => {
       try {
         const errors = [
           await rpcError(call(a.auth, 'Login', { username: 'alice', password: 'pw-alice quartz tram', totpCode: await codeAt(t, secrets.alice!), csrPem: csr(), deviceName: 'x' })),
-          await rpcError(call(a.auth, 'EnrollGateway', { token: 'A'.repeat(43), csrPem: csr() })),
+          await rpcError(call(a.auth, 'EnrollGateway', { token: 'A'.repeat(43), csrPem: csr(), wgPublicKey: publicKeyOf(generatePrivateKey()) })),
           await rpcError(call(a.auth, 'StartSsoLogin', { provider: '', csrPem: csr(), deviceName: 'x' })),
         ];
         for (const e of errors) {
