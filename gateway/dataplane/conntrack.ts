@@ -3,7 +3,7 @@
 // so a recycled overlay address inherits none. Sources are coalesced into as few CIDR blocks
 // as possible, each free of any session that stays, so a large removal is a few processes,
 // not one per session.
-import { runTool } from '../../common/wg.js';
+import { runTool } from '../../common/exec.js';
 import { fromNumber, ipv4Range } from './elements.js';
 
 /**

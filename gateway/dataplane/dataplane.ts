@@ -11,12 +11,12 @@
 import { lookup } from 'node:dns/promises';
 import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
-import {
-  addPeers, createInterface, deleteInterface, dump, removePeers, runTool, type InterfaceInfo, type WgPeer,
-} from '../../common/wg.js';
+import { addPeers, dump, removePeers, type WgPeer } from '../../common/wireguard/peers.js';
+import { createInterface, deleteInterface, type InterfaceInfo } from '../../common/wireguard/interface.js';
+import { runTool } from '../../common/exec.js';
 import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range, type ResolvedRule } from './elements.js';
-import { uapiSetPeers } from '../../common/uapi.js';
+import { uapiSetPeers } from '../../common/wireguard/uapi.js';
 import {
   applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, readSpoofed, rulesetText, type DeniedAttempt, type RemovalMode,
 } from './nftables.js';

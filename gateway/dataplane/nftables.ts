@@ -11,7 +11,7 @@
 // an `add` of the same element in the same transaction (the portable form of `destroy`,
 // which needs nft 1.0.8).
 import { z } from 'zod';
-import { runTool } from '../../common/wg.js';
+import { runTool } from '../../common/exec.js';
 import { type Element, type Protocol, fromNumber, ipv4Range } from './elements.js';
 
 const TABLE = 'inet wicket';

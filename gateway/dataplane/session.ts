@@ -2,7 +2,7 @@
 // schema: the data plane validates every session before it can reach `wg` or `nft`.
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { wgKeySchema } from '../../common/wg.js';
+import { wgKeySchema } from '../../common/formats.js';
 import { ipv4Range } from './elements.js';
 
 /** A dotted-quad IPv4 address, normalised (IPv4 only for now: the overlay and nft sets are IPv4). */

@@ -3,7 +3,7 @@
 // moved since the last report, so an idle gateway sends (almost) nothing.
 import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
 import type { RuleCounter__Output as RuleCounter } from '../../proto/generated/wicket/v1/RuleCounter.js';
-import type { WgPeerStatus } from '../../common/wg.js';
+import type { WgPeerStatus } from '../../common/wireguard/peers.js';
 import type { ActualElement } from '../dataplane/nftables.js';
 import { formatRange } from '../dataplane/nftables.js';
 
