@@ -15,7 +15,8 @@ import { addPeers, dump, removePeers, type WgPeer } from '../../common/wireguard
 import { createInterface, deleteInterface, type InterfaceInfo } from '../../common/wireguard/interface.js';
 import { runTool } from '../../common/exec.js';
 import { flushBlocks, flushConntrack } from './conntrack.js';
-import { ipv4Range, type ResolvedRule } from './elements.js';
+import { ipv4Range } from '../../common/ipv4.js';
+import type { ResolvedRule } from './elements.js';
 import { uapiSetPeers } from '../../common/wireguard/uapi.js';
 import {
   applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, readSpoofed, rulesetText, type DeniedAttempt, type RemovalMode,

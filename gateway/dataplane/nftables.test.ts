@@ -2,7 +2,8 @@
 // (fixtures captured from nft 1.0.6).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Element, ipv4Range } from './elements.js';
+import { ipv4Range } from '../../common/ipv4.js';
+import type { Element } from './elements.js';
 import { deleteTableText, elementsChangeText, formatRange, parseCounterJson, parseDeniedJson, parseSetJson, rulesetText } from './nftables.js';
 
 const n = (a: string) => ipv4Range(a)[0];

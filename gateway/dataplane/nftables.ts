@@ -12,7 +12,8 @@
 // which needs nft 1.0.8).
 import { z } from 'zod';
 import { runTool } from '../../common/exec.js';
-import { type Element, type Protocol, fromNumber, ipv4Range } from './elements.js';
+import { ipv4Range, numberToIpv4 } from '../../common/ipv4.js';
+import type { Element, Protocol } from './elements.js';
 
 const TABLE = 'inet wicket';
 /** The named counter of packets dropped for an overlay source that did not come from the tunnel. */
@@ -101,11 +102,11 @@ export function deleteTableText(): string {
 
 /** A numeric range as nft writes it back: address, prefix, or first-last. */
 export function formatRange(first: number, last: number): string {
-  if (first === last) return fromNumber(first);
+  if (first === last) return numberToIpv4(first);
   const size = last - first + 1;
   const len = 32 - Math.log2(size);
-  if (Number.isInteger(len) && first % size === 0) return `${fromNumber(first)}/${len}`;
-  return `${fromNumber(first)}-${fromNumber(last)}`;
+  if (Number.isInteger(len) && first % size === 0) return `${numberToIpv4(first)}/${len}`;
+  return `${numberToIpv4(first)}-${numberToIpv4(last)}`;
 }
 
 const setOf = (e: Element) => (e.protocol === 'icmp' ? 'allow_icmp' : 'allow');

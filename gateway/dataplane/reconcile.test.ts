@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generatePresharedKey, generatePrivateKey, keyFingerprint, publicKeyOf } from '../../common/wireguard/keys.js';
-import { type Element, elementKey, ipv4Range } from './elements.js';
+import { ipv4Range } from '../../common/ipv4.js';
+import { type Element, elementKey } from './elements.js';
 import { type ActualState, type Plan, type ResolvedSession, isEmptyPlan, planDelta, planSnapshot } from './reconcile.js';
 
 const NOW = 1_000_000;
