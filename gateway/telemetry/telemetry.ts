@@ -6,7 +6,7 @@
 import type { Logger } from '../../common/log.js';
 import { dump } from '../../common/wireguard/peers.js';
 import type { DeniedAttempt } from '../dataplane/dataplane.js';
-import { listElements } from '../dataplane/nftables.js';
+import { listElements } from '../dataplane/table.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { TelemetryBuffer } from './buffer.js';
 import { DeniedTracker } from './denied.js';

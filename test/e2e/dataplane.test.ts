@@ -12,7 +12,7 @@ import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../com
 import { runTool } from '../../common/exec.js';
 import type { DesiredSession } from '../../gateway/dataplane/dataplane.js';
 import { elementKey, sessionElements } from '../../gateway/dataplane/elements.js';
-import { parseDeniedJson, parseSetJson } from '../../gateway/dataplane/nftables.js';
+import { parseDeniedJson, parseSetJson } from '../../gateway/dataplane/listing.js';
 import { NftShell } from '../../gateway/dataplane/nft-shell.js';
 import {
   ADDR, LAN_CIDR, RemoteDataPlane, createWicketTopology, ping, probeUdp, startServer, startStream, tcpConnect,

@@ -1,23 +1,20 @@
-// The gateway's nftables: pure text builders for Wicket's own `inet wicket` table (ruleset
-// and set elements), parsers for nft's JSON listings, and the driver calls that run `nft`
-// (one transaction per change, and the probe of how elements can be removed). Nothing here
-// touches another table.
+// The text of Wicket's own `inet wicket` nftables table, pure: the ruleset, the set element
+// changes (one transaction each) and the removal probe's scratch set. What runs the text is
+// nft-runner.ts; what reads the table back is listing.ts. Nothing here touches another table.
 //
 // Checked on nft 1.0.6 / Linux 6.x: a concatenated set with `flags interval, timeout` and
 // `counter` takes per-element timeouts in ms and keeps per-element counters; its elements
-// may not overlap (see elements.ts); `nft -j` reports timeouts and expiries in whole seconds
-// (so expiries read back are known to within 1 s plus the listing's duration); deleting an element the kernel has
-// already timed out fails the whole transaction with ENOENT, so every delete is preceded by
-// an `add` of the same element in the same transaction (the portable form of `destroy`,
-// which needs nft 1.0.8).
-import { z } from 'zod';
-import { runTool } from '../../common/exec.js';
-import { ipv4Range, numberToIpv4 } from '../../common/ipv4.js';
-import type { Element, Protocol } from './elements.js';
+// may not overlap (see elements.ts); deleting an element the kernel has already timed out
+// fails the whole transaction with ENOENT, so every delete is preceded by an `add` of the
+// same element in the same transaction (the portable form of `destroy`, which needs nft
+// 1.0.8).
+import { numberToIpv4 } from '../../common/ipv4.js';
+import type { Element } from './elements.js';
 
-const TABLE = 'inet wicket';
+/** Our table, as nft commands name it. */
+export const TABLE = 'inet wicket';
 /** The named counter of packets dropped for an overlay source that did not come from the tunnel. */
-const SPOOFED = 'spoofed';
+export const SPOOFED = 'spoofed';
 
 export interface RulesetOptions {
   /** The WireGuard interface whose traffic is policed. */
@@ -170,197 +167,21 @@ export function elementsChangeText(deletes: readonly Element[], adds: readonly E
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-// ---------------------------------------------------------------------------------------
-// Parsing `nft -j list set`
+/** The scratch set the removal probe uses (see table.ts `probeRemovalMode`). */
+export const PROBE_SET = 'removal_probe';
+const PROBE_ELEMENT = '127.0.0.1 . 127.0.0.1 . tcp . 1';
 
-// nft's JSON is a local tool's output, but it is still checked shape by shape: a listing
-// we misread would make the reconciler delete or keep the wrong access. The envelope is
-// checked with zod; the (tens of thousands of) elements with the small guards below, which
-// are about ten times faster than a zod union per element.
-const listingSchema = z.object({
-  nftables: z.array(z.record(z.string(), z.unknown())),
-});
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function bad(what: string, v: unknown): Error {
-  return new Error(`unexpected ${what} in nft's listing: ${JSON.stringify(v)?.slice(0, 200)}`);
+/** The probe's set, emptied, with one element that would stay an hour. */
+export function probeSetupText(): string {
+  return [
+    `add set ${TABLE} ${PROBE_SET} { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; }`,
+    `flush set ${TABLE} ${PROBE_SET}`,
+    `add element ${TABLE} ${PROBE_SET} { ${PROBE_ELEMENT} timeout 3600s }`,
+  ].join('\n') + '\n';
 }
 
-function addrRange(a: unknown): [number, number] {
-  if (typeof a === 'string') return ipv4Range(a);
-  if (isObject(a) && isObject(a.prefix) && typeof a.prefix.addr === 'string' && typeof a.prefix.len === 'number') {
-    return ipv4Range(`${a.prefix.addr}/${a.prefix.len}`);
-  }
-  if (isObject(a) && Array.isArray(a.range) && typeof a.range[0] === 'string' && typeof a.range[1] === 'string') {
-    return [ipv4Range(a.range[0])[0], ipv4Range(a.range[1])[0]];
-  }
-  throw bad('address', a);
-}
+/** Asks the kernel to expire the probe's element 1 ms from now. */
+export const probeExpireText = (): string => `add element ${TABLE} ${PROBE_SET} { ${PROBE_ELEMENT} timeout 1000ms expires 1ms }\n`;
 
-function portRange(p: unknown): [number, number] {
-  if (typeof p === 'number') return [p, p];
-  if (isObject(p) && Array.isArray(p.range) && typeof p.range[0] === 'number' && typeof p.range[1] === 'number') return [p.range[0], p.range[1]];
-  throw bad('port', p);
-}
-
-/** An element as found in the kernel, with its counter. */
-export interface ActualElement extends Element {
-  /** Latest the element may expire (`expiresAtMs` is the earliest); see parseSetJson. */
-  expiresAtMaxMs: number;
-  packets: number;
-  bytes: number;
-}
-
-interface RawElement { parts: unknown[]; expires?: number; packets: number; bytes: number }
-
-function rawElement(e: unknown): RawElement {
-  // Either { elem: { val: { concat }, expires?, counter? } } or a bare { concat }.
-  const wrapped = isObject(e) && isObject(e.elem) ? e.elem : null;
-  const val = wrapped ? wrapped.val : e;
-  if (!isObject(val) || !Array.isArray(val.concat)) throw bad('element', e);
-  const counter = wrapped && isObject(wrapped.counter) ? wrapped.counter : {};
-  return {
-    parts: val.concat,
-    expires: wrapped && typeof wrapped.expires === 'number' ? wrapped.expires : undefined,
-    packets: typeof counter.packets === 'number' ? counter.packets : 0,
-    bytes: typeof counter.bytes === 'number' ? counter.bytes : 0,
-  };
-}
-
-function rawElements(json: string, setName: string): RawElement[] {
-  const listing = listingSchema.parse(JSON.parse(json));
-  const out: RawElement[] = [];
-  for (const item of listing.nftables) {
-    const set = item.set;
-    if (!isObject(set) || set.name !== setName) continue;
-    if (set.elem === undefined) continue;
-    if (!Array.isArray(set.elem)) throw bad('element list', set.elem);
-    for (const e of set.elem) out.push(rawElement(e));
-  }
-  return out;
-}
-
-const str = (v: unknown, what: string): string => {
-  if (typeof v !== 'string') throw bad(what, v);
-  return v;
-};
-
-/**
- * Elements of `allow` or `allow_icmp` from `nft -j list set`, listed between `startMs` and
- * `endMs`. nft reports the time left in whole seconds, rounded down, at an instant inside
- * that window, so the expiry is known to lie in [startMs + s, endMs + s + 1 s]. An element
- * without a timeout gets Infinity (it never expires, so it is never desired).
- */
-export function parseSetJson(json: string, setName: 'allow' | 'allow_icmp', startMs: number, endMs = startMs): ActualElement[] {
-  return rawElements(json, setName).map((raw) => {
-    const [overlay, dest, proto, port] = raw.parts;
-    const [destFirst, destLast] = addrRange(dest);
-    let protocol: Protocol = 'icmp';
-    let ports: [number, number] = [0, 0];
-    if (setName === 'allow') {
-      if (proto !== 'tcp' && proto !== 'udp') throw bad('protocol', proto);
-      protocol = proto;
-      ports = portRange(port);
-    }
-    return {
-      overlay: str(overlay, 'overlay address'),
-      destFirst, destLast, protocol, portFrom: ports[0], portTo: ports[1],
-      expiresAtMs: raw.expires === undefined ? Infinity : startMs + raw.expires * 1000,
-      expiresAtMaxMs: raw.expires === undefined ? Infinity : endMs + raw.expires * 1000 + 1000,
-      packets: raw.packets,
-      bytes: raw.bytes,
-    };
-  });
-}
-
-/** One denied tuple with how often it was tried. */
-export interface DeniedAttempt {
-  overlay: string;
-  destination: string;
-  /** Protocol name as nft prints it (tcp, udp, icmp) or its number. */
-  protocol: string;
-  /** Destination port (0 for protocols without ports). */
-  port: number;
-  packets: number;
-  bytes: number;
-}
-
-export function parseDeniedJson(json: string): DeniedAttempt[] {
-  return rawElements(json, 'denied').map((raw) => {
-    const [overlay, dest, proto, port] = raw.parts;
-    if (typeof proto !== 'string' && typeof proto !== 'number') throw bad('protocol', proto);
-    if (typeof port !== 'number') throw bad('port', port);
-    return {
-      overlay: str(overlay, 'overlay address'),
-      destination: str(dest, 'destination'),
-      protocol: String(proto),
-      port,
-      packets: raw.packets,
-      bytes: raw.bytes,
-    };
-  });
-}
-
-// ---------------------------------------------------------------------------------------
-// Driver
-
-/** Applies a ruleset/element change as ONE atomic `nft -f -` transaction. */
-export async function applyNft(text: string): Promise<void> {
-  if (text.length === 0) return;
-  await runTool('nft', ['-f', '-'], { stdin: text, timeoutMs: 120_000 });
-}
-
-/** Every element of `allow` and `allow_icmp` as the kernel holds it now. */
-export async function listElements(): Promise<ActualElement[]> {
-  const sets = ['allow', 'allow_icmp'] as const;
-  const startMs = Date.now();
-  const jsons = await Promise.all(sets.map((s) => runTool('nft', ['-j', 'list', 'set', 'inet', 'wicket', s])));
-  const endMs = Date.now();
-  return sets.flatMap((s, i) => parseSetJson(jsons[i], s, startMs, endMs));
-}
-
-/**
- * Whether this kernel expires an element when asked to (`add` of an existing element with a
- * new timeout, Linux 6.10+): tried on a scratch set of our table, which it removes again.
- * An older kernel keeps the element, so removal must stay `delete` there.
- */
-export async function probeRemovalMode(): Promise<RemovalMode> {
-  const set = `${TABLE} removal_probe`;
-  const element = '127.0.0.1 . 127.0.0.1 . tcp . 1';
-  await applyNft([
-    `add set ${set} { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; }`,
-    `flush set ${set}`,
-    `add element ${set} { ${element} timeout 3600s }`,
-  ].join('\n') + '\n');
-  try {
-    await applyNft(`add element ${set} { ${element} timeout 1000ms expires 1ms }\n`);
-    await new Promise((r) => setTimeout(r, 20));
-    const listing = await runTool('nft', ['-j', 'list', 'set', 'inet', 'wicket', 'removal_probe']);
-    return listing.includes('"127.0.0.1"') ? 'delete' : 'expire';
-  } finally {
-    await applyNft(`delete set ${set}\n`);
-  }
-}
-
-const counterSchema = z.object({ name: z.string(), packets: z.number().int().nonnegative() });
-
-/** Packets of a named counter in `nft -j list counter` output (0 when absent). */
-export function parseCounterJson(json: string, name: string): number {
-  for (const item of listingSchema.parse(JSON.parse(json)).nftables) {
-    if (item.counter === undefined) continue;
-    const counter = counterSchema.parse(item.counter);
-    if (counter.name === name) return counter.packets;
-  }
-  return 0;
-}
-
-/** Packets dropped so far for an overlay source that did not come out of the tunnel. */
-export async function readSpoofed(): Promise<number> {
-  return parseCounterJson(await runTool('nft', ['-j', 'list', 'counter', 'inet', 'wicket', SPOOFED]), SPOOFED);
-}
-
-/** The denied attempts recorded since they last timed out (for telemetry). */
-export async function readDenied(): Promise<DeniedAttempt[]> {
-  return parseDeniedJson(await runTool('nft', ['-j', 'list', 'set', 'inet', 'wicket', 'denied']));
-}
+/** Removes the probe's set. */
+export const probeCleanupText = (): string => `delete set ${TABLE} ${PROBE_SET}\n`;
