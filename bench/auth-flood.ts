@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import forge from 'node-forge';
 import { apiClients, call } from '../common/grpc.js';
 import { createCsr, generateKeyPair } from '../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import { sessionModule } from '../controller/sessions/module.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, login, startTestController } from '../test/integration/harness.js';
 import type { FloodMessage, FloodOptions } from './hostile-flood.js';

@@ -4,7 +4,7 @@
 // Connect returns only after the gateway acknowledged the session, so the rate includes the
 // gateway's real apply (wg + nft).
 import { apiClients, call } from '../common/grpc.js';
-import { generatePrivateKey, publicKeyOf } from '../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import { StateDir } from '../client/state.js';
 
 const [stateDir, countText, concurrencyText] = process.argv.slice(2);

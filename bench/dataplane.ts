@@ -6,9 +6,9 @@
 // `ratio` >= 1 means the goal is met (goal/value for times, value/goal for the throughput
 // ratio). SESSIONS counts the client's own session: 1 means no other session.
 import { pathToFileURL } from 'node:url';
-import {
-  addPeers, createInterface, deleteInterface, generatePresharedKey, generatePrivateKey, publicKeyOf,
-} from '../common/wg.js';
+import { addPeers } from '../common/wireguard/peers.js';
+import { createInterface, deleteInterface } from '../common/wireguard/interface.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import type { DesiredSession } from '../gateway/dataplane/dataplane.js';
 import { ADDR, RemoteDataPlane, createWicketTopology, pingRtts, type Topology } from '../scripts/topology/index.js';
 

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import { authClients, call } from '../common/grpc.js';
-import { generatePrivateKey, publicKeyOf } from '../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 
 export interface FloodOptions { auth: string; caPem: string; csrPem: string; count: number; perSecond: number; validCsrPem?: string }
 export type FloodMessage = { kind: 'sent' } | { kind: 'done'; codes: string[] };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Metadata, status } from '@grpc/grpc-js';
 import { createLogger } from '../common/log.js';
-import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wg.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import type { SessionEvent__Output } from '../proto/generated/wicket/v1/SessionEvent.js';
 import type { HeartbeatResponse__Output } from '../proto/generated/wicket/v1/HeartbeatResponse.js';
 import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';

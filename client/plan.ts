@@ -5,7 +5,8 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
 import { splitHostPort } from '../common/pki.js';
-import { wgKeySchema, type WgPeer } from '../common/wg.js';
+import { wgKeySchema } from '../common/formats.js';
+import type { WgPeer } from '../common/wireguard/peers.js';
 
 /** Keepalive keeps NAT state open so gateway-to-client replies and revocations get through. */
 export const PERSISTENT_KEEPALIVE_SECONDS = 25;

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, status } from '@grpc/grpc-js';
-import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wg.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import type { ConnectResponse__Output } from '../proto/generated/wicket/v1/ConnectResponse.js';
 import type { ControllerApi } from './api.js';
 import { down, up } from './session.js';

@@ -3,7 +3,9 @@
 // and `down`. Every path that fails part-way removes what it had set up.
 import type { Logger } from '../common/log.js';
 import { grpcErrorMessage } from '../common/grpc.js';
-import { generatePrivateKey, ifnameSchema, publicKeyOf } from '../common/wg.js';
+import { processAlive } from '../common/process.js';
+import { generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
+import { ifnameSchema } from '../common/wireguard/interface.js';
 import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
 import type { Denial__Output } from '../proto/generated/wicket/v1/Denial.js';
 import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
@@ -21,17 +23,6 @@ function splitSecrets(gateways: readonly GatewayPeer[]): { stored: SessionState[
     stored: gateways.map(({ gateway, endpoint, publicKey, allowedIps }) => ({ gateway, endpoint, publicKey, allowedIps })),
     presharedKeys: Object.fromEntries(gateways.map((g) => [g.gateway, g.presharedKey])),
   };
-}
-
-/** True when a process with this pid exists. */
-export function processAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface UpOptions {

@@ -3,7 +3,7 @@
 // and each gateway's handshake age and bytes. Pure, so the rendering is unit-tested.
 import { formatDuration } from '../common/duration.js';
 import { formatTable, formatTime } from '../common/cli.js';
-import type { WgDump } from '../common/wg.js';
+import type { WgDump } from '../common/wireguard/peers.js';
 import type { LoginState, SessionState } from './state.js';
 
 export interface StatusReport {

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { generatePresharedKey, generatePrivateKey, publicKeyOf, runTool } from '../common/wg.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
+import { runTool } from '../common/exec.js';
 import { parseGateways, planTunnel, type GatewayPeer } from './plan.js';
 import { routeCommands, systemTunnel } from './tunnel.js';
 

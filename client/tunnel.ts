@@ -1,7 +1,9 @@
 // The client's local WireGuard interface behind a narrow interface: create it with the
 // overlay address, one peer per gateway and routes for the entitled destinations only;
 // apply live changes (peers through `wg`, one `ip -batch` for the route diff); destroy it.
-import { addPeers, createInterface, deleteInterface, dump, removePeers, runTool, type WgContext, type WgDump } from '../common/wg.js';
+import { addPeers, dump, removePeers, type WgDump } from '../common/wireguard/peers.js';
+import { createInterface, deleteInterface, type WgContext } from '../common/wireguard/interface.js';
+import { runTool } from '../common/exec.js';
 import { diffRoutes, type TunnelPlan } from './plan.js';
 
 export interface TunnelOps {
@@ -28,7 +30,7 @@ async function ipBatch(lines: readonly string[], ctx: WgContext): Promise<void> 
 }
 
 /**
- * The real tunnel: kernel WireGuard or wireguard-go through common/wg.ts, `ip` for the rest.
+ * The real tunnel: kernel WireGuard or wireguard-go through common/wireguard/, `ip` for the rest.
  * `netns` acts in a named network namespace (tests); by default in our own.
  */
 export function systemTunnel(o: { stateDir?: string; netns?: string } = {}): TunnelOps {

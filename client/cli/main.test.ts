@@ -10,8 +10,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deleteInterface, generatePresharedKey, generatePrivateKey, publicKeyOf, runTool } from '../../common/wg.js';
-import { processAlive } from '../session.js';
+import { deleteInterface } from '../../common/wireguard/interface.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
+import { runTool } from '../../common/exec.js';
+import { processAlive } from '../../common/process.js';
 import { StateDir } from '../state.js';
 import { startStubController, STUB_PASSWORD, STUB_TOTP } from '../stub-controller.js';
 

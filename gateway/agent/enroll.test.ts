@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import forge from 'node-forge';
 import { certFingerprint } from '../../common/pki.js';
-import { publicKeyOf } from '../../common/wg.js';
+import { publicKeyOf } from '../../common/wireguard/keys.js';
 import type { EnrollGatewayRequest } from '../../proto/generated/wicket/v1/EnrollGatewayRequest.js';
 import { enrollGateway, type EnrollDeps } from './enroll.js';
 import { loadGatewayState } from './state.js';

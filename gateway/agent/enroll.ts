@@ -12,7 +12,7 @@ import { authClients, call } from '../../common/grpc.js';
 import {
   certFingerprint, createCsr, fetchPinnedCa, generateKeyPair, normalizeFingerprint, splitHostPort, writePublicFile, writeSecretFile,
 } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { isEnrolled, statePath, type GatewayInfo } from './state.js';
 
 export interface EnrollOptions {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ipv4Range } from './elements.js';
+import { ipv4Range } from '../../common/ipv4.js';
 import { flushBlocks } from './conntrack.js';
 
 const n = (a: string) => ipv4Range(a)[0];

@@ -3,8 +3,8 @@
 // so a recycled overlay address inherits none. Sources are coalesced into as few CIDR blocks
 // as possible, each free of any session that stays, so a large removal is a few processes,
 // not one per session.
-import { runTool } from '../../common/wg.js';
-import { fromNumber, ipv4Range } from './elements.js';
+import { runTool } from '../../common/exec.js';
+import { ipv4Range, numberToIpv4 } from '../../common/ipv4.js';
 
 /**
  * The fewest aligned blocks inside `pool` covering every address of `flush` and none of
@@ -28,7 +28,7 @@ export function flushBlocks(pool: string, flush: readonly number[], keep: readon
     const last = first + 2 ** (32 - len) - 1;
     if (!any(f, first, last)) return;
     if (!any(k, first, last)) {
-      out.push(`${fromNumber(first)}/${len}`);
+      out.push(`${numberToIpv4(first)}/${len}`);
       return;
     }
     if (len === 32) return; // an address both flushed and kept: keeping wins
@@ -39,7 +39,7 @@ export function flushBlocks(pool: string, flush: readonly number[], keep: readon
   const [first, last] = ipv4Range(pool);
   visit(first, 32 - Math.log2(last - first + 1));
   // Addresses outside the pool (should not happen) are flushed one by one.
-  for (const a of f) if (a < first || a > last) out.push(`${fromNumber(a)}/32`);
+  for (const a of f) if (a < first || a > last) out.push(`${numberToIpv4(a)}/32`);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // bad overlay pool. No root needed: none of these reach `wg` or `nft`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { WireGuardDataPlane, type DesiredSession } from './dataplane.js';
 
 const plane = () => new WireGuardDataPlane({ interfaceName: 'wkunit0', privateKey: generatePrivateKey() });

@@ -2,31 +2,32 @@
 // implementation on a WireGuard interface plus the `inet wicket` nftables table. Each apply
 // validates the sessions, resolves DNS destinations, plans with the pure reconciler (a
 // snapshot against the state read from the system, a delta against the in-memory index) and
-// runs the plan as one nft transaction (a line to the long-lived `nft -i` of nft-shell.ts
-// when small, `nft -f -` otherwise) and one peer change (two when it both removes
-// and adds peers) — a request on wireguard-go's socket, or one `wg` run for the kernel
-// module — and later frees the conntrack entries of removed sessions, in batches.
+// runs the plan as one nft transaction through an NftRunner (nft-runner.ts: a line to the
+// long-lived `nft -i` when small, `nft -f -` otherwise) and one peer change (two when it both
+// removes and adds peers) through a PeerDriver (peer-driver.ts: a request on wireguard-go's
+// socket, or one `wg` run for the kernel module) — and later frees the conntrack entries of
+// removed sessions, in batches. Tests pass recording fakes for all three.
 // IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet
 // from the tunnel matches no set and is dropped.
 import { lookup } from 'node:dns/promises';
 import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
-import {
-  addPeers, createInterface, deleteInterface, dump, removePeers, runTool, type InterfaceInfo, type WgPeer,
-} from '../../common/wg.js';
+import { createInterface, deleteInterface, type InterfaceInfo } from '../../common/wireguard/interface.js';
+import { runTool } from '../../common/exec.js';
 import { flushBlocks, flushConntrack } from './conntrack.js';
-import { ipv4Range, type ResolvedRule } from './elements.js';
-import { uapiSetPeers } from '../../common/uapi.js';
-import {
-  applyNft, deleteTableText, elementsChangeText, listElements, probeRemovalMode, readDenied, readSpoofed, rulesetText, type DeniedAttempt, type RemovalMode,
-} from './nftables.js';
-import { NftShell, SHELL_MAX_BYTES } from './nft-shell.js';
+import { ipv4Range } from '../../common/ipv4.js';
+import type { ResolvedRule } from './elements.js';
+import type { DeniedAttempt } from './listing.js';
+import { ShellNftRunner, type NftRunner } from './nft-runner.js';
+import { uapiPeers, wgToolPeers, type PeerDriver } from './peer-driver.js';
+import { deleteTableText, elementsChangeText, rulesetText, type RemovalMode } from './ruleset.js';
+import { listElements, probeRemovalMode, readDenied, readSpoofed } from './table.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
 import { IPV4_LITERAL, desiredSessionSchema, type DesiredSession } from './session.js';
 import { enableIpv4Forwarding } from './sysctl.js';
 
 export type { DesiredSession, DesiredRule } from './session.js';
-export type { DeniedAttempt } from './nftables.js';
+export type { DeniedAttempt } from './listing.js';
 
 /** What one apply did. */
 export interface ApplyResult {
@@ -61,28 +62,18 @@ export interface WireGuardDataPlaneOptions {
   resolve?: (name: string) => Promise<string[]>;
   /** How elements leave the sets (default: probed; `delete` works on every kernel). */
   removal?: RemovalMode;
+  /** Runs the nft text (default: `nft`, small changes on a long-lived `nft -i`); tests pass NftRunnerFake. */
+  nft?: NftRunner;
+  /** Changes the peers (default: chosen at start by the interface's kind); tests pass PeerDriverFake. */
+  peers?: PeerDriver;
+  /** Frees the conntrack entries of address blocks (default: the `conntrack` tool). */
+  flushConntrack?: (blocks: string[]) => Promise<void>;
 }
 
 /** What `start` found and chose. */
 export interface DataPlaneInfo extends InterfaceInfo {
   removal: RemovalMode;
 }
-
-/** How peers are added and removed (each call one request or one process; empty: none). */
-interface PeerDriver {
-  remove(publicKeys: readonly string[]): Promise<void>;
-  add(peers: readonly WgPeer[]): Promise<void>;
-}
-
-const wgToolPeers = (ifname: string): PeerDriver => ({
-  remove: (keys) => removePeers(ifname, keys),
-  add: (peers) => addPeers(ifname, peers),
-});
-
-const uapiPeers = (ifname: string): PeerDriver => ({
-  remove: (keys) => uapiSetPeers(ifname, keys, []),
-  add: (peers) => uapiSetPeers(ifname, [], peers),
-});
 
 export const DEFAULT_OVERLAY_POOL = '100.64.0.0/10';
 
@@ -119,17 +110,28 @@ export class WireGuardDataPlane implements DataPlane {
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** How elements leave the sets on this kernel (probed at start). */
-  private removal: RemovalMode = 'delete';
-  /** Small element changes go through a long-lived `nft -i` (null: this nft has none). */
-  private nftShell: NftShell | null = new NftShell();
+  private removal: RemovalMode;
+  /** The real runner, when no other was passed: its `nft -i` is opened at start. */
+  private readonly nftShell: ShellNftRunner | null;
+  private readonly nft: NftRunner;
   /** Peer changes: wireguard-go's socket for a userspace interface, `wg` for the kernel's. */
-  private peers: PeerDriver = wgToolPeers('');
+  private peers: PeerDriver;
+  private readonly flushConntrack: (blocks: string[]) => Promise<void>;
 
   constructor(private readonly opts: WireGuardDataPlaneOptions) {
     this.ifname = opts.interfaceName;
     this.pool = opts.overlayPool ?? DEFAULT_OVERLAY_POOL;
     ipv4Range(this.pool); // a bad pool fails here, not in the first apply
     this.resolve = opts.resolve ?? systemResolve;
+    this.removal = opts.removal ?? 'delete';
+    if (opts.nft) {
+      this.nftShell = null;
+      this.nft = opts.nft;
+    } else {
+      this.nft = this.nftShell = new ShellNftRunner();
+    }
+    this.peers = opts.peers ?? wgToolPeers(this.ifname);
+    this.flushConntrack = opts.flushConntrack ?? flushConntrack;
   }
 
   /**
@@ -139,13 +141,11 @@ export class WireGuardDataPlane implements DataPlane {
   async start(): Promise<DataPlaneInfo> {
     await enableIpv4Forwarding();
     const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
-    await applyNft(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
-    this.removal = this.opts.removal ?? await probeRemovalMode();
-    this.peers = info.kind === 'userspace' ? uapiPeers(this.ifname) : wgToolPeers(this.ifname);
-    await this.nftShell?.run('').catch((e: Error) => {
+    await this.nft.apply(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
+    this.removal = this.opts.removal ?? await probeRemovalMode(this.nft);
+    this.peers = this.opts.peers ?? (info.kind === 'userspace' ? uapiPeers(this.ifname) : wgToolPeers(this.ifname));
+    await this.nftShell?.openShell().catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'nft -i is not usable: every change runs its own nft -f -');
-      this.nftShell?.close();
-      this.nftShell = null;
     });
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
     this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
@@ -161,9 +161,9 @@ export class WireGuardDataPlane implements DataPlane {
     return this.serial(async () => {
       const started = process.hrtime.bigint();
       const resolved = await this.resolveAll(validate(sessions));
-      const [wg, elements] = await Promise.all([dump(this.ifname), listElements()]);
+      const [peers, elements] = await Promise.all([this.peers.list(), listElements(this.nft)]);
       const pskFingerprints = new Map([...this.index.values()].map((s) => [s.publicKey, s.pskFingerprint]));
-      const { plan, index } = planSnapshot(resolved, { peers: wg.peers, elements, pskFingerprints }, Date.now());
+      const { plan, index } = planSnapshot(resolved, { peers, elements, pskFingerprints }, Date.now());
       return this.execute(version, plan, () => { this.index = index; }, started);
     });
   }
@@ -185,12 +185,12 @@ export class WireGuardDataPlane implements DataPlane {
 
   /** Denied attempts recorded by the kernel (for telemetry). */
   readDenied(): Promise<DeniedAttempt[]> {
-    return readDenied();
+    return readDenied(this.nft);
   }
 
   /** Packets dropped so far for an overlay source that did not come out of the tunnel. */
   readSpoofed(): Promise<number> {
-    return readSpoofed();
+    return readSpoofed(this.nft);
   }
 
   /** Stops taking applies. The interface and table stay: sessions live on to their kernel timeouts. */
@@ -205,7 +205,7 @@ export class WireGuardDataPlane implements DataPlane {
   /** Removes the interface and our table (for `--teardown-on-exit` and tests). */
   async teardown(): Promise<void> {
     await this.close();
-    await applyNft(deleteTableText());
+    await this.nft.apply(deleteTableText());
     await deleteInterface(this.ifname);
   }
 
@@ -248,11 +248,7 @@ export class WireGuardDataPlane implements DataPlane {
    */
   private async execute(version: number, plan: Plan, commit: () => void, started: bigint): Promise<ApplyResult> {
     this.outOfSync = true;
-    const nft = () => {
-      const text = elementsChangeText(plan.deleteElements, plan.addElements, Date.now(), this.removal);
-      if (text.length === 0) return Promise.resolve();
-      return this.nftShell && text.length <= SHELL_MAX_BYTES ? this.nftShell.run(text) : applyNft(text);
-    };
+    const nft = () => this.nft.apply(elementsChangeText(plan.deleteElements, plan.addElements, Date.now(), this.removal));
     const adds = plan.addPeers.length + plan.addElements.length > 0;
     if (plan.removePeers.length > 0 && adds) {
       await this.peers.remove(plan.removePeers);
@@ -298,7 +294,7 @@ export class WireGuardDataPlane implements DataPlane {
       const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
       blocks = flushBlocks(this.pool, overlays.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
     }
-    this.flushing = this.flushing.then(() => flushConntrack(blocks)).catch((e: Error) => {
+    this.flushing = this.flushing.then(() => this.flushConntrack(blocks)).catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'conntrack flush failed');
     });
   }

@@ -3,7 +3,7 @@
 // while two grants may well overlap (a /24 on tcp 1-1000 and one host on tcp 80), so the
 // union of a session's (destination range x port range) boxes is cut into disjoint pieces,
 // each carrying the latest expiry of the rules that cover it.
-import ipaddr from 'ipaddr.js';
+import { ipv4Range } from '../../common/ipv4.js';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
 
@@ -33,42 +33,6 @@ export interface Element {
 /** Identity of an element in a set (everything but its expiry). */
 export function elementKey(e: Element): string {
   return `${e.overlay}|${e.destFirst}-${e.destLast}|${e.protocol}|${e.portFrom}-${e.portTo}`;
-}
-
-/**
- * IPv4 address or CIDR → inclusive numeric range. Throws on anything else (IPv4 only).
- * Memoised: the same few resource addresses recur across thousands of sessions.
- */
-export function ipv4Range(destination: string): [number, number] {
-  let r = rangeCache.get(destination);
-  if (!r) {
-    if (rangeCache.size >= RANGE_CACHE_MAX) rangeCache.clear();
-    r = parseRange(destination);
-    rangeCache.set(destination, r);
-  }
-  return [r[0], r[1]];
-}
-
-const RANGE_CACHE_MAX = 100_000;
-const rangeCache = new Map<string, readonly [number, number]>();
-
-function parseRange(destination: string): [number, number] {
-  const [text, prefix, ...rest] = destination.split('/');
-  const len = prefix === undefined ? 32 : Number(prefix);
-  if (rest.length || !ipaddr.IPv4.isValidFourPartDecimal(text) || !/^\d{1,2}$/.test(prefix ?? '32') || len > 32) {
-    throw new Error(`not an IPv4 address or CIDR: ${JSON.stringify(destination)}`);
-  }
-  const addr = ipaddr.IPv4.parse(text);
-  const first = toNumber(ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${len}`));
-  return [first, first + 2 ** (32 - len) - 1];
-}
-
-export function toNumber(a: ipaddr.IPv4): number {
-  return a.octets.reduce((n, o) => n * 256 + o, 0);
-}
-
-export function fromNumber(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
 interface Box { a0: number; a1: number; p0: number; p1: number; exp: number }

@@ -10,7 +10,7 @@
 // error is the transaction's own error. Big transactions (snapshots) still go through
 // `nft -f -`: the interactive line reader takes ~0.2 s for an 80 KiB line.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { inNetns } from '../../common/wg.js';
+import { inNetns } from '../../common/exec.js';
 
 /** Transactions up to this size go through the shell; larger ones through `nft -f -`. */
 export const SHELL_MAX_BYTES = 8 * 1024;

@@ -3,8 +3,9 @@
 // and the delta path ends where a full snapshot would).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generatePresharedKey, generatePrivateKey, keyFingerprint, publicKeyOf } from '../../common/wg.js';
-import { type Element, elementKey, ipv4Range } from './elements.js';
+import { generatePresharedKey, generatePrivateKey, keyFingerprint, publicKeyOf } from '../../common/wireguard/keys.js';
+import { ipv4Range } from '../../common/ipv4.js';
+import { type Element, elementKey } from './elements.js';
 import { type ActualState, type Plan, type ResolvedSession, isEmptyPlan, planDelta, planSnapshot } from './reconcile.js';
 
 const NOW = 1_000_000;

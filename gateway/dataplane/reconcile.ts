@@ -2,7 +2,8 @@
 // elements match the desired sessions. Two entry points: `planSnapshot` diffs the desired
 // sessions against the state read from the system (every (re)connect), `planDelta` diffs a
 // few sessions against the in-memory desired state (the hot path: no system read).
-import { keyFingerprint, type WgPeer } from '../../common/wg.js';
+import { keyFingerprint } from '../../common/wireguard/keys.js';
+import type { WgPeer } from '../../common/wireguard/peers.js';
 import { type Element, type ResolvedRule, elementKey, sessionElements } from './elements.js';
 
 /** A desired session whose rule destinations have been resolved to IPv4 addresses/CIDRs. */

@@ -1,14 +1,11 @@
 // The gateway's view of one session (what the controller's GatewaySession becomes), as a zod
 // schema: the data plane validates every session before it can reach `wg` or `nft`.
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { wgKeySchema } from '../../common/wg.js';
-import { ipv4Range } from './elements.js';
+import { ipv4Format, wgKeySchema } from '../../common/formats.js';
+import { ipv4Range } from '../../common/ipv4.js';
 
 /** A dotted-quad IPv4 address, normalised (IPv4 only for now: the overlay and nft sets are IPv4). */
-export const ipv4Schema = z.string()
-  .refine((s) => ipaddr.IPv4.isValidFourPartDecimal(s), { message: 'not a dotted-quad IPv4 address' })
-  .transform((s) => ipaddr.IPv4.parse(s).toString());
+export const ipv4Schema = ipv4Format('not a dotted-quad IPv4 address');
 
 /** Destinations made of digits, dots and slashes are IPv4 literals; anything else is a DNS name. */
 export const IPV4_LITERAL = /^[0-9./]+$/;

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
 import type { Logger } from '../../common/log.js';
-import { runTool } from '../../common/wg.js';
+import { runTool } from '../../common/exec.js';
 import { FlowTracker, parseConntrackLine } from './conntrack-events.js';
 
 const ACCT = '/proc/sys/net/netfilter/nf_conntrack_acct';

@@ -3,9 +3,9 @@
 // moved since the last report, so an idle gateway sends (almost) nothing.
 import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
 import type { RuleCounter__Output as RuleCounter } from '../../proto/generated/wicket/v1/RuleCounter.js';
-import type { WgPeerStatus } from '../../common/wg.js';
-import type { ActualElement } from '../dataplane/nftables.js';
-import { formatRange } from '../dataplane/nftables.js';
+import type { WgPeerStatus } from '../../common/wireguard/peers.js';
+import type { ActualElement } from '../dataplane/listing.js';
+import { formatRange } from '../dataplane/ruleset.js';
 
 /** Remembers the last value reported per key and passes on only changes. */
 class ChangeFilter<T> {

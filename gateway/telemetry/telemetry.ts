@@ -4,9 +4,9 @@
 // per interval on the Report stream. No key ever reaches a record: `dump` drops the key
 // fields while splitting lines, and records carry session ids, not peer keys.
 import type { Logger } from '../../common/log.js';
-import { dump } from '../../common/wg.js';
+import { dump } from '../../common/wireguard/peers.js';
 import type { DeniedAttempt } from '../dataplane/dataplane.js';
-import { listElements } from '../dataplane/nftables.js';
+import { listElements } from '../dataplane/table.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { TelemetryBuffer } from './buffer.js';
 import { DeniedTracker } from './denied.js';

@@ -6,7 +6,8 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { runTool, socketPath } from '../../common/wg.js';
+import { runTool } from '../../common/exec.js';
+import { socketPath } from '../../common/wireguard/interface.js';
 
 export interface HostLink {
   /** The switch this host's next ethN plugs into. */

@@ -22,7 +22,7 @@ import { openDatabase } from '../../controller/store/db.js';
 import { hashPassword } from '../../controller/auth/password.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { providerSchema } from '../../controller/sso/config.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, generateKeyPair } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import type { TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { ReportAck__Output } from '../../proto/generated/wicket/v1/ReportAck.js';

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as grpc from '@grpc/grpc-js';
 import { apiClients, call } from '../../common/grpc.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import type { ServiceModule } from '../../controller/cli/services.js';
 import { startController, type RunningController } from '../../controller/cli/start.js';

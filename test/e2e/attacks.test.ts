@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { wicketV1 } from '../../proto/load.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { telemetryModule } from '../../controller/telemetry/module.js';

@@ -6,12 +6,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import {
-  addPeers, createInterface, dump, generatePresharedKey, generatePrivateKey, publicKeyOf, runTool, socketPath,
-} from '../../common/wg.js';
+import { addPeers, dump } from '../../common/wireguard/peers.js';
+import { createInterface, socketPath } from '../../common/wireguard/interface.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
+import { runTool } from '../../common/exec.js';
 import type { DesiredSession } from '../../gateway/dataplane/dataplane.js';
 import { elementKey, sessionElements } from '../../gateway/dataplane/elements.js';
-import { parseDeniedJson, parseSetJson } from '../../gateway/dataplane/nftables.js';
+import { parseDeniedJson, parseSetJson } from '../../gateway/dataplane/listing.js';
 import { NftShell } from '../../gateway/dataplane/nft-shell.js';
 import {
   ADDR, LAN_CIDR, RemoteDataPlane, createWicketTopology, ping, probeUdp, startServer, startStream, tcpConnect,

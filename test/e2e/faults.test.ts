@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADDR, Program, startStream } from '../../scripts/topology/index.js';
 import { eventually, PORTS, samplePolicy, WicketSystem } from '../../scripts/topology/system.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { converge, enforced } from '../reliability/gateway-state.js';
 

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { apiClients, call } from '../../common/grpc.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import type { SessionEvent__Output } from '../../proto/generated/wicket/v1/SessionEvent.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from './harness.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, generateKeyPair } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { wicketV1 } from '../../proto/load.js';
 import { CertificateAuthority, createCa, parseCsr } from '../../controller/crypto/ca.js';
 import { startTestController, addUser, codeAt, login, rpcError, type TestController } from './harness.js';

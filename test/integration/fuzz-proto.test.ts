@@ -13,7 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, generateKeyPair } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { PROTO_PATH } from '../../proto/load.js';
 import { serviceModules } from '../../controller/cli/services.js';
 import { HOSTILE_STRINGS } from '../reliability/mutate.js';

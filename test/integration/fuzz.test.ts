@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { credentialFiles, initDataDir } from '../../controller/cli/datadir.js';
 import { startController, type RunningController } from '../../controller/cli/start.js';
 import { totpCode } from '../../controller/auth/totp.js';

@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair, type KeyPair } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { initDataDir, credentialFiles } from '../../controller/cli/datadir.js';
 import { startController, type RunningController, type StartOptions } from '../../controller/cli/start.js';

@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import { SignJWT, decodeJwt } from 'jose';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { SsoLogins } from '../../controller/sso/device-login.js';
 import { attachSso } from '../../controller/sso/attach.js';

@@ -6,7 +6,7 @@
 //   TAG POLICY_FILE_A POLICY_FILE_B
 import { readFileSync } from 'node:fs';
 import { apiClients, call } from '../../common/grpc.js';
-import { generatePrivateKey, publicKeyOf } from '../../common/wg.js';
+import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { credentialFiles } from '../../controller/cli/datadir.js';
 import { StateDir } from '../../client/state.js';
 

@@ -2,7 +2,7 @@
 // way for a field to add a line of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generatePresharedKey, generatePrivateKey, publicKeyOf } from './wg.js';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from './keys.js';
 import { parseSetReply, uapiSetText } from './uapi.js';
 
 const hexOf = (k: string) => Buffer.from(k, 'base64').toString('hex');

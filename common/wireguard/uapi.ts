@@ -2,10 +2,12 @@
 // /var/run/wireguard/IF.sock, the same protocol `wg` itself speaks to a userspace
 // interface). Talking it directly saves the gateway a process per apply — `wg addconf`
 // from node is sh + cat + wg, 5–15 ms of forks on a busy host — on its hottest path. The
-// kernel module has no such socket; interfaces there keep using `wg` (common/wg.ts).
+// kernel module has no such socket; interfaces there keep using `wg` (common/wireguard/peers.ts).
 // Keys travel as hex over the socket only, never through argv, logs or errors.
 import { connect } from 'node:net';
-import { socketPath, wgPeerSchema, wgKeySchema, type WgPeer } from './wg.js';
+import { wgKeySchema } from '../formats.js';
+import { socketPath } from './interface.js';
+import { wgPeerSchema, type WgPeer } from './peers.js';
 
 const hex = (base64Key: string): string => Buffer.from(wgKeySchema.parse(base64Key), 'base64').toString('hex');
 

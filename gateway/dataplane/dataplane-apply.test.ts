@@ -1,0 +1,140 @@
+// Unit tests of the data plane's apply paths against recording fakes of nft, the WireGuard
+// peers and conntrack (no root, no namespaces): what a snapshot and a delta write, in which
+// order, how removed elements leave (delete or expire), that a failed apply is reported and
+// forces a snapshot, and that the spoofed counter and denied set are read through the runner.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
+import { WireGuardDataPlane, type DesiredSession } from './dataplane.js';
+import { NftRunnerFake } from './nft-runner.fake.js';
+import { PeerDriverFake } from './peer-driver.fake.js';
+import type { RemovalMode } from './ruleset.js';
+
+function session(id: string, overlayAddress: string, port = 80): DesiredSession {
+  const expiresAtMs = Date.now() + 60_000;
+  return {
+    id, overlayAddress, publicKey: publicKeyOf(generatePrivateKey()), presharedKey: generatePresharedKey(), expiresAtMs,
+    rules: [{ destination: '198.19.0.10', protocol: 'tcp', portFrom: port, portTo: port, expiresAtMs }],
+  };
+}
+
+function fakePlane(removal?: RemovalMode) {
+  const log: string[] = [];
+  const nft = new NftRunnerFake(log);
+  const peers = new PeerDriverFake(log);
+  const flushed: string[][] = [];
+  const plane = new WireGuardDataPlane({
+    interfaceName: 'wkunit0', privateKey: generatePrivateKey(), removal, nft, peers,
+    flushConntrack: async (blocks) => { flushed.push(blocks); },
+  });
+  return { plane, nft, peers, log, flushed };
+}
+
+/** The ms timeout of the one added element of `overlay` in `text`. */
+function addedTimeout(text: string, overlay: string, port: number): number {
+  const m = new RegExp(`^add element inet wicket allow \\{ ${overlay.replace(/\./g, '\\.')} \\. 198\\.19\\.0\\.10 \\. tcp \\. ${port} timeout (\\d+)ms \\}$`, 'm').exec(text);
+  assert.ok(m, `no add of ${overlay} port ${port} in:\n${text}`);
+  return Number(m[1]);
+}
+
+test('a snapshot onto an empty system adds the peer and the elements in one transaction', async () => {
+  const { plane, nft, peers } = fakePlane();
+  const s1 = session('s1', '100.64.0.2');
+  const r = await plane.applySnapshot(1, [s1]);
+  assert.deepEqual({ ...r, applyUs: 0 }, { version: 1, sessions: 1, peersAdded: 1, peersRemoved: 0, elementsAdded: 1, elementsDeleted: 0, applyUs: 0 });
+  assert.equal(nft.applied.length, 1);
+  assert.equal(nft.applied[0].trim().split('\n').length, 1);
+  const timeout = addedTimeout(nft.applied[0], '100.64.0.2', 80);
+  assert.ok(timeout > 55_000 && timeout <= 60_000, `timeout ${timeout}`);
+  assert.deepEqual(peers.added, [[{ publicKey: s1.publicKey, presharedKey: s1.presharedKey, allowedIps: ['100.64.0.2/32'] }]]);
+  assert.deepEqual(peers.removed, []);
+  assert.equal(plane.sessionOwner('overlay', '100.64.0.2'), 's1');
+  assert.equal(plane.sessionOwner('publicKey', s1.publicKey), 's1');
+  await plane.close();
+});
+
+test('a snapshot removes what the system holds beyond it: stale peer first, its elements, then its flows', async () => {
+  const { plane, nft, peers, log, flushed } = fakePlane();
+  const stale = publicKeyOf(generatePrivateKey());
+  peers.peers.set(stale, { publicKey: stale, allowedIps: ['100.64.0.9/32'] });
+  nft.sets.set('allow', JSON.stringify({ nftables: [{ set: { family: 'inet', name: 'allow', table: 'wicket', elem: [
+    { elem: { val: { concat: ['100.64.0.9', '198.19.0.10', 'tcp', 22] }, timeout: 60, expires: 30, counter: { packets: 0, bytes: 0 } } },
+  ] } }] }));
+  const r = await plane.applySnapshot(7, [session('s1', '100.64.0.2')]);
+  assert.equal(r.peersRemoved, 1);
+  assert.equal(r.elementsDeleted, 1);
+  assert.deepEqual(peers.removed, [[stale]]);
+  assert.deepEqual(log, ['wg remove', 'nft apply', 'wg add'], 'the removed peer goes before anything is added');
+  const lines = nft.applied[0].trim().split('\n');
+  assert.deepEqual(lines.slice(0, 2), [
+    'add element inet wicket allow { 100.64.0.9 . 198.19.0.10 . tcp . 22 timeout 1000ms }',
+    'delete element inet wicket allow { 100.64.0.9 . 198.19.0.10 . tcp . 22 }',
+  ]);
+  addedTimeout(nft.applied[0], '100.64.0.2', 80);
+  assert.deepEqual(flushed, [], 'conntrack is flushed later, in a batch');
+  await plane.close();
+  assert.deepEqual(flushed, [['100.64.0.9/32']]);
+});
+
+test('a delta with removal by delete: the ended session\'s peer and elements go, the new one comes, flows of the old freed', async () => {
+  const { plane, nft, peers, log, flushed } = fakePlane('delete');
+  const s1 = session('s1', '100.64.0.2');
+  const s2 = session('s2', '100.64.0.3');
+  await plane.applySnapshot(1, [s1]);
+  log.length = 0;
+  const r = await plane.applyDelta(2, [s2], ['s1']);
+  assert.deepEqual({ ...r, applyUs: 0 }, { version: 2, sessions: 1, peersAdded: 1, peersRemoved: 1, elementsAdded: 1, elementsDeleted: 1, applyUs: 0 });
+  assert.deepEqual(log, ['wg remove', 'nft apply', 'wg add']);
+  assert.deepEqual(peers.removed, [[s1.publicKey]]);
+  assert.equal(peers.added[1][0].publicKey, s2.publicKey);
+  const text = nft.applied[1];
+  assert.match(text, /^add element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.10 \. tcp \. 80 timeout 1000ms \}\ndelete element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.10 \. tcp \. 80 \}\n/);
+  addedTimeout(text, '100.64.0.3', 80);
+  assert.equal(plane.sessionOwner('overlay', '100.64.0.2'), undefined);
+  assert.equal(plane.sessionOwner('overlay', '100.64.0.3'), 's2');
+  await plane.close();
+  assert.deepEqual(flushed, [['100.64.0.2/32']]);
+});
+
+test('a delta with removal by expiry: an ended session\'s elements expire; a narrowed session\'s are deleted', async () => {
+  const { plane, nft, peers } = fakePlane('expire');
+  const s1 = session('s1', '100.64.0.2');
+  const s2 = session('s2', '100.64.0.3');
+  await plane.applySnapshot(1, [s1, s2]);
+  await plane.applyDelta(2, [], ['s1']);
+  assert.equal(nft.applied[1], 'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 1000ms expires 1ms }\n');
+  assert.deepEqual(peers.removed, [[s1.publicKey]]);
+  // s2 moves from port 80 to 81: its overlay also gets an element, so the old one is deleted
+  // (an expiring element would still overlap the new one in the kernel's eyes).
+  const r = await plane.applyDelta(3, [{ ...s2, rules: [{ ...s2.rules[0], portFrom: 81, portTo: 81 }] }], []);
+  assert.equal(r.peersAdded, 0, 'same key, same PSK: the peer stays');
+  assert.match(nft.applied[2], /^add element inet wicket allow \{ 100\.64\.0\.3 \. 198\.19\.0\.10 \. tcp \. 80 timeout 1000ms \}\ndelete element inet wicket allow \{ 100\.64\.0\.3 \. 198\.19\.0\.10 \. tcp \. 80 \}\n/);
+  assert.doesNotMatch(nft.applied[2], /expires 1ms/);
+  addedTimeout(nft.applied[2], '100.64.0.3', 81);
+  await plane.close();
+});
+
+test('a failed apply is reported, and the data plane then takes only a snapshot', async () => {
+  const { plane, nft } = fakePlane();
+  const s1 = session('s1', '100.64.0.2');
+  await plane.applySnapshot(1, [s1]);
+  nft.failNext = new Error('nft: Error: Could not process rule: No such file or directory');
+  await assert.rejects(plane.applyDelta(2, [], ['s1']), /Could not process rule/);
+  await assert.rejects(plane.applyDelta(3, [session('s2', '100.64.0.3')], []), /needs a snapshot first/);
+  assert.equal(nft.applied.length, 1, 'nothing applied after the failure');
+  const r = await plane.applySnapshot(4, [s1]);
+  assert.equal(r.version, 4);
+  assert.equal(nft.applied.length, 2);
+  assert.equal((await plane.applyDelta(5, [], ['s1'])).sessions, 0, 'deltas are taken again');
+  await plane.close();
+});
+
+test('the spoofed counter and the denied set are read through the runner', async () => {
+  const { plane, nft } = fakePlane();
+  assert.equal(await plane.readSpoofed(), 0);
+  nft.counters.set('spoofed', '{"nftables": [{"metainfo": {"version": "1.0.6"}}, {"counter": {"family": "inet", "name": "spoofed", "table": "wicket", "handle": 1, "packets": 400, "bytes": 16000}}]}');
+  assert.equal(await plane.readSpoofed(), 400);
+  nft.sets.set('denied', '{"nftables": [{"set": {"family": "inet", "name": "denied", "table": "wicket", "elem": [{"elem": {"val": {"concat": ["100.64.0.2", "198.19.0.20", "tcp", 22]}, "counter": {"packets": 4, "bytes": 240}}}]}}]}');
+  assert.deepEqual(await plane.readDenied(), [{ overlay: '100.64.0.2', destination: '198.19.0.20', protocol: 'tcp', port: 22, packets: 4, bytes: 240 }]);
+  await plane.close();
+});
