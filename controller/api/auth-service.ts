@@ -2,7 +2,8 @@
 // sign-on device flow (StartSsoLogin, PollSsoLogin; controller/sso).
 import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
 import type { ControllerContext } from './context.js';
-import { unary, invalidArgument, failedPrecondition } from './errors.js';
+import { unary } from './errors.js';
+import { invalidArgument, failedPrecondition } from '../errors.js';
 import { validate } from './validate.js';
 import { LoginService } from '../auth/login.js';
 import { enrollGateway } from '../auth/enroll.js';

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { identitiesFromSubjectAltName, type Identity, type IdentityKind } from '../crypto/identity.js';
-import { permissionDenied, unauthenticated } from './errors.js';
+import { permissionDenied, unauthenticated } from '../errors.js';
 
 /**
  * An authorized caller: the identity the call was accepted as, the certificate's serial and

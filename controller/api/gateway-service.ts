@@ -4,14 +4,14 @@
 // must carry the WireGuard key and endpoint bound to the gateway (controller/sync/hello.ts);
 // one Hello per stream, and Hellos per gateway are rate limited, because each costs a
 // snapshot and an audit record. Refusals are audited once per window, not once per call.
-import * as grpc from '@grpc/grpc-js';
 import { Counter } from 'prom-client';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { SyncUp__Output } from '../../proto/generated/wicket/v1/SyncUp.js';
 import type { SyncFanout } from '../sync/fanout.js';
 import { helloRefusal, normalizeEndpoint } from '../sync/hello.js';
 import type { ControllerContext } from './context.js';
-import { RpcError, permissionDenied, toStatus } from './errors.js';
+import { toStatus } from './errors.js';
+import { failedPrecondition, invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { OncePerWindow } from '../throttle/once-per-window.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { validate } from './validate.js';
@@ -87,7 +87,7 @@ export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limit
         if (helloSeen) {
           throttledHellos.inc({ gateway: name });
           auditRefusal(name, 'gateway.hello.throttled', 'repeated', {});
-          throw new RpcError(grpc.status.FAILED_PRECONDITION, 'Hello was already sent on this stream');
+          throw failedPrecondition('Hello was already sent on this stream');
         }
         helloSeen = true;
         const h = validate('GatewayHello', msg);
@@ -102,7 +102,7 @@ export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limit
         if (waitMs > 0) {
           throttledHellos.inc({ gateway: name });
           auditRefusal(name, 'gateway.hello.throttled', 'too frequent', {});
-          throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `too many Sync streams from this gateway; retry in ${Math.ceil(waitMs / 1000)} s`);
+          throw resourceExhausted(`too many Sync streams from this gateway; retry in ${Math.ceil(waitMs / 1000)} s`);
         }
         const endpoint = normalizeEndpoint(h.endpoint);
         ctx.store.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
@@ -118,11 +118,11 @@ export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limit
           if (msg.hello) {
             hello(msg.hello);
           } else if (msg.ack) {
-            if (!attached) throw new RpcError(grpc.status.FAILED_PRECONDITION, 'send GatewayHello before acks');
+            if (!attached) throw failedPrecondition('send GatewayHello before acks');
             const ack = validate('SyncAck', msg.ack);
             fanout.ack(name, call, ack.version, ack.applyUs, ack.error);
           } else {
-            throw new RpcError(grpc.status.INVALID_ARGUMENT, 'empty SyncUp message');
+            throw invalidArgument('empty SyncUp message');
           }
         } catch (err) {
           fail(err);

@@ -5,12 +5,12 @@
 // records per second per gateway (a token bucket: past it the stream is paused, so HTTP/2
 // flow control pushes back on the gateway and nothing is lost). Retiring the certificate
 // (re-enrollment) ends the stream at once.
-import * as grpc from '@grpc/grpc-js';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { TelemetryBatch__Output } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { TelemetryIngest } from '../telemetry/ingest.js';
 import type { ControllerContext } from './context.js';
-import { RpcError, invalidArgument, permissionDenied, toStatus } from './errors.js';
+import { toStatus } from './errors.js';
+import { invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { validate } from './validate.js';
 
@@ -91,7 +91,7 @@ export function reportService(ctx: ControllerContext, ingest: TelemetryIngest, m
         try {
           const batch = validate('TelemetryBatch', msg);
           if (recordsOf(batch) > limits.maxBatchRecords) throw invalidArgument(`a batch holds at most ${limits.maxBatchRecords} records`);
-          if (queue.length >= MAX_QUEUED) throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, 'too many batches in flight; wait for acks');
+          if (queue.length >= MAX_QUEUED) throw resourceExhausted('too many batches in flight; wait for acks');
           queue.push(batch);
         } catch (err) {
           metrics.onInvalid();

@@ -2,7 +2,7 @@
 // comments in proto/wicket.proto. A violation is INVALID_ARGUMENT naming the field (in the
 // proto's snake_case spelling) before any handler logic runs.
 import { z } from 'zod';
-import { invalidArgument } from './errors.js';
+import { RpcError } from './errors.js';
 import { passwordWeakness } from '../auth/password-strength.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
@@ -193,7 +193,7 @@ export function check<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(protoField).join('.').replace(/\.\[/g, '[');
-  throw invalidArgument(path ? `${path}: ${issue.message}` : issue.message);
+  throw new RpcError('invalid', path ? `${path}: ${issue.message}` : issue.message);
 }
 
 /** Validates a request by its message name. */

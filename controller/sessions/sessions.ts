@@ -10,7 +10,6 @@
 // loop, and a session whose state cannot be sent never lingers half-open.
 import { randomBytes } from 'node:crypto';
 import { newId } from '../store/id.js';
-import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
 import type { Session } from '../../proto/generated/wicket/v1/Session.js';
 import type { ClientGatewayPeer } from '../../proto/generated/wicket/v1/ClientGatewayPeer.js';
@@ -25,7 +24,7 @@ import { SsoStore } from '../store/sso.js';
 import { policyGroups } from '../sso/claims.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
-import { RpcError, failedPrecondition, notFound, permissionDenied } from '../api/errors.js';
+import { DomainError, alreadyExists, deadlineExceeded, failedPrecondition, notFound, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
 import type { InternalErrorReporter } from '../api/internal-errors.js';
 import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
 import { allocate, type Pool } from './ipam.js';
@@ -199,7 +198,7 @@ export class SessionManager {
       await Promise.all(gateways.map((g) => this.deps.fanout.waitForAck(g, versions.get(g) ?? Number.MAX_SAFE_INTEGER, timeoutMs)));
     } catch (err) {
       this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
-      throw new RpcError(grpc.status.DEADLINE_EXCEEDED, `${(err as Error).message}; the session was not opened`);
+      throw deadlineExceeded(`${(err as Error).message}; the session was not opened`);
     }
     try {
       const current = this.sessions.get(session.id)!;
@@ -246,7 +245,7 @@ export class SessionManager {
     // batch whose delta cannot be sent, is ended rather than left half-open.
     const notOpened = (o: (typeof opened)[number]) => {
       this.endBroken(o.session.id);
-      o.admission.reject(new RpcError(grpc.status.INTERNAL, 'internal error; the session was not opened'));
+      o.admission.reject(new DomainError('internal', 'internal error; the session was not opened'));
     };
     const changes = new Map<string, GatewayChange>();
     const built = opened.filter((o) => {
@@ -291,16 +290,16 @@ export class SessionManager {
     const ended = this.refusal(caller.user, caller.deviceId, caller.certSerial);
     if (ended) throw permissionDenied(ended);
     if (this.sessions.isKeyLive(request.wgPublicKey)) {
-      throw new RpcError(grpc.status.ALREADY_EXISTS, 'this WireGuard key already belongs to a live session; every session needs a fresh key');
+      throw alreadyExists('this WireGuard key already belongs to a live session; every session needs a fresh key');
     }
     // Counted inside the batch's transaction, so Connects of one batch see each other.
     const live = this.sessions.activeCounts(caller.user, caller.deviceId);
     const { maxSessionsPerDevice, maxSessionsPerUser } = this.deps.settings;
     if (live.device >= maxSessionsPerDevice) {
-      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `this device already has ${live.device} live sessions (at most ${maxSessionsPerDevice}); end one with \`wicket down\` first`);
+      throw resourceExhausted(`this device already has ${live.device} live sessions (at most ${maxSessionsPerDevice}); end one with \`wicket down\` first`);
     }
     if (live.user >= maxSessionsPerUser) {
-      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `user ${caller.user} already has ${live.user} live sessions (at most ${maxSessionsPerUser}); end one first`);
+      throw resourceExhausted(`user ${caller.user} already has ${live.user} live sessions (at most ${maxSessionsPerUser}); end one first`);
     }
     const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
     const { mfa } = this.loginOf(caller.certSerial);
@@ -312,7 +311,7 @@ export class SessionManager {
     const gateways = gatewaysOf(decision.entitlements);
     const missing = gateways.filter((g) => !this.deps.fanout.isConnected(g));
     if (missing.length) {
-      throw new RpcError(grpc.status.UNAVAILABLE, `gateway ${missing.join(', ')} is not connected to the controller; try again later`);
+      throw unavailable(`gateway ${missing.join(', ')} is not connected to the controller; try again later`);
     }
     const expiresAtMs = sessionExpiry(decision.entitlements, caller.certNotAfterMs);
     const entitlements = clampEntitlements(decision.entitlements, expiresAtMs);
@@ -396,7 +395,7 @@ export class SessionManager {
     // Refused before anything is written: the next heartbeat carries the posture again.
     if (changed && !this.postureChanges.tryTake(s.deviceId, this.now())) {
       const { burst, perMinute } = this.deps.settings.postureChanges;
-      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, `too many posture changes from this device (at most ${burst} at once, then ${perMinute} a minute); try again later`);
+      throw resourceExhausted(`too many posture changes from this device (at most ${burst} at once, then ${perMinute} a minute); try again later`);
     }
     this.sessions.heartbeat(id, this.now());
     if (changed) {

@@ -6,7 +6,8 @@ import type { AdminCredential__Output as AdminCredential } from '../../../proto/
 import type { CertificateRecord } from '../../store/certificates.js';
 import type { ControllerContext } from '../context.js';
 import { adminActor } from '../authz.js';
-import { notFound, unary } from '../errors.js';
+import { unary } from '../errors.js';
+import { notFound } from '../../errors.js';
 import { validate } from '../validate.js';
 
 const view = (c: CertificateRecord): AdminCredential => ({

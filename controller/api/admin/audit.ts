@@ -3,7 +3,8 @@
 import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
 import type { ControllerContext } from '../context.js';
 import { adminActor } from '../authz.js';
-import { invalidArgument, unary } from '../errors.js';
+import { unary } from '../errors.js';
+import { invalidArgument } from '../../errors.js';
 import { parseHead } from '../../audit/head.js';
 import { validate } from '../validate.js';
 

@@ -3,7 +3,8 @@
 import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
 import type { SessionManager } from '../../sessions/sessions.js';
 import type { ControllerContext } from '../context.js';
-import { notFound, unary } from '../errors.js';
+import { unary } from '../errors.js';
+import { notFound } from '../../errors.js';
 import { validate } from '../validate.js';
 
 export function deviceAdmin(ctx: ControllerContext, sessions: SessionManager): Pick<AdminHandlers, 'ListDevices' | 'BlockDevice'> {

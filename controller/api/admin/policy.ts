@@ -7,7 +7,8 @@ import type { Entitlement__Output as WireEntitlement } from '../../../proto/gene
 import type { ControllerContext } from '../context.js';
 import type { Store } from '../../store/store.js';
 import { adminActor } from '../authz.js';
-import { failedPrecondition, notFound, unary } from '../errors.js';
+import { unary } from '../errors.js';
+import { failedPrecondition, notFound } from '../../errors.js';
 import { validate } from '../validate.js';
 import { checkPolicy, diffPolicies, explain, parsePolicy, EMPTY_POSTURE, type Entitlement, type Policy, type PolicyCheck, type Protocol } from '../../policy/index.js';
 

@@ -5,7 +5,8 @@
 import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
 import type { ControllerContext } from '../context.js';
 import { adminActor } from '../authz.js';
-import { alreadyExists, failedPrecondition, notFound, unary } from '../errors.js';
+import { unary } from '../errors.js';
+import { alreadyExists, failedPrecondition, notFound } from '../../errors.js';
 import { validate } from '../validate.js';
 import { SsoStore } from '../../store/sso.js';
 import { ssoOf } from '../../sso/attach.js';

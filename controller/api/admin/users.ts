@@ -3,7 +3,8 @@ import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js'
 import type { User__Output as User } from '../../../proto/generated/wicket/v1/User.js';
 import type { ControllerContext } from '../context.js';
 import { adminActor } from '../authz.js';
-import { alreadyExists, notFound, unary } from '../errors.js';
+import { unary } from '../errors.js';
+import { alreadyExists, notFound } from '../../errors.js';
 import { validate } from '../validate.js';
 import { hashPassword } from '../../auth/password.js';
 import { newTotpSecret, otpauthUri } from '../../auth/totp.js';
