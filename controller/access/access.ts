@@ -14,9 +14,7 @@ import { DomainError, notFound, type ErrorKind } from '../errors.js';
 import type { InternalErrorReporter } from '../api/internal-errors.js';
 import { grantBinding, rebind } from './binding.js';
 import { AccessRefusal, checkDecider, checkDuration, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
-
-/** Node timers hold at most 2^31-1 ms; a later expiry is re-armed when this one fires. */
-const MAX_TIMER_MS = 2_000_000_000;
+import { MAX_TIMER_MS } from '../timer-limit.js';
 
 const ERROR_KIND: Record<RefusalKind, ErrorKind> = {
   invalid: 'invalid',

@@ -8,7 +8,8 @@ import { policyAdmin } from './admin/policy.js';
 import { auditAdmin } from './admin/audit.js';
 import { adminCredentialAdmin } from './admin/admin-credentials.js';
 import { userLinkAdmin } from './admin/user-links.js';
+import type { SsoLogins } from '../sso/device-login.js';
 
-export function adminService(ctx: ControllerContext, extras: Partial<AdminHandlers>[] = []): Partial<AdminHandlers> {
-  return Object.assign({}, userAdmin(ctx), userLinkAdmin(ctx), adminCredentialAdmin(ctx), gatewayAdmin(ctx), policyAdmin(ctx), auditAdmin(ctx), ...extras);
+export function adminService(ctx: ControllerContext, sso: SsoLogins | undefined, extras: Partial<AdminHandlers>[] = []): Partial<AdminHandlers> {
+  return Object.assign({}, userAdmin(ctx), userLinkAdmin(ctx, sso), adminCredentialAdmin(ctx), gatewayAdmin(ctx), policyAdmin(ctx), auditAdmin(ctx), ...extras);
 }

@@ -8,7 +8,6 @@ import { validate } from './validate.js';
 import { LoginService } from '../auth/login.js';
 import { enrollGateway } from '../auth/enroll.js';
 import { CsrError } from '../crypto/ca.js';
-import { ssoOf } from '../sso/attach.js';
 import type { SsoLogins } from '../sso/device-login.js';
 
 /** The caller's address without the port ("ipv4:1.2.3.4:5678" -> "1.2.3.4"). */
@@ -27,13 +26,13 @@ async function withCsr<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
-function sso(ctx: ControllerContext): SsoLogins {
-  const logins = ssoOf(ctx);
+function configured(logins: SsoLogins | undefined): SsoLogins {
   if (!logins) throw failedPrecondition('single sign-on is not configured on this controller (wicket-controller start --oidc-config)');
   return logins;
 }
 
-export function authService(ctx: ControllerContext, login = new LoginService(ctx)): AuthHandlers {
+/** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
+export function authService(ctx: ControllerContext, sso: SsoLogins | undefined, login = new LoginService(ctx)): AuthHandlers {
   return {
     Login: unary(ctx.log, 'Login', (call) => {
       const req = validate('LoginRequest', call.request);
@@ -45,8 +44,8 @@ export function authService(ctx: ControllerContext, login = new LoginService(ctx
     }),
     StartSsoLogin: unary(ctx.log, 'StartSsoLogin', (call) => {
       const req = validate('StartSsoLoginRequest', call.request);
-      return withCsr(() => sso(ctx).start(req, peerAddress(call)));
+      return withCsr(() => configured(sso).start(req, peerAddress(call)));
     }),
-    PollSsoLogin: unary(ctx.log, 'PollSsoLogin', (call) => sso(ctx).poll(validate('PollSsoLoginRequest', call.request).loginId)),
+    PollSsoLogin: unary(ctx.log, 'PollSsoLogin', (call) => configured(sso).poll(validate('PollSsoLoginRequest', call.request).loginId)),
   };
 }

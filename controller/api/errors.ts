@@ -18,7 +18,11 @@ const STATUS_OF: Record<ErrorKind, grpc.status> = {
   internal: grpc.status.INTERNAL,
 };
 
-/** A DomainError seen from the transport: it also carries the gRPC code its kind maps to. */
+/**
+ * A DomainError seen from the transport: it also carries the gRPC code its kind maps to, so
+ * the transport's own refusals (authorization, request validation) can be handed to grpc-js
+ * as they are, also by handlers that do not go through `toStatus`.
+ */
 export class RpcError extends DomainError {
   readonly code: grpc.status;
   constructor(kind: ErrorKind, message: string) {

@@ -10,6 +10,7 @@ import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import { wicketV1 } from '../../proto/load.js';
 import type { ControllerContext } from './context.js';
+import type { SsoLogins } from '../sso/device-login.js';
 import { authService } from './auth-service.js';
 import { adminService } from './admin-service.js';
 import { callMetricsInterceptor } from './call-metrics.js';
@@ -31,6 +32,8 @@ export interface ServerOptions {
   serverCertPem: string;
   serverKeyPem: string;
   services?: ServiceSet;
+  /** The controller's single sign-on; undefined when no identity provider is configured. */
+  sso?: SsoLogins;
   /** Connection, stream and timeout limits of both listeners (defaults in listener-limits.ts). */
   limits?: Partial<LimitSettings>;
 }
@@ -73,11 +76,11 @@ export async function startServers(opts: ServerOptions): Promise<RunningServers>
 
   const limits = limitSettings(opts.limits);
   const auth = new grpc.Server({ ...AUTH_SERVER_OPTIONS, ...grpcLimitOptions(limits.auth), interceptors });
-  auth.addService(v1.Auth.service, authService(ctx));
+  auth.addService(v1.Auth.service, authService(ctx, opts.sso));
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Auth': 'SERVING' }).addToServer(auth);
 
   const api = new grpc.Server({ ...API_SERVER_OPTIONS, ...grpcLimitOptions(limits.api), interceptors });
-  api.addService(v1.Admin.service, adminService(ctx, opts.services?.adminExtras) as grpc.UntypedServiceImplementation);
+  api.addService(v1.Admin.service, adminService(ctx, opts.sso, opts.services?.adminExtras) as grpc.UntypedServiceImplementation);
   api.addService(v1.Client.service, (opts.services?.client ?? {}) as grpc.UntypedServiceImplementation);
   api.addService(v1.Gateway.service, (opts.services?.gateway ?? {}) as grpc.UntypedServiceImplementation);
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Admin': 'SERVING', 'wicket.v1.Client': 'SERVING', 'wicket.v1.Gateway': 'SERVING' }).addToServer(api);

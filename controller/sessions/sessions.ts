@@ -8,7 +8,9 @@
 // Whatever throws after a commit (publishing, client events, timers) is reported as an
 // internal error and the affected session is ended cleanly: it never escapes to the event
 // loop, and a session whose state cannot be sent never lingers half-open.
-import { randomBytes } from 'node:crypto';
+// The pieces it orchestrates live beside it: the decision (decision.ts), wire views
+// (views.ts), preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
+// (revocation/standing.ts) and group commit (batch.ts).
 import { newId } from '../store/id.js';
 import type { Logger } from '../../common/log.js';
 import type { Session } from '../../proto/generated/wicket/v1/Session.js';
@@ -16,12 +18,10 @@ import type { ClientGatewayPeer } from '../../proto/generated/wicket/v1/ClientGa
 import type { ConnectResponse } from '../../proto/generated/wicket/v1/ConnectResponse.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
 import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
-import { evaluate, type Approval, type Denial, type Entitlement, type Policy, type Posture } from '../policy/index.js';
+import type { Approval, Denial, Entitlement, Policy, Posture } from '../policy/index.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 import type { Store } from '../store/store.js';
 import type { SessionRecord, SessionState } from '../store/sessions.js';
-import { SsoStore } from '../store/sso.js';
-import { policyGroups } from '../sso/claims.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { DomainError, alreadyExists, deadlineExceeded, failedPrecondition, notFound, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
@@ -31,7 +31,12 @@ import { allocate, type Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
 import { MicroBatch } from './batch.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
-import { destinationCidr, entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
+import { deviceStandingRefusal } from '../revocation/standing.js';
+import { entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
+import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } from './decision.js';
+import { clientPeer, gatewaySession, sessionView, type SessionStats } from './views.js';
+import { newPsk, openPsk, sealPsk } from './psk.js';
+import { Deadlines } from './deadlines.js';
 
 export interface AppliedPolicy {
   policy: Policy;
@@ -81,16 +86,12 @@ interface Change {
 }
 
 const CURSOR_KEY = 'ipam.cursor';
-/** Node timers hold at most 2^31-1 ms; a later deadline is re-armed when this one fires. */
-const MAX_TIMER_MS = 2_000_000_000;
 const SWEEP_MS = 10_000;
 
 export class SessionManager {
   readonly events = new SessionEvents();
-  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private readonly deadlines = new Deadlines();
   private sweepTimer: NodeJS.Timeout | undefined;
-  /** How SSO-issued certificates were authenticated (MFA, identity-provider groups). */
-  private readonly sso: SsoStore;
   private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
   /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
   private readonly postureChanges: TokenBuckets;
@@ -102,7 +103,7 @@ export class SessionManager {
     fanout: SyncFanout;
     policy: () => AppliedPolicy | undefined;
     /** Live WireGuard figures of a session from gateway telemetry, when known. */
-    stats?: (sessionId: string) => { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
+    stats?: (sessionId: string) => SessionStats | undefined;
     /** The user's approved just-in-time requests still running at `now` (their expiry becomes the entitlement's). */
     approvals?: (user: string, now: number) => Approval[];
     settings: SessionSettings;
@@ -111,23 +112,12 @@ export class SessionManager {
     /** Logs and counts an error caught after a commit or in a timer (api/internal-errors.ts). */
     reportInternal?: InternalErrorReporter;
   }) {
-    this.sso = new SsoStore(deps.store.db);
     this.postureChanges = new TokenBuckets(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute / 60);
   }
 
   private internal(where: string, err: unknown): void {
     if (this.deps.reportInternal) this.deps.reportInternal(where, err);
     else this.deps.log.error({ err, where }, 'internal error caught');
-  }
-
-  /**
-   * Whether the login behind a certificate used MFA (a password login always includes TOTP;
-   * an SSO login did when the provider's amr/acr said so), and the identity-provider groups
-   * it brought (as policy groups `idp:NAME`).
-   */
-  private loginOf(certSerial: string): { mfa: boolean; idpGroups: string[] } {
-    const auth = this.sso.certificateAuth(certSerial);
-    return auth ? { mfa: auth.mfa, idpGroups: policyGroups(auth.groups) } : { mfa: true, idpGroups: [] };
   }
 
   private now(): number {
@@ -167,7 +157,6 @@ export class SessionManager {
 
   stop(): void {
     clearInterval(this.sweepTimer);
-    for (const t of this.deadlines.values()) clearTimeout(t);
     this.deadlines.clear();
     this.events.closeAll();
   }
@@ -182,7 +171,7 @@ export class SessionManager {
     const applied = this.deps.policy();
     if (!applied) throw failedPrecondition('no policy has been applied yet');
     const now = this.now();
-    const decision = this.decide(applied.policy, caller.user, caller.certSerial, { ...EMPTY_POSTURE, ...(posture ?? {}) }, this.loginOf(caller.certSerial).mfa, now, now);
+    const decision = this.decide(applied.policy, caller.user, caller.certSerial, { ...EMPTY_POSTURE, ...(posture ?? {}) }, loginOf(this.deps.store, caller.certSerial).mfa, now, now);
     return { policy: applied.policy, ...decision };
   }
 
@@ -250,7 +239,7 @@ export class SessionManager {
     const changes = new Map<string, GatewayChange>();
     const built = opened.filter((o) => {
       try {
-        const entries = o.gateways.map((g) => [g, this.gatewaySession(o.session, g, o.psks.get(g)!)] as const);
+        const entries = o.gateways.map((g) => [g, gatewaySession(o.session, g, o.psks.get(g)!)] as const);
         for (const [g, entry] of entries) changeFor(changes, g).upserts.push(entry);
         return true;
       } catch (err) {
@@ -287,7 +276,7 @@ export class SessionManager {
     const actor = `user:${caller.user}`;
     const applied = this.deps.policy();
     if (!applied) throw failedPrecondition('no policy has been applied yet; ask an admin to run `wicketctl policy apply`');
-    const ended = this.refusal(caller.user, caller.deviceId, caller.certSerial);
+    const ended = deviceStandingRefusal(this.deps.store, caller.user, caller.deviceId, caller.certSerial);
     if (ended) throw permissionDenied(ended);
     if (this.sessions.isKeyLive(request.wgPublicKey)) {
       throw alreadyExists('this WireGuard key already belongs to a live session; every session needs a fresh key');
@@ -302,7 +291,7 @@ export class SessionManager {
       throw resourceExhausted(`user ${caller.user} already has ${live.user} live sessions (at most ${maxSessionsPerUser}); end one first`);
     }
     const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
-    const { mfa } = this.loginOf(caller.certSerial);
+    const { mfa } = loginOf(this.deps.store, caller.certSerial);
     const decision = this.decide(applied.policy, caller.user, caller.certSerial, posture, mfa, now, now);
     if (decision.entitlements.length === 0) {
       audit.append({ actor, action: 'session.deny', target: caller.deviceId, details: { denials: decision.denials, policyVersion: applied.version } });
@@ -315,7 +304,7 @@ export class SessionManager {
     }
     const expiresAtMs = sessionExpiry(decision.entitlements, caller.certNotAfterMs);
     const entitlements = clampEntitlements(decision.entitlements, expiresAtMs);
-    const psks = new Map(gateways.map((g) => [g, randomBytes(32).toString('base64')]));
+    const psks = new Map(gateways.map((g) => [g, newPsk()]));
 
     const session = store.transaction(() => {
       const { address, next } = allocate(this.deps.settings.pool, cursor.value, (a) => this.sessions.isAddressLive(a));
@@ -341,23 +330,14 @@ export class SessionManager {
 
   /** The session as the proto describes it, with per-gateway ack state and device name. */
   view(s: SessionRecord, gateways = this.sessions.gateways(s.id)): Session {
-    return {
-      id: s.id, username: s.user, deviceId: s.deviceId, overlayAddress: s.overlayAddress, wgPublicKey: s.wgPublicKey,
-      createdAtMs: s.createdAtMs, expiresAtMs: s.expiresAtMs, state: s.state, endReason: s.endReason,
-      entitlements: s.entitlements.map((e) => ({ ...e, expiresAtMs: e.expiresAt ?? s.expiresAtMs })),
-      acks: gateways.map((g) => ({ gateway: g.gateway, version: g.version, ackedAtMs: g.ackedAtMs ?? 0 })),
-      posture: s.posture, deviceName: this.deps.store.devices.get(s.deviceId)?.name ?? '',
-      rxBytes: 0, txBytes: 0, lastHandshakeMs: 0,
-      ...this.deps.stats?.(s.id),
-    };
+    return sessionView(s, gateways, this.deps.store.devices.get(s.deviceId)?.name ?? '', this.deps.stats?.(s.id));
   }
 
   /** The gateways a client peers with, with the routes (entitled destinations) for each. */
   clientPeers(s: SessionRecord, gateways = this.sessions.gateways(s.id)): ClientGatewayPeer[] {
     return gateways.map((g) => {
       const gw = this.deps.store.gateways.get(g.gateway);
-      const allowedIps = [...new Set(s.entitlements.filter((e) => e.gateway === g.gateway).map((e) => destinationCidr(e.destination)))].sort();
-      return { gateway: g.gateway, endpoint: gw?.endpoint ?? '', publicKey: gw?.publicKey ?? '', presharedKey: this.open(s.id, g.gateway, g.pskSealed), allowedIps };
+      return clientPeer(s, g.gateway, gw?.endpoint ?? '', gw?.publicKey ?? '', this.open(s.id, g.gateway, g.pskSealed));
     });
   }
 
@@ -369,7 +349,7 @@ export class SessionManager {
     const out: GatewaySession[] = [];
     for (const s of this.sessions.onGateway(gateway)) {
       try {
-        out.push(this.gatewaySession(s, gateway, this.open(s.id, gateway, s.pskSealed)));
+        out.push(gatewaySession(s, gateway, this.open(s.id, gateway, s.pskSealed)));
       } catch (err) {
         this.internal('sessions.snapshot', err);
         this.endBroken(s.id);
@@ -450,7 +430,7 @@ export class SessionManager {
     const now = this.now();
     const changes: Change[] = [];
     for (const s of list) {
-      const refusal = this.refusal(s.user, s.deviceId, s.certSerial);
+      const refusal = deviceStandingRefusal(this.deps.store, s.user, s.deviceId, s.certSerial);
       if (refusal) changes.push({ session: s, end: { state: 'revoked', reason: refusal } });
       else if (s.expiresAtMs <= now) changes.push({ session: s, end: { state: 'expired', reason: 'the session reached its expiry' } });
       else if (!applied) continue;
@@ -468,21 +448,8 @@ export class SessionManager {
     return this.commit(changes, actor, reason);
   }
 
-  /** Why this user, device and certificate may hold no session now, or undefined. */
-  private refusal(user: string, deviceId: string, certSerial: string): string | undefined {
-    const u = this.deps.store.users.get(user);
-    if (!u || u.disabled) return `user ${user} is disabled`;
-    if (this.deps.store.devices.isBlocked(deviceId)) return `device ${deviceId} is blocked`;
-    if (this.deps.store.certificates.isRevoked(certSerial)) return 'the device certificate was revoked';
-    return undefined;
-  }
-
-  private decide(policy: Policy, user: string, certSerial: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): { entitlements: Entitlement[]; denials: Denial[] } {
-    const groups = [...this.deps.store.users.groupsOf(user), ...this.loginOf(certSerial).idpGroups];
-    const approvals = this.deps.approvals?.(user, now) ?? [];
-    const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart), approvals });
-    // An entitlement whose time is already up (session_ttl counted from the session start) gives nothing.
-    return { entitlements: result.entitlements.filter((e) => e.expiresAt === null || e.expiresAt > now), denials: result.denials };
+  private decide(policy: Policy, user: string, certSerial: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): Decision {
+    return decide(this.deps.store, policy, { user, certSerial, posture, mfa, now, sessionStart, approvals: this.deps.approvals?.(user, now) ?? [] });
   }
 
   // ---- Commit: one transaction, then gateway deltas and client events ---------------------
@@ -519,10 +486,10 @@ export class SessionManager {
             let psk: string;
             if (existing) psk = this.open(s.id, g, existing.pskSealed);
             else {
-              psk = randomBytes(32).toString('base64');
+              psk = newPsk();
               this.sessions.addGateway(s.id, g, this.seal(s.id, g, psk));
             }
-            delta(g).upserts.push(this.gatewaySession(updated, g, psk));
+            delta(g).upserts.push(gatewaySession(updated, g, psk));
           }
           this.sessions.update(s.id, entitlements, s.expiresAtMs, updated.posture);
           audit.append({ actor, action: 'session.update', target: s.id, details: { user: s.user, cause, grants: [...new Set(entitlements.map((e) => e.grant))], entitlements: entitlements.length } });
@@ -621,14 +588,11 @@ export class SessionManager {
 
   /** Re-evaluates the session when its expiry or the earliest expiry of an entitlement comes. */
   private armDeadline(s: SessionRecord): void {
-    this.disarmDeadline(s.id);
-    const now = this.now();
     // An entitlement that expired between the decision and now counts too (the timer then
     // fires at once): skipping it would leave the session active, its peer in place and its
     // rules gone until the session's own expiry.
     const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity));
-    const timer = setTimeout(() => {
-      this.deadlines.delete(s.id);
+    this.deadlines.arm(s.id, next, this.now(), () => {
       try {
         const current = this.sessions.get(s.id);
         if (current?.state === 'active') this.reevaluate([current], 'time', 'system');
@@ -636,14 +600,11 @@ export class SessionManager {
         this.internal('sessions.timer', err);
         this.endBroken(s.id);
       }
-    }, Math.min(Math.max(next - now, 0) + 5, MAX_TIMER_MS));
-    timer.unref();
-    this.deadlines.set(s.id, timer);
+    });
   }
 
   private disarmDeadline(id: string): void {
-    clearTimeout(this.deadlines.get(id));
-    this.deadlines.delete(id);
+    this.deadlines.disarm(id);
   }
 
   /** Ends sessions whose client went silent, and opens schedule windows that began. */
@@ -658,38 +619,17 @@ export class SessionManager {
   // ---- Secrets -----------------------------------------------------------------------------
 
   private seal(sessionId: string, gateway: string, psk: string): Buffer {
-    return this.deps.masterKey.seal(psk, `psk:${sessionId}:${gateway}`);
+    return sealPsk(this.deps.masterKey, sessionId, gateway, psk);
   }
 
   private open(sessionId: string, gateway: string, sealed: Buffer): string {
-    return this.deps.masterKey.open(sealed, `psk:${sessionId}:${gateway}`).toString('utf8');
-  }
-
-  private gatewaySession(s: SessionRecord, gateway: string, psk: string): GatewaySession {
-    return {
-      id: s.id, overlayAddress: s.overlayAddress, wgPublicKey: s.wgPublicKey, presharedKey: psk, expiresAtMs: s.expiresAtMs,
-      username: s.user, deviceId: s.deviceId,
-      rules: s.entitlements.filter((e) => e.gateway === gateway).map((e) => ({
-        destination: destinationCidr(e.destination), protocol: e.protocol, portFrom: e.portFrom, portTo: e.portTo,
-        expiresAtMs: Math.min(e.expiresAt ?? s.expiresAtMs, s.expiresAtMs),
-      })),
-    };
+    return openPsk(this.deps.masterKey, sessionId, gateway, sealed);
   }
 }
 
 /** The change being built for a gateway (created empty on first use). */
 function changeFor(changes: Map<string, GatewayChange>, gateway: string): GatewayChange {
   return changes.get(gateway) ?? changes.set(gateway, { upserts: [], removes: [] }).get(gateway)!;
-}
-
-/** Caps every entitlement's expiry at the session's. */
-function clampEntitlements(list: Entitlement[], expiresAtMs: number): Entitlement[] {
-  return list.map((e) => ({ ...e, expiresAt: Math.min(e.expiresAt ?? expiresAtMs, expiresAtMs) }));
-}
-
-function summarizeDenials(denials: Denial[]): string {
-  if (denials.length === 0) return 'the policy grants this user nothing';
-  return denials.slice(0, 5).map((d) => `${d.resource}: ${d.message}`).join('; ') + (denials.length > 5 ? `; and ${denials.length - 5} more` : '');
 }
 
 export type { SessionEvent };

@@ -20,7 +20,7 @@ import { deviceIdFromSpki } from '../crypto/identity.js';
 import { INVALID_CREDENTIALS, totpAad } from '../auth/login.js';
 import { issueDeviceCertificate } from '../auth/issue.js';
 import { newTotpSecret } from '../auth/totp.js';
-import { SsoStore } from '../store/sso.js';
+import type { SsoStore } from '../store/sso.js';
 import type { UserRecord } from '../store/users.js';
 import type { ProviderConfig } from './config.js';
 import { mapClaims, SsoRefusal, type MappedLogin } from './claims.js';
@@ -75,7 +75,7 @@ export class SsoLogins {
   private readonly startLimiter: TokenBuckets;
 
   constructor(private readonly ctx: ControllerContext, providers: ProviderConfig[], limits: Partial<SsoLimits> = {}) {
-    this.store = new SsoStore(ctx.store.db);
+    this.store = ctx.store.sso;
     this.providers = new Map(providers.map((p) => [p.name, p]));
     this.limits = { ...DEFAULT_SSO_LIMITS, ...limits };
     this.startLimiter = new TokenBuckets(this.limits.startBurst, this.limits.startPerMinute / 60);
@@ -251,7 +251,13 @@ export class SsoLogins {
     });
     if (!issued) throw new SsoRefusal(`user ${name} was created concurrently; log in again`);
     // Live sessions on earlier certificates from this provider see the new groups.
-    if (groupsChanged) void Promise.resolve(this.ctx.hooks.onUserChanged?.(name, 'groups', `sso:${p.name}`)).catch((err: unknown) => this.ctx.log.error({ err }, 're-evaluation after SSO group change failed'));
+    if (groupsChanged) {
+      try {
+        this.ctx.revocation.userChanged(name, 'groups', `sso:${p.name}`);
+      } catch (err) {
+        this.ctx.log.error({ err }, 're-evaluation after SSO group change failed');
+      }
+    }
     return issued;
   }
 

@@ -1,6 +1,6 @@
 // Single sign-on records: identity-provider subjects linked to Wicket users (with the
 // groups of their last login) and the authentication of each SSO-issued certificate.
-// Takes the database handle directly (migration 005_sso.sql).
+// Migration 005_sso.sql; reached as `Store.sso`.
 import type { DB } from './db.js';
 
 export interface SsoIdentity { provider: string; subject: string; user: string; groups: string[] }

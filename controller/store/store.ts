@@ -12,6 +12,7 @@ import { SettingsStore } from './settings.js';
 import { SessionStore } from './sessions.js';
 import { TelemetryStore } from './telemetry.js';
 import { AccessStore } from './access.js';
+import { SsoStore } from './sso.js';
 
 export class Store {
   readonly users: UserStore;
@@ -24,6 +25,7 @@ export class Store {
   readonly sessions: SessionStore;
   readonly telemetry: TelemetryStore;
   readonly access: AccessStore;
+  readonly sso: SsoStore;
 
   constructor(readonly db: DB) {
     this.users = new UserStore(db);
@@ -36,6 +38,7 @@ export class Store {
     this.sessions = new SessionStore(db);
     this.telemetry = new TelemetryStore(db);
     this.access = new AccessStore(db);
+    this.sso = new SsoStore(db);
   }
 
   /** Runs `fn` in one transaction (a savepoint when already inside one). */

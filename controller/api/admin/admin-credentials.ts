@@ -7,7 +7,6 @@ import type { CertificateRecord } from '../../store/certificates.js';
 import type { ControllerContext } from '../context.js';
 import { adminActor } from '../authz.js';
 import { unary } from '../errors.js';
-import { notFound } from '../../errors.js';
 import { validate } from '../validate.js';
 
 const view = (c: CertificateRecord): AdminCredential => ({
@@ -25,14 +24,7 @@ export function adminCredentialAdmin(ctx: ControllerContext): Pick<AdminHandlers
     RevokeAdminCredential: unary(ctx.log, 'Admin.RevokeAdminCredential', (call) => {
       const actor = adminActor(ctx.authorize, call);
       const req = validate('RevokeAdminCredentialRequest', call.request);
-      const revoked = ctx.store.transaction(() => {
-        const cert = ctx.store.certificates.get(req.serial);
-        if (cert?.kind !== 'admin') return undefined;
-        if (ctx.store.certificates.revoke(req.serial, ctx.now())) ctx.audit.append({ actor, action: 'admin.credential.revoke', target: req.serial, details: { name: cert.subject } });
-        return ctx.store.certificates.get(req.serial);
-      });
-      if (!revoked) throw notFound(`no bootstrap admin credential with serial ${req.serial}`);
-      return view(revoked);
+      return view(ctx.revocation.revokeAdminCredential(req.serial, actor));
     }),
   };
 }

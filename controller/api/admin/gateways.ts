@@ -33,7 +33,7 @@ export function gatewayAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'Creat
       const gateways: GatewayStatus[] = ctx.store.gateways.list().map((g) => ({
         name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,
         desiredVersion: g.desiredVersion, appliedVersion: g.appliedVersion, lastAckMs: g.lastAckMs, lastApplyUs: g.lastApplyUs,
-        lastReportMs: g.lastReportMs, health: gatewayHealth(g, now), sessions: ctx.hooks.sessionsOnGateway?.(g.name) ?? 0,
+        lastReportMs: g.lastReportMs, health: gatewayHealth(g, now), sessions: ctx.store.sessions.onGatewayCount(g.name),
         connectedSinceMs: g.connected ? g.connectedSinceMs : 0,
       }));
       return { gateways };

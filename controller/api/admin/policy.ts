@@ -58,7 +58,7 @@ export function policyAdmin(ctx: ControllerContext): Pick<AdminHandlers,
       return { check: checkResponse(check), ...diffAgainstApplied(check.policy) };
     }),
 
-    ApplyPolicy: unary(ctx.log, 'Admin.ApplyPolicy', async (call) => {
+    ApplyPolicy: unary(ctx.log, 'Admin.ApplyPolicy', (call) => {
       const actor = adminActor(ctx.authorize, call);
       const req = validate('PolicyRequest', call.request);
       const check = checkPolicy(req.yaml);
@@ -71,7 +71,7 @@ export function policyAdmin(ctx: ControllerContext): Pick<AdminHandlers,
         return v;
       });
       ctx.log.info({ version, actor }, 'policy applied');
-      const sessionsUpdated = (await ctx.hooks.onPolicyApplied?.(policy, version)) ?? 0;
+      const sessionsUpdated = ctx.revocation.policyApplied(policy, version);
       return { check: checkResponse(check), version, changes, sessionsUpdated };
     }),
 

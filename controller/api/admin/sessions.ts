@@ -1,10 +1,9 @@
 // Admin handlers for sessions: list them (with per-gateway ack state), revoke one, and
-// revoke a user (every session and certificate they hold).
+// revoke a user (every session and certificate they hold; controller/revocation/ does both).
 import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
 import type { SessionManager } from '../../sessions/sessions.js';
 import type { ControllerContext } from '../context.js';
 import { unary } from '../errors.js';
-import { notFound } from '../../errors.js';
 import { validate } from '../validate.js';
 
 export function sessionAdmin(ctx: ControllerContext, sessions: SessionManager): Pick<AdminHandlers, 'ListSessions' | 'RevokeSession' | 'RevokeUser'> {
@@ -20,23 +19,14 @@ export function sessionAdmin(ctx: ControllerContext, sessions: SessionManager): 
     RevokeSession: unary(ctx.log, 'Admin.RevokeSession', (call) => {
       const actor = admin(call);
       const req = validate('RevokeSessionRequest', call.request);
-      return sessions.view(sessions.revokeSession(req.id, req.reason, actor));
+      ctx.revocation.revokeSession(req.id, req.reason, actor);
+      return sessions.view(ctx.store.sessions.get(req.id)!);
     }),
 
     RevokeUser: unary(ctx.log, 'Admin.RevokeUser', (call) => {
       const actor = admin(call);
       const req = validate('RevokeUserRequest', call.request);
-      if (!ctx.store.users.get(req.name)) throw notFound(`no user ${req.name}`);
-      const now = ctx.now();
-      const certificatesRevoked = ctx.store.transaction(() => {
-        // A user's certificates (admin role or not) are recorded as kind `user`; kind `admin`
-        // is the bootstrap credential, which a user of the same name must never touch.
-        const n = ctx.store.certificates.revokeAllOf('user', req.name, now);
-        ctx.audit.append({ actor, action: 'user.revoke', target: req.name, details: { certificates: n } });
-        return n;
-      });
-      const sessionsRevoked = sessions.endUserSessions(req.name, `user ${req.name} revoked by ${actor}`, actor);
-      return { sessionsRevoked, certificatesRevoked };
+      return ctx.revocation.revokeUser(req.name, actor);
     }),
   };
 }

@@ -8,16 +8,16 @@ import { adminActor } from '../authz.js';
 import { unary } from '../errors.js';
 import { alreadyExists, failedPrecondition, notFound } from '../../errors.js';
 import { validate } from '../validate.js';
-import { SsoStore } from '../../store/sso.js';
-import { ssoOf } from '../../sso/attach.js';
+import type { SsoLogins } from '../../sso/device-login.js';
 
-export function userLinkAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'LinkUser'> {
-  const links = new SsoStore(ctx.store.db);
+/** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
+export function userLinkAdmin(ctx: ControllerContext, sso: SsoLogins | undefined): Pick<AdminHandlers, 'LinkUser'> {
+  const links = ctx.store.sso;
   return {
     LinkUser: unary(ctx.log, 'Admin.LinkUser', (call) => {
       const actor = adminActor(ctx.authorize, call);
       const req = validate('LinkUserRequest', call.request);
-      if (!ssoOf(ctx)?.hasProvider(req.provider)) throw failedPrecondition(`no identity provider ${req.provider} is configured (wicket-controller start --oidc-config)`);
+      if (!sso?.hasProvider(req.provider)) throw failedPrecondition(`no identity provider ${req.provider} is configured (wicket-controller start --oidc-config)`);
       ctx.store.transaction(() => {
         if (!ctx.store.users.get(req.name)) throw notFound(`no user ${req.name}`);
         const bySubject = links.identity(req.provider, req.subject);

@@ -1,4 +1,5 @@
-// Admin handlers for users: add (with a fresh TOTP secret), list, disable/enable, set groups.
+// Admin handlers for users: add (with a fresh TOTP secret), list, disable/enable (through
+// controller/revocation/), set groups (then the user's live sessions are decided again).
 import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
 import type { User__Output as User } from '../../../proto/generated/wicket/v1/User.js';
 import type { ControllerContext } from '../context.js';
@@ -41,20 +42,14 @@ export function userAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'AddUser'
       return { users: ctx.store.users.list() };
     }),
 
-    SetUserDisabled: unary(ctx.log, 'Admin.SetUserDisabled', async (call) => {
+    SetUserDisabled: unary(ctx.log, 'Admin.SetUserDisabled', (call) => {
       const actor = adminActor(ctx.authorize, call);
       const req = validate('SetUserDisabledRequest', call.request);
-      const changed = ctx.store.transaction(() => {
-        if (!ctx.store.users.setDisabled(req.name, req.disabled)) return false;
-        ctx.audit.append({ actor, action: req.disabled ? 'user.disable' : 'user.enable', target: req.name, details: {} });
-        return true;
-      });
-      if (!changed) throw notFound(`no user ${req.name}`);
-      await ctx.hooks.onUserChanged?.(req.name, req.disabled ? 'disabled' : 'enabled', actor);
+      ctx.revocation.setUserDisabled(req.name, req.disabled, actor);
       return view(req.name);
     }),
 
-    SetUserGroups: unary(ctx.log, 'Admin.SetUserGroups', async (call) => {
+    SetUserGroups: unary(ctx.log, 'Admin.SetUserGroups', (call) => {
       const actor = adminActor(ctx.authorize, call);
       const req = validate('SetUserGroupsRequest', call.request);
       const groups = [...new Set(req.groups)].sort();
@@ -65,7 +60,7 @@ export function userAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'AddUser'
         return true;
       });
       if (!changed) throw notFound(`no user ${req.name}`);
-      await ctx.hooks.onUserChanged?.(req.name, 'groups', actor);
+      ctx.revocation.userChanged(req.name, 'groups', actor);
       return view(req.name);
     }),
   };

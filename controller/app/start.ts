@@ -14,15 +14,16 @@ import { createMetrics } from '../api/metrics.js';
 import { internalErrorReporter } from '../api/internal-errors.js';
 import { startServers } from '../api/server.js';
 import type { ControllerContext } from '../api/context.js';
-import { loadDataDir, paths, type LoadedDataDir } from './datadir.js';
+import { loadDataDir, paths, type LoadedDataDir } from '../cli/datadir.js';
 import { startCheckpointer } from '../store/checkpointer.js';
-import { serviceModules, type ServiceModule } from './services.js';
+import { serviceModules } from './modules.js';
+import type { ServiceModule } from './service-module.js';
 import type { TelemetrySettings } from '../telemetry/module.js';
 import type { SessionSettings } from '../sessions/sessions.js';
 import type { ProviderConfig } from '../sso/config.js';
 import { SsoLogins, type SsoLimits } from '../sso/device-login.js';
 import { limitSettings, type ListenerLimits } from '../api/listener-limits.js';
-import { attachSso } from '../sso/attach.js';
+import { Revocation } from '../revocation/revocation.js';
 
 export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
 
@@ -113,11 +114,10 @@ export async function startController(opts: StartOptions): Promise<RunningContro
         log.error({ err }, 'could not audit a refused call');
       }
     }),
-    log, metrics, hooks: {}, gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
+    log, metrics, revocation: new Revocation({ store, audit, now }), gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
-  if (sso) attachSso(ctx, sso);
   const modules = (opts.modules ?? serviceModules({ telemetry: opts.telemetry })).map((m) => m(ctx));
   const services = {
     client: Object.assign({}, ...modules.map((m) => m.client ?? {})),
@@ -130,7 +130,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   };
   let servers;
   try {
-    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services, limits: limitSettings(opts.limits) });
+    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services, sso, limits: limitSettings(opts.limits) });
   } catch (err) {
     await closeModules();
     data.db.close();
