@@ -8,7 +8,7 @@ import type { Logger } from '../../common/log.js';
 import type { AccessRequest } from '../../proto/generated/wicket/v1/AccessRequest.js';
 import type { Grant, Policy } from '../policy/index.js';
 import type { Store } from '../store/store.js';
-import type { AccessRequestRecord } from '../store/access.js';
+import type { AccessRequestRecord } from './access-store.js';
 import type { Audit } from '../audit/audit.js';
 import { DomainError, notFound, type ErrorKind } from '../errors.js';
 import type { InternalErrorReporter } from '../api/internal-errors.js';

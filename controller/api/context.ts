@@ -9,7 +9,7 @@ import type { Authorize } from './authz.js';
 import type { Logger } from '../../common/log.js';
 import type { ControllerMetrics } from './metrics.js';
 import type { Revocation } from '../revocation/revocation.js';
-import type { SessionSettings } from '../sessions/sessions.js';
+import type { SessionSettings } from '../sessions/session-manager.js';
 import type { GatewayStreams } from './gateway-streams.js';
 import type { InternalErrorReporter } from './internal-errors.js';
 

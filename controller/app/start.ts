@@ -1,5 +1,7 @@
-// Runs a controller from its data directory: context, gRPC listeners, metrics endpoint,
-// service modules. Used by `wicket-controller start` and by in-process tests.
+// The controller's composition root: runs a controller from its data directory, building
+// the store, audit log, CA, authorizer, revocation module, SSO and the feature modules,
+// assembling their handlers into services and starting the listeners and the metrics
+// endpoint. Used by `wicket-controller start` (cli/main.ts parses the flags) and by in-process tests.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../common/log.js';
@@ -12,14 +14,16 @@ import { commonNameOf } from '../crypto/identity.js';
 import { GatewayStreams } from '../api/gateway-streams.js';
 import { createMetrics } from '../api/metrics.js';
 import { internalErrorReporter } from '../api/internal-errors.js';
-import { startServers } from '../api/server.js';
+import { startServers, type Services } from '../api/server.js';
+import { authService } from '../auth/auth-handlers.js';
+import { adminService } from './admin-service.js';
 import type { ControllerContext } from '../api/context.js';
 import { loadDataDir, paths, type LoadedDataDir } from '../cli/datadir.js';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { serviceModules } from './modules.js';
 import type { ServiceModule } from './service-module.js';
 import type { TelemetrySettings } from '../telemetry/module.js';
-import type { SessionSettings } from '../sessions/sessions.js';
+import type { SessionSettings } from '../sessions/session-manager.js';
 import type { ProviderConfig } from '../sso/config.js';
 import { SsoLogins, type SsoLimits } from '../sso/device-login.js';
 import { limitSettings, type ListenerLimits } from '../api/listener-limits.js';
@@ -119,10 +123,11 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
   const modules = (opts.modules ?? serviceModules({ telemetry: opts.telemetry })).map((m) => m(ctx));
-  const services = {
+  const services: Services = {
+    auth: authService(ctx, sso),
+    admin: adminService(ctx, sso, modules.flatMap((m) => m.adminExtras ?? [])),
     client: Object.assign({}, ...modules.map((m) => m.client ?? {})),
     gateway: Object.assign({}, ...modules.map((m) => m.gateway ?? {})),
-    adminExtras: modules.flatMap((m) => m.adminExtras ?? []),
   };
   const closeModules = async () => {
     sso?.close();
@@ -130,7 +135,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   };
   let servers;
   try {
-    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services, sso, limits: limitSettings(opts.limits) });
+    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services, limits: limitSettings(opts.limits) });
   } catch (err) {
     await closeModules();
     data.db.close();

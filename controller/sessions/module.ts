@@ -4,16 +4,16 @@
 // module, through which policy applies, user changes and access approvals reach live sessions.
 import type { ControllerContext } from '../api/context.js';
 import type { ServiceModule } from '../app/service-module.js';
-import { clientService } from '../api/client-service.js';
-import { gatewayService } from '../api/gateway-service.js';
-import { sessionAdmin } from '../api/admin/sessions.js';
-import { deviceAdmin } from '../api/admin/devices.js';
+import { clientService } from './client-handlers.js';
+import { gatewayService } from '../sync/gateway-handlers.js';
+import { sessionAdmin } from './admin-handlers.js';
+import { deviceAdmin } from '../revocation/device-handlers.js';
 import { parsePolicy } from '../policy/index.js';
 import { accessLayer } from '../access/module.js';
 import { Counter, Histogram } from 'prom-client';
 import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
-import { SessionManager, type AppliedPolicy, type SessionSettings } from './sessions.js';
+import { SessionManager, type AppliedPolicy, type SessionSettings } from './session-manager.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   pool: parsePool('100.64.0.0/10'),

@@ -4,7 +4,7 @@
 import type { Session } from '../../proto/generated/wicket/v1/Session.js';
 import type { ClientGatewayPeer } from '../../proto/generated/wicket/v1/ClientGatewayPeer.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
-import type { SessionGatewayRecord, SessionRecord } from '../store/sessions.js';
+import type { SessionGatewayRecord, SessionRecord } from './session-store.js';
 import { destinationCidr } from './entitlements.js';
 
 export interface SessionStats { rxBytes: number; txBytes: number; lastHandshakeMs: number }

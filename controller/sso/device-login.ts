@@ -20,8 +20,8 @@ import { deviceIdFromSpki } from '../crypto/identity.js';
 import { INVALID_CREDENTIALS, totpAad } from '../auth/login.js';
 import { issueDeviceCertificate } from '../auth/issue.js';
 import { newTotpSecret } from '../auth/totp.js';
-import type { SsoStore } from '../store/sso.js';
-import type { UserRecord } from '../store/users.js';
+import type { SsoStore } from './sso-store.js';
+import type { UserRecord } from '../users/user-store.js';
 import type { ProviderConfig } from './config.js';
 import { mapClaims, SsoRefusal, type MappedLogin } from './claims.js';
 

@@ -3,9 +3,9 @@
 // periodic retention, the audit follower (decision and session-end metrics, posture-failure
 // security events) and the telemetry metrics.
 import type { ServiceModule } from '../app/service-module.js';
-import type { RetentionLimits } from '../store/telemetry.js';
-import { DEFAULT_REPORT_LIMITS, reportService, type ReportLimits } from '../api/report-service.js';
-import { flowsAdmin } from '../api/admin/flows.js';
+import type { RetentionLimits } from './telemetry-store.js';
+import { DEFAULT_REPORT_LIMITS, reportService, type ReportLimits } from './report-handlers.js';
+import { flowsAdmin } from './admin-handlers.js';
 import { AuditFollower } from './audit-follow.js';
 import { TelemetryIngest, type DetectionSettings } from './ingest.js';
 import { createTelemetryMetrics } from './metrics.js';

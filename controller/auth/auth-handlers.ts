@@ -1,12 +1,12 @@
 // The Auth service on the auth port (server TLS only): Login, EnrollGateway and the single
 // sign-on device flow (StartSsoLogin, PollSsoLogin; controller/sso).
 import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
-import type { ControllerContext } from './context.js';
-import { unary } from './errors.js';
+import type { ControllerContext } from '../api/context.js';
+import { unary } from '../api/errors.js';
 import { invalidArgument, failedPrecondition } from '../errors.js';
-import { validate } from './validate.js';
-import { LoginService } from '../auth/login.js';
-import { enrollGateway } from '../auth/enroll.js';
+import { validate } from '../api/validate.js';
+import { LoginService } from './login.js';
+import { enrollGateway } from './enroll.js';
 import { CsrError } from '../crypto/ca.js';
 import type { SsoLogins } from '../sso/device-login.js';
 

@@ -1,16 +1,16 @@
 // Admin handlers for policy as code: test, diff (blast radius), apply (only when valid and
 // every embedded test passes; stored as a new version with its author, audited, then the
 // session layer is told), show, history and explain.
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { PolicyTestResponse__Output as PolicyTestResponse } from '../../../proto/generated/wicket/v1/PolicyTestResponse.js';
-import type { Entitlement__Output as WireEntitlement } from '../../../proto/generated/wicket/v1/Entitlement.js';
-import type { ControllerContext } from '../context.js';
-import type { Store } from '../../store/store.js';
-import { adminActor } from '../authz.js';
-import { unary } from '../errors.js';
-import { failedPrecondition, notFound } from '../../errors.js';
-import { validate } from '../validate.js';
-import { checkPolicy, diffPolicies, explain, parsePolicy, EMPTY_POSTURE, type Entitlement, type Policy, type PolicyCheck, type Protocol } from '../../policy/index.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { PolicyTestResponse__Output as PolicyTestResponse } from '../../proto/generated/wicket/v1/PolicyTestResponse.js';
+import type { Entitlement__Output as WireEntitlement } from '../../proto/generated/wicket/v1/Entitlement.js';
+import type { ControllerContext } from '../api/context.js';
+import type { Store } from '../store/store.js';
+import { adminActor } from '../api/authz.js';
+import { unary } from '../api/errors.js';
+import { failedPrecondition, notFound } from '../errors.js';
+import { validate } from '../api/validate.js';
+import { checkPolicy, diffPolicies, explain, parsePolicy, EMPTY_POSTURE, type Entitlement, type Policy, type PolicyCheck, type Protocol } from '../policy/index.js';
 
 let cache: { version: number; policy: Policy } | undefined;
 

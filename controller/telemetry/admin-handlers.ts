@@ -1,9 +1,9 @@
 // Admin.ListFlows: flow records and denied attempts reported by gateways, newest first,
 // attributed to the user and device of their session.
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../context.js';
-import { unary } from '../errors.js';
-import { validate } from '../validate.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { ControllerContext } from '../api/context.js';
+import { unary } from '../api/errors.js';
+import { validate } from '../api/validate.js';
 
 export const DEFAULT_FLOW_LIMIT = 1000;
 

@@ -1,7 +1,7 @@
 // Gateways (enrolled, with their sync state) and the one-time join tokens that enroll them.
 // A gateway's WireGuard public key and endpoint are bound: set at enrollment (the endpoint
 // from the join token, when the admin gave one) or, when empty, at the first Hello.
-import type { DB } from './db.js';
+import type { DB } from '../store/db.js';
 
 export interface GatewayRecord {
   name: string;

@@ -2,13 +2,13 @@
 // link`). Single sign-on links an existing account by itself only when it is an SSO account
 // and the provider verified the e-mail address; admins and password accounts are reached
 // through SSO only after this explicit link (docs/sso.md).
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../context.js';
-import { adminActor } from '../authz.js';
-import { unary } from '../errors.js';
-import { alreadyExists, failedPrecondition, notFound } from '../../errors.js';
-import { validate } from '../validate.js';
-import type { SsoLogins } from '../../sso/device-login.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { ControllerContext } from '../api/context.js';
+import { adminActor } from '../api/authz.js';
+import { unary } from '../api/errors.js';
+import { alreadyExists, failedPrecondition, notFound } from '../errors.js';
+import { validate } from '../api/validate.js';
+import type { SsoLogins } from './device-login.js';
 
 /** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
 export function userLinkAdmin(ctx: ControllerContext, sso: SsoLogins | undefined): Pick<AdminHandlers, 'LinkUser'> {

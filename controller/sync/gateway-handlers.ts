@@ -7,15 +7,15 @@
 import { Counter } from 'prom-client';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { SyncUp__Output } from '../../proto/generated/wicket/v1/SyncUp.js';
-import type { SyncFanout } from '../sync/fanout.js';
-import { helloRefusal, normalizeEndpoint } from '../sync/hello.js';
-import type { ControllerContext } from './context.js';
-import { toStatus } from './errors.js';
+import type { SyncFanout } from './fanout.js';
+import { helloRefusal, normalizeEndpoint } from './hello.js';
+import type { ControllerContext } from '../api/context.js';
+import { toStatus } from '../api/errors.js';
 import { failedPrecondition, invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { OncePerWindow } from '../throttle/once-per-window.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
-import { validate } from './validate.js';
-import { guarded } from './internal-errors.js';
+import { validate } from '../api/validate.js';
+import { guarded } from '../api/internal-errors.js';
 
 export interface HelloLimits {
   /** Hellos a gateway may send at once (reconnects after a partition or a restart). */

@@ -7,12 +7,12 @@
 // (re-enrollment) ends the stream at once.
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { TelemetryBatch__Output } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
-import type { TelemetryIngest } from '../telemetry/ingest.js';
-import type { ControllerContext } from './context.js';
-import { toStatus } from './errors.js';
+import type { TelemetryIngest } from './ingest.js';
+import type { ControllerContext } from '../api/context.js';
+import { toStatus } from '../api/errors.js';
 import { invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
-import { validate } from './validate.js';
+import { validate } from '../api/validate.js';
 
 export interface ReportLimits {
   /** Records one batch may hold, all kinds together (the gateway cuts batches of at most 50,000). */

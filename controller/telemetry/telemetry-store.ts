@@ -2,7 +2,7 @@
 // gateway + seq; rows written by multi-row statements, stored values read once per batch
 // — ingest rates are in docs/performance.md), the flow and denied-attempt queries attributed to user and device
 // (through the sessions table), live WireGuard figures per session, and retention.
-import type { DB } from './db.js';
+import type { DB } from '../store/db.js';
 import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';

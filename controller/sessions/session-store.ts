@@ -1,5 +1,5 @@
 // Sessions and their per-gateway state (sealed preshared key, sync version, ack time).
-import type { DB } from './db.js';
+import type { DB } from '../store/db.js';
 import type { Entitlement, Posture } from '../policy/index.js';
 
 export type SessionState = 'active' | 'revoked' | 'expired' | 'disconnected';

@@ -1,9 +1,9 @@
 // Admin handlers for devices: list them, and block one (its sessions end at once and its
 // certificate stops working at the next call; controller/revocation/ does it).
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../context.js';
-import { unary } from '../errors.js';
-import { validate } from '../validate.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { ControllerContext } from '../api/context.js';
+import { unary } from '../api/errors.js';
+import { validate } from '../api/validate.js';
 
 export function deviceAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListDevices' | 'BlockDevice'> {
   return {

@@ -21,7 +21,7 @@ import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.
 import type { Approval, Denial, Entitlement, Policy, Posture } from '../policy/index.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 import type { Store } from '../store/store.js';
-import type { SessionRecord, SessionState } from '../store/sessions.js';
+import type { SessionRecord, SessionState } from './session-store.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { DomainError, alreadyExists, deadlineExceeded, failedPrecondition, notFound, permissionDenied, resourceExhausted, unavailable } from '../errors.js';

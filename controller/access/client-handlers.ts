@@ -2,10 +2,10 @@
 // request a resource for a while, and list one's own requests. The rules are in
 // controller/access/; this file authorizes, validates and adapts to grpc-js.
 import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
-import type { AccessManager } from '../access/access.js';
-import type { ControllerContext } from './context.js';
-import { unary } from './errors.js';
-import { validate } from './validate.js';
+import type { AccessManager } from './access.js';
+import type { ControllerContext } from '../api/context.js';
+import { unary } from '../api/errors.js';
+import { validate } from '../api/validate.js';
 
 export function accessClientService(ctx: ControllerContext, access: AccessManager): Pick<ClientHandlers, 'RequestAccess' | 'ListMyAccessRequests'> {
   const user = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'user').name;

@@ -1,12 +1,12 @@
 // Admin handlers for gateways: join tokens and the gateway list with health.
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { GatewayStatus__Output as GatewayStatus } from '../../../proto/generated/wicket/v1/GatewayStatus.js';
-import type { ControllerContext } from '../context.js';
-import type { GatewayRecord } from '../../store/gateways.js';
-import { adminActor } from '../authz.js';
-import { unary } from '../errors.js';
-import { validate } from '../validate.js';
-import { createJoinToken, DEFAULT_TOKEN_TTL_MS } from '../../auth/enroll.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { GatewayStatus__Output as GatewayStatus } from '../../proto/generated/wicket/v1/GatewayStatus.js';
+import type { ControllerContext } from '../api/context.js';
+import type { GatewayRecord } from './gateway-store.js';
+import { adminActor } from '../api/authz.js';
+import { unary } from '../api/errors.js';
+import { validate } from '../api/validate.js';
+import { createJoinToken, DEFAULT_TOKEN_TTL_MS } from '../auth/enroll.js';
 
 /** Reports are expected at least this often from a connected gateway. */
 export const REPORT_LATE_MS = 120_000;

@@ -1,7 +1,7 @@
 // Just-in-time access requests and their outcome (table access_requests, migration 004).
 // State changes are guarded by the state they leave (pending -> approved/denied,
 // approved -> revoked/expired), so two approvers racing cannot both win.
-import type { DB } from './db.js';
+import type { DB } from '../store/db.js';
 import type { AccessRequest__Output } from '../../proto/generated/wicket/v1/AccessRequest.js';
 import type { Approval } from '../policy/index.js';
 

@@ -1,5 +1,5 @@
 // Users and their directory groups.
-import type { DB } from './db.js';
+import type { DB } from '../store/db.js';
 import type { User__Output as User } from '../../proto/generated/wicket/v1/User.js';
 
 export interface UserRecord {

@@ -4,17 +4,17 @@
 import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { ResourceAccess } from '../../proto/generated/wicket/v1/ResourceAccess.js';
 import { resourcesOf } from '../policy/index.js';
-import type { DeviceCaller, SessionManager } from '../sessions/sessions.js';
-import type { ControllerContext } from './context.js';
-import type { AuthenticatedCall } from './authz.js';
-import { toStatus, unary } from './errors.js';
-import { validate } from './validate.js';
-import { guarded } from './internal-errors.js';
+import type { DeviceCaller, SessionManager } from './session-manager.js';
+import type { ControllerContext } from '../api/context.js';
+import type { AuthenticatedCall } from '../api/authz.js';
+import { toStatus, unary } from '../api/errors.js';
+import { validate } from '../api/validate.js';
+import { guarded } from '../api/internal-errors.js';
 
 /** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
 const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);
 
-/** The Client service but for just-in-time access requests (controller/api/access-service.ts). */
+/** The Client service but for just-in-time access requests (controller/access/client-handlers.ts). */
 export function clientService(ctx: ControllerContext, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
   const caller = (call: AuthenticatedCall): DeviceCaller => {
     const id = ctx.authorize(call, 'user');

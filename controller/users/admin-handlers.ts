@@ -1,15 +1,15 @@
 // Admin handlers for users: add (with a fresh TOTP secret), list, disable/enable (through
 // controller/revocation/), set groups (then the user's live sessions are decided again).
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { User__Output as User } from '../../../proto/generated/wicket/v1/User.js';
-import type { ControllerContext } from '../context.js';
-import { adminActor } from '../authz.js';
-import { unary } from '../errors.js';
-import { alreadyExists, notFound } from '../../errors.js';
-import { validate } from '../validate.js';
-import { hashPassword } from '../../auth/password.js';
-import { newTotpSecret, otpauthUri } from '../../auth/totp.js';
-import { totpAad } from '../../auth/login.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { User__Output as User } from '../../proto/generated/wicket/v1/User.js';
+import type { ControllerContext } from '../api/context.js';
+import { adminActor } from '../api/authz.js';
+import { unary } from '../api/errors.js';
+import { alreadyExists, notFound } from '../errors.js';
+import { validate } from '../api/validate.js';
+import { hashPassword } from '../auth/password.js';
+import { newTotpSecret, otpauthUri } from '../auth/totp.js';
+import { totpAad } from '../auth/login.js';
 
 export function userAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'AddUser' | 'ListUsers' | 'SetUserDisabled' | 'SetUserGroups'> {
   const view = (name: string): User => {

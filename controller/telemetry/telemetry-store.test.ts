@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from './db.js';
-import { TelemetryStore } from './telemetry.js';
+import { openDatabase } from '../store/db.js';
+import { TelemetryStore } from './telemetry-store.js';
 
 function withStore(fn: (t: TelemetryStore, db: ReturnType<typeof openDatabase>) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-tel-'));

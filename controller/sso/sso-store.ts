@@ -1,7 +1,7 @@
 // Single sign-on records: identity-provider subjects linked to Wicket users (with the
 // groups of their last login) and the authentication of each SSO-issued certificate.
 // Migration 005_sso.sql; reached as `Store.sso`.
-import type { DB } from './db.js';
+import type { DB } from '../store/db.js';
 
 export interface SsoIdentity { provider: string; subject: string; user: string; groups: string[] }
 

@@ -1,12 +1,12 @@
 // Admin handlers for the audit log: list records and verify the hash chain against its
 // signed head (the head file, or one the caller shipped elsewhere earlier).
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../context.js';
-import { adminActor } from '../authz.js';
-import { unary } from '../errors.js';
-import { invalidArgument } from '../../errors.js';
-import { parseHead } from '../../audit/head.js';
-import { validate } from '../validate.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { ControllerContext } from '../api/context.js';
+import { adminActor } from '../api/authz.js';
+import { unary } from '../api/errors.js';
+import { invalidArgument } from '../errors.js';
+import { parseHead } from './head.js';
+import { validate } from '../api/validate.js';
 
 export function auditAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
   return {

@@ -1,10 +1,10 @@
 // Admin handlers for sessions: list them (with per-gateway ack state), revoke one, and
 // revoke a user (every session and certificate they hold; controller/revocation/ does both).
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { SessionManager } from '../../sessions/sessions.js';
-import type { ControllerContext } from '../context.js';
-import { unary } from '../errors.js';
-import { validate } from '../validate.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { SessionManager } from './session-manager.js';
+import type { ControllerContext } from '../api/context.js';
+import { unary } from '../api/errors.js';
+import { validate } from '../api/validate.js';
 
 export function sessionAdmin(ctx: ControllerContext, sessions: SessionManager): Pick<AdminHandlers, 'ListSessions' | 'RevokeSession' | 'RevokeUser'> {
   const admin = (call: Parameters<typeof ctx.authorize>[0]) => `admin:${ctx.authorize(call, 'admin').name}`;

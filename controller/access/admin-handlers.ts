@@ -1,11 +1,11 @@
 // Admin handlers for just-in-time access: list requests, approve, deny, revoke. Approvers act
 // with their admin certificate: its name is the approving user, who must be among the grant's
 // approvers and never the requester (checked in controller/access/rules.ts).
-import type { AdminHandlers } from '../../../proto/generated/wicket/v1/Admin.js';
-import type { AccessManager } from '../../access/access.js';
-import type { ControllerContext } from '../context.js';
-import { unary } from '../errors.js';
-import { validate } from '../validate.js';
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { AccessManager } from './access.js';
+import type { ControllerContext } from '../api/context.js';
+import { unary } from '../api/errors.js';
+import { validate } from '../api/validate.js';
 
 export function accessAdmin(ctx: ControllerContext, access: AccessManager): Pick<AdminHandlers, 'ListAccessRequests' | 'ApproveAccess' | 'DenyAccess' | 'RevokeAccess'> {
   const admin = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'admin').name;
