@@ -1,6 +1,7 @@
-// The one place that turns errors into gRPC statuses, and the wrapper that applies it to
-// whatever a handler throws: a DomainError keeps its message and gets the status of its kind,
-// anything else becomes INTERNAL without detail (the cause is logged, never sent).
+// The one place that turns errors into gRPC statuses (the unary wrapper in handler.ts and the
+// streaming handlers apply it to whatever they catch): a DomainError keeps its message and
+// gets the status of its kind, anything else becomes INTERNAL without detail (the cause is
+// logged, never sent).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
 import { DomainError, type ErrorKind } from '../errors.js';
@@ -36,14 +37,4 @@ export function toStatus(err: unknown, log: Logger, method: string): Partial<grp
   if (err instanceof DomainError) return { code: STATUS_OF[err.kind], details: err.message };
   log.error({ err, method }, 'handler failed');
   return { code: grpc.status.INTERNAL, details: 'internal error' };
-}
-
-/** Adapts an async unary handler (request -> response) to grpc-js, mapping thrown errors to statuses. */
-export function unary<Req, Res>(log: Logger, method: string, fn: (call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve().then(() => fn(call)).then(
-      (res) => callback(null, res),
-      (err: unknown) => callback(toStatus(err, log, method)),
-    ).catch((err: unknown) => log.error({ err, method }, 'answering the call failed'));
-  };
 }

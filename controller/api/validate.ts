@@ -287,7 +287,10 @@ export function check<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
   throw new RpcError('invalid', path ? `${path}: ${issue.message}` : issue.message);
 }
 
+/** A request after validation: the parsed message. */
+export type ValidRequest<N extends RequestName> = z.infer<(typeof requests)[N]>;
+
 /** Validates a request by its message name. */
-export function validate<N extends RequestName>(message: N, request: unknown): z.infer<(typeof requests)[N]> {
-  return check(requests[message], request) as z.infer<(typeof requests)[N]>;
+export function validate<N extends RequestName>(message: N, request: unknown): ValidRequest<N> {
+  return check(requests[message], request) as ValidRequest<N>;
 }

@@ -3,22 +3,17 @@
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { ControllerContext } from '../api/context.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/errors.js';
+import { unary } from '../api/handler.js';
 import { invalidArgument } from '../errors.js';
 import { parseHead } from './head.js';
-import { validate } from '../api/validate.js';
 
 export function auditAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
   return {
-    ListAudit: unary(ctx.log, 'Admin.ListAudit', (call) => {
-      adminActor(ctx.authorize, call);
-      const req = validate('ListAuditRequest', call.request);
+    ListAudit: unary(ctx.log, { method: 'Admin.ListAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAuditRequest' }, (req) => {
       return { records: ctx.audit.list(req.afterId, req.limit || 1000, req.actionPrefix) };
     }),
 
-    VerifyAudit: unary(ctx.log, 'Admin.VerifyAudit', (call) => {
-      adminActor(ctx.authorize, call);
-      const req = validate('VerifyAuditRequest', call.request);
+    VerifyAudit: unary(ctx.log, { method: 'Admin.VerifyAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'VerifyAuditRequest' }, (req) => {
       let head;
       try {
         head = req.head ? parseHead(req.head) : undefined;

@@ -6,8 +6,7 @@ import type { AdminCredential__Output as AdminCredential } from '../../proto/gen
 import type { CertificateRecord } from '../store/certificates.js';
 import type { ControllerContext } from '../api/context.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/errors.js';
-import { validate } from '../api/validate.js';
+import { unary } from '../api/handler.js';
 
 const view = (c: CertificateRecord): AdminCredential => ({
   serial: c.serial, name: c.subject, issuedAtMs: c.issuedAtMs, notAfterMs: c.notAfterMs, revokedAtMs: c.revokedAtMs ?? 0,
@@ -15,15 +14,11 @@ const view = (c: CertificateRecord): AdminCredential => ({
 
 export function adminCredentialAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAdminCredentials' | 'RevokeAdminCredential'> {
   return {
-    ListAdminCredentials: unary(ctx.log, 'Admin.ListAdminCredentials', (call) => {
-      adminActor(ctx.authorize, call);
-      validate('ListAdminCredentialsRequest', call.request);
+    ListAdminCredentials: unary(ctx.log, { method: 'Admin.ListAdminCredentials', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAdminCredentialsRequest' }, () => {
       return { credentials: ctx.store.certificates.ofKind('admin').map(view) };
     }),
 
-    RevokeAdminCredential: unary(ctx.log, 'Admin.RevokeAdminCredential', (call) => {
-      const actor = adminActor(ctx.authorize, call);
-      const req = validate('RevokeAdminCredentialRequest', call.request);
+    RevokeAdminCredential: unary(ctx.log, { method: 'Admin.RevokeAdminCredential', caller: (call) => adminActor(ctx.authorize, call), request: 'RevokeAdminCredentialRequest' }, (req, actor) => {
       return view(ctx.revocation.revokeAdminCredential(req.serial, actor));
     }),
   };

@@ -2,9 +2,8 @@
 // sign-on device flow (StartSsoLogin, PollSsoLogin; controller/sso).
 import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
 import type { ControllerContext } from '../api/context.js';
-import { unary } from '../api/errors.js';
+import { anyone, unary } from '../api/handler.js';
 import { invalidArgument, failedPrecondition } from '../errors.js';
-import { validate } from '../api/validate.js';
 import { LoginService } from './login.js';
 import { enrollGateway } from './enroll.js';
 import { CsrError } from '../crypto/ca.js';
@@ -34,18 +33,15 @@ function configured(logins: SsoLogins | undefined): SsoLogins {
 /** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
 export function authService(ctx: ControllerContext, sso: SsoLogins | undefined, login = new LoginService(ctx)): AuthHandlers {
   return {
-    Login: unary(ctx.log, 'Login', (call) => {
-      const req = validate('LoginRequest', call.request);
+    Login: unary(ctx.log, { method: 'Login', caller: anyone, request: 'LoginRequest' }, (req, _caller, call) => {
       return withCsr(() => login.login(req, peerAddress(call)));
     }),
-    EnrollGateway: unary(ctx.log, 'EnrollGateway', (call) => {
-      const req = validate('EnrollGatewayRequest', call.request);
+    EnrollGateway: unary(ctx.log, { method: 'EnrollGateway', caller: anyone, request: 'EnrollGatewayRequest' }, (req, _caller, call) => {
       return withCsr(() => enrollGateway(ctx, req.token, req.csrPem, req.wgPublicKey, peerAddress(call)));
     }),
-    StartSsoLogin: unary(ctx.log, 'StartSsoLogin', (call) => {
-      const req = validate('StartSsoLoginRequest', call.request);
+    StartSsoLogin: unary(ctx.log, { method: 'StartSsoLogin', caller: anyone, request: 'StartSsoLoginRequest' }, (req, _caller, call) => {
       return withCsr(() => configured(sso).start(req, peerAddress(call)));
     }),
-    PollSsoLogin: unary(ctx.log, 'PollSsoLogin', (call) => configured(sso).poll(validate('PollSsoLoginRequest', call.request).loginId)),
+    PollSsoLogin: unary(ctx.log, { method: 'PollSsoLogin', caller: anyone, request: 'PollSsoLoginRequest' }, (req) => configured(sso).poll(req.loginId)),
   };
 }

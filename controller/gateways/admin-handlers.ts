@@ -4,8 +4,7 @@ import type { GatewayStatus__Output as GatewayStatus } from '../../proto/generat
 import type { ControllerContext } from '../api/context.js';
 import type { GatewayRecord } from './gateway-store.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/errors.js';
-import { validate } from '../api/validate.js';
+import { unary } from '../api/handler.js';
 import { createJoinToken, DEFAULT_TOKEN_TTL_MS } from '../auth/enroll.js';
 
 /** Reports are expected at least this often from a connected gateway. */
@@ -20,15 +19,11 @@ export function gatewayHealth(g: GatewayRecord, nowMs: number): string {
 
 export function gatewayAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'CreateJoinToken' | 'ListGateways'> {
   return {
-    CreateJoinToken: unary(ctx.log, 'Admin.CreateJoinToken', (call) => {
-      const actor = adminActor(ctx.authorize, call);
-      const req = validate('CreateJoinTokenRequest', call.request);
+    CreateJoinToken: unary(ctx.log, { method: 'Admin.CreateJoinToken', caller: (call) => adminActor(ctx.authorize, call), request: 'CreateJoinTokenRequest' }, (req, actor) => {
       return createJoinToken(ctx, req.gatewayName, req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : DEFAULT_TOKEN_TTL_MS, actor, req.endpoint.toLowerCase());
     }),
 
-    ListGateways: unary(ctx.log, 'Admin.ListGateways', (call) => {
-      adminActor(ctx.authorize, call);
-      validate('ListGatewaysRequest', call.request);
+    ListGateways: unary(ctx.log, { method: 'Admin.ListGateways', caller: (call) => adminActor(ctx.authorize, call), request: 'ListGatewaysRequest' }, () => {
       const now = ctx.now();
       const gateways: GatewayStatus[] = ctx.store.gateways.list().map((g) => ({
         name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,

@@ -7,9 +7,8 @@ import type { Entitlement__Output as WireEntitlement } from '../../proto/generat
 import type { ControllerContext } from '../api/context.js';
 import type { Store } from '../store/store.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/errors.js';
+import { unary } from '../api/handler.js';
 import { failedPrecondition, notFound } from '../errors.js';
-import { validate } from '../api/validate.js';
 import { checkPolicy, diffPolicies, explain, parsePolicy, EMPTY_POSTURE, type Entitlement, type Policy, type PolicyCheck, type Protocol } from '../policy/index.js';
 
 let cache: { version: number; policy: Policy } | undefined;
@@ -44,23 +43,17 @@ export function policyAdmin(ctx: ControllerContext): Pick<AdminHandlers,
   };
 
   return {
-    TestPolicy: unary(ctx.log, 'Admin.TestPolicy', (call) => {
-      adminActor(ctx.authorize, call);
-      const req = validate('PolicyRequest', call.request);
+    TestPolicy: unary(ctx.log, { method: 'Admin.TestPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyRequest' }, (req) => {
       return checkResponse(checkPolicy(req.yaml));
     }),
 
-    DiffPolicy: unary(ctx.log, 'Admin.DiffPolicy', (call) => {
-      adminActor(ctx.authorize, call);
-      const req = validate('PolicyRequest', call.request);
+    DiffPolicy: unary(ctx.log, { method: 'Admin.DiffPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyRequest' }, (req) => {
       const check = checkPolicy(req.yaml);
       if (!check.policy) return { check: checkResponse(check), baseVersion: appliedPolicy(ctx.store)?.version ?? 0, changes: [] };
       return { check: checkResponse(check), ...diffAgainstApplied(check.policy) };
     }),
 
-    ApplyPolicy: unary(ctx.log, 'Admin.ApplyPolicy', (call) => {
-      const actor = adminActor(ctx.authorize, call);
-      const req = validate('PolicyRequest', call.request);
+    ApplyPolicy: unary(ctx.log, { method: 'Admin.ApplyPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyRequest' }, (req, actor) => {
       const check = checkPolicy(req.yaml);
       if (!check.ok || !check.policy) return { check: checkResponse(check), version: 0, changes: [], sessionsUpdated: 0 };
       const policy = check.policy;
@@ -75,23 +68,17 @@ export function policyAdmin(ctx: ControllerContext): Pick<AdminHandlers,
       return { check: checkResponse(check), version, changes, sessionsUpdated };
     }),
 
-    ShowPolicy: unary(ctx.log, 'Admin.ShowPolicy', (call) => {
-      adminActor(ctx.authorize, call);
-      const req = validate('ShowPolicyRequest', call.request);
+    ShowPolicy: unary(ctx.log, { method: 'Admin.ShowPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'ShowPolicyRequest' }, (req) => {
       const found = req.version === 0 ? ctx.store.policies.current() : ctx.store.policies.get(req.version);
       if (!found) throw notFound(req.version === 0 ? 'no policy has been applied yet' : `no policy version ${req.version}`);
       return found;
     }),
 
-    PolicyHistory: unary(ctx.log, 'Admin.PolicyHistory', (call) => {
-      adminActor(ctx.authorize, call);
-      validate('PolicyHistoryRequest', call.request);
+    PolicyHistory: unary(ctx.log, { method: 'Admin.PolicyHistory', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyHistoryRequest' }, () => {
       return { versions: ctx.store.policies.history() };
     }),
 
-    ExplainPolicy: unary(ctx.log, 'Admin.ExplainPolicy', (call) => {
-      adminActor(ctx.authorize, call);
-      const req = validate('ExplainPolicyRequest', call.request);
+    ExplainPolicy: unary(ctx.log, { method: 'Admin.ExplainPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'ExplainPolicyRequest' }, (req) => {
       const applied = appliedPolicy(ctx.store);
       if (!applied) throw failedPrecondition('no policy has been applied yet');
       if (!applied.policy.resources.has(req.resource)) throw notFound(`the applied policy has no resource ${req.resource}`);

@@ -7,7 +7,8 @@ import { resourcesOf } from '../policy/index.js';
 import type { DeviceCaller, SessionManager } from './session-manager.js';
 import type { ControllerContext } from '../api/context.js';
 import type { AuthenticatedCall } from '../api/authz.js';
-import { toStatus, unary } from '../api/errors.js';
+import { toStatus } from '../api/errors.js';
+import { unary } from '../api/handler.js';
 import { validate } from '../api/validate.js';
 import { guarded } from '../api/internal-errors.js';
 
@@ -23,9 +24,7 @@ export function clientService(ctx: ControllerContext, sessions: SessionManager):
   };
 
   return {
-    Connect: unary(ctx.log, 'Client.Connect', (call) => {
-      const who = caller(call);
-      const req = validate('ConnectRequest', call.request);
+    Connect: unary(ctx.log, { method: 'Client.Connect', caller, request: 'ConnectRequest' }, (req, who) => {
       return sessions.connect(who, { wgPublicKey: req.wgPublicKey, posture: req.posture, ackTimeoutMs: req.ackTimeoutMs });
     }),
 
@@ -51,23 +50,17 @@ export function clientService(ctx: ControllerContext, sessions: SessionManager):
       }
     },
 
-    Heartbeat: unary(ctx.log, 'Client.Heartbeat', (call) => {
-      const who = caller(call);
-      const req = validate('HeartbeatRequest', call.request);
+    Heartbeat: unary(ctx.log, { method: 'Client.Heartbeat', caller, request: 'HeartbeatRequest' }, (req, who) => {
       const s = sessions.heartbeat(who, req.sessionId, req.posture);
       return { session: sessions.view(s), intervalMs: sessions.heartbeatIntervalMs };
     }),
 
-    Disconnect: unary(ctx.log, 'Client.Disconnect', (call) => {
-      const who = caller(call);
-      const req = validate('DisconnectRequest', call.request);
+    Disconnect: unary(ctx.log, { method: 'Client.Disconnect', caller, request: 'DisconnectRequest' }, (req, who) => {
       sessions.disconnect(who, req.sessionId);
       return {};
     }),
 
-    ListResources: unary(ctx.log, 'Client.ListResources', (call) => {
-      const who = caller(call);
-      const req = validate('ListResourcesRequest', call.request);
+    ListResources: unary(ctx.log, { method: 'Client.ListResources', caller, request: 'ListResourcesRequest' }, (req, who) => {
       const result = sessions.decideFor(who, req.posture);
       // Only what a grant naming the user gives, or would give once its condition holds
       // (posture, schedule, MFA, an approved request): the rest of the catalogue (names,

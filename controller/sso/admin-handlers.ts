@@ -5,18 +5,15 @@
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { ControllerContext } from '../api/context.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/errors.js';
+import { unary } from '../api/handler.js';
 import { alreadyExists, failedPrecondition, notFound } from '../errors.js';
-import { validate } from '../api/validate.js';
 import type { SsoLogins } from './device-login.js';
 
 /** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
 export function userLinkAdmin(ctx: ControllerContext, sso: SsoLogins | undefined): Pick<AdminHandlers, 'LinkUser'> {
   const links = ctx.store.sso;
   return {
-    LinkUser: unary(ctx.log, 'Admin.LinkUser', (call) => {
-      const actor = adminActor(ctx.authorize, call);
-      const req = validate('LinkUserRequest', call.request);
+    LinkUser: unary(ctx.log, { method: 'Admin.LinkUser', caller: (call) => adminActor(ctx.authorize, call), request: 'LinkUserRequest' }, (req, actor) => {
       if (!sso?.hasProvider(req.provider)) throw failedPrecondition(`no identity provider ${req.provider} is configured (wicket-controller start --oidc-config)`);
       ctx.store.transaction(() => {
         if (!ctx.store.users.get(req.name)) throw notFound(`no user ${req.name}`);

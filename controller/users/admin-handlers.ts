@@ -4,9 +4,8 @@ import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { User__Output as User } from '../../proto/generated/wicket/v1/User.js';
 import type { ControllerContext } from '../api/context.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/errors.js';
+import { unary } from '../api/handler.js';
 import { alreadyExists, notFound } from '../errors.js';
-import { validate } from '../api/validate.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret, otpauthUri } from '../auth/totp.js';
 import { totpAad } from '../auth/login.js';
@@ -19,9 +18,7 @@ export function userAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'AddUser'
   };
 
   return {
-    AddUser: unary(ctx.log, 'Admin.AddUser', async (call) => {
-      const actor = adminActor(ctx.authorize, call);
-      const req = validate('AddUserRequest', call.request);
+    AddUser: unary(ctx.log, { method: 'Admin.AddUser', caller: (call) => adminActor(ctx.authorize, call), request: 'AddUserRequest' }, async (req, actor) => {
       if (ctx.store.users.get(req.name)) throw alreadyExists(`user ${req.name} already exists`);
       const passwordHash = req.password ? await hashPassword(req.password) : null;
       const secret = newTotpSecret();
@@ -36,22 +33,16 @@ export function userAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'AddUser'
       return { name: req.name, totpSecret: secret, otpauthUri: otpauthUri(req.name, secret) };
     }),
 
-    ListUsers: unary(ctx.log, 'Admin.ListUsers', (call) => {
-      adminActor(ctx.authorize, call);
-      validate('ListUsersRequest', call.request);
+    ListUsers: unary(ctx.log, { method: 'Admin.ListUsers', caller: (call) => adminActor(ctx.authorize, call), request: 'ListUsersRequest' }, () => {
       return { users: ctx.store.users.list() };
     }),
 
-    SetUserDisabled: unary(ctx.log, 'Admin.SetUserDisabled', (call) => {
-      const actor = adminActor(ctx.authorize, call);
-      const req = validate('SetUserDisabledRequest', call.request);
+    SetUserDisabled: unary(ctx.log, { method: 'Admin.SetUserDisabled', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserDisabledRequest' }, (req, actor) => {
       ctx.revocation.setUserDisabled(req.name, req.disabled, actor);
       return view(req.name);
     }),
 
-    SetUserGroups: unary(ctx.log, 'Admin.SetUserGroups', (call) => {
-      const actor = adminActor(ctx.authorize, call);
-      const req = validate('SetUserGroupsRequest', call.request);
+    SetUserGroups: unary(ctx.log, { method: 'Admin.SetUserGroups', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserGroupsRequest' }, (req, actor) => {
       const groups = [...new Set(req.groups)].sort();
       const changed = ctx.store.transaction(() => {
         const before = ctx.store.users.groupsOf(req.name);
