@@ -21,7 +21,7 @@ import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.
 import type { Approval, Denial, Entitlement, Policy, Posture } from '../policy/index.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 import type { Store } from '../store/store.js';
-import type { SessionRecord, SessionState } from './session-store.js';
+import type { SessionRecord, SessionLifecycle } from './session-store.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { DomainError, alreadyExists, deadlineExceeded, failedPrecondition, notFound, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
@@ -80,7 +80,7 @@ interface Admitted { session: SessionRecord; versions: Map<string, number>; gate
 
 interface Change {
   session: SessionRecord;
-  end?: { state: Exclude<SessionState, 'active'>; reason: string };
+  end?: { state: Exclude<SessionLifecycle, 'active'>; reason: string };
   entitlements?: Entitlement[];
   posture?: Posture;
 }

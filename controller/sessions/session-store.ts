@@ -2,7 +2,8 @@
 import type { DB } from '../store/db.js';
 import type { Entitlement, Posture } from '../policy/index.js';
 
-export type SessionState = 'active' | 'revoked' | 'expired' | 'disconnected';
+/** Where a stored session is in its life: active until it is revoked, expires or disconnects. */
+export type SessionLifecycle = 'active' | 'revoked' | 'expired' | 'disconnected';
 
 export interface SessionRecord {
   id: string;
@@ -15,7 +16,7 @@ export interface SessionRecord {
   mfa: boolean;
   createdAtMs: number;
   expiresAtMs: number;
-  state: SessionState;
+  state: SessionLifecycle;
   endedAtMs: number | null;
   endReason: string;
   entitlements: Entitlement[];
@@ -32,7 +33,7 @@ export interface SessionGatewayRecord {
 
 interface SessionRow {
   id: string; user_name: string; device_id: string; cert_serial: string; overlay_address: string; wg_public_key: string;
-  posture_json: string; mfa: number; created_at_ms: number; expires_at_ms: number; state: SessionState; ended_at_ms: number | null;
+  posture_json: string; mfa: number; created_at_ms: number; expires_at_ms: number; state: SessionLifecycle; ended_at_ms: number | null;
   end_reason: string; entitlements_json: string; last_heartbeat_ms: number;
 }
 
@@ -137,7 +138,7 @@ export class SessionStore {
   }
 
   /** Ends an active session; false when it was not active. */
-  end(id: string, state: Exclude<SessionState, 'active'>, reason: string, nowMs: number): boolean {
+  end(id: string, state: Exclude<SessionLifecycle, 'active'>, reason: string, nowMs: number): boolean {
     return this.stmts.end.run(state, nowMs, reason, id).changes === 1;
   }
 
