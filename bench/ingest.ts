@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { apiClients } from '../common/grpc.js';
 import { createCsr, generateKeyPair } from '../common/pki.js';
 import { initDataDir } from '../controller/cli/datadir.js';
-import { startController } from '../controller/cli/start.js';
+import { startController } from '../controller/app/start.js';
 import { parseCsr } from '../controller/crypto/ca.js';
 import { wicketV1 } from '../proto/load.js';
 import type { TelemetryBatch } from '../proto/generated/wicket/v1/TelemetryBatch.js';

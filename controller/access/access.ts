@@ -4,28 +4,25 @@
 // are audited too); after commit the requester's live sessions are re-evaluated so the
 // entitlement appears or disappears at once.
 import { newId } from '../store/id.js';
-import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
 import type { AccessRequest } from '../../proto/generated/wicket/v1/AccessRequest.js';
 import type { Grant, Policy } from '../policy/index.js';
 import type { Store } from '../store/store.js';
-import type { AccessRequestRecord } from '../store/access.js';
+import type { AccessRequestRecord } from './access-store.js';
 import type { Audit } from '../audit/audit.js';
-import { RpcError, notFound } from '../api/errors.js';
+import { DomainError, notFound, type ErrorKind } from '../errors.js';
 import type { InternalErrorReporter } from '../api/internal-errors.js';
 import { grantBinding, rebind } from './binding.js';
 import { AccessRefusal, checkDecider, checkDuration, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
+import { MAX_TIMER_MS } from '../timer-limit.js';
 
-/** Node timers hold at most 2^31-1 ms; a later expiry is re-armed when this one fires. */
-const MAX_TIMER_MS = 2_000_000_000;
-
-const STATUS: Record<RefusalKind, grpc.status> = {
-  invalid: grpc.status.INVALID_ARGUMENT,
-  not_found: grpc.status.NOT_FOUND,
-  ambiguous: grpc.status.FAILED_PRECONDITION,
-  forbidden: grpc.status.PERMISSION_DENIED,
-  state: grpc.status.FAILED_PRECONDITION,
-  exists: grpc.status.ALREADY_EXISTS,
+const ERROR_KIND: Record<RefusalKind, ErrorKind> = {
+  invalid: 'invalid',
+  not_found: 'not_found',
+  ambiguous: 'failed_precondition',
+  forbidden: 'permission_denied',
+  state: 'failed_precondition',
+  exists: 'already_exists',
 };
 
 /** Grants by name, built once per applied policy (listing many requests looks each one up). */
@@ -224,14 +221,14 @@ export class AccessManager {
     this.timer.unref();
   }
 
-  /** Runs a step; a refusal is audited ("access.refuse", with who and why) and becomes a gRPC status. */
+  /** Runs a step; a refusal is audited ("access.refuse", with who and why) and becomes a DomainError. */
   private refusing<T>(actor: string, op: string, target: string, details: Record<string, unknown>, fn: () => T): T {
     try {
       return fn();
     } catch (err) {
       if (!(err instanceof AccessRefusal)) throw err;
       this.deps.audit.append({ actor, action: 'access.refuse', target, details: { op, ...details, refusal: err.message } });
-      throw new RpcError(STATUS[err.kind], err.message);
+      throw new DomainError(ERROR_KIND[err.kind], err.message);
     }
   }
 }

@@ -6,8 +6,8 @@ import type { ControllerContext } from '../api/context.js';
 import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { Policy } from '../policy/index.js';
-import { accessClientService } from '../api/access-service.js';
-import { accessAdmin } from '../api/admin/access.js';
+import { accessClientService } from './client-handlers.js';
+import { accessAdmin } from './admin-handlers.js';
 import { AccessManager, type AccessDeps } from './access.js';
 
 export interface AccessLayer {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePolicy, type Policy } from '../policy/index.js';
-import type { AccessRequestRecord, AccessState } from '../store/access.js';
+import type { AccessRequestRecord, AccessState } from './access-store.js';
 import { AccessRefusal, checkDecider, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
 
 const POLICY = `groups:

@@ -4,7 +4,7 @@
 // AccessRefusal whose kind the API turns into a gRPC status.
 import { formatDuration } from '../../common/duration.js';
 import { isApprover, requestableGrants, type Grant, type Policy } from '../policy/index.js';
-import type { AccessRequestRecord, AccessState } from '../store/access.js';
+import type { AccessRequestRecord, AccessState } from './access-store.js';
 
 export type RefusalKind = 'invalid' | 'not_found' | 'ambiguous' | 'forbidden' | 'state' | 'exists';
 

@@ -1,40 +1,40 @@
-// gRPC status errors for handlers, and the wrapper that turns whatever a handler throws into
-// a status: deliberate RpcErrors keep their code and message, anything else becomes INTERNAL
-// without detail (the cause is logged, never sent).
+// The one place that turns errors into gRPC statuses (the unary wrapper in handler.ts and the
+// streaming handlers apply it to whatever they catch): a DomainError keeps its message and
+// gets the status of its kind, anything else becomes INTERNAL without detail (the cause is
+// logged, never sent).
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
+import { DomainError, type ErrorKind } from '../errors.js';
 
-export class RpcError extends Error {
-  constructor(readonly code: grpc.status, message: string) {
-    super(message);
-  }
+const STATUS_OF: Record<ErrorKind, grpc.status> = {
+  invalid: grpc.status.INVALID_ARGUMENT,
+  not_found: grpc.status.NOT_FOUND,
+  already_exists: grpc.status.ALREADY_EXISTS,
+  permission_denied: grpc.status.PERMISSION_DENIED,
+  unauthenticated: grpc.status.UNAUTHENTICATED,
+  failed_precondition: grpc.status.FAILED_PRECONDITION,
+  resource_exhausted: grpc.status.RESOURCE_EXHAUSTED,
+  unavailable: grpc.status.UNAVAILABLE,
+  deadline_exceeded: grpc.status.DEADLINE_EXCEEDED,
+  internal: grpc.status.INTERNAL,
+};
 
-  /** The object grpc-js sends to the caller. */
-  toStatus(): Partial<grpc.StatusObject> {
-    return { code: this.code, details: this.message };
+/**
+ * A DomainError seen from the transport: it also carries the gRPC code its kind maps to, so
+ * the transport's own refusals (authorization, request validation) can be handed to grpc-js
+ * as they are, also by handlers that do not go through `toStatus`.
+ */
+export class RpcError extends DomainError {
+  readonly code: grpc.status;
+  constructor(kind: ErrorKind, message: string) {
+    super(kind, message);
+    this.code = STATUS_OF[kind];
   }
 }
-
-export const invalidArgument = (msg: string) => new RpcError(grpc.status.INVALID_ARGUMENT, msg);
-export const permissionDenied = (msg: string) => new RpcError(grpc.status.PERMISSION_DENIED, msg);
-export const unauthenticated = (msg: string) => new RpcError(grpc.status.UNAUTHENTICATED, msg);
-export const notFound = (msg: string) => new RpcError(grpc.status.NOT_FOUND, msg);
-export const alreadyExists = (msg: string) => new RpcError(grpc.status.ALREADY_EXISTS, msg);
-export const failedPrecondition = (msg: string) => new RpcError(grpc.status.FAILED_PRECONDITION, msg);
 
 /** The status to send for an error thrown by a handler. */
 export function toStatus(err: unknown, log: Logger, method: string): Partial<grpc.StatusObject> {
-  if (err instanceof RpcError) return err.toStatus();
+  if (err instanceof DomainError) return { code: STATUS_OF[err.kind], details: err.message };
   log.error({ err, method }, 'handler failed');
   return { code: grpc.status.INTERNAL, details: 'internal error' };
-}
-
-/** Adapts an async unary handler (request -> response) to grpc-js, mapping thrown errors to statuses. */
-export function unary<Req, Res>(log: Logger, method: string, fn: (call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve().then(() => fn(call)).then(
-      (res) => callback(null, res),
-      (err: unknown) => callback(toStatus(err, log, method)),
-    ).catch((err: unknown) => log.error({ err, method }, 'answering the call failed'));
-  };
 }

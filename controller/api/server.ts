@@ -10,17 +10,24 @@ import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import { wicketV1 } from '../../proto/load.js';
 import type { ControllerContext } from './context.js';
-import { authService } from './auth-service.js';
-import { adminService } from './admin-service.js';
+import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
 import { callMetricsInterceptor } from './call-metrics.js';
 import { listenTls, type ConnectionRefusalReason, type HandshakeFailureReason, type TlsListener } from './tls-listener.js';
 import { grpcLimitOptions, limitSettings, type LimitSettings } from './listener-limits.js';
 
-/** Handler objects other modules contribute; what is missing answers UNIMPLEMENTED. */
+/** Handler objects feature modules contribute; what is missing answers UNIMPLEMENTED. */
 export interface ServiceSet {
   client?: Partial<ClientHandlers>;
   gateway?: Partial<GatewayHandlers>;
   adminExtras?: Partial<AdminHandlers>[];
+}
+
+/** Every service the two listeners serve, assembled by the composition root (controller/app/). */
+export interface Services {
+  auth: AuthHandlers;
+  admin: Partial<AdminHandlers>;
+  client: Partial<ClientHandlers>;
+  gateway: Partial<GatewayHandlers>;
 }
 
 export interface ServerOptions {
@@ -30,7 +37,7 @@ export interface ServerOptions {
   authListen: string;
   serverCertPem: string;
   serverKeyPem: string;
-  services?: ServiceSet;
+  services: Services;
   /** Connection, stream and timeout limits of both listeners (defaults in listener-limits.ts). */
   limits?: Partial<LimitSettings>;
 }
@@ -73,13 +80,13 @@ export async function startServers(opts: ServerOptions): Promise<RunningServers>
 
   const limits = limitSettings(opts.limits);
   const auth = new grpc.Server({ ...AUTH_SERVER_OPTIONS, ...grpcLimitOptions(limits.auth), interceptors });
-  auth.addService(v1.Auth.service, authService(ctx));
+  auth.addService(v1.Auth.service, opts.services.auth);
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Auth': 'SERVING' }).addToServer(auth);
 
   const api = new grpc.Server({ ...API_SERVER_OPTIONS, ...grpcLimitOptions(limits.api), interceptors });
-  api.addService(v1.Admin.service, adminService(ctx, opts.services?.adminExtras) as grpc.UntypedServiceImplementation);
-  api.addService(v1.Client.service, (opts.services?.client ?? {}) as grpc.UntypedServiceImplementation);
-  api.addService(v1.Gateway.service, (opts.services?.gateway ?? {}) as grpc.UntypedServiceImplementation);
+  api.addService(v1.Admin.service, opts.services.admin as grpc.UntypedServiceImplementation);
+  api.addService(v1.Client.service, opts.services.client as grpc.UntypedServiceImplementation);
+  api.addService(v1.Gateway.service, opts.services.gateway as grpc.UntypedServiceImplementation);
   new HealthImplementation({ '': 'SERVING', 'wicket.v1.Admin': 'SERVING', 'wicket.v1.Client': 'SERVING', 'wicket.v1.Gateway': 'SERVING' }).addToServer(api);
 
   const lastLogged = new Map<string, { atMs: number; suppressed: number }>();

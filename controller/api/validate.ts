@@ -2,12 +2,51 @@
 // comments in proto/wicket.proto. A violation is INVALID_ARGUMENT naming the field (in the
 // proto's snake_case spelling) before any handler logic runs.
 import { z } from 'zod';
-import { invalidArgument } from './errors.js';
+import { RpcError } from './errors.js';
 import { passwordWeakness } from '../auth/password-strength.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
 import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
 import type { RuleCounter__Output as RuleCounter } from '../../proto/generated/wicket/v1/RuleCounter.js';
+import type { LoginRequest__Output } from '../../proto/generated/wicket/v1/LoginRequest.js';
+import type { EnrollGatewayRequest__Output } from '../../proto/generated/wicket/v1/EnrollGatewayRequest.js';
+import type { StartSsoLoginRequest__Output } from '../../proto/generated/wicket/v1/StartSsoLoginRequest.js';
+import type { PollSsoLoginRequest__Output } from '../../proto/generated/wicket/v1/PollSsoLoginRequest.js';
+import type { AddUserRequest__Output } from '../../proto/generated/wicket/v1/AddUserRequest.js';
+import type { ListUsersRequest__Output } from '../../proto/generated/wicket/v1/ListUsersRequest.js';
+import type { SetUserDisabledRequest__Output } from '../../proto/generated/wicket/v1/SetUserDisabledRequest.js';
+import type { SetUserGroupsRequest__Output } from '../../proto/generated/wicket/v1/SetUserGroupsRequest.js';
+import type { RevokeUserRequest__Output } from '../../proto/generated/wicket/v1/RevokeUserRequest.js';
+import type { LinkUserRequest__Output } from '../../proto/generated/wicket/v1/LinkUserRequest.js';
+import type { ListAdminCredentialsRequest__Output } from '../../proto/generated/wicket/v1/ListAdminCredentialsRequest.js';
+import type { RevokeAdminCredentialRequest__Output } from '../../proto/generated/wicket/v1/RevokeAdminCredentialRequest.js';
+import type { CreateJoinTokenRequest__Output } from '../../proto/generated/wicket/v1/CreateJoinTokenRequest.js';
+import type { ListGatewaysRequest__Output } from '../../proto/generated/wicket/v1/ListGatewaysRequest.js';
+import type { PolicyRequest__Output } from '../../proto/generated/wicket/v1/PolicyRequest.js';
+import type { ShowPolicyRequest__Output } from '../../proto/generated/wicket/v1/ShowPolicyRequest.js';
+import type { PolicyHistoryRequest__Output } from '../../proto/generated/wicket/v1/PolicyHistoryRequest.js';
+import type { ExplainPolicyRequest__Output } from '../../proto/generated/wicket/v1/ExplainPolicyRequest.js';
+import type { ListSessionsRequest__Output } from '../../proto/generated/wicket/v1/ListSessionsRequest.js';
+import type { RevokeSessionRequest__Output } from '../../proto/generated/wicket/v1/RevokeSessionRequest.js';
+import type { ListDevicesRequest__Output } from '../../proto/generated/wicket/v1/ListDevicesRequest.js';
+import type { BlockDeviceRequest__Output } from '../../proto/generated/wicket/v1/BlockDeviceRequest.js';
+import type { ListFlowsRequest__Output } from '../../proto/generated/wicket/v1/ListFlowsRequest.js';
+import type { ListAuditRequest__Output } from '../../proto/generated/wicket/v1/ListAuditRequest.js';
+import type { VerifyAuditRequest__Output } from '../../proto/generated/wicket/v1/VerifyAuditRequest.js';
+import type { ConnectRequest__Output } from '../../proto/generated/wicket/v1/ConnectRequest.js';
+import type { WatchRequest__Output } from '../../proto/generated/wicket/v1/WatchRequest.js';
+import type { HeartbeatRequest__Output } from '../../proto/generated/wicket/v1/HeartbeatRequest.js';
+import type { DisconnectRequest__Output } from '../../proto/generated/wicket/v1/DisconnectRequest.js';
+import type { ListResourcesRequest__Output } from '../../proto/generated/wicket/v1/ListResourcesRequest.js';
+import type { RequestAccessRequest__Output } from '../../proto/generated/wicket/v1/RequestAccessRequest.js';
+import type { ListMyAccessRequestsRequest__Output } from '../../proto/generated/wicket/v1/ListMyAccessRequestsRequest.js';
+import type { ListAccessRequestsRequest__Output } from '../../proto/generated/wicket/v1/ListAccessRequestsRequest.js';
+import type { ApproveAccessRequest__Output } from '../../proto/generated/wicket/v1/ApproveAccessRequest.js';
+import type { DenyAccessRequest__Output } from '../../proto/generated/wicket/v1/DenyAccessRequest.js';
+import type { RevokeAccessRequest__Output } from '../../proto/generated/wicket/v1/RevokeAccessRequest.js';
+import type { GatewayHello__Output } from '../../proto/generated/wicket/v1/GatewayHello.js';
+import type { SyncAck__Output } from '../../proto/generated/wicket/v1/SyncAck.js';
+import type { TelemetryBatch__Output } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 
 const NO_CONTROL = /^[^\p{Cc}\p{Cf}]*$/u;
 
@@ -124,6 +163,58 @@ export const telemetryBatch = z.object({
 /** How long just-in-time access may be asked or approved for (the grant's max_duration is checked later). */
 const accessDuration = z.number().int('must be an integer').min(1000, 'must be at least 1 second').max(365 * 86_400_000, 'must be at most 365 days');
 
+/** Every request message the controller validates, as the proto generates it. */
+interface RequestMessages {
+  LoginRequest: LoginRequest__Output;
+  EnrollGatewayRequest: EnrollGatewayRequest__Output;
+  StartSsoLoginRequest: StartSsoLoginRequest__Output;
+  PollSsoLoginRequest: PollSsoLoginRequest__Output;
+  AddUserRequest: AddUserRequest__Output;
+  ListUsersRequest: ListUsersRequest__Output;
+  SetUserDisabledRequest: SetUserDisabledRequest__Output;
+  SetUserGroupsRequest: SetUserGroupsRequest__Output;
+  RevokeUserRequest: RevokeUserRequest__Output;
+  LinkUserRequest: LinkUserRequest__Output;
+  ListAdminCredentialsRequest: ListAdminCredentialsRequest__Output;
+  RevokeAdminCredentialRequest: RevokeAdminCredentialRequest__Output;
+  CreateJoinTokenRequest: CreateJoinTokenRequest__Output;
+  ListGatewaysRequest: ListGatewaysRequest__Output;
+  PolicyRequest: PolicyRequest__Output;
+  ShowPolicyRequest: ShowPolicyRequest__Output;
+  PolicyHistoryRequest: PolicyHistoryRequest__Output;
+  ExplainPolicyRequest: ExplainPolicyRequest__Output;
+  ListSessionsRequest: ListSessionsRequest__Output;
+  RevokeSessionRequest: RevokeSessionRequest__Output;
+  ListDevicesRequest: ListDevicesRequest__Output;
+  BlockDeviceRequest: BlockDeviceRequest__Output;
+  ListFlowsRequest: ListFlowsRequest__Output;
+  ListAuditRequest: ListAuditRequest__Output;
+  VerifyAuditRequest: VerifyAuditRequest__Output;
+  ConnectRequest: ConnectRequest__Output;
+  WatchRequest: WatchRequest__Output;
+  HeartbeatRequest: HeartbeatRequest__Output;
+  DisconnectRequest: DisconnectRequest__Output;
+  ListResourcesRequest: ListResourcesRequest__Output;
+  RequestAccessRequest: RequestAccessRequest__Output;
+  ListMyAccessRequestsRequest: ListMyAccessRequestsRequest__Output;
+  ListAccessRequestsRequest: ListAccessRequestsRequest__Output;
+  ApproveAccessRequest: ApproveAccessRequest__Output;
+  DenyAccessRequest: DenyAccessRequest__Output;
+  RevokeAccessRequest: RevokeAccessRequest__Output;
+  GatewayHello: GatewayHello__Output;
+  SyncAck: SyncAck__Output;
+  TelemetryBatch: TelemetryBatch__Output;
+}
+
+/** The fields of a message; proto-loader's `_field` members only say which `optional` field is set. */
+type FieldsOf<M> = { [K in keyof M as K extends `_${string}` ? never : K]-?: z.ZodType };
+
+/**
+ * A schema for each request message that names every field of the message: a field added to
+ * the proto fails the build here instead of being stripped by zod before a handler sees it.
+ */
+type RequestSchemas = { [N in keyof RequestMessages]: { shape: FieldsOf<RequestMessages[N]> } };
+
 /** Schemas for every request, by message name. */
 export const requests = {
   // Auth
@@ -178,7 +269,7 @@ export const requests = {
   GatewayHello: z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64) }),
   SyncAck: z.object({ version: nonNegative, applyUs: nonNegative, error: text(4096) }),
   TelemetryBatch: telemetryBatch,
-};
+} satisfies RequestSchemas;
 
 export type RequestName = keyof typeof requests;
 
@@ -193,10 +284,13 @@ export function check<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(protoField).join('.').replace(/\.\[/g, '[');
-  throw invalidArgument(path ? `${path}: ${issue.message}` : issue.message);
+  throw new RpcError('invalid', path ? `${path}: ${issue.message}` : issue.message);
 }
 
+/** A request after validation: the parsed message. */
+export type ValidRequest<N extends RequestName> = z.infer<(typeof requests)[N]>;
+
 /** Validates a request by its message name. */
-export function validate<N extends RequestName>(message: N, request: unknown): z.infer<(typeof requests)[N]> {
-  return check(requests[message], request) as z.infer<(typeof requests)[N]>;
+export function validate<N extends RequestName>(message: N, request: unknown): ValidRequest<N> {
+  return check(requests[message], request) as ValidRequest<N>;
 }

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ControllerContext } from '../api/context.js';
 import type { EnrollGatewayResponse__Output as EnrollGatewayResponse } from '../../proto/generated/wicket/v1/EnrollGatewayResponse.js';
-import { unauthenticated } from '../api/errors.js';
+import { unauthenticated } from '../errors.js';
 import { parseCsr } from '../crypto/ca.js';
 
 export const DEFAULT_TOKEN_TTL_MS = 3_600_000;

@@ -6,7 +6,7 @@ import type { ControllerContext } from '../api/context.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import type { ParsedCsr } from '../crypto/ca.js';
 import type { Identity } from '../crypto/identity.js';
-import type { UserRecord } from '../store/users.js';
+import type { UserRecord } from '../users/user-store.js';
 
 export interface IssueRequest {
   user: UserRecord;

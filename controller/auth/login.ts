@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ControllerContext } from '../api/context.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
-import { unauthenticated } from '../api/errors.js';
+import { unauthenticated } from '../errors.js';
 import { parseCsr } from '../crypto/ca.js';
 import { deviceIdFromSpki } from '../crypto/identity.js';
 import { issueDeviceCertificate } from './issue.js';

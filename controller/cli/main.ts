@@ -4,7 +4,7 @@ import { runProgram, CliError } from '../../common/cli.js';
 import { formatDuration, parseDuration } from '../../common/duration.js';
 import { createLogger } from '../../common/log.js';
 import { BOOTSTRAP_ADMIN_VALIDITY_MS, initDataDir, renewAdminCredentials } from './datadir.js';
-import { startController } from './start.js';
+import { startController } from '../app/start.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
 import { parsePool } from '../sessions/ipam.js';
 import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';

@@ -17,7 +17,7 @@ import { parsePolicy, type Policy } from '../policy/index.js';
 import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { SyncFanout, type SyncStream } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
-import { SessionManager, type DeviceCaller } from './sessions.js';
+import { SessionManager, type DeviceCaller } from './session-manager.js';
 
 const POLICY = `gateways: [dc1]
 groups:

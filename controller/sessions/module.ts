@@ -1,19 +1,19 @@
 // Wires the session layer into a running controller: the Sync fan-out, the session manager,
 // the Client and Gateway services, the session/device admin handlers, just-in-time access
-// (whose approvals feed every decision), and the hooks through which policy applies, user
-// changes and access approvals reach live sessions.
+// (whose approvals feed every decision), and the SessionControl it binds to the revocation
+// module, through which policy applies, user changes and access approvals reach live sessions.
 import type { ControllerContext } from '../api/context.js';
-import type { ServiceModule } from '../cli/services.js';
-import { clientService } from '../api/client-service.js';
-import { gatewayService } from '../api/gateway-service.js';
-import { sessionAdmin } from '../api/admin/sessions.js';
-import { deviceAdmin } from '../api/admin/devices.js';
+import type { ServiceModule } from '../app/service-module.js';
+import { clientService } from './client-handlers.js';
+import { gatewayService } from '../sync/gateway-handlers.js';
+import { sessionAdmin } from './admin-handlers.js';
+import { deviceAdmin } from '../revocation/device-handlers.js';
 import { parsePolicy } from '../policy/index.js';
 import { accessLayer } from '../access/module.js';
 import { Counter, Histogram } from 'prom-client';
 import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
-import { SessionManager, type AppliedPolicy, type SessionSettings } from './sessions.js';
+import { SessionManager, type AppliedPolicy, type SessionSettings } from './session-manager.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   pool: parsePool('100.64.0.0/10'),
@@ -46,7 +46,13 @@ function loadApplied(ctx: ControllerContext): AppliedPolicy | undefined {
   return { policy: parsed.policy, version: current.version };
 }
 
-export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceModule {
+/** Seams a test may replace. */
+export interface SessionSeams {
+  /** Live WireGuard figures of a session (default: the gateways' telemetry in the store). */
+  stats?: (sessionId: string) => { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
+}
+
+export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): ServiceModule {
   return (ctx) => {
     let applied = loadApplied(ctx);
     // The fan-out and the manager refer to each other; the fan-out only calls back once
@@ -62,7 +68,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
     const manager: SessionManager = new SessionManager({
       store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
       policy: () => applied,
-      stats: (id) => ctx.hooks.sessionStats?.(id),
+      stats: seams.stats ?? ((id) => ctx.store.telemetry.sessionStats(id)),
       approvals: (user, now) => ctx.store.access.approvals(user, now),
       settings: { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings },
       log: ctx.log.child({ module: 'sessions' }),
@@ -70,29 +76,30 @@ export function sessionModule(settings: Partial<SessionSettings> = {}): ServiceM
       reportInternal: ctx.reportInternal,
     });
 
-    ctx.hooks.onPolicyApplied = (policy, version) => {
-      applied = { policy, version };
-      // Approvals bound to a grant this policy changed end first, so the re-evaluation sees it.
-      access.manager.policyApplied(policy, version);
-      return manager.reevaluateAll(`policy version ${version} applied`, 'system');
-    };
-    ctx.hooks.onUserChanged = (user, change, actor) => {
-      if (change === 'disabled') manager.endUserSessions(user, `user ${user} disabled by ${actor}`, actor);
-      else manager.reevaluateUser(user, change === 'groups' ? 'groups changed' : 'user enabled', actor);
-    };
-    ctx.hooks.sessionsOnGateway = (gateway) => ctx.store.sessions.onGatewayCount(gateway);
-    ctx.hooks.revokeSession = (id, reason, actor) => {
-      manager.revokeSession(id, reason, actor);
-    };
+    const unbind = ctx.revocation.bindSessions({
+      revokeSession: (id, reason, actor) => {
+        manager.revokeSession(id, reason, actor);
+      },
+      endUserSessions: (user, reason, actor) => manager.endUserSessions(user, reason, actor),
+      endDeviceSessions: (deviceId, reason, actor) => manager.endDeviceSessions(deviceId, reason, actor),
+      reevaluateUser: (user, reason, actor) => manager.reevaluateUser(user, reason, actor),
+      policyApplied: (policy, version) => {
+        applied = { policy, version };
+        // Approvals bound to a grant this policy changed end first, so the re-evaluation sees it.
+        access.manager.policyApplied(policy, version);
+        return manager.reevaluateAll(`policy version ${version} applied`, 'system');
+      },
+    });
     manager.start();
     // An approval, revocation or expiry re-evaluates the requester's live sessions.
-    const access = accessLayer(ctx, { policy: () => applied?.policy, reevaluateUser: (user, reason, actor) => manager.reevaluateUser(user, reason, actor) });
+    const access = accessLayer(ctx, { policy: () => applied?.policy, reevaluateUser: (user, reason, actor) => ctx.revocation.approvalChanged(user, reason, actor) });
 
     return {
       client: { ...clientService(ctx, manager), ...access.client },
       gateway: gatewayService(ctx, fanout),
-      adminExtras: [sessionAdmin(ctx, manager), deviceAdmin(ctx, manager), access.admin],
+      adminExtras: [sessionAdmin(ctx, manager), deviceAdmin(ctx), access.admin],
       close: () => {
+        unbind();
         access.close();
         manager.stop();
         fanout.close();

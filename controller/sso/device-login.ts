@@ -7,13 +7,12 @@
 // only with MFA — and signs the device CSR through the same code path as a password login.
 // PollSsoLogin reports how a login stands.
 import { randomBytes } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
 import * as oidc from 'openid-client';
 import type { ControllerContext } from '../api/context.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import type { StartSsoLoginResponse__Output as StartResponse } from '../../proto/generated/wicket/v1/StartSsoLoginResponse.js';
 import type { PollSsoLoginResponse__Output as PollResponse } from '../../proto/generated/wicket/v1/PollSsoLoginResponse.js';
-import { RpcError, invalidArgument, notFound, unauthenticated } from '../api/errors.js';
+import { invalidArgument, notFound, resourceExhausted, unauthenticated, unavailable } from '../errors.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { sourceKey } from '../auth/source-key.js';
 import { parseCsr, type ParsedCsr } from '../crypto/ca.js';
@@ -21,8 +20,8 @@ import { deviceIdFromSpki } from '../crypto/identity.js';
 import { INVALID_CREDENTIALS, totpAad } from '../auth/login.js';
 import { issueDeviceCertificate } from '../auth/issue.js';
 import { newTotpSecret } from '../auth/totp.js';
-import { SsoStore } from '../store/sso.js';
-import type { UserRecord } from '../store/users.js';
+import type { SsoStore } from './sso-store.js';
+import type { UserRecord } from '../users/user-store.js';
 import type { ProviderConfig } from './config.js';
 import { mapClaims, SsoRefusal, type MappedLogin } from './claims.js';
 
@@ -76,7 +75,7 @@ export class SsoLogins {
   private readonly startLimiter: TokenBuckets;
 
   constructor(private readonly ctx: ControllerContext, providers: ProviderConfig[], limits: Partial<SsoLimits> = {}) {
-    this.store = new SsoStore(ctx.store.db);
+    this.store = ctx.store.sso;
     this.providers = new Map(providers.map((p) => [p.name, p]));
     this.limits = { ...DEFAULT_SSO_LIMITS, ...limits };
     this.startLimiter = new TokenBuckets(this.limits.startBurst, this.limits.startPerMinute / 60);
@@ -87,7 +86,7 @@ export class SsoLogins {
     // A flood is a count (metric), not a database write or a log line per request.
     const refuse = (message: string): never => {
       this.ctx.metrics.rateLimited.inc({ method: 'StartSsoLogin' });
-      throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, message);
+      throw resourceExhausted(message);
     };
     if (!this.startLimiter.tryTake(key, this.ctx.now())) refuse('too many single sign-on logins started from this address; try again later');
     if ((this.pendingPerSource.get(key) ?? 0) >= this.limits.maxPendingPerSource) refuse('too many single sign-on logins pending from this address; finish one or let it expire');
@@ -142,7 +141,7 @@ export class SsoLogins {
     } catch (err) {
       this.release(key);
       this.ctx.log.warn({ provider: provider.name, err: (err as Error).message }, 'identity provider unavailable');
-      throw new RpcError(grpc.status.UNAVAILABLE, `identity provider ${provider.name} cannot start a login: ${(err as Error).message}`);
+      throw unavailable(`identity provider ${provider.name} cannot start a login: ${(err as Error).message}`);
     }
     const loginId = randomBytes(32).toString('base64url');
     const expiresInMs = Math.min(device.expires_in * 1000, this.limits.maxPendingMs);
@@ -252,7 +251,13 @@ export class SsoLogins {
     });
     if (!issued) throw new SsoRefusal(`user ${name} was created concurrently; log in again`);
     // Live sessions on earlier certificates from this provider see the new groups.
-    if (groupsChanged) void Promise.resolve(this.ctx.hooks.onUserChanged?.(name, 'groups', `sso:${p.name}`)).catch((err: unknown) => this.ctx.log.error({ err }, 're-evaluation after SSO group change failed'));
+    if (groupsChanged) {
+      try {
+        this.ctx.revocation.userChanged(name, 'groups', `sso:${p.name}`);
+      } catch (err) {
+        this.ctx.log.error({ err }, 're-evaluation after SSO group change failed');
+      }
+    }
     return issued;
   }
 

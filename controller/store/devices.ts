@@ -2,10 +2,10 @@
 import type { DB } from './db.js';
 import type { Device__Output as Device } from '../../proto/generated/wicket/v1/Device.js';
 import type { Posture__Output as Posture } from '../../proto/generated/wicket/v1/Posture.js';
+import { EMPTY_POSTURE } from '../policy/posture.js';
 
 interface DeviceRow { id: string; user_name: string; name: string; blocked: number; blocked_reason: string; first_seen_ms: number; last_seen_ms: number; posture_json: string }
 
-const EMPTY_POSTURE: Posture = { os: '', osVersion: '', clientVersion: '', diskEncryption: '', firewall: '', hostname: '' };
 
 function toDevice(r: DeviceRow): Device {
   return { id: r.id, username: r.user_name, name: r.name, blocked: r.blocked === 1, firstSeenMs: r.first_seen_ms, lastSeenMs: r.last_seen_ms, posture: { ...EMPTY_POSTURE, ...(JSON.parse(r.posture_json) as Partial<Posture>) } };

@@ -1,17 +1,20 @@
 // The controller's store boundary: every repository over one database handle, and the
-// transaction helper. Code above the store talks to this object, never to SQL, so that a
+// transaction helper. Repositories of a feature live in its folder (sessions/session-store.ts,
+// users/user-store.ts, ...); the shared ones (devices, certificates, logins, policies,
+// settings) stay here. Code above the store talks to this object, never to SQL, so that a
 // PostgreSQL implementation can follow.
 import type { DB } from './db.js';
-import { UserStore } from './users.js';
+import { UserStore } from '../users/user-store.js';
 import { LoginStore } from './logins.js';
 import { DeviceStore } from './devices.js';
 import { CertificateStore } from './certificates.js';
-import { GatewayStore } from './gateways.js';
+import { GatewayStore } from '../gateways/gateway-store.js';
 import { PolicyStore } from './policies.js';
 import { SettingsStore } from './settings.js';
-import { SessionStore } from './sessions.js';
-import { TelemetryStore } from './telemetry.js';
-import { AccessStore } from './access.js';
+import { SessionStore } from '../sessions/session-store.js';
+import { TelemetryStore } from '../telemetry/telemetry-store.js';
+import { AccessStore } from '../access/access-store.js';
+import { SsoStore } from '../sso/sso-store.js';
 
 export class Store {
   readonly users: UserStore;
@@ -24,6 +27,7 @@ export class Store {
   readonly sessions: SessionStore;
   readonly telemetry: TelemetryStore;
   readonly access: AccessStore;
+  readonly sso: SsoStore;
 
   constructor(readonly db: DB) {
     this.users = new UserStore(db);
@@ -36,6 +40,7 @@ export class Store {
     this.sessions = new SessionStore(db);
     this.telemetry = new TelemetryStore(db);
     this.access = new AccessStore(db);
+    this.sso = new SsoStore(db);
   }
 
   /** Runs `fn` in one transaction (a savepoint when already inside one). */

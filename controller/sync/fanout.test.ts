@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../store/db.js';
-import { GatewayStore } from '../store/gateways.js';
+import { GatewayStore } from '../gateways/gateway-store.js';
 import { createLogger } from '../../common/log.js';
 import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { SyncFanout, type SyncStream } from './fanout.js';

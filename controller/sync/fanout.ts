@@ -9,7 +9,7 @@
 import type { Logger } from '../../common/log.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
 import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
-import type { GatewayStore } from '../store/gateways.js';
+import type { GatewayStore } from '../gateways/gateway-store.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 
 /** The part of a gRPC server stream the fan-out needs. */

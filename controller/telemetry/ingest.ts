@@ -7,7 +7,7 @@ import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/gener
 import type { Audit } from '../audit/audit.js';
 import type { Logger } from '../../common/log.js';
 import type { Store } from '../store/store.js';
-import type { IngestResult } from '../store/telemetry.js';
+import type { IngestResult } from './telemetry-store.js';
 import { keepServed, sessionIdsOf } from './served.js';
 import { ProbeDetector, suspiciousEndpointChange, type EndpointSettings, type ProbeSettings } from './detect.js';
 import type { TelemetryMetrics } from './metrics.js';

@@ -1,11 +1,11 @@
 // Wires telemetry into a running controller: the Gateway.Report handler and its ingest with
-// detections, Admin.ListFlows, the live session figures hook (`wicketctl session list`),
+// detections (which revoke through controller/revocation/), Admin.ListFlows,
 // periodic retention, the audit follower (decision and session-end metrics, posture-failure
 // security events) and the telemetry metrics.
-import type { ServiceModule } from '../cli/services.js';
-import type { RetentionLimits } from '../store/telemetry.js';
-import { DEFAULT_REPORT_LIMITS, reportService, type ReportLimits } from '../api/report-service.js';
-import { flowsAdmin } from '../api/admin/flows.js';
+import type { ServiceModule } from '../app/service-module.js';
+import type { RetentionLimits } from './telemetry-store.js';
+import { DEFAULT_REPORT_LIMITS, reportService, type ReportLimits } from './report-handlers.js';
+import { flowsAdmin } from './admin-handlers.js';
 import { AuditFollower } from './audit-follow.js';
 import { TelemetryIngest, type DetectionSettings } from './ingest.js';
 import { createTelemetryMetrics } from './metrics.js';
@@ -41,12 +41,8 @@ export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): Ser
     const metrics = createTelemetryMetrics(ctx);
     const ingest = new TelemetryIngest({
       store: ctx.store, audit: ctx.audit, log, metrics, detections: settings.detections, now: ctx.now,
-      revoke: (id, reason) => {
-        if (!ctx.hooks.revokeSession) throw new Error('no session layer to revoke through');
-        ctx.hooks.revokeSession(id, reason, 'system');
-      },
+      revoke: (id, reason) => ctx.revocation.revokeSession(id, reason, 'system'),
     });
-    ctx.hooks.sessionStats = (id) => ctx.store.telemetry.sessionStats(id);
 
     const prune = () => {
       try {
@@ -92,7 +88,6 @@ export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): Ser
       close: () => {
         clearInterval(pruneTimer);
         clearInterval(auditTimer);
-        ctx.hooks.sessionStats = undefined;
       },
     };
   };

@@ -14,8 +14,7 @@ import * as grpc from '@grpc/grpc-js';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
 import { sessionModule } from '../../controller/sessions/module.js';
-import { DEFAULT_SSO_LIMITS, SsoLogins } from '../../controller/sso/device-login.js';
-import { attachSso } from '../../controller/sso/attach.js';
+import { DEFAULT_SSO_LIMITS } from '../../controller/sso/device-login.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
 import { approveDevice, startTestProvider, testProviderConfig, type TestProvider } from '../../controller/sso/test-provider.js';
 import { credentialFiles, renewAdminCredentials } from '../../controller/cli/datadir.js';
@@ -29,7 +28,6 @@ const DAY_MS = 86_400_000;
 describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }, () => {
   let t: TestController;
   let op: TestProvider;
-  let sso: SsoLogins | undefined;
   let db: DbView;
 
   const auditCount = (action: string, target?: string) => db.count(`SELECT count(*) FROM audit WHERE action = ?${target ? ' AND target = ?' : ''}`, ...[action, ...(target ? [target] : [])]);
@@ -90,19 +88,16 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
         walt: { password: 'walt-idp-pw', email: 'walt@example.com', groups: [], amr: ['pwd'] },
       },
     });
-    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })] });
     // corp: the defaults (MFA required for admins); mfa-all: MFA required for everybody.
     const corp = testProviderConfig(op.issuer, CLIENT.clientId);
     const mfaAll = `${corp.replace('- name: corp', '- name: mfa-all')}    require_mfa: all\n`;
     const providers = parseSsoConfig(`providers:\n${corp}${mfaAll}`, '/etc/wicket', () => CLIENT.clientSecret);
-    sso = new SsoLogins(t.controller.ctx, providers);
-    attachSso(t.controller.ctx, sso);
+    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })], start: { sso: providers } });
     db = new DbView(dbPathOf(join(t.dir, 'data')));
   });
 
   after(async () => {
     attacks.report();
-    sso?.close();
     db?.close();
     await t?.stop();
     await op?.close();

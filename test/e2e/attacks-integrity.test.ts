@@ -16,8 +16,7 @@ import * as grpc from '@grpc/grpc-js';
 import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
-import type { ServiceModule } from '../../controller/cli/services.js';
-import { startController, type RunningController } from '../../controller/cli/start.js';
+import { startController, type RunningController } from '../../controller/app/start.js';
 import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcError, silentLogger, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
@@ -197,17 +196,14 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
   let t: TestController;
   let gateway: FakeGateway;
   /**
-   * The injected fault: a hook every session view consults (live WireGuard figures, the
-   * telemetry module's seam) throws while armed. Views are built after commits — the
+   * The injected fault: a seam every session view consults (live WireGuard figures, the
+   * session module's `stats` seam) throws while armed. Views are built after commits — the
    * Connect answer, the events a client's Watch gets — so this is a throw in a post-commit step.
    */
   const fault = { armed: false };
-  const faultModule: ServiceModule = (ctx) => {
-    ctx.hooks.sessionStats = () => {
-      if (fault.armed) throw new Error('injected fault');
-      return undefined;
-    };
-    return {};
+  const faultyStats = () => {
+    if (fault.armed) throw new Error('injected fault');
+    return undefined;
   };
   const internalErrors = () => metricSum(t.controller.ctx.metrics.registry, 'wicket_internal_errors_total');
   const active = (user: string) => {
@@ -225,7 +221,7 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
   };
 
   before(async () => {
-    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 }), faultModule] });
+    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 }, { stats: faultyStats })] });
     await call(t.admin.admin, 'ApplyPolicy', { yaml: `gateways: [dc1]
 groups:
   eng: [alice]

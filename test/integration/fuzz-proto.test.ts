@@ -15,7 +15,7 @@ import { apiClients, authClients, call, type ClientCredentials } from '../../com
 import { createCsr, generateKeyPair } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { PROTO_PATH } from '../../proto/load.js';
-import { serviceModules } from '../../controller/cli/services.js';
+import { serviceModules } from '../../controller/app/modules.js';
 import { HOSTILE_STRINGS } from '../reliability/mutate.js';
 import { methodsOf, RawChannel, type ServiceName } from '../reliability/wire.js';
 import { FakeGateway, addUser, codeAt, enrollGateway, login, rpcError, startTestController, type TestController } from './harness.js';

@@ -17,7 +17,7 @@ import { apiClients, authClients, call, type ClientCredentials } from '../../com
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { credentialFiles, initDataDir } from '../../controller/cli/datadir.js';
-import { startController, type RunningController } from '../../controller/cli/start.js';
+import { startController, type RunningController } from '../../controller/app/start.js';
 import { totpCode } from '../../controller/auth/totp.js';
 import { casesFor, policyCases } from '../reliability/mutate.js';
 import { methodsOf, RawChannel, unclear, type MethodInfo, type Outcome, type ServiceName } from '../reliability/wire.js';

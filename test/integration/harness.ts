@@ -12,8 +12,8 @@ import { createCsr, fetchPinnedCa, generateKeyPair, type KeyPair } from '../../c
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { initDataDir, credentialFiles } from '../../controller/cli/datadir.js';
-import { startController, type RunningController, type StartOptions } from '../../controller/cli/start.js';
-import type { ServiceModule } from '../../controller/cli/services.js';
+import { startController, type RunningController, type StartOptions } from '../../controller/app/start.js';
+import type { ServiceModule } from '../../controller/app/service-module.js';
 import { totpCode } from '../../controller/auth/totp.js';
 
 export const silentLogger = () => pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() }));

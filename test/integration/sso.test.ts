@@ -12,8 +12,6 @@ import { apiClients, authClients, call, type ClientCredentials } from '../../com
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
-import { SsoLogins } from '../../controller/sso/device-login.js';
-import { attachSso } from '../../controller/sso/attach.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
 import { approveDevice, signingKey, startTestProvider, testProviderConfig, type TestProvider } from '../../controller/sso/test-provider.js';
 import { addUser, enrollGateway, FakeGateway, rpcError, startTestController, type TestController } from './harness.js';
@@ -79,7 +77,6 @@ describe('single sign-on with the device flow', () => {
         erin: { password: 'erin-pw quartz tram', email: 'erin@other.org', groups: ['eng'], amr: ['otp'] },
       },
     });
-    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })] });
     const providers = parseSsoConfig(`providers:
 ${testProviderConfig(op.issuer, CLIENT.clientId)}  - name: strict
     issuer: ${op.issuer}
@@ -89,7 +86,7 @@ ${testProviderConfig(op.issuer, CLIENT.clientId)}  - name: strict
     provisioning: existing
     allow_insecure_http: true
 `, '/etc/wicket', () => CLIENT.clientSecret);
-    attachSso(t.controller.ctx, new SsoLogins(t.controller.ctx, providers));
+    t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 })], start: { sso: providers } });
     const applied = await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
     assert.ok(applied.version > 0, JSON.stringify(applied.check));
     closeGateway = await connectGateway(t, 'dc1');

@@ -1,0 +1,169 @@
+// The controller's composition root: runs a controller from its data directory, building
+// the store, audit log, CA, authorizer, revocation module, SSO and the feature modules,
+// assembling their handlers into services and starting the listeners and the metrics
+// endpoint. Used by `wicket-controller start` (cli/main.ts parses the flags) and by in-process tests.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '../../common/log.js';
+import { splitHostPort } from '../../common/pki.js';
+import { Store } from '../store/store.js';
+import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
+import { createAuthorizer } from '../api/authz.js';
+import { OncePerWindow } from '../throttle/once-per-window.js';
+import { commonNameOf } from '../crypto/identity.js';
+import { GatewayStreams } from '../api/gateway-streams.js';
+import { createMetrics } from '../api/metrics.js';
+import { internalErrorReporter } from '../api/internal-errors.js';
+import { startServers, type Services } from '../api/server.js';
+import { authService } from '../auth/auth-handlers.js';
+import { adminService } from './admin-service.js';
+import type { ControllerContext } from '../api/context.js';
+import { loadDataDir, paths, type LoadedDataDir } from '../cli/datadir.js';
+import { startCheckpointer } from '../store/checkpointer.js';
+import { serviceModules } from './modules.js';
+import type { ServiceModule } from './service-module.js';
+import type { TelemetrySettings } from '../telemetry/module.js';
+import type { SessionSettings } from '../sessions/session-manager.js';
+import type { ProviderConfig } from '../sso/config.js';
+import { SsoLogins, type SsoLimits } from '../sso/device-login.js';
+import { limitSettings, type ListenerLimits } from '../api/listener-limits.js';
+import { Revocation } from '../revocation/revocation.js';
+
+export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
+
+export interface StartOptions {
+  dataDir: string;
+  listen: string;
+  authListen: string;
+  metricsListen?: string;
+  publicApi?: string;
+  reauthIntervalMs?: number;
+  auditLog?: string;
+  log?: Logger;
+  modules?: ServiceModule[];
+  /** Retention and detection settings of the telemetry module (when `modules` is not given). */
+  telemetry?: Partial<TelemetrySettings>;
+  now?: () => number;
+  /** Session settings (pool, heartbeat and ack timing); defaults in controller/sessions/module.ts. */
+  sessions?: Partial<SessionSettings>;
+  /** OpenID providers for single sign-on (controller/sso/config.ts); none = SSO off. */
+  sso?: ProviderConfig[];
+  /** Caps and rate of pending single sign-on logins (controller/sso/device-login.ts). */
+  ssoLimits?: Partial<SsoLimits>;
+  /** Connection, stream and timeout limits of the two listeners (controller/api/listener-limits.ts). */
+  limits?: { auth?: Partial<ListenerLimits>; api?: Partial<ListenerLimits> };
+}
+
+export interface RunningController {
+  ctx: ControllerContext;
+  apiPort: number;
+  authPort: number;
+  metricsPort?: number;
+  stop(graceMs?: number): Promise<void>;
+}
+
+function listenMetrics(server: Server, { host, port }: { host: string; port: number }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/**
+ * The audit log with its sink and signed head. A data directory without a head file (made
+ * before heads existed, or the file was removed) gets the database's current end anchored,
+ * and says so in the log itself; a head the database no longer reaches is left in place
+ * (verify keeps failing) and recorded.
+ */
+function openAudit(data: LoadedDataDir, opts: StartOptions, log: Logger): Audit {
+  const audit = new Audit(data.db, {
+    sinkPath: opts.auditLog,
+    anchor: { path: paths(opts.dataDir).auditHead, key: data.masterKey.derive(AUDIT_HEAD_PURPOSE) },
+    onError: (err) => log.error({ err }, 'audit sink or head file write failed (the record is committed)'),
+  });
+  const head = audit.headState();
+  if (head.state === 'missing') {
+    log.warn('no audit head file: anchoring the audit log\'s current end');
+    audit.append({ actor: 'system', action: 'audit.head.reset', target: '', details: { reason: 'no head file; the current end of the log is anchored' } });
+  } else if (head.state === 'mismatch') {
+    log.error({ problem: head.message }, 'the audit log does not reach its signed head');
+    audit.append({ actor: 'system', action: 'audit.head.mismatch', target: '', details: { problem: head.message } });
+  }
+  return audit;
+}
+
+export async function startController(opts: StartOptions): Promise<RunningController> {
+  const log = opts.log ?? createLogger('controller');
+  const metricsAddress = opts.metricsListen ? splitHostPort(opts.metricsListen) : undefined;
+  const data = loadDataDir(opts.dataDir);
+  const store = new Store(data.db);
+  store.gateways.markAllDisconnected();
+  const metrics = createMetrics();
+  const audit = openAudit(data, opts, log);
+  const now = opts.now ?? Date.now;
+  // One audit record per identity and reason a minute: refusals are an attack signal, but a
+  // caller repeating a refused call must not grow the audit log at will.
+  const refusalWindow = new OncePerWindow(60_000);
+  const ctx: ControllerContext = {
+    store, audit, ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store, now, (r) => {
+      metrics.refusals.inc({ reason: r.reason });
+      const who = r.identities.length ? r.identities.map(commonNameOf).join(',') : `serial:${r.serial}`;
+      const { record, suppressed } = refusalWindow.admit(`${who}|${r.reason}`, now());
+      if (!record) return;
+      log.warn({ reason: r.reason, identities: who, needed: r.kinds, message: r.message, suppressed }, 'call refused');
+      // The caller gets its PERMISSION_DENIED whatever happens to the record.
+      try {
+        audit.append({ actor: who, action: 'authz.refuse', target: who, details: { reason: r.reason, message: r.message, needed: r.kinds, serial: r.serial, suppressed } });
+      } catch (err) {
+        log.error({ err }, 'could not audit a refused call');
+      }
+    }),
+    log, metrics, revocation: new Revocation({ store, audit, now }), gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
+    config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
+  };
+  const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
+  const modules = (opts.modules ?? serviceModules({ telemetry: opts.telemetry })).map((m) => m(ctx));
+  const services: Services = {
+    auth: authService(ctx, sso),
+    admin: adminService(ctx, sso, modules.flatMap((m) => m.adminExtras ?? [])),
+    client: Object.assign({}, ...modules.map((m) => m.client ?? {})),
+    gateway: Object.assign({}, ...modules.map((m) => m.gateway ?? {})),
+  };
+  const closeModules = async () => {
+    sso?.close();
+    for (const m of modules) await m.close?.();
+  };
+  let servers;
+  try {
+    servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services, limits: limitSettings(opts.limits) });
+  } catch (err) {
+    await closeModules();
+    data.db.close();
+    throw err;
+  }
+  const checkpointer = startCheckpointer(data.db, data.db.name);
+  const metricsServer = metricsAddress ? createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end('not found\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (err: Error) => res.writeHead(500).end(`${err.message}\n`),
+    );
+  }) : undefined;
+  const metricsPort = metricsServer && metricsAddress ? await listenMetrics(metricsServer, metricsAddress) : undefined;
+  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort }, 'controller started');
+
+  return {
+    ctx, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort,
+    stop: async (graceMs) => {
+      await servers.stop(graceMs);
+      await closeModules();
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
+      await checkpointer.stop();
+      data.db.close();
+      log.info('controller stopped');
+    },
+  };
+}

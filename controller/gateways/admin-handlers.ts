@@ -1,0 +1,37 @@
+// Admin handlers for gateways: join tokens and the gateway list with health.
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { GatewayStatus__Output as GatewayStatus } from '../../proto/generated/wicket/v1/GatewayStatus.js';
+import type { ControllerContext } from '../api/context.js';
+import type { GatewayRecord } from './gateway-store.js';
+import { adminActor } from '../api/authz.js';
+import { unary } from '../api/handler.js';
+import { createJoinToken, DEFAULT_TOKEN_TTL_MS } from '../auth/enroll.js';
+
+/** Reports are expected at least this often from a connected gateway. */
+export const REPORT_LATE_MS = 120_000;
+
+/** A gateway's health as ListGateways reports it (pure). */
+export function gatewayHealth(g: GatewayRecord, nowMs: number): string {
+  if (!g.connected) return g.connectedSinceMs > 0 ? 'disconnected' : 'never connected';
+  const reportsLate = g.lastReportMs > 0 && nowMs - g.lastReportMs > REPORT_LATE_MS;
+  return g.appliedVersion < g.desiredVersion || reportsLate ? 'lagging' : 'healthy';
+}
+
+export function gatewayAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'CreateJoinToken' | 'ListGateways'> {
+  return {
+    CreateJoinToken: unary(ctx.log, { method: 'Admin.CreateJoinToken', caller: (call) => adminActor(ctx.authorize, call), request: 'CreateJoinTokenRequest' }, (req, actor) => {
+      return createJoinToken(ctx, req.gatewayName, req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : DEFAULT_TOKEN_TTL_MS, actor, req.endpoint.toLowerCase());
+    }),
+
+    ListGateways: unary(ctx.log, { method: 'Admin.ListGateways', caller: (call) => adminActor(ctx.authorize, call), request: 'ListGatewaysRequest' }, () => {
+      const now = ctx.now();
+      const gateways: GatewayStatus[] = ctx.store.gateways.list().map((g) => ({
+        name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,
+        desiredVersion: g.desiredVersion, appliedVersion: g.appliedVersion, lastAckMs: g.lastAckMs, lastApplyUs: g.lastApplyUs,
+        lastReportMs: g.lastReportMs, health: gatewayHealth(g, now), sessions: ctx.store.sessions.onGatewayCount(g.name),
+        connectedSinceMs: g.connected ? g.connectedSinceMs : 0,
+      }));
+      return { gateways };
+    }),
+  };
+}

@@ -1,0 +1,77 @@
+// The Client service (user-device certificates on the API port): open, follow, refresh and
+// end sessions, and list what the user can reach. The session logic is in
+// controller/sessions/; this file authorizes, validates and adapts to grpc-js.
+import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
+import type { ResourceAccess } from '../../proto/generated/wicket/v1/ResourceAccess.js';
+import { resourcesOf } from '../policy/index.js';
+import type { DeviceCaller, SessionManager } from './session-manager.js';
+import type { ControllerContext } from '../api/context.js';
+import type { AuthenticatedCall } from '../api/authz.js';
+import { toStatus } from '../api/errors.js';
+import { unary } from '../api/handler.js';
+import { validate } from '../api/validate.js';
+import { guarded } from '../api/internal-errors.js';
+
+/** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
+const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);
+
+/** The Client service but for just-in-time access requests (controller/access/client-handlers.ts). */
+export function clientService(ctx: ControllerContext, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
+  const caller = (call: AuthenticatedCall): DeviceCaller => {
+    const id = ctx.authorize(call, 'user');
+    if (id.kind !== 'user') throw new Error('unreachable: authorize returned a non-user identity');
+    return { user: id.name, deviceId: id.deviceId, certSerial: id.serial, certNotAfterMs: id.notAfterMs };
+  };
+
+  return {
+    Connect: unary(ctx.log, { method: 'Client.Connect', caller, request: 'ConnectRequest' }, (req, who) => {
+      return sessions.connect(who, { wgPublicKey: req.wgPublicKey, posture: req.posture, ackTimeoutMs: req.ackTimeoutMs });
+    }),
+
+    Watch: (call) => {
+      try {
+        const who = caller(call);
+        const req = validate('WatchRequest', call.request);
+        const s = sessions.ownSession(who, req.sessionId);
+        if (s.state !== 'active') {
+          call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: sessions.view(s), gateways: [], message: s.endReason });
+          call.end();
+          return;
+        }
+        const unsubscribe = sessions.events.subscribe(s.id, {
+          send: guarded(ctx.reportInternal, 'Client.Watch', (e) => call.write(e)),
+          close: guarded(ctx.reportInternal, 'Client.Watch', () => call.end()),
+        });
+        call.on('cancelled', unsubscribe);
+        call.on('close', unsubscribe);
+        call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });
+      } catch (err) {
+        call.emit('error', toStatus(err, ctx.log, 'Client.Watch'));
+      }
+    },
+
+    Heartbeat: unary(ctx.log, { method: 'Client.Heartbeat', caller, request: 'HeartbeatRequest' }, (req, who) => {
+      const s = sessions.heartbeat(who, req.sessionId, req.posture);
+      return { session: sessions.view(s), intervalMs: sessions.heartbeatIntervalMs };
+    }),
+
+    Disconnect: unary(ctx.log, { method: 'Client.Disconnect', caller, request: 'DisconnectRequest' }, (req, who) => {
+      sessions.disconnect(who, req.sessionId);
+      return {};
+    }),
+
+    ListResources: unary(ctx.log, { method: 'Client.ListResources', caller, request: 'ListResourcesRequest' }, (req, who) => {
+      const result = sessions.decideFor(who, req.posture);
+      // Only what a grant naming the user gives, or would give once its condition holds
+      // (posture, schedule, MFA, an approved request): the rest of the catalogue (names,
+      // addresses, gateways) is a map of the network the user has no business reading.
+      const resources: ResourceAccess[] = resourcesOf(result.policy).flatMap((r) => {
+        const grants = [...new Set(result.entitlements.filter((e) => e.resource === r.name).map((e) => e.grant))];
+        const denial = grants.length ? null : result.denials.find((d) => d.resource === r.name) ?? null;
+        if (!grants.length && (!denial || NOT_FOR_THIS_USER.has(denial.code))) return [];
+        return [{ resource: r.name, gateway: r.gateway, address: r.address, ports: r.ports, allowed: grants.length > 0, grants, denial }];
+      });
+      return { resources };
+    }),
+  };
+}

@@ -1,0 +1,635 @@
+// The session lifecycle: Connect (policy decision, overlay address, per-gateway preshared
+// keys, push to gateways, wait for their acks), re-evaluation whenever something that fed a
+// decision changes (policy, groups, user or device state, posture, time), and the end of a
+// session (revoke, expiry, disconnect, missing heartbeats). Every change is one store
+// transaction; the gateway deltas and client events it implies are sent right after commit.
+// Connects arriving in the same event-loop turn share one transaction and one delta per
+// gateway (group commit, batch.ts): per-session commits and gateway applies capped throughput.
+// Whatever throws after a commit (publishing, client events, timers) is reported as an
+// internal error and the affected session is ended cleanly: it never escapes to the event
+// loop, and a session whose state cannot be sent never lingers half-open.
+// The pieces it orchestrates live beside it: the decision (decision.ts), wire views
+// (views.ts), preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
+// (revocation/standing.ts) and group commit (batch.ts).
+import { newId } from '../store/id.js';
+import type { Logger } from '../../common/log.js';
+import type { Session } from '../../proto/generated/wicket/v1/Session.js';
+import type { ClientGatewayPeer } from '../../proto/generated/wicket/v1/ClientGatewayPeer.js';
+import type { ConnectResponse } from '../../proto/generated/wicket/v1/ConnectResponse.js';
+import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
+import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
+import type { Approval, Denial, Entitlement, Policy, Posture } from '../policy/index.js';
+import { EMPTY_POSTURE } from '../policy/posture.js';
+import type { Store } from '../store/store.js';
+import type { SessionRecord, SessionLifecycle } from './session-store.js';
+import type { Audit } from '../audit/audit.js';
+import type { MasterKey } from '../crypto/masterkey.js';
+import { DomainError, alreadyExists, deadlineExceeded, failedPrecondition, notFound, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
+import type { InternalErrorReporter } from '../api/internal-errors.js';
+import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
+import { allocate, type Pool } from './ipam.js';
+import { SessionEvents } from './events.js';
+import { MicroBatch } from './batch.js';
+import { TokenBuckets } from '../throttle/token-buckets.js';
+import { deviceStandingRefusal } from '../revocation/standing.js';
+import { entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
+import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } from './decision.js';
+import { clientPeer, gatewaySession, sessionView, type SessionStats } from './views.js';
+import { newPsk, openPsk, sealPsk } from './psk.js';
+import { Deadlines } from './deadlines.js';
+
+export interface AppliedPolicy {
+  policy: Policy;
+  version: number;
+}
+
+/** Who is calling, from the user-device certificate. */
+export interface DeviceCaller {
+  user: string;
+  deviceId: string;
+  certSerial: string;
+  certNotAfterMs: number;
+}
+
+export interface SessionSettings {
+  pool: Pool;
+  /** How long Connect waits for gateway acks by default. */
+  ackTimeoutMs: number;
+  /** How often clients send heartbeats, and how long a silent session lives. */
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  /** Live sessions one user, and one device, may hold; a Connect past either is refused. */
+  maxSessionsPerUser: number;
+  maxSessionsPerDevice: number;
+  /** Posture changes one device may report: a burst, then this many per minute. */
+  postureChanges: { burst: number; perMinute: number };
+}
+
+export interface ConnectRequest { wgPublicKey: string; posture: Posture | null | undefined; ackTimeoutMs: number }
+
+/** A Connect waiting for its batch (see admit). */
+interface Admission {
+  caller: DeviceCaller;
+  request: ConnectRequest;
+  resolve: (admitted: Admitted) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A stored and published session: the version each gateway got it in. */
+interface Admitted { session: SessionRecord; versions: Map<string, number>; gateways: string[]; denials: Denial[] }
+
+interface Change {
+  session: SessionRecord;
+  end?: { state: Exclude<SessionLifecycle, 'active'>; reason: string };
+  entitlements?: Entitlement[];
+  posture?: Posture;
+}
+
+const CURSOR_KEY = 'ipam.cursor';
+const SWEEP_MS = 10_000;
+
+export class SessionManager {
+  readonly events = new SessionEvents();
+  private readonly deadlines = new Deadlines();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
+  /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
+  private readonly postureChanges: TokenBuckets;
+
+  constructor(private readonly deps: {
+    store: Store;
+    audit: Audit;
+    masterKey: MasterKey;
+    fanout: SyncFanout;
+    policy: () => AppliedPolicy | undefined;
+    /** Live WireGuard figures of a session from gateway telemetry, when known. */
+    stats?: (sessionId: string) => SessionStats | undefined;
+    /** The user's approved just-in-time requests still running at `now` (their expiry becomes the entitlement's). */
+    approvals?: (user: string, now: number) => Approval[];
+    settings: SessionSettings;
+    log: Logger;
+    now?: () => number;
+    /** Logs and counts an error caught after a commit or in a timer (api/internal-errors.ts). */
+    reportInternal?: InternalErrorReporter;
+  }) {
+    this.postureChanges = new TokenBuckets(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute / 60);
+  }
+
+  private internal(where: string, err: unknown): void {
+    if (this.deps.reportInternal) this.deps.reportInternal(where, err);
+    else this.deps.log.error({ err, where }, 'internal error caught');
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  get heartbeatIntervalMs(): number {
+    return this.deps.settings.heartbeatIntervalMs;
+  }
+
+  appliedPolicy(): AppliedPolicy | undefined {
+    return this.deps.policy();
+  }
+
+  private get sessions() {
+    return this.deps.store.sessions;
+  }
+
+  /** Arms expiry timers and the periodic sweep; ends what expired while the controller was down. */
+  start(): void {
+    const now = this.now();
+    // Clients could not heartbeat while the controller was down: give them a fresh window.
+    this.sessions.graceHeartbeats(now);
+    this.reevaluate(this.sessions.active(), 'controller start', 'system');
+    // Sessions the start-up evaluation left unchanged still need their expiry timers: the
+    // timers of the previous run died with it.
+    for (const s of this.sessions.active()) if (!this.deadlines.has(s.id)) this.armDeadline(s);
+    this.sweepTimer = setInterval(() => {
+      try {
+        this.sweep();
+      } catch (err) {
+        this.internal('sessions.sweep', err);
+      }
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    this.deadlines.clear();
+    this.events.closeAll();
+  }
+
+  // ---- Connect ------------------------------------------------------------------------
+
+  /**
+   * What the policy gives this caller now with this posture (ListResources): the same
+   * decision Connect makes, with MFA and identity-provider groups from the login.
+   */
+  decideFor(caller: DeviceCaller, posture: Posture | null | undefined): { policy: Policy; entitlements: Entitlement[]; denials: Denial[] } {
+    const applied = this.deps.policy();
+    if (!applied) throw failedPrecondition('no policy has been applied yet');
+    const now = this.now();
+    const decision = this.decide(applied.policy, caller.user, caller.certSerial, { ...EMPTY_POSTURE, ...(posture ?? {}) }, loginOf(this.deps.store, caller.certSerial).mfa, now, now);
+    return { policy: applied.policy, ...decision };
+  }
+
+  /**
+   * Opens a session and answers once every gateway it uses acknowledged it. Connects that
+   * arrive within one turn of the event loop are decided and stored in one transaction and
+   * reach each gateway as one delta (see admit); the answer never leaves before the commit.
+   */
+  async connect(caller: DeviceCaller, request: ConnectRequest): Promise<ConnectResponse> {
+    const { session, versions, gateways, denials } = await new Promise<Admitted>((resolve, reject) => this.admissions.add({ caller, request, resolve, reject }));
+    const timeoutMs = request.ackTimeoutMs || this.deps.settings.ackTimeoutMs;
+    try {
+      await Promise.all(gateways.map((g) => this.deps.fanout.waitForAck(g, versions.get(g) ?? Number.MAX_SAFE_INTEGER, timeoutMs)));
+    } catch (err) {
+      this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
+      throw deadlineExceeded(`${(err as Error).message}; the session was not opened`);
+    }
+    try {
+      const current = this.sessions.get(session.id)!;
+      const acks = this.sessions.gateways(current.id);
+      return { session: this.view(current, acks), gateways: this.clientPeers(current, acks), denials };
+    } catch (err) {
+      // The session is committed and enforced, but its client cannot be told how to use it.
+      this.endBroken(session.id);
+      throw err;
+    }
+  }
+
+  /**
+   * Decides, stores and publishes a batch of Connects: one transaction, each session in its
+   * own savepoint (one refused or failing request leaves the others), then one delta per
+   * gateway carrying every new session. Each request is answered here, never thrown.
+   */
+  private admit(batch: Admission[]): void {
+    const { store } = this.deps;
+    const now = this.now();
+    const opened: { admission: Admission; session: SessionRecord; gateways: string[]; psks: Map<string, string>; denials: Denial[] }[] = [];
+    const refused: { admission: Admission; err: unknown }[] = [];
+    try {
+      store.transaction(() => {
+        const cursor = { value: Number(store.settings.getText(CURSOR_KEY) ?? 0) };
+        for (const admission of batch) {
+          try {
+            opened.push({ admission, ...this.openSession(admission, now, cursor) });
+          } catch (err) {
+            refused.push({ admission, err });
+          }
+        }
+        store.settings.set(CURSOR_KEY, String(cursor.value));
+      });
+    } catch (err) {
+      // The whole transaction rolled back: no session of this batch exists.
+      for (const a of batch) a.reject(err);
+      return;
+    }
+    for (const { admission, err } of refused) admission.reject(err);
+    if (opened.length === 0) return;
+
+    // From here on the sessions are committed: one whose gateway entry cannot be built, or a
+    // batch whose delta cannot be sent, is ended rather than left half-open.
+    const notOpened = (o: (typeof opened)[number]) => {
+      this.endBroken(o.session.id);
+      o.admission.reject(new DomainError('internal', 'internal error; the session was not opened'));
+    };
+    const changes = new Map<string, GatewayChange>();
+    const built = opened.filter((o) => {
+      try {
+        const entries = o.gateways.map((g) => [g, gatewaySession(o.session, g, o.psks.get(g)!)] as const);
+        for (const [g, entry] of entries) changeFor(changes, g).upserts.push(entry);
+        return true;
+      } catch (err) {
+        this.internal('sessions.connect', err);
+        notOpened(o);
+        return false;
+      }
+    });
+    let versions: Map<string, number>;
+    try {
+      versions = this.publish(changes);
+    } catch (err) {
+      this.internal('sessions.publish', err);
+      this.resync([...changes.keys()]);
+      for (const o of built) notOpened(o);
+      return;
+    }
+    for (const o of built) {
+      this.armDeadline(o.session);
+      o.admission.resolve({ session: o.session, versions, gateways: o.gateways, denials: o.denials });
+    }
+    this.deps.log.info({ sessions: built.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
+      built.length === 1 ? 'session connected' : `${built.length} sessions connected`);
+  }
+
+  /**
+   * One Connect inside the batch's transaction: the checks and the policy decision run here,
+   * at commit time, so a policy apply or a user, device or certificate change that landed
+   * since the call arrived is honoured. A denial is audited (in the batch's transaction) and
+   * thrown; the session's own writes go in a savepoint.
+   */
+  private openSession({ caller, request }: Admission, now: number, cursor: { value: number }): { session: SessionRecord; gateways: string[]; psks: Map<string, string>; denials: Denial[] } {
+    const { store, audit } = this.deps;
+    const actor = `user:${caller.user}`;
+    const applied = this.deps.policy();
+    if (!applied) throw failedPrecondition('no policy has been applied yet; ask an admin to run `wicketctl policy apply`');
+    const ended = deviceStandingRefusal(this.deps.store, caller.user, caller.deviceId, caller.certSerial);
+    if (ended) throw permissionDenied(ended);
+    if (this.sessions.isKeyLive(request.wgPublicKey)) {
+      throw alreadyExists('this WireGuard key already belongs to a live session; every session needs a fresh key');
+    }
+    // Counted inside the batch's transaction, so Connects of one batch see each other.
+    const live = this.sessions.activeCounts(caller.user, caller.deviceId);
+    const { maxSessionsPerDevice, maxSessionsPerUser } = this.deps.settings;
+    if (live.device >= maxSessionsPerDevice) {
+      throw resourceExhausted(`this device already has ${live.device} live sessions (at most ${maxSessionsPerDevice}); end one with \`wicket down\` first`);
+    }
+    if (live.user >= maxSessionsPerUser) {
+      throw resourceExhausted(`user ${caller.user} already has ${live.user} live sessions (at most ${maxSessionsPerUser}); end one first`);
+    }
+    const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
+    const { mfa } = loginOf(this.deps.store, caller.certSerial);
+    const decision = this.decide(applied.policy, caller.user, caller.certSerial, posture, mfa, now, now);
+    if (decision.entitlements.length === 0) {
+      audit.append({ actor, action: 'session.deny', target: caller.deviceId, details: { denials: decision.denials, policyVersion: applied.version } });
+      throw permissionDenied(`no resources granted: ${summarizeDenials(decision.denials)}`);
+    }
+    const gateways = gatewaysOf(decision.entitlements);
+    const missing = gateways.filter((g) => !this.deps.fanout.isConnected(g));
+    if (missing.length) {
+      throw unavailable(`gateway ${missing.join(', ')} is not connected to the controller; try again later`);
+    }
+    const expiresAtMs = sessionExpiry(decision.entitlements, caller.certNotAfterMs);
+    const entitlements = clampEntitlements(decision.entitlements, expiresAtMs);
+    const psks = new Map(gateways.map((g) => [g, newPsk()]));
+
+    const session = store.transaction(() => {
+      const { address, next } = allocate(this.deps.settings.pool, cursor.value, (a) => this.sessions.isAddressLive(a));
+      cursor.value = next;
+      const record: SessionRecord = {
+        id: newId(), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
+        overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa, createdAtMs: now, expiresAtMs,
+        state: 'active', endedAtMs: null, endReason: '', entitlements, lastHeartbeatMs: now,
+      };
+      this.sessions.insert(record);
+      for (const [g, psk] of psks) this.sessions.addGateway(record.id, g, this.seal(record.id, g, psk));
+      store.devices.recordPosture(caller.deviceId, posture, now);
+      audit.append({
+        actor, action: 'session.connect', target: record.id,
+        details: { device: caller.deviceId, address, gateways, expiresAtMs, policyVersion: applied.version, grants: [...new Set(entitlements.map((e) => e.grant))] },
+      });
+      return record;
+    });
+    return { session, gateways, psks, denials: decision.denials };
+  }
+
+  // ---- What clients and admins see ------------------------------------------------------
+
+  /** The session as the proto describes it, with per-gateway ack state and device name. */
+  view(s: SessionRecord, gateways = this.sessions.gateways(s.id)): Session {
+    return sessionView(s, gateways, this.deps.store.devices.get(s.deviceId)?.name ?? '', this.deps.stats?.(s.id));
+  }
+
+  /** The gateways a client peers with, with the routes (entitled destinations) for each. */
+  clientPeers(s: SessionRecord, gateways = this.sessions.gateways(s.id)): ClientGatewayPeer[] {
+    return gateways.map((g) => {
+      const gw = this.deps.store.gateways.get(g.gateway);
+      return clientPeer(s, g.gateway, gw?.endpoint ?? '', gw?.publicKey ?? '', this.open(s.id, g.gateway, g.pskSealed));
+    });
+  }
+
+  /**
+   * Every session a gateway serves now (its Sync snapshot). A session whose entry cannot be
+   * built is ended and left out: one bad session must not cost the gateway its snapshot.
+   */
+  gatewaySnapshot(gateway: string): GatewaySession[] {
+    const out: GatewaySession[] = [];
+    for (const s of this.sessions.onGateway(gateway)) {
+      try {
+        out.push(gatewaySession(s, gateway, this.open(s.id, gateway, s.pskSealed)));
+      } catch (err) {
+        this.internal('sessions.snapshot', err);
+        this.endBroken(s.id);
+      }
+    }
+    return out;
+  }
+
+  /** An active session of this caller, or NOT_FOUND (never another user's or device's). */
+  ownSession(caller: DeviceCaller, id: string): SessionRecord {
+    const s = this.sessions.get(id);
+    if (!s || s.user !== caller.user || s.deviceId !== caller.deviceId) throw notFound(`no session ${id} for this device`);
+    return s;
+  }
+
+  // ---- Changes from clients -------------------------------------------------------------
+
+  heartbeat(caller: DeviceCaller, id: string, posture: Posture | null | undefined): SessionRecord {
+    const s = this.ownSession(caller, id);
+    if (s.state !== 'active') throw failedPrecondition(`session ${id} has ended: ${s.endReason}`);
+    const next = posture ? { ...EMPTY_POSTURE, ...posture } : undefined;
+    const changed = next !== undefined && JSON.stringify(next) !== JSON.stringify(s.posture);
+    // Refused before anything is written: the next heartbeat carries the posture again.
+    if (changed && !this.postureChanges.tryTake(s.deviceId, this.now())) {
+      const { burst, perMinute } = this.deps.settings.postureChanges;
+      throw resourceExhausted(`too many posture changes from this device (at most ${burst} at once, then ${perMinute} a minute); try again later`);
+    }
+    this.sessions.heartbeat(id, this.now());
+    if (changed) {
+      this.deps.store.devices.recordPosture(s.deviceId, next, this.now());
+      this.reevaluate([s], 'posture changed', `user:${caller.user}`, next);
+    }
+    return this.sessions.get(id)!;
+  }
+
+  disconnect(caller: DeviceCaller, id: string): void {
+    const s = this.ownSession(caller, id);
+    if (s.state === 'active') this.commit([{ session: s, end: { state: 'disconnected', reason: 'disconnected by the client' } }], `user:${caller.user}`);
+  }
+
+  // ---- Changes from admins and the rest of the controller --------------------------------
+
+  revokeSession(id: string, reason: string, actor: string): SessionRecord {
+    const s = this.sessions.get(id);
+    if (!s) throw notFound(`no session ${id}`);
+    if (s.state !== 'active') throw failedPrecondition(`session ${id} has already ended (${s.state}: ${s.endReason})`);
+    this.commit([{ session: s, end: { state: 'revoked', reason: `revoked by ${actor}${reason ? `: ${reason}` : ''}` } }], actor);
+    return this.sessions.get(id)!;
+  }
+
+  /** Ends every live session of a user (user revoke, user disable). */
+  endUserSessions(user: string, reason: string, actor: string): number {
+    return this.commit(this.sessions.activeOfUser(user).map((session) => ({ session, end: { state: 'revoked', reason } })), actor);
+  }
+
+  /** Ends every live session of a device (device block). */
+  endDeviceSessions(deviceId: string, reason: string, actor: string): number {
+    return this.commit(this.sessions.activeOfDevice(deviceId).map((session) => ({ session, end: { state: 'revoked', reason } })), actor);
+  }
+
+  /** Re-evaluates every live session (policy applied). Returns how many changed. */
+  reevaluateAll(reason: string, actor: string): number {
+    return this.reevaluate(this.sessions.active(), reason, actor);
+  }
+
+  /** Re-evaluates a user's live sessions (group change, enable). */
+  reevaluateUser(user: string, reason: string, actor: string): number {
+    return this.reevaluate(this.sessions.activeOfUser(user), reason, actor);
+  }
+
+  /**
+   * Decides each session again and commits what changed: sessions of disabled users or
+   * blocked devices end, expired ones end, the others get their new entitlements (a session
+   * left with none ends).
+   */
+  private reevaluate(list: SessionRecord[], reason: string, actor: string, posture?: Posture): number {
+    const applied = this.deps.policy();
+    const now = this.now();
+    const changes: Change[] = [];
+    for (const s of list) {
+      const refusal = deviceStandingRefusal(this.deps.store, s.user, s.deviceId, s.certSerial);
+      if (refusal) changes.push({ session: s, end: { state: 'revoked', reason: refusal } });
+      else if (s.expiresAtMs <= now) changes.push({ session: s, end: { state: 'expired', reason: 'the session reached its expiry' } });
+      else if (!applied) continue;
+      else {
+        const p = posture ?? s.posture;
+        const decision = this.decide(applied.policy, s.user, s.certSerial, p, s.mfa, now, s.createdAtMs);
+        const entitlements = clampEntitlements(decision.entitlements, s.expiresAtMs);
+        if (entitlements.length === 0) {
+          changes.push({ session: s, end: { state: 'revoked', reason: `no entitlements left (${reason}): ${summarizeDenials(decision.denials)}` } });
+        } else if (!entitlementsEqual(entitlements, s.entitlements) || posture) {
+          changes.push({ session: s, entitlements, posture: p });
+        }
+      }
+    }
+    return this.commit(changes, actor, reason);
+  }
+
+  private decide(policy: Policy, user: string, certSerial: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): Decision {
+    return decide(this.deps.store, policy, { user, certSerial, posture, mfa, now, sessionStart, approvals: this.deps.approvals?.(user, now) ?? [] });
+  }
+
+  // ---- Commit: one transaction, then gateway deltas and client events ---------------------
+
+  /** Applies changes atomically, then publishes them; returns how many sessions changed. */
+  private commit(changes: Change[], actor: string, cause = ''): number {
+    if (changes.length === 0) return 0;
+    const { store, audit } = this.deps;
+    const now = this.now();
+    const deltas = new Map<string, GatewayChange>();
+    const delta = (g: string) => changeFor(deltas, g);
+    const done: SessionRecord[] = [];
+
+    store.transaction(() => {
+      for (const c of changes) {
+        const s = c.session;
+        const current = this.sessions.gateways(s.id);
+        if (c.end) {
+          if (!this.sessions.end(s.id, c.end.state, c.end.reason, now)) continue;
+          for (const g of current) delta(g.gateway).removes.push(s.id);
+          audit.append({ actor, action: `session.${c.end.state === 'expired' ? 'expire' : c.end.state === 'revoked' ? 'revoke' : 'disconnect'}`, target: s.id, details: { user: s.user, device: s.deviceId, reason: c.end.reason } });
+        } else {
+          const entitlements = c.entitlements ?? s.entitlements;
+          const wanted = gatewaysOf(entitlements);
+          for (const g of current) {
+            if (!wanted.includes(g.gateway)) {
+              delta(g.gateway).removes.push(s.id);
+              this.sessions.dropGateway(s.id, g.gateway);
+            }
+          }
+          const updated: SessionRecord = { ...s, entitlements, posture: c.posture ?? s.posture };
+          for (const g of wanted) {
+            const existing = current.find((x) => x.gateway === g);
+            let psk: string;
+            if (existing) psk = this.open(s.id, g, existing.pskSealed);
+            else {
+              psk = newPsk();
+              this.sessions.addGateway(s.id, g, this.seal(s.id, g, psk));
+            }
+            delta(g).upserts.push(gatewaySession(updated, g, psk));
+          }
+          this.sessions.update(s.id, entitlements, s.expiresAtMs, updated.posture);
+          audit.append({ actor, action: 'session.update', target: s.id, details: { user: s.user, cause, grants: [...new Set(entitlements.map((e) => e.grant))], entitlements: entitlements.length } });
+        }
+        done.push(s);
+      }
+    });
+
+    this.publishOrResync(deltas);
+    for (const s of done) {
+      try {
+        const after = this.sessions.get(s.id)!;
+        if (after.state === 'active') {
+          this.armDeadline(after);
+          this.events.emit(s.id, { kind: 'updated', session: this.view(after), gateways: this.clientPeers(after), message: cause ? `entitlements changed: ${cause}` : 'entitlements changed' });
+        } else {
+          this.disarmDeadline(s.id);
+          this.events.emit(s.id, { kind: after.state === 'expired' ? 'expired' : 'revoked', session: this.view(after), gateways: [], message: after.endReason });
+          this.events.close(s.id);
+        }
+        this.deps.log.info({ session: s.id, user: s.user, state: after.state, reason: after.endReason || cause }, 'session changed');
+      } catch (err) {
+        this.internal('sessions.post_commit', err);
+        this.endBroken(s.id);
+      }
+    }
+    return done.length;
+  }
+
+  /** Publishes committed deltas; when that fails, the gateways get a snapshot of the store instead. */
+  private publishOrResync(deltas: Map<string, GatewayChange>): void {
+    try {
+      this.publish(deltas);
+    } catch (err) {
+      this.internal('sessions.publish', err);
+      this.resync([...deltas.keys()]);
+    }
+  }
+
+  private resync(gateways: string[]): void {
+    for (const g of gateways) {
+      try {
+        this.deps.fanout.resync(g);
+      } catch (err) {
+        this.internal('sessions.resync', err);
+      }
+    }
+  }
+
+  /**
+   * Ends a session after an internal error left it unusable or its change unsent: stored as
+   * revoked (audited), its timer and client streams closed, its gateways told. Touches
+   * nothing that could have been the cause (no session view, no entitlement rendering).
+   */
+  private endBroken(id: string): void {
+    try {
+      const s = this.sessions.get(id);
+      this.disarmDeadline(id);
+      if (s?.state === 'active') {
+        const reason = 'ended after an internal error (see the controller log)';
+        const gateways = this.sessions.gateways(id).map((g) => g.gateway);
+        const ended = this.deps.store.transaction(() => {
+          if (!this.sessions.end(id, 'revoked', reason, this.now())) return false;
+          this.deps.audit.append({ actor: 'system', action: 'session.revoke', target: id, details: { user: s.user, device: s.deviceId, reason } });
+          return true;
+        });
+        if (ended) this.publishOrResync(new Map(gateways.map((g) => [g, { upserts: [], removes: [id] }])));
+        this.deps.log.warn({ session: id, user: s.user }, 'session ended after an internal error');
+      }
+    } catch (err) {
+      this.internal('sessions.end_broken', err);
+    } finally {
+      this.events.close(id);
+    }
+  }
+
+  /** Sends the deltas and records which version carries each session's change. */
+  private publish(deltas: Map<string, GatewayChange>): Map<string, number> {
+    const versions = this.deps.fanout.publish(deltas);
+    this.deps.store.transaction(() => {
+      for (const [g, version] of versions) {
+        const d = deltas.get(g)!;
+        for (const u of d.upserts) this.sessions.setVersion(u.id!, g, version);
+        for (const id of d.removes) this.sessions.setVersion(id, g, version);
+      }
+    });
+    return versions;
+  }
+
+  /** A gateway acknowledged a version: record it on the sessions it carried. */
+  onGatewayAck(gateway: string, version: number, atMs: number): void {
+    this.sessions.recordAck(gateway, version, atMs);
+  }
+
+  // ---- Time ------------------------------------------------------------------------------
+
+  /** Re-evaluates the session when its expiry or the earliest expiry of an entitlement comes. */
+  private armDeadline(s: SessionRecord): void {
+    // An entitlement that expired between the decision and now counts too (the timer then
+    // fires at once): skipping it would leave the session active, its peer in place and its
+    // rules gone until the session's own expiry.
+    const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity));
+    this.deadlines.arm(s.id, next, this.now(), () => {
+      try {
+        const current = this.sessions.get(s.id);
+        if (current?.state === 'active') this.reevaluate([current], 'time', 'system');
+      } catch (err) {
+        this.internal('sessions.timer', err);
+        this.endBroken(s.id);
+      }
+    });
+  }
+
+  private disarmDeadline(id: string): void {
+    this.deadlines.disarm(id);
+  }
+
+  /** Ends sessions whose client went silent, and opens schedule windows that began. */
+  private sweep(): void {
+    const now = this.now();
+    const silent = this.sessions.silentSince(now - this.deps.settings.heartbeatTimeoutMs);
+    this.commit(silent.map((session) => ({ session, end: { state: 'disconnected', reason: `no heartbeat for ${Math.round((now - session.lastHeartbeatMs) / 1000)} s` } })), 'system');
+    // A schedule window that opens adds entitlements; nothing else does so with time.
+    if (this.deps.policy()?.policy.grants.some((g) => g.schedule)) this.reevaluateAll('schedule', 'system');
+  }
+
+  // ---- Secrets -----------------------------------------------------------------------------
+
+  private seal(sessionId: string, gateway: string, psk: string): Buffer {
+    return sealPsk(this.deps.masterKey, sessionId, gateway, psk);
+  }
+
+  private open(sessionId: string, gateway: string, sealed: Buffer): string {
+    return openPsk(this.deps.masterKey, sessionId, gateway, sealed);
+  }
+}
+
+/** The change being built for a gateway (created empty on first use). */
+function changeFor(changes: Map<string, GatewayChange>, gateway: string): GatewayChange {
+  return changes.get(gateway) ?? changes.set(gateway, { upserts: [], removes: [] }).get(gateway)!;
+}
+
+export type { SessionEvent };

@@ -1,0 +1,193 @@
+// Sessions and their per-gateway state (sealed preshared key, sync version, ack time).
+import type { DB } from '../store/db.js';
+import type { Entitlement, Posture } from '../policy/index.js';
+
+/** Where a stored session is in its life: active until it is revoked, expires or disconnects. */
+export type SessionLifecycle = 'active' | 'revoked' | 'expired' | 'disconnected';
+
+export interface SessionRecord {
+  id: string;
+  user: string;
+  deviceId: string;
+  certSerial: string;
+  overlayAddress: string;
+  wgPublicKey: string;
+  posture: Posture;
+  mfa: boolean;
+  createdAtMs: number;
+  expiresAtMs: number;
+  state: SessionLifecycle;
+  endedAtMs: number | null;
+  endReason: string;
+  entitlements: Entitlement[];
+  lastHeartbeatMs: number;
+}
+
+export interface SessionGatewayRecord {
+  sessionId: string;
+  gateway: string;
+  pskSealed: Buffer;
+  version: number;
+  ackedAtMs: number | null;
+}
+
+interface SessionRow {
+  id: string; user_name: string; device_id: string; cert_serial: string; overlay_address: string; wg_public_key: string;
+  posture_json: string; mfa: number; created_at_ms: number; expires_at_ms: number; state: SessionLifecycle; ended_at_ms: number | null;
+  end_reason: string; entitlements_json: string; last_heartbeat_ms: number;
+}
+
+interface SessionGatewayRow { session_id: string; gateway: string; psk_sealed: Buffer; version: number; acked_at_ms: number | null }
+
+function toRecord(r: SessionRow): SessionRecord {
+  return {
+    id: r.id, user: r.user_name, deviceId: r.device_id, certSerial: r.cert_serial, overlayAddress: r.overlay_address,
+    wgPublicKey: r.wg_public_key, posture: JSON.parse(r.posture_json) as Posture, mfa: r.mfa === 1, createdAtMs: r.created_at_ms,
+    expiresAtMs: r.expires_at_ms, state: r.state, endedAtMs: r.ended_at_ms, endReason: r.end_reason,
+    entitlements: JSON.parse(r.entitlements_json) as Entitlement[], lastHeartbeatMs: r.last_heartbeat_ms,
+  };
+}
+
+function toGateway(r: SessionGatewayRow): SessionGatewayRecord {
+  return { sessionId: r.session_id, gateway: r.gateway, pskSealed: r.psk_sealed, version: r.version, ackedAtMs: r.acked_at_ms };
+}
+
+export class SessionStore {
+  private readonly stmts;
+
+  constructor(db: DB) {
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO sessions (id, user_name, device_id, cert_serial, overlay_address, wg_public_key, posture_json, mfa,
+        created_at_ms, expires_at_ms, state, entitlements_json, last_heartbeat_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`),
+      get: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+      active: db.prepare<[], SessionRow>("SELECT * FROM sessions WHERE state = 'active' ORDER BY created_at_ms"),
+      list: db.prepare<[number], SessionRow>('SELECT * FROM sessions ORDER BY created_at_ms DESC LIMIT ?'),
+      activeOfUser: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE user_name = ? AND state = 'active'"),
+      activeOfDevice: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE device_id = ? AND state = 'active'"),
+      countOfUser: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'"),
+      countOfDevice: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE device_id = ? AND state = 'active'"),
+      activeOfCert: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE cert_serial = ? AND state = 'active'"),
+      silentSince: db.prepare<[number], SessionRow>("SELECT * FROM sessions WHERE state = 'active' AND last_heartbeat_ms < ?"),
+      addressLive: db.prepare<[string], { id: string }>("SELECT id FROM sessions WHERE overlay_address = ? AND state = 'active'"),
+      keyLive: db.prepare<[string], { id: string }>("SELECT id FROM sessions WHERE wg_public_key = ? AND state = 'active'"),
+      end: db.prepare("UPDATE sessions SET state = ?, ended_at_ms = ?, end_reason = ? WHERE id = ? AND state = 'active'"),
+      update: db.prepare("UPDATE sessions SET entitlements_json = ?, expires_at_ms = ?, posture_json = ? WHERE id = ? AND state = 'active'"),
+      heartbeat: db.prepare("UPDATE sessions SET last_heartbeat_ms = ? WHERE id = ? AND state = 'active'"),
+      grace: db.prepare("UPDATE sessions SET last_heartbeat_ms = max(last_heartbeat_ms, ?) WHERE state = 'active'"),
+      gateways: db.prepare<[string], SessionGatewayRow>('SELECT * FROM session_gateways WHERE session_id = ? ORDER BY gateway'),
+      addGateway: db.prepare('INSERT INTO session_gateways (session_id, gateway, psk_sealed) VALUES (?, ?, ?)'),
+      dropGateway: db.prepare('DELETE FROM session_gateways WHERE session_id = ? AND gateway = ?'),
+      setVersion: db.prepare('UPDATE session_gateways SET version = ?, acked_at_ms = NULL WHERE session_id = ? AND gateway = ?'),
+      ack: db.prepare('UPDATE session_gateways SET acked_at_ms = ? WHERE gateway = ? AND acked_at_ms IS NULL AND version <= ?'),
+      servedBy: db.prepare<[string, string], { id: string }>(`SELECT j.value AS id FROM json_each(?) AS j
+        WHERE EXISTS (SELECT 1 FROM session_gateways g WHERE g.session_id = j.value AND g.gateway = ?)`),
+      onGatewayCount: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM sessions s
+        JOIN session_gateways g ON g.session_id = s.id WHERE g.gateway = ? AND s.state = 'active'`),
+      onGateway: db.prepare<[string], SessionRow & { psk_sealed: Buffer }>(`SELECT s.*, g.psk_sealed FROM sessions s
+        JOIN session_gateways g ON g.session_id = s.id WHERE g.gateway = ? AND s.state = 'active'`),
+    };
+  }
+
+  insert(s: Omit<SessionRecord, 'state' | 'endedAtMs' | 'endReason'>): void {
+    this.stmts.insert.run(s.id, s.user, s.deviceId, s.certSerial, s.overlayAddress, s.wgPublicKey, JSON.stringify(s.posture), s.mfa ? 1 : 0,
+      s.createdAtMs, s.expiresAtMs, JSON.stringify(s.entitlements), s.lastHeartbeatMs);
+  }
+
+  get(id: string): SessionRecord | undefined {
+    const r = this.stmts.get.get(id);
+    return r && toRecord(r);
+  }
+
+  active(): SessionRecord[] {
+    return this.stmts.active.all().map(toRecord);
+  }
+
+  /** The newest sessions, ended ones included. */
+  recent(limit: number): SessionRecord[] {
+    return this.stmts.list.all(limit).map(toRecord);
+  }
+
+  activeOfUser(user: string): SessionRecord[] {
+    return this.stmts.activeOfUser.all(user).map(toRecord);
+  }
+
+  /** Active sessions of a user and of a device (the caps of Connect), from the indexes. */
+  activeCounts(user: string, deviceId: string): { user: number; device: number } {
+    return { user: this.stmts.countOfUser.get(user)!.n, device: this.stmts.countOfDevice.get(deviceId)!.n };
+  }
+
+  activeOfDevice(deviceId: string): SessionRecord[] {
+    return this.stmts.activeOfDevice.all(deviceId).map(toRecord);
+  }
+
+  activeOfCertificate(serial: string): SessionRecord[] {
+    return this.stmts.activeOfCert.all(serial).map(toRecord);
+  }
+
+  /** Active sessions whose last heartbeat is older than `ms`. */
+  silentSince(ms: number): SessionRecord[] {
+    return this.stmts.silentSince.all(ms).map(toRecord);
+  }
+
+  isAddressLive(address: string): boolean {
+    return this.stmts.addressLive.get(address) !== undefined;
+  }
+
+  isKeyLive(publicKey: string): boolean {
+    return this.stmts.keyLive.get(publicKey) !== undefined;
+  }
+
+  /** Ends an active session; false when it was not active. */
+  end(id: string, state: Exclude<SessionLifecycle, 'active'>, reason: string, nowMs: number): boolean {
+    return this.stmts.end.run(state, nowMs, reason, id).changes === 1;
+  }
+
+  update(id: string, entitlements: Entitlement[], expiresAtMs: number, posture: Posture): void {
+    this.stmts.update.run(JSON.stringify(entitlements), expiresAtMs, JSON.stringify(posture), id);
+  }
+
+  heartbeat(id: string, nowMs: number): void {
+    this.stmts.heartbeat.run(nowMs, id);
+  }
+
+  /** Treats every live session as heard from at `nowMs` (after a controller restart). */
+  graceHeartbeats(nowMs: number): void {
+    this.stmts.grace.run(nowMs);
+  }
+
+  gateways(sessionId: string): SessionGatewayRecord[] {
+    return this.stmts.gateways.all(sessionId).map(toGateway);
+  }
+
+  addGateway(sessionId: string, gateway: string, pskSealed: Buffer): void {
+    this.stmts.addGateway.run(sessionId, gateway, pskSealed);
+  }
+
+  dropGateway(sessionId: string, gateway: string): void {
+    this.stmts.dropGateway.run(sessionId, gateway);
+  }
+
+  /** The sync version that carried the session's latest change to `gateway` (ack pending). */
+  setVersion(sessionId: string, gateway: string, version: number): void {
+    this.stmts.setVersion.run(version, sessionId, gateway);
+  }
+
+  /** `gateway` applied `version`: every pending change it carried is acknowledged. */
+  recordAck(gateway: string, version: number, nowMs: number): void {
+    this.stmts.ack.run(nowMs, gateway, version);
+  }
+
+  /** Of `sessionIds`, those `gateway` serves or served (it holds or held their peer). */
+  servedBy(gateway: string, sessionIds: readonly string[]): Set<string> {
+    return new Set(this.stmts.servedBy.all(JSON.stringify(sessionIds), gateway).map((r) => r.id));
+  }
+
+  onGatewayCount(gateway: string): number {
+    return this.stmts.onGatewayCount.get(gateway)?.n ?? 0;
+  }
+
+  /** Active sessions a gateway serves, with their sealed preshared keys for it. */
+  onGateway(gateway: string): (SessionRecord & { pskSealed: Buffer })[] {
+    return this.stmts.onGateway.all(gateway).map((r) => ({ ...toRecord(r), pskSealed: r.psk_sealed }));
+  }
+}

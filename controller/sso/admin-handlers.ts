@@ -1,0 +1,31 @@
+// Admin handler linking an identity provider's subject to a Wicket user (`wicketctl user
+// link`). Single sign-on links an existing account by itself only when it is an SSO account
+// and the provider verified the e-mail address; admins and password accounts are reached
+// through SSO only after this explicit link (docs/sso.md).
+import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
+import type { ControllerContext } from '../api/context.js';
+import { adminActor } from '../api/authz.js';
+import { unary } from '../api/handler.js';
+import { alreadyExists, failedPrecondition, notFound } from '../errors.js';
+import type { SsoLogins } from './device-login.js';
+
+/** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
+export function userLinkAdmin(ctx: ControllerContext, sso: SsoLogins | undefined): Pick<AdminHandlers, 'LinkUser'> {
+  const links = ctx.store.sso;
+  return {
+    LinkUser: unary(ctx.log, { method: 'Admin.LinkUser', caller: (call) => adminActor(ctx.authorize, call), request: 'LinkUserRequest' }, (req, actor) => {
+      if (!sso?.hasProvider(req.provider)) throw failedPrecondition(`no identity provider ${req.provider} is configured (wicket-controller start --oidc-config)`);
+      ctx.store.transaction(() => {
+        if (!ctx.store.users.get(req.name)) throw notFound(`no user ${req.name}`);
+        const bySubject = links.identity(req.provider, req.subject);
+        if (bySubject && bySubject.user !== req.name) throw alreadyExists(`${req.provider} subject ${req.subject} is already linked to user ${bySubject.user}`);
+        const byUser = links.identityOfUser(req.name, req.provider);
+        if (byUser && byUser.subject !== req.subject) throw alreadyExists(`user ${req.name} is already linked to another ${req.provider} subject`);
+        if (bySubject) return;
+        links.link(req.provider, req.subject, req.name);
+        ctx.audit.append({ actor, action: 'user.link', target: req.name, details: { provider: req.provider, subject: req.subject } });
+      });
+      return {};
+    }),
+  };
+}

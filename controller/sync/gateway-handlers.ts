@@ -1,0 +1,140 @@
+// The Gateway service (gateway certificates on the API port): the Sync stream that carries
+// each gateway's desired state (snapshot, then ordered deltas) and its acks. The fan-out
+// logic is in controller/sync/fanout.ts; this file authorizes, validates and adapts. A Hello
+// must carry the WireGuard key and endpoint bound to the gateway (controller/sync/hello.ts);
+// one Hello per stream, and Hellos per gateway are rate limited, because each costs a
+// snapshot and an audit record. Refusals are audited once per window, not once per call.
+import { Counter } from 'prom-client';
+import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
+import type { SyncUp__Output } from '../../proto/generated/wicket/v1/SyncUp.js';
+import type { SyncFanout } from './fanout.js';
+import { helloRefusal, normalizeEndpoint } from './hello.js';
+import type { ControllerContext } from '../api/context.js';
+import { toStatus } from '../api/errors.js';
+import { failedPrecondition, invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
+import { OncePerWindow } from '../throttle/once-per-window.js';
+import { TokenBuckets } from '../throttle/token-buckets.js';
+import { validate } from '../api/validate.js';
+import { guarded } from '../api/internal-errors.js';
+
+export interface HelloLimits {
+  /** Hellos a gateway may send at once (reconnects after a partition or a restart). */
+  burst: number;
+  /** Hellos per second refilled. */
+  perSecond: number;
+  /** A refused or throttled Hello is audited at most once per this window, per gateway and reason. */
+  auditWindowMs: number;
+}
+
+/**
+ * The gateway agent reconnects with backoff (at most a few streams per second, fewer the
+ * longer it fails): ten at once, then one every six seconds, never throttles it.
+ */
+export const DEFAULT_HELLO_LIMITS: HelloLimits = { burst: 10, perSecond: 1 / 6, auditWindowMs: 60_000 };
+
+export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limits: HelloLimits = DEFAULT_HELLO_LIMITS): Pick<GatewayHandlers, 'Sync'> {
+  const registers = [ctx.metrics.registry];
+  const refusedHellos = new Counter({
+    name: 'wicket_sync_hellos_refused_total', help: 'Sync Hellos refused because the WireGuard key or endpoint is not the one bound to the gateway',
+    labelNames: ['gateway', 'reason'], registers,
+  });
+  const throttledHellos = new Counter({
+    name: 'wicket_sync_hellos_throttled_total', help: 'Sync Hellos refused as repeated on one stream or too frequent', labelNames: ['gateway'], registers,
+  });
+  const hellos = new TokenBuckets(limits.burst, limits.perSecond);
+  const audits = new OncePerWindow(limits.auditWindowMs);
+  /** Audits (and logs) a refusal at most once per window per (gateway, reason), with how many were not audited. */
+  const auditRefusal = (gateway: string, action: string, reason: string, details: Record<string, unknown>) => {
+    const { record, suppressed } = audits.admit(`${gateway}\0${action}\0${reason}`, ctx.now());
+    if (!record) return;
+    ctx.audit.append({ actor: `gateway:${gateway}`, action, target: gateway, details: { reason, ...details, suppressedSinceLast: suppressed } });
+    ctx.log.warn({ gateway, action, reason, ...details, suppressedSinceLast: suppressed }, 'gateway Hello refused');
+  };
+
+  return {
+    Sync: (call) => {
+      let name: string;
+      let serial: string;
+      try {
+        const id = ctx.authorize(call, 'gateway');
+        name = id.name;
+        serial = id.serial;
+      } catch (err) {
+        call.emit('error', toStatus(err, ctx.log, 'Gateway.Sync'));
+        return;
+      }
+      let attached = false;
+      let helloSeen = false;
+      let ended = false;
+      const closed = guarded(ctx.reportInternal, 'Gateway.Sync', () => {
+        unregister();
+        if (attached && fanout.detach(name, call)) {
+          ctx.store.gateways.markDisconnected(name);
+          ctx.log.info({ gateway: name }, 'gateway disconnected');
+        }
+        attached = false;
+      });
+      const fail = (err: unknown) => {
+        if (ended) return;
+        ended = true;
+        closed();
+        call.emit('error', toStatus(err, ctx.log, 'Gateway.Sync'));
+      };
+      // Retiring this certificate (re-enrollment) ends the stream at once.
+      const unregister = ctx.gatewayStreams.add(name, serial, 'sync', (message) => fail(permissionDenied(message)));
+
+      const hello = (msg: NonNullable<SyncUp__Output['hello']>) => {
+        if (helloSeen) {
+          throttledHellos.inc({ gateway: name });
+          auditRefusal(name, 'gateway.hello.throttled', 'repeated', {});
+          throw failedPrecondition('Hello was already sent on this stream');
+        }
+        helloSeen = true;
+        const h = validate('GatewayHello', msg);
+        const bound = ctx.store.gateways.get(name);
+        const refusal = bound ? helloRefusal(bound, h) : undefined;
+        if (refusal) {
+          refusedHellos.inc({ gateway: name, reason: refusal.reason });
+          auditRefusal(name, 'gateway.hello.refused', refusal.reason, { publicKey: h.publicKey, endpoint: h.endpoint, serial });
+          throw permissionDenied(refusal.message);
+        }
+        const waitMs = hellos.take(name, 1, ctx.now());
+        if (waitMs > 0) {
+          throttledHellos.inc({ gateway: name });
+          auditRefusal(name, 'gateway.hello.throttled', 'too frequent', {});
+          throw resourceExhausted(`too many Sync streams from this gateway; retry in ${Math.ceil(waitMs / 1000)} s`);
+        }
+        const endpoint = normalizeEndpoint(h.endpoint);
+        ctx.store.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
+        ctx.audit.append({ actor: `gateway:${name}`, action: 'gateway.connect', target: name, details: { endpoint, agentVersion: h.agentVersion } });
+        ctx.log.info({ gateway: name, endpoint }, 'gateway connected');
+        fanout.attach(name, call);
+        attached = true;
+      };
+
+      call.on('data', (msg: SyncUp__Output) => {
+        if (ended) return;
+        try {
+          if (msg.hello) {
+            hello(msg.hello);
+          } else if (msg.ack) {
+            if (!attached) throw failedPrecondition('send GatewayHello before acks');
+            const ack = validate('SyncAck', msg.ack);
+            fanout.ack(name, call, ack.version, ack.applyUs, ack.error);
+          } else {
+            throw invalidArgument('empty SyncUp message');
+          }
+        } catch (err) {
+          fail(err);
+        }
+      });
+      call.on('end', () => {
+        closed();
+        call.end();
+      });
+      call.on('cancelled', closed);
+      call.on('error', closed);
+      call.on('close', closed);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// Unit tests of the telemetry store on a real SQLite file: ingest idempotence by gateway +
+// seq, denied-attempt upserts and their deltas, endpoint changes, attribution, retention.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../store/db.js';
+import { TelemetryStore } from './telemetry-store.js';
+
+function withStore(fn: (t: TelemetryStore, db: ReturnType<typeof openDatabase>) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'wicket-tel-'));
+  const db = openDatabase(join(dir, 't.db'));
+  try {
+    db.prepare("INSERT INTO users (name, totp_sealed, created_at_ms) VALUES ('alice', x'00', 1)").run();
+    db.prepare(`INSERT INTO sessions (id, user_name, device_id, cert_serial, overlay_address, wg_public_key, posture_json, mfa, created_at_ms,
+      expires_at_ms, state, entitlements_json, last_heartbeat_ms) VALUES ('s1', 'alice', 'dev1', 'x', '100.64.0.2', 'k', '{}', 1, 1, 9000000000000, 'active', '[]', 1)`).run();
+    fn(new TelemetryStore(db), db);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const flow = (ended: number) => ({ sessionId: 's1', source: '100.64.0.2', destination: '10.0.1.10', protocol: 'tcp', port: 80, startedAtMs: ended - 5, endedAtMs: ended, bytesOut: 100, bytesIn: 2000 });
+const denied = (count: number, last: number) => ({ sessionId: 's1', source: '100.64.0.2', destination: '10.0.2.10', protocol: 'tcp', port: 5432, count, firstSeenMs: 1000, lastSeenMs: last });
+const batch = (seq: number, parts: Partial<{ flows: ReturnType<typeof flow>[]; denied: ReturnType<typeof denied>[]; peers: { sessionId: string; endpoint: string; lastHandshakeMs: number; rxBytes: number; txBytes: number }[] }> = {}) =>
+  ({ seq, collectedAtMs: 5000, peers: [], counters: [], denied: [], flows: [], droppedRecords: 0, ...parts });
+
+test('a resent batch (same gateway and seq) is stored once; another gateway\'s same seq is its own', () => withStore((t) => {
+  assert.equal(t.ingest('dc1', batch(1, { flows: [flow(10)] }), 100).stored, true);
+  assert.equal(t.ingest('dc1', batch(1, { flows: [flow(10)] }), 200).stored, false);
+  assert.equal(t.counts().flows, 1);
+  assert.equal(t.ingest('dc2', batch(1, { flows: [flow(11)] }), 200).stored, true);
+  assert.equal(t.counts().flows, 2);
+}));
+
+test('flows and denied attempts are attributed to user and device, filtered and newest first', () => withStore((t) => {
+  t.ingest('dc1', batch(1, { flows: [flow(10), flow(20)], denied: [denied(2, 1500)] }), 100);
+  const flows = t.flows({ limit: 10 });
+  assert.deepEqual(flows.map((f) => [f.endedAtMs, f.username, f.deviceId, f.gateway]), [[20, 'alice', 'dev1', 'dc1'], [10, 'alice', 'dev1', 'dc1']]);
+  assert.equal(t.flows({ limit: 10, user: 'bob' }).length, 0);
+  assert.equal(t.flows({ limit: 10, sessionId: 's1', sinceMs: 15 }).length, 1);
+  const [d] = t.denied({ limit: 10, user: 'alice' });
+  assert.equal(d.count, 2);
+  assert.equal(d.username, 'alice');
+}));
+
+test('a denied tuple reported again replaces its count and yields only the increase', () => withStore((t) => {
+  const a = t.ingest('dc1', batch(1, { denied: [denied(3, 1500)] }), 100);
+  assert.deepEqual(a.denied, [{ sessionId: 's1', attempts: 3, atMs: 1500 }]);
+  const b = t.ingest('dc1', batch(2, { denied: [denied(7, 2500)] }), 100);
+  assert.deepEqual(b.denied, [{ sessionId: 's1', attempts: 4, atMs: 2500 }]);
+  assert.equal(t.counts().denied, 1);
+  assert.equal(t.denied({ limit: 5 })[0].count, 7);
+}));
+
+test('peer figures feed session stats and report endpoint changes', () => withStore((t) => {
+  assert.equal(t.sessionStats('s1'), undefined);
+  const peer = { sessionId: 's1', endpoint: '198.51.100.7:40000', lastHandshakeMs: 4000, rxBytes: 10, txBytes: 20 };
+  assert.deepEqual(t.ingest('dc1', batch(1, { peers: [peer] }), 100).endpointChanges, []);
+  assert.deepEqual(t.sessionStats('s1'), { rxBytes: 10, txBytes: 20, lastHandshakeMs: 4000 });
+  const r = t.ingest('dc1', { ...batch(2, { peers: [{ ...peer, endpoint: '203.0.113.9:5000', rxBytes: 50 }] }), collectedAtMs: 9000 }, 100);
+  assert.deepEqual(r.endpointChanges, [{ sessionId: 's1', gateway: 'dc1', from: '198.51.100.7:40000', to: '203.0.113.9:5000', previousAtMs: 5000, atMs: 9000 }]);
+  assert.equal(t.sessionStats('s1')!.rxBytes, 50);
+}));
+
+test('retention deletes by age, then keeps only the newest rows', () => withStore((t) => {
+  t.ingest('dc1', batch(1, { flows: [flow(10), flow(20), flow(30_000), flow(40_000), flow(50_000)] }), 100);
+  assert.ok(t.prune({ maxAgeMs: 30_000, maxRows: 100 }, 50_000) >= 2);
+  assert.deepEqual(t.flows({ limit: 10 }).map((f) => f.endedAtMs), [50_000, 40_000, 30_000]);
+  t.prune({ maxAgeMs: 1e9, maxRows: 2 }, 50_000);
+  assert.deepEqual(t.flows({ limit: 10 }).map((f) => f.endedAtMs), [50_000, 40_000]);
+}));
+
+test('a batch larger than one multi-row chunk stores every flow with all its fields, in order', () => withStore((t) => {
+  // 100 rows go per statement: 250 = two whole chunks and a remainder of 50 row by row.
+  const flows = Array.from({ length: 250 }, (_, i) => ({ ...flow(1000 + i), port: i, bytesOut: i * 3, bytesIn: i * 7, startedAtMs: i }));
+  t.ingest('dc1', batch(1, { flows }), 100);
+  const stored = t.flows({ limit: 1000 }).reverse();
+  assert.equal(stored.length, 250);
+  assert.deepEqual(stored.map(({ username: _u, deviceId: _d, gateway: _g, ...f }) => f), flows);
+  assert.ok(stored.every((f) => f.gateway === 'dc1' && f.username === 'alice'));
+}));
+
+test('rule counters: a tuple repeated across chunks of one batch ends at its last report', () => withStore((t, db) => {
+  const counter = (dest: string, packets: number) => ({ sessionId: 's1', destination: dest, protocol: 'tcp', portFrom: 80, portTo: 80, packets, bytes: packets * 100 });
+  const counters = Array.from({ length: 230 }, (_, i) => counter(`10.0.${i % 120}.1`, i));
+  t.ingest('dc1', { ...batch(1), counters }, 100);
+  const rows = db.prepare('SELECT destination, packets, bytes, updated_at_ms FROM rule_counters ORDER BY packets').all() as
+    { destination: string; packets: number; bytes: number; updated_at_ms: number }[];
+  assert.equal(rows.length, 120);
+  // Tuple k was reported at i = k, k + 120 (and k + 240 < 230 never): the last one wins.
+  for (const r of rows) {
+    const k = Number(r.destination.split('.')[2]);
+    const last = k + 120 < 230 ? k + 120 : k;
+    assert.deepEqual([r.packets, r.bytes, r.updated_at_ms], [last, last * 100, 5000]);
+  }
+}));
+
+test('denied increases and endpoint changes are the same as row by row: across chunks and for keys repeated in a batch', () => withStore((t) => {
+  const tuple = (i: number, count: number) => ({ ...denied(count, 1500 + i), port: 1000 + i, protocol: i % 2 ? 'udp' : 'tcp' });
+  // 150 tuples stored with count 2; then 250 (the 150 again with count 5, 100 new with count 1).
+  t.ingest('dc1', batch(1, { denied: Array.from({ length: 150 }, (_, i) => tuple(i, 2)) }), 100);
+  const r = t.ingest('dc1', batch(2, { denied: Array.from({ length: 250 }, (_, i) => tuple(i, i < 150 ? 5 : 1)) }), 100);
+  assert.deepEqual(r.denied.map((d) => d.attempts), [...new Array(150).fill(3), ...new Array(100).fill(1)]);
+  assert.equal(t.counts().denied, 250);
+  // Another gateway's identical tuple is its own row; a tuple repeated in one batch counts its increase once.
+  const again = t.ingest('dc2', batch(1, { denied: [tuple(0, 4), tuple(0, 9), tuple(0, 6)] }), 100);
+  assert.deepEqual(again.denied.map((d) => d.attempts), [4, 5]);
+  assert.equal(t.denied({ limit: 1000 }).find((d) => d.gateway === 'dc2')!.count, 9);
+
+  const peer = (endpoint: string) => ({ sessionId: 's1', endpoint, lastHandshakeMs: 4000, rxBytes: 10, txBytes: 20 });
+  assert.deepEqual(t.ingest('dc1', batch(3, { peers: [peer('198.51.100.7:1'), peer('203.0.113.9:2')] }), 100).endpointChanges,
+    [{ sessionId: 's1', gateway: 'dc1', from: '198.51.100.7:1', to: '203.0.113.9:2', previousAtMs: 5000, atMs: 5000 }]);
+  assert.deepEqual(t.ingest('dc2', batch(2, { peers: [peer('192.0.2.1:3')] }), 100).endpointChanges, [], 'another gateway has its own endpoint');
+}));

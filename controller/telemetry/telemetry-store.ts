@@ -1,0 +1,263 @@
+// Gateway telemetry in the store: ingest of one batch as one transaction (idempotent by
+// gateway + seq; rows written by multi-row statements, stored values read once per batch
+// — ingest rates are in docs/performance.md), the flow and denied-attempt queries attributed to user and device
+// (through the sessions table), live WireGuard figures per session, and retention.
+import type { DB } from '../store/db.js';
+import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
+import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
+import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
+import type { RuleCounter__Output as RuleCounter } from '../../proto/generated/wicket/v1/RuleCounter.js';
+import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
+
+/** What a stored batch changed that detections look at. */
+export interface IngestResult {
+  /** False when this (gateway, seq) was stored before: nothing was written again. */
+  stored: boolean;
+  records: number;
+  /** New denied attempts per tuple (count increase over what was stored). */
+  denied: { sessionId: string; attempts: number; atMs: number }[];
+  /** Sessions whose WireGuard endpoint changed, with the previous one and when it was reported. */
+  endpointChanges: { sessionId: string; gateway: string; from: string; to: string; previousAtMs: number; atMs: number }[];
+}
+
+export interface TelemetryFilter {
+  sessionId?: string;
+  user?: string;
+  sinceMs?: number;
+  limit: number;
+}
+
+export interface Attribution { username: string; deviceId: string; gateway: string }
+
+export interface RetentionLimits {
+  /** Records older than this are deleted. */
+  maxAgeMs: number;
+  /** At most this many flows and this many denied-attempt rows are kept (newest win). */
+  maxRows: number;
+}
+
+export interface SessionStats { rxBytes: number; txBytes: number; lastHandshakeMs: number }
+
+type FlowRow = { session_id: string; source: string; destination: string; protocol: string; port: number; started_at_ms: number; ended_at_ms: number;
+  bytes_out: number; bytes_in: number; gateway: string; user_name: string | null; device_id: string | null };
+type DeniedRow = { session_id: string; source: string; destination: string; protocol: string; port: number; count: number; first_seen_ms: number;
+  last_seen_ms: number; gateway: string; user_name: string | null; device_id: string | null };
+
+/** Rows per multi-row INSERT: at most 100 * 10 parameters, well under SQLite's 32,766. */
+const CHUNK_ROWS = 100;
+
+/**
+ * Appends many rows of one kind: CHUNK_ROWS rows per statement (one call into SQLite per
+ * chunk instead of per row), bound from one reused parameter array so a batch makes no
+ * per-row garbage; the remainder goes row by row.
+ */
+class ChunkedInsert<T, C> {
+  private readonly one;
+  private readonly chunk;
+  private readonly args: unknown[];
+
+  /** `head` is "INSERT INTO t (a, b)", `tail` an optional ON CONFLICT clause; `bind` writes one row's `columns` values at `args[at]`. */
+  constructor(db: DB, head: string, private readonly columns: number, tail: string,
+    private readonly bind: (args: unknown[], at: number, row: T, context: C) => void) {
+    const sql = (rows: number) => `${head} VALUES ${new Array(rows).fill(`(${new Array(columns).fill('?').join(', ')})`).join(', ')} ${tail}`;
+    this.one = db.prepare(sql(1));
+    this.chunk = db.prepare(sql(CHUNK_ROWS));
+    this.args = new Array(CHUNK_ROWS * columns);
+  }
+
+  run(rows: readonly T[], context: C): void {
+    const whole = rows.length - (rows.length % CHUNK_ROWS);
+    for (let i = 0; i < whole; i++) {
+      this.bind(this.args, (i % CHUNK_ROWS) * this.columns, rows[i]!, context);
+      if (i % CHUNK_ROWS === CHUNK_ROWS - 1) this.chunk.run(this.args);
+    }
+    const single = new Array(this.columns);
+    for (let i = whole; i < rows.length; i++) {
+      this.bind(single, 0, rows[i]!, context);
+      this.one.run(single);
+    }
+  }
+}
+
+/** A denied tuple's unique key (without the gateway) as JSON: the lookup's parameter element and the map key. */
+function deniedKey(source: string, destination: string, protocol: string, port: number, firstSeenMs: number): string {
+  return JSON.stringify([source, destination, protocol, port, firstSeenMs]);
+}
+
+type DeniedKeyRow = { source: string; destination: string; protocol: string; port: number; first_seen_ms: number; count: number };
+
+/** What every row of a batch shares. */
+interface BatchContext { gateway: string; collectedAtMs: number }
+
+const FILTER = `(@session = '' OR t.session_id = @session) AND (@user = '' OR s.user_name = @user)`;
+
+export class TelemetryStore {
+  private readonly stmts;
+  private readonly ingestTx: (gateway: string, batch: TelemetryBatch, nowMs: number) => IngestResult;
+
+  constructor(private readonly db: DB) {
+    this.stmts = {
+      batch: db.prepare(`INSERT INTO telemetry_batches (gateway, seq, collected_at_ms, received_at_ms, records, dropped_records)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      flowInsert: new ChunkedInsert<FlowRecord, BatchContext>(db,
+        'INSERT INTO flows (gateway, session_id, source, destination, protocol, port, started_at_ms, ended_at_ms, bytes_out, bytes_in)', 10, '',
+        (a, k, f, c) => {
+          a[k] = c.gateway; a[k + 1] = f.sessionId; a[k + 2] = f.source; a[k + 3] = f.destination; a[k + 4] = f.protocol;
+          a[k + 5] = f.port; a[k + 6] = f.startedAtMs; a[k + 7] = f.endedAtMs; a[k + 8] = f.bytesOut; a[k + 9] = f.bytesIn;
+        }),
+      // What is stored for a batch's tuples and sessions, read in one statement each (the
+      // batch's keys as one JSON array; json_each drives lookups on the unique key/primary key).
+      deniedBefore: db.prepare<[{ gateway: string; tuples: string }], DeniedKeyRow>(`SELECT d.source, d.destination, d.protocol, d.port,
+        d.first_seen_ms, d.count FROM json_each(@tuples) AS j CROSS JOIN denied_attempts AS d WHERE d.gateway = @gateway AND d.source = j.value ->> 0
+        AND d.destination = j.value ->> 1 AND d.protocol = j.value ->> 2 AND d.port = j.value ->> 3 AND d.first_seen_ms = j.value ->> 4`),
+      peersBefore: db.prepare<[string, string], { session_id: string; endpoint: string; updated_at_ms: number }>(`SELECT session_id, endpoint,
+        updated_at_ms FROM peer_stats WHERE gateway = ? AND session_id IN (SELECT value FROM json_each(?))`),
+      deniedUpsert: new ChunkedInsert<DeniedAttempt, BatchContext>(db,
+        'INSERT INTO denied_attempts (gateway, session_id, source, destination, protocol, port, count, first_seen_ms, last_seen_ms)', 9,
+        `ON CONFLICT (gateway, source, destination, protocol, port, first_seen_ms)
+        DO UPDATE SET count = max(count, excluded.count), last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
+        (a, k, d, c) => {
+          a[k] = c.gateway; a[k + 1] = d.sessionId; a[k + 2] = d.source; a[k + 3] = d.destination; a[k + 4] = d.protocol;
+          a[k + 5] = d.port; a[k + 6] = d.count; a[k + 7] = d.firstSeenMs; a[k + 8] = d.lastSeenMs;
+        }),
+      peerUpsert: new ChunkedInsert<PeerStat, BatchContext>(db,
+        'INSERT INTO peer_stats (session_id, gateway, endpoint, last_handshake_ms, rx_bytes, tx_bytes, updated_at_ms)', 7,
+        `ON CONFLICT (session_id, gateway) DO UPDATE SET endpoint = excluded.endpoint, last_handshake_ms = excluded.last_handshake_ms,
+        rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes, updated_at_ms = excluded.updated_at_ms`,
+        (a, k, p, c) => {
+          a[k] = p.sessionId; a[k + 1] = c.gateway; a[k + 2] = p.endpoint; a[k + 3] = p.lastHandshakeMs; a[k + 4] = p.rxBytes;
+          a[k + 5] = p.txBytes; a[k + 6] = c.collectedAtMs;
+        }),
+      // Within one statement SQLite applies the rows in order, so a tuple repeated in a batch ends at its last values, as row by row.
+      counterUpsert: new ChunkedInsert<RuleCounter, BatchContext>(db,
+        'INSERT INTO rule_counters (gateway, session_id, destination, protocol, port_from, port_to, packets, bytes, updated_at_ms)', 9,
+        `ON CONFLICT (gateway, session_id, destination, protocol, port_from, port_to)
+        DO UPDATE SET packets = excluded.packets, bytes = excluded.bytes, updated_at_ms = excluded.updated_at_ms`,
+        (a, k, r, c) => {
+          a[k] = c.gateway; a[k + 1] = r.sessionId; a[k + 2] = r.destination; a[k + 3] = r.protocol; a[k + 4] = r.portFrom;
+          a[k + 5] = r.portTo; a[k + 6] = r.packets; a[k + 7] = r.bytes; a[k + 8] = c.collectedAtMs;
+        }),
+      stats: db.prepare<[string], { rx: number | null; tx: number | null; hs: number | null }>(
+        'SELECT sum(rx_bytes) AS rx, sum(tx_bytes) AS tx, max(last_handshake_ms) AS hs FROM peer_stats WHERE session_id = ?'),
+      flows: db.prepare<[{ session: string; user: string; since: number; limit: number }], FlowRow>(`SELECT t.*, s.user_name, s.device_id FROM flows t
+        LEFT JOIN sessions s ON s.id = t.session_id WHERE t.ended_at_ms >= @since AND ${FILTER} ORDER BY t.ended_at_ms DESC, t.id DESC LIMIT @limit`),
+      deniedList: db.prepare<[{ session: string; user: string; since: number; limit: number }], DeniedRow>(`SELECT t.*, s.user_name, s.device_id FROM denied_attempts t
+        LEFT JOIN sessions s ON s.id = t.session_id WHERE t.last_seen_ms >= @since AND ${FILTER} ORDER BY t.last_seen_ms DESC, t.id DESC LIMIT @limit`),
+      pruneAge: [
+        db.prepare('DELETE FROM flows WHERE ended_at_ms < ?'),
+        db.prepare('DELETE FROM denied_attempts WHERE last_seen_ms < ?'),
+        db.prepare('DELETE FROM peer_stats WHERE updated_at_ms < ?'),
+        db.prepare('DELETE FROM rule_counters WHERE updated_at_ms < ?'),
+        db.prepare('DELETE FROM telemetry_batches WHERE received_at_ms < ?'),
+      ],
+      // ids grow with insertion, so "all but the newest N" is everything up to one id.
+      pruneRows: [
+        db.prepare('DELETE FROM flows WHERE id <= (SELECT id FROM flows ORDER BY id DESC LIMIT 1 OFFSET ?)'),
+        db.prepare('DELETE FROM denied_attempts WHERE id <= (SELECT id FROM denied_attempts ORDER BY id DESC LIMIT 1 OFFSET ?)'),
+      ],
+      counts: db.prepare<[], { flows: number; denied: number }>('SELECT (SELECT count(*) FROM flows) AS flows, (SELECT count(*) FROM denied_attempts) AS denied'),
+    };
+    this.ingestTx = db.transaction((gateway: string, batch: TelemetryBatch, nowMs: number) => this.write(gateway, batch, nowMs));
+  }
+
+  /** Stores one batch in one transaction; a batch already stored (same gateway and seq) writes nothing. */
+  ingest(gateway: string, batch: TelemetryBatch, nowMs: number): IngestResult {
+    return this.ingestTx(gateway, batch, nowMs);
+  }
+
+  private write(gateway: string, b: TelemetryBatch, nowMs: number): IngestResult {
+    const records = b.peers.length + b.counters.length + b.denied.length + b.flows.length;
+    const result: IngestResult = { stored: false, records, denied: [], endpointChanges: [] };
+    if (this.stmts.batch.run(gateway, b.seq, b.collectedAtMs, nowMs, records, b.droppedRecords).changes === 0) return result;
+    result.stored = true;
+    const s = this.stmts;
+    const shared: BatchContext = { gateway, collectedAtMs: b.collectedAtMs };
+    s.flowInsert.run(b.flows, shared);
+    if (b.denied.length) {
+      result.denied = this.deniedIncreases(gateway, b.denied);
+      s.deniedUpsert.run(b.denied, shared);
+    }
+    if (b.peers.length) {
+      result.endpointChanges = this.endpointChanges(gateway, b);
+      s.peerUpsert.run(b.peers, shared);
+    }
+    s.counterUpsert.run(b.counters, shared);
+    return result;
+  }
+
+  /**
+   * How much each denied tuple's count rose over what was stored. A tuple repeated within the
+   * batch is compared with its previous report in the batch, exactly as row-by-row upserts would.
+   */
+  private deniedIncreases(gateway: string, denied: DeniedAttempt[]): IngestResult['denied'] {
+    const keys = denied.map((d) => deniedKey(d.source, d.destination, d.protocol, d.port, d.firstSeenMs));
+    const stored = new Map<string, number>();
+    for (const r of this.stmts.deniedBefore.all({ gateway, tuples: `[${keys.join(',')}]` })) {
+      stored.set(deniedKey(r.source, r.destination, r.protocol, r.port, r.first_seen_ms), r.count);
+    }
+    const increases: IngestResult['denied'] = [];
+    denied.forEach((d, i) => {
+      const before = stored.get(keys[i]!) ?? 0;
+      if (d.count > before && d.sessionId) increases.push({ sessionId: d.sessionId, attempts: d.count - before, atMs: d.lastSeenMs });
+      stored.set(keys[i]!, Math.max(before, d.count));
+    });
+    return increases;
+  }
+
+  /** Sessions whose endpoint differs from the one stored (or reported earlier in the same batch). */
+  private endpointChanges(gateway: string, b: TelemetryBatch): IngestResult['endpointChanges'] {
+    const previous = new Map<string, { endpoint: string; updated_at_ms: number }>();
+    for (const r of this.stmts.peersBefore.all(gateway, JSON.stringify(b.peers.map((p) => p.sessionId)))) previous.set(r.session_id, r);
+    const changes: IngestResult['endpointChanges'] = [];
+    for (const p of b.peers) {
+      const before = previous.get(p.sessionId);
+      if (before && before.endpoint && p.endpoint && before.endpoint !== p.endpoint) {
+        changes.push({ sessionId: p.sessionId, gateway, from: before.endpoint, to: p.endpoint, previousAtMs: before.updated_at_ms, atMs: b.collectedAtMs });
+      }
+      previous.set(p.sessionId, { endpoint: p.endpoint, updated_at_ms: b.collectedAtMs });
+    }
+    return changes;
+  }
+
+  /** A session's WireGuard figures summed over its gateways, or undefined before any report. */
+  sessionStats(sessionId: string): SessionStats | undefined {
+    const r = this.stmts.stats.get(sessionId);
+    if (!r || r.hs === null) return undefined;
+    return { rxBytes: r.rx ?? 0, txBytes: r.tx ?? 0, lastHandshakeMs: r.hs };
+  }
+
+  flows(f: TelemetryFilter): (FlowRecord & Attribution)[] {
+    return this.stmts.flows.all(params(f)).map((r) => ({
+      sessionId: r.session_id, source: r.source, destination: r.destination, protocol: r.protocol, port: r.port,
+      startedAtMs: r.started_at_ms, endedAtMs: r.ended_at_ms, bytesOut: r.bytes_out, bytesIn: r.bytes_in,
+      gateway: r.gateway, username: r.user_name ?? '', deviceId: r.device_id ?? '',
+    }));
+  }
+
+  denied(f: TelemetryFilter): (DeniedAttempt & Attribution)[] {
+    return this.stmts.deniedList.all(params(f)).map((r) => ({
+      sessionId: r.session_id, source: r.source, destination: r.destination, protocol: r.protocol, port: r.port,
+      count: r.count, firstSeenMs: r.first_seen_ms, lastSeenMs: r.last_seen_ms,
+      gateway: r.gateway, username: r.user_name ?? '', deviceId: r.device_id ?? '',
+    }));
+  }
+
+  /** Deletes what is older than the age limit, then the oldest rows beyond the row limit; returns rows deleted. */
+  prune(limits: RetentionLimits, nowMs: number): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const st of this.stmts.pruneAge) n += st.run(nowMs - limits.maxAgeMs).changes;
+      for (const st of this.stmts.pruneRows) n += st.run(limits.maxRows).changes;
+      return n;
+    })();
+  }
+
+  /** Rows held (for tests and metrics). */
+  counts(): { flows: number; denied: number } {
+    return this.stmts.counts.get()!;
+  }
+}
+
+function params(f: TelemetryFilter) {
+  return { session: f.sessionId ?? '', user: f.user ?? '', since: f.sinceMs ?? 0, limit: f.limit };
+}
