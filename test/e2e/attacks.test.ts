@@ -20,17 +20,9 @@ import { telemetryModule } from '../../controller/telemetry/module.js';
 import { addUser, codeAt, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
+import { grantTo, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1]
-groups:
-  eng: [alice, bob]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-`;
+const POLICY = policyYaml({ gateways: ['dc1'], groups: { eng: ['alice', 'bob'] }, resources: { wiki: WIKI }, grants: [grantTo('eng', 'wiki')] });
 
 describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   let t: TestController;
