@@ -19,7 +19,7 @@ import { sessionModule } from '../../controller/sessions/module.js';
 import type { ServiceModule } from '../../controller/cli/services.js';
 import { startController, type RunningController } from '../../controller/cli/start.js';
 import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcError, silentLogger, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
-import { DbView, dbPathOf } from '../reliability/dbstate.js';
+import { countIn, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
 import { DB, grantTo, policyYaml, WIKI, type Grant } from '../support/policies.js';
 
@@ -32,12 +32,7 @@ after(() => attacks.report());
 
 /** Audit records with this action in a data directory's database (read from outside). */
 function auditCount(dataDir: string, action: string): number {
-  const view = new DbView(dbPathOf(dataDir));
-  try {
-    return view.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM audit WHERE action = ?').get(action)!.n;
-  } finally {
-    view.db.close();
-  }
+  return countIn(dataDir, 'SELECT count(*) AS n FROM audit WHERE action = ?', action);
 }
 
 /** What an attacker with write access to the SQLite file does: drops the guard triggers and removes the newest records, hiding the gap. */
@@ -211,14 +206,7 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
     return {};
   };
   const internalErrors = () => metricSum(t.controller.ctx.metrics.registry, 'wicket_internal_errors_total');
-  const active = (user: string) => {
-    const view = new DbView(dbPathOf(join(t.dir, 'data')));
-    try {
-      return view.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'").get(user)!.n;
-    } finally {
-      view.db.close();
-    }
-  };
+  const active = (user: string) => countIn(join(t.dir, 'data'), "SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'", user);
   const connectAs = async (user: string) => {
     const secret = await addUser(t, user, `pw-${user}-long-enough`, { groups: [user === 'bob' ? 'short' : 'eng'] });
     const { creds } = await login(t, { username: user, password: `pw-${user}-long-enough`, totpCode: await codeAt(t, secret) });
@@ -299,14 +287,7 @@ describe('a just-in-time approval is bound to the grant it was given under', { t
     name: 'db-jit', to: ['group:staff'], resources: [resource],
     requestable: `{ approvers: [${approvers}], max_duration: ${maxDuration}, reason_required: false }`,
   });
-  const auditOf = (action: string) => {
-    const view = new DbView(dbPathOf(join(t.dir, 'data')));
-    try {
-      return view.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM audit WHERE action = ? AND actor = 'system'").get(action)!.n;
-    } finally {
-      view.db.close();
-    }
-  };
+  const auditOf = (action: string) => countIn(join(t.dir, 'data'), "SELECT count(*) AS n FROM audit WHERE action = ? AND actor = 'system'", action);
   /** The live session's entitlements: resource -> expiry. */
   const entitlements = async () => {
     const r = await call(carol.client, 'Heartbeat', { sessionId, posture: null });
