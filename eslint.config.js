@@ -1,5 +1,90 @@
-// Lint configuration: typescript-eslint's recommended rules over the TypeScript sources.
+// Lint configuration: typescript-eslint's recommended rules over the TypeScript sources, plus
+// the architecture's import boundaries (which folder may import which) and a ban on import
+// cycles, so that `npm run lint` fails when a change crosses a boundary.
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+// import-x/no-cycle skips `import type`, but the cycles this codebase has had were type-level
+// (client/api.ts → agent.ts → session.ts → api.ts): they still tie the files into one unit that
+// cannot be read or moved apart. This parser reads TypeScript as usual and then marks every
+// import as a value import, so the cycle check sees type edges too. Scope analysis has already
+// run when the marks change, and no rule enabled here reads them otherwise.
+const typeImportsAsEdges = {
+  meta: { name: 'type-imports-as-edges' },
+  parseForESLint(code, options) {
+    const result = tseslint.parser.parseForESLint(code, options);
+    for (const node of result.ast.body) {
+      if (node.type !== 'ImportDeclaration') continue;
+      node.importKind = 'value';
+      for (const specifier of node.specifiers) {
+        if (specifier.type === 'ImportSpecifier') specifier.importKind = 'value';
+      }
+    }
+    return result;
+  },
+};
+
+// The application folders; bench/, scripts/ and test/ are tooling around them.
+const APPS = ['controller', 'gateway', 'client', 'common', 'proto'];
+
+// Folder zones that hold for every file, tests included: a test beside a module exercises that
+// module through what its own side of the boundary may see.
+const boundaries = [
+  // The three programs ship and run apart; what they share lives in common/ or the proto.
+  {
+    target: 'client',
+    from: ['controller', 'gateway'],
+    message: 'client/ talks to the controller over gRPC only; shared code belongs in common/.',
+  },
+  {
+    target: 'gateway',
+    from: ['controller', 'client'],
+    message: 'gateway/ talks to the controller over gRPC only; shared code belongs in common/.',
+  },
+  {
+    target: 'controller',
+    from: ['client', 'gateway'],
+    message: 'controller/ talks to clients and gateways over gRPC only; shared code belongs in common/.',
+  },
+  // Shared code is shared because it depends on none of its users.
+  {
+    target: ['common', 'proto'],
+    from: ['controller', 'gateway', 'client'],
+    message: 'common/ and proto/ are used by all three programs and may import none of them.',
+  },
+  // Transport and command line sit on top of the controller's feature modules; a feature that
+  // reached back into them would couple domain logic to gRPC or to the CLI.
+  {
+    target: ['controller/*.ts', 'controller/!(api|cli)/**'],
+    from: ['controller/api/**', 'controller/cli/**'],
+    message: 'Only controller/api/ and controller/cli/ may import controller/api/ or controller/cli/.',
+  },
+];
+
+// Zones for shipped code only: test support must not become a runtime dependency.
+const productionOnly = [
+  {
+    target: APPS,
+    from: ['test'],
+    message: 'Production code never imports test support.',
+  },
+  {
+    target: APPS.map((app) => `${app}/**`),
+    from: ['**/*.fake.ts'],
+    message: 'Fakes are for tests; production code takes the real implementation.',
+  },
+];
+
+// The policy engine is pure so that it can be evaluated, explained and property-tested without a
+// filesystem, a database or a network.
+const IO_MODULES = [
+  'fs', 'node:fs', 'fs/promises', 'node:fs/promises',
+  'child_process', 'node:child_process',
+  'better-sqlite3', '@grpc/grpc-js',
+].map((name) => ({ name, message: 'controller/policy/ is the pure engine: no I/O.' }));
+
+const TESTS = ['**/*.test.ts', '**/*.fake.ts', 'test/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'proto/generated/**'] },
@@ -7,6 +92,40 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: typeImportsAsEdges },
+    plugins: { 'import-x': importX },
+    settings: {
+      // Without this import-x reads only JavaScript files, and an import cycle through .ts files
+      // would go unseen. Dependencies are parsed with the parser above, so their type imports
+      // are edges too.
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      // Packages and generated proto types import nothing of ours, so no cycle passes through
+      // them; not reading them keeps the cycle check fast.
+      'import-x/ignore': ['/node_modules/', '/proto/generated/'],
+      // Resolves `./x.js` to `./x.ts` the way tsc does, so every relative import is an edge.
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: boundaries }],
+    },
+  },
+  {
+    files: APPS.map((app) => `${app}/**/*.ts`),
+    ignores: TESTS,
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: [...boundaries, ...productionOnly] }],
+    },
+  },
+  {
+    files: ['controller/policy/**/*.ts'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': ['error', { paths: IO_MODULES }],
     },
   },
 );

@@ -5,26 +5,17 @@ import assert from 'node:assert/strict';
 import { parsePolicy, type Policy } from '../policy/index.js';
 import type { AccessRequestRecord, AccessState } from './access-store.js';
 import { AccessRefusal, checkDecider, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
+import { DB, policyYaml, WIKI } from '../../test/support/policies.js';
 
-const POLICY = `groups:
-  dba: [carol, dave]
-  leads: [dave]
-resources:
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-grants:
-  - name: wiki-open
-    to: [group:dba]
-    resources: [wiki]
-  - name: db-jit
-    to: [group:dba]
-    resources: [db]
-    requestable: { approvers: [group:leads], max_duration: 1h, reason_required: true }
-  - name: db-jit-short
-    to: [carol]
-    resources: [db]
-    requestable: { approvers: [dave], max_duration: 10m }
-`;
+const POLICY = policyYaml({
+  groups: { dba: ['carol', 'dave'], leads: ['dave'] },
+  resources: { db: DB, wiki: WIKI },
+  grants: [
+    { name: 'wiki-open', to: ['group:dba'], resources: ['wiki'] },
+    { name: 'db-jit', to: ['group:dba'], resources: ['db'], requestable: '{ approvers: [group:leads], max_duration: 1h, reason_required: true }' },
+    { name: 'db-jit-short', to: ['carol'], resources: ['db'], requestable: '{ approvers: [dave], max_duration: 10m }' },
+  ],
+});
 
 function policy(text = POLICY): Policy {
   const r = parsePolicy(text);

@@ -3,48 +3,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMPTY_POSTURE, evaluate, matchingEntitlements, parsePolicy, type Policy, type Posture, type Subject } from './index.js';
+import { DB, policyYaml, WIKI } from '../../test/support/policies.js';
 
-const POLICY = `groups:
-  engineering: [alice, bob]
-  ops: [erin]
-  contractors: []
-postures:
-  managed:
-    os: [linux, macos]
-    disk_encryption: true
-    firewall: true
-  current:
-    min_client_version: "1.4.0"
-    min_os_version: "6.1"
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/80, tcp/443], gateway: dc1 }
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-  app: { address: 10.40.0.10, ports: [tcp/8000-8099, udp/53, icmp], gateway: dc2 }
-  vault: { address: 10.30.0.5, ports: [tcp/8200], gateway: dc2 }
-  secret: { address: 10.30.0.6, ports: [tcp/22], gateway: dc2 }
-grants:
-  - name: eng-wiki
-    to: [group:engineering]
-    resources: [wiki]
-  - name: eng-app-managed
-    to: [group:engineering]
-    resources: [app]
-    require: { posture: [managed, current] }
-  - name: ops-db
-    to: [group:ops, carol]
-    resources: [db]
-    require: { mfa: true }
-    session_ttl: 30m
-  - name: contractors-wiki
-    to: [group:contractors]
-    resources: [wiki]
-    schedule: { days: [mon-fri], hours: "09:00-17:00", tz: UTC }
-    session_ttl: 12h
-  - name: ops-vault-hours
-    to: [group:ops]
-    resources: [vault]
-    schedule: { days: [mon-fri], hours: "08:00-18:00", tz: Europe/Berlin }
-`;
+const POLICY = policyYaml({
+  groups: { engineering: ['alice', 'bob'], ops: ['erin'], contractors: [] },
+  postures: {
+    managed: { os: '[linux, macos]', disk_encryption: 'true', firewall: 'true' },
+    current: { min_client_version: '"1.4.0"', min_os_version: '"6.1"' },
+  },
+  resources: {
+    wiki: { ...WIKI, ports: ['tcp/80', 'tcp/443'] },
+    db: DB,
+    app: { address: '10.40.0.10', ports: ['tcp/8000-8099', 'udp/53', 'icmp'], gateway: 'dc2' },
+    vault: { address: '10.30.0.5', ports: ['tcp/8200'], gateway: 'dc2' },
+    secret: { address: '10.30.0.6', ports: ['tcp/22'], gateway: 'dc2' },
+  },
+  grants: [
+    { name: 'eng-wiki', to: ['group:engineering'], resources: ['wiki'] },
+    { name: 'eng-app-managed', to: ['group:engineering'], resources: ['app'], require: '{ posture: [managed, current] }' },
+    { name: 'ops-db', to: ['group:ops', 'carol'], resources: ['db'], require: '{ mfa: true }', session_ttl: '30m' },
+    { name: 'contractors-wiki', to: ['group:contractors'], resources: ['wiki'], schedule: '{ days: [mon-fri], hours: "09:00-17:00", tz: UTC }', session_ttl: '12h' },
+    { name: 'ops-vault-hours', to: ['group:ops'], resources: ['vault'], schedule: '{ days: [mon-fri], hours: "08:00-18:00", tz: Europe/Berlin }' },
+  ],
+});
 
 function policy(): Policy {
   const r = parsePolicy(POLICY);

@@ -4,24 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMPTY_POSTURE, evaluate, explain, isApprover, parsePolicy, requestableGrants, type Approval, type Policy, type Subject } from './index.js';
+import { DB, grantTo, policyYaml, WIKI } from '../../test/support/policies.js';
 
-const BASE = `groups:
-  dba: [carol, dave]
-  leads: [dave]
-  staff: [carol, erin]
-resources:
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-grants:
-  - name: staff-wiki
-    to: [group:staff]
-    resources: [wiki]
-  - name: db-jit
-    to: [group:dba]
-    resources: [db, wiki]
-    session_ttl: 1h
-    requestable: { approvers: [group:leads, erin], max_duration: 2h, reason_required: true }
-`;
+const BASE = policyYaml({
+  groups: { dba: ['carol', 'dave'], leads: ['dave'], staff: ['carol', 'erin'] },
+  resources: { db: DB, wiki: WIKI },
+  grants: [
+    grantTo('staff', 'wiki'),
+    { name: 'db-jit', to: ['group:dba'], resources: ['db', 'wiki'], session_ttl: '1h', requestable: '{ approvers: [group:leads, erin], max_duration: 2h, reason_required: true }' },
+  ],
+});
 
 /** BASE with line `n` (1-based) replaced. */
 const withLine = (n: number, text: string) => BASE.split('\n').map((l, i) => (i + 1 === n ? text : l)).join('\n');

@@ -18,17 +18,14 @@ import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { SyncFanout, type SyncStream } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
 import { SessionManager, type DeviceCaller } from './session-manager.js';
+import { grantTo, policyYaml } from '../../test/support/policies.js';
 
-const POLICY = `gateways: [dc1]
-groups:
-  eng: [alice, bob]
-resources:
-  web: { address: 10.9.0.10, ports: [tcp/443], gateway: dc1 }
-grants:
-  - name: eng-web
-    to: [group:eng]
-    resources: [web]
-`;
+const POLICY = policyYaml({
+  gateways: ['dc1'],
+  groups: { eng: ['alice', 'bob'] },
+  resources: { web: { address: '10.9.0.10', ports: ['tcp/443'], gateway: 'dc1' } },
+  grants: [grantTo('eng', 'web')],
+});
 
 class Recorder implements SyncStream {
   readonly sent: SyncDown[] = [];

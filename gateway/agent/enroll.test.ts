@@ -12,18 +12,14 @@ import { publicKeyOf } from '../../common/wireguard/keys.js';
 import type { EnrollGatewayRequest } from '../../proto/generated/wicket/v1/EnrollGatewayRequest.js';
 import { enrollGateway, type EnrollDeps } from './enroll.js';
 import { loadGatewayState } from './state.js';
+import { selfSigned } from '../../test/support/certificates.js';
 
 function makeCa(cn: string): { certPem: string; sign(csrPem: string): string } {
-  const keys = forge.pki.rsa.generateKeyPair(2048);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
-  cert.setSubject([{ name: 'commonName', value: cn }]);
-  cert.setIssuer([{ name: 'commonName', value: cn }]);
-  cert.setExtensions([{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const { cert, keys } = selfSigned({
+    subject: cn,
+    validForMs: 86_400_000,
+    extensions: [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }],
+  });
   let serial = 2;
   return {
     certPem: forge.pki.certificateToPem(cert),

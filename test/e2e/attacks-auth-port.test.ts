@@ -26,17 +26,9 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js'
 import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
+import { grantTo, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1]
-groups:
-  eng: [alice]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-`;
+const POLICY = policyYaml({ gateways: ['dc1'], groups: { eng: ['alice'] }, resources: { wiki: WIKI }, grants: [grantTo('eng', 'wiki')] });
 /** Handshake and idle timeouts of the auth port, short so that the held connections are seen cut. */
 const SHORT_TIMEOUT_MS = 2000;
 const PER_SOURCE = 32;

@@ -21,18 +21,14 @@ import { telemetryModule } from '../../controller/telemetry/module.js';
 import { addUser, codeAt, login, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
+import { grantTo, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1, dc2]
-groups:
-  eng: [alice]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-  build: { address: 10.30.0.10, ports: [tcp/22], gateway: dc2 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-`;
+const POLICY = policyYaml({
+  gateways: ['dc1', 'dc2'],
+  groups: { eng: ['alice'] },
+  resources: { wiki: WIKI, build: { address: '10.30.0.10', ports: ['tcp/22'], gateway: 'dc2' } },
+  grants: [grantTo('eng', 'wiki')],
+});
 /** Telemetry limits small enough to reach in a test. */
 const LIMITS = { maxBatchRecords: 5000, recordsPerSecond: 2000, burstRecords: 4000 };
 

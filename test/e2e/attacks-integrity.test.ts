@@ -18,8 +18,9 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js'
 import { sessionModule } from '../../controller/sessions/module.js';
 import { startController, type RunningController } from '../../controller/app/start.js';
 import { FakeGateway, addUser, codeAt, enrollGateway, login, probeModule, rpcError, silentLogger, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
-import { DbView, dbPathOf } from '../reliability/dbstate.js';
+import { countIn, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
+import { DB, grantTo, policyYaml, WIKI, type Grant } from '../support/policies.js';
 
 const CONTROLLER_MAIN = fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url));
 const WICKETCTL_MAIN = fileURLToPath(new URL('../../controller/cli/wicketctl.js', import.meta.url));
@@ -30,12 +31,7 @@ after(() => attacks.report());
 
 /** Audit records with this action in a data directory's database (read from outside). */
 function auditCount(dataDir: string, action: string): number {
-  const view = new DbView(dbPathOf(dataDir));
-  try {
-    return view.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM audit WHERE action = ?').get(action)!.n;
-  } finally {
-    view.db.close();
-  }
+  return countIn(dataDir, 'SELECT count(*) AS n FROM audit WHERE action = ?', action);
 }
 
 /** What an attacker with write access to the SQLite file does: drops the guard triggers and removes the newest records, hiding the gap. */
@@ -206,14 +202,7 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
     return undefined;
   };
   const internalErrors = () => metricSum(t.controller.ctx.metrics.registry, 'wicket_internal_errors_total');
-  const active = (user: string) => {
-    const view = new DbView(dbPathOf(join(t.dir, 'data')));
-    try {
-      return view.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'").get(user)!.n;
-    } finally {
-      view.db.close();
-    }
-  };
+  const active = (user: string) => countIn(join(t.dir, 'data'), "SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'", user);
   const connectAs = async (user: string) => {
     const secret = await addUser(t, user, `pw-${user}-long-enough`, { groups: [user === 'bob' ? 'short' : 'eng'] });
     const { creds } = await login(t, { username: user, password: `pw-${user}-long-enough`, totpCode: await codeAt(t, secret) });
@@ -222,22 +211,12 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
 
   before(async () => {
     t = await startTestController({ modules: [sessionModule({ ackTimeoutMs: 3000 }, { stats: faultyStats })] });
-    await call(t.admin.admin, 'ApplyPolicy', { yaml: `gateways: [dc1]
-groups:
-  eng: [alice]
-  short: [bob]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-  db: { address: 10.20.0.11, ports: [tcp/5432], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-  - name: short-db
-    to: [group:short]
-    resources: [db]
-    session_ttl: 2s
-` });
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: policyYaml({
+      gateways: ['dc1'],
+      groups: { eng: ['alice'], short: ['bob'] },
+      resources: { wiki: WIKI, db: { address: '10.20.0.11', ports: ['tcp/5432'], gateway: 'dc1' } },
+      grants: [grantTo('eng', 'wiki'), { ...grantTo('short', 'db'), session_ttl: '2s' }],
+    }) });
     gateway = new FakeGateway(t, await enrollGateway(t, 'dc1'));
     gateway.connect();
     await gateway.next((m) => Boolean(m.snapshot));
@@ -294,32 +273,17 @@ describe('a just-in-time approval is bound to the grant it was given under', { t
   let dave: ReturnType<typeof apiClients>;
   let sessionId = '';
   const HOUR = 3_600_000;
-  const policy = (jit: string) => `gateways: [dc1]
-groups:
-  staff: [carol]
-  leads: [dave]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-  secrets: { address: 10.20.9.0/24, ports: [tcp/8200], gateway: dc1 }
-grants:
-  - name: staff-wiki
-    to: [group:staff]
-    resources: [wiki]
-${jit}`;
-  const jit = (resource: string, maxDuration: string, approvers = 'group:leads') => `  - name: db-jit
-    to: [group:staff]
-    resources: [${resource}]
-    requestable: { approvers: [${approvers}], max_duration: ${maxDuration}, reason_required: false }
-`;
-  const auditOf = (action: string) => {
-    const view = new DbView(dbPathOf(join(t.dir, 'data')));
-    try {
-      return view.db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM audit WHERE action = ? AND actor = 'system'").get(action)!.n;
-    } finally {
-      view.db.close();
-    }
-  };
+  const policy = (...jit: Grant[]) => policyYaml({
+    gateways: ['dc1'],
+    groups: { staff: ['carol'], leads: ['dave'] },
+    resources: { wiki: WIKI, db: DB, secrets: { address: '10.20.9.0/24', ports: ['tcp/8200'], gateway: 'dc1' } },
+    grants: [grantTo('staff', 'wiki'), ...jit],
+  });
+  const jit = (resource: string, maxDuration: string, approvers = 'group:leads'): Grant => ({
+    name: 'db-jit', to: ['group:staff'], resources: [resource],
+    requestable: `{ approvers: [${approvers}], max_duration: ${maxDuration}, reason_required: false }`,
+  });
+  const auditOf = (action: string) => countIn(join(t.dir, 'data'), "SELECT count(*) AS n FROM audit WHERE action = ? AND actor = 'system'", action);
   /** The live session's entitlements: resource -> expiry. */
   const entitlements = async () => {
     const r = await call(carol.client, 'Heartbeat', { sessionId, posture: null });
@@ -364,7 +328,7 @@ ${jit}`;
 
   scenario('a grant removed and added again under the same name never revives an approval', () => auditOf('access.revoke'), async () => {
     assert.ok((await entitlements()).has('db'), 'the approval from the previous scenario is live');
-    await call(t.admin.admin, 'ApplyPolicy', { yaml: policy('') });
+    await call(t.admin.admin, 'ApplyPolicy', { yaml: policy() });
     assert.equal((await entitlements()).has('db'), false);
     await call(t.admin.admin, 'ApplyPolicy', { yaml: policy(jit('db', '8h')) });
     assert.equal((await entitlements()).has('db'), false, 'the re-added grant revived the approval');

@@ -7,8 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDR, probeTcp, sendSpoofedSyns, type SpoofedSyns } from '../../scripts/topology/index.js';
-import { eventually, PORTS, samplePolicy, WicketSystem } from '../../scripts/topology/system.js';
+import { eventually, PORTS, WicketSystem } from '../../scripts/topology/system.js';
 import { AttackLog } from '../reliability/attack-kit.js';
+import { startSampleSystem } from '../support/topology.js';
 
 interface SessionView { id: string; username: string; overlayAddress: string; state: string; endReason: string }
 interface DeniedView { username: string; attempt: { sessionId: string; source: string; destination: string; port: number; count: number } }
@@ -33,14 +34,7 @@ describe('attacks from a resource network', { timeout: 600_000 }, () => {
 
   before(async () => {
     sys = await WicketSystem.create();
-    await sys.startResources();
-    await sys.initController();
-    await sys.startController(['--heartbeat-interval', '1s', '--heartbeat-timeout', '30s']);
-    await sys.addUser('alice');
-    await sys.addUser('bob');
-    await sys.applyPolicy(samplePolicy());
-    await sys.enrollGateway();
-    await sys.startGateway();
+    await startSampleSystem(sys, ['--heartbeat-interval', '1s', '--heartbeat-timeout', '30s']);
     await sys.login('c1', 'alice');
     await sys.up('c1', 'alice', 'a');
     await sys.login('c2', 'bob');

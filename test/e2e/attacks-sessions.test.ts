@@ -13,27 +13,18 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js'
 import { sessionModule } from '../../controller/sessions/module.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
+import { DB, grantTo, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1]
-groups:
-  eng: [alice, bob, carol]
-  ops: [olga]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-  vault: { address: 10.20.9.9, ports: [tcp/8200], gateway: dc1 }
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-  - name: ops-vault
-    to: [group:ops]
-    resources: [vault]
-  - name: db-jit
-    to: [group:eng]
-    resources: [db]
-    requestable: { approvers: [group:ops], max_duration: 1h }
-`;
+const POLICY = policyYaml({
+  gateways: ['dc1'],
+  groups: { eng: ['alice', 'bob', 'carol'], ops: ['olga'] },
+  resources: { wiki: WIKI, vault: { address: '10.20.9.9', ports: ['tcp/8200'], gateway: 'dc1' }, db: DB },
+  grants: [
+    grantTo('eng', 'wiki'),
+    grantTo('ops', 'vault'),
+    { name: 'db-jit', to: ['group:eng'], resources: ['db'], requestable: '{ approvers: [group:ops], max_duration: 1h }' },
+  ],
+});
 /** The caps this suite's controller runs with (small, so the attacks stay short). */
 const CAPS = { maxSessionsPerDevice: 2, maxSessionsPerUser: 3 };
 

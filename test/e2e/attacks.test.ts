@@ -20,17 +20,10 @@ import { telemetryModule } from '../../controller/telemetry/module.js';
 import { addUser, codeAt, login, rpcError, startTestController, type TestController, LAPTOP_POSTURE } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';
+import { selfSigned } from '../support/certificates.js';
+import { grantTo, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1]
-groups:
-  eng: [alice, bob]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-`;
+const POLICY = policyYaml({ gateways: ['dc1'], groups: { eng: ['alice', 'bob'] }, resources: { wiki: WIKI }, grants: [grantTo('eng', 'wiki')] });
 
 describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   let t: TestController;
@@ -117,16 +110,12 @@ describe('attacks on the protocol surface', { timeout: 600_000 }, () => {
   });
 
   scenario('a certificate from another CA never completes a call on the API port', handshakes('untrusted_certificate'), async () => {
-    const keys = forge.pki.rsa.generateKeyPair(2048);
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = keys.publicKey;
-    cert.serialNumber = '01';
-    cert.validity.notBefore = new Date(Date.now() - 60_000);
-    cert.validity.notAfter = new Date(Date.now() + 3_600_000);
-    cert.setSubject([{ name: 'commonName', value: 'admin:admin' }]);
-    cert.setIssuer([{ name: 'commonName', value: 'evil CA' }]);
-    cert.setExtensions([{ name: 'subjectAltName', altNames: [{ type: 6, value: 'wicket://admin/admin' }] }]);
-    cert.sign(keys.privateKey, forge.md.sha256.create());
+    const { cert, keys } = selfSigned({
+      subject: 'admin:admin',
+      issuer: 'evil CA',
+      validForMs: 3_600_000,
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 6, value: 'wicket://admin/admin' }] }],
+    });
     const evil = apiClients(t.api, { caPem: t.caPem, certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) });
     try {
       const err = await rpcError(call(evil.admin, 'ListUsers', {}, { deadlineMs: 5000 }));

@@ -16,23 +16,13 @@ import { eventually, PORTS, samplePolicy, WicketSystem } from '../../scripts/top
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { converge, enforced } from '../reliability/gateway-state.js';
+import { mulberry32 } from '../support/prng.js';
+import { startSampleSystem } from '../support/topology.js';
 
 const KILLS = Number(process.env.WICKET_FAULT_KILLS ?? (process.env.WICKET_SOAK === '1' ? 100 : 20));
 const STORM = fileURLToPath(new URL('../reliability/storm.js', import.meta.url));
 // The storm opens all its sessions from one device of one user: lift the session caps.
 const CONTROLLER_FLAGS = ['--heartbeat-interval', '1s', '--heartbeat-timeout', '10m', '--max-sessions-per-user', '100000', '--max-sessions-per-device', '100000'];
-
-/** A small seeded PRNG (the kill points must replay when a run fails). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('faults: controller crashes, gateway agent crashes, partitions', { timeout: 1_200_000 }, () => {
   let sys: WicketSystem;
@@ -41,14 +31,7 @@ describe('faults: controller crashes, gateway agent crashes, partitions', { time
 
   before(async () => {
     sys = await WicketSystem.create('wicket-faults-');
-    await sys.startResources();
-    await sys.initController();
-    await sys.startController(CONTROLLER_FLAGS);
-    await sys.addUser('alice');
-    await sys.addUser('bob');
-    await sys.applyPolicy(samplePolicy());
-    await sys.enrollGateway();
-    await sys.startGateway();
+    await startSampleSystem(sys, CONTROLLER_FLAGS);
     await sys.login('c1', 'alice');
   });
 
@@ -68,7 +51,7 @@ describe('faults: controller crashes, gateway agent crashes, partitions', { time
     const policyB = join(sys.dir, 'storm-b.yaml');
     writeFileSync(policyA, samplePolicy());
     writeFileSync(policyB, samplePolicy({ bobGetsDb: false }));
-    const random = prng(Number(process.env.WICKET_FAULT_SEED ?? 7));
+    const random = mulberry32(Number(process.env.WICKET_FAULT_SEED ?? 7));
     const acked = { connect: 0, revoke: new Set<string>(), policy: new Set<number>(), user: new Set<string>() };
     const convergence: number[] = [];
     for (let round = 0; round < KILLS; round++) {

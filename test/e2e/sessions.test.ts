@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADDR, probeTcp, startStream, tcpConnect } from '../../scripts/topology/index.js';
 import { eventually, PORTS, samplePolicy, WicketSystem } from '../../scripts/topology/system.js';
+import { startSampleSystem } from '../support/topology.js';
 
 interface SessionView {
   id: string; username: string; overlayAddress: string; state: string; endReason: string; wgPublicKey: string;
@@ -23,14 +24,7 @@ describe('sessions end to end', { timeout: 600_000 }, () => {
 
   before(async () => {
     sys = await WicketSystem.create();
-    await sys.startResources();
-    await sys.initController();
-    await sys.startController(['--heartbeat-interval', '1s', '--heartbeat-timeout', '30s']);
-    await sys.addUser('alice');
-    await sys.addUser('bob');
-    await sys.applyPolicy(samplePolicy());
-    await sys.enrollGateway();
-    await sys.startGateway();
+    await startSampleSystem(sys, ['--heartbeat-interval', '1s', '--heartbeat-timeout', '30s']);
   });
 
   after(() => sys?.cleanup());

@@ -12,23 +12,17 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js'
 import { sessionModule } from '../../controller/sessions/module.js';
 import type { SessionEvent__Output } from '../../proto/generated/wicket/v1/SessionEvent.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from './harness.js';
+import { DB, grantTo, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1]
-groups:
-  staff: [carol, dave]
-  leads: [dave]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-grants:
-  - name: staff-wiki
-    to: [group:staff]
-    resources: [wiki]
-  - name: db-jit
-    to: [group:staff]
-    resources: [db]
-    requestable: { approvers: [group:leads], max_duration: 1h, reason_required: true }
-`;
+const POLICY = policyYaml({
+  gateways: ['dc1'],
+  groups: { staff: ['carol', 'dave'], leads: ['dave'] },
+  resources: { wiki: WIKI, db: DB },
+  grants: [
+    grantTo('staff', 'wiki'),
+    { name: 'db-jit', to: ['group:staff'], resources: ['db'], requestable: '{ approvers: [group:leads], max_duration: 1h, reason_required: true }' },
+  ],
+});
 
 type Clients = ReturnType<typeof apiClients>;
 

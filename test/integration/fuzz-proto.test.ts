@@ -19,39 +19,23 @@ import { serviceModules } from '../../controller/app/modules.js';
 import { HOSTILE_STRINGS } from '../reliability/mutate.js';
 import { methodsOf, RawChannel, type ServiceName } from '../reliability/wire.js';
 import { FakeGateway, addUser, codeAt, enrollGateway, login, rpcError, startTestController, type TestController } from './harness.js';
+import { grantTo, policyYaml, WIKI } from '../support/policies.js';
+import { mulberry32 } from '../support/prng.js';
 
 const PER_SERVICE = Number(process.env.WICKET_FUZZ_PER_SERVICE ?? 2000);
 const SEED = Number(process.env.WICKET_FUZZ_SEED ?? 15_015);
 const WINDOW = 12;
 const FRAMES_PER_STREAM = 4;
 
-const POLICY = `gateways: [dc1]
-groups:
-  eng: [fuzzer]
-  leads: [admin]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-  - name: wiki-jit
-    to: [group:eng]
-    resources: [wiki]
-    requestable: { approvers: [group:leads], max_duration: 1h, reason_required: false }
-`;
-
-/** mulberry32: a small seeded generator, so a failing run replays from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const POLICY = policyYaml({
+  gateways: ['dc1'],
+  groups: { eng: ['fuzzer'], leads: ['admin'] },
+  resources: { wiki: WIKI },
+  grants: [
+    grantTo('eng', 'wiki'),
+    { name: 'wiki-jit', to: ['group:eng'], resources: ['wiki'], requestable: '{ approvers: [group:leads], max_duration: 1h, reason_required: false }' },
+  ],
+});
 
 /** Random values of each protobuf type, from pools that mix plausible values (which reach deep paths) and hostile ones. */
 class Values {
@@ -158,7 +142,7 @@ describe('well-formed messages with random field values to every method', { time
 
   const fuzz = (service: ServiceName, creds: () => { channel: RawChannel }, seed: number) => test(`${service}: ${PER_SERVICE} well-formed random messages, no INTERNAL or UNKNOWN`, async () => {
     const { channel } = creds();
-    const values = new Values(rng(seed), plausible);
+    const values = new Values(mulberry32(seed), plausible);
     const methods = methodsOf(service);
     const problems: string[] = [];
     const byCode: Record<string, number> = {};

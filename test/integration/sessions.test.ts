@@ -13,24 +13,15 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js'
 import { sessionModule } from '../../controller/sessions/module.js';
 import type { SessionEvent__Output } from '../../proto/generated/wicket/v1/SessionEvent.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from './harness.js';
+import { DB, grantTo, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1]
-groups:
-  eng: [alice, bob]
-postures:
-  managed: { disk_encryption: true }
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:eng]
-    resources: [wiki]
-  - name: eng-db
-    to: [group:eng]
-    resources: [db]
-    require: { posture: [managed] }
-`;
+const POLICY = policyYaml({
+  gateways: ['dc1'],
+  groups: { eng: ['alice', 'bob'] },
+  postures: { managed: '{ disk_encryption: true }' },
+  resources: { wiki: WIKI, db: DB },
+  grants: [grantTo('eng', 'wiki'), { ...grantTo('eng', 'db'), require: '{ posture: [managed] }' }],
+});
 
 const MANAGED = { os: 'linux', osVersion: '6.1', clientVersion: '0.1.0', diskEncryption: 'true', firewall: '', hostname: 'laptop' };
 

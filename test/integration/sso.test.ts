@@ -15,20 +15,16 @@ import { sessionModule } from '../../controller/sessions/module.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
 import { approveDevice, signingKey, startTestProvider, testProviderConfig, type TestProvider } from '../../controller/sso/test-provider.js';
 import { addUser, enrollGateway, FakeGateway, rpcError, startTestController, type TestController } from './harness.js';
+import { DB, policyYaml, WIKI } from '../support/policies.js';
 
-const POLICY = `gateways: [dc1]
-resources:
-  wiki: { address: 10.20.0.10, ports: [tcp/443], gateway: dc1 }
-  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
-grants:
-  - name: eng-wiki
-    to: [group:idp:eng]
-    resources: [wiki]
-  - name: eng-db
-    to: [group:idp:eng]
-    resources: [db]
-    require: { mfa: true }
-`;
+const POLICY = policyYaml({
+  gateways: ['dc1'],
+  resources: { wiki: WIKI, db: DB },
+  grants: [
+    { name: 'eng-wiki', to: ['group:idp:eng'], resources: ['wiki'] },
+    { name: 'eng-db', to: ['group:idp:eng'], resources: ['db'], require: '{ mfa: true }' },
+  ],
+});
 
 const CLIENT = { clientId: 'wicket', clientSecret: 'device-flow-secret' };
 

@@ -81,3 +81,13 @@ export class DbView {
     this.db.close();
   }
 }
+
+/** `DbView.count` on the database of `dataDir`, opened for this one query and closed again. */
+export function countIn(dataDir: string, sql: string, ...params: unknown[]): number {
+  const view = new DbView(dbPathOf(dataDir));
+  try {
+    return view.count(sql, ...params);
+  } finally {
+    view.close();
+  }
+}
