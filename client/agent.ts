@@ -5,28 +5,14 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Logger } from '../common/log.js';
 import { grpcErrorMessage, isServiceError } from '../common/grpc.js';
-import type { HeartbeatResponse__Output } from '../proto/generated/wicket/v1/HeartbeatResponse.js';
 import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
 import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
 import type { SessionEvent__Output } from '../proto/generated/wicket/v1/SessionEvent.js';
+import type { AgentApi, EventStream } from './api.js';
 import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
 import type { StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
-import { applyGateways, endSession } from './session.js';
-
-/** The part of a gRPC server stream the agent uses. */
-export interface EventStream {
-  on(event: 'data', listener: (e: SessionEvent__Output) => void): this;
-  on(event: 'error', listener: (err: Error) => void): this;
-  on(event: 'end', listener: () => void): this;
-  cancel(): void;
-}
-
-/** The controller calls the agent makes. */
-export interface AgentApi {
-  watch(sessionId: string): EventStream;
-  heartbeat(sessionId: string, posture: Posture__Output): Promise<HeartbeatResponse__Output>;
-}
+import { applyGateways, endSession } from './session-lifecycle.js';
 
 export interface AgentOptions {
   state: StateDir;

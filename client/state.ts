@@ -46,7 +46,6 @@ const sessionGatewaySchema = z.object({
   publicKey: z.string(),
   allowedIps: z.array(z.string()),
 });
-export type SessionGateway = z.infer<typeof sessionGatewaySchema>;
 
 const sessionSchema = z.object({
   sessionId: z.string().min(1),
@@ -66,7 +65,8 @@ const sessionSchema = z.object({
   /** The session agent's process id (0 while none runs). */
   agentPid: z.number().int(),
 });
-export type SessionState = z.infer<typeof sessionSchema>;
+/** The session as persisted in session.json (kept after it ends, so `status` can say why). */
+export type SessionRecord = z.infer<typeof sessionSchema>;
 
 const sessionSecretsSchema = z.object({
   privateKey: z.string().min(1),
@@ -160,16 +160,16 @@ export class StateDir {
     for (const p of [this.loginPath, this.deviceCertPath, this.caPath]) rmSync(p, { force: true });
   }
 
-  session(): SessionState | undefined {
+  session(): SessionRecord | undefined {
     return readJson(this.sessionPath, sessionSchema);
   }
 
-  saveSession(s: SessionState): void {
+  saveSession(s: SessionRecord): void {
     writePublicFile(this.sessionPath, `${JSON.stringify(sessionSchema.parse(s), null, 2)}\n`);
   }
 
   /** Reads, changes and writes session.json; returns the new state (undefined if none). */
-  updateSession(change: (s: SessionState) => SessionState): SessionState | undefined {
+  updateSession(change: (s: SessionRecord) => SessionRecord): SessionRecord | undefined {
     const current = this.session();
     if (!current) return undefined;
     const next = change(current);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deleteInterface, generatePresharedKey, generatePrivateKey, publicKeyOf, runTool } from '../../common/wg.js';
-import { processAlive } from '../session.js';
+import { processAlive } from '../process.js';
 import { StateDir } from '../state.js';
 import { startStubController, STUB_PASSWORD, STUB_TOTP } from '../stub-controller.js';
 
