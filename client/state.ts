@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { generateKeyPair, writePublicFile, writeSecretFile, type KeyPair } from '../common/pki.js';
+import { describeFirstIssue } from '../common/zod-issue.js';
 import type { Entitlement__Output } from '../proto/generated/wicket/v1/Entitlement.js';
 
 /** The state directory: --state-dir, else $WICKET_HOME, else ~/.wicket. */
@@ -86,8 +87,7 @@ function readJson<T>(path: string, schema: z.ZodType<T>): T | undefined {
   }
   const r = schema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new Error(`${path} is damaged (${issue?.path.join('.') || 'root'}: ${issue?.message}); remove it or run wicket logout`);
+    throw new Error(`${path} is damaged (${describeFirstIssue(r.error, 'root')}); remove it or run wicket logout`);
   }
   return r.data;
 }
