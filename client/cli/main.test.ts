@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { deleteInterface, generatePresharedKey, generatePrivateKey, publicKeyOf, runTool } from '../../common/wg.js';
 import { processAlive } from '../process.js';
 import { StateDir } from '../state.js';
-import { startStubController, STUB_PASSWORD, STUB_TOTP } from '../stub-controller.js';
+import { startStubController, STUB_PASSWORD, STUB_TOTP } from '../../test/support/stub-controller.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const MAIN = join(SELF, '..', 'main.js');

@@ -15,7 +15,7 @@ import { sessionModule } from '../../controller/sessions/module.js';
 import { SsoLogins } from '../../controller/sso/device-login.js';
 import { attachSso } from '../../controller/sso/attach.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
-import { approveDevice, signingKey, startTestProvider, testProviderConfig, type TestProvider } from '../../controller/sso/test-provider.js';
+import { approveDevice, signingKey, startTestProvider, testProviderConfig, type TestProvider } from '../support/oidc-test-provider.js';
 import { addUser, enrollGateway, FakeGateway, rpcError, startTestController, type TestController } from './harness.js';
 
 const POLICY = `gateways: [dc1]
