@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'proto/generated/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', 'proto/generated/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
