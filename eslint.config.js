@@ -87,7 +87,7 @@ const IO_MODULES = [
 const TESTS = ['**/*.test.ts', '**/*.fake.ts', 'test/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'proto/generated/**'] },
+  { ignores: ['dist/**', 'dist-dev/**', 'node_modules/**', 'proto/generated/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

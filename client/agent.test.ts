@@ -13,9 +13,10 @@ import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common
 import type { SessionEvent__Output } from '../proto/generated/wicket/v1/SessionEvent.js';
 import type { HeartbeatResponse__Output } from '../proto/generated/wicket/v1/HeartbeatResponse.js';
 import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
-import { SessionAgent, type AgentApi, type EventStream } from './agent.js';
+import { SessionAgent } from './agent.js';
+import type { AgentApi, EventStream } from './api.js';
 import type { TunnelPlan } from './plan.js';
-import { StateDir, type SessionState } from './state.js';
+import { StateDir, type SessionRecord } from './state.js';
 import type { TunnelOps } from './tunnel.js';
 
 class FakeStream extends EventEmitter implements EventStream {
@@ -29,7 +30,7 @@ function serviceError(code: status, details: string): Error {
 
 const GW_KEY = publicKeyOf(generatePrivateKey());
 
-function setup(overrides: Partial<SessionState> = {}) {
+function setup(overrides: Partial<SessionRecord> = {}) {
   const state = new StateDir(mkdtempSync(join(tmpdir(), 'wicket-agent-')));
   state.saveSessionSecrets({ privateKey: generatePrivateKey(), presharedKeys: { dc1: generatePresharedKey() } });
   state.saveSession({

@@ -1,32 +1,21 @@
 // The session agent: keeps the Client.Watch stream of one session open and acts on it
 // (entitlement changes applied to the tunnel live; revocation or expiry tears the tunnel
 // down and records why), sends posture heartbeats at the server's interval, warns before
-// the certificate or session expires, and reconnects with backoff when the stream breaks.
+// the certificate or session expires, and reconnects with backoff and jitter when the stream
+// breaks.
 import { status as grpcStatus } from '@grpc/grpc-js';
+import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
 import type { Logger } from '../common/log.js';
 import { grpcErrorMessage, isServiceError } from '../common/grpc.js';
-import type { HeartbeatResponse__Output } from '../proto/generated/wicket/v1/HeartbeatResponse.js';
+import { MAX_TIMER_MS } from '../common/timer.js';
 import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
 import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
 import type { SessionEvent__Output } from '../proto/generated/wicket/v1/SessionEvent.js';
+import type { AgentApi, EventStream } from './api.js';
 import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
 import type { StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
-import { applyGateways, endSession } from './session.js';
-
-/** The part of a gRPC server stream the agent uses. */
-export interface EventStream {
-  on(event: 'data', listener: (e: SessionEvent__Output) => void): this;
-  on(event: 'error', listener: (err: Error) => void): this;
-  on(event: 'end', listener: () => void): this;
-  cancel(): void;
-}
-
-/** The controller calls the agent makes. */
-export interface AgentApi {
-  watch(sessionId: string): EventStream;
-  heartbeat(sessionId: string, posture: Posture__Output): Promise<HeartbeatResponse__Output>;
-}
+import { applyGateways, endSession } from './session-lifecycle.js';
 
 export interface AgentOptions {
   state: StateDir;
@@ -34,7 +23,7 @@ export interface AgentOptions {
   tunnel: TunnelOps;
   posture: () => Promise<Posture__Output>;
   log: Logger;
-  /** Reconnect backoff bounds (defaults 1 s .. 30 s). */
+  /** Reconnect backoff bounds (defaults 1 s .. 30 s), jittered by common/backoff.ts. */
   backoffMs?: { initial: number; max: number };
   /** Heartbeat interval until the server says otherwise (default 30 s). */
   heartbeatMs?: number;
@@ -52,9 +41,6 @@ export interface AgentResult {
 /** gRPC codes after which reconnecting cannot help: the controller no longer knows or allows the session. */
 const FINAL_CODES = new Set<number>([grpcStatus.NOT_FOUND, grpcStatus.PERMISSION_DENIED, grpcStatus.UNAUTHENTICATED]);
 
-/** Node timers overflow past 2^31-1 ms; longer waits are re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class SessionAgent {
   private stream: EventStream | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -62,13 +48,15 @@ export class SessionAgent {
   private finished = false;
   private resolveRun!: (r: AgentResult) => void;
   private readonly done = new Promise<AgentResult>((r) => { this.resolveRun = r; });
-  private backoff: number;
+  private readonly backoff: BackoffOptions;
+  /** Reconnects since the last event arrived (the backoff attempt). */
+  private attempt = 0;
   private heartbeatMs: number;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly warned = new Set<string>();
 
   constructor(private readonly o: AgentOptions) {
-    this.backoff = o.backoffMs?.initial ?? 1000;
+    this.backoff = { baseMs: o.backoffMs?.initial ?? 1000, maxMs: o.backoffMs?.max ?? 30_000 };
     this.heartbeatMs = o.heartbeatMs ?? 30_000;
   }
 
@@ -127,12 +115,12 @@ export class SessionAgent {
     const reconnect = (why: string) => this.enqueue(async () => {
       if (closed || this.finished) return;
       closed = true;
-      this.o.log.warn({ retryInMs: this.backoff }, `watch stream closed (${why}); reconnecting`);
-      this.later(this.backoff, () => this.connect());
-      this.backoff = Math.min(this.backoff * 2, this.o.backoffMs?.max ?? 30_000);
+      const retryInMs = backoffDelay(this.attempt++, this.backoff);
+      this.o.log.warn({ retryInMs }, `watch stream closed (${why}); reconnecting`);
+      this.later(retryInMs, () => this.connect());
     });
     stream.on('data', (event) => {
-      this.backoff = this.o.backoffMs?.initial ?? 1000;
+      this.attempt = 0;
       this.enqueue(() => this.onEvent(event));
     });
     stream.on('error', (err) => {

@@ -4,10 +4,25 @@
 import { status } from '@grpc/grpc-js';
 import { apiClients, call, grpcErrorMessage, isServiceError } from '../common/grpc.js';
 import type { ConnectResponse__Output } from '../proto/generated/wicket/v1/ConnectResponse.js';
+import type { HeartbeatResponse__Output } from '../proto/generated/wicket/v1/HeartbeatResponse.js';
 import type { ListResourcesResponse__Output } from '../proto/generated/wicket/v1/ListResourcesResponse.js';
 import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
-import type { AgentApi } from './agent.js';
+import type { SessionEvent__Output } from '../proto/generated/wicket/v1/SessionEvent.js';
 import type { StateDir } from './state.js';
+
+/** The part of a gRPC server stream the session agent uses. */
+export interface EventStream {
+  on(event: 'data', listener: (e: SessionEvent__Output) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: 'end', listener: () => void): this;
+  cancel(): void;
+}
+
+/** The controller calls the session agent makes (a subset, so its tests need no full API). */
+export interface AgentApi {
+  watch(sessionId: string): EventStream;
+  heartbeat(sessionId: string, posture: Posture__Output): Promise<HeartbeatResponse__Output>;
+}
 
 export interface ControllerApi extends AgentApi {
   /** Where the API port is dialled (for messages). */

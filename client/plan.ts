@@ -5,6 +5,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
 import { splitHostPort } from '../common/pki.js';
+import { describeFirstIssue } from '../common/zod-issue.js';
 import { wgKeySchema } from '../common/formats.js';
 import type { WgPeer } from '../common/wireguard/peers.js';
 
@@ -64,8 +65,7 @@ export function parseGateways(gateways: readonly ClientGatewayPeer__Output[]): G
   return gateways.filter((g) => g.allowedIps.length > 0).map((g, i) => {
     const r = gatewayPeerSchema.safeParse(g);
     if (!r.success) {
-      const issue = r.error.issues[0];
-      throw new Error(`controller sent an invalid gateway #${i} (${g.gateway || '?'}): ${issue?.path.join('.')}: ${issue?.message}`);
+      throw new Error(`controller sent an invalid gateway #${i} (${g.gateway || '?'}): ${describeFirstIssue(r.error)}`);
     }
     return r.data;
   });

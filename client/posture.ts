@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import { z } from 'zod';
+import { describeFirstIssue } from '../common/zod-issue.js';
 import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
 
 /** Everything posture detection reads from the machine. */
@@ -124,7 +125,7 @@ export function postureOverride(path: string | undefined, probes: PostureProbes 
     throw new Error(`WICKET_POSTURE_FILE ${path} is not JSON: ${(err as Error).message}`);
   }
   const r = overrideSchema.safeParse(raw);
-  if (!r.success) throw new Error(`WICKET_POSTURE_FILE ${path}: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+  if (!r.success) throw new Error(`WICKET_POSTURE_FILE ${path}: ${describeFirstIssue(r.error)}`);
   return r.data;
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StateDir, resolveStateDir, type SessionState } from './state.js';
+import { StateDir, resolveStateDir, type SessionRecord } from './state.js';
 
 const tmp = () => new StateDir(join(mkdtempSync(join(tmpdir(), 'wicket-state-')), 'home'));
 
@@ -18,7 +18,7 @@ test('the device key is created once, 0600, and reused', () => {
   assert.equal(a.publicKeyPem, b.publicKeyPem);
 });
 
-const session: SessionState = {
+const session: SessionRecord = {
   sessionId: 's1', interface: 'wk0', overlayAddress: '100.64.0.2', wgPublicKey: 'PUB', createdAtMs: 1, expiresAtMs: 2,
   state: 'active', endReason: '', endedAtMs: 0, gateways: [], routes: [], entitlements: [], agentPid: 0,
 };

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { generateKeyPair, writePublicFile, writeSecretFile, type KeyPair } from '../common/pki.js';
+import { describeFirstIssue } from '../common/zod-issue.js';
 import type { Entitlement__Output } from '../proto/generated/wicket/v1/Entitlement.js';
 
 /** The state directory: --state-dir, else $WICKET_HOME, else ~/.wicket. */
@@ -46,7 +47,6 @@ const sessionGatewaySchema = z.object({
   publicKey: z.string(),
   allowedIps: z.array(z.string()),
 });
-export type SessionGateway = z.infer<typeof sessionGatewaySchema>;
 
 const sessionSchema = z.object({
   sessionId: z.string().min(1),
@@ -66,7 +66,8 @@ const sessionSchema = z.object({
   /** The session agent's process id (0 while none runs). */
   agentPid: z.number().int(),
 });
-export type SessionState = z.infer<typeof sessionSchema>;
+/** The session as persisted in session.json (kept after it ends, so `status` can say why). */
+export type SessionRecord = z.infer<typeof sessionSchema>;
 
 const sessionSecretsSchema = z.object({
   privateKey: z.string().min(1),
@@ -86,8 +87,7 @@ function readJson<T>(path: string, schema: z.ZodType<T>): T | undefined {
   }
   const r = schema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new Error(`${path} is damaged (${issue?.path.join('.') || 'root'}: ${issue?.message}); remove it or run wicket logout`);
+    throw new Error(`${path} is damaged (${describeFirstIssue(r.error, 'root')}); remove it or run wicket logout`);
   }
   return r.data;
 }
@@ -160,16 +160,16 @@ export class StateDir {
     for (const p of [this.loginPath, this.deviceCertPath, this.caPath]) rmSync(p, { force: true });
   }
 
-  session(): SessionState | undefined {
+  session(): SessionRecord | undefined {
     return readJson(this.sessionPath, sessionSchema);
   }
 
-  saveSession(s: SessionState): void {
+  saveSession(s: SessionRecord): void {
     writePublicFile(this.sessionPath, `${JSON.stringify(sessionSchema.parse(s), null, 2)}\n`);
   }
 
   /** Reads, changes and writes session.json; returns the new state (undefined if none). */
-  updateSession(change: (s: SessionState) => SessionState): SessionState | undefined {
+  updateSession(change: (s: SessionRecord) => SessionRecord): SessionRecord | undefined {
     const current = this.session();
     if (!current) return undefined;
     const next = change(current);

@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildStatus, renderStatus } from './status.js';
-import type { LoginState, SessionState } from './state.js';
+import type { LoginState, SessionRecord } from './state.js';
 
 const now = Date.UTC(2030, 0, 1, 12);
 const login: LoginState = {
   controller: 'ctl:8444', caFingerprint: 'a'.repeat(64), apiEndpoint: 'ctl:8443', username: 'alice',
   deviceId: 'd'.repeat(32), deviceName: 'laptop', certExpiresAtMs: now + 3_600_000, admin: false,
 };
-const session: SessionState = {
+const session: SessionRecord = {
   sessionId: 's1', interface: 'wk0', overlayAddress: '100.64.0.2', wgPublicKey: 'ME', createdAtMs: now - 60_000,
   expiresAtMs: now + 1_800_000, state: 'active', endReason: '', endedAtMs: 0,
   gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: 'GW1', allowedIps: ['10.20.0.10/32'] },

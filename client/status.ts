@@ -4,7 +4,7 @@
 import { formatDuration } from '../common/duration.js';
 import { formatTable, formatTime } from '../common/cli.js';
 import type { WgDump } from '../common/wireguard/peers.js';
-import type { LoginState, SessionState } from './state.js';
+import type { LoginState, SessionRecord } from './state.js';
 
 export interface StatusReport {
   user: string | null;
@@ -32,7 +32,7 @@ function ports(protocol: string, from: number, to: number): string {
   return from === to ? `${protocol}/${from}` : `${protocol}/${from}-${to}`;
 }
 
-export function buildStatus(login: LoginState | undefined, session: SessionState | undefined, stats: WgDump | undefined, agentRunning: boolean, now: number): StatusReport {
+export function buildStatus(login: LoginState | undefined, session: SessionRecord | undefined, stats: WgDump | undefined, agentRunning: boolean, now: number): StatusReport {
   const active = session?.state === 'active';
   const peers = new Map((stats?.peers ?? []).map((p) => [p.publicKey, p]));
   return {

@@ -2,11 +2,12 @@
 // dependencies, so it runs before `npm ci`): checks Node, root, the system tools (installing
 // the missing Debian/Ubuntu packages with apt-get after saying so, printing the exact
 // commands elsewhere), TUN and nftables; then runs `npm ci` when node_modules is missing or
-// older than the lock file, and `npm run build` when dist/ is missing or older than a source.
+// older than the lock file, and `npm run build` when dist/ is missing or older than a source
+// (for `test`, also the tests' build, `tsc -p tsconfig.json` to dist-dev/).
 // Usage: node scripts/bootstrap.mjs demo|test. Everything it prints goes to stderr, so that
 // `npm run -s demo -- --json` keeps stdout for the summary.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,7 +75,11 @@ if (problems.length > 0) {
 // npm packages: `npm ci` when node_modules is missing or older than the lock file.
 const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
 const installed = mtime(join(root, 'node_modules', '.package-lock.json'));
-if (installed === 0 || installed < mtime(join(root, 'package-lock.json'))) {
+// A symlinked node_modules is another checkout's (a git worktree sharing it): `npm ci` would
+// empty the directory it points to, under that checkout's feet, so it is left alone.
+if (lstatSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) {
+  if (installed < mtime(join(root, 'package-lock.json'))) say('node_modules is a symlink to another checkout: not running npm ci over it');
+} else if (installed === 0 || installed < mtime(join(root, 'package-lock.json'))) {
   say(installed === 0 ? 'node_modules missing: npm ci' : 'package-lock.json changed: npm ci');
   if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
     say('npm ci failed (see above)');
@@ -82,19 +87,29 @@ if (installed === 0 || installed < mtime(join(root, 'package-lock.json'))) {
   }
 }
 
-// Build: when dist/ is missing or a source is newer than the last build.
+// Builds: dist/ (what bin/* and the demo run) when it is missing or a source is newer than
+// the last build; for `test`, dist-dev/ (the tests, with the code they import) likewise.
 const SOURCES = ['controller', 'gateway', 'client', 'common', 'proto', 'test', 'bench', 'scripts'];
 const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
   const p = join(dir, e.name);
   if (e.isDirectory()) return Math.max(m, newest(p));
   return e.name.endsWith('.ts') ? Math.max(m, statSync(p).mtimeMs) : m;
 }, 0);
-const marker = join(root, 'dist', 'scripts', 'demo.js');
-const sourceTime = Math.max(mtime(join(root, 'tsconfig.json')), ...SOURCES.filter((d) => existsSync(join(root, d))).map((d) => newest(join(root, d))));
-if (mtime(marker) < sourceTime) {
-  say(existsSync(marker) ? 'sources changed since the last build: npm run build' : 'no build yet: npm run build');
-  if (run('npm', ['run', '-s', 'build']) !== 0) {
+const sourceTime = Math.max(
+  ...['tsconfig.json', 'tsconfig.build.json'].map((f) => mtime(join(root, f))),
+  ...SOURCES.filter((d) => existsSync(join(root, d))).map((d) => newest(join(root, d))),
+);
+
+/** Runs `tsc -p config` when `marker` is missing or older than the sources. */
+function build(config, marker, what) {
+  if (mtime(marker) >= sourceTime) return;
+  say(existsSync(marker) ? `sources changed since the last build: tsc -p ${config} (${what})` : `no build yet: tsc -p ${config} (${what})`);
+  if (run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config]) !== 0) {
     if (!existsSync(marker)) process.exit(1);
     say('the TypeScript build reported errors (see above); continuing with what it emitted');
   }
 }
+
+// The markers are tsc's incremental build files, written by every build that changed anything.
+build('tsconfig.build.json', join(root, 'dist', 'tsconfig.build.tsbuildinfo'), 'dist/');
+if (mode === 'test') build('tsconfig.json', join(root, 'dist-dev', 'tsconfig.tsbuildinfo'), 'dist-dev/');

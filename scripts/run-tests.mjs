@@ -1,6 +1,8 @@
 // Runs every test suite with node's test runner and prints the closing line
-// "N passed, N failed". Unit and integration tests (files named *.test.js under dist/)
-// run in parallel; end-to-end tests (dist/test/e2e) run one file at a time because they
+// "N passed, N failed". The tests are compiled apart from what ships (`tsc -p tsconfig.json`
+// to dist-dev/; bootstrap.mjs builds it); the programs they spawn through bin/ run dist/.
+// Unit and integration tests (files named *.test.js under dist-dev/) run in parallel;
+// end-to-end tests (dist-dev/test/e2e) run one file at a time because they
 // share the machine's network namespaces, nftables and /var/run/wireguard — except the
 // protocol attack suites listed in PROTOCOL_ONLY, which run a controller on loopback and
 // touch nothing machine-wide, so they run in parallel with the unit and integration tests.
@@ -15,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const dist = join(root, 'dist-dev');
 const only = process.argv.slice(2); // optional substrings to select test files
 
 function walk(dir) {

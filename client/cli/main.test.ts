@@ -15,7 +15,7 @@ import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../com
 import { runTool } from '../../common/exec.js';
 import { processAlive } from '../../common/process.js';
 import { StateDir } from '../state.js';
-import { startStubController, STUB_PASSWORD, STUB_TOTP } from '../stub-controller.js';
+import { startStubController, STUB_PASSWORD, STUB_TOTP } from '../../test/support/stub-controller.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const MAIN = join(SELF, '..', 'main.js');

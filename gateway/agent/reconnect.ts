@@ -3,7 +3,7 @@
 // proved healthy starts the schedule over, and stop() ends the loop without waiting out a
 // backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../common/backoff.js';
 
 export interface ReconnectOptions {
   backoff?: BackoffOptions;

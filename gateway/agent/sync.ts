@@ -12,7 +12,7 @@ import type { Logger } from '../../common/log.js';
 import type { ApplyResult, DataPlane } from '../dataplane/dataplane.js';
 import type { DesiredSession } from '../dataplane/session.js';
 import type { ApplyKind, GatewayMetrics } from '../metrics.js';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../../common/backoff.js';
 import { ReconnectLoop } from './reconnect.js';
 import { toDesiredSessions } from './desired.js';
 import { takeWork, type Work } from './coalesce.js';

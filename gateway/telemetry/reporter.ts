@@ -7,7 +7,7 @@ import type { TelemetryBatch, TelemetryBatch__Output } from '../../proto/generat
 import type { ReportAck__Output } from '../../proto/generated/wicket/v1/ReportAck.js';
 import { grpcErrorMessage } from '../../common/grpc.js';
 import type { Logger } from '../../common/log.js';
-import type { BackoffOptions } from '../agent/backoff.js';
+import type { BackoffOptions } from '../../common/backoff.js';
 import { ReconnectLoop } from '../agent/reconnect.js';
 import type { TelemetryBuffer } from './buffer.js';
 

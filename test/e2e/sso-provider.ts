@@ -7,7 +7,7 @@
 //                                     reads the account's password on stdin and completes the
 //                                     device verification page as the user's browser would.
 // Passwords and the client secret travel through stdin, never argv.
-import { approveDevice, startTestProvider, type TestAccount, type TestClient } from '../../controller/sso/test-provider.js';
+import { approveDevice, startTestProvider, type TestAccount, type TestClient } from '../support/oidc-test-provider.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADDR, probeTcp, tcpConnect } from '../../scripts/topology/index.js';
 import { PORTS, Service, WicketSystem } from '../../scripts/topology/system.js';
-import { testProviderConfig } from '../../controller/sso/test-provider.js';
+import { testProviderConfig } from '../support/oidc-test-provider.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const WICKET = fileURLToPath(new URL('../../../bin/wicket', import.meta.url));

@@ -13,7 +13,7 @@ import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
-import { approveDevice, signingKey, startTestProvider, testProviderConfig, type TestProvider } from '../../controller/sso/test-provider.js';
+import { approveDevice, signingKey, startTestProvider, testProviderConfig, type TestProvider } from '../support/oidc-test-provider.js';
 import { addUser, enrollGateway, FakeGateway, rpcError, startTestController, type TestController } from './harness.js';
 import { DB, policyYaml, WIKI } from '../support/policies.js';
 

@@ -1,5 +1,5 @@
 // wicketctl login: an admin user logs in with password + TOTP (or single sign-on with
-// --sso, the device flow of client/sso.ts) and stores their own
+// --sso, the device flow of common/device-flow-login.ts) and stores their own
 // short-lived admin certificate in the credentials directory, instead of using the
 // bootstrap credentials. The controller's CA is pinned by its fingerprint.
 import type { Command } from 'commander';
@@ -8,7 +8,8 @@ import { CliError, readStdin } from '../../../common/cli.js';
 import { createCsr, fetchPinnedCa, generateKeyPair, writePublicFile, writeSecretFile } from '../../../common/pki.js';
 import { hostname } from 'node:os';
 import { credentialsDir } from '../admin-client.js';
-import { formatSsoPrompt, openBrowser, ssoDeviceLogin } from '../../../client/sso.js';
+import { ssoDeviceLogin } from '../../../common/device-flow-login.js';
+import { formatSsoPrompt, openBrowser } from '../../../common/device-flow-prompt.js';
 import { credentialFiles } from '../datadir.js';
 
 export function registerLoginCommands(program: Command): void {

@@ -12,13 +12,13 @@ import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
 import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
 import { describeApiError, type ControllerApi } from './api.js';
 import { parseGateways, planTunnel, type GatewayPeer } from './plan.js';
-import type { SessionState, StateDir } from './state.js';
+import type { SessionRecord, StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
 
 export const DEFAULT_INTERFACE = 'wicket0';
 
 /** The session's gateways as stored on disk (without preshared keys) and the keys apart. */
-function splitSecrets(gateways: readonly GatewayPeer[]): { stored: SessionState['gateways']; presharedKeys: Record<string, string> } {
+function splitSecrets(gateways: readonly GatewayPeer[]): { stored: SessionRecord['gateways']; presharedKeys: Record<string, string> } {
   return {
     stored: gateways.map(({ gateway, endpoint, publicKey, allowedIps }) => ({ gateway, endpoint, publicKey, allowedIps })),
     presharedKeys: Object.fromEntries(gateways.map((g) => [g.gateway, g.presharedKey])),
@@ -32,7 +32,7 @@ export interface UpOptions {
 }
 
 /** Opens a session and its tunnel; returns the session and the policy's denials. */
-export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps, o: UpOptions): Promise<{ session: SessionState; denials: Denial__Output[] }> {
+export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps, o: UpOptions): Promise<{ session: SessionRecord; denials: Denial__Output[] }> {
   const { login } = state.credentials();
   if (login.certExpiresAtMs <= Date.now()) {
     throw new Error(`your login expired at ${new Date(login.certExpiresAtMs).toISOString()}: run wicket login again`);
@@ -67,7 +67,7 @@ export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps,
     const plan = planTunnel(gateways);
     const { stored, presharedKeys } = splitSecrets(gateways);
     state.saveSessionSecrets({ privateKey, presharedKeys });
-    const session: SessionState = {
+    const session: SessionRecord = {
       sessionId: s.id, interface: ifname, overlayAddress: s.overlayAddress, wgPublicKey,
       createdAtMs: s.createdAtMs, expiresAtMs: s.expiresAtMs, state: 'active', endReason: '', endedAtMs: 0,
       gateways: stored, routes: plan.routes, entitlements: s.entitlements, agentPid: 0,
@@ -81,7 +81,7 @@ export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps,
 }
 
 /** Applies the controller's current gateways (and session, when sent) to the live tunnel. */
-export async function applyGateways(state: StateDir, tunnel: TunnelOps, gateways: readonly ClientGatewayPeer__Output[], session?: Session__Output): Promise<SessionState> {
+export async function applyGateways(state: StateDir, tunnel: TunnelOps, gateways: readonly ClientGatewayPeer__Output[], session?: Session__Output): Promise<SessionRecord> {
   const current = state.session();
   const secrets = state.sessionSecrets();
   if (!current || !secrets) throw new Error(`no active session in ${state.dir}`);
@@ -90,7 +90,7 @@ export async function applyGateways(state: StateDir, tunnel: TunnelOps, gateways
   await tunnel.update(current.interface, current.overlayAddress, plan, current.routes);
   const { stored, presharedKeys } = splitSecrets(parsed);
   state.saveSessionSecrets({ ...secrets, presharedKeys });
-  const next: SessionState = {
+  const next: SessionRecord = {
     ...current,
     gateways: stored,
     routes: plan.routes,

@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import Provider, { type Grant, type KoaContextWithOIDC } from 'oidc-provider';
 
 export interface TestAccount {
   password: string;
@@ -102,7 +102,7 @@ export async function startTestProvider(opts: TestProviderOptions): Promise<Test
   const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
   const accounts = opts.accounts;
 
-  const provider = new Provider(issuer, {
+  const provider: Provider = new Provider(issuer, {
     clients: opts.clients.map((c) => ({
       client_id: c.clientId, client_secret: c.clientSecret, grant_types: [DEVICE_GRANT], response_types: [], redirect_uris: [],
       token_endpoint_auth_method: 'client_secret_basic',
@@ -122,9 +122,12 @@ export async function startTestProvider(opts: TestProviderOptions): Promise<Test
       return { accountId: id, claims: () => ({ sub: id, email: a.email, ...(a.emailVerified === null ? {} : { email_verified: a.emailVerified ?? true }), groups: a.groups }) };
     },
     // First-party client: the grant covers whatever it asks for, so no consent page.
-    loadExistingGrant: async (ctx: { oidc: { session: { accountId: string }; client: { clientId: string }; params: { scope: string }; requestParamClaims: Set<string> } }) => {
-      const grant = new provider.Grant({ accountId: ctx.oidc.session.accountId, clientId: ctx.oidc.client.clientId });
-      grant.addOIDCScope(ctx.oidc.params.scope);
+    loadExistingGrant: async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
+      const { session, client, params } = ctx.oidc;
+      // Only asked with a logged-in session and a known client; without them there is no grant.
+      if (!session?.accountId || !client) return undefined;
+      const grant = new provider.Grant({ accountId: session.accountId, clientId: client.clientId });
+      grant.addOIDCScope(String(params?.scope ?? ''));
       grant.addOIDCClaims(['email', 'email_verified', 'groups']);
       await grant.save();
       return grant;

@@ -9,7 +9,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import type { ConnectResponse__Output } from '../proto/generated/wicket/v1/ConnectResponse.js';
 import type { ControllerApi } from './api.js';
-import { down, up } from './session.js';
+import { down, up } from './session-lifecycle.js';
 import { StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
 

@@ -1,5 +1,6 @@
-// Reconnect pacing for the gateway's Sync stream: exponential backoff with jitter, so that a
-// controller restart is not met by every gateway reconnecting in the same millisecond.
+// Reconnect pacing for every stream to the controller (the gateway's Sync and Report, the
+// client agent's Watch): exponential backoff with jitter, so that a controller restart is not
+// met by every gateway and client reconnecting in the same millisecond.
 
 export interface BackoffOptions {
   /** Delay scale of the first retry, in milliseconds. */
@@ -8,6 +9,7 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
+/** The gateway's schedule (its streams carry the data plane: retry soon). */
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 10_000 };
 
 /**

@@ -2,16 +2,16 @@
 // (auth port) and mutual TLS (API port) with certificates from the real CA code, but with
 // scripted Auth and Client handlers that record what the client sent. Never used outside tests.
 import * as grpc from '@grpc/grpc-js';
-import { CertificateAuthority, createCa, parseCsr } from '../controller/crypto/ca.js';
-import { deviceIdFromSpki } from '../controller/crypto/identity.js';
-import { certFingerprint, createCsr, generateKeyPair } from '../common/pki.js';
-import { wicketV1 } from '../proto/load.js';
-import type { AuthHandlers } from '../proto/generated/wicket/v1/Auth.js';
-import type { ClientHandlers } from '../proto/generated/wicket/v1/Client.js';
-import type { ConnectRequest__Output } from '../proto/generated/wicket/v1/ConnectRequest.js';
-import type { ConnectResponse } from '../proto/generated/wicket/v1/ConnectResponse.js';
-import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
-import type { SessionEvent } from '../proto/generated/wicket/v1/SessionEvent.js';
+import { CertificateAuthority, createCa, parseCsr } from '../../controller/crypto/ca.js';
+import { deviceIdFromSpki } from '../../controller/crypto/identity.js';
+import { certFingerprint, createCsr, generateKeyPair } from '../../common/pki.js';
+import { wicketV1 } from '../../proto/load.js';
+import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
+import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
+import type { ConnectRequest__Output } from '../../proto/generated/wicket/v1/ConnectRequest.js';
+import type { ConnectResponse } from '../../proto/generated/wicket/v1/ConnectResponse.js';
+import type { Posture__Output } from '../../proto/generated/wicket/v1/Posture.js';
+import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
 
 export const STUB_PASSWORD = 'correct horse';
 export const STUB_TOTP = '123456';

@@ -1,0 +1,39 @@
+// Single sign-on from `wicket login --sso`: pins the controller's CA, runs the device flow
+// (common/device-flow-login.ts) with the device key, checks the returned certificate is for
+// that key and stores the login like a password login.
+import { X509Certificate, createPublicKey } from 'node:crypto';
+import { hostname } from 'node:os';
+import { ssoDeviceLogin } from '../common/device-flow-login.js';
+import { createCsr, fetchPinnedCa, normalizeFingerprint } from '../common/pki.js';
+import type { StartSsoLoginResponse__Output as SsoPrompt } from '../proto/generated/wicket/v1/StartSsoLoginResponse.js';
+import { deriveApiEndpoint } from './endpoint.js';
+import type { LoginState, StateDir } from './state.js';
+
+export interface SsoLoginInput {
+  controller: string;
+  caFingerprint: string;
+  /** The provider's name on the controller ("" = its only one). */
+  provider: string;
+  deviceName?: string;
+  apiEndpoint?: string;
+  prompt: (p: SsoPrompt) => void;
+}
+
+/** `wicket login --sso`: pins the CA, runs the device flow with the device key, stores the login. */
+export async function ssoLogin(state: StateDir, input: SsoLoginInput): Promise<LoginState> {
+  const fingerprint = normalizeFingerprint(input.caFingerprint);
+  const caPem = await fetchPinnedCa(input.controller, fingerprint);
+  const keys = state.deviceKeys();
+  const deviceName = input.deviceName ?? hostname();
+  const res = await ssoDeviceLogin({ controller: input.controller, caPem, provider: input.provider, csrPem: createCsr(keys, `sso:${input.provider}`), deviceName, prompt: input.prompt });
+  const cert = new X509Certificate(res.certificatePem);
+  if (!cert.publicKey.export({ type: 'spki', format: 'der' }).equals(createPublicKey(keys.publicKeyPem).export({ type: 'spki', format: 'der' }))) {
+    throw new Error('the controller returned a certificate for a different key than this device\'s');
+  }
+  const login: LoginState = {
+    controller: input.controller, caFingerprint: fingerprint, apiEndpoint: input.apiEndpoint ?? deriveApiEndpoint(res.apiEndpoint, input.controller),
+    username: res.username, deviceId: res.deviceId, deviceName, certExpiresAtMs: Number(res.expiresAtMs) || Date.parse(cert.validTo), admin: res.admin,
+  };
+  state.saveLogin(login, res.certificatePem, res.caPem || caPem);
+  return login;
+}
