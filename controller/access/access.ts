@@ -14,7 +14,7 @@ import { DomainError, notFound, type ErrorKind } from '../errors.js';
 import type { InternalErrorReporter } from '../api/internal-errors.js';
 import { grantBinding, rebind } from './binding.js';
 import { AccessRefusal, checkDecider, checkDuration, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
-import { MAX_TIMER_MS } from '../timer-limit.js';
+import { MAX_TIMER_MS } from '../../common/timer.js';
 
 const ERROR_KIND: Record<RefusalKind, ErrorKind> = {
   invalid: 'invalid',

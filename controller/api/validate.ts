@@ -2,6 +2,7 @@
 // comments in proto/wicket.proto. A violation is INVALID_ARGUMENT naming the field (in the
 // proto's snake_case spelling) before any handler logic runs.
 import { z } from 'zod';
+import { HOST_PORT_PATTERN, wgKeyFormat } from '../../common/formats.js';
 import { RpcError } from './errors.js';
 import { passwordWeakness } from '../auth/password-strength.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
@@ -69,12 +70,12 @@ export const csrPem = z.string().min(1, 'must not be empty').refine(bytesAtMost(
 export const totpCode = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 export const groups = z.array(name).max(256, 'at most 256 groups');
 /** A WireGuard key: base64 of 32 bytes. */
-export const wgKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'must be a base64 WireGuard key (44 characters)');
+export const wgKey = wgKeyFormat('must be a base64 WireGuard key (44 characters)');
 /** Session ids and other opaque ids we generate. */
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').regex(ID_PATTERN, 'is not a valid id');
 export const deviceId = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lower-case hex characters');
-export const hostPort = z.union([z.literal(''), z.string().max(261).regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be HOST:PORT')]);
+export const hostPort = z.union([z.literal(''), z.string().max(261).regex(HOST_PORT_PATTERN, 'must be HOST:PORT')]);
 const nonNegative = z.number().int('must be an integer').min(0, 'must not be negative');
 export const protocol = z.enum(['', 'tcp', 'udp', 'icmp'], { message: 'must be tcp, udp or icmp' });
 export const port = z.number().int().min(0).max(65535, 'must be a port number (0-65535)');

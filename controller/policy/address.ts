@@ -6,6 +6,8 @@
 // rules, the gateway's sets and the client's routes are all numeric), and a name that passed
 // here used to fail only after a Connect had committed its session.
 import ipaddr from 'ipaddr.js';
+import { isDottedQuad } from '../../common/formats.js';
+import { ipv4ToNumber } from '../../common/ipv4.js';
 
 export interface ResourceAddress { kind: 'ip' | 'cidr'; text: string; first: number; last: number }
 
@@ -13,13 +15,9 @@ const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Addresses a gateway can never usefully forward to (or that would be the gateway itself). */
 const UNROUTABLE = new Set(['unspecified', 'broadcast', 'multicast', 'loopback']);
 
-function toUint32(addr: ipaddr.IPv4): number {
-  return addr.octets.reduce((n, octet) => n * 256 + octet, 0);
-}
-
 /** Strict IPv4 dotted quad (no shorthand, octal or hex forms that ipaddr.js would also accept). */
 function parseIPv4(text: string): ipaddr.IPv4 | undefined {
-  return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : undefined;
+  return isDottedQuad(text) ? ipaddr.IPv4.parse(text) : undefined;
 }
 
 /** Parses a resource address; returns the reason as a string when it is not valid. */
@@ -29,23 +27,24 @@ export function parseResourceAddress(input: string): ResourceAddress | string {
     return `IPv6 address "${text}" is not supported: gateways enforce IPv4 destinations`;
   }
   if (text.includes('/')) {
-    const [base = '', bits = ''] = text.split('/', 2);
+    // Split on every slash: "10.20.1.0/2/4" must be refused here, not reach ipaddr.js.
+    const [base = '', bits = '', ...extra] = text.split('/');
     const addr = parseIPv4(base);
-    if (!addr || !/^(?:[0-9]|[12][0-9]|3[0-2])$/.test(bits)) {
+    if (!addr || extra.length > 0 || !/^(?:[0-9]|[12][0-9]|3[0-2])$/.test(bits)) {
       return `invalid CIDR "${text}": use an IPv4 network like 10.20.1.0/24`;
     }
     const network = ipaddr.IPv4.networkAddressFromCIDR(text);
     if (network.toString() !== addr.toString()) {
       return `invalid CIDR "${text}": host bits are set (did you mean ${network.toString()}/${bits}?)`;
     }
-    const first = toUint32(network);
-    return { kind: 'cidr', text: `${network.toString()}/${bits}`, first, last: toUint32(ipaddr.IPv4.broadcastAddressFromCIDR(text)) };
+    const first = ipv4ToNumber(network);
+    return { kind: 'cidr', text: `${network.toString()}/${bits}`, first, last: ipv4ToNumber(ipaddr.IPv4.broadcastAddressFromCIDR(text)) };
   }
   if (/^[0-9.]+$/.test(text) || ipaddr.IPv4.isValid(text)) {
     const addr = parseIPv4(text);
     if (!addr) return `invalid IPv4 address "${text}"`;
     if (UNROUTABLE.has(addr.range())) return `address "${text}" is ${addr.range()} and cannot be a resource`;
-    const n = toUint32(addr);
+    const n = ipv4ToNumber(addr);
     return { kind: 'ip', text: addr.toString(), first: n, last: n };
   }
   const name = text.toLowerCase().replace(/\.$/, '');
@@ -65,6 +64,6 @@ export function addressesOverlap(a: ResourceAddress, b: ResourceAddress): boolea
 export function addressContains(address: ResourceAddress, destination: string): boolean {
   const ip = parseIPv4(destination);
   if (!ip) return false;
-  const n = toUint32(ip);
+  const n = ipv4ToNumber(ip);
   return address.first <= n && n <= address.last;
 }

@@ -72,6 +72,7 @@ const cases: Case[] = [
   { name: 'shorthand IP', yaml: edit({ 11: '  wiki: { address: 10.20.1, ports: [tcp/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.address', message: /invalid IPv4 address/ },
   { name: 'loopback IP', yaml: edit({ 11: '  wiki: { address: 127.0.0.1, ports: [tcp/80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.address', message: /loopback/ },
   { name: 'invalid CIDR prefix', yaml: edit({ 12: '  db: { address: 10.20.1.0/33, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /invalid CIDR/ },
+  { name: 'CIDR with two prefixes', yaml: edit({ 12: '  db: { address: 10.20.1.0/2/4, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /invalid CIDR/ },
   { name: 'CIDR with host bits', yaml: edit({ 12: '  db: { address: 10.20.1.5/24, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /host bits are set \(did you mean 10\.20\.1\.0\/24/ },
   { name: 'IPv6 address', yaml: edit({ 12: '  db: { address: "fd00::1", ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /IPv6/ },
   { name: 'DNS name (not supported yet)', yaml: edit({ 13: '  app: { address: db.corp.internal, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /DNS names are not supported as resource addresses yet \("db.corp.internal"\)/ },

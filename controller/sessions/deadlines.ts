@@ -1,7 +1,7 @@
 // One timer per live session, firing when its expiry or the earliest expiry of one of its
 // entitlements comes (the session manager then decides the session again). Deadlines beyond
 // what a Node timer holds are re-armed when the first timer fires.
-import { MAX_TIMER_MS } from '../timer-limit.js';
+import { MAX_TIMER_MS } from '../../common/timer.js';
 
 /** Fires a little after the deadline, so the re-evaluation sees the entitlement expired. */
 const AFTER_MS = 5;

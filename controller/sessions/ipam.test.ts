@@ -2,12 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { allocate, parsePool, addressToInt, intToAddress } from './ipam.js';
+import { allocate, parsePool } from './ipam.js';
+import { ipv4ToNumber, numberToIpv4 } from '../../common/ipv4.js';
 
 test('pool bounds exclude network and broadcast', () => {
   const p = parsePool('100.64.0.0/10');
-  assert.equal(intToAddress(p.first), '100.64.0.1');
-  assert.equal(intToAddress(p.last), '100.127.255.254');
+  assert.equal(numberToIpv4(p.first), '100.64.0.1');
+  assert.equal(numberToIpv4(p.last), '100.127.255.254');
   assert.equal(parsePool('10.1.2.77/24').cidr, '10.1.2.0/24');
 });
 
@@ -22,14 +23,14 @@ test('allocation skips taken addresses and advances the cursor', () => {
   const taken = new Set(['192.0.2.1', '192.0.2.2']);
   const a = allocate(p, 0, (x) => taken.has(x));
   assert.equal(a.address, '192.0.2.3');
-  assert.equal(intToAddress(a.next), '192.0.2.4');
+  assert.equal(numberToIpv4(a.next), '192.0.2.4');
 });
 
 test('allocation wraps around and reports exhaustion', () => {
   const p = parsePool('192.0.2.0/30'); // .1 - .2
-  const last = allocate(p, addressToInt('192.0.2.2'), () => false);
+  const last = allocate(p, ipv4ToNumber('192.0.2.2'), () => false);
   assert.equal(last.address, '192.0.2.2');
-  assert.equal(intToAddress(last.next), '192.0.2.1');
+  assert.equal(numberToIpv4(last.next), '192.0.2.1');
   assert.equal(allocate(p, last.next, (x) => x === '192.0.2.1').address, '192.0.2.2');
   assert.throws(() => allocate(p, 0, () => true), /exhausted/);
 });
@@ -37,9 +38,9 @@ test('allocation wraps around and reports exhaustion', () => {
 test('property: an allocated address is never taken and always inside the pool', () => {
   const p = parsePool('198.51.100.0/28');
   fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: p.first, max: p.last }), { maxLength: 13 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (takenInts, cursor) => {
-    const taken = new Set(takenInts.map(intToAddress));
+    const taken = new Set(takenInts.map(numberToIpv4));
     const { address } = allocate(p, cursor, (x) => taken.has(x));
-    const n = addressToInt(address);
+    const n = ipv4ToNumber(address);
     return !taken.has(address) && n >= p.first && n <= p.last;
   }));
 });

@@ -2,6 +2,7 @@
 // the live-session index) and keeps the cursor, so that addresses rotate through the pool
 // instead of an ended session's address being handed straight to the next one.
 import ipaddr from 'ipaddr.js';
+import { ipv4ToNumber, numberToIpv4 } from '../../common/ipv4.js';
 
 export interface Pool {
   /** First and last usable address as 32-bit integers (network and broadcast excluded). */
@@ -21,21 +22,9 @@ export function parsePool(cidr: string): Pool {
   const [addr, bits] = parsed;
   if (addr.kind() !== 'ipv4') throw new Error(`overlay pool ${cidr} must be IPv4`);
   if (bits > 30) throw new Error(`overlay pool ${cidr} is too small (at most /30)`);
-  const network = toInt(ipaddr.IPv4.networkAddressFromCIDR(cidr));
-  const broadcast = toInt(ipaddr.IPv4.broadcastAddressFromCIDR(cidr));
+  const network = ipv4ToNumber(ipaddr.IPv4.networkAddressFromCIDR(cidr));
+  const broadcast = ipv4ToNumber(ipaddr.IPv4.broadcastAddressFromCIDR(cidr));
   return { first: network + 1, last: broadcast - 1, cidr: `${ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()}/${bits}` };
-}
-
-function toInt(a: ipaddr.IPv4): number {
-  return a.octets.reduce((n, o) => n * 256 + o, 0);
-}
-
-export function intToAddress(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
-export function addressToInt(address: string): number {
-  return toInt(ipaddr.IPv4.parse(address));
 }
 
 /**
@@ -47,7 +36,7 @@ export function allocate(pool: Pool, cursor: number, isTaken: (address: string) 
   const start = cursor >= pool.first && cursor <= pool.last ? cursor : pool.first;
   for (let i = 0; i < size; i++) {
     const n = pool.first + ((start - pool.first + i) % size);
-    const address = intToAddress(n);
+    const address = numberToIpv4(n);
     if (!isTaken(address)) return { address, next: n === pool.last ? pool.first : n + 1 };
   }
   throw new Error(`overlay pool ${pool.cidr} is exhausted (${size} addresses in use)`);

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { describeFirstIssue } from '../../common/zod-issue.js';
 
 /** RFC 8176 `amr` values that mean more than one factor (or a phishing-resistant one). */
 export const DEFAULT_MFA_AMR = ['mfa', 'otp', 'hwk', 'sc', 'swk'];
@@ -55,10 +56,7 @@ export function parseSsoConfig(text: string, baseDir: string, readSecret: (path:
     throw new Error(`SSO configuration is not valid YAML: ${(err as Error).message}`);
   }
   const parsed = ssoConfigSchema.safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`SSO configuration: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new Error(`SSO configuration: ${describeFirstIssue(parsed.error, '(top)')}`);
   return parsed.data.providers.map((p) => ({
     ...p, clientSecret: p.client_secret_file === undefined ? undefined : readSecret(resolve(baseDir, p.client_secret_file)),
   }));
