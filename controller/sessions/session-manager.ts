@@ -8,10 +8,10 @@
 // Whatever throws after a commit (publishing, client events, timers) is reported as an
 // internal error and the affected session is ended cleanly: it never escapes to the event
 // loop, and a session whose state cannot be sent never lingers half-open.
-// The pieces it orchestrates live beside it: the decision (decision.ts), wire views
-// (views.ts), preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
-// (revocation/standing.ts) and group commit (batch.ts).
-import { newId } from '../store/id.js';
+// The pieces it orchestrates live beside it: admission of one Connect (admission.ts), the
+// write half of a change (commit.ts), the decision (decision.ts), wire views (views.ts),
+// preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
+// (revocation/standing.ts) and the event-loop batch (batch.ts).
 import type { Logger } from '../../common/log.js';
 import type { Session } from '../../proto/generated/wicket/v1/Session.js';
 import type { ClientGatewayPeer } from '../../proto/generated/wicket/v1/ClientGatewayPeer.js';
@@ -21,35 +21,24 @@ import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.
 import type { Approval, Denial, Entitlement, Policy, Posture } from '../policy/index.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 import type { Store } from '../store/store.js';
-import type { SessionRecord, SessionLifecycle } from './session-store.js';
+import type { SessionRecord } from './session-store.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
-import { DomainError, alreadyExists, deadlineExceeded, failedPrecondition, notFound, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
+import { DomainError, deadlineExceeded, failedPrecondition, notFound, resourceExhausted } from '../errors.js';
 import type { InternalErrorReporter } from '../api/internal-errors.js';
 import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
-import { allocate, type Pool } from './ipam.js';
+import type { Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
 import { MicroBatch } from './batch.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { deviceStandingRefusal } from '../revocation/standing.js';
-import { entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
+import { entitlementsEqual } from './entitlements.js';
 import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } from './decision.js';
 import { clientPeer, gatewaySession, sessionView, type SessionStats } from './views.js';
-import { newPsk, openPsk, sealPsk } from './psk.js';
+import { openPsk, sealPsk } from './psk.js';
+import { openSession, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
+import { changeFor, commitChanges, type Change, type CommitContext } from './commit.js';
 import { Deadlines } from './deadlines.js';
-
-export interface AppliedPolicy {
-  policy: Policy;
-  version: number;
-}
-
-/** Who is calling, from the user-device certificate. */
-export interface DeviceCaller {
-  user: string;
-  deviceId: string;
-  certSerial: string;
-  certNotAfterMs: number;
-}
 
 export interface SessionSettings {
   pool: Pool;
@@ -65,7 +54,7 @@ export interface SessionSettings {
   postureChanges: { burst: number; perMinute: number };
 }
 
-export interface ConnectRequest { wgPublicKey: string; posture: Posture | null | undefined; ackTimeoutMs: number }
+export type { AppliedPolicy, ConnectRequest, DeviceCaller };
 
 /** A Connect waiting for its batch (see admit). */
 interface Admission {
@@ -78,13 +67,6 @@ interface Admission {
 /** A stored and published session: the version each gateway got it in. */
 interface Admitted { session: SessionRecord; versions: Map<string, number>; gateways: string[]; denials: Denial[] }
 
-interface Change {
-  session: SessionRecord;
-  end?: { state: Exclude<SessionLifecycle, 'active'>; reason: string };
-  entitlements?: Entitlement[];
-  posture?: Posture;
-}
-
 const CURSOR_KEY = 'ipam.cursor';
 const SWEEP_MS = 10_000;
 
@@ -95,6 +77,9 @@ export class SessionManager {
   private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
   /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
   private readonly postureChanges: TokenBuckets;
+  /** What admission (admission.ts) and the write half of a change (commit.ts) work with. */
+  private readonly admission: AdmissionContext;
+  private readonly committing: CommitContext;
 
   constructor(private readonly deps: {
     store: Store;
@@ -113,6 +98,14 @@ export class SessionManager {
     reportInternal?: InternalErrorReporter;
   }) {
     this.postureChanges = new TokenBuckets(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute / 60);
+    const seal = (sessionId: string, gateway: string, psk: string) => this.seal(sessionId, gateway, psk);
+    this.admission = {
+      store: deps.store, audit: deps.audit, pool: deps.settings.pool,
+      maxSessionsPerUser: deps.settings.maxSessionsPerUser, maxSessionsPerDevice: deps.settings.maxSessionsPerDevice,
+      policy: () => deps.policy(), isGatewayConnected: (g) => deps.fanout.isConnected(g),
+      decide: (...args) => this.decide(...args), seal,
+    };
+    this.committing = { store: deps.store, audit: deps.audit, seal, open: (sessionId, gateway, sealed) => this.open(sessionId, gateway, sealed) };
   }
 
   private internal(where: string, err: unknown): void {
@@ -208,14 +201,14 @@ export class SessionManager {
   private admit(batch: Admission[]): void {
     const { store } = this.deps;
     const now = this.now();
-    const opened: { admission: Admission; session: SessionRecord; gateways: string[]; psks: Map<string, string>; denials: Denial[] }[] = [];
+    const opened: (OpenedSession & { admission: Admission })[] = [];
     const refused: { admission: Admission; err: unknown }[] = [];
     try {
       store.transaction(() => {
         const cursor = { value: Number(store.settings.getText(CURSOR_KEY) ?? 0) };
         for (const admission of batch) {
           try {
-            opened.push({ admission, ...this.openSession(admission, now, cursor) });
+            opened.push({ admission, ...openSession(this.admission, admission.caller, admission.request, now, cursor) });
           } catch (err) {
             refused.push({ admission, err });
           }
@@ -263,67 +256,6 @@ export class SessionManager {
     }
     this.deps.log.info({ sessions: built.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
       built.length === 1 ? 'session connected' : `${built.length} sessions connected`);
-  }
-
-  /**
-   * One Connect inside the batch's transaction: the checks and the policy decision run here,
-   * at commit time, so a policy apply or a user, device or certificate change that landed
-   * since the call arrived is honoured. A denial is audited (in the batch's transaction) and
-   * thrown; the session's own writes go in a savepoint.
-   */
-  private openSession({ caller, request }: Admission, now: number, cursor: { value: number }): { session: SessionRecord; gateways: string[]; psks: Map<string, string>; denials: Denial[] } {
-    const { store, audit } = this.deps;
-    const actor = `user:${caller.user}`;
-    const applied = this.deps.policy();
-    if (!applied) throw failedPrecondition('no policy has been applied yet; ask an admin to run `wicketctl policy apply`');
-    const ended = deviceStandingRefusal(this.deps.store, caller.user, caller.deviceId, caller.certSerial);
-    if (ended) throw permissionDenied(ended);
-    if (this.sessions.isKeyLive(request.wgPublicKey)) {
-      throw alreadyExists('this WireGuard key already belongs to a live session; every session needs a fresh key');
-    }
-    // Counted inside the batch's transaction, so Connects of one batch see each other.
-    const live = this.sessions.activeCounts(caller.user, caller.deviceId);
-    const { maxSessionsPerDevice, maxSessionsPerUser } = this.deps.settings;
-    if (live.device >= maxSessionsPerDevice) {
-      throw resourceExhausted(`this device already has ${live.device} live sessions (at most ${maxSessionsPerDevice}); end one with \`wicket down\` first`);
-    }
-    if (live.user >= maxSessionsPerUser) {
-      throw resourceExhausted(`user ${caller.user} already has ${live.user} live sessions (at most ${maxSessionsPerUser}); end one first`);
-    }
-    const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
-    const { mfa } = loginOf(this.deps.store, caller.certSerial);
-    const decision = this.decide(applied.policy, caller.user, caller.certSerial, posture, mfa, now, now);
-    if (decision.entitlements.length === 0) {
-      audit.append({ actor, action: 'session.deny', target: caller.deviceId, details: { denials: decision.denials, policyVersion: applied.version } });
-      throw permissionDenied(`no resources granted: ${summarizeDenials(decision.denials)}`);
-    }
-    const gateways = gatewaysOf(decision.entitlements);
-    const missing = gateways.filter((g) => !this.deps.fanout.isConnected(g));
-    if (missing.length) {
-      throw unavailable(`gateway ${missing.join(', ')} is not connected to the controller; try again later`);
-    }
-    const expiresAtMs = sessionExpiry(decision.entitlements, caller.certNotAfterMs);
-    const entitlements = clampEntitlements(decision.entitlements, expiresAtMs);
-    const psks = new Map(gateways.map((g) => [g, newPsk()]));
-
-    const session = store.transaction(() => {
-      const { address, next } = allocate(this.deps.settings.pool, cursor.value, (a) => this.sessions.isAddressLive(a));
-      cursor.value = next;
-      const record: SessionRecord = {
-        id: newId(), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
-        overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa, createdAtMs: now, expiresAtMs,
-        state: 'active', endedAtMs: null, endReason: '', entitlements, lastHeartbeatMs: now,
-      };
-      this.sessions.insert(record);
-      for (const [g, psk] of psks) this.sessions.addGateway(record.id, g, this.seal(record.id, g, psk));
-      store.devices.recordPosture(caller.deviceId, posture, now);
-      audit.append({
-        actor, action: 'session.connect', target: record.id,
-        details: { device: caller.deviceId, address, gateways, expiresAtMs, policyVersion: applied.version, grants: [...new Set(entitlements.map((e) => e.grant))] },
-      });
-      return record;
-    });
-    return { session, gateways, psks, denials: decision.denials };
   }
 
   // ---- What clients and admins see ------------------------------------------------------
@@ -454,50 +386,10 @@ export class SessionManager {
 
   // ---- Commit: one transaction, then gateway deltas and client events ---------------------
 
-  /** Applies changes atomically, then publishes them; returns how many sessions changed. */
+  /** Applies changes atomically (commit.ts), then publishes them; returns how many sessions changed. */
   private commit(changes: Change[], actor: string, cause = ''): number {
     if (changes.length === 0) return 0;
-    const { store, audit } = this.deps;
-    const now = this.now();
-    const deltas = new Map<string, GatewayChange>();
-    const delta = (g: string) => changeFor(deltas, g);
-    const done: SessionRecord[] = [];
-
-    store.transaction(() => {
-      for (const c of changes) {
-        const s = c.session;
-        const current = this.sessions.gateways(s.id);
-        if (c.end) {
-          if (!this.sessions.end(s.id, c.end.state, c.end.reason, now)) continue;
-          for (const g of current) delta(g.gateway).removes.push(s.id);
-          audit.append({ actor, action: `session.${c.end.state === 'expired' ? 'expire' : c.end.state === 'revoked' ? 'revoke' : 'disconnect'}`, target: s.id, details: { user: s.user, device: s.deviceId, reason: c.end.reason } });
-        } else {
-          const entitlements = c.entitlements ?? s.entitlements;
-          const wanted = gatewaysOf(entitlements);
-          for (const g of current) {
-            if (!wanted.includes(g.gateway)) {
-              delta(g.gateway).removes.push(s.id);
-              this.sessions.dropGateway(s.id, g.gateway);
-            }
-          }
-          const updated: SessionRecord = { ...s, entitlements, posture: c.posture ?? s.posture };
-          for (const g of wanted) {
-            const existing = current.find((x) => x.gateway === g);
-            let psk: string;
-            if (existing) psk = this.open(s.id, g, existing.pskSealed);
-            else {
-              psk = newPsk();
-              this.sessions.addGateway(s.id, g, this.seal(s.id, g, psk));
-            }
-            delta(g).upserts.push(gatewaySession(updated, g, psk));
-          }
-          this.sessions.update(s.id, entitlements, s.expiresAtMs, updated.posture);
-          audit.append({ actor, action: 'session.update', target: s.id, details: { user: s.user, cause, grants: [...new Set(entitlements.map((e) => e.grant))], entitlements: entitlements.length } });
-        }
-        done.push(s);
-      }
-    });
-
+    const { done, deltas } = commitChanges(this.committing, changes, actor, cause, this.now());
     this.publishOrResync(deltas);
     for (const s of done) {
       try {
@@ -625,11 +517,6 @@ export class SessionManager {
   private open(sessionId: string, gateway: string, sealed: Buffer): string {
     return openPsk(this.deps.masterKey, sessionId, gateway, sealed);
   }
-}
-
-/** The change being built for a gateway (created empty on first use). */
-function changeFor(changes: Map<string, GatewayChange>, gateway: string): GatewayChange {
-  return changes.get(gateway) ?? changes.set(gateway, { upserts: [], removes: [] }).get(gateway)!;
 }
 
 export type { SessionEvent };
