@@ -11,7 +11,7 @@ import type { ControllerMetrics } from './metrics.js';
 import type { Revocation } from '../revocation/revocation.js';
 import type { SessionSettings } from '../sessions/session-manager.js';
 import type { GatewayStreams } from './gateway-streams.js';
-import type { InternalErrorReporter } from './internal-errors.js';
+import type { InternalErrorReporter } from '../internal-errors.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -38,6 +38,6 @@ export interface ControllerContext {
   /** Open gateway streams, ended when their certificate is retired. */
   gatewayStreams: GatewayStreams;
   now: () => number;
-  /** Logs and counts an unexpected error caught at a boundary (api/internal-errors.ts). */
+  /** Logs and counts an unexpected error caught at a boundary (controller/internal-errors.ts). */
   reportInternal: InternalErrorReporter;
 }

@@ -10,7 +10,7 @@ import type { AuthenticatedCall } from '../api/authz.js';
 import { toStatus } from '../api/errors.js';
 import { unary } from '../api/handler.js';
 import { validate } from '../api/validate.js';
-import { guarded } from '../api/internal-errors.js';
+import { guarded } from '../internal-errors.js';
 
 /** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
 const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);

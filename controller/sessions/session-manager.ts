@@ -25,7 +25,7 @@ import type { SessionRecord, SessionLifecycle } from './session-store.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { DomainError, alreadyExists, deadlineExceeded, failedPrecondition, notFound, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
-import type { InternalErrorReporter } from '../api/internal-errors.js';
+import type { InternalErrorReporter } from '../internal-errors.js';
 import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
 import { allocate, type Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
@@ -109,7 +109,7 @@ export class SessionManager {
     settings: SessionSettings;
     log: Logger;
     now?: () => number;
-    /** Logs and counts an error caught after a commit or in a timer (api/internal-errors.ts). */
+    /** Logs and counts an error caught after a commit or in a timer (controller/internal-errors.ts). */
     reportInternal?: InternalErrorReporter;
   }) {
     this.postureChanges = new TokenBuckets(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute / 60);

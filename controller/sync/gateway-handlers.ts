@@ -15,7 +15,7 @@ import { failedPrecondition, invalidArgument, permissionDenied, resourceExhauste
 import { OncePerWindow } from '../throttle/once-per-window.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { validate } from '../api/validate.js';
-import { guarded } from '../api/internal-errors.js';
+import { guarded } from '../internal-errors.js';
 
 export interface HelloLimits {
   /** Hellos a gateway may send at once (reconnects after a partition or a restart). */
