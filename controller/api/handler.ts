@@ -5,9 +5,15 @@
 // nothing about which requests would be valid.
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
-import type { AuthenticatedCall } from './authz.js';
+import type { AuthenticatedCall, Authorize } from './authz.js';
 import { toStatus } from './errors.js';
 import { validate, type RequestName, type ValidRequest } from './validate.js';
+
+/** What every RPC adapter takes: the authorizer its callers pass and the log its failures go to. */
+export interface HandlerDeps {
+  authorize: Authorize;
+  log: Logger;
+}
 
 /** What a handler serves: its method name (for logs), who may call it and the request message it takes. */
 export interface CallSpec<C, N extends RequestName> {

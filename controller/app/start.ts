@@ -17,7 +17,7 @@ import { internalErrorReporter } from '../internal-errors.js';
 import { startServers, type Services } from '../api/server.js';
 import { authService } from '../auth/auth-handlers.js';
 import { adminService } from './admin-service.js';
-import type { ControllerContext } from '../api/context.js';
+import type { ControllerContext } from './context.js';
 import { loadDataDir, paths, type LoadedDataDir } from './datadir.js';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { serviceModules } from './modules.js';

@@ -5,18 +5,21 @@ import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { ResourceAccess } from '../../proto/generated/wicket/v1/ResourceAccess.js';
 import { resourcesOf } from '../policy/index.js';
 import type { DeviceCaller, SessionManager } from './session-manager.js';
-import type { ControllerContext } from '../api/context.js';
 import type { AuthenticatedCall } from '../api/authz.js';
 import { toStatus } from '../api/errors.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 import { validate } from '../api/validate.js';
-import { guarded } from '../internal-errors.js';
+import { guarded, type InternalErrorReporter } from '../internal-errors.js';
 
 /** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
 const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);
 
 /** The Client service but for just-in-time access requests (controller/access/client-handlers.ts). */
-export function clientService(ctx: ControllerContext, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
+export interface ClientServiceDeps extends HandlerDeps {
+  reportInternal: InternalErrorReporter;
+}
+
+export function clientService(ctx: ClientServiceDeps, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
   const caller = (call: AuthenticatedCall): DeviceCaller => {
     const id = ctx.authorize(call, 'user');
     if (id.kind !== 'user') throw new Error('unreachable: authorize returned a non-user identity');

@@ -8,7 +8,8 @@
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { TelemetryBatch__Output } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { TelemetryIngest } from './ingest.js';
-import type { ControllerContext } from '../api/context.js';
+import type { HandlerDeps } from '../api/handler.js';
+import type { GatewayStreams } from '../api/gateway-streams.js';
 import { toStatus } from '../api/errors.js';
 import { invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
@@ -32,7 +33,12 @@ const BATCH_COST = 100;
 
 const recordsOf = (b: TelemetryBatch__Output) => b.peers.length + b.counters.length + b.denied.length + b.flows.length;
 
-export function reportService(ctx: ControllerContext, ingest: TelemetryIngest, metrics: { onInvalid: () => void; onThrottled: (gateway: string) => void },
+export interface ReportDeps extends HandlerDeps {
+  gatewayStreams: GatewayStreams;
+  now: () => number;
+}
+
+export function reportService(ctx: ReportDeps, ingest: TelemetryIngest, metrics: { onInvalid: () => void; onThrottled: (gateway: string) => void },
   limits: ReportLimits = DEFAULT_REPORT_LIMITS): Pick<GatewayHandlers, 'Report'> {
   const rate = new TokenBuckets(limits.burstRecords, limits.recordsPerSecond);
   return {
