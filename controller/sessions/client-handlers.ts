@@ -6,9 +6,7 @@ import type { ResourceAccess } from '../../proto/generated/wicket/v1/ResourceAcc
 import { resourcesOf } from '../policy/index.js';
 import type { DeviceCaller, SessionManager } from './session-manager.js';
 import type { AuthenticatedCall } from '../api/authz.js';
-import { toStatus } from '../api/errors.js';
-import { unary, type HandlerDeps } from '../api/handler.js';
-import { validate } from '../api/validate.js';
+import { serverStream, unary, type HandlerDeps } from '../api/handler.js';
 import { guarded, type InternalErrorReporter } from '../internal-errors.js';
 
 /** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
@@ -31,27 +29,21 @@ export function clientService(ctx: ClientServiceDeps, sessions: SessionManager):
       return sessions.connect(who, { wgPublicKey: req.wgPublicKey, posture: req.posture, ackTimeoutMs: req.ackTimeoutMs });
     }),
 
-    Watch: (call) => {
-      try {
-        const who = caller(call);
-        const req = validate('WatchRequest', call.request);
-        const s = sessions.ownSession(who, req.sessionId);
-        if (s.state !== 'active') {
-          call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: sessions.view(s), gateways: [], message: s.endReason });
-          call.end();
-          return;
-        }
-        const unsubscribe = sessions.events.subscribe(s.id, {
-          send: guarded(ctx.reportInternal, 'Client.Watch', (e) => call.write(e)),
-          close: guarded(ctx.reportInternal, 'Client.Watch', () => call.end()),
-        });
-        call.on('cancelled', unsubscribe);
-        call.on('close', unsubscribe);
-        call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });
-      } catch (err) {
-        call.emit('error', toStatus(err, ctx.log, 'Client.Watch'));
+    Watch: serverStream(ctx.log, { method: 'Client.Watch', caller, request: 'WatchRequest' }, (req, who, call) => {
+      const s = sessions.ownSession(who, req.sessionId);
+      if (s.state !== 'active') {
+        call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: sessions.view(s), gateways: [], message: s.endReason });
+        call.end();
+        return;
       }
-    },
+      const unsubscribe = sessions.events.subscribe(s.id, {
+        send: guarded(ctx.reportInternal, 'Client.Watch', (e) => call.write(e)),
+        close: guarded(ctx.reportInternal, 'Client.Watch', () => call.end()),
+      });
+      call.on('cancelled', unsubscribe);
+      call.on('close', unsubscribe);
+      call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });
+    }),
 
     Heartbeat: unary(ctx.log, { method: 'Client.Heartbeat', caller, request: 'HeartbeatRequest' }, (req, who) => {
       const s = sessions.heartbeat(who, req.sessionId, req.posture);
