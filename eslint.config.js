@@ -53,12 +53,29 @@ const boundaries = [
     from: ['controller', 'gateway', 'client'],
     message: 'common/ and proto/ are used by all three programs and may import none of them.',
   },
-  // Transport and command line sit on top of the controller's feature modules; a feature that
-  // reached back into them would couple domain logic to gRPC or to the CLI.
+  // Transport sits on top of the controller's domain code: domain logic that reached into api/
+  // would be tied to gRPC. Where a feature meets transport is by design transport-facing: its
+  // RPC adapters (*-handlers.ts: authorize, validate, adapt to grpc-js), its wiring (module.ts:
+  // hands its handlers to the servers) and the composition root (app/). Those may import api/;
+  // everything else (session manager, login, enrollment, access, metrics, ...) may not.
   {
-    target: ['controller/*.ts', 'controller/!(api|cli)/**'],
-    from: ['controller/api/**', 'controller/cli/**'],
-    message: 'Only controller/api/ and controller/cli/ may import controller/api/ or controller/cli/.',
+    target: ['controller/*.ts', 'controller/!(api|app|cli)/**/!(*-handlers|module).ts'],
+    from: ['controller/api/**'],
+    message: 'Domain code never imports controller/api/; only RPC adapters (*-handlers.ts), feature wiring (module.ts) and controller/app/ may.',
+  },
+  // The command line is the outermost layer: it starts the composition root and talks to a
+  // controller as a gRPC client; nothing it holds is a dependency of the controller itself.
+  {
+    target: ['controller/*.ts', 'controller/!(cli)/**'],
+    from: ['controller/cli/**'],
+    message: 'Nothing in controller/ but controller/cli/ imports controller/cli/.',
+  },
+  // The composition root knows every feature; a feature that imported it would depend on all
+  // the others. Features declare what they need (narrow deps) and app/ passes it in.
+  {
+    target: ['controller/*.ts', 'controller/!(app|cli)/**'],
+    from: ['controller/app/**'],
+    message: 'Only controller/cli/ imports controller/app/ (the composition root); a feature declares the deps it needs instead.',
   },
 ];
 

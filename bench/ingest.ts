@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { apiClients } from '../common/grpc.js';
 import { createCsr, generateKeyPair } from '../common/pki.js';
-import { initDataDir } from '../controller/cli/datadir.js';
+import { initDataDir } from '../controller/app/datadir.js';
 import { startController } from '../controller/app/start.js';
 import { parseCsr } from '../controller/crypto/ca.js';
 import { wicketV1 } from '../proto/load.js';

@@ -3,7 +3,7 @@
 // call, so the TLS handshake is not counted) and the time it returned.
 import { readFileSync } from 'node:fs';
 import { apiClients, call } from '../common/grpc.js';
-import { credentialFiles } from '../controller/cli/datadir.js';
+import { credentialFiles } from '../controller/app/datadir.js';
 
 const [controller, credentialsDir, sessionId] = process.argv.slice(2);
 const files = credentialFiles(credentialsDir!);

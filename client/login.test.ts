@@ -7,10 +7,9 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { deviceIdFromSpki } from '../controller/crypto/identity.js';
 import { login, type LoginInput } from './login.js';
 import { StateDir } from './state.js';
-import { startStubController, STUB_PASSWORD, STUB_TOTP, type StubController } from '../test/support/stub-controller.js';
+import { deviceIdFromSpki, startStubController, STUB_PASSWORD, STUB_TOTP, type StubController } from '../test/support/stub-controller.js';
 
 let stub: StubController;
 before(async () => { stub = await startStubController(); });

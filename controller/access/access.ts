@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import type { AccessRequestRecord } from './access-store.js';
 import type { Audit } from '../audit/audit.js';
 import { DomainError, notFound, type ErrorKind } from '../errors.js';
-import type { InternalErrorReporter } from '../api/internal-errors.js';
+import type { InternalErrorReporter } from '../internal-errors.js';
 import { grantBinding, rebind } from './binding.js';
 import { AccessRefusal, checkDecider, checkDuration, checkTransition, grantForRequest, type NewRequest, type RefusalKind } from './rules.js';
 import { MAX_TIMER_MS } from '../../common/timer.js';
@@ -43,7 +43,7 @@ export interface AccessDeps {
   /** Re-evaluates the user's live sessions (installed by the session module). */
   reevaluateUser: (user: string, reason: string, actor: string) => void;
   log: Logger;
-  /** An unexpected error in the expiry timer (api/internal-errors.ts). */
+  /** An unexpected error in the expiry timer (controller/internal-errors.ts). */
   reportInternal?: InternalErrorReporter;
   now: () => number;
 }

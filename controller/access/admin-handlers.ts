@@ -3,10 +3,9 @@
 // approvers and never the requester (checked in controller/access/rules.ts).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { AccessManager } from './access.js';
-import type { ControllerContext } from '../api/context.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 
-export function accessAdmin(ctx: ControllerContext, access: AccessManager): Pick<AdminHandlers, 'ListAccessRequests' | 'ApproveAccess' | 'DenyAccess' | 'RevokeAccess'> {
+export function accessAdmin(ctx: HandlerDeps, access: AccessManager): Pick<AdminHandlers, 'ListAccessRequests' | 'ApproveAccess' | 'DenyAccess' | 'RevokeAccess'> {
   const admin = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'admin').name;
   return {
     ListAccessRequests: unary(ctx.log, { method: 'Admin.ListAccessRequests', caller: admin, request: 'ListAccessRequestsRequest' }, (req) => {

@@ -3,10 +3,9 @@
 // controller/access/; this file authorizes, validates and adapts to grpc-js.
 import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { AccessManager } from './access.js';
-import type { ControllerContext } from '../api/context.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 
-export function accessClientService(ctx: ControllerContext, access: AccessManager): Pick<ClientHandlers, 'RequestAccess' | 'ListMyAccessRequests'> {
+export function accessClientService(ctx: HandlerDeps, access: AccessManager): Pick<ClientHandlers, 'RequestAccess' | 'ListMyAccessRequests'> {
   const user = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'user').name;
   return {
     RequestAccess: unary(ctx.log, { method: 'Client.RequestAccess', caller: user, request: 'RequestAccessRequest' }, (req, who) => {

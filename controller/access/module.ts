@@ -2,7 +2,10 @@
 // Admin handlers. The session module calls this with the applied policy and its
 // `reevaluateUser`, so an approval, revocation or expiry reaches the requester's live
 // sessions (gateways and the client's Watch) at once.
-import type { ControllerContext } from '../api/context.js';
+import type { Store } from '../store/store.js';
+import type { Audit } from '../audit/audit.js';
+import type { InternalErrorReporter } from '../internal-errors.js';
+import type { HandlerDeps } from '../api/handler.js';
 import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { Policy } from '../policy/index.js';
@@ -17,7 +20,14 @@ export interface AccessLayer {
   close(): void;
 }
 
-export function accessLayer(ctx: ControllerContext, deps: { policy: () => Policy | undefined; reevaluateUser: AccessDeps['reevaluateUser'] }): AccessLayer {
+export interface AccessLayerDeps extends HandlerDeps {
+  store: Store;
+  audit: Audit;
+  now: () => number;
+  reportInternal: InternalErrorReporter;
+}
+
+export function accessLayer(ctx: AccessLayerDeps, deps: { policy: () => Policy | undefined; reevaluateUser: AccessDeps['reevaluateUser'] }): AccessLayer {
   const manager = new AccessManager({
     store: ctx.store, audit: ctx.audit, policy: deps.policy, reevaluateUser: deps.reevaluateUser,
     log: ctx.log.child({ module: 'access' }), now: ctx.now, reportInternal: ctx.reportInternal,

@@ -1,13 +1,21 @@
-// The one way a unary handler is served: the wrapper authorizes the caller, then validates
-// the request by its proto message, and only then runs the handler with the caller and the
+// The one way a handler is served: the wrapper authorizes the caller, then validates the
+// request by its proto message, and only then runs the handler with the caller and the
 // parsed request, so no handler can skip validation. Whatever the handler throws becomes a
 // status through api/errors.ts. Authorization runs first, so an unauthorized caller learns
-// nothing about which requests would be valid.
+// nothing about which requests would be valid. Unary calls and server streams have one
+// request; a bidirectional stream is authorized once when it opens and has each incoming
+// message validated before its handler sees it.
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
-import type { AuthenticatedCall } from './authz.js';
+import type { AuthenticatedCall, Authorize } from './authz.js';
 import { toStatus } from './errors.js';
 import { validate, type RequestName, type ValidRequest } from './validate.js';
+
+/** What every RPC adapter takes: the authorizer its callers pass and the log its failures go to. */
+export interface HandlerDeps {
+  authorize: Authorize;
+  log: Logger;
+}
 
 /** What a handler serves: its method name (for logs), who may call it and the request message it takes. */
 export interface CallSpec<C, N extends RequestName> {
@@ -34,5 +42,60 @@ export function unary<N extends RequestName, C, Req, Res>(
       (res) => callback(null, res),
       (err: unknown) => callback(toStatus(err, log, spec.method)),
     ).catch((err: unknown) => log.error({ err, method: spec.method }, 'answering the call failed'));
+  };
+}
+
+/** Adapts a server-streaming handler: authorize, validate the request, run; a throw while opening ends the stream with its status. */
+export function serverStream<N extends RequestName, C, Req, Res>(
+  log: Logger,
+  spec: CallSpec<C, N>,
+  fn: (req: ValidRequest<N>, caller: C, call: grpc.ServerWritableStream<Req, Res>) => void,
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    try {
+      const caller = spec.caller(call);
+      fn(validate(spec.request, call.request), caller, call);
+    } catch (err) {
+      call.emit('error', toStatus(err, log, spec.method));
+    }
+  };
+}
+
+/** What a bidirectional stream does with each incoming message: a valid one, or the reason one was not. */
+export interface StreamHandler<V> {
+  message(msg: V): void;
+  /** The message failed validation; the handler decides how its stream ends. */
+  invalid(err: unknown): void;
+}
+
+/**
+ * Adapts a bidirectional stream whose incoming messages are all of one request type: authorize
+ * when it opens (a refusal ends it with its status), then validate every message before the
+ * handler `open` returned sees it.
+ */
+export function duplex<N extends RequestName, C, Req, Res>(
+  log: Logger,
+  spec: CallSpec<C, N>,
+  open: (caller: C, call: grpc.ServerDuplexStream<Req, Res>) => StreamHandler<ValidRequest<N>>,
+): grpc.handleBidiStreamingCall<Req, Res> {
+  return (call) => {
+    let caller: C;
+    try {
+      caller = spec.caller(call);
+    } catch (err) {
+      call.emit('error', toStatus(err, log, spec.method));
+      return;
+    }
+    const handler = open(caller, call);
+    call.on('data', (msg: Req) => {
+      let valid: ValidRequest<N>;
+      try {
+        valid = validate(spec.request, msg);
+      } catch (err) {
+        handler.invalid(err);
+        return;
+      }
+      handler.message(valid);
+    });
   };
 }

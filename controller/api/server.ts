@@ -9,7 +9,8 @@ import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import { wicketV1 } from '../../proto/load.js';
-import type { ControllerContext } from './context.js';
+import type { Logger } from '../../common/log.js';
+import type { ControllerMetrics } from './metrics.js';
 import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
 import { callMetricsInterceptor } from './call-metrics.js';
 import { listenTls, type ConnectionRefusalReason, type HandshakeFailureReason, type TlsListener } from './tls-listener.js';
@@ -30,8 +31,15 @@ export interface Services {
   gateway: Partial<GatewayHandlers>;
 }
 
+/** What the listeners need from the controller: the CA they present and trust, the log and the transport metrics. */
+export interface ServerDeps {
+  ca: { certPem: string };
+  log: Logger;
+  metrics: Pick<ControllerMetrics, 'handled' | 'internalErrors' | 'tlsFailures' | 'connectionsRefused'>;
+}
+
 export interface ServerOptions {
-  ctx: ControllerContext;
+  ctx: ServerDeps;
   /** "HOST:PORT" of the API port (port 0 = any free port). */
   listen: string;
   authListen: string;

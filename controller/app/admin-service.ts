@@ -2,7 +2,7 @@
 // admin-handlers.ts) plus those the feature modules contribute.
 // Methods no object implements answer UNIMPLEMENTED (grpc-js default).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../api/context.js';
+import type { ControllerContext } from './context.js';
 import { userAdmin } from '../users/admin-handlers.js';
 import { gatewayAdmin } from '../gateways/admin-handlers.js';
 import { policyAdmin } from '../policy-admin/admin-handlers.js';

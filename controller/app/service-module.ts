@@ -1,7 +1,7 @@
 // What a feature module contributes to a running controller: handler objects for the gRPC
 // services and a way to stop. The composition root (start.ts) calls each module with the
 // controller context and assembles the servers from what they return.
-import type { ControllerContext } from '../api/context.js';
+import type { ControllerContext } from './context.js';
 import type { ServiceSet } from '../api/server.js';
 
 export type ServiceModule = (ctx: ControllerContext) => ServiceSet & { close?: () => Promise<void> | void };

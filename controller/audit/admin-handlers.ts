@@ -1,13 +1,17 @@
 // Admin handlers for the audit log: list records and verify the hash chain against its
 // signed head (the head file, or one the caller shipped elsewhere earlier).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../api/context.js';
+import type { Audit } from './audit.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 import { invalidArgument } from '../errors.js';
 import { parseHead } from './head.js';
 
-export function auditAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
+export interface AuditAdminDeps extends HandlerDeps {
+  audit: Audit;
+}
+
+export function auditAdmin(ctx: AuditAdminDeps): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
   return {
     ListAudit: unary(ctx.log, { method: 'Admin.ListAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAuditRequest' }, (req) => {
       return { records: ctx.audit.list(req.afterId, req.limit || 1000, req.actionPrefix) };

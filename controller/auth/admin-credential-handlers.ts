@@ -4,15 +4,21 @@
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { AdminCredential__Output as AdminCredential } from '../../proto/generated/wicket/v1/AdminCredential.js';
 import type { CertificateRecord } from '../store/certificates.js';
-import type { ControllerContext } from '../api/context.js';
+import type { Store } from '../store/store.js';
+import type { Revocation } from '../revocation/revocation.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 
 const view = (c: CertificateRecord): AdminCredential => ({
   serial: c.serial, name: c.subject, issuedAtMs: c.issuedAtMs, notAfterMs: c.notAfterMs, revokedAtMs: c.revokedAtMs ?? 0,
 });
 
-export function adminCredentialAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListAdminCredentials' | 'RevokeAdminCredential'> {
+export interface AdminCredentialDeps extends HandlerDeps {
+  store: Store;
+  revocation: Pick<Revocation, 'revokeAdminCredential'>;
+}
+
+export function adminCredentialAdmin(ctx: AdminCredentialDeps): Pick<AdminHandlers, 'ListAdminCredentials' | 'RevokeAdminCredential'> {
   return {
     ListAdminCredentials: unary(ctx.log, { method: 'Admin.ListAdminCredentials', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAdminCredentialsRequest' }, () => {
       return { credentials: ctx.store.certificates.ofKind('admin').map(view) };

@@ -1,11 +1,10 @@
 // The Auth service on the auth port (server TLS only): Login, EnrollGateway and the single
 // sign-on device flow (StartSsoLogin, PollSsoLogin; controller/sso).
 import type { AuthHandlers } from '../../proto/generated/wicket/v1/Auth.js';
-import type { ControllerContext } from '../api/context.js';
 import { anyone, unary } from '../api/handler.js';
 import { invalidArgument, failedPrecondition } from '../errors.js';
-import { LoginService } from './login.js';
-import { enrollGateway } from './enroll.js';
+import { LoginService, type LoginDeps } from './login.js';
+import { enrollGateway, type EnrollDeps } from './enroll.js';
 import { CsrError } from '../crypto/ca.js';
 import type { SsoLogins } from '../sso/device-login.js';
 
@@ -31,7 +30,9 @@ function configured(logins: SsoLogins | undefined): SsoLogins {
 }
 
 /** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
-export function authService(ctx: ControllerContext, sso: SsoLogins | undefined, login = new LoginService(ctx)): AuthHandlers {
+export type AuthDeps = LoginDeps & EnrollDeps;
+
+export function authService(ctx: AuthDeps, sso: SsoLogins | undefined, login = new LoginService(ctx)): AuthHandlers {
   return {
     Login: unary(ctx.log, { method: 'Login', caller: anyone, request: 'LoginRequest' }, (req, _caller, call) => {
       return withCsr(() => login.login(req, peerAddress(call)));

@@ -4,10 +4,30 @@
 // to the gateway: a Sync Hello announcing others is refused. Re-enrolling retires the
 // previous certificate and ends its open streams at once.
 import { createHash, randomBytes } from 'node:crypto';
-import type { ControllerContext } from '../api/context.js';
+import type { Counter } from 'prom-client';
+import type { Logger } from '../../common/log.js';
+import type { Store } from '../store/store.js';
+import type { Audit } from '../audit/audit.js';
+import { parseCsr, type CertificateAuthority } from '../crypto/ca.js';
 import type { EnrollGatewayResponse__Output as EnrollGatewayResponse } from '../../proto/generated/wicket/v1/EnrollGatewayResponse.js';
 import { unauthenticated } from '../errors.js';
-import { parseCsr } from '../crypto/ca.js';
+
+/** What creating a join token needs: the store it is kept in and the audit log. */
+export interface JoinTokenDeps {
+  store: Store;
+  audit: Audit;
+  now: () => number;
+}
+
+/** What enrollment needs beyond that: the CA, the gateway certificate lifetime and the open streams a re-enrollment ends. */
+export interface EnrollDeps extends JoinTokenDeps {
+  ca: CertificateAuthority;
+  log: Logger;
+  metrics: { enrollments: Counter<'result'> };
+  config: { gatewayCertValidityMs: number };
+  /** Ends `gateway`'s open streams not opened with `currentSerial` (api/gateway-streams.ts). */
+  gatewayStreams: { retire(gateway: string, currentSerial: string | undefined, why: string): number };
+}
 
 export const DEFAULT_TOKEN_TTL_MS = 3_600_000;
 
@@ -17,7 +37,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  * Creates a join token for `gateway` (stored hashed) and returns it with its expiry.
  * `endpoint` is the one the gateway may announce ('' = the first one it announces).
  */
-export function createJoinToken(ctx: ControllerContext, gateway: string, ttlMs: number, actor: string, endpoint = ''): { token: string; expiresAtMs: number } {
+export function createJoinToken(ctx: JoinTokenDeps, gateway: string, ttlMs: number, actor: string, endpoint = ''): { token: string; expiresAtMs: number } {
   const token = randomBytes(32).toString('base64url');
   const now = ctx.now();
   const expiresAtMs = now + ttlMs;
@@ -29,7 +49,7 @@ export function createJoinToken(ctx: ControllerContext, gateway: string, ttlMs: 
 }
 
 /** Exchanges a token, CSR and WireGuard key for a gateway certificate; the gateway's previous certificate stops working. */
-export function enrollGateway(ctx: ControllerContext, token: string, csrPem: string, wgPublicKey: string, source: string): EnrollGatewayResponse {
+export function enrollGateway(ctx: EnrollDeps, token: string, csrPem: string, wgPublicKey: string, source: string): EnrollGatewayResponse {
   const csr = parseCsr(csrPem);
   const now = ctx.now();
   const result = ctx.store.transaction(() => {

@@ -2,11 +2,25 @@
 // sign-on) into the device certificate: sign the CSR for the re-authentication interval,
 // then record device, certificate and the `login.ok` audit entry in one transaction,
 // together with whatever the authentication method must commit atomically with them.
-import type { ControllerContext } from '../api/context.js';
+import type { Counter } from 'prom-client';
+import type { Logger } from '../../common/log.js';
+import type { Store } from '../store/store.js';
+import type { Audit } from '../audit/audit.js';
+import type { CertificateAuthority, ParsedCsr } from '../crypto/ca.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
-import type { ParsedCsr } from '../crypto/ca.js';
 import type { Identity } from '../crypto/identity.js';
 import type { UserRecord } from '../users/user-store.js';
+
+/** What issuing a device certificate needs: records, the CA, the login counter and the certificate lifetime. */
+export interface IssueDeps {
+  store: Store;
+  audit: Audit;
+  ca: CertificateAuthority;
+  log: Logger;
+  metrics: { logins: Counter<'result'> };
+  config: { reauthIntervalMs: number; publicApi: string };
+  now: () => number;
+}
 
 export interface IssueRequest {
   user: UserRecord;
@@ -24,7 +38,7 @@ export interface IssueRequest {
  * Signs the device certificate. `commit(serial)` runs inside the recording transaction; when
  * it returns false nothing is recorded and the result is undefined (e.g. a replayed code).
  */
-export function issueDeviceCertificate(ctx: ControllerContext, req: IssueRequest, commit: (serial: string) => boolean = () => true): LoginResponse | undefined {
+export function issueDeviceCertificate(ctx: IssueDeps, req: IssueRequest, commit: (serial: string) => boolean = () => true): LoginResponse | undefined {
   const { store, audit } = ctx;
   const { user, deviceId } = req;
   const now = ctx.now();

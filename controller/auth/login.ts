@@ -5,12 +5,12 @@
 // that slows attempts down but never refuses them. Every failure gives the caller the same
 // UNAUTHENTICATED "invalid credentials"; the real reason goes to the audit log only.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ControllerContext } from '../api/context.js';
+import type { MasterKey } from '../crypto/masterkey.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import { unauthenticated } from '../errors.js';
 import { parseCsr } from '../crypto/ca.js';
 import { deviceIdFromSpki } from '../crypto/identity.js';
-import { issueDeviceCertificate } from './issue.js';
+import { issueDeviceCertificate, type IssueDeps } from './issue.js';
 import { checkPassword, hashPassword } from './password.js';
 import { verifyTotp } from './totp.js';
 import { DEFAULT_LOCKOUT, DEFAULT_SLOWDOWN, isLocked, recordFailure, recordUserFailure, slowdownMs, type LockoutPolicy, type SlowdownPolicy } from './lockout.js';
@@ -25,12 +25,17 @@ export const INVALID_CREDENTIALS = 'invalid credentials';
 /** The AAD that binds a sealed TOTP secret to its user. */
 export const totpAad = (user: string) => `totp:${user}`;
 
+/** What a password login needs: what issuing needs, and the master key that opens TOTP secrets. */
+export interface LoginDeps extends IssueDeps {
+  masterKey: MasterKey;
+}
+
 export interface LoginThrottle { lockout: LockoutPolicy; slowdown: SlowdownPolicy; perSource: TokenBuckets }
 
 export class LoginService {
   private readonly throttle: LoginThrottle;
 
-  constructor(private readonly ctx: ControllerContext, throttle: Partial<LoginThrottle> = {}) {
+  constructor(private readonly ctx: LoginDeps, throttle: Partial<LoginThrottle> = {}) {
     this.throttle = { lockout: DEFAULT_LOCKOUT, slowdown: DEFAULT_SLOWDOWN, perSource: new TokenBuckets(20, 10 / 60, 100_000), ...throttle };
   }
 

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { apiClients } from '../../common/grpc.js';
 import { CliError } from '../../common/cli.js';
 import type { AdminClient } from '../../proto/generated/wicket/v1/Admin.js';
-import { credentialFiles } from './datadir.js';
+import { credentialFiles } from '../app/datadir.js';
 
 export interface GlobalOptions { controller?: string; credentials?: string }
 

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { runProgram, CliError } from '../../common/cli.js';
 import { formatDuration, parseDuration } from '../../common/duration.js';
 import { createLogger } from '../../common/log.js';
-import { BOOTSTRAP_ADMIN_VALIDITY_MS, initDataDir, renewAdminCredentials } from './datadir.js';
+import { BOOTSTRAP_ADMIN_VALIDITY_MS, initDataDir, renewAdminCredentials } from '../app/datadir.js';
 import { startController } from '../app/start.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
 import { parsePool } from '../sessions/ipam.js';

@@ -1,11 +1,10 @@
 // Admin handlers for gateways: join tokens and the gateway list with health.
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { GatewayStatus__Output as GatewayStatus } from '../../proto/generated/wicket/v1/GatewayStatus.js';
-import type { ControllerContext } from '../api/context.js';
 import type { GatewayRecord } from './gateway-store.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/handler.js';
-import { createJoinToken, DEFAULT_TOKEN_TTL_MS } from '../auth/enroll.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
+import { createJoinToken, DEFAULT_TOKEN_TTL_MS, type JoinTokenDeps } from '../auth/enroll.js';
 
 /** Reports are expected at least this often from a connected gateway. */
 export const REPORT_LATE_MS = 120_000;
@@ -17,7 +16,9 @@ export function gatewayHealth(g: GatewayRecord, nowMs: number): string {
   return g.appliedVersion < g.desiredVersion || reportsLate ? 'lagging' : 'healthy';
 }
 
-export function gatewayAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'CreateJoinToken' | 'ListGateways'> {
+export interface GatewayAdminDeps extends HandlerDeps, JoinTokenDeps {}
+
+export function gatewayAdmin(ctx: GatewayAdminDeps): Pick<AdminHandlers, 'CreateJoinToken' | 'ListGateways'> {
   return {
     CreateJoinToken: unary(ctx.log, { method: 'Admin.CreateJoinToken', caller: (call) => adminActor(ctx.authorize, call), request: 'CreateJoinTokenRequest' }, (req, actor) => {
       return createJoinToken(ctx, req.gatewayName, req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : DEFAULT_TOKEN_TTL_MS, actor, req.endpoint.toLowerCase());

@@ -4,10 +4,11 @@
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { PolicyTestResponse__Output as PolicyTestResponse } from '../../proto/generated/wicket/v1/PolicyTestResponse.js';
 import type { Entitlement__Output as WireEntitlement } from '../../proto/generated/wicket/v1/Entitlement.js';
-import type { ControllerContext } from '../api/context.js';
+import type { Audit } from '../audit/audit.js';
+import type { Revocation } from '../revocation/revocation.js';
 import type { Store } from '../store/store.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 import { failedPrecondition, notFound } from '../errors.js';
 import { checkPolicy, diffPolicies, explain, parsePolicy, EMPTY_POSTURE, type Entitlement, type Policy, type PolicyCheck, type Protocol } from '../policy/index.js';
 
@@ -35,7 +36,14 @@ function checkResponse(c: PolicyCheck): PolicyTestResponse {
   return { valid: c.valid, errors: c.errors, tests: c.tests, ok: c.ok };
 }
 
-export function policyAdmin(ctx: ControllerContext): Pick<AdminHandlers,
+export interface PolicyAdminDeps extends HandlerDeps {
+  store: Store;
+  audit: Audit;
+  revocation: Pick<Revocation, 'policyApplied'>;
+  now: () => number;
+}
+
+export function policyAdmin(ctx: PolicyAdminDeps): Pick<AdminHandlers,
   'TestPolicy' | 'DiffPolicy' | 'ApplyPolicy' | 'ShowPolicy' | 'PolicyHistory' | 'ExplainPolicy'> {
   const diffAgainstApplied = (after: Policy) => {
     const base = appliedPolicy(ctx.store);

@@ -1,10 +1,16 @@
 // Admin handlers for devices: list them, and block one (its sessions end at once and its
 // certificate stops working at the next call; controller/revocation/ does it).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../api/context.js';
-import { unary } from '../api/handler.js';
+import type { Store } from '../store/store.js';
+import type { Revocation } from './revocation.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 
-export function deviceAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'ListDevices' | 'BlockDevice'> {
+export interface DeviceAdminDeps extends HandlerDeps {
+  store: Store;
+  revocation: Pick<Revocation, 'blockDevice'>;
+}
+
+export function deviceAdmin(ctx: DeviceAdminDeps): Pick<AdminHandlers, 'ListDevices' | 'BlockDevice'> {
   return {
     ListDevices: unary(ctx.log, { method: 'Admin.ListDevices', caller: (call) => ctx.authorize(call, 'admin'), request: 'ListDevicesRequest' }, () => {
       return { devices: ctx.store.devices.list() };

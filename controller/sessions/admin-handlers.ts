@@ -2,10 +2,16 @@
 // revoke a user (every session and certificate they hold; controller/revocation/ does both).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { SessionManager } from './session-manager.js';
-import type { ControllerContext } from '../api/context.js';
-import { unary } from '../api/handler.js';
+import type { Store } from '../store/store.js';
+import type { Revocation } from '../revocation/revocation.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 
-export function sessionAdmin(ctx: ControllerContext, sessions: SessionManager): Pick<AdminHandlers, 'ListSessions' | 'RevokeSession' | 'RevokeUser'> {
+export interface SessionAdminDeps extends HandlerDeps {
+  store: Store;
+  revocation: Pick<Revocation, 'revokeSession' | 'revokeUser'>;
+}
+
+export function sessionAdmin(ctx: SessionAdminDeps, sessions: SessionManager): Pick<AdminHandlers, 'ListSessions' | 'RevokeSession' | 'RevokeUser'> {
   const admin = (call: Parameters<typeof ctx.authorize>[0]) => `admin:${ctx.authorize(call, 'admin').name}`;
   return {
     ListSessions: unary(ctx.log, { method: 'Admin.ListSessions', caller: admin, request: 'ListSessionsRequest' }, (req) => {

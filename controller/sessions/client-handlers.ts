@@ -5,18 +5,19 @@ import type { ClientHandlers } from '../../proto/generated/wicket/v1/Client.js';
 import type { ResourceAccess } from '../../proto/generated/wicket/v1/ResourceAccess.js';
 import { resourcesOf } from '../policy/index.js';
 import type { DeviceCaller, SessionManager } from './session-manager.js';
-import type { ControllerContext } from '../api/context.js';
 import type { AuthenticatedCall } from '../api/authz.js';
-import { toStatus } from '../api/errors.js';
-import { unary } from '../api/handler.js';
-import { validate } from '../api/validate.js';
-import { guarded } from '../api/internal-errors.js';
+import { serverStream, unary, type HandlerDeps } from '../api/handler.js';
+import { guarded, type InternalErrorReporter } from '../internal-errors.js';
 
 /** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
 const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);
 
 /** The Client service but for just-in-time access requests (controller/access/client-handlers.ts). */
-export function clientService(ctx: ControllerContext, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
+export interface ClientServiceDeps extends HandlerDeps {
+  reportInternal: InternalErrorReporter;
+}
+
+export function clientService(ctx: ClientServiceDeps, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
   const caller = (call: AuthenticatedCall): DeviceCaller => {
     const id = ctx.authorize(call, 'user');
     if (id.kind !== 'user') throw new Error('unreachable: authorize returned a non-user identity');
@@ -28,27 +29,21 @@ export function clientService(ctx: ControllerContext, sessions: SessionManager):
       return sessions.connect(who, { wgPublicKey: req.wgPublicKey, posture: req.posture, ackTimeoutMs: req.ackTimeoutMs });
     }),
 
-    Watch: (call) => {
-      try {
-        const who = caller(call);
-        const req = validate('WatchRequest', call.request);
-        const s = sessions.ownSession(who, req.sessionId);
-        if (s.state !== 'active') {
-          call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: sessions.view(s), gateways: [], message: s.endReason });
-          call.end();
-          return;
-        }
-        const unsubscribe = sessions.events.subscribe(s.id, {
-          send: guarded(ctx.reportInternal, 'Client.Watch', (e) => call.write(e)),
-          close: guarded(ctx.reportInternal, 'Client.Watch', () => call.end()),
-        });
-        call.on('cancelled', unsubscribe);
-        call.on('close', unsubscribe);
-        call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });
-      } catch (err) {
-        call.emit('error', toStatus(err, ctx.log, 'Client.Watch'));
+    Watch: serverStream(ctx.log, { method: 'Client.Watch', caller, request: 'WatchRequest' }, (req, who, call) => {
+      const s = sessions.ownSession(who, req.sessionId);
+      if (s.state !== 'active') {
+        call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: sessions.view(s), gateways: [], message: s.endReason });
+        call.end();
+        return;
       }
-    },
+      const unsubscribe = sessions.events.subscribe(s.id, {
+        send: guarded(ctx.reportInternal, 'Client.Watch', (e) => call.write(e)),
+        close: guarded(ctx.reportInternal, 'Client.Watch', () => call.end()),
+      });
+      call.on('cancelled', unsubscribe);
+      call.on('close', unsubscribe);
+      call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });
+    }),
 
     Heartbeat: unary(ctx.log, { method: 'Client.Heartbeat', caller, request: 'HeartbeatRequest' }, (req, who) => {
       const s = sessions.heartbeat(who, req.sessionId, req.posture);

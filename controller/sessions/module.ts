@@ -2,14 +2,15 @@
 // the Client and Gateway services, the session/device admin handlers, just-in-time access
 // (whose approvals feed every decision), and the SessionControl it binds to the revocation
 // module, through which policy applies, user changes and access approvals reach live sessions.
-import type { ControllerContext } from '../api/context.js';
-import type { ServiceModule } from '../app/service-module.js';
-import { clientService } from './client-handlers.js';
-import { gatewayService } from '../sync/gateway-handlers.js';
-import { sessionAdmin } from './admin-handlers.js';
-import { deviceAdmin } from '../revocation/device-handlers.js';
+import type { ServiceSet } from '../api/server.js';
+import type { MasterKey } from '../crypto/masterkey.js';
+import type { Revocation } from '../revocation/revocation.js';
+import { clientService, type ClientServiceDeps } from './client-handlers.js';
+import { gatewayService, type GatewayServiceDeps } from '../sync/gateway-handlers.js';
+import { sessionAdmin, type SessionAdminDeps } from './admin-handlers.js';
+import { deviceAdmin, type DeviceAdminDeps } from '../revocation/device-handlers.js';
 import { parsePolicy } from '../policy/index.js';
-import { accessLayer } from '../access/module.js';
+import { accessLayer, type AccessLayerDeps } from '../access/module.js';
 import { Counter, Histogram } from 'prom-client';
 import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
@@ -27,8 +28,17 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   postureChanges: { burst: 5, perMinute: 6 },
 };
 
+/** What the session layer is wired from: what each of its handlers and managers needs. */
+export interface SessionModuleDeps extends ClientServiceDeps, GatewayServiceDeps, SessionAdminDeps, DeviceAdminDeps, AccessLayerDeps {
+  masterKey: MasterKey;
+  /** Session settings given at start. */
+  config: { sessions: Partial<SessionSettings> };
+  /** The session layer binds itself here, and is reached through it by every loss of access. */
+  revocation: Revocation;
+}
+
 /** Sync latency histograms and the ignored-ack counter on the controller's registry. */
-function syncMetrics(ctx: ControllerContext): SyncMetrics {
+function syncMetrics(ctx: Pick<SessionModuleDeps, 'metrics'>): SyncMetrics {
   const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   return {
     ackSeconds: new Histogram({ name: 'wicket_sync_ack_seconds', help: 'Sync version sent to a gateway until it acknowledged applying it', labelNames: ['gateway'], buckets, registers: [ctx.metrics.registry] }),
@@ -38,7 +48,7 @@ function syncMetrics(ctx: ControllerContext): SyncMetrics {
 }
 
 /** The applied policy as the store holds it, parsed (it was valid when applied). */
-function loadApplied(ctx: ControllerContext): AppliedPolicy | undefined {
+function loadApplied(ctx: Pick<SessionModuleDeps, 'store'>): AppliedPolicy | undefined {
   const current = ctx.store.policies.current();
   if (!current) return undefined;
   const parsed = parsePolicy(current.yaml);
@@ -52,7 +62,7 @@ export interface SessionSeams {
   stats?: (sessionId: string) => { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
 }
 
-export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): ServiceModule {
+export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => ServiceSet & { close: () => void } {
   return (ctx) => {
     let applied = loadApplied(ctx);
     // The fan-out and the manager refer to each other; the fan-out only calls back once

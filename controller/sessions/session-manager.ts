@@ -25,7 +25,7 @@ import type { SessionRecord } from './session-store.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { DomainError, deadlineExceeded, failedPrecondition, notFound, resourceExhausted } from '../errors.js';
-import type { InternalErrorReporter } from '../api/internal-errors.js';
+import type { InternalErrorReporter } from '../internal-errors.js';
 import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
 import type { Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
@@ -94,7 +94,7 @@ export class SessionManager {
     settings: SessionSettings;
     log: Logger;
     now?: () => number;
-    /** Logs and counts an error caught after a commit or in a timer (api/internal-errors.ts). */
+    /** Logs and counts an error caught after a commit or in a timer (controller/internal-errors.ts). */
     reportInternal?: InternalErrorReporter;
   }) {
     this.postureChanges = new TokenBuckets(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute / 60);

@@ -3,14 +3,20 @@
 // and the provider verified the e-mail address; admins and password accounts are reached
 // through SSO only after this explicit link (docs/sso.md).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
-import type { ControllerContext } from '../api/context.js';
+import type { Store } from '../store/store.js';
+import type { Audit } from '../audit/audit.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 import { alreadyExists, failedPrecondition, notFound } from '../errors.js';
 import type { SsoLogins } from './device-login.js';
 
 /** `sso` is the controller's single sign-on; undefined when no identity provider is configured. */
-export function userLinkAdmin(ctx: ControllerContext, sso: SsoLogins | undefined): Pick<AdminHandlers, 'LinkUser'> {
+export interface UserLinkAdminDeps extends HandlerDeps {
+  store: Store;
+  audit: Audit;
+}
+
+export function userLinkAdmin(ctx: UserLinkAdminDeps, sso: SsoLogins | undefined): Pick<AdminHandlers, 'LinkUser'> {
   const links = ctx.store.sso;
   return {
     LinkUser: unary(ctx.log, { method: 'Admin.LinkUser', caller: (call) => adminActor(ctx.authorize, call), request: 'LinkUserRequest' }, (req, actor) => {

@@ -8,7 +8,10 @@
 // PollSsoLogin reports how a login stands.
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { ControllerContext } from '../api/context.js';
+import type { Counter } from 'prom-client';
+import type { MasterKey } from '../crypto/masterkey.js';
+import type { Revocation } from '../revocation/revocation.js';
+import type { InternalErrorReporter } from '../internal-errors.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import type { StartSsoLoginResponse__Output as StartResponse } from '../../proto/generated/wicket/v1/StartSsoLoginResponse.js';
 import type { PollSsoLoginResponse__Output as PollResponse } from '../../proto/generated/wicket/v1/PollSsoLoginResponse.js';
@@ -18,7 +21,7 @@ import { sourceKey } from '../auth/source-key.js';
 import { parseCsr, type ParsedCsr } from '../crypto/ca.js';
 import { deviceIdFromSpki } from '../crypto/identity.js';
 import { INVALID_CREDENTIALS, totpAad } from '../auth/login.js';
-import { issueDeviceCertificate } from '../auth/issue.js';
+import { issueDeviceCertificate, type IssueDeps } from '../auth/issue.js';
 import { newTotpSecret } from '../auth/totp.js';
 import type { SsoStore } from './sso-store.js';
 import type { UserRecord } from '../users/user-store.js';
@@ -63,6 +66,15 @@ export interface SsoLimits {
 
 export const DEFAULT_SSO_LIMITS: SsoLimits = { maxPendingPerSource: 8, maxPending: 1024, maxPendingMs: 15 * 60_000, startBurst: 20, startPerMinute: 10 };
 
+/** What single sign-on needs: what issuing needs, the master key (TOTP of provisioned users), the
+ * start rate counter, and the revocation module a group change from the provider goes through. */
+export interface SsoLoginDeps extends IssueDeps {
+  masterKey: MasterKey;
+  metrics: { logins: Counter<'result'>; rateLimited: Counter<'method'> };
+  revocation: Pick<Revocation, 'userChanged'>;
+  reportInternal: InternalErrorReporter;
+}
+
 export class SsoLogins {
   readonly store: SsoStore;
   private readonly providers: Map<string, ProviderConfig>;
@@ -74,7 +86,7 @@ export class SsoLogins {
   private readonly limits: SsoLimits;
   private readonly startLimiter: TokenBuckets;
 
-  constructor(private readonly ctx: ControllerContext, providers: ProviderConfig[], limits: Partial<SsoLimits> = {}) {
+  constructor(private readonly ctx: SsoLoginDeps, providers: ProviderConfig[], limits: Partial<SsoLimits> = {}) {
     this.store = ctx.store.sso;
     this.providers = new Map(providers.map((p) => [p.name, p]));
     this.limits = { ...DEFAULT_SSO_LIMITS, ...limits };

@@ -4,18 +4,21 @@
 // must carry the WireGuard key and endpoint bound to the gateway (controller/sync/hello.ts);
 // one Hello per stream, and Hellos per gateway are rate limited, because each costs a
 // snapshot and an audit record. Refusals are audited once per window, not once per call.
-import { Counter } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { SyncUp__Output } from '../../proto/generated/wicket/v1/SyncUp.js';
 import type { SyncFanout } from './fanout.js';
 import { helloRefusal, normalizeEndpoint } from './hello.js';
-import type { ControllerContext } from '../api/context.js';
+import type { HandlerDeps } from '../api/handler.js';
+import type { GatewayStreams } from '../api/gateway-streams.js';
+import type { Store } from '../store/store.js';
+import type { Audit } from '../audit/audit.js';
 import { toStatus } from '../api/errors.js';
 import { failedPrecondition, invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { OncePerWindow } from '../throttle/once-per-window.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { validate } from '../api/validate.js';
-import { guarded } from '../api/internal-errors.js';
+import { guarded, type InternalErrorReporter } from '../internal-errors.js';
 
 export interface HelloLimits {
   /** Hellos a gateway may send at once (reconnects after a partition or a restart). */
@@ -32,7 +35,16 @@ export interface HelloLimits {
  */
 export const DEFAULT_HELLO_LIMITS: HelloLimits = { burst: 10, perSecond: 1 / 6, auditWindowMs: 60_000 };
 
-export function gatewayService(ctx: ControllerContext, fanout: SyncFanout, limits: HelloLimits = DEFAULT_HELLO_LIMITS): Pick<GatewayHandlers, 'Sync'> {
+export interface GatewayServiceDeps extends HandlerDeps {
+  store: Store;
+  audit: Audit;
+  gatewayStreams: GatewayStreams;
+  metrics: { registry: Registry };
+  now: () => number;
+  reportInternal: InternalErrorReporter;
+}
+
+export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, limits: HelloLimits = DEFAULT_HELLO_LIMITS): Pick<GatewayHandlers, 'Sync'> {
   const registers = [ctx.metrics.registry];
   const refusedHellos = new Counter({
     name: 'wicket_sync_hellos_refused_total', help: 'Sync Hellos refused because the WireGuard key or endpoint is not the one bound to the gateway',

@@ -1,8 +1,8 @@
 // The telemetry module's Prometheus instruments, registered in the controller's registry:
 // telemetry ingest and lag, denied attempts, security events, decisions and session ends
 // (followed from the audit trail), and gauges read from the store at scrape time.
-import { Counter, Gauge, Histogram } from 'prom-client';
-import type { ControllerContext } from '../api/context.js';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Store } from '../store/store.js';
 
 export interface TelemetryMetrics {
   batches: Counter<'result'>;
@@ -19,7 +19,13 @@ export interface TelemetryMetrics {
   sessionEnds: Counter<'how'>;
 }
 
-export function createTelemetryMetrics(ctx: ControllerContext): TelemetryMetrics {
+/** The registry the instruments join and the store the gauges read. */
+export interface TelemetryMetricsDeps {
+  metrics: { registry: Registry };
+  store: Store;
+}
+
+export function createTelemetryMetrics(ctx: TelemetryMetricsDeps): TelemetryMetrics {
   const registers = [ctx.metrics.registry];
   new Gauge({
     name: 'wicket_sessions_active', help: 'Active sessions', registers,

@@ -2,13 +2,15 @@
 // detections (which revoke through controller/revocation/), Admin.ListFlows,
 // periodic retention, the audit follower (decision and session-end metrics, posture-failure
 // security events) and the telemetry metrics.
-import type { ServiceModule } from '../app/service-module.js';
+import type { ServiceSet } from '../api/server.js';
+import type { Audit } from '../audit/audit.js';
+import type { Revocation } from '../revocation/revocation.js';
 import type { RetentionLimits } from './telemetry-store.js';
-import { DEFAULT_REPORT_LIMITS, reportService, type ReportLimits } from './report-handlers.js';
-import { flowsAdmin } from './admin-handlers.js';
+import { DEFAULT_REPORT_LIMITS, reportService, type ReportDeps, type ReportLimits } from './report-handlers.js';
+import { flowsAdmin, type FlowsAdminDeps } from './admin-handlers.js';
 import { AuditFollower } from './audit-follow.js';
 import { TelemetryIngest, type DetectionSettings } from './ingest.js';
-import { createTelemetryMetrics } from './metrics.js';
+import { createTelemetryMetrics, type TelemetryMetricsDeps } from './metrics.js';
 
 export interface TelemetrySettings {
   retention: RetentionLimits;
@@ -34,7 +36,13 @@ export const DEFAULT_TELEMETRY_SETTINGS: TelemetrySettings = {
 
 const AUDIT_PAGE = 1000;
 
-export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): ServiceModule {
+/** What telemetry is wired from: what its handlers and metrics need, the audit trail it follows, and the revocation a detection goes through. */
+export interface TelemetryModuleDeps extends ReportDeps, FlowsAdminDeps, TelemetryMetricsDeps {
+  audit: Audit;
+  revocation: Pick<Revocation, 'revokeSession'>;
+}
+
+export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): (ctx: TelemetryModuleDeps) => ServiceSet & { close: () => void } {
   const settings: TelemetrySettings = { ...DEFAULT_TELEMETRY_SETTINGS, ...overrides };
   return (ctx) => {
     const log = ctx.log.child({ module: 'telemetry' });

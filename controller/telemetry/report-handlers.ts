@@ -8,11 +8,11 @@
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { TelemetryBatch__Output } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { TelemetryIngest } from './ingest.js';
-import type { ControllerContext } from '../api/context.js';
+import { duplex, type HandlerDeps } from '../api/handler.js';
+import type { GatewayStreams } from '../api/gateway-streams.js';
 import { toStatus } from '../api/errors.js';
 import { invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
-import { validate } from '../api/validate.js';
 
 export interface ReportLimits {
   /** Records one batch may hold, all kinds together (the gateway cuts batches of at most 50,000). */
@@ -32,21 +32,16 @@ const BATCH_COST = 100;
 
 const recordsOf = (b: TelemetryBatch__Output) => b.peers.length + b.counters.length + b.denied.length + b.flows.length;
 
-export function reportService(ctx: ControllerContext, ingest: TelemetryIngest, metrics: { onInvalid: () => void; onThrottled: (gateway: string) => void },
+export interface ReportDeps extends HandlerDeps {
+  gatewayStreams: GatewayStreams;
+  now: () => number;
+}
+
+export function reportService(ctx: ReportDeps, ingest: TelemetryIngest, metrics: { onInvalid: () => void; onThrottled: (gateway: string) => void },
   limits: ReportLimits = DEFAULT_REPORT_LIMITS): Pick<GatewayHandlers, 'Report'> {
   const rate = new TokenBuckets(limits.burstRecords, limits.recordsPerSecond);
   return {
-    Report: (call) => {
-      let gateway: string;
-      let serial: string;
-      try {
-        const id = ctx.authorize(call, 'gateway');
-        gateway = id.name;
-        serial = id.serial;
-      } catch (err) {
-        call.emit('error', toStatus(err, ctx.log, 'Gateway.Report'));
-        return;
-      }
+    Report: duplex(ctx.log, { method: 'Gateway.Report', caller: (call) => ctx.authorize(call, 'gateway'), request: 'TelemetryBatch' }, ({ name: gateway, serial }, call) => {
       let failed = false;
       const queue: TelemetryBatch__Output[] = [];
       let timer: NodeJS.Timeout | undefined;
@@ -86,20 +81,12 @@ export function reportService(ctx: ControllerContext, ingest: TelemetryIngest, m
         if (!failed) call.resume();
       };
 
-      call.on('data', (msg: TelemetryBatch__Output) => {
+      /** A batch refused (invalid, too large, too many in flight) ends the stream; the gateway keeps it. */
+      const refuse = (err: unknown) => {
         if (failed) return;
-        try {
-          const batch = validate('TelemetryBatch', msg);
-          if (recordsOf(batch) > limits.maxBatchRecords) throw invalidArgument(`a batch holds at most ${limits.maxBatchRecords} records`);
-          if (queue.length >= MAX_QUEUED) throw resourceExhausted('too many batches in flight; wait for acks');
-          queue.push(batch);
-        } catch (err) {
-          metrics.onInvalid();
-          fail(err);
-          return;
-        }
-        if (!timer) drain();
-      });
+        metrics.onInvalid();
+        fail(err);
+      };
       call.on('end', () => {
         unregister();
         clearTimeout(timer);
@@ -110,6 +97,17 @@ export function reportService(ctx: ControllerContext, ingest: TelemetryIngest, m
         clearTimeout(timer);
       });
       call.on('error', unregister);
-    },
+
+      return {
+        invalid: refuse,
+        message: (batch) => {
+          if (failed) return;
+          if (recordsOf(batch) > limits.maxBatchRecords) return refuse(invalidArgument(`a batch holds at most ${limits.maxBatchRecords} records`));
+          if (queue.length >= MAX_QUEUED) return refuse(resourceExhausted('too many batches in flight; wait for acks'));
+          queue.push(batch);
+          if (!timer) drain();
+        },
+      };
+    }),
   };
 }

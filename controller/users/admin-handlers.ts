@@ -2,15 +2,26 @@
 // controller/revocation/), set groups (then the user's live sessions are decided again).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { User__Output as User } from '../../proto/generated/wicket/v1/User.js';
-import type { ControllerContext } from '../api/context.js';
+import type { Store } from '../store/store.js';
+import type { Audit } from '../audit/audit.js';
+import type { MasterKey } from '../crypto/masterkey.js';
+import type { Revocation } from '../revocation/revocation.js';
 import { adminActor } from '../api/authz.js';
-import { unary } from '../api/handler.js';
+import { unary, type HandlerDeps } from '../api/handler.js';
 import { alreadyExists, notFound } from '../errors.js';
 import { hashPassword } from '../auth/password.js';
 import { newTotpSecret, otpauthUri } from '../auth/totp.js';
 import { totpAad } from '../auth/login.js';
 
-export function userAdmin(ctx: ControllerContext): Pick<AdminHandlers, 'AddUser' | 'ListUsers' | 'SetUserDisabled' | 'SetUserGroups'> {
+export interface UserAdminDeps extends HandlerDeps {
+  store: Store;
+  audit: Audit;
+  masterKey: MasterKey;
+  revocation: Pick<Revocation, 'setUserDisabled' | 'userChanged'>;
+  now: () => number;
+}
+
+export function userAdmin(ctx: UserAdminDeps): Pick<AdminHandlers, 'AddUser' | 'ListUsers' | 'SetUserDisabled' | 'SetUserGroups'> {
   const view = (name: string): User => {
     const user = ctx.store.users.view(name);
     if (!user) throw notFound(`no user ${name}`);

@@ -17,7 +17,7 @@ import { sessionModule } from '../../controller/sessions/module.js';
 import { DEFAULT_SSO_LIMITS } from '../../controller/sso/device-login.js';
 import { parseSsoConfig } from '../../controller/sso/config.js';
 import { approveDevice, startTestProvider, testProviderConfig, type TestProvider } from '../support/oidc-test-provider.js';
-import { credentialFiles, renewAdminCredentials } from '../../controller/cli/datadir.js';
+import { credentialFiles, renewAdminCredentials } from '../../controller/app/datadir.js';
 import { addUser, codeAt, login, rpcError, startTestController, type TestController } from '../integration/harness.js';
 import { DbView, dbPathOf } from '../reliability/dbstate.js';
 import { AttackLog, metricSum } from '../reliability/attack-kit.js';

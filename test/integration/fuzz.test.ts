@@ -16,7 +16,7 @@ import { pino } from 'pino';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { createCsr, fetchPinnedCa, generateKeyPair } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
-import { credentialFiles, initDataDir } from '../../controller/cli/datadir.js';
+import { credentialFiles, initDataDir } from '../../controller/app/datadir.js';
 import { startController, type RunningController } from '../../controller/app/start.js';
 import { totpCode } from '../../controller/auth/totp.js';
 import { casesFor, policyCases } from '../reliability/mutate.js';

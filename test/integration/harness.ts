@@ -11,7 +11,7 @@ import { apiClients, authClients, call, type ClientCredentials } from '../../com
 import { createCsr, fetchPinnedCa, generateKeyPair, type KeyPair } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
-import { initDataDir, credentialFiles } from '../../controller/cli/datadir.js';
+import { initDataDir, credentialFiles } from '../../controller/app/datadir.js';
 import { startController, type RunningController, type StartOptions } from '../../controller/app/start.js';
 import type { ServiceModule } from '../../controller/app/service-module.js';
 import { totpCode } from '../../controller/auth/totp.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
-import { credentialFiles } from '../../controller/cli/datadir.js';
+import { credentialFiles } from '../../controller/app/datadir.js';
 import { StateDir } from '../../client/state.js';
 
 const [api, adminDir, stateDir, tag, policyA, policyB] = process.argv.slice(2) as [string, string, string, string, string, string];

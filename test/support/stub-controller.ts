@@ -13,6 +13,13 @@ import type { ConnectResponse } from '../../proto/generated/wicket/v1/ConnectRes
 import type { Posture__Output } from '../../proto/generated/wicket/v1/Posture.js';
 import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
 
+/**
+ * The device id the controller derives from a device's public key, for client tests that check
+ * what a login stored: client code may not import the controller, so its tests reach the
+ * controller's rule through this stand-in.
+ */
+export { deviceIdFromSpki };
+
 export const STUB_PASSWORD = 'correct horse';
 export const STUB_TOTP = '123456';
 

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { credentialsDir } from '../admin-client.js';
 import { ssoDeviceLogin } from '../../../common/device-flow-login.js';
 import { formatSsoPrompt, openBrowser } from '../../../common/device-flow-prompt.js';
-import { credentialFiles } from '../datadir.js';
+import { credentialFiles } from '../../app/datadir.js';
 
 export function registerLoginCommands(program: Command): void {
   program.command('login')

@@ -3,12 +3,12 @@
 // process itself — instead of ending the controller: it is logged with where it happened and
 // counted (`wicket_internal_errors_total{where}`). The boundary decides what else to do (end
 // the affected session, answer INTERNAL).
-import type { Logger } from '../../common/log.js';
-import type { ControllerMetrics } from './metrics.js';
+import type { Counter } from 'prom-client';
+import type { Logger } from '../common/log.js';
 
 export type InternalErrorReporter = (where: string, err: unknown) => void;
 
-export function internalErrorReporter(log: Logger, metrics: Pick<ControllerMetrics, 'internalErrors'>): InternalErrorReporter {
+export function internalErrorReporter(log: Logger, metrics: { internalErrors: Counter<'where'> }): InternalErrorReporter {
   return (where, err) => {
     metrics.internalErrors.inc({ where });
     log.error({ err, where }, 'internal error caught; the controller carries on');

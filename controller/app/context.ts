@@ -1,17 +1,18 @@
-// What every service handler of the controller works with: the store, audit log, CA,
-// master key, authorizer, logger, metrics, configuration and the revocation module through
-// which every loss of access goes.
+// Everything the composition root builds and wires the features from: the store, audit log,
+// CA, master key, authorizer, logger, metrics, configuration and the revocation module through
+// which every loss of access goes. Only app/ sees it whole: each feature declares the narrow
+// deps it uses (LoginDeps, SessionModuleDeps, ...) and this one object satisfies them all.
 import type { Store } from '../store/store.js';
 import type { Audit } from '../audit/audit.js';
 import type { CertificateAuthority } from '../crypto/ca.js';
 import type { MasterKey } from '../crypto/masterkey.js';
-import type { Authorize } from './authz.js';
+import type { Authorize } from '../api/authz.js';
 import type { Logger } from '../../common/log.js';
-import type { ControllerMetrics } from './metrics.js';
+import type { ControllerMetrics } from '../api/metrics.js';
 import type { Revocation } from '../revocation/revocation.js';
 import type { SessionSettings } from '../sessions/session-manager.js';
-import type { GatewayStreams } from './gateway-streams.js';
-import type { InternalErrorReporter } from './internal-errors.js';
+import type { GatewayStreams } from '../api/gateway-streams.js';
+import type { InternalErrorReporter } from '../internal-errors.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -38,6 +39,6 @@ export interface ControllerContext {
   /** Open gateway streams, ended when their certificate is retired. */
   gatewayStreams: GatewayStreams;
   now: () => number;
-  /** Logs and counts an unexpected error caught at a boundary (api/internal-errors.ts). */
+  /** Logs and counts an unexpected error caught at a boundary (controller/internal-errors.ts). */
   reportInternal: InternalErrorReporter;
 }
