@@ -47,6 +47,7 @@ import type { DenyAccessRequest__Output } from '../../proto/generated/wicket/v1/
 import type { RevokeAccessRequest__Output } from '../../proto/generated/wicket/v1/RevokeAccessRequest.js';
 import type { GatewayHello__Output } from '../../proto/generated/wicket/v1/GatewayHello.js';
 import type { SyncAck__Output } from '../../proto/generated/wicket/v1/SyncAck.js';
+import type { SyncUp__Output } from '../../proto/generated/wicket/v1/SyncUp.js';
 import type { TelemetryBatch__Output } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 
 const NO_CONTROL = /^[^\p{Cc}\p{Cf}]*$/u;
@@ -164,6 +165,9 @@ export const telemetryBatch = z.object({
 /** How long just-in-time access may be asked or approved for (the grant's max_duration is checked later). */
 const accessDuration = z.number().int('must be an integer').min(1000, 'must be at least 1 second').max(365 * 86_400_000, 'must be at most 365 days');
 
+const gatewayHello = z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64) });
+const syncAck = z.object({ version: nonNegative, applyUs: nonNegative, error: text(4096) });
+
 /** Every request message the controller validates, as the proto generates it. */
 interface RequestMessages {
   LoginRequest: LoginRequest__Output;
@@ -204,6 +208,7 @@ interface RequestMessages {
   RevokeAccessRequest: RevokeAccessRequest__Output;
   GatewayHello: GatewayHello__Output;
   SyncAck: SyncAck__Output;
+  SyncUp: SyncUp__Output;
   TelemetryBatch: TelemetryBatch__Output;
 }
 
@@ -267,8 +272,10 @@ export const requests = {
   DenyAccessRequest: z.object({ id, reason: text(512).min(1, 'must not be empty: say why the request is denied') }),
   RevokeAccessRequest: z.object({ id, reason: text(512) }),
   // Gateway
-  GatewayHello: z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64) }),
-  SyncAck: z.object({ version: nonNegative, applyUs: nonNegative, error: text(4096) }),
+  GatewayHello: gatewayHello,
+  SyncAck: syncAck,
+  // What a gateway sends on Sync: one of the two (the proto's oneof).
+  SyncUp: z.object({ hello: gatewayHello.nullish(), ack: syncAck.nullish(), msg: z.enum(['hello', 'ack']).optional() }),
   TelemetryBatch: telemetryBatch,
 } satisfies RequestSchemas;
 

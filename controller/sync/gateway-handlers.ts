@@ -1,15 +1,15 @@
 // The Gateway service (gateway certificates on the API port): the Sync stream that carries
 // each gateway's desired state (snapshot, then ordered deltas) and its acks. The fan-out
-// logic is in controller/sync/fanout.ts; this file authorizes, validates and adapts. A Hello
+// logic is in controller/sync/fanout.ts; api/handler.ts authorizes the stream and validates
+// each message; this file checks their order and adapts them to the fan-out. A Hello
 // must carry the WireGuard key and endpoint bound to the gateway (controller/sync/hello.ts);
 // one Hello per stream, and Hellos per gateway are rate limited, because each costs a
 // snapshot and an audit record. Refusals are audited once per window, not once per call.
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
-import type { SyncUp__Output } from '../../proto/generated/wicket/v1/SyncUp.js';
 import type { SyncFanout } from './fanout.js';
 import { helloRefusal, normalizeEndpoint } from './hello.js';
-import type { HandlerDeps } from '../api/handler.js';
+import { duplex, type HandlerDeps } from '../api/handler.js';
 import type { GatewayStreams } from '../api/gateway-streams.js';
 import type { Store } from '../store/store.js';
 import type { Audit } from '../audit/audit.js';
@@ -17,7 +17,7 @@ import { toStatus } from '../api/errors.js';
 import { failedPrecondition, invalidArgument, permissionDenied, resourceExhausted } from '../errors.js';
 import { OncePerWindow } from '../throttle/once-per-window.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
-import { validate } from '../api/validate.js';
+import type { ValidRequest } from '../api/validate.js';
 import { guarded, type InternalErrorReporter } from '../internal-errors.js';
 
 export interface HelloLimits {
@@ -64,17 +64,7 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, limi
   };
 
   return {
-    Sync: (call) => {
-      let name: string;
-      let serial: string;
-      try {
-        const id = ctx.authorize(call, 'gateway');
-        name = id.name;
-        serial = id.serial;
-      } catch (err) {
-        call.emit('error', toStatus(err, ctx.log, 'Gateway.Sync'));
-        return;
-      }
+    Sync: duplex(ctx.log, { method: 'Gateway.Sync', caller: (call) => ctx.authorize(call, 'gateway'), request: 'SyncUp' }, ({ name, serial }, call) => {
       let attached = false;
       let helloSeen = false;
       let ended = false;
@@ -95,14 +85,13 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, limi
       // Retiring this certificate (re-enrollment) ends the stream at once.
       const unregister = ctx.gatewayStreams.add(name, serial, 'sync', (message) => fail(permissionDenied(message)));
 
-      const hello = (msg: NonNullable<SyncUp__Output['hello']>) => {
+      const hello = (h: NonNullable<ValidRequest<'SyncUp'>['hello']>) => {
         if (helloSeen) {
           throttledHellos.inc({ gateway: name });
           auditRefusal(name, 'gateway.hello.throttled', 'repeated', {});
           throw failedPrecondition('Hello was already sent on this stream');
         }
         helloSeen = true;
-        const h = validate('GatewayHello', msg);
         const bound = ctx.store.gateways.get(name);
         const refusal = bound ? helloRefusal(bound, h) : undefined;
         if (refusal) {
@@ -124,22 +113,6 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, limi
         attached = true;
       };
 
-      call.on('data', (msg: SyncUp__Output) => {
-        if (ended) return;
-        try {
-          if (msg.hello) {
-            hello(msg.hello);
-          } else if (msg.ack) {
-            if (!attached) throw failedPrecondition('send GatewayHello before acks');
-            const ack = validate('SyncAck', msg.ack);
-            fanout.ack(name, call, ack.version, ack.applyUs, ack.error);
-          } else {
-            throw invalidArgument('empty SyncUp message');
-          }
-        } catch (err) {
-          fail(err);
-        }
-      });
       call.on('end', () => {
         closed();
         call.end();
@@ -147,6 +120,28 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, limi
       call.on('cancelled', closed);
       call.on('error', closed);
       call.on('close', closed);
-    },
+
+      // Each message arrives here validated (api/handler.ts); what is left is its order.
+      return {
+        message: (msg) => {
+          if (ended) return;
+          try {
+            if (msg.hello) {
+              hello(msg.hello);
+            } else if (msg.ack) {
+              if (!attached) throw failedPrecondition('send GatewayHello before acks');
+              fanout.ack(name, call, msg.ack.version, msg.ack.applyUs, msg.ack.error);
+            } else {
+              throw invalidArgument('empty SyncUp message');
+            }
+          } catch (err) {
+            fail(err);
+          }
+        },
+        invalid: (err) => {
+          if (!ended) fail(err);
+        },
+      };
+    }),
   };
 }

@@ -4,9 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { authClients, call } from '../../common/grpc.js';
+import { apiClients, authClients, call } from '../../common/grpc.js';
 import { createCsr, generateKeyPair } from '../../common/pki.js';
-import { startTestController, addUser, codeAt, rpcError, type TestController } from './harness.js';
+import { sessionModule } from '../../controller/sessions/module.js';
+import { startTestController, addUser, codeAt, enrollGateway, rpcError, type TestController } from './harness.js';
 
 let t: TestController;
 before(async () => { t = await startTestController(); });
@@ -66,4 +67,28 @@ test('login requests with malformed or oversized CSRs and empty fields are refus
     clients.close();
   }
   assert.deepEqual(await snapshot(), before);
+});
+
+test('a malformed Sync message is refused by the stream wrapper, naming its field, before the handler sees it', async () => {
+  // A controller that serves Sync (the session module), apart from the file's own.
+  const withSync = await startTestController({ modules: [sessionModule()] });
+  const creds = await enrollGateway(withSync, 'dc-validate');
+  const clients = apiClients(withSync.api, creds);
+  try {
+    const stream = clients.gateway.Sync();
+    const ended = new Promise<grpc.ServiceError>((resolve) => {
+      stream.on('error', resolve);
+      stream.on('data', () => undefined);
+    });
+    stream.write({ hello: { publicKey: 'not-a-key', endpoint: '192.0.2.1:51820', agentVersion: 'validate' } });
+    const err = await ended;
+    assert.equal(err.code, grpc.status.INVALID_ARGUMENT, `${err.code} ${err.details}`);
+    // The path starts at the stream's message (SyncUp), so the wrapper validated it, not the handler.
+    assert.match(err.details, /^hello\.public_key: must be a base64 WireGuard key/);
+    const gateways = await call(withSync.admin.admin, 'ListGateways', {});
+    assert.equal(gateways.gateways.find((g) => g.name === 'dc-validate')?.connected, false, 'the refused Hello connected nothing');
+  } finally {
+    clients.close();
+    await withSync.stop();
+  }
 });
