@@ -6,7 +6,7 @@
 //
 // Attribution: a tuple is a session's only when its source is that session's overlay address.
 // The ruleset drops every packet with an overlay source that did not come out of the tunnel
-// before it can reach the set (nftables.ts), and WireGuard lets a peer send only from its own
+// before it can reach the set (ruleset.ts), and WireGuard lets a peer send only from its own
 // address, so such a tuple is what that session sent. Any other source (a resource opening a
 // connection toward a client, a LAN host probing) is reported under that source address with
 // no session: it must never count toward revoking a session.
