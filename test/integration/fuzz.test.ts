@@ -199,6 +199,9 @@ describe('fuzzing every RPC over real gRPC + mTLS', { timeout: 900_000 }, () => 
         const why = unclear(o);
         if (why && tally.unclear.length < 20) tally.unclear.push(`${j.m.name}: ${why}`);
         if ((o.code === grpc.status.OK || o.received > 0) && MUTATING.has(j.m.name)) excused = true;
+        // A Connect whose gateways did not ack within its (mutated, possibly tiny) ack timeout
+        // was admitted and then withdrawn: its session row stays, ended, as the record of it.
+        if (o.code === grpc.status.DEADLINE_EXCEEDED && j.m.name === 'Connect') excused = true;
       });
       const now = db.fingerprint();
       if (!excused) {
