@@ -77,6 +77,19 @@ const boundaries = [
     from: ['controller/app/**'],
     message: 'Only controller/cli/ imports controller/app/ (the composition root); a feature declares the deps it needs instead.',
   },
+  // The console's browser code runs in the browser: it can reach the server only over HTTP.
+  {
+    target: 'controller/console/web',
+    from: ['controller/!(console)/**', 'controller/*.ts', 'controller/console/!(web)/**', 'controller/console/*.ts', 'common/**', 'proto/**', 'client/**', 'gateway/**'],
+    message: 'controller/console/web/ is browser code: it imports only its own files and browser packages (uplot).',
+  },
+  // The console is a client of the Admin API: it reaches the controller's rules through it,
+  // never by importing the features that implement them (only login, for sign-in).
+  {
+    target: 'controller/console',
+    from: ['controller/!(console|auth)/**'],
+    message: 'controller/console/ calls the Admin API as the signed-in admin; it implements no rule and imports no feature but auth/ (sign-in).',
+  },
 ];
 
 // Zones for shipped code only: test support must not become a runtime dependency.

@@ -63,11 +63,11 @@ export function apiClients(hostPort: string, creds: ClientCredentials): {
 }
 
 /** Request and response types of a generated unary method (read from its (argument, callback) overload). */
-type RequestOf<F> = F extends (argument: infer A, callback: grpc.requestCallback<infer _R>) => grpc.ClientUnaryCall ? A : never;
-type ResponseOf<F> = F extends (argument: infer _A, callback: grpc.requestCallback<infer R>) => grpc.ClientUnaryCall ? R : never;
+export type RequestOf<F> = F extends (argument: infer A, callback: grpc.requestCallback<infer _R>) => grpc.ClientUnaryCall ? A : never;
+export type ResponseOf<F> = F extends (argument: infer _A, callback: grpc.requestCallback<infer R>) => grpc.ClientUnaryCall ? R : never;
 
 /** Unary methods of a client, by name. */
-type UnaryMethods<C> = { [K in keyof C]: RequestOf<C[K]> extends never ? never : K }[keyof C] & string;
+export type UnaryMethods<C> = { [K in keyof C]: RequestOf<C[K]> extends never ? never : K }[keyof C] & string;
 
 /** Calls a unary method and resolves with its response; default deadline 30 s. */
 export function call<C extends grpc.Client, M extends UnaryMethods<C>>(

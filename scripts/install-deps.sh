@@ -3,7 +3,8 @@
 # Ubuntu, with apt-get (only what is missing). Elsewhere it prints what to install.
 set -euo pipefail
 # perl: the test topology's ICMP probe uses its core Net::Ping (iputils' ping may be absent).
-packages=(wireguard-tools wireguard-go nftables iproute2 conntrack iperf3 perl)
+# chromium: the console's browser tests drive Debian's chromium through playwright-core.
+packages=(wireguard-tools wireguard-go nftables iproute2 conntrack iperf3 perl chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

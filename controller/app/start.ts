@@ -28,6 +28,9 @@ import type { ProviderConfig } from '../sso/config.js';
 import { SsoLogins, type SsoLimits } from '../sso/device-login.js';
 import { limitSettings, type ListenerLimits } from '../api/listener-limits.js';
 import { Revocation } from '../revocation/revocation.js';
+import { LoginService } from '../auth/login.js';
+import { startConsole, type RunningConsole } from '../console/console-server.js';
+import type { ConsoleSessionLimits } from '../console/console-sessions.js';
 
 export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
 
@@ -52,6 +55,8 @@ export interface StartOptions {
   ssoLimits?: Partial<SsoLimits>;
   /** Connection, stream and timeout limits of the two listeners (controller/api/listener-limits.ts). */
   limits?: { auth?: Partial<ListenerLimits>; api?: Partial<ListenerLimits> };
+  /** The admin console (controller/console/): off unless given. Its certificate defaults to the controller's server certificate. */
+  console?: { listen: string; certPem?: string; keyPem?: string; limits?: Partial<ConsoleSessionLimits>; signInPerMinute?: number };
 }
 
 export interface RunningController {
@@ -59,6 +64,7 @@ export interface RunningController {
   apiPort: number;
   authPort: number;
   metricsPort?: number;
+  consolePort?: number;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -122,9 +128,10 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
+  const login = new LoginService(ctx);
   const modules = (opts.modules ?? serviceModules({ telemetry: opts.telemetry })).map((m) => m(ctx));
   const services: Services = {
-    auth: authService(ctx, sso),
+    auth: authService(ctx, sso, login),
     admin: adminService(ctx, sso, modules.flatMap((m) => m.adminExtras ?? [])),
     client: Object.assign({}, ...modules.map((m) => m.client ?? {})),
     gateway: Object.assign({}, ...modules.map((m) => m.gateway ?? {})),
@@ -153,11 +160,31 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     );
   }) : undefined;
   const metricsPort = metricsServer && metricsAddress ? await listenMetrics(metricsServer, metricsAddress) : undefined;
-  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort }, 'controller started');
+  let adminConsole: RunningConsole | undefined;
+  if (opts.console) {
+    // The console reaches the Admin API on loopback (a wildcard listen address is not one to dial).
+    const apiHost = splitHostPort(opts.listen).host;
+    const dialHost = apiHost === '0.0.0.0' || apiHost === '::' || apiHost === '' ? '127.0.0.1' : apiHost;
+    try {
+      adminConsole = await startConsole(
+        { listen: opts.console.listen, certPem: opts.console.certPem ?? data.serverCertPem, keyPem: opts.console.keyPem ?? data.serverKeyPem, limits: opts.console.limits, signInPerMinute: opts.console.signInPerMinute },
+        { login, api: { address: `${dialHost.includes(':') ? `[${dialHost}]` : dialHost}:${servers.apiPort}`, caPem: data.ca.certPem }, metrics: metrics.registry, log: log.child({ component: 'console' }), now },
+      );
+    } catch (err) {
+      await servers.stop(0);
+      await closeModules();
+      metricsServer?.close();
+      await checkpointer.stop();
+      data.db.close();
+      throw err;
+    }
+  }
+  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port }, 'controller started');
 
   return {
-    ctx, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort,
+    ctx, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port,
     stop: async (graceMs) => {
+      await adminConsole?.close();
       await servers.stop(graceMs);
       await closeModules();
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));

@@ -19,6 +19,9 @@ import { sourceKey } from './source-key.js';
 
 export interface LoginInput { username: string; password: string; totpCode: string; csrPem: string; deviceName: string }
 
+/** Where the login comes from: the console admits admins only (controller/console/). */
+export interface LoginOptions { adminOnly?: boolean }
+
 /** The one answer every failed login gets. */
 export const INVALID_CREDENTIALS = 'invalid credentials';
 
@@ -40,7 +43,7 @@ export class LoginService {
   }
 
   /** Checks credentials and signs the CSR; `address` is the caller's address. */
-  async login(input: LoginInput, address: string): Promise<LoginResponse> {
+  async login(input: LoginInput, address: string, options: LoginOptions = {}): Promise<LoginResponse> {
     const { store, audit, metrics } = this.ctx;
     const { lockout, slowdown, perSource } = this.throttle;
     // A malformed CSR is a client bug, not a credential problem: it is reported as such
@@ -88,6 +91,8 @@ export class LoginService {
     const step = await verifyTotp(secret, input.totpCode, now);
     if (step === null) return fail('wrong TOTP code', true);
     if (user.disabled) return fail('user is disabled', false);
+    // Checked after the credentials, so the console tells an outsider nothing about who is an admin.
+    if (options.adminOnly && !user.admin) return fail('not an admin: console sign-in refused', false);
     // Hashes made with older parameters are replaced now that the password is known.
     const rehash = password.needsRehash ? await hashPassword(input.password) : undefined;
 

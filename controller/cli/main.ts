@@ -1,4 +1,5 @@
 // wicket-controller: `init` creates a data directory, `start` runs the controller from it.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runProgram, CliError } from '../../common/cli.js';
 import { formatDuration, parseDuration } from '../../common/duration.js';
@@ -50,6 +51,24 @@ interface StartFlags {
   authMaxConnectionsPerSource: string; authMaxConnections: string; apiMaxConnectionsPerSource: string; apiMaxConnections: string;
   handshakeTimeout: string; authIdleTimeout: string; apiIdleTimeout: string; maxConcurrentStreams: string;
   ssoMaxPendingPerSource: string; ssoMaxPending: string;
+  consoleListen?: string; consoleCert?: string; consoleKey?: string;
+}
+
+/** The console's listener and, when the operator brings one, its certificate and key. */
+function consoleFlags(o: StartFlags): { listen: string; certPem?: string; keyPem?: string } | undefined {
+  if (!o.consoleListen) {
+    if (o.consoleCert || o.consoleKey) throw new CliError('--console-cert and --console-key need --console-listen');
+    return undefined;
+  }
+  if (Boolean(o.consoleCert) !== Boolean(o.consoleKey)) throw new CliError('--console-cert and --console-key go together');
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CliError(`${flag}: ${(err as Error).message}`);
+    }
+  };
+  return { listen: o.consoleListen, certPem: o.consoleCert && read('--console-cert', o.consoleCert), keyPem: o.consoleKey && read('--console-key', o.consoleKey) };
 }
 
 /** The listeners' limits from the start flags (the rest keep their defaults). */
@@ -100,6 +119,9 @@ program.command('start')
   .requiredOption('--listen <host:port>', 'API port (mutual TLS)')
   .requiredOption('--auth-listen <host:port>', 'auth port (server TLS: login and gateway enrollment)')
   .option('--metrics-listen <host:port>', 'Prometheus /metrics endpoint')
+  .option('--console-listen <host:port>', 'serve the admin console over HTTPS here (off unless given)')
+  .option('--console-cert <file>', 'the console\'s TLS certificate (PEM; default: the controller\'s server certificate)')
+  .option('--console-key <file>', 'the key of --console-cert (PEM)')
   .option('--public-api <host:port>', 'API endpoint announced to clients at login')
   .option('--reauth-interval <duration>', 'lifetime of user certificates', '12h')
   .option('--audit-log <file>', 'also append every audit record to this JSON-lines file')
@@ -149,13 +171,14 @@ program.command('start')
     } catch (err) {
       throw new CliError(`--oidc-config: ${(err as Error).message}`);
     }
+    const adminConsole = consoleFlags(o);
     const log = createLogger('controller');
-    const controller = await startController({ sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry, limits, ssoLimits });
+    const controller = await startController({ console: adminConsole, sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry, limits, ssoLimits });
     // The last boundary: what escaped every guard is logged and counted, never fatal (a
     // client or gateway must not be able to end the controller).
     process.on('uncaughtException', (err) => controller.ctx.reportInternal('process', err));
     process.on('unhandledRejection', (err) => controller.ctx.reportInternal('process', err));
-    process.stdout.write(`listening: api ${controller.apiPort}, auth ${controller.authPort}${controller.metricsPort ? `, metrics ${controller.metricsPort}` : ''}\n`);
+    process.stdout.write(`listening: api ${controller.apiPort}, auth ${controller.authPort}${controller.metricsPort ? `, metrics ${controller.metricsPort}` : ''}${controller.consolePort ? `, console ${controller.consolePort}` : ''}\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         log.info({ signal }, 'shutting down');

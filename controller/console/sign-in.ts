@@ -1,0 +1,85 @@
+// Signing in and out of the console. Sign-in is the controller's own password + TOTP login
+// (LoginService: same throttling, lockout and audit as `wicket login`) for admins only: the
+// console makes a key pair for this browser session, the login signs its CSR into an admin
+// device certificate, and the console keeps key and certificate server-side. The browser
+// gets a random session cookie: HttpOnly, Secure, SameSite=Strict, with a __Host- name (no
+// Domain, Path=/), expiring with the session.
+import { generateKeyPair as generateKeyPairCb } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createCsr } from '../../common/pki.js';
+import type { LoginService } from '../auth/login.js';
+import { DomainError } from '../errors.js';
+import type { ConsoleSessions } from './console-sessions.js';
+import { html } from './html.js';
+import { csrfField, type Frame } from './layout.js';
+
+export const SESSION_COOKIE = '__Host-wicket-session';
+const generateKeyPair = promisify(generateKeyPairCb);
+
+export interface SignInDeps {
+  sessions: ConsoleSessions;
+  login: Pick<LoginService, 'login'>;
+  caPem: string;
+  render(req: FastifyRequest, reply: FastifyReply, frame: Omit<Frame, 'admin'>, status?: number): FastifyReply;
+  csrf(req: FastifyRequest, reply: FastifyReply): string;
+  signInPerMinute: number;
+}
+
+interface SignInBody { username: string; password: string; totp: string; _csrf: string }
+
+const signInSchema = {
+  body: {
+    type: 'object',
+    required: ['username', 'password', 'totp', '_csrf'],
+    properties: {
+      username: { type: 'string', minLength: 1, maxLength: 64 },
+      password: { type: 'string', minLength: 1, maxLength: 1024 },
+      totp: { type: 'string', pattern: '^[0-9]{6}$' },
+      _csrf: { type: 'string', maxLength: 512 },
+    },
+  },
+} as const;
+
+export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
+  const form = (req: FastifyRequest, reply: FastifyReply, error?: string, status = 200) => deps.render(req, reply, {
+    title: 'Sign in',
+    notice: error ? { kind: 'error', text: error } : undefined,
+    body: html`<form method="post" action="/sign-in" class="sign-in">${csrfField(deps.csrf(req, reply))}
+      <label for="username">User name</label><input id="username" name="username" autocomplete="username" required autofocus>
+      <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+      <label for="totp">Code from your authenticator app</label><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required>
+      <button type="submit">Sign in</button></form>`,
+  }, status);
+
+  app.get('/sign-in', (req, reply) => (req.consoleSession ? reply.redirect('/', 303) : form(req, reply)));
+
+  app.post<{ Body: SignInBody }>('/sign-in', {
+    schema: signInSchema,
+    config: { rateLimit: { max: deps.signInPerMinute, timeWindow: 60_000 } },
+    preHandler: app.csrfProtection,
+    // A malformed form is answered on the form itself, like wrong credentials.
+    attachValidation: true,
+  }, async (req, reply) => {
+    if (req.validationError) return form(req, reply, `the form is incomplete: ${req.validationError.message}`, 400);
+    const keys = await generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const csrPem = createCsr({ publicKeyPem: keys.publicKey, privateKeyPem: keys.privateKey }, req.body.username);
+    let res;
+    try {
+      res = await deps.login.login({ username: req.body.username, password: req.body.password, totpCode: req.body.totp, csrPem, deviceName: 'console' }, req.ip, { adminOnly: true });
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'unauthenticated') return form(req, reply, err.message, 401);
+      throw err;
+    }
+    const s = deps.sessions.create({
+      user: res.username, deviceId: res.deviceId, certificateExpiresAtMs: Number(res.expiresAtMs),
+      credentials: { caPem: deps.caPem, certPem: res.certificatePem, keyPem: keys.privateKey },
+    });
+    return reply.setCookie(SESSION_COOKIE, s.id, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: new Date(s.expiresAtMs) }).redirect('/', 303);
+  });
+
+  app.post('/sign-out', { preHandler: app.csrfProtection }, (req, reply) => {
+    if (req.consoleSession) deps.sessions.end(req.consoleSession.id);
+    return reply.clearCookie(SESSION_COOKIE, { path: '/', secure: true }).redirect('/sign-in', 303);
+  });
+}
