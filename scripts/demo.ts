@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import QRCode from 'qrcode';
+import { otpauthUri } from '../controller/auth/totp.js';
 import { ADDR, startStream, tcpConnect, type TcpOutcome } from './topology/index.js';
 import { eventually, PORTS, samplePolicy, WicketSystem } from './topology/system.js';
 import { formatMs, Progress } from './demo/progress.js';
@@ -30,8 +32,18 @@ type Outcomes = Omit<DemoSummary, 'totalMs' | 'steps' | 'run' | 'error'>;
 
 const initialOutcomes = (): Outcomes => ({
   webappReached: false, webappFirstLine: '', databaseBlocked: false, bobReachedBoth: false,
-  revocationCutMs: null, connectionCut: false, gatewayAckMs: null, flowsRecorded: false, auditVerified: false,
+  revocationCutMs: null, connectionCut: false, gatewayAckMs: null, flowsRecorded: false, auditVerified: false, consoleAnswered: false,
 });
+
+/** The console's sign-in page, fetched in the controller's namespace with the controller's CA (the status line and title). */
+async function consoleSignInPage(sys: WicketSystem): Promise<string> {
+  const script = `import { get } from 'node:https'; import { readFileSync } from 'node:fs';
+get(process.argv[1], { ca: readFileSync(process.argv[2]), timeout: 5000 }, (res) => {
+  let body = ''; res.on('data', (c) => { body += c; });
+  res.on('end', () => process.stdout.write(res.statusCode + ' ' + (/<title>([^<]*)</.exec(body)?.[1] ?? '')));
+}).on('error', (e) => { process.stderr.write(e.message); process.exit(1); });`;
+  return sys.topo.exec('ctl', process.execPath, ['--input-type=module', '-e', script, `https://127.0.0.1:${PORTS.console}/sign-in`, join(sys.dataDir, 'ca.crt')], { timeoutMs: 10_000 });
+}
 
 /** Fetches a URL from inside a host's namespace with Node's fetch and returns the body. */
 async function fetchFrom(sys: WicketSystem, role: string, url: string): Promise<string> {
@@ -50,10 +62,17 @@ async function scenario(sys: WicketSystem, p: Progress, o: Outcomes): Promise<vo
   await p.step('Initialise the controller (embedded SQLite, CA, master key); start the web app and database', async () => {
     await Promise.all([sys.initController(), sys.startResources()]);
   }, () => `CA fingerprint ${sys.fingerprint.slice(0, 16)}…; web app ${ADDR.r1}:${PORTS.web}, database ${ADDR.r2}:${PORTS.db}`);
-  await p.step('Start the controller', () => sys.startController(), () => `API ${ADDR.ctl}:${PORTS.api} (mutual TLS), auth ${ADDR.ctl}:${PORTS.auth}`);
-  await p.step('Add users alice and bob (scrypt password + TOTP secret)', async () => {
-    await Promise.all([sys.addUser('alice'), sys.addUser('bob')]);
+  await p.step('Start the controller', () => sys.startController(['--console-listen', `0.0.0.0:${PORTS.console}`]),
+    () => `API ${ADDR.ctl}:${PORTS.api} (mutual TLS), auth ${ADDR.ctl}:${PORTS.auth}, admin console https://${ADDR.ctl}:${PORTS.console}/`);
+  await p.step('Add users alice and bob, and ada, an admin for the console (scrypt password + TOTP secret)', async () => {
+    await Promise.all([sys.addUser('alice'), sys.addUser('bob'), sys.addUser('ada', [], { admin: true })]);
   });
+  await p.step('The admin console serves its sign-in page over HTTPS', async () => {
+    const answer = await consoleSignInPage(sys);
+    o.consoleAnswered = answer.startsWith('200 ');
+    if (!o.consoleAnswered) throw new Error(`the console answered ${answer}`);
+    return answer;
+  }, (answer) => answer);
   await p.step('Apply the sample policy (its embedded tests run first)', () => sys.applyPolicy(samplePolicy()),
     () => 'alice: web app only; bob: web app and database');
   await p.step('Enroll gateway dc1 with a one-time join token', () => sys.enrollGateway());
@@ -131,9 +150,10 @@ async function scenario(sys: WicketSystem, p: Progress, o: Outcomes): Promise<vo
 }
 
 /** The commands that explore a kept demo, with this run's names filled in. */
-function exploreHelp(sys: WicketSystem): string {
+async function exploreHelp(sys: WicketSystem): Promise<string> {
   const bin = (name: string) => relative(process.cwd(), join(ROOT, 'bin', name)) || join(ROOT, 'bin', name);
   const ns = (role: string) => sys.topo.ns(role);
+  const ada = sys.credentials('ada');
   const ctl = `ip netns exec ${ns('ctl')} node ${bin('wicketctl')} --controller 127.0.0.1:${PORTS.api} --credentials ${join(sys.dataDir, 'admin')}`;
   return [
     'The demo is still running. In another terminal, as root:',
@@ -144,6 +164,13 @@ function exploreHelp(sys: WicketSystem): string {
     `  ${ctl} audit`,
     `  ip netns exec ${ns('gw')} wg show ${sys.gatewayIf}`,
     `  ip netns exec ${ns('gw')} nft list table inet wicket`,
+    '',
+    `The admin console: https://${ADDR.ctlFromMachine}:${PORTS.console}/ (from this machine's browser).`,
+    `  Its certificate is signed by this run's own CA (${join(sys.dataDir, 'ca.crt')}, SHA-256 ${sys.fingerprint}):`,
+    '  import that file into the browser, or accept the warning after comparing the fingerprint.',
+    `  Sign in as ada, password "${ada.password}", with the code from an authenticator app that scanned this`,
+    `  (or that was given the secret ${ada.totpSecret}):`,
+    await QRCode.toString(otpauthUri('ada', ada.totpSecret), { type: 'terminal', small: true }),
     `Namespaces: ${sys.topo.ns('ctl').replace(/-ctl$/, '-*')} (ip netns list); state: ${sys.dir}`,
     'Press Ctrl-C here to stop everything and clean up.',
     `If this process was killed: for n in $(ip netns list | grep -o '^wk${sys.topo.suffix}-[a-z0-9]*'); do ip netns pids $n | xargs -r kill -9; ip netns del $n; done; rm -rf ${sys.dir} /var/run/wireguard/wk${sys.topo.suffix}*.sock`,
@@ -180,7 +207,9 @@ async function main(opts: Options): Promise<number> {
     out.write(`\nThe demo stopped: ${error}\n`);
   }
   if (opts.keep && error === undefined) {
-    out.write(`\n${exploreHelp(sys)}\n`);
+    // The browser runs on this machine, outside the namespaces: one link reaches the console.
+    await sys.topo.linkToMachine('ctl', `${ADDR.machine}/30`, `${ADDR.ctlFromMachine}/30`);
+    out.write(`\n${await exploreHelp(sys)}\n`);
     await new Promise<never>(() => setInterval(() => undefined, 60_000));
   }
   const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n')

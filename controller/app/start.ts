@@ -26,6 +26,7 @@ import type { TelemetrySettings } from '../telemetry/module.js';
 import type { SessionSettings } from '../sessions/session-manager.js';
 import type { ProviderConfig } from '../sso/config.js';
 import { SsoLogins, type SsoLimits } from '../sso/device-login.js';
+import { BrowserSsoLogins } from '../sso/authorization-code.js';
 import { limitSettings, type ListenerLimits } from '../api/listener-limits.js';
 import { Revocation } from '../revocation/revocation.js';
 import { LoginService } from '../auth/login.js';
@@ -168,7 +169,8 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     try {
       adminConsole = await startConsole(
         { listen: opts.console.listen, certPem: opts.console.certPem ?? data.serverCertPem, keyPem: opts.console.keyPem ?? data.serverKeyPem, limits: opts.console.limits, signInPerMinute: opts.console.signInPerMinute },
-        { login, api: { address: `${dialHost.includes(':') ? `[${dialHost}]` : dialHost}:${servers.apiPort}`, caPem: data.ca.certPem }, metrics: metrics.registry, log: log.child({ component: 'console' }), now },
+        { login, api: { address: `${dialHost.includes(':') ? `[${dialHost}]` : dialHost}:${servers.apiPort}`, caPem: data.ca.certPem }, metrics: metrics.registry, log: log.child({ component: 'console' }), now,
+          sso: sso && new BrowserSsoLogins(ctx, sso) },
       );
     } catch (err) {
       await servers.stop(0);

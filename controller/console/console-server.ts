@@ -23,6 +23,7 @@ import { page, type Frame } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { PAGES } from './pages/index.js';
 import { signInRoutes, SESSION_COOKIE } from './sign-in.js';
+import type { ConsoleSso } from './sso-sign-in.js';
 
 export interface ConsoleOptions {
   listen: string;
@@ -40,6 +41,8 @@ export interface ConsoleDeps {
   metrics: Registry;
   log: Logger;
   now: () => number;
+  /** The controller's single sign-on for browsers, when identity providers are configured. */
+  sso?: ConsoleSso;
 }
 
 export interface RunningConsole {
@@ -123,7 +126,7 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
   });
 
   assetRoutes(app, assets);
-  await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10 }));
+  await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10, sso: deps.sso, now: deps.now }));
 
   const ctx: PageContext = {
     session: (req) => req.consoleSession!,

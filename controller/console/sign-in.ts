@@ -13,6 +13,8 @@ import { DomainError } from '../errors.js';
 import type { ConsoleSessions } from './console-sessions.js';
 import { html } from './html.js';
 import { csrfField, type Frame } from './layout.js';
+import { ssoSignInRoutes, type ConsoleSso } from './sso-sign-in.js';
+import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 
 export const SESSION_COOKIE = '__Host-wicket-session';
 const generateKeyPair = promisify(generateKeyPairCb);
@@ -24,6 +26,9 @@ export interface SignInDeps {
   render(req: FastifyRequest, reply: FastifyReply, frame: Omit<Frame, 'admin'>, status?: number): FastifyReply;
   csrf(req: FastifyRequest, reply: FastifyReply): string;
   signInPerMinute: number;
+  /** Single sign-on, when the controller has identity providers configured. */
+  sso?: ConsoleSso;
+  now: () => number;
 }
 
 interface SignInBody { username: string; password: string; totp: string; _csrf: string }
@@ -41,7 +46,22 @@ const signInSchema = {
   },
 } as const;
 
+/** A key pair for a new console session (made off the event loop) and its CSR. */
+async function newCsr(user: string): Promise<{ csrPem: string; keyPem: string }> {
+  const keys = await generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return { csrPem: createCsr({ publicKeyPem: keys.publicKey, privateKeyPem: keys.privateKey }, user), keyPem: keys.privateKey };
+}
+
 export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
+  /** Holds the issued credential as a console session and gives the browser its cookie. */
+  const startSession = (reply: FastifyReply, res: LoginResponse, keyPem: string): FastifyReply => {
+    const s = deps.sessions.create({
+      user: res.username, deviceId: res.deviceId, certificateExpiresAtMs: Number(res.expiresAtMs),
+      credentials: { caPem: deps.caPem, certPem: res.certificatePem, keyPem },
+    });
+    return reply.setCookie(SESSION_COOKIE, s.id, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: new Date(s.expiresAtMs) });
+  };
+  const providers = deps.sso?.providers() ?? [];
   const form = (req: FastifyRequest, reply: FastifyReply, error?: string, status = 200) => deps.render(req, reply, {
     title: 'Sign in',
     notice: error ? { kind: 'error', text: error } : undefined,
@@ -49,7 +69,8 @@ export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
       <label for="username">User name</label><input id="username" name="username" autocomplete="username" required autofocus>
       <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
       <label for="totp">Code from your authenticator app</label><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required>
-      <button type="submit">Sign in</button></form>`,
+      <button type="submit">Sign in</button></form>
+      ${providers.length ? html`<p>Or sign in with your organisation's account:</p><ul class="sso">${providers.map((p) => html`<li><a href="/sso/${p}">Sign in with ${p}</a></li>`)}</ul>` : ''}`,
   }, status);
 
   app.get('/sign-in', (req, reply) => (req.consoleSession ? reply.redirect('/', 303) : form(req, reply)));
@@ -62,8 +83,7 @@ export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
     attachValidation: true,
   }, async (req, reply) => {
     if (req.validationError) return form(req, reply, `the form is incomplete: ${req.validationError.message}`, 400);
-    const keys = await generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-    const csrPem = createCsr({ publicKeyPem: keys.publicKey, privateKeyPem: keys.privateKey }, req.body.username);
+    const { csrPem, keyPem } = await newCsr(req.body.username);
     let res;
     try {
       res = await deps.login.login({ username: req.body.username, password: req.body.password, totpCode: req.body.totp, csrPem, deviceName: 'console' }, req.ip, { adminOnly: true });
@@ -71,12 +91,18 @@ export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
       if (err instanceof DomainError && err.kind === 'unauthenticated') return form(req, reply, err.message, 401);
       throw err;
     }
-    const s = deps.sessions.create({
-      user: res.username, deviceId: res.deviceId, certificateExpiresAtMs: Number(res.expiresAtMs),
-      credentials: { caPem: deps.caPem, certPem: res.certificatePem, keyPem: keys.privateKey },
-    });
-    return reply.setCookie(SESSION_COOKIE, s.id, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: new Date(s.expiresAtMs) }).redirect('/', 303);
+    return startSession(reply, res, keyPem).redirect('/', 303);
   });
+
+  if (deps.sso) {
+    ssoSignInRoutes(app, {
+      sso: deps.sso, newCsr, render: deps.render, now: deps.now, signInPerMinute: deps.signInPerMinute,
+      // The provider's redirect was cross-site, so a redirect from here would not carry the new
+      // Strict cookie: this page, on our own origin, continues to the console.
+      complete: (reply, login, keyPem) => startSession(reply, login, keyPem).code(200).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><title>Signed in · Wicket</title></head><body><p><a href="/">Continue to the console</a></p></body></html>`),
+    });
+  }
 
   app.post('/sign-out', { preHandler: app.csrfProtection }, (req, reply) => {
     if (req.consoleSession) deps.sessions.end(req.consoleSession.id);

@@ -2,16 +2,11 @@
 // configured OpenID providers. StartSsoLogin starts the device authorization at the
 // provider; the controller then polls the provider's token endpoint in the background
 // (openid-client: discovery, JWKS with key rotation, full ID-token validation including the
-// signature), maps the validated claims to a Wicket user — an existing account only through
-// a link (made by an admin, or by itself for an SSO account on a verified e-mail), admins
-// only with MFA — and signs the device CSR through the same code path as a password login.
+// signature) and completes the login with the validated claims (complete.ts: user mapping,
+// MFA for admins, the certificate through the same code path as a password login).
 // PollSsoLogin reports how a login stands.
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { Counter } from 'prom-client';
-import type { MasterKey } from '../crypto/masterkey.js';
-import type { Revocation } from '../revocation/revocation.js';
-import type { InternalErrorReporter } from '../internal-errors.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import type { StartSsoLoginResponse__Output as StartResponse } from '../../proto/generated/wicket/v1/StartSsoLoginResponse.js';
 import type { PollSsoLoginResponse__Output as PollResponse } from '../../proto/generated/wicket/v1/PollSsoLoginResponse.js';
@@ -20,13 +15,11 @@ import { TokenBuckets } from '../throttle/token-buckets.js';
 import { sourceKey } from '../auth/source-key.js';
 import { parseCsr, type ParsedCsr } from '../crypto/ca.js';
 import { deviceIdFromSpki } from '../crypto/identity.js';
-import { INVALID_CREDENTIALS, totpAad } from '../auth/login.js';
-import { issueDeviceCertificate, type IssueDeps } from '../auth/issue.js';
-import { newTotpSecret } from '../auth/totp.js';
+import { INVALID_CREDENTIALS } from '../auth/login.js';
 import type { SsoStore } from './sso-store.js';
-import type { UserRecord } from '../users/user-store.js';
 import type { ProviderConfig } from './config.js';
-import { mapClaims, SsoRefusal, type MappedLogin } from './claims.js';
+import { mapClaims, SsoRefusal } from './claims.js';
+import { completeSsoLogin, describeProviderError, refuseSsoLogin, type SsoLoginDeps } from './complete.js';
 
 type Outcome = { kind: 'pending' } | { kind: 'done'; login: LoginResponse } | { kind: 'refused' };
 
@@ -65,15 +58,6 @@ export interface SsoLimits {
 }
 
 export const DEFAULT_SSO_LIMITS: SsoLimits = { maxPendingPerSource: 8, maxPending: 1024, maxPendingMs: 15 * 60_000, startBurst: 20, startPerMinute: 10 };
-
-/** What single sign-on needs: what issuing needs, the master key (TOTP of provisioned users), the
- * start rate counter, and the revocation module a group change from the provider goes through. */
-export interface SsoLoginDeps extends IssueDeps {
-  masterKey: MasterKey;
-  metrics: { logins: Counter<'result'>; rateLimited: Counter<'method'> };
-  revocation: Pick<Revocation, 'userChanged'>;
-  reportInternal: InternalErrorReporter;
-}
 
 export class SsoLogins {
   readonly store: SsoStore;
@@ -116,7 +100,7 @@ export class SsoLogins {
   }
 
   /** Provider metadata and keys, discovered once (a failed discovery is retried at the next login). */
-  private configuration(p: ProviderConfig): Promise<oidc.Configuration> {
+  configuration(p: ProviderConfig): Promise<oidc.Configuration> {
     let config = this.configs.get(p.name);
     if (!config) {
       config = oidc.discovery(new URL(p.issuer), p.client_id, undefined, p.clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(p.clientSecret), {
@@ -130,7 +114,8 @@ export class SsoLogins {
     return config;
   }
 
-  private provider(name: string): ProviderConfig {
+  /** The provider of this name ('' = the only one); an unknown name is INVALID_ARGUMENT. */
+  provider(name: string): ProviderConfig {
     if (name === '') {
       if (this.providers.size === 1) return [...this.providers.values()][0]!;
       throw invalidArgument(`provider: several identity providers are configured, name one of: ${[...this.providers.keys()].join(', ')}`);
@@ -207,82 +192,16 @@ export class SsoLogins {
       claims = idClaims as Record<string, unknown>;
     } catch (err) {
       if (entry.abort.signal.aborted) return;
-      this.refuse(entry, undefined, `provider ${entry.provider.name}: ${describe(err)}`);
+      entry.outcome = { kind: 'refused' };
+      refuseSsoLogin(this.ctx, entry, undefined, `provider ${entry.provider.name}: ${describeProviderError(err)}`);
       return;
     }
     try {
-      entry.outcome = { kind: 'done', login: this.complete(entry, mapClaims(entry.provider, claims)) };
+      entry.outcome = { kind: 'done', login: completeSsoLogin(this.ctx, entry, mapClaims(entry.provider, claims)) };
     } catch (err) {
       if (!(err instanceof SsoRefusal)) this.ctx.log.error({ err }, 'sso login failed');
-      this.refuse(entry, typeof claims.sub === 'string' ? claims.sub : undefined, (err as Error).message);
-    }
-  }
-
-  private refuse(entry: PendingLogin, subject: string | undefined, reason: string): void {
-    entry.outcome = { kind: 'refused' };
-    const who = subject === undefined ? `sso:${entry.provider.name}` : `sso:${entry.provider.name}:${subject}`;
-    this.ctx.audit.append({ actor: `user:${who}`, action: 'login.fail', target: who, details: { method: 'sso', provider: entry.provider.name, reason, source: entry.source, device_id: entry.deviceId } });
-    this.ctx.metrics.logins.inc({ result: 'failed' });
-    this.ctx.log.info({ provider: entry.provider.name, subject, source: entry.source }, 'sso login refused');
-  }
-
-  /** Links or provisions the user and issues the certificate; throws SsoRefusal. */
-  private complete(entry: PendingLogin, login: MappedLogin): LoginResponse {
-    const { store, audit } = this.ctx;
-    const p = entry.provider;
-    const now = this.ctx.now();
-    const linked = this.store.identity(p.name, login.subject);
-    const name = linked?.user ?? login.username;
-    let user = store.users.get(name);
-    let provision: UserRecord | undefined;
-    if (!linked && user) this.checkImplicitLink(user, login, p.name);
-    if (!user) {
-      if (p.provisioning !== 'auto') throw new SsoRefusal(`no Wicket user ${name} (this provider only admits pre-created users)`);
-      // SSO-only users get no password; the sealed TOTP secret is never shown (an admin may reset it).
-      provision = { name, passwordHash: null, totpSealed: this.ctx.masterKey.seal(newTotpSecret(), totpAad(name)), admin: false, disabled: false, createdAtMs: now };
-      user = provision;
-    }
-    // Admin identities come only from logins that passed MFA (password logins always do).
-    if (!login.mfa && (p.require_mfa === 'all' || user.admin)) {
-      throw new SsoRefusal(`MFA required${user.admin ? ' for admins' : ''}: the provider reported no MFA method (amr/acr) for this login`);
-    }
-    if (user.disabled) throw new SsoRefusal(`user ${name} is disabled`);
-    const groupsChanged = linked !== undefined && linked.groups.join('\n') !== [...login.groups].sort().join('\n');
-    const groups = [...login.groups].sort();
-    const issued = issueDeviceCertificate(this.ctx, {
-      user, csr: entry.csr, deviceId: entry.deviceId, deviceName: entry.deviceName, source: entry.source, method: 'sso',
-      details: { provider: p.name, subject: login.subject, mfa: login.mfa, groups, ...(login.ignoredGroups.length ? { ignored_groups: login.ignoredGroups } : {}) },
-    }, (serial) => {
-      if (provision) {
-        if (!store.users.add(provision, [])) return false;
-        audit.append({ actor: `system`, action: 'user.provision', target: name, details: { provider: p.name, subject: login.subject } });
-      }
-      this.store.saveIdentity({ provider: p.name, subject: login.subject, user: name, groups }, now);
-      this.store.recordCertificate(serial, p.name, login.subject, login.mfa);
-      return true;
-    });
-    if (!issued) throw new SsoRefusal(`user ${name} was created concurrently; log in again`);
-    // Live sessions on earlier certificates from this provider see the new groups.
-    if (groupsChanged) {
-      try {
-        this.ctx.revocation.userChanged(name, 'groups', `sso:${p.name}`);
-      } catch (err) {
-        this.ctx.log.error({ err }, 're-evaluation after SSO group change failed');
-      }
-    }
-    return issued;
-  }
-
-  /**
-   * An unlinked subject may take over an existing account only when the provider verified the
-   * e-mail address and the account is an SSO account (no password, not an admin, already
-   * linked to another provider); anything else needs an admin's `wicketctl user link`.
-   */
-  private checkImplicitLink(user: UserRecord, login: MappedLogin, provider: string): void {
-    if (this.store.identityOfUser(user.name, provider)) throw new SsoRefusal(`user ${user.name} is already linked to another ${provider} account`);
-    if (!login.emailVerified) throw new SsoRefusal(`the provider did not verify the e-mail address, so it is not linked to the existing user ${user.name}`);
-    if (user.admin || user.passwordHash !== null || !this.store.hasAnyIdentity(user.name)) {
-      throw new SsoRefusal(`user ${user.name} does not accept SSO logins by e-mail or name match (an admin or password account); an admin may link it: wicketctl user link`);
+      entry.outcome = { kind: 'refused' };
+      refuseSsoLogin(this.ctx, entry, typeof claims.sub === 'string' ? claims.sub : undefined, (err as Error).message);
     }
   }
 
@@ -290,14 +209,8 @@ export class SsoLogins {
   hasProvider(name: string): boolean {
     return this.providers.has(name);
   }
-}
 
-/** A provider or validation error as one line for the audit log. */
-function describe(err: unknown): string {
-  if (err instanceof oidc.ResponseBodyError) return `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
-  // openid-client names the failed check in the cause: the claim, or the underlying error.
-  const cause = (err as { cause?: unknown }).cause;
-  const claim = cause && typeof cause === 'object' && 'claim' in cause ? ` (claim "${String(cause.claim)}")` : '';
-  const inner = cause instanceof Error ? ` (${cause.message})` : '';
-  return `${(err as Error).message}${claim}${inner}`;
+  providerNames(): string[] {
+    return [...this.providers.keys()];
+  }
 }

@@ -29,6 +29,8 @@ export const DemoSummary = z.object({
   flowsRecorded: z.boolean(),
   /** `wicketctl audit verify` accepted the hash chain. */
   auditVerified: z.boolean(),
+  /** The admin console served its sign-in page over HTTPS with the controller's certificate. */
+  consoleAnswered: z.boolean(),
   totalMs: z.number().int().nonnegative(),
   steps: z.array(StepRecord),
   /** What the run created, so that a test can check that none of it is left behind. */
@@ -46,5 +48,5 @@ export type DemoSummary = z.infer<typeof DemoSummary>;
 /** The outcomes a healthy system must show. */
 export function expectedOutcomesMet(s: DemoSummary): boolean {
   return s.error === undefined && s.webappReached && s.databaseBlocked && s.bobReachedBoth && s.connectionCut
-    && s.auditVerified && s.flowsRecorded;
+    && s.auditVerified && s.flowsRecorded && s.consoleAnswered;
 }

@@ -15,7 +15,7 @@ const bin = (name: string) => join(ROOT, 'bin', name);
 /** Extra node options for a service, for profiling: WICKET_CONTROLLER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'. */
 const nodeArgs = (envVar: string) => (process.env[envVar] ?? '').split(' ').filter(Boolean);
 
-export const PORTS = { api: 7443, auth: 7444, wg: 51820, web: 80, echo: 7000, db: 5432, dbEcho: 7001 } as const;
+export const PORTS = { api: 7443, auth: 7444, console: 7445, wg: 51820, web: 80, echo: 7000, db: 5432, dbEcho: 7001 } as const;
 
 /** The sample policy: alice reaches the web app (and its echo port); bob reaches both resources. */
 export function samplePolicy(opts: { aliceTtl?: string; bobGetsDb?: boolean; alice?: boolean } = {}): string {
@@ -140,7 +140,7 @@ export class WicketSystem {
   }
 
   async initController(): Promise<void> {
-    const out = await this.run('ctl', 'wicket-controller', ['init', '--data-dir', this.dataDir, '--hostname', ADDR.ctl]);
+    const out = await this.run('ctl', 'wicket-controller', ['init', '--data-dir', this.dataDir, '--hostname', ADDR.ctl, '--hostname', ADDR.ctlFromMachine]);
     const m = /[0-9a-f]{64}/.exec(out);
     if (!m) throw new Error(`init printed no fingerprint:\n${out}`);
     this.fingerprint = m[0];
@@ -160,6 +160,13 @@ export class WicketSystem {
     const r = await this.wicketctlJson<{ name: string; totp_secret: string }>(args, password);
     const creds = { name, password, totpSecret: r.totp_secret };
     this.users.set(name, creds);
+    return creds;
+  }
+
+  /** The password and TOTP secret `addUser` gave a user. */
+  credentials(user: string): UserCredentials {
+    const creds = this.users.get(user);
+    if (!creds) throw new Error(`unknown user ${user}`);
     return creds;
   }
 

@@ -88,6 +88,17 @@ export class Topology {
    * wireguard-go daemons included), deletes the namespaces and the run's leftover
    * wireguard-go sockets. Synchronous so it can run from an exit handler; idempotent.
    */
+  /**
+   * Joins a host to the machine's own (root) namespace with a veth pair, so that a program on
+   * the machine (a browser) can reach it: the root side gets `rootCidr`, the host `hostCidr`.
+   * Deleting the host's namespace at cleanup deletes the pair.
+   */
+  async linkToMachine(role: string, rootCidr: string, hostCidr: string): Promise<void> {
+    const root = `wk${this.suffix}-m`;
+    await runTool('ip', ['-b', '-'], { stdin: `link add ${root} type veth peer name mach0 netns ${this.ns(role)}\naddr add ${rootCidr} dev ${root}\nlink set ${root} up\n` });
+    await runTool('ip', ['-n', this.ns(role), '-b', '-'], { stdin: `addr add ${hostCidr} dev mach0\nlink set mach0 up\n` });
+  }
+
   cleanup(): void {
     if (this.cleaned) return;
     this.cleaned = true;
@@ -164,6 +175,9 @@ export const ADDR = {
   gwLan: '198.19.0.1',
   r1: '198.19.0.10',
   r2: '198.19.0.20',
+  /** The controller on the link `linkToMachine` makes for a browser on the machine (`npm run demo -- --keep`). */
+  ctlFromMachine: '198.18.1.2',
+  machine: '198.18.1.1',
 } as const;
 export const LAN_CIDR = '198.19.0.0/24';
 export const WAN_CIDR = '198.18.0.0/24';

@@ -1,6 +1,7 @@
 // Test support, never imported by the controller: a real OpenID provider (the certified
 // `oidc-provider` package, a dev dependency) listening on a given address with the device
-// authorization grant enabled, test accounts with passwords, groups and `amr`, a
+// authorization grant enabled (and the authorization code flow for clients with redirect
+// URIs: the console), test accounts with passwords, groups and `amr`, a
 // non-interactive "browser" that completes the device verification page over HTTP, and a
 // hook that rewrites ID tokens on their way out of the token endpoint (to show that forged
 // tokens are refused by the controller).
@@ -20,7 +21,8 @@ export interface TestAccount {
   acr?: string;
 }
 
-export interface TestClient { clientId: string; clientSecret: string }
+/** A client of the provider; with `redirectUris` it may also use the authorization code flow (the console). */
+export interface TestClient { clientId: string; clientSecret: string; redirectUris?: string[] }
 
 export interface TestProviderOptions {
   host?: string;
@@ -104,7 +106,9 @@ export async function startTestProvider(opts: TestProviderOptions): Promise<Test
 
   const provider: Provider = new Provider(issuer, {
     clients: opts.clients.map((c) => ({
-      client_id: c.clientId, client_secret: c.clientSecret, grant_types: [DEVICE_GRANT], response_types: [], redirect_uris: [],
+      client_id: c.clientId, client_secret: c.clientSecret,
+      grant_types: c.redirectUris?.length ? [DEVICE_GRANT, 'authorization_code'] : [DEVICE_GRANT],
+      response_types: c.redirectUris?.length ? ['code'] : [], redirect_uris: c.redirectUris ?? [],
       token_endpoint_auth_method: 'client_secret_basic',
     })),
     jwks: { keys: [key.jwk] },
@@ -163,7 +167,7 @@ async function interact(provider: Provider, accounts: Record<string, TestAccount
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name !== 'login') throw new Error(`unexpected prompt ${details.prompt.name}`);
   if (req.method === 'GET') {
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<form method="post" action="/interaction/${details.uid}"><input name="login"><input name="password" type="password"></form>`);
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<form method="post" action="/interaction/${details.uid}"><label>Login <input name="login"></label><label>Password <input name="password" type="password"></label><button type="submit">Sign in</button></form>`);
     return;
   }
   const body = await readBody(req);
