@@ -1,6 +1,7 @@
 // The console's pages, each a plugin that owns its routes (see ../page-context.ts).
 import type { ConsolePage } from '../page-context.js';
 import { accessPage } from './access.js';
+import { auditPage } from './audit.js';
 import { overviewPage } from './overview.js';
 import { usersPage } from './users.js';
 
@@ -8,4 +9,5 @@ export const PAGES: ConsolePage[] = [
   overviewPage,
   usersPage,
   accessPage,
+  auditPage,
 ];
