@@ -74,6 +74,18 @@ describe('console access requests (real chromium)', { timeout: 180_000 }, () => 
     await screenshot(page, 'console-access', join(t.dir, 'shots'));
   });
 
+  test('on a phone the list stays usable', async () => {
+    const phone = await newContext(browser, { width: 390, height: 844 });
+    await phone.addCookies((await ctx.cookies()).filter((c) => c.name === '__Host-wicket-session'));
+    const p = await phone.newPage();
+    await p.goto(`${base}/access`);
+    assert.equal(await p.locator('tbody tr').count(), 3);
+    // Only the table (in its own scrolling box) may be wider than the screen.
+    assert.equal(await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
+    await screenshot(p, 'console-access-phone', join(t.dir, 'shots'));
+    await phone.close();
+  });
+
   test('an approver approves a pending request for a shorter time, audited as them', async () => {
     await page.goto(`${base}/access`);
     await page.locator(`#for-${ids.carol}`).fill('10');

@@ -61,9 +61,9 @@ function actions(r: AccessRequest, csrf: string): Html | string {
 }
 
 const requestRow = (r: AccessRequest, csrf: string, now: number) => html`<tr id="request-${r.id}">
-  <td>${timeText(r.createdAtMs, now)}</td><th scope="row">${r.username}</th><td>${r.resource}</td><td>${r.grant}</td>
-  <td>${durationText(r.durationMs)}</td><td>${r.reason}</td><td><span class="state ${r.state}">${r.state}</span></td>
-  <td>${outcome(r, now)}</td><td>${actions(r, csrf)}</td></tr>`;
+  <td data-label="Asked">${timeText(r.createdAtMs, now)}</td><th scope="row">${r.username}</th><td data-label="Resource">${r.resource}</td><td data-label="Grant">${r.grant}</td>
+  <td data-label="For">${durationText(r.durationMs)}</td><td data-label="Reason">${r.reason}</td><td data-label="State"><span class="state ${r.state}">${r.state}</span></td>
+  <td data-label="Decision">${outcome(r, now)}</td><td>${actions(r, csrf)}</td></tr>`;
 
 async function renderAccess(ctx: PageContext, req: FastifyRequest, reply: FastifyReply, show: Show, failed?: Refusal): Promise<FastifyReply> {
   const list = await ctx.adminCall(ctx.session(req), 'ListAccessRequests', { pending: show === 'pending', user: '' });
@@ -80,7 +80,7 @@ async function renderAccess(ctx: PageContext, req: FastifyRequest, reply: Fastif
           <option value="all"${show === 'all' ? html` selected` : ''}>All requests</option></select></label>
         <button type="submit" class="secondary">Show</button></form>
       ${requests.length === 0 ? html`<p class="muted">${show === 'all' ? 'No access request yet.' : 'No request waits for a decision.'}</p>` : html`
-      <div class="table-wrap"><table><thead><tr><th scope="col">Asked</th><th scope="col">User</th><th scope="col">Resource</th><th scope="col">Grant</th><th scope="col">For</th><th scope="col">Reason</th><th scope="col">State</th><th scope="col">Decision</th><th scope="col">Actions</th></tr></thead>
+      <div class="table-wrap"><table class="cards"><thead><tr><th scope="col">Asked</th><th scope="col">User</th><th scope="col">Resource</th><th scope="col">Grant</th><th scope="col">For</th><th scope="col">Reason</th><th scope="col">State</th><th scope="col">Decision</th><th scope="col">Actions</th></tr></thead>
       <tbody>${requests.map((r) => requestRow(r, csrf, now))}</tbody></table></div>`}`,
   }, failed?.status);
 }

@@ -37,14 +37,14 @@ function userRow(u: User, csrf: string): Html {
   const groupsId = `groups-${u.name}`;
   return html`<tr>
     <th scope="row">${u.name}</th>
-    <td>${u.groups.join(', ') || html`<span class="muted">none</span>`}</td>
-    <td>${u.admin ? 'admin' : ''}</td>
-    <td>${u.disabled ? html`<span class="state bad">disabled</span>` : 'active'}</td>
+    <td data-label="Groups">${u.groups.join(', ') || html`<span class="muted">none</span>`}</td>
+    <td data-label="Role">${u.admin ? 'admin' : 'user'}</td>
+    <td data-label="State">${u.disabled ? html`<span class="state bad">disabled</span>` : 'active'}</td>
     <td><div class="actions">
       <form method="post" action="${path}/groups" class="inline">${csrfField(csrf)}
         <label for="${groupsId}" class="visually-hidden">Groups of ${u.name}</label>
         <input id="${groupsId}" name="groups" value="${u.groups.join(', ')}" size="18">
-        <button type="submit" class="secondary">Set groups</button></form>
+        <button type="submit" class="secondary" aria-label="Set groups of ${u.name}">Set groups</button></form>
       ${u.disabled
         ? html`<form method="post" action="${path}/enable" class="inline">${csrfField(csrf)}<button type="submit" class="secondary" aria-label="Enable ${u.name}">Enable</button></form>`
         : html`<form method="post" action="${path}/disable" class="inline" data-confirm="Disable ${u.name}? Their sessions end at once.">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Disable ${u.name}">Disable</button></form>`}
@@ -55,8 +55,8 @@ function userRow(u: User, csrf: string): Html {
 function deviceRow(d: Device, csrf: string, now: number): Html {
   const reasonId = `reason-${d.id}`;
   return html`<tr>
-    <td>${d.username}</td><th scope="row">${d.name}</th><td>${timeText(Number(d.lastSeenMs), now)}</td>
-    <td>${d.blocked ? html`<span class="state bad">blocked</span>` : 'allowed'}</td>
+    <td data-label="Owner">${d.username}</td><th scope="row">${d.name}</th><td data-label="Last seen">${timeText(Number(d.lastSeenMs), now)}</td>
+    <td data-label="State">${d.blocked ? html`<span class="state bad">blocked</span>` : 'allowed'}</td>
     <td>${d.blocked ? '' : html`<form method="post" action="/devices/${encodeURIComponent(d.id)}/block" class="inline" data-confirm="Block ${d.username}'s device ${d.name}? Its sessions end and it cannot log in again.">${csrfField(csrf)}
       <label for="${reasonId}" class="visually-hidden">Reason to block ${d.username}'s ${d.name}</label>
       <input id="${reasonId}" name="reason" placeholder="reason" maxlength="512" size="14">
@@ -78,10 +78,10 @@ async function renderUsers(ctx: PageContext, req: FastifyRequest, reply: Fastify
         <label for="new-admin" class="check"><span><input id="new-admin" name="admin" type="checkbox"> Administrator</span></label>
         <button type="submit">Add user</button></form></section>
       <section aria-labelledby="users"><h2 id="users">Users</h2>
-        <div class="table-wrap"><table><thead><tr><th scope="col">User</th><th scope="col">Groups</th><th scope="col">Role</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
+        <div class="table-wrap"><table class="cards"><thead><tr><th scope="col">User</th><th scope="col">Groups</th><th scope="col">Role</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
         <tbody>${users.users.map((u) => userRow(u, csrf))}</tbody></table></div></section>
       <section aria-labelledby="devices"><h2 id="devices">Devices</h2>
-        <div class="table-wrap"><table><thead><tr><th scope="col">Owner</th><th scope="col">Device</th><th scope="col">Last seen</th><th scope="col">State</th><th scope="col">Block</th></tr></thead>
+        <div class="table-wrap"><table class="cards"><thead><tr><th scope="col">Owner</th><th scope="col">Device</th><th scope="col">Last seen</th><th scope="col">State</th><th scope="col">Block</th></tr></thead>
         <tbody>${devices.devices.map((d) => deviceRow(d, csrf, now))}</tbody></table></div></section>`,
   }, failed?.status);
 }
