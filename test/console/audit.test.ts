@@ -110,4 +110,16 @@ describe('console audit (real chromium)', { timeout: 180_000 }, () => {
     await page.goto(`${base}/audit?verify=1`);
     await screenshot(page, 'console-audit', join(t.dir, 'shots'));
   });
+
+  test('on a phone each record reads as a card', async () => {
+    const phone = await newContext(browser, { width: 390, height: 844 });
+    await phone.addCookies((await ctx.cookies()).filter((c) => c.name === '__Host-wicket-session'));
+    const p = await phone.newPage();
+    await p.goto(`${base}/audit?action=login.`);
+    assert.match(await p.locator('tbody tr').first().innerText(), /^\d+\s+.* UTC .*\s+user:ada\s+login\.ok\s+ada\s/);
+    assert.equal(await p.evaluate(`getComputedStyle(document.querySelector('tbody tr')).display`), 'block');
+    assert.equal(await p.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
+    await screenshot(p, 'console-audit-phone', join(t.dir, 'shots'));
+    await phone.close();
+  });
 });

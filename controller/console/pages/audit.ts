@@ -37,7 +37,7 @@ function details(json: string): Html {
 }
 
 const recordRow = (r: AuditRecord, now: number) => html`<tr>
-  <td class="num">${r.id}</td><td>${timeText(r.atMs, now)}</td><td>${r.actor}</td><th scope="row">${r.action}</th><td>${r.target}</td><td>${details(r.detailsJson)}</td></tr>`;
+  <td class="num" data-label="Id">${r.id}</td><td data-label="Time">${timeText(r.atMs, now)}</td><td data-label="Actor">${r.actor}</td><th scope="row">${r.action}</th><td data-label="Target">${r.target}</td><td>${details(r.detailsJson)}</td></tr>`;
 
 const verifyResult = (v: VerifyResult) => html`<section aria-labelledby="verify" class="verify ${v.ok ? 'ok' : 'bad'}"><h2 id="verify">Chain verification</h2>
   <p class="notice ${v.ok ? 'ok' : 'error'}" role="status"><strong>${v.ok ? 'OK' : 'FAILED'}</strong>: ${v.recordsChecked} records checked${v.ok ? '' : html`, first bad record ${v.firstBadId}`}. ${v.message}</p></section>`;
@@ -75,7 +75,7 @@ export const auditPage: ConsolePage = (app, ctx) => {
         <form method="get" action="/audit" class="filters">${action ? html`<input type="hidden" name="action" value="${action}">` : ''}<input type="hidden" name="verify" value="1">
           <button type="submit">Verify chain</button></form></div>
         ${records.length === 0 ? html`<p class="muted">No audit record${action ? html` whose action starts with “${action}”` : ''} here.</p>` : html`
-        <div class="table-wrap"><table><thead><tr><th scope="col" class="num">Id</th><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
+        <div class="table-wrap"><table class="cards"><thead><tr><th scope="col" class="num">Id</th><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
         <tbody>${records.map((r) => recordRow(r, now))}</tbody></table></div>`}
         <nav class="pager" aria-label="Audit pages">
           ${newer.length > 0 ? html`<a href="${link(action, { after: newest })}" rel="prev">Newer</a> <a href="${link(action, {})}">Newest</a>` : ''}
