@@ -1,5 +1,13 @@
 // The console's pages, each a plugin that owns its routes (see ../page-context.ts).
 import type { ConsolePage } from '../page-context.js';
+import { accessPage } from './access.js';
+import { auditPage } from './audit.js';
 import { overviewPage } from './overview.js';
+import { usersPage } from './users.js';
 
-export const PAGES: ConsolePage[] = [overviewPage];
+export const PAGES: ConsolePage[] = [
+  overviewPage,
+  usersPage,
+  accessPage,
+  auditPage,
+];
