@@ -264,7 +264,7 @@ export const requests = {
     // The bucket count (at most MAX_FLOW_BUCKETS from since_ms to now) is checked by the handler, which knows the time.
     bucketMs: z.union([z.literal(0), nonNegative.min(1000, 'must be 0 or at least 1000').max(31 * 86_400_000, 'must be at most 31 days')]),
   }),
-  ListAuditRequest: z.object({ afterId: nonNegative, limit: z.number().int().min(0).max(100_000), actionPrefix: text(64) }),
+  ListAuditRequest: z.object({ afterId: nonNegative, limit: z.number().int().min(0).max(100_000), actionPrefix: text(64), newestFirst: z.boolean(), beforeId: nonNegative }),
   VerifyAuditRequest: z.object({ head: z.string().refine(bytesAtMost(4096), 'must be at most 4 KiB') }),
   // Client
   ConnectRequest: z.object({ wgPublicKey: wgKey, posture, ackTimeoutMs: nonNegative.max(120_000, 'must be at most 120000') }),

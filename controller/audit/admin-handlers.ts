@@ -14,7 +14,7 @@ export interface AuditAdminDeps extends HandlerDeps {
 export function auditAdmin(ctx: AuditAdminDeps): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
   return {
     ListAudit: unary(ctx.log, { method: 'Admin.ListAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAuditRequest' }, (req) => {
-      return { records: ctx.audit.list(req.afterId, req.limit || 1000, req.actionPrefix) };
+      return { records: ctx.audit.list(req.afterId, req.limit || 1000, req.actionPrefix, { newestFirst: req.newestFirst, beforeId: req.beforeId }) };
     }),
 
     VerifyAudit: unary(ctx.log, { method: 'Admin.VerifyAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'VerifyAuditRequest' }, (req) => {

@@ -55,3 +55,22 @@ test('records removed while the controller runs: the next record does not move t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('list reads forwards from after_id, or backwards from before_id newest first, with the action filter', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wicket-audit-list-'));
+  const db = openDatabase(join(dir, 'c.db'));
+  try {
+    const audit = new Audit(db);
+    for (let i = 1; i <= 10; i++) audit.append({ actor: 'system', action: i % 2 ? 'user.add' : 'login.ok', target: `u${i}`, details: {} });
+    const ids = (rs: { id: number }[]) => rs.map((r) => r.id);
+    assert.deepEqual(ids(audit.list(3, 3)), [4, 5, 6]);
+    assert.deepEqual(ids(audit.list(0, 3, '', { newestFirst: true })), [10, 9, 8]);
+    assert.deepEqual(ids(audit.list(0, 3, '', { newestFirst: true, beforeId: 8 })), [7, 6, 5]);
+    assert.deepEqual(ids(audit.list(0, 3, 'user.', { newestFirst: true, beforeId: 8 })), [7, 5, 3]);
+    assert.deepEqual(ids(audit.list(4, 10, '', { newestFirst: true, beforeId: 8 })), [7, 6, 5]);
+    assert.deepEqual(ids(audit.list(0, 10, '', { beforeId: 3 })), [1, 2]);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

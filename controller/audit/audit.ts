@@ -69,8 +69,10 @@ export class Audit {
       seq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'"),
       hashAt: db.prepare<[number], { hash: string }>('SELECT hash FROM audit WHERE id = ?'),
       insert: db.prepare('INSERT INTO audit (id, at_ms, actor, action, target, details_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      list: db.prepare<[{ after: number; prefix: string; limit: number }], AuditRow>(
-        'SELECT * FROM audit WHERE id > @after AND substr(action, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit'),
+      list: db.prepare<[{ after: number; before: number; prefix: string; limit: number }], AuditRow>(
+        'SELECT * FROM audit WHERE id > @after AND id < @before AND substr(action, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit'),
+      listNewest: db.prepare<[{ after: number; before: number; prefix: string; limit: number }], AuditRow>(
+        'SELECT * FROM audit WHERE id > @after AND id < @before AND substr(action, 1, length(@prefix)) = @prefix ORDER BY id DESC LIMIT @limit'),
       all: db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id'),
     };
     this.headFrozen = this.headState().state === 'mismatch';
@@ -158,9 +160,13 @@ export class Audit {
     return message ? { state: 'mismatch', message } : { state: 'ok' };
   }
 
-  /** Records with id > afterId whose action starts with `actionPrefix`, oldest first. */
-  list(afterId = 0, limit = 1000, actionPrefix = ''): AuditRecord[] {
-    return this.stmts.list.all({ after: afterId, prefix: actionPrefix, limit }).map(toRecord);
+  /**
+   * Records with afterId < id < beforeId (0: no bound) whose action starts with `actionPrefix`:
+   * the oldest `limit` of them oldest first, or with `newestFirst` the newest `limit` newest first.
+   */
+  list(afterId = 0, limit = 1000, actionPrefix = '', opts: { newestFirst?: boolean; beforeId?: number } = {}): AuditRecord[] {
+    const params = { after: afterId, before: opts.beforeId || Number.MAX_SAFE_INTEGER, prefix: actionPrefix, limit };
+    return (opts.newestFirst ? this.stmts.listNewest : this.stmts.list).all(params).map(toRecord);
   }
 
   /**

@@ -6,7 +6,6 @@ import type { AuditRecord__Output as AuditRecord } from '../../../proto/generate
 import type { VerifyAuditResponse__Output as VerifyResult } from '../../../proto/generated/wicket/v1/VerifyAuditResponse.js';
 import { html, type Html } from '../html.js';
 import type { ConsolePage } from '../page-context.js';
-import { newestBefore } from './audit-window.js';
 import { timeText } from './format.js';
 
 const PAGE = 50;
@@ -58,7 +57,8 @@ export const auditPage: ConsolePage = (app, ctx) => {
     const { action, before, after } = req.query;
     const read = async (afterId: number, limit: number) => (await ctx.adminCall(s, 'ListAudit', { afterId, limit, actionPrefix: action })).records;
     const [records, verified] = await Promise.all([
-      after !== undefined ? read(after, PAGE).then((r) => r.reverse()) : newestBefore(read, PAGE, before),
+      after !== undefined ? read(after, PAGE).then((r) => r.reverse())
+        : ctx.adminCall(s, 'ListAudit', { afterId: 0, limit: PAGE, actionPrefix: action, newestFirst: true, beforeId: before ?? 0 }).then((r) => r.records),
       req.query.verify ? ctx.adminCall(s, 'VerifyAudit', { head: '' }) : undefined,
     ]);
     const newest = records[0]?.id;

@@ -15,6 +15,15 @@ export interface ListAuditRequest {
    * Filter by action prefix ("login.", "session.").
    */
   'actionPrefix'?: (string);
+  /**
+   * The newest `limit` records instead of the oldest, newest first (a log read backwards:
+   * the console's audit page).
+   */
+  'newestFirst'?: (boolean);
+  /**
+   * Only records with id < before_id (0 = no bound).
+   */
+  'beforeId'?: (number | string | Long);
 }
 
 export interface ListAuditRequest__Output {
@@ -30,4 +39,13 @@ export interface ListAuditRequest__Output {
    * Filter by action prefix ("login.", "session.").
    */
   'actionPrefix': (string);
+  /**
+   * The newest `limit` records instead of the oldest, newest first (a log read backwards:
+   * the console's audit page).
+   */
+  'newestFirst': (boolean);
+  /**
+   * Only records with id < before_id (0 = no bound).
+   */
+  'beforeId': (number);
 }
