@@ -140,8 +140,9 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
       if (SAFE_METHODS.has(req.method)) return reply.redirect(`/sign-in`, 303);
       return reply.code(401).type('text/plain').send('sign in first\n');
     });
-    // Every state change carries the session's CSRF token.
-    signedIn.addHook('onRequest', (req, reply, done) => (SAFE_METHODS.has(req.method) ? done() : signedIn.csrfProtection(req, reply, done)));
+    // Every state change carries the session's CSRF token. Checked once the form body is
+    // parsed (the token is a field of it) and before the body's schema is.
+    signedIn.addHook('preValidation', (req, reply, done) => (SAFE_METHODS.has(req.method) ? done() : signedIn.csrfProtection(req, reply, done)));
     for (const register of PAGES) register(signedIn, ctx);
   });
 
