@@ -42,11 +42,11 @@ export const overviewPage: ConsolePage = (app, ctx) => {
           <details><summary>Denied attempts per minute (table)</summary><div class="table-wrap"><table id="denied-table"><thead><tr><th scope="col">Minute from</th><th scope="col" class="num">Denied attempts</th></tr></thead>
           <tbody>${minutes.map((m) => html`<tr><td>${new Date(m.at).toISOString().slice(11, 16)} UTC</td><td class="num">${m.denied}</td></tr>`)}</tbody></table></div></details></section>
         <section aria-labelledby="latency-h"><h2 id="latency-h">Revocation to gateway acknowledgement</h2>
-          <p><span id="revocations-total">${revocations}</span> session ${revocations === 1 ? 'removal' : 'removals'} acknowledged by gateways since the controller started, by how long the acknowledgement took.</p>
+          ${revocations === 0 ? html`<p id="revocations-none">No session removal has been acknowledged since the controller started.</p>` : html`<p><span id="revocations-total">${revocations}</span> session ${revocations === 1 ? 'removal' : 'removals'} acknowledged by gateways since the controller started, by how long the acknowledgement took.</p>
           <div class="chart" id="latency-chart" role="img" aria-label="Revocations by time to acknowledgement; the figures are in the table below"></div>
           ${jsonData('latency-data', { x: latency.map((_, i) => i), ticks: latency.map((b) => b.label), series: [{ label: 'Revocations', values: latency.map((b) => b.count) }], bars: true, xLabel: 'seconds to acknowledgement', yLabel: 'revocations' }, 'latency-chart')}
           <div class="table-wrap"><table id="latency-table"><thead><tr><th scope="col">Acknowledged within</th><th scope="col" class="num">Revocations</th></tr></thead>
-          <tbody>${latency.map((b) => html`<tr><td>${b.label} s</td><td class="num">${b.count}</td></tr>`)}</tbody></table></div></section>`,
+          <tbody>${latency.map((b) => html`<tr><td>${b.label} s</td><td class="num">${b.count}</td></tr>`)}</tbody></table></div>`}</section>`,
     });
   });
 };
