@@ -29,6 +29,7 @@ import type { PolicyHistoryRequest__Output } from '../../proto/generated/wicket/
 import type { ExplainPolicyRequest__Output } from '../../proto/generated/wicket/v1/ExplainPolicyRequest.js';
 import type { ListSessionsRequest__Output } from '../../proto/generated/wicket/v1/ListSessionsRequest.js';
 import type { RevokeSessionRequest__Output } from '../../proto/generated/wicket/v1/RevokeSessionRequest.js';
+import type { WatchSessionRequest__Output } from '../../proto/generated/wicket/v1/WatchSessionRequest.js';
 import type { ListDevicesRequest__Output } from '../../proto/generated/wicket/v1/ListDevicesRequest.js';
 import type { BlockDeviceRequest__Output } from '../../proto/generated/wicket/v1/BlockDeviceRequest.js';
 import type { ListFlowsRequest__Output } from '../../proto/generated/wicket/v1/ListFlowsRequest.js';
@@ -190,6 +191,7 @@ interface RequestMessages {
   ExplainPolicyRequest: ExplainPolicyRequest__Output;
   ListSessionsRequest: ListSessionsRequest__Output;
   RevokeSessionRequest: RevokeSessionRequest__Output;
+  WatchSessionRequest: WatchSessionRequest__Output;
   ListDevicesRequest: ListDevicesRequest__Output;
   BlockDeviceRequest: BlockDeviceRequest__Output;
   ListFlowsRequest: ListFlowsRequest__Output;
@@ -256,6 +258,7 @@ export const requests = {
     limit: nonNegative.max(10_000, 'must be at most 10000'), offset: nonNegative, id: z.union([z.literal(''), id]),
   }),
   RevokeSessionRequest: z.object({ id, reason: text(256) }),
+  WatchSessionRequest: z.object({ id }),
   ListDevicesRequest: z.object({}),
   BlockDeviceRequest: z.object({ id: deviceId, reason: text(256) }),
   ListFlowsRequest: z.object({

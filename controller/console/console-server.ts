@@ -106,7 +106,8 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
   const render = (req: FastifyRequest, reply: FastifyReply, frame: Omit<Frame, 'admin'>, status = 200): FastifyReply => {
     const s = req.consoleSession;
     const flash = req.cookies[FLASH_COOKIE];
-    if (flash) reply.clearCookie(FLASH_COOKIE, { path: '/' });
+    // A __Host- cookie is only replaced (here: expired) by one that is Secure too.
+    if (flash) reply.clearCookie(FLASH_COOKIE, { path: '/', secure: true, httpOnly: true, sameSite: 'strict' });
     const notice = frame.notice ?? (flash ? { kind: 'ok' as const, text: flash.slice(0, 500) } : undefined);
     return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
       .send(page({ ...frame, notice, admin: s ? { user: s.user, csrf: csrfToken(req, reply) } : undefined }));

@@ -35,9 +35,11 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 
 /**
  * Data for the page's script, in a JSON block the browser never executes (the CSP allows no
- * inline script). `<` is escaped so the text cannot close the element.
+ * inline script). `<` is escaped so the text cannot close the element. With `chart`, web/charts.ts
+ * draws it into the element of that id.
  */
-export function jsonData(id: string, data: unknown): Html {
+export function jsonData(id: string, data: unknown, chart?: string): Html {
   const text = JSON.stringify(data).replace(/</g, '\\u003c');
-  return new Html(`<script type="application/json" id="${escapeHtml(id)}">${text}</script>`);
+  const target = chart ? ` data-chart="${escapeHtml(chart)}"` : '';
+  return new Html(`<script type="application/json" id="${escapeHtml(id)}"${target}>${text}</script>`);
 }

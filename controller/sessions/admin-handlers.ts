@@ -1,11 +1,14 @@
 // Admin handlers for sessions: list them (filtered and paginated in the store's SQL, with
-// per-gateway ack state), revoke one, and
+// per-gateway ack state), revoke one, watch one until its gateways acknowledge its latest
+// change (ack-watch.ts), and
 // revoke a user (every session and certificate they hold; controller/revocation/ does both).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { SessionManager } from './session-manager.js';
 import type { Store } from '../store/store.js';
 import type { Revocation } from '../revocation/revocation.js';
-import { unary, type HandlerDeps } from '../api/handler.js';
+import { serverStream, unary, type HandlerDeps } from '../api/handler.js';
+import { guarded, type InternalErrorReporter } from '../internal-errors.js';
+import type { AckWatch } from './ack-watch.js';
 
 /** At most this many sessions of a listing that includes ended ones and sets no limit. */
 export const MAX_ALL_SESSIONS = 10_000;
@@ -13,9 +16,10 @@ export const MAX_ALL_SESSIONS = 10_000;
 export interface SessionAdminDeps extends HandlerDeps {
   store: Store;
   revocation: Pick<Revocation, 'revokeSession' | 'revokeUser'>;
+  reportInternal: InternalErrorReporter;
 }
 
-export function sessionAdmin(ctx: SessionAdminDeps, sessions: SessionManager): Pick<AdminHandlers, 'ListSessions' | 'RevokeSession' | 'RevokeUser'> {
+export function sessionAdmin(ctx: SessionAdminDeps, sessions: SessionManager, acks: AckWatch): Pick<AdminHandlers, 'ListSessions' | 'RevokeSession' | 'WatchSession' | 'RevokeUser'> {
   const admin = (call: Parameters<typeof ctx.authorize>[0]) => `admin:${ctx.authorize(call, 'admin').name}`;
   return {
     ListSessions: unary(ctx.log, { method: 'Admin.ListSessions', caller: admin, request: 'ListSessionsRequest' }, (req) => {
@@ -28,6 +32,15 @@ export function sessionAdmin(ctx: SessionAdminDeps, sessions: SessionManager): P
     RevokeSession: unary(ctx.log, { method: 'Admin.RevokeSession', caller: admin, request: 'RevokeSessionRequest' }, (req, actor) => {
       ctx.revocation.revokeSession(req.id, req.reason, actor);
       return sessions.view(ctx.store.sessions.get(req.id)!);
+    }),
+
+    WatchSession: serverStream(ctx.log, { method: 'Admin.WatchSession', caller: admin, request: 'WatchSessionRequest' }, (req, _actor, call) => {
+      const stop = acks.follow(req.id, {
+        send: guarded(ctx.reportInternal, 'Admin.WatchSession', (view) => call.write(view)),
+        end: guarded(ctx.reportInternal, 'Admin.WatchSession', () => call.end()),
+      });
+      call.on('cancelled', stop);
+      call.on('close', stop);
     }),
 
     RevokeUser: unary(ctx.log, { method: 'Admin.RevokeUser', caller: admin, request: 'RevokeUserRequest' }, (req, actor) => {

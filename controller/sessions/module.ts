@@ -15,6 +15,7 @@ import { Counter, Histogram } from 'prom-client';
 import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
 import { SessionManager, type AppliedPolicy, type SessionSettings } from './session-manager.js';
+import { AckWatch } from './ack-watch.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   pool: parsePool('100.64.0.0/10'),
@@ -70,7 +71,10 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     const fanout: SyncFanout = new SyncFanout({
       gateways: ctx.store.gateways,
       snapshot: (gateway) => manager.gatewaySnapshot(gateway),
-      onAck: (gateway, version, at) => manager.onGatewayAck(gateway, version, at),
+      onAck: (gateway, version, at) => {
+        manager.onGatewayAck(gateway, version, at);
+        acks.acked(gateway);
+      },
       log: ctx.log.child({ module: 'sync' }),
       metrics: syncMetrics(ctx),
       now: ctx.now,
@@ -100,6 +104,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
         return manager.reevaluateAll(`policy version ${version} applied`, 'system');
       },
     });
+    const acks = new AckWatch({ sessions: ctx.store.sessions, view: (s, gateways) => manager.view(s, gateways) });
     manager.start();
     // An approval, revocation or expiry re-evaluates the requester's live sessions.
     const access = accessLayer(ctx, { policy: () => applied?.policy, reevaluateUser: (user, reason, actor) => ctx.revocation.approvalChanged(user, reason, actor) });
@@ -107,9 +112,10 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     return {
       client: { ...clientService(ctx, manager), ...access.client },
       gateway: gatewayService(ctx, fanout),
-      adminExtras: [sessionAdmin(ctx, manager), deviceAdmin(ctx), access.admin],
+      adminExtras: [sessionAdmin(ctx, manager, acks), deviceAdmin(ctx), access.admin],
       close: () => {
         unbind();
+        acks.close();
         access.close();
         manager.stop();
         fanout.close();

@@ -103,6 +103,7 @@ import type { User as _wicket_v1_User, User__Output as _wicket_v1_User__Output }
 import type { VerifyAuditRequest as _wicket_v1_VerifyAuditRequest, VerifyAuditRequest__Output as _wicket_v1_VerifyAuditRequest__Output } from './wicket/v1/VerifyAuditRequest.js';
 import type { VerifyAuditResponse as _wicket_v1_VerifyAuditResponse, VerifyAuditResponse__Output as _wicket_v1_VerifyAuditResponse__Output } from './wicket/v1/VerifyAuditResponse.js';
 import type { WatchRequest as _wicket_v1_WatchRequest, WatchRequest__Output as _wicket_v1_WatchRequest__Output } from './wicket/v1/WatchRequest.js';
+import type { WatchSessionRequest as _wicket_v1_WatchSessionRequest, WatchSessionRequest__Output as _wicket_v1_WatchSessionRequest__Output } from './wicket/v1/WatchSessionRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -234,6 +235,7 @@ export interface ProtoGrpcType {
       VerifyAuditRequest: MessageTypeDefinition<_wicket_v1_VerifyAuditRequest, _wicket_v1_VerifyAuditRequest__Output>
       VerifyAuditResponse: MessageTypeDefinition<_wicket_v1_VerifyAuditResponse, _wicket_v1_VerifyAuditResponse__Output>
       WatchRequest: MessageTypeDefinition<_wicket_v1_WatchRequest, _wicket_v1_WatchRequest__Output>
+      WatchSessionRequest: MessageTypeDefinition<_wicket_v1_WatchSessionRequest, _wicket_v1_WatchSessionRequest__Output>
     }
   }
 }

@@ -161,6 +161,7 @@ describe('fuzzing every RPC over real gRPC + mTLS', { timeout: 900_000 }, () => 
       ExplainPolicy: [{ user: 'victim', resource: 'wiki', protocol: 'tcp', port: 443 }],
       ListSessions: [{ all: true }],
       RevokeSession: [{ id: 'no-such-session', reason: 'fuzz' }],
+      WatchSession: [{ id: 'no-such-session' }],
       ListDevices: [{}],
       BlockDevice: [{ id: '0'.repeat(32) }],
       ListFlows: [{ sessionId: '', user: '', limit: 10 }],

@@ -164,6 +164,11 @@ export class FakeGateway {
     }
   }
 
+  /** Acknowledges a version by hand (with `ack` off, a change stays pending until then). */
+  acknowledge(version: number): void {
+    this.stream?.write({ ack: { version, applyUs: 10, error: '' } });
+  }
+
   disconnect(): void {
     this.stream?.cancel();
   }

@@ -3,10 +3,12 @@ import type { ConsolePage } from '../page-context.js';
 import { accessPage } from './access.js';
 import { auditPage } from './audit.js';
 import { overviewPage } from './overview.js';
+import { sessionsPage } from './sessions.js';
 import { usersPage } from './users.js';
 
 export const PAGES: ConsolePage[] = [
   overviewPage,
+  sessionsPage,
   usersPage,
   accessPage,
   auditPage,

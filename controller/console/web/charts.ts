@@ -1,10 +1,11 @@
 // Charts drawn with uPlot from JSON data blocks the server rendered:
 // <script type="application/json" data-chart="ID">{"x":[unix s...],"series":[{"label","values"}],"bars":bool}</script>
-// draws into the element with id ID. The same figures are in a table on the page, for
+// draws into the element with id ID. With "ticks", x holds their indexes and the axis shows
+// the tick labels instead (a histogram's bucket bounds). The same figures are in a table on the page, for
 // keyboards and screen readers.
 import uPlot from 'uplot';
 
-interface ChartData { x: number[]; series: { label: string; values: number[] }[]; bars?: boolean; xLabel?: string; yLabel?: string }
+interface ChartData { x: number[]; ticks?: string[]; series: { label: string; values: number[] }[]; bars?: boolean; xLabel?: string; yLabel?: string }
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea'];
 
@@ -17,7 +18,10 @@ export function drawCharts(root: ParentNode): void {
     const opts: uPlot.Options = {
       width, height: 220,
       scales: { x: { time: !data.xLabel } },
-      axes: [{ label: data.xLabel }, { label: data.yLabel }],
+      axes: [
+        { label: data.xLabel, ...(data.ticks ? { values: (_u: uPlot, splits: number[]) => splits.map((i) => (Number.isInteger(i) ? data.ticks![i] ?? '' : '')) } : {}) },
+        { label: data.yLabel },
+      ],
       series: [{}, ...data.series.map((s, i) => ({
         label: s.label, stroke: COLORS[i % COLORS.length], fill: data.bars ? `${COLORS[i % COLORS.length]}55` : undefined,
         paths: data.bars ? uPlot.paths.bars!({ size: [0.8, 40] }) : undefined,

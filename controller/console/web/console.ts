@@ -3,8 +3,10 @@
 // rendered, found by data attributes, so no page carries inline script.
 import { attachConfirmations } from './confirm.js';
 import { drawCharts } from './charts.js';
+import { followAcks } from './live-acks.js';
 
 document.addEventListener('DOMContentLoaded', () => {
   attachConfirmations(document);
   drawCharts(document);
+  followAcks(document);
 });

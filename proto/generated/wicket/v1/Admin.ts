@@ -51,6 +51,7 @@ import type { ShowPolicyRequest as _wicket_v1_ShowPolicyRequest, ShowPolicyReque
 import type { User as _wicket_v1_User, User__Output as _wicket_v1_User__Output } from '../../wicket/v1/User.js';
 import type { VerifyAuditRequest as _wicket_v1_VerifyAuditRequest, VerifyAuditRequest__Output as _wicket_v1_VerifyAuditRequest__Output } from '../../wicket/v1/VerifyAuditRequest.js';
 import type { VerifyAuditResponse as _wicket_v1_VerifyAuditResponse, VerifyAuditResponse__Output as _wicket_v1_VerifyAuditResponse__Output } from '../../wicket/v1/VerifyAuditResponse.js';
+import type { WatchSessionRequest as _wicket_v1_WatchSessionRequest, WatchSessionRequest__Output as _wicket_v1_WatchSessionRequest__Output } from '../../wicket/v1/WatchSessionRequest.js';
 
 /**
  * ---------------------------------------------------------------------------------------
@@ -356,6 +357,19 @@ export interface AdminClient extends grpc.Client {
   verifyAudit(argument: _wicket_v1_VerifyAuditRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_VerifyAuditResponse__Output>): grpc.ClientUnaryCall;
   verifyAudit(argument: _wicket_v1_VerifyAuditRequest, callback: grpc.requestCallback<_wicket_v1_VerifyAuditResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The session's view at once, then again each time one of its gateways acknowledges the
+   * version carrying its latest change; ends when every gateway has (or the caller cancels).
+   */
+  WatchSession(argument: _wicket_v1_WatchSessionRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_wicket_v1_Session__Output>;
+  WatchSession(argument: _wicket_v1_WatchSessionRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_wicket_v1_Session__Output>;
+  /**
+   * The session's view at once, then again each time one of its gateways acknowledges the
+   * version carrying its latest change; ends when every gateway has (or the caller cancels).
+   */
+  watchSession(argument: _wicket_v1_WatchSessionRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_wicket_v1_Session__Output>;
+  watchSession(argument: _wicket_v1_WatchSessionRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_wicket_v1_Session__Output>;
+  
 }
 
 /**
@@ -446,6 +460,12 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   VerifyAudit: grpc.handleUnaryCall<_wicket_v1_VerifyAuditRequest__Output, _wicket_v1_VerifyAuditResponse>;
   
+  /**
+   * The session's view at once, then again each time one of its gateways acknowledges the
+   * version carrying its latest change; ends when every gateway has (or the caller cancels).
+   */
+  WatchSession: grpc.handleServerStreamingCall<_wicket_v1_WatchSessionRequest__Output, _wicket_v1_Session>;
+  
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
@@ -476,4 +496,5 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   ShowPolicy: MethodDefinition<_wicket_v1_ShowPolicyRequest, _wicket_v1_PolicyVersion, _wicket_v1_ShowPolicyRequest__Output, _wicket_v1_PolicyVersion__Output>
   TestPolicy: MethodDefinition<_wicket_v1_PolicyRequest, _wicket_v1_PolicyTestResponse, _wicket_v1_PolicyRequest__Output, _wicket_v1_PolicyTestResponse__Output>
   VerifyAudit: MethodDefinition<_wicket_v1_VerifyAuditRequest, _wicket_v1_VerifyAuditResponse, _wicket_v1_VerifyAuditRequest__Output, _wicket_v1_VerifyAuditResponse__Output>
+  WatchSession: MethodDefinition<_wicket_v1_WatchSessionRequest, _wicket_v1_Session, _wicket_v1_WatchSessionRequest__Output, _wicket_v1_Session__Output>
 }
