@@ -17,19 +17,18 @@ import { CHROMIUM, launchBrowser, newContext, screenshot } from '../support/brow
 import { signIn } from '../console/console-pages.js';
 
 /** The console's port in the controller's namespace (the browser runs there too). */
-const CONSOLE_PORT = 7445;
 
 describe('admin console end to end (chromium, namespaces)', { timeout: 600_000 }, () => {
   let sys: WicketSystem;
   let ada: UserCredentials;
   let browser: Browser;
   let page: Page;
-  const base = `https://127.0.0.1:${CONSOLE_PORT}`;
+  const base = `https://127.0.0.1:${PORTS.console}`;
   const shots = () => join(sys.dir, 'shots');
 
   before(async () => {
     sys = await WicketSystem.create();
-    await startSampleSystem(sys, ['--console-listen', `127.0.0.1:${CONSOLE_PORT}`]);
+    await startSampleSystem(sys, ['--console-listen', `127.0.0.1:${PORTS.console}`]);
     ada = await sys.addUser('ada', [], { admin: true });
     // The console listens in the controller's namespace; chromium runs there through a wrapper.
     const wrapper = join(sys.dir, 'chromium-in-ctl');
