@@ -21,6 +21,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
   ? [
     { name: 'policy', script: 'policy.js', args: ['--quick'] },
     { name: 'ingest', script: 'ingest.js', args: ['--quick'] },
+    { name: 'console lists', script: 'console-lists.js', args: ['--quick'] },
     { name: 'dataplane', script: 'dataplane.js', args: ['--quick'] },
     { name: 'sessions', script: 'sessions.js', args: ['--quick'] },
     { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: ['--quick'] },
@@ -28,6 +29,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
   : [
     { name: 'policy', script: 'policy.js', args: [] },
     { name: 'ingest', script: 'ingest.js', args: [] },
+    { name: 'console lists', script: 'console-lists.js', args: [] },
     { name: 'dataplane, no other session', script: 'dataplane.js', args: ['1'] },
     { name: 'dataplane 1,000', script: 'dataplane.js', args: ['1000'] },
     { name: 'dataplane 10,000', script: 'dataplane.js', args: ['10000'] },

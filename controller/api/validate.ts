@@ -251,11 +251,19 @@ export const requests = {
   ShowPolicyRequest: z.object({ version: nonNegative }),
   PolicyHistoryRequest: z.object({}),
   ExplainPolicyRequest: z.object({ user: name, resource: name, protocol, port, posture, atMs: nonNegative, mfa: z.boolean().nullish() }),
-  ListSessionsRequest: z.object({ all: z.boolean(), user: optionalName }),
+  ListSessionsRequest: z.object({
+    all: z.boolean(), user: optionalName, deviceId: z.union([z.literal(''), deviceId]), gateway: optionalName,
+    limit: nonNegative.max(10_000, 'must be at most 10000'), offset: nonNegative, id: z.union([z.literal(''), id]),
+  }),
   RevokeSessionRequest: z.object({ id, reason: text(256) }),
   ListDevicesRequest: z.object({}),
   BlockDeviceRequest: z.object({ id: deviceId, reason: text(256) }),
-  ListFlowsRequest: z.object({ sessionId: z.union([z.literal(''), id]), user: optionalName, sinceMs: nonNegative, limit: z.number().int().min(0).max(100_000) }),
+  ListFlowsRequest: z.object({
+    sessionId: z.union([z.literal(''), id]), user: optionalName, sinceMs: nonNegative, limit: z.number().int().min(0).max(100_000),
+    deviceId: z.union([z.literal(''), deviceId]), offset: nonNegative,
+    // The bucket count (at most MAX_FLOW_BUCKETS from since_ms to now) is checked by the handler, which knows the time.
+    bucketMs: z.union([z.literal(0), nonNegative.min(1000, 'must be 0 or at least 1000').max(31 * 86_400_000, 'must be at most 31 days')]),
+  }),
   ListAuditRequest: z.object({ afterId: nonNegative, limit: z.number().int().min(0).max(100_000), actionPrefix: text(64) }),
   VerifyAuditRequest: z.object({ head: z.string().refine(bytesAtMost(4096), 'must be at most 4 KiB') }),
   // Client

@@ -1,4 +1,5 @@
 // Sessions and their per-gateway state (sealed preshared key, sync version, ack time).
+import type { Statement } from 'better-sqlite3';
 import type { DB } from '../store/db.js';
 import type { Entitlement, Posture } from '../policy/index.js';
 
@@ -39,6 +40,26 @@ interface SessionRow {
 
 interface SessionGatewayRow { session_id: string; gateway: string; psk_sealed: Buffer; version: number; acked_at_ms: number | null }
 
+/** Which sessions a listing returns: every filter that is set must match. */
+export interface SessionQuery {
+  /** Ended sessions too (a session asked for by id is returned in any state). */
+  all?: boolean;
+  user?: string;
+  deviceId?: string;
+  /** Sessions that have (or had) a peer on this gateway. */
+  gateway?: string;
+  id?: string;
+  /** At most this many (none: no limit). */
+  limit?: number;
+  /** Skip this many matching sessions first. */
+  offset?: number;
+}
+
+/** One page of a listing, newest first, with how many sessions match in all. */
+export interface SessionPage { sessions: SessionRecord[]; total: number }
+
+type ListParams = { user: string; device: string; gateway: string; id: string; limit: number; offset: number };
+
 function toRecord(r: SessionRow): SessionRecord {
   return {
     id: r.id, user: r.user_name, deviceId: r.device_id, certSerial: r.cert_serial, overlayAddress: r.overlay_address,
@@ -54,14 +75,15 @@ function toGateway(r: SessionGatewayRow): SessionGatewayRecord {
 
 export class SessionStore {
   private readonly stmts;
+  /** The page and count statements of each combination of filters, prepared on first use. */
+  private readonly listings = new Map<string, { page: Statement<[ListParams], SessionRow>; count: Statement<[ListParams], { n: number }> }>();
 
-  constructor(db: DB) {
+  constructor(private readonly db: DB) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO sessions (id, user_name, device_id, cert_serial, overlay_address, wg_public_key, posture_json, mfa,
         created_at_ms, expires_at_ms, state, entitlements_json, last_heartbeat_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`),
       get: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       active: db.prepare<[], SessionRow>("SELECT * FROM sessions WHERE state = 'active' ORDER BY created_at_ms"),
-      list: db.prepare<[number], SessionRow>('SELECT * FROM sessions ORDER BY created_at_ms DESC LIMIT ?'),
       activeOfUser: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE user_name = ? AND state = 'active'"),
       activeOfDevice: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE device_id = ? AND state = 'active'"),
       countOfUser: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'"),
@@ -102,9 +124,27 @@ export class SessionStore {
     return this.stmts.active.all().map(toRecord);
   }
 
-  /** The newest sessions, ended ones included. */
-  recent(limit: number): SessionRecord[] {
-    return this.stmts.list.all(limit).map(toRecord);
+  /**
+   * A page of sessions newest first (created_at_ms, then id, descending: a stable order to
+   * page through) and the number that match. Only the filters that are set appear in the SQL,
+   * so each combination is answered by the index made for it (012_console_indexes.sql).
+   */
+  list(q: SessionQuery): SessionPage {
+    const { page, count } = this.listing(q);
+    const params: ListParams = { user: q.user ?? '', device: q.deviceId ?? '', gateway: q.gateway ?? '', id: q.id ?? '',
+      limit: q.limit ?? -1, offset: q.offset ?? 0 };
+    return { sessions: page.all(params).map(toRecord), total: count.get(params)!.n };
+  }
+
+  /** The prepared statements of list() for the filters set in `q`. */
+  private listing(q: SessionQuery) {
+    const sql = listingSql(q);
+    let stmts = this.listings.get(sql.where);
+    if (!stmts) {
+      stmts = { page: this.db.prepare<[ListParams], SessionRow>(sql.page), count: this.db.prepare<[ListParams], { n: number }>(sql.count) };
+      this.listings.set(sql.where, stmts);
+    }
+    return stmts;
   }
 
   activeOfUser(user: string): SessionRecord[] {
@@ -190,4 +230,20 @@ export class SessionStore {
   onGateway(gateway: string): (SessionRecord & { pskSealed: Buffer })[] {
     return this.stmts.onGateway.all(gateway).map((r) => ({ ...toRecord(r), pskSealed: r.psk_sealed }));
   }
+}
+
+/** The page and count statements list() runs for the filters set in `q`; `where` tells the combinations apart. */
+export function listingSql(q: SessionQuery): { where: string; page: string; count: string } {
+  const terms: string[] = [];
+  if (q.id) terms.push('s.id = @id');
+  else if (!q.all) terms.push("s.state = 'active'");
+  if (q.user) terms.push('s.user_name = @user');
+  if (q.deviceId) terms.push('s.device_id = @device');
+  if (q.gateway) terms.push('EXISTS (SELECT 1 FROM session_gateways g WHERE g.session_id = s.id AND g.gateway = @gateway)');
+  const where = terms.length ? `WHERE ${terms.join(' AND ')}` : '';
+  return {
+    where,
+    page: `SELECT s.* FROM sessions s ${where} ORDER BY s.created_at_ms DESC, s.id DESC LIMIT @limit OFFSET @offset`,
+    count: `SELECT count(*) AS n FROM sessions s ${where}`,
+  };
 }

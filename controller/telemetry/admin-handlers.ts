@@ -1,22 +1,32 @@
 // Admin.ListFlows: flow records and denied attempts reported by gateways, newest first,
-// attributed to the user and device of their session.
+// attributed to the user and device of their session, and on request their histogram over time.
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { Store } from '../store/store.js';
 import { unary, type HandlerDeps } from '../api/handler.js';
+import { RpcError } from '../api/errors.js';
 
 export const DEFAULT_FLOW_LIMIT = 1000;
+/** At most this many histogram buckets: one indexed count each, and a chart has no use for more. */
+export const MAX_FLOW_BUCKETS = 1000;
 
 export interface FlowsAdminDeps extends HandlerDeps {
   store: Store;
+  /** The histogram's last bucket ends now. */
+  now: () => number;
 }
 
 export function flowsAdmin(ctx: FlowsAdminDeps): Pick<AdminHandlers, 'ListFlows'> {
   return {
     ListFlows: unary(ctx.log, { method: 'Admin.ListFlows', caller: (call) => ctx.authorize(call, 'admin'), request: 'ListFlowsRequest' }, (req) => {
-      const filter = { sessionId: req.sessionId, user: req.user, sinceMs: req.sinceMs, limit: req.limit || DEFAULT_FLOW_LIMIT };
+      const filter = { sessionId: req.sessionId, user: req.user, deviceId: req.deviceId, sinceMs: req.sinceMs, limit: req.limit || DEFAULT_FLOW_LIMIT, offset: req.offset };
+      const nowMs = ctx.now();
+      if (req.bucketMs > 0 && Math.ceil((nowMs - req.sinceMs) / req.bucketMs) > MAX_FLOW_BUCKETS) {
+        throw new RpcError('invalid', `bucket_ms: at most ${MAX_FLOW_BUCKETS} buckets from since_ms to now; raise bucket_ms or since_ms`);
+      }
       return {
         flows: ctx.store.telemetry.flows(filter).map(({ username, deviceId, gateway, ...flow }) => ({ flow, username, deviceId, gateway })),
         denied: ctx.store.telemetry.denied(filter).map(({ username, deviceId, gateway, ...attempt }) => ({ attempt, username, deviceId, gateway })),
+        histogram: req.bucketMs > 0 ? ctx.store.telemetry.histogram(filter, req.bucketMs, nowMs) : [],
       };
     }),
   };

@@ -1,12 +1,13 @@
 // Unit tests of the telemetry store on a real SQLite file: ingest idempotence by gateway +
-// seq, denied-attempt upserts and their deltas, endpoint changes, attribution, retention.
+// seq, denied-attempt upserts and their deltas, endpoint changes, attribution, filters and
+// pages, the histogram over time, the query plans, retention.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../store/db.js';
-import { TelemetryStore } from './telemetry-store.js';
+import { TelemetryStore, telemetrySql } from './telemetry-store.js';
 
 function withStore(fn: (t: TelemetryStore, db: ReturnType<typeof openDatabase>) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-tel-'));
@@ -114,4 +115,66 @@ test('denied increases and endpoint changes are the same as row by row: across c
   assert.deepEqual(t.ingest('dc1', batch(3, { peers: [peer('198.51.100.7:1'), peer('203.0.113.9:2')] }), 100).endpointChanges,
     [{ sessionId: 's1', gateway: 'dc1', from: '198.51.100.7:1', to: '203.0.113.9:2', previousAtMs: 5000, atMs: 5000 }]);
   assert.deepEqual(t.ingest('dc2', batch(2, { peers: [peer('192.0.2.1:3')] }), 100).endpointChanges, [], 'another gateway has its own endpoint');
+}));
+
+/** Adds bob's session s2 on device dev2 next to alice's s1 on dev1. */
+function addBob(db: ReturnType<typeof openDatabase>): void {
+  db.prepare("INSERT INTO users (name, totp_sealed, created_at_ms) VALUES ('bob', x'00', 1)").run();
+  db.prepare(`INSERT INTO sessions (id, user_name, device_id, cert_serial, overlay_address, wg_public_key, posture_json, mfa, created_at_ms,
+    expires_at_ms, state, entitlements_json, last_heartbeat_ms) VALUES ('s2', 'bob', 'dev2', 'y', '100.64.0.3', 'k2', '{}', 1, 2, 9000000000000, 'active', '[]', 1)`).run();
+}
+
+test('flows and denied attempts filter by device and page by offset, newest first', () => withStore((t, db) => {
+  addBob(db);
+  const bobFlow = (ended: number) => ({ ...flow(ended), sessionId: 's2' });
+  t.ingest('dc1', batch(1, { flows: [flow(10), bobFlow(15), flow(20), bobFlow(25), flow(30)], denied: [denied(1, 1500), { ...denied(4, 1600), sessionId: 's2', port: 22 }] }), 100);
+  const ended = (f: Parameters<TelemetryStore['flows']>[0]) => t.flows(f).map((x) => x.endedAtMs);
+  assert.deepEqual(ended({ limit: 10, deviceId: 'dev2' }), [25, 15]);
+  assert.deepEqual(ended({ limit: 10, user: 'alice' }), [30, 20, 10]);
+  assert.deepEqual(ended({ limit: 10, user: 'alice', deviceId: 'dev2' }), []);
+  assert.deepEqual(ended({ limit: 2, offset: 1 }), [25, 20]);
+  assert.deepEqual(ended({ limit: 2, offset: 4 }), [10]);
+  assert.deepEqual(ended({ limit: 2, offset: 5 }), []);
+  assert.deepEqual(ended({ limit: 10, offset: 1, user: 'alice', sinceMs: 15 }), [20]);
+  assert.deepEqual(t.denied({ limit: 10, deviceId: 'dev2' }).map((d) => [d.username, d.count]), [['bob', 4]]);
+  assert.deepEqual(t.denied({ limit: 10, offset: 1 }).map((d) => d.username), ['alice']);
+}));
+
+test('the histogram counts flows by end and denied attempts by last sight per bucket from since to until, with the filters', () => withStore((t, db) => {
+  addBob(db);
+  t.ingest('dc1', batch(1, {
+    // Before since (ignored), the first bucket's start and end (the end belongs to the next), the last bucket.
+    flows: [flow(999), flow(1000), flow(1999), flow(2000), { ...flow(2500), sessionId: 's2' }, flow(3400)],
+    denied: [denied(3, 1200), { ...denied(5, 1300), port: 22 }, { ...denied(7, 3100), sessionId: 's2', port: 23 }],
+  }), 100);
+  // until 3500 is not a whole number of buckets after since: the last one is partly in the future.
+  assert.deepEqual(t.histogram({ sinceMs: 1000 }, 1000, 3500), [
+    { startMs: 1000, flows: 2, denied: 8 }, { startMs: 2000, flows: 2, denied: 0 }, { startMs: 3000, flows: 1, denied: 7 }]);
+  assert.deepEqual(t.histogram({ sinceMs: 1000, user: 'bob' }, 1000, 3500).map((b) => [b.flows, b.denied]), [[0, 0], [1, 0], [0, 7]]);
+  assert.deepEqual(t.histogram({ sinceMs: 1000, deviceId: 'dev1', sessionId: 's1' }, 1000, 3000).map((b) => [b.flows, b.denied]), [[2, 8], [1, 0]]);
+  assert.deepEqual(t.histogram({ sinceMs: 5000 }, 1000, 3500), [], 'since after until: no bucket');
+}));
+
+/** The query plan's lines (EXPLAIN QUERY PLAN) of a statement. */
+function plan(db: ReturnType<typeof openDatabase>, sql: string): string[] {
+  const params = { session: 's1', user: 'alice', device: 'dev1', since: 0, limit: 50, offset: 5000, bucket: 60_000, buckets: 60 };
+  return db.prepare<[typeof params], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(params).map((r) => r.detail);
+}
+
+test('every filter combination walks the time index and reads a user\'s or device\'s sessions from an index: no table scan', () => withStore((_t, db) => {
+  for (const f of [{}, { sessionId: 's1' }, { user: 'alice' }, { deviceId: 'dev1' }, { user: 'alice', deviceId: 'dev1', sessionId: 's1' }]) {
+    const sql = telemetrySql(f);
+    const lines = [...plan(db, sql.flows), ...plan(db, sql.denied), ...plan(db, sql.histogram)];
+    const label = `${JSON.stringify(f)}: ${lines.join('; ')}`;
+    // Each listing walks newest first from since, each histogram bucket is one range of the index, and nothing is sorted but the buckets.
+    assert.ok(lines.includes('SEARCH t USING INDEX flows_ended (ended_at_ms>?)'), label);
+    assert.ok(lines.includes('SEARCH t USING INDEX denied_last_seen (last_seen_ms>?)'), label);
+    assert.ok(lines.some((l) => /^SEARCH t USING (COVERING )?INDEX flows_ended \(ended_at_ms>\? AND ended_at_ms<\?\)$/.test(l)), label);
+    assert.ok(lines.includes('SEARCH t USING INDEX denied_last_seen (last_seen_ms>? AND last_seen_ms<?)'), label);
+    if (f.user) assert.ok(lines.includes('SEARCH sessions USING COVERING INDEX sessions_user_created (user_name=?)'), label);
+    if (f.deviceId) assert.ok(lines.includes('SEARCH sessions USING COVERING INDEX sessions_device_created (device_id=?)'), label);
+    for (const line of lines) assert.doesNotMatch(line, /^SCAN (t|s|sessions|flows|denied_attempts)\b/, label);
+    assert.ok([...plan(db, sql.flows), ...plan(db, sql.denied)].every((l) => !l.includes('TEMP B-TREE')), label);
+    assert.deepEqual(plan(db, sql.histogram).filter((l) => l.includes('TEMP B-TREE')), ['USE TEMP B-TREE FOR ORDER BY'], 'only the buckets are sorted');
+  }
 }));

@@ -1,7 +1,8 @@
 // Gateway telemetry in the store: ingest of one batch as one transaction (idempotent by
 // gateway + seq; rows written by multi-row statements, stored values read once per batch
 // — ingest rates are in docs/performance.md), the flow and denied-attempt queries attributed to user and device
-// (through the sessions table), live WireGuard figures per session, and retention.
+// (through the sessions table) with their histogram over time, live WireGuard figures per session, and retention.
+import type { Statement } from 'better-sqlite3';
 import type { DB } from '../store/db.js';
 import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
@@ -20,12 +21,21 @@ export interface IngestResult {
   endpointChanges: { sessionId: string; gateway: string; from: string; to: string; previousAtMs: number; atMs: number }[];
 }
 
+/** Which flows and denied attempts a listing returns: every filter that is set must match. */
 export interface TelemetryFilter {
   sessionId?: string;
+  /** Records of this user's sessions. */
   user?: string;
+  /** Records of this device's sessions. */
+  deviceId?: string;
   sinceMs?: number;
   limit: number;
+  /** Skip this many matching records first (newest first). */
+  offset?: number;
 }
+
+/** One time bucket of a histogram: flow records that ended in it, denied attempts (summed counts) last seen in it. */
+export interface TelemetryBucket { startMs: number; flows: number; denied: number }
 
 export interface Attribution { username: string; deviceId: string; gateway: string }
 
@@ -89,11 +99,46 @@ type DeniedKeyRow = { source: string; destination: string; protocol: string; por
 /** What every row of a batch shares. */
 interface BatchContext { gateway: string; collectedAtMs: number }
 
-const FILTER = `(@session = '' OR t.session_id = @session) AND (@user = '' OR s.user_name = @user)`;
+type FilterParams = { session: string; user: string; device: string; since: number; limit: number; offset: number };
+type HistogramParams = FilterParams & { bucket: number; buckets: number };
+
+/**
+ * The WHERE terms (on table alias `t`) of the filters set in `f`. Only those appear, so the
+ * statement walks the time index newest first (flows and denied attempts have no per-session
+ * index: 006_telemetry_indexes.sql) and tests each row's session against the user's or
+ * device's sessions, read once from the sessions indexes.
+ */
+function filterTerms(f: Omit<TelemetryFilter, 'limit'>): string {
+  let terms = '';
+  if (f.sessionId) terms += ' AND t.session_id = @session';
+  if (f.user) terms += ' AND t.session_id IN (SELECT id FROM sessions WHERE user_name = @user)';
+  if (f.deviceId) terms += ' AND t.session_id IN (SELECT id FROM sessions WHERE device_id = @device)';
+  return terms;
+}
+
+/** The statements TelemetryStore runs for the filters set in `f` (exported for the query-plan tests). */
+export function telemetrySql(f: Omit<TelemetryFilter, 'limit'>): { flows: string; denied: string; histogram: string } {
+  const terms = filterTerms(f);
+  return {
+    flows: `SELECT t.*, s.user_name, s.device_id FROM flows t LEFT JOIN sessions s ON s.id = t.session_id
+      WHERE t.ended_at_ms >= @since${terms} ORDER BY t.ended_at_ms DESC, t.id DESC LIMIT @limit OFFSET @offset`,
+    denied: `SELECT t.*, s.user_name, s.device_id FROM denied_attempts t LEFT JOIN sessions s ON s.id = t.session_id
+      WHERE t.last_seen_ms >= @since${terms} ORDER BY t.last_seen_ms DESC, t.id DESC LIMIT @limit OFFSET @offset`,
+    // One count per bucket, each a range of the time index: sorting every record in the
+    // window into groups (GROUP BY on the bucket number) costs far more than the counts.
+    histogram: `WITH RECURSIVE b(start, n) AS (SELECT @since, 1 UNION ALL SELECT start + @bucket, n + 1 FROM b WHERE n < @buckets)
+      SELECT start AS startMs,
+        (SELECT count(*) FROM flows t WHERE t.ended_at_ms >= b.start AND t.ended_at_ms < b.start + @bucket${terms}) AS flows,
+        (SELECT coalesce(sum(t.count), 0) FROM denied_attempts t WHERE t.last_seen_ms >= b.start AND t.last_seen_ms < b.start + @bucket${terms}) AS denied
+      FROM b ORDER BY start`,
+  };
+}
 
 export class TelemetryStore {
   private readonly stmts;
   private readonly ingestTx: (gateway: string, batch: TelemetryBatch, nowMs: number) => IngestResult;
+  private readonly filtered = new Map<string, { flows: Statement<[FilterParams], FlowRow>; denied: Statement<[FilterParams], DeniedRow>;
+    histogram: Statement<[HistogramParams], TelemetryBucket> }>();
 
   constructor(private readonly db: DB) {
     this.stmts = {
@@ -139,10 +184,6 @@ export class TelemetryStore {
         }),
       stats: db.prepare<[string], { rx: number | null; tx: number | null; hs: number | null }>(
         'SELECT sum(rx_bytes) AS rx, sum(tx_bytes) AS tx, max(last_handshake_ms) AS hs FROM peer_stats WHERE session_id = ?'),
-      flows: db.prepare<[{ session: string; user: string; since: number; limit: number }], FlowRow>(`SELECT t.*, s.user_name, s.device_id FROM flows t
-        LEFT JOIN sessions s ON s.id = t.session_id WHERE t.ended_at_ms >= @since AND ${FILTER} ORDER BY t.ended_at_ms DESC, t.id DESC LIMIT @limit`),
-      deniedList: db.prepare<[{ session: string; user: string; since: number; limit: number }], DeniedRow>(`SELECT t.*, s.user_name, s.device_id FROM denied_attempts t
-        LEFT JOIN sessions s ON s.id = t.session_id WHERE t.last_seen_ms >= @since AND ${FILTER} ORDER BY t.last_seen_ms DESC, t.id DESC LIMIT @limit`),
       pruneAge: [
         db.prepare('DELETE FROM flows WHERE ended_at_ms < ?'),
         db.prepare('DELETE FROM denied_attempts WHERE last_seen_ms < ?'),
@@ -226,8 +267,24 @@ export class TelemetryStore {
     return { rxBytes: r.rx ?? 0, txBytes: r.tx ?? 0, lastHandshakeMs: r.hs };
   }
 
+  /** The statements of the filters set in `f`, prepared on first use. */
+  private queries(f: Omit<TelemetryFilter, 'limit'>) {
+    const key = filterTerms(f);
+    let q = this.filtered.get(key);
+    if (!q) {
+      const sql = telemetrySql(f);
+      q = {
+        flows: this.db.prepare<[FilterParams], FlowRow>(sql.flows),
+        denied: this.db.prepare<[FilterParams], DeniedRow>(sql.denied),
+        histogram: this.db.prepare<[HistogramParams], TelemetryBucket>(sql.histogram),
+      };
+      this.filtered.set(key, q);
+    }
+    return q;
+  }
+
   flows(f: TelemetryFilter): (FlowRecord & Attribution)[] {
-    return this.stmts.flows.all(params(f)).map((r) => ({
+    return this.queries(f).flows.all(params(f)).map((r) => ({
       sessionId: r.session_id, source: r.source, destination: r.destination, protocol: r.protocol, port: r.port,
       startedAtMs: r.started_at_ms, endedAtMs: r.ended_at_ms, bytesOut: r.bytes_out, bytesIn: r.bytes_in,
       gateway: r.gateway, username: r.user_name ?? '', deviceId: r.device_id ?? '',
@@ -235,11 +292,21 @@ export class TelemetryStore {
   }
 
   denied(f: TelemetryFilter): (DeniedAttempt & Attribution)[] {
-    return this.stmts.deniedList.all(params(f)).map((r) => ({
+    return this.queries(f).denied.all(params(f)).map((r) => ({
       sessionId: r.session_id, source: r.source, destination: r.destination, protocol: r.protocol, port: r.port,
       count: r.count, firstSeenMs: r.first_seen_ms, lastSeenMs: r.last_seen_ms,
       gateway: r.gateway, username: r.user_name ?? '', deviceId: r.device_id ?? '',
     }));
+  }
+
+  /**
+   * Flow records and denied attempts matching `f` (limit and offset aside) per bucket of
+   * `bucketMs` from `f.sinceMs` until `untilMs`, oldest first; the caller bounds the count.
+   */
+  histogram(f: Omit<TelemetryFilter, 'limit'>, bucketMs: number, untilMs: number): TelemetryBucket[] {
+    const buckets = Math.ceil((untilMs - (f.sinceMs ?? 0)) / bucketMs);
+    if (buckets <= 0) return [];
+    return this.queries(f).histogram.all({ ...params({ ...f, limit: 0 }), bucket: bucketMs, buckets });
   }
 
   /** Deletes what is older than the age limit, then the oldest rows beyond the row limit; returns rows deleted. */
@@ -258,6 +325,6 @@ export class TelemetryStore {
   }
 }
 
-function params(f: TelemetryFilter) {
-  return { session: f.sessionId ?? '', user: f.user ?? '', since: f.sinceMs ?? 0, limit: f.limit };
+function params(f: TelemetryFilter): FilterParams {
+  return { session: f.sessionId ?? '', user: f.user ?? '', device: f.deviceId ?? '', since: f.sinceMs ?? 0, limit: f.limit, offset: f.offset ?? 0 };
 }

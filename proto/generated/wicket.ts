@@ -30,6 +30,7 @@ import type { EnrollGatewayResponse as _wicket_v1_EnrollGatewayResponse, EnrollG
 import type { Entitlement as _wicket_v1_Entitlement, Entitlement__Output as _wicket_v1_Entitlement__Output } from './wicket/v1/Entitlement.js';
 import type { ExplainPolicyRequest as _wicket_v1_ExplainPolicyRequest, ExplainPolicyRequest__Output as _wicket_v1_ExplainPolicyRequest__Output } from './wicket/v1/ExplainPolicyRequest.js';
 import type { ExplainPolicyResponse as _wicket_v1_ExplainPolicyResponse, ExplainPolicyResponse__Output as _wicket_v1_ExplainPolicyResponse__Output } from './wicket/v1/ExplainPolicyResponse.js';
+import type { FlowBucket as _wicket_v1_FlowBucket, FlowBucket__Output as _wicket_v1_FlowBucket__Output } from './wicket/v1/FlowBucket.js';
 import type { FlowRecord as _wicket_v1_FlowRecord, FlowRecord__Output as _wicket_v1_FlowRecord__Output } from './wicket/v1/FlowRecord.js';
 import type { FlowView as _wicket_v1_FlowView, FlowView__Output as _wicket_v1_FlowView__Output } from './wicket/v1/FlowView.js';
 import type { GatewayClient as _wicket_v1_GatewayClient, GatewayDefinition as _wicket_v1_GatewayDefinition } from './wicket/v1/Gateway.js';
@@ -155,6 +156,7 @@ export interface ProtoGrpcType {
       Entitlement: MessageTypeDefinition<_wicket_v1_Entitlement, _wicket_v1_Entitlement__Output>
       ExplainPolicyRequest: MessageTypeDefinition<_wicket_v1_ExplainPolicyRequest, _wicket_v1_ExplainPolicyRequest__Output>
       ExplainPolicyResponse: MessageTypeDefinition<_wicket_v1_ExplainPolicyResponse, _wicket_v1_ExplainPolicyResponse__Output>
+      FlowBucket: MessageTypeDefinition<_wicket_v1_FlowBucket, _wicket_v1_FlowBucket__Output>
       FlowRecord: MessageTypeDefinition<_wicket_v1_FlowRecord, _wicket_v1_FlowRecord__Output>
       FlowView: MessageTypeDefinition<_wicket_v1_FlowView, _wicket_v1_FlowView__Output>
       /**

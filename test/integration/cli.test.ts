@@ -141,6 +141,21 @@ test('user add refuses a weak password; admin list, admin revoke and admin-crede
   assert.equal(ctl(['user', 'list']).code, 0);
 });
 
+test('wicketctl session list pages with its total; session list and flows pass device and gateway filters on', () => {
+  const page = ctl(['session', 'list', '--gateway', 'dc1', '--limit', '10', '--offset', '20']);
+  assert.equal(page.code, 0, page.stderr);
+  assert.match(page.stdout, /^ID +USER +DEVICE/);
+  assert.match(page.stdout, /\nsessions none of 0\n$/);
+  assert.doesNotMatch(ctl(['session', 'list']).stdout, /sessions .* of/, 'no page, no total');
+  // The controller refuses a malformed device id by name: the flag reached it.
+  for (const args of [['session', 'list', '--device', 'laptop'], ['flows', '--device', 'laptop']]) {
+    const bad = ctl(args);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /device_id: must be 32 lower-case hex characters/);
+  }
+  assert.match(ctl(['session', 'list', '--limit', '-1']).stderr, /--limit must be a non-negative integer/);
+});
+
 test('wicketctl audit verify passes, and the controller stops gracefully on SIGTERM', async () => {
   const verify = ctl(['audit', 'verify']);
   assert.equal(verify.code, 0, verify.stderr);

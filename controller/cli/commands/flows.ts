@@ -20,11 +20,12 @@ export function registerFlowCommands(program: Command): void {
     .description('flows and denied attempts seen by gateways, attributed to user and device')
     .option('--session <id>', 'only this session')
     .option('--user <name>', 'only this user')
+    .option('--device <id>', 'only this device')
     .option('--since <duration>', 'only records of the last DURATION (e.g. 15m, 1h)')
     .option('--limit <n>', 'at most this many of each kind (default 1000)', nonNegativeInt('--limit'), 0)
     .option('--json', 'print JSON: { flows: [...], denied: [...] }')
-    .action(async (o: { session?: string; user?: string; since?: string; limit: number; json?: boolean }) => {
-      const request = { sessionId: o.session ?? '', user: o.user ?? '', sinceMs: sinceMs(o.since), limit: o.limit };
+    .action(async (o: { session?: string; user?: string; device?: string; since?: string; limit: number; json?: boolean }) => {
+      const request = { sessionId: o.session ?? '', user: o.user ?? '', deviceId: o.device ?? '', sinceMs: sinceMs(o.since), limit: o.limit };
       const r = await withAdmin(program, (admin) => call(admin, 'ListFlows', request));
       output(o.json, { flows: r.flows, denied: r.denied }, (v) => [
         'FLOWS',

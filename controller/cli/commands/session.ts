@@ -1,7 +1,7 @@
 // wicketctl session list | revoke, and user revoke (every session and certificate of a user).
 import type { Command } from 'commander';
 import { call } from '../../../common/grpc.js';
-import { output, formatTime } from '../../../common/cli.js';
+import { formatTable, formatTime, nonNegativeInt, output } from '../../../common/cli.js';
 import { withAdmin } from '../admin-client.js';
 import type { Session__Output as Session } from '../../../proto/generated/wicket/v1/Session.js';
 
@@ -17,17 +17,27 @@ export function registerSessionCommands(program: Command): void {
   const session = program.command('session').description('live sessions: list and revoke');
 
   session.command('list')
-    .description('sessions with user, device, address, entitlements, expiry and gateway acks')
+    .description('sessions, newest first, with user, device, address, entitlements, expiry and gateway acks')
     .option('--all', 'include ended sessions')
     .option('--user <name>', 'only this user')
+    .option('--device <id>', 'only this device')
+    .option('--gateway <name>', 'only sessions on this gateway')
+    .option('--limit <n>', 'at most this many (default: all)', nonNegativeInt('--limit'), 0)
+    .option('--offset <n>', 'skip this many first', nonNegativeInt('--offset'), 0)
     .option('--json', 'print JSON')
-    .action(async (o: { all?: boolean; user?: string; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ListSessions', { all: o.all ?? false, user: o.user ?? '' }));
-      output(o.json, r.sessions, (list) => ({
-        headers: ['ID', 'USER', 'DEVICE', 'ADDRESS', 'STATE', 'ENTITLEMENTS', 'CREATED', 'EXPIRES', 'GATEWAYS'],
-        rows: list.map((s) => [s.id, s.username, s.deviceId.slice(0, 12), s.overlayAddress, s.state === 'active' ? s.state : `${s.state} (${s.endReason})`,
-          entitlementText(s), formatTime(s.createdAtMs), formatTime(s.expiresAtMs), ackState(s)]),
+    .action(async (o: { all?: boolean; user?: string; device?: string; gateway?: string; limit: number; offset: number; json?: boolean }) => {
+      const r = await withAdmin(program, (admin) => call(admin, 'ListSessions', {
+        all: o.all ?? false, user: o.user ?? '', deviceId: o.device ?? '', gateway: o.gateway ?? '', limit: o.limit, offset: o.offset,
       }));
+      output(o.json, r.sessions, (list) => {
+        const table = formatTable(['ID', 'USER', 'DEVICE', 'ADDRESS', 'STATE', 'ENTITLEMENTS', 'CREATED', 'EXPIRES', 'GATEWAYS'],
+          list.map((s) => [s.id, s.username, s.deviceId.slice(0, 12), s.overlayAddress, s.state === 'active' ? s.state : `${s.state} (${s.endReason})`,
+            entitlementText(s), formatTime(s.createdAtMs), formatTime(s.expiresAtMs), ackState(s)]));
+        // A page says where it is in the whole list.
+        if (!o.limit && !o.offset) return table;
+        const range = list.length ? `${o.offset + 1}-${o.offset + list.length}` : 'none';
+        return `${table}sessions ${range} of ${r.total}`;
+      });
     });
 
   session.command('revoke <id>')

@@ -13,6 +13,16 @@ export interface ListFlowsRequest {
    * At most this many of each kind (0 = 1000).
    */
   'limit'?: (number);
+  'deviceId'?: (string);
+  /**
+   * Skip this many of each kind first (newest first).
+   */
+  'offset'?: (number);
+  /**
+   * > 0: also a histogram of the matching records from since_ms to now in buckets this long
+   * (at most 1,000 buckets).
+   */
+  'bucketMs'?: (number | string | Long);
 }
 
 export interface ListFlowsRequest__Output {
@@ -26,4 +36,14 @@ export interface ListFlowsRequest__Output {
    * At most this many of each kind (0 = 1000).
    */
   'limit': (number);
+  'deviceId': (string);
+  /**
+   * Skip this many of each kind first (newest first).
+   */
+  'offset': (number);
+  /**
+   * > 0: also a histogram of the matching records from since_ms to now in buckets this long
+   * (at most 1,000 buckets).
+   */
+  'bucketMs': (number);
 }
