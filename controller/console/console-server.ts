@@ -140,8 +140,8 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
       if (SAFE_METHODS.has(req.method)) return reply.redirect(`/sign-in`, 303);
       return reply.code(401).type('text/plain').send('sign in first\n');
     });
-    // Every state change carries the session's CSRF token.
-    signedIn.addHook('onRequest', (req, reply, done) => (SAFE_METHODS.has(req.method) ? done() : signedIn.csrfProtection(req, reply, done)));
+    // Every state change carries the session's CSRF token (checked once the form body is parsed).
+    signedIn.addHook('preValidation', (req, reply, done) => (SAFE_METHODS.has(req.method) ? done() : signedIn.csrfProtection(req, reply, done)));
     for (const register of PAGES) register(signedIn, ctx);
   });
 
