@@ -2,7 +2,9 @@
 import type { ConsolePage } from '../page-context.js';
 import { accessPage } from './access.js';
 import { auditPage } from './audit.js';
+import { flowsPage } from './flows.js';
 import { overviewPage } from './overview.js';
+import { policyPage } from './policy.js';
 import { sessionsPage } from './sessions.js';
 import { usersPage } from './users.js';
 
@@ -10,6 +12,8 @@ export const PAGES: ConsolePage[] = [
   overviewPage,
   sessionsPage,
   usersPage,
+  policyPage,
+  flowsPage,
   accessPage,
   auditPage,
 ];
