@@ -4,7 +4,8 @@
 // acknowledge revocations (the controller's own histogram, read in-process), each chart
 // with its figures in a table too.
 import type { GatewayStatus__Output as GatewayStatus } from '../../../proto/generated/wicket/v1/GatewayStatus.js';
-import { html, jsonData } from '../html.js';
+import { html } from '../html.js';
+import { chart } from './chart.js';
 import type { ConsolePage } from '../page-context.js';
 import { timeText } from './format.js';
 import { revocationLatency } from './revocation-latency.js';
@@ -37,14 +38,12 @@ export const overviewPage: ConsolePage = (app, ctx) => {
         <section aria-labelledby="live"><h2 id="live">Live sessions</h2><p class="figure" id="live-sessions">${Number(sessions.total)}</p><p><a href="/sessions">See the sessions</a></p></section>
         <section aria-labelledby="denied-h"><h2 id="denied-h">Denied attempts over the last hour</h2>
           <p><span id="denied-total">${deniedTotal}</span> denied ${deniedTotal === 1 ? 'attempt' : 'attempts'}, a minute at a time (<a href="/flows">flows and denied attempts</a>).</p>
-          <div class="chart" id="denied-chart" role="img" aria-label="Denied attempts per minute over the last hour; the figures are in the table below"></div>
-          ${jsonData('denied-data', { x: minutes.map((m) => m.at / 1000), series: [{ label: 'Denied attempts', values: minutes.map((m) => m.denied) }], bars: true }, 'denied-chart')}
+          ${chart('denied-chart', 'Denied attempts per minute over the last hour; the figures are in the table below', { x: minutes.map((m) => m.at / 1000), series: [{ label: 'Denied attempts', values: minutes.map((m) => m.denied) }], bars: true })}
           <details><summary>Denied attempts per minute (table)</summary><div class="table-wrap"><table id="denied-table"><thead><tr><th scope="col">Minute from</th><th scope="col" class="num">Denied attempts</th></tr></thead>
           <tbody>${minutes.map((m) => html`<tr><td>${new Date(m.at).toISOString().slice(11, 16)} UTC</td><td class="num">${m.denied}</td></tr>`)}</tbody></table></div></details></section>
         <section aria-labelledby="latency-h"><h2 id="latency-h">Revocation to gateway acknowledgement</h2>
           ${revocations === 0 ? html`<p id="revocations-none">No session removal has been acknowledged since the controller started.</p>` : html`<p><span id="revocations-total">${revocations}</span> session ${revocations === 1 ? 'removal' : 'removals'} acknowledged by gateways since the controller started, by how long the acknowledgement took.</p>
-          <div class="chart" id="latency-chart" role="img" aria-label="Revocations by time to acknowledgement; the figures are in the table below"></div>
-          ${jsonData('latency-data', { x: latency.map((_, i) => i), ticks: latency.map((b) => b.label), series: [{ label: 'Revocations', values: latency.map((b) => b.count) }], bars: true, xLabel: 'seconds to acknowledgement', yLabel: 'revocations' }, 'latency-chart')}
+          ${chart('latency-chart', 'Revocations by time to acknowledgement; the figures are in the table below', { x: latency.map((_, i) => i), ticks: latency.map((b) => b.label), series: [{ label: 'Revocations', values: latency.map((b) => b.count) }], bars: true, xLabel: 'seconds to acknowledgement', yLabel: 'revocations' })}
           <div class="table-wrap"><table id="latency-table"><thead><tr><th scope="col">Acknowledged within</th><th scope="col" class="num">Revocations</th></tr></thead>
           <tbody>${latency.map((b) => html`<tr><td>${b.label} s</td><td class="num">${b.count}</td></tr>`)}</tbody></table></div>`}</section>`,
     });
