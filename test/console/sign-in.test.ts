@@ -28,7 +28,7 @@ describe('console sign-in and its boundaries (real chromium)', { timeout: 180_00
   };
 
   before(async () => {
-    t = await startTestController({ modules: serviceModules(), start: { console: { listen: '127.0.0.1:0', signInPerMinute: 8 } } });
+    t = await startTestController({ modules: serviceModules(), start: { console: { listen: '127.0.0.1:0', signInPerMinute: 10 } } });
     base = `https://127.0.0.1:${t.controller.consolePort}`;
     secrets.ada = await addUser(t, ADA.user, ADA.password, { admin: true });
     secrets.bob = await addUser(t, BOB.user, BOB.password);
@@ -140,13 +140,44 @@ describe('console sign-in and its boundaries (real chromium)', { timeout: 180_00
     await ctx.close();
   });
 
+  test('the session cookie stops working when the admin is revoked, or when its own console device is blocked', async () => {
+    const signedIn = async () => {
+      const ctx = await newContext(browser);
+      const page = await ctx.newPage();
+      await signIn(page, base, ADA.user, ADA.password, await freshCode('ada'));
+      assert.equal(new URL(page.url()).pathname, '/');
+      return { ctx, page };
+    };
+    const stillIn = async (page: Awaited<ReturnType<typeof signedIn>>['page']) => {
+      await page.goto(`${base}/`);
+      return new URL(page.url()).pathname === '/';
+    };
+    // Revoking the user ends every certificate, so every console session of theirs.
+    const revoked = await signedIn();
+    await call(t.admin.admin, 'RevokeUser', { name: 'ada' });
+    assert.equal(await stillIn(revoked.page), false, 'signed out after RevokeUser');
+    await revoked.ctx.close();
+    // Each console sign-in is a device of its own: blocking one ends that session only.
+    const a = await signedIn();
+    const b = await signedIn();
+    const consoles = (await call(t.admin.admin, 'ListDevices', {})).devices
+      .filter((d) => d.username === 'ada' && d.name === 'console' && !d.blocked)
+      .sort((x, y) => Number(y.firstSeenMs) - Number(x.firstSeenMs));
+    assert.ok(consoles[0], 'the console sign-in is a device');
+    await call(t.admin.admin, 'BlockDevice', { id: consoles[0].id });
+    assert.equal(await stillIn(b.page), false, 'the blocked device\'s session ended');
+    assert.equal(await stillIn(a.page), true, 'the other console session goes on');
+    await a.ctx.close();
+    await b.ctx.close();
+  });
+
   test('sign-in is rate limited per address', async () => {
     const ctx = await newContext(browser);
     const page = await ctx.newPage();
     await page.goto(`${base}/sign-in`);
     const token = await page.locator('input[name=_csrf]').getAttribute('value');
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 14; i++) {
       const r = await ctx.request.post(`${base}/sign-in`, { form: { _csrf: token!, username: 'nobody', password: 'x', totp: '000000' }, maxRedirects: 0 });
       statuses.push(r.status());
     }
