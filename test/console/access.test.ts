@@ -10,8 +10,8 @@ import { apiClients, call } from '../../common/grpc.js';
 import { serviceModules } from '../../controller/app/modules.js';
 import { addUser, codeAt, login, startTestController, type TestController } from '../integration/harness.js';
 import { DB, grantTo, policyYaml, WIKI } from '../support/policies.js';
-import { launchBrowser, newContext, screenshot } from '../support/browser.js';
-import { signIn } from './console-pages.js';
+import { newContext, screenshot } from '../support/browser.js';
+import { signedInPage } from './console-pages.js';
 
 const POLICY = policyYaml({
   gateways: ['dc1'],
@@ -51,12 +51,8 @@ describe('console access requests (real chromium)', { timeout: 180_000 }, () => 
     ids.carol = await ask('carol', 'replication is broken');
     ids.ada = await ask('ada', 'schema migration');
     ids.erin = await ask('erin', 'curious');
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
+    ({ browser, ctx, page } = await signedInPage(t, base, 'ada', password('ada'), secrets.ada!));
     page.on('dialog', (d) => void d.accept());
-    t.advance(30_000);
-    await signIn(page, base, 'ada', password('ada'), await codeAt(t, secrets.ada!));
     assert.equal(new URL(page.url()).pathname, '/');
   });
 

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { call } from '../../common/grpc.js';
 import { serviceModules } from '../../controller/app/modules.js';
-import { addUser, codeAt, startTestController, type TestController } from '../integration/harness.js';
-import { launchBrowser, newContext, screenshot } from '../support/browser.js';
-import { signIn } from './console-pages.js';
+import { addUser, startTestController, type TestController } from '../integration/harness.js';
+import { newContext, screenshot } from '../support/browser.js';
+import { signedInPage } from './console-pages.js';
 
 const ADA = { user: 'ada', password: 'pw-ada quartz tram' };
 /** Users added besides ada: more than a page (50) of user.add records. */
@@ -30,12 +30,8 @@ describe('console audit (real chromium)', { timeout: 180_000 }, () => {
     base = `https://127.0.0.1:${t.controller.consolePort}`;
     const secret = await addUser(t, ADA.user, ADA.password, { admin: true });
     for (let i = 0; i < MORE; i++) await addUser(t, `user${i}`, '', { groups: i % 2 ? ['odd'] : [] });
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
+    ({ browser, ctx, page } = await signedInPage(t, base, ADA.user, ADA.password, secret));
     page.on('dialog', (d) => void d.accept());
-    t.advance(30_000);
-    await signIn(page, base, ADA.user, ADA.password, await codeAt(t, secret));
     // One change made in the console, to find in the log with the console admin as actor.
     await page.goto(`${base}/users`);
     await Promise.all([page.waitForURL(`${base}/users`), page.getByRole('button', { name: 'Disable user7' }).click()]);

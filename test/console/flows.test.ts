@@ -9,9 +9,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { apiClients, type ClientCredentials } from '../../common/grpc.js';
 import { serviceModules } from '../../controller/app/modules.js';
 import type { TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
-import { addUser, codeAt, enrollGateway, startTestController, type TestController } from '../integration/harness.js';
-import { launchBrowser, newContext, screenshot } from '../support/browser.js';
-import { signIn } from './console-pages.js';
+import { addUser, enrollGateway, startTestController, type TestController } from '../integration/harness.js';
+import { newContext, screenshot } from '../support/browser.js';
+import { signedInPage } from './console-pages.js';
 
 const ADA = { user: 'ada', password: 'pw-ada quartz tram' };
 const LAPTOP = 'a'.repeat(32);
@@ -79,11 +79,7 @@ describe('console flows page (real chromium)', { timeout: 180_000 }, () => {
       ],
       denied: [{ sessionId: BOB_SESSION, source: '100.64.0.3', destination: '10.20.0.99', protocol: 'tcp', port: 22, count: 3, firstSeenMs: now - 3 * MINUTE, lastSeenMs: now - 3 * MINUTE }],
     });
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
-    t.advance(30_000);
-    await signIn(page, base, ADA.user, ADA.password, await codeAt(t, secret));
+    ({ browser, ctx, page } = await signedInPage(t, base, ADA.user, ADA.password, secret));
   });
 
   after(async () => {

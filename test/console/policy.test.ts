@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { call } from '../../common/grpc.js';
 import { serviceModules } from '../../controller/app/modules.js';
-import { addUser, codeAt, startTestController, type TestController } from '../integration/harness.js';
-import { launchBrowser, newContext, screenshot } from '../support/browser.js';
-import { signIn } from './console-pages.js';
+import { addUser, startTestController, type TestController } from '../integration/harness.js';
+import { newContext, screenshot } from '../support/browser.js';
+import { signedInPage } from './console-pages.js';
 
 const ADA = { user: 'ada', password: 'pw-ada quartz tram' };
 
@@ -66,11 +66,7 @@ describe('console policy page (real chromium)', { timeout: 180_000 }, () => {
     await addUser(t, 'bob', 'pw-bob quartz tram', { groups: ['engineering'] });
     const v1 = await call(t.admin.admin, 'ApplyPolicy', { yaml: V1 });
     assert.equal(Number(v1.version), 1, JSON.stringify(v1.check));
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
-    t.advance(30_000);
-    await signIn(page, base, ADA.user, ADA.password, await codeAt(t, secret));
+    ({ browser, ctx, page } = await signedInPage(t, base, ADA.user, ADA.password, secret));
   });
 
   after(async () => {

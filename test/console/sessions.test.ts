@@ -13,8 +13,8 @@ import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js'
 import { serviceModules } from '../../controller/app/modules.js';
 import { addUser, codeAt, enrollGateway, FakeGateway, LAPTOP_POSTURE, login, startTestController, type TestController } from '../integration/harness.js';
 import { grantTo, policyYaml, WIKI } from '../support/policies.js';
-import { launchBrowser, newContext, screenshot } from '../support/browser.js';
-import { signIn } from './console-pages.js';
+import { newContext, screenshot } from '../support/browser.js';
+import { signedInPage } from './console-pages.js';
 
 const ADA = { user: 'ada', password: 'pw-ada quartz tram' };
 const POLICY = policyYaml({ gateways: ['dc1'], groups: { eng: ['alice', 'bob'] }, resources: { wiki: WIKI }, grants: [grantTo('eng', 'wiki')] });
@@ -56,11 +56,7 @@ describe('console sessions page and overview charts (real chromium)', { timeout:
       seq: 1, collectedAtMs: now, peers: [], counters: [], droppedRecords: 0, flows: [],
       denied: [{ sessionId: sessionOf.bob, source: '100.64.0.3', destination: '10.20.0.99', protocol: 'tcp', port: 22, count: 4, firstSeenMs: now - 600_000, lastSeenMs: now - 590_000 }],
     }, now);
-    browser = await launchBrowser();
-    ctx = await newContext(browser);
-    page = await ctx.newPage();
-    t.advance(30_000);
-    await signIn(page, base, ADA.user, ADA.password, await codeAt(t, adaSecret));
+    ({ browser, ctx, page } = await signedInPage(t, base, ADA.user, ADA.password, adaSecret));
     assert.equal(new URL(page.url()).pathname, '/');
   });
 
