@@ -8,12 +8,13 @@ import * as grpc from '@grpc/grpc-js';
 import type { AccessChange__Output as AccessChange } from '../../../proto/generated/wicket/v1/AccessChange.js';
 import type { PolicyTestResponse__Output as PolicyCheck } from '../../../proto/generated/wicket/v1/PolicyTestResponse.js';
 import type { PolicyVersion__Output as PolicyVersion } from '../../../proto/generated/wicket/v1/PolicyVersion.js';
-import { AdminApiError, httpStatusOf } from '../admin-api.js';
+import { AdminApiError } from '../admin-api.js';
 import { html, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
 import type { PageContext, ConsolePage } from '../page-context.js';
 import type { ConsoleSession } from '../console-sessions.js';
 import { formText } from './form-text.js';
+import { refusal } from './refusal.js';
 import { timeText } from './format.js';
 
 /** The Admin API takes at most 1 MiB of policy text; the form allows the same (the body limit is 2 MiB). */
@@ -128,8 +129,8 @@ ${editorText}</textarea>
     try {
       r = await ctx.adminCall(ctx.session(req), 'ApplyPolicy', { yaml });
     } catch (err) {
-      if (!(err instanceof AdminApiError)) throw err;
-      return show(req, reply, { editorText: yaml, notice: { kind: 'error', text: err.message }, status: httpStatusOf(err.code) });
+      const refused = refusal(err);
+      return show(req, reply, { editorText: yaml, notice: refused.notice, status: refused.status });
     }
     const version = Number(r.version);
     if (!version) {

@@ -6,11 +6,12 @@ import * as grpc from '@grpc/grpc-js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session__Output as Session } from '../../../proto/generated/wicket/v1/Session.js';
 import type { GatewayAck__Output as GatewayAck } from '../../../proto/generated/wicket/v1/GatewayAck.js';
-import { AdminApiError, httpStatusOf } from '../admin-api.js';
+import { AdminApiError } from '../admin-api.js';
 import { html, type Html } from '../html.js';
 import { csrfField } from '../layout.js';
 import type { ConsolePage } from '../page-context.js';
 import { timeText } from './format.js';
+import { refusal } from './refusal.js';
 import { relayAcks } from './session-events.js';
 
 export const PAGE_SIZE = 50;
@@ -122,8 +123,8 @@ export const sessionsPage: ConsolePage = (app, ctx) => {
     try {
       await ctx.adminCall(ctx.session(req), 'RevokeSession', { id: req.params.id, reason: req.body.reason });
     } catch (err) {
-      if (!(err instanceof AdminApiError)) throw err;
-      return detail(req, reply, req.params.id, { kind: 'error', text: err.message }, httpStatusOf(err.code));
+      const refused = refusal(err);
+      return detail(req, reply, req.params.id, refused.notice, refused.status);
     }
     return ctx.redirect(reply, `/sessions/${req.params.id}`, 'Session revoked; each gateway\'s acknowledgement shows below as it arrives.');
   });
