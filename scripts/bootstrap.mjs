@@ -2,8 +2,8 @@
 // dependencies, so it runs before `npm ci`): checks Node, root, the system tools (installing
 // the missing Debian/Ubuntu packages with apt-get after saying so, printing the exact
 // commands elsewhere), TUN and nftables; then runs `npm ci` when node_modules is missing or
-// older than the lock file, and `npm run build` when dist/ is missing or older than a source
-// (for `test`, also the tests' build, `tsc -p tsconfig.json` to dist-dev/).
+// older than the lock file, and builds dist/ (tsc and the console's bundle) when it is missing
+// or older than a source (for `test`, also the tests' build, dist-dev/).
 // Usage: node scripts/bootstrap.mjs demo|test. Everything it prints goes to stderr, so that
 // `npm run -s demo -- --json` keeps stdout for the summary.
 import { spawnSync } from 'node:child_process';
@@ -88,28 +88,36 @@ if (lstatSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolic
 }
 
 // Builds: dist/ (what bin/* and the demo run) when it is missing or a source is newer than
-// the last build; for `test`, dist-dev/ (the tests, with the code they import) likewise.
+// the last build; for `test`, dist-dev/ (the tests, with the code they import) likewise. Each
+// build is tsc plus the console's browser bundle (scripts/build-console.mjs), whose sources
+// include its stylesheet.
 const SOURCES = ['controller', 'gateway', 'client', 'common', 'proto', 'test', 'bench', 'scripts'];
 const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
   const p = join(dir, e.name);
   if (e.isDirectory()) return Math.max(m, newest(p));
-  return e.name.endsWith('.ts') ? Math.max(m, statSync(p).mtimeMs) : m;
+  return e.name.endsWith('.ts') || e.name.endsWith('.css') ? Math.max(m, statSync(p).mtimeMs) : m;
 }, 0);
 const sourceTime = Math.max(
   ...['tsconfig.json', 'tsconfig.build.json'].map((f) => mtime(join(root, f))),
   ...SOURCES.filter((d) => existsSync(join(root, d))).map((d) => newest(join(root, d))),
 );
 
-/** Runs `tsc -p config` when `marker` is missing or older than the sources. */
-function build(config, marker, what) {
-  if (mtime(marker) >= sourceTime) return;
-  say(existsSync(marker) ? `sources changed since the last build: tsc -p ${config} (${what})` : `no build yet: tsc -p ${config} (${what})`);
+/** Runs `tsc -p config` and bundles the console into `outDir` when either is missing or older than the sources. */
+function build(config, outDir) {
+  // The marker is tsc's incremental build file, written by every build that changed anything.
+  const marker = join(root, outDir, config === 'tsconfig.json' ? 'tsconfig.tsbuildinfo' : 'tsconfig.build.tsbuildinfo');
+  const bundle = join(root, outDir, 'controller', 'console', 'assets', 'console.js');
+  if (mtime(marker) >= sourceTime && mtime(bundle) >= sourceTime) return;
+  say(existsSync(marker) ? `sources changed since the last build: tsc -p ${config} (${outDir}/)` : `no build yet: tsc -p ${config} (${outDir}/)`);
   if (run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config]) !== 0) {
     if (!existsSync(marker)) process.exit(1);
     say('the TypeScript build reported errors (see above); continuing with what it emitted');
   }
+  if (run(process.execPath, [join(root, 'scripts', 'build-console.mjs'), outDir]) !== 0) {
+    say('bundling the console failed (see above)');
+    process.exit(1);
+  }
 }
 
-// The markers are tsc's incremental build files, written by every build that changed anything.
-build('tsconfig.build.json', join(root, 'dist', 'tsconfig.build.tsbuildinfo'), 'dist/');
-if (mode === 'test') build('tsconfig.json', join(root, 'dist-dev', 'tsconfig.tsbuildinfo'), 'dist-dev/');
+build('tsconfig.build.json', 'dist');
+if (mode === 'test') build('tsconfig.json', 'dist-dev');

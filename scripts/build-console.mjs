@@ -3,8 +3,12 @@
 // (`node scripts/build-console.mjs dist dist-dev`). Nothing is fetched at run time: the
 // controller serves these files itself.
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+// Paths below are the repository's, wherever this is started from.
+process.chdir(join(dirname(fileURLToPath(import.meta.url)), '..'));
 
 const outRoots = process.argv.slice(2);
 if (outRoots.length === 0) {
