@@ -1,21 +1,32 @@
 // Key pairs, certificate signing requests, fingerprints and secret files: the small PKI
 // toolkit every Wicket program uses to obtain and store its certificate.
-import { generateKeyPairSync, createHash, X509Certificate, randomBytes } from 'node:crypto';
+import { generateKeyPair as generateKeyPairCallback, generateKeyPairSync, createHash, X509Certificate, randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import * as tls from 'node:tls';
 import { isIP } from 'node:net';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 
 export interface KeyPair { privateKeyPem: string; publicKeyPem: string }
 
+const generateKeyPairPromise = promisify(generateKeyPairCallback);
+
+const RSA_KEY_OPTIONS = {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+} as const;
+
 /** A fresh RSA-2048 key pair (PKCS#8 / SPKI PEM). RSA because node-forge signs CSRs only with RSA. */
 export function generateKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', RSA_KEY_OPTIONS);
+  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+}
+
+/** generateKeyPair off the event loop (a server making keys while it serves others). */
+export async function generateKeyPairAsync(): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPairPromise('rsa', RSA_KEY_OPTIONS);
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 

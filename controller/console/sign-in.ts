@@ -4,10 +4,8 @@
 // device certificate, and the console keeps key and certificate server-side. The browser
 // gets a random session cookie: HttpOnly, Secure, SameSite=Strict, with a __Host- name (no
 // Domain, Path=/), expiring with the session.
-import { generateKeyPair as generateKeyPairCb } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createCsr } from '../../common/pki.js';
+import { createCsr, generateKeyPairAsync } from '../../common/pki.js';
 import type { LoginService } from '../auth/login.js';
 import { DomainError } from '../errors.js';
 import type { ConsoleSessions } from './console-sessions.js';
@@ -17,7 +15,6 @@ import { ssoSignInRoutes, type ConsoleSso } from './sso-sign-in.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 
 export const SESSION_COOKIE = '__Host-wicket-session';
-const generateKeyPair = promisify(generateKeyPairCb);
 
 export interface SignInDeps {
   sessions: ConsoleSessions;
@@ -48,8 +45,8 @@ const signInSchema = {
 
 /** A key pair for a new console session (made off the event loop) and its CSR. */
 async function newCsr(user: string): Promise<{ csrPem: string; keyPem: string }> {
-  const keys = await generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-  return { csrPem: createCsr({ publicKeyPem: keys.publicKey, privateKeyPem: keys.privateKey }, user), keyPem: keys.privateKey };
+  const keys = await generateKeyPairAsync();
+  return { csrPem: createCsr(keys, user), keyPem: keys.privateKeyPem };
 }
 
 export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {

@@ -16,8 +16,9 @@ import type { Frame } from './layout.js';
 /** What the console needs of the controller's single sign-on. */
 export interface ConsoleSso {
   providers(): string[];
+  /** `check` is opaque here: kept for this browser, handed back to `finish`. */
   begin(provider: string, redirectUri: string): Promise<{ url: string; check: unknown }>;
-  finish(check: never, callbackUrl: URL, req: { csrPem: string; deviceName: string; adminOnly: boolean }, source: string): Promise<LoginResponse>;
+  finish(check: unknown, callbackUrl: URL, req: { csrPem: string; deviceName: string; adminOnly: boolean }, source: string): Promise<LoginResponse>;
 }
 
 export const SSO_COOKIE = '__Host-wicket-sso';
@@ -35,7 +36,7 @@ export interface SsoSignInDeps {
 }
 
 export function ssoSignInRoutes(app: FastifyInstance, deps: SsoSignInDeps): void {
-  const pending = new Map<string, { check: unknown; atMs: number }>();
+  const pending = new Map<string, { check: unknown; redirectUri: string; atMs: number }>();
   const sweep = () => {
     const now = deps.now();
     for (const [id, p] of pending) if (now - p.atMs > PENDING_MS) pending.delete(id);
@@ -49,10 +50,11 @@ export function ssoSignInRoutes(app: FastifyInstance, deps: SsoSignInDeps): void
     config: { rateLimit: { max: deps.signInPerMinute, timeWindow: 60_000 } },
   }, async (req, reply) => {
     if (!deps.sso.providers().includes(req.params.provider)) return failed(req, reply, `no identity provider ${req.params.provider}`, 404);
-    const { url, check } = await deps.sso.begin(req.params.provider, `https://${req.headers.host}/sso-callback`);
+    const redirectUri = `https://${req.headers.host}/sso-callback`;
+    const { url, check } = await deps.sso.begin(req.params.provider, redirectUri);
     sweep();
     const id = randomBytes(32).toString('base64url');
-    pending.set(id, { check, atMs: deps.now() });
+    pending.set(id, { check, redirectUri, atMs: deps.now() });
     return reply.setCookie(SSO_COOKIE, id, { httpOnly: true, secure: true, sameSite: 'lax', path: '/', maxAge: PENDING_MS / 1000 }).redirect(url, 303);
   });
 
@@ -62,13 +64,12 @@ export function ssoSignInRoutes(app: FastifyInstance, deps: SsoSignInDeps): void
     if (id) pending.delete(id);
     reply.clearCookie(SSO_COOKIE, { path: '/', secure: true });
     if (!entry || deps.now() - entry.atMs > PENDING_MS) return failed(req, reply, 'this sign-in was not started here or took too long; start again', 400);
-    const { redirectUri } = entry.check as { redirectUri: string };
-    const callback = new URL(redirectUri);
-    callback.search = new URL(req.url, redirectUri).search;
+    const callback = new URL(entry.redirectUri);
+    callback.search = new URL(req.url, entry.redirectUri).search;
     const { csrPem, keyPem } = await deps.newCsr('sso');
     let login: LoginResponse;
     try {
-      login = await deps.sso.finish(entry.check as never, callback, { csrPem, deviceName: 'console', adminOnly: true }, req.ip);
+      login = await deps.sso.finish(entry.check, callback, { csrPem, deviceName: 'console', adminOnly: true }, req.ip);
     } catch (err) {
       if (err instanceof DomainError && err.kind === 'unauthenticated') return failed(req, reply, err.message, 401);
       throw err;
