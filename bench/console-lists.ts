@@ -119,7 +119,7 @@ try {
       flows.push({ sessionId, source: '100.64.0.2', destination: '10.0.1.10', protocol: 'tcp', port: 443, startedAtMs: endedAtMs - 5000, endedAtMs, bytesOut: 500, bytesIn: 9000 });
       if (i % 20 === 0) denied.push({ sessionId, source: '100.64.0.2', destination: '10.0.2.10', protocol: 'tcp', port: 1 + (i % 60_000), count: 3, firstSeenMs: endedAtMs - 1000, lastSeenMs: endedAtMs });
     }
-    store.telemetry.ingest('dc1', { seq, collectedAtMs: now, flows, denied, peers: [], counters: [], droppedRecords: 0 }, now);
+    store.telemetry.ingest('dc1', { seq, collectedAtMs: now, flows, denied, peers: [], counters: [], httpRequests: [], droppedRecords: 0 }, now);
   }
   const fillMs = performance.now() - fillStarted;
   if (store.telemetry.counts().flows !== FLOWS) throw new Error(`stored ${store.telemetry.counts().flows} flows, expected ${FLOWS}`);

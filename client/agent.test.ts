@@ -80,7 +80,7 @@ test('an update replaces peers and routes and records them', async () => {
   const run = t.agent.run();
   await until(() => t.streams.length === 1);
   const psk = generatePresharedKey();
-  const ent = { resource: 'db', gateway: 'dc1', destination: '10.20.1.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5432, grant: 'g', expiresAtMs: 5 };
+  const ent = { resource: 'db', gateway: 'dc1', destination: '10.20.1.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5432, grant: 'g', expiresAtMs: 5, http: null };
   t.streams[0]!.emit('data', event('updated', {
     session: session({ entitlements: [ent] }),
     gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, presharedKey: psk, allowedIps: ['10.20.1.0/24'] }],

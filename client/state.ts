@@ -38,6 +38,7 @@ const entitlementSchema = z.object({
   portTo: z.number().int(),
   grant: z.string(),
   expiresAtMs: z.number().int(),
+  http: z.object({ hostname: z.string(), methods: z.array(z.string()), paths: z.array(z.string()) }).nullable().default(null),
 }) satisfies z.ZodType<Entitlement__Output>;
 
 /** A gateway as recorded on disk: everything but the preshared key (kept in session.key). */

@@ -17,8 +17,8 @@ const session: SessionRecord = {
     { gateway: 'dc2', endpoint: '198.18.1.2:51820', publicKey: 'GW2', allowedIps: ['10.30.0.0/24'] }],
   routes: ['10.20.0.10/32', '10.30.0.0/24'],
   entitlements: [
-    { resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10/32', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'eng', expiresAtMs: 0 },
-    { resource: 'db', gateway: 'dc2', destination: '10.30.0.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5433, grant: 'dba', expiresAtMs: 0 },
+    { resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10/32', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'eng', expiresAtMs: 0, http: null },
+    { resource: 'db', gateway: 'dc2', destination: '10.30.0.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5433, grant: 'dba', expiresAtMs: 0, http: null },
   ],
   agentPid: 1,
 };

@@ -7,6 +7,7 @@ import { RpcError } from './errors.js';
 import { passwordWeakness } from '../auth/password-strength.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
+import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
 import type { RuleCounter__Output as RuleCounter } from '../../proto/generated/wicket/v1/RuleCounter.js';
 import type { LoginRequest__Output } from '../../proto/generated/wicket/v1/LoginRequest.js';
@@ -114,6 +115,10 @@ const recordProtocol = ascii(16);
 const recordPort = integerRule(65535, 'must be a port number (0-65535)');
 /** Counters, byte counts and times in ms: any non-negative safe integer. */
 const recordInteger = integerRule(Number.MAX_SAFE_INTEGER, 'must be an integer');
+/** A request path as the proxy records it (canonical, so printable ASCII without spaces). */
+const httpPath = ascii(2048);
+const printable = (max: number): FieldRule => (v) => (typeof v !== 'string' ? 'must be a string' : v.length > max ? `must be at most ${max} characters` : /[\u0000-\u001f\u007f]/.test(v) ? 'must not hold control characters' : undefined);
+const recordBoolean: FieldRule = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
 const MAX_RECORDS = 200_000;
 
 /** A rule for every field of a record type (the proto's), so a field cannot go unchecked. */
@@ -159,6 +164,11 @@ export const telemetryBatch = z.object({
   flows: recordList<FlowRecord>({
     sessionId: recordId, source: address, destination: address, protocol: recordProtocol, port: recordPort, startedAtMs: recordInteger,
     endedAtMs: recordInteger, bytesOut: recordInteger, bytesIn: recordInteger,
+  }),
+  httpRequests: recordList<HttpRequestRecord>({
+    sessionId: optionalId, resource: ascii(64), method: ascii(32), hostname: ascii(253), path: httpPath, status: integerRule(999, 'must be an HTTP status'),
+    bytesIn: recordInteger, bytesOut: recordInteger, startedAtMs: recordInteger, durationUs: recordInteger, username: ascii(128), deviceId: ascii(64),
+    deniedReason: printable(512), tunnel: recordBoolean,
   }),
   droppedRecords: count,
 });
@@ -266,6 +276,7 @@ export const requests = {
     deviceId: z.union([z.literal(''), deviceId]), offset: nonNegative,
     // The bucket count (at most MAX_FLOW_BUCKETS from since_ms to now) is checked by the handler, which knows the time.
     bucketMs: z.union([z.literal(0), nonNegative.min(1000, 'must be 0 or at least 1000').max(31 * 86_400_000, 'must be at most 31 days')]),
+    http: z.boolean(),
   }),
   ListAuditRequest: z.object({ afterId: nonNegative, limit: z.number().int().min(0).max(100_000), actionPrefix: text(64), newestFirst: z.boolean(), beforeId: nonNegative }),
   VerifyAuditRequest: z.object({ head: z.string().refine(bytesAtMost(4096), 'must be at most 4 KiB') }),

@@ -127,7 +127,7 @@ export function pushGrantEntitlements(out: Entitlement[], policy: Policy, grant:
   for (const p of r.ports) {
     out.push({
       resource, gateway: r.gateway, destination: r.address.text, protocol: p.protocol,
-      portFrom: p.portFrom, portTo: p.portTo, grant: grant.name, expiresAt,
+      portFrom: p.portFrom, portTo: p.portTo, grant: grant.name, expiresAt, http: null,
     });
   }
 }

@@ -30,7 +30,7 @@ const MAX_QUEUED = 16;
 /** What an empty batch costs: a transaction and an ack, so a flood of them is rated too. */
 const BATCH_COST = 100;
 
-const recordsOf = (b: TelemetryBatch__Output) => b.peers.length + b.counters.length + b.denied.length + b.flows.length;
+const recordsOf = (b: TelemetryBatch__Output) => b.peers.length + b.counters.length + b.denied.length + b.flows.length + b.httpRequests.length;
 
 export interface ReportDeps extends HandlerDeps {
   gatewayStreams: GatewayStreams;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { keepServed, sessionIdsOf } from './served.js';
 
 const batch = {
-  seq: 1, collectedAtMs: 0, droppedRecords: 0,
+  seq: 1, collectedAtMs: 0, droppedRecords: 0, httpRequests: [],
   peers: [{ sessionId: 'a', endpoint: '', lastHandshakeMs: 0, rxBytes: 0, txBytes: 0 }, { sessionId: 'x', endpoint: '', lastHandshakeMs: 0, rxBytes: 0, txBytes: 0 }],
   counters: [],
   denied: [

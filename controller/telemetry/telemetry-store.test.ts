@@ -26,7 +26,7 @@ function withStore(fn: (t: TelemetryStore, db: ReturnType<typeof openDatabase>) 
 const flow = (ended: number) => ({ sessionId: 's1', source: '100.64.0.2', destination: '10.0.1.10', protocol: 'tcp', port: 80, startedAtMs: ended - 5, endedAtMs: ended, bytesOut: 100, bytesIn: 2000 });
 const denied = (count: number, last: number) => ({ sessionId: 's1', source: '100.64.0.2', destination: '10.0.2.10', protocol: 'tcp', port: 5432, count, firstSeenMs: 1000, lastSeenMs: last });
 const batch = (seq: number, parts: Partial<{ flows: ReturnType<typeof flow>[]; denied: ReturnType<typeof denied>[]; peers: { sessionId: string; endpoint: string; lastHandshakeMs: number; rxBytes: number; txBytes: number }[] }> = {}) =>
-  ({ seq, collectedAtMs: 5000, peers: [], counters: [], denied: [], flows: [], droppedRecords: 0, ...parts });
+  ({ seq, collectedAtMs: 5000, peers: [], counters: [], denied: [], flows: [], httpRequests: [], droppedRecords: 0, ...parts });
 
 test('a resent batch (same gateway and seq) is stored once; another gateway\'s same seq is its own', () => withStore((t) => {
   assert.equal(t.ingest('dc1', batch(1, { flows: [flow(10)] }), 100).stored, true);

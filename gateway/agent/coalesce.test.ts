@@ -7,10 +7,10 @@ import type { GatewaySession__Output } from '../../proto/generated/wicket/v1/Gat
 import { takeWork } from './coalesce.js';
 
 const session = (id: string, tag = ''): GatewaySession__Output => ({
-  id, overlayAddress: '100.64.0.1', wgPublicKey: `k${id}`, presharedKey: '', expiresAtMs: 1, rules: [], username: tag, deviceId: '',
+  id, overlayAddress: '100.64.0.1', wgPublicKey: `k${id}`, presharedKey: '', expiresAtMs: 1, rules: [], username: tag, deviceId: '', groups: [], httpGrants: [],
 });
-const delta = (version: number, upserts: GatewaySession__Output[], removes: string[] = []): SyncDown__Output => ({ msg: 'delta', delta: { version, upserts, removes } });
-const snapshot = (version: number): SyncDown__Output => ({ msg: 'snapshot', snapshot: { version, sessions: [] } });
+const delta = (version: number, upserts: GatewaySession__Output[], removes: string[] = []): SyncDown__Output => ({ msg: 'delta', delta: { version, upserts, removes, config: null } });
+const snapshot = (version: number): SyncDown__Output => ({ msg: 'snapshot', snapshot: { version, sessions: [], config: null } });
 
 test('consecutive deltas merge; the last change of a session wins', () => {
   const q = [delta(5, [session('a', 'v1'), session('b')]), delta(6, [], ['b']), delta(7, [session('a', 'v2'), session('c')]), delta(8, [], ['c'])];

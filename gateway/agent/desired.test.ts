@@ -16,6 +16,8 @@ function session(n: number, overrides: Partial<GatewaySession__Output> = {}): Ga
     rules: [{ destination: '10.20.0.10', protocol: 'tcp', portFrom: 443, portTo: 443, expiresAtMs: 1_900_000_000_000 }],
     username: 'alice',
     deviceId: 'd'.repeat(32),
+    groups: [],
+    httpGrants: [],
     ...overrides,
   };
 }

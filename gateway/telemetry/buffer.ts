@@ -5,7 +5,7 @@
 // (persisted, see seq.ts) and are resent in order until acked. Pure apart from the SeqSource.
 import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 
-export type RecordKind = 'peers' | 'counters' | 'denied' | 'flows';
+export type RecordKind = 'peers' | 'counters' | 'denied' | 'flows' | 'httpRequests';
 type Records = { [K in RecordKind]: TelemetryBatch[K] };
 
 export interface SeqSource {
@@ -13,11 +13,11 @@ export interface SeqSource {
 }
 
 /** Records in a batch (what counts against the capacity). */
-export const recordCount = (b: Pick<TelemetryBatch, RecordKind>): number => b.peers.length + b.counters.length + b.denied.length + b.flows.length;
+export const recordCount = (b: Pick<TelemetryBatch, RecordKind>): number => b.peers.length + b.counters.length + b.denied.length + b.flows.length + b.httpRequests.length;
 
-const KINDS: RecordKind[] = ['peers', 'counters', 'denied', 'flows'];
+const KINDS: RecordKind[] = ['peers', 'counters', 'denied', 'flows', 'httpRequests'];
 
-const empty = (): Records => ({ peers: [], counters: [], denied: [], flows: [] });
+const empty = (): Records => ({ peers: [], counters: [], denied: [], flows: [], httpRequests: [] });
 
 export class TelemetryBuffer {
   private pending: Records = empty();

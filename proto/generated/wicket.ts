@@ -35,6 +35,7 @@ import type { FlowRecord as _wicket_v1_FlowRecord, FlowRecord__Output as _wicket
 import type { FlowView as _wicket_v1_FlowView, FlowView__Output as _wicket_v1_FlowView__Output } from './wicket/v1/FlowView.js';
 import type { GatewayClient as _wicket_v1_GatewayClient, GatewayDefinition as _wicket_v1_GatewayDefinition } from './wicket/v1/Gateway.js';
 import type { GatewayAck as _wicket_v1_GatewayAck, GatewayAck__Output as _wicket_v1_GatewayAck__Output } from './wicket/v1/GatewayAck.js';
+import type { GatewayConfig as _wicket_v1_GatewayConfig, GatewayConfig__Output as _wicket_v1_GatewayConfig__Output } from './wicket/v1/GatewayConfig.js';
 import type { GatewayHello as _wicket_v1_GatewayHello, GatewayHello__Output as _wicket_v1_GatewayHello__Output } from './wicket/v1/GatewayHello.js';
 import type { GatewayRule as _wicket_v1_GatewayRule, GatewayRule__Output as _wicket_v1_GatewayRule__Output } from './wicket/v1/GatewayRule.js';
 import type { GatewaySession as _wicket_v1_GatewaySession, GatewaySession__Output as _wicket_v1_GatewaySession__Output } from './wicket/v1/GatewaySession.js';
@@ -42,6 +43,11 @@ import type { GatewayStatus as _wicket_v1_GatewayStatus, GatewayStatus__Output a
 import type { GrantDecision as _wicket_v1_GrantDecision, GrantDecision__Output as _wicket_v1_GrantDecision__Output } from './wicket/v1/GrantDecision.js';
 import type { HeartbeatRequest as _wicket_v1_HeartbeatRequest, HeartbeatRequest__Output as _wicket_v1_HeartbeatRequest__Output } from './wicket/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _wicket_v1_HeartbeatResponse, HeartbeatResponse__Output as _wicket_v1_HeartbeatResponse__Output } from './wicket/v1/HeartbeatResponse.js';
+import type { HttpAccess as _wicket_v1_HttpAccess, HttpAccess__Output as _wicket_v1_HttpAccess__Output } from './wicket/v1/HttpAccess.js';
+import type { HttpGrant as _wicket_v1_HttpGrant, HttpGrant__Output as _wicket_v1_HttpGrant__Output } from './wicket/v1/HttpGrant.js';
+import type { HttpRequestRecord as _wicket_v1_HttpRequestRecord, HttpRequestRecord__Output as _wicket_v1_HttpRequestRecord__Output } from './wicket/v1/HttpRequestRecord.js';
+import type { HttpRequestView as _wicket_v1_HttpRequestView, HttpRequestView__Output as _wicket_v1_HttpRequestView__Output } from './wicket/v1/HttpRequestView.js';
+import type { HttpResource as _wicket_v1_HttpResource, HttpResource__Output as _wicket_v1_HttpResource__Output } from './wicket/v1/HttpResource.js';
 import type { LinkUserRequest as _wicket_v1_LinkUserRequest, LinkUserRequest__Output as _wicket_v1_LinkUserRequest__Output } from './wicket/v1/LinkUserRequest.js';
 import type { LinkUserResponse as _wicket_v1_LinkUserResponse, LinkUserResponse__Output as _wicket_v1_LinkUserResponse__Output } from './wicket/v1/LinkUserResponse.js';
 import type { ListAccessRequestsRequest as _wicket_v1_ListAccessRequestsRequest, ListAccessRequestsRequest__Output as _wicket_v1_ListAccessRequestsRequest__Output } from './wicket/v1/ListAccessRequestsRequest.js';
@@ -91,6 +97,7 @@ import type { SessionEvent as _wicket_v1_SessionEvent, SessionEvent__Output as _
 import type { SetUserDisabledRequest as _wicket_v1_SetUserDisabledRequest, SetUserDisabledRequest__Output as _wicket_v1_SetUserDisabledRequest__Output } from './wicket/v1/SetUserDisabledRequest.js';
 import type { SetUserGroupsRequest as _wicket_v1_SetUserGroupsRequest, SetUserGroupsRequest__Output as _wicket_v1_SetUserGroupsRequest__Output } from './wicket/v1/SetUserGroupsRequest.js';
 import type { ShowPolicyRequest as _wicket_v1_ShowPolicyRequest, ShowPolicyRequest__Output as _wicket_v1_ShowPolicyRequest__Output } from './wicket/v1/ShowPolicyRequest.js';
+import type { SigningKey as _wicket_v1_SigningKey, SigningKey__Output as _wicket_v1_SigningKey__Output } from './wicket/v1/SigningKey.js';
 import type { StartSsoLoginRequest as _wicket_v1_StartSsoLoginRequest, StartSsoLoginRequest__Output as _wicket_v1_StartSsoLoginRequest__Output } from './wicket/v1/StartSsoLoginRequest.js';
 import type { StartSsoLoginResponse as _wicket_v1_StartSsoLoginResponse, StartSsoLoginResponse__Output as _wicket_v1_StartSsoLoginResponse__Output } from './wicket/v1/StartSsoLoginResponse.js';
 import type { SyncAck as _wicket_v1_SyncAck, SyncAck__Output as _wicket_v1_SyncAck__Output } from './wicket/v1/SyncAck.js';
@@ -167,6 +174,7 @@ export interface ProtoGrpcType {
        */
       Gateway: SubtypeConstructor<typeof grpc.Client, _wicket_v1_GatewayClient> & { service: _wicket_v1_GatewayDefinition }
       GatewayAck: MessageTypeDefinition<_wicket_v1_GatewayAck, _wicket_v1_GatewayAck__Output>
+      GatewayConfig: MessageTypeDefinition<_wicket_v1_GatewayConfig, _wicket_v1_GatewayConfig__Output>
       GatewayHello: MessageTypeDefinition<_wicket_v1_GatewayHello, _wicket_v1_GatewayHello__Output>
       GatewayRule: MessageTypeDefinition<_wicket_v1_GatewayRule, _wicket_v1_GatewayRule__Output>
       GatewaySession: MessageTypeDefinition<_wicket_v1_GatewaySession, _wicket_v1_GatewaySession__Output>
@@ -174,6 +182,11 @@ export interface ProtoGrpcType {
       GrantDecision: MessageTypeDefinition<_wicket_v1_GrantDecision, _wicket_v1_GrantDecision__Output>
       HeartbeatRequest: MessageTypeDefinition<_wicket_v1_HeartbeatRequest, _wicket_v1_HeartbeatRequest__Output>
       HeartbeatResponse: MessageTypeDefinition<_wicket_v1_HeartbeatResponse, _wicket_v1_HeartbeatResponse__Output>
+      HttpAccess: MessageTypeDefinition<_wicket_v1_HttpAccess, _wicket_v1_HttpAccess__Output>
+      HttpGrant: MessageTypeDefinition<_wicket_v1_HttpGrant, _wicket_v1_HttpGrant__Output>
+      HttpRequestRecord: MessageTypeDefinition<_wicket_v1_HttpRequestRecord, _wicket_v1_HttpRequestRecord__Output>
+      HttpRequestView: MessageTypeDefinition<_wicket_v1_HttpRequestView, _wicket_v1_HttpRequestView__Output>
+      HttpResource: MessageTypeDefinition<_wicket_v1_HttpResource, _wicket_v1_HttpResource__Output>
       LinkUserRequest: MessageTypeDefinition<_wicket_v1_LinkUserRequest, _wicket_v1_LinkUserRequest__Output>
       LinkUserResponse: MessageTypeDefinition<_wicket_v1_LinkUserResponse, _wicket_v1_LinkUserResponse__Output>
       ListAccessRequestsRequest: MessageTypeDefinition<_wicket_v1_ListAccessRequestsRequest, _wicket_v1_ListAccessRequestsRequest__Output>
@@ -223,6 +236,7 @@ export interface ProtoGrpcType {
       SetUserDisabledRequest: MessageTypeDefinition<_wicket_v1_SetUserDisabledRequest, _wicket_v1_SetUserDisabledRequest__Output>
       SetUserGroupsRequest: MessageTypeDefinition<_wicket_v1_SetUserGroupsRequest, _wicket_v1_SetUserGroupsRequest__Output>
       ShowPolicyRequest: MessageTypeDefinition<_wicket_v1_ShowPolicyRequest, _wicket_v1_ShowPolicyRequest__Output>
+      SigningKey: MessageTypeDefinition<_wicket_v1_SigningKey, _wicket_v1_SigningKey__Output>
       StartSsoLoginRequest: MessageTypeDefinition<_wicket_v1_StartSsoLoginRequest, _wicket_v1_StartSsoLoginRequest__Output>
       StartSsoLoginResponse: MessageTypeDefinition<_wicket_v1_StartSsoLoginResponse, _wicket_v1_StartSsoLoginResponse__Output>
       SyncAck: MessageTypeDefinition<_wicket_v1_SyncAck, _wicket_v1_SyncAck__Output>

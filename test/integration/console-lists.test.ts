@@ -37,7 +37,7 @@ describe('console list calls over gRPC', () => {
     const flow = (sessionId: string, endedAtMs: number) => ({ sessionId, source: '100.64.0.2', destination: '10.0.0.1', protocol: 'tcp', port: 443,
       startedAtMs: endedAtMs - 10, endedAtMs, bytesOut: 1, bytesIn: 2 });
     telemetry.ingest('dc1', {
-      seq: 1, collectedAtMs: now, peers: [], counters: [], droppedRecords: 0,
+      seq: 1, collectedAtMs: now, peers: [], counters: [], httpRequests: [], droppedRecords: 0,
       flows: [...Array.from({ length: 10 }, (_, i) => flow('a0', now - (10 - i) * MINUTE + 1)), flow('b0', now - 30_000), flow('b0', now - 20_000)],
       denied: [{ sessionId: 'b0', source: '100.64.0.8', destination: '10.0.0.9', protocol: 'tcp', port: 22, count: 4, firstSeenMs: now - 40_000, lastSeenMs: now - 30_000 }],
     }, now);

@@ -1,5 +1,6 @@
 // Original file: proto/wicket.proto
 
+import type { HttpAccess as _wicket_v1_HttpAccess, HttpAccess__Output as _wicket_v1_HttpAccess__Output } from '../../wicket/v1/HttpAccess.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -29,6 +30,11 @@ export interface Entitlement {
    * When this entitlement ends (session expiry, grant TTL, schedule end, whichever first).
    */
   'expiresAtMs'?: (number | string | Long);
+  /**
+   * Set for an HTTP resource: the destination and port are then the gateway's proxy (its
+   * service address, tcp/80), and this says which requests the grant allows there.
+   */
+  'http'?: (_wicket_v1_HttpAccess | null);
 }
 
 /**
@@ -58,4 +64,9 @@ export interface Entitlement__Output {
    * When this entitlement ends (session expiry, grant TTL, schedule end, whichever first).
    */
   'expiresAtMs': (number);
+  /**
+   * Set for an HTTP resource: the destination and port are then the gateway's proxy (its
+   * service address, tcp/80), and this says which requests the grant allows there.
+   */
+  'http': (_wicket_v1_HttpAccess__Output | null);
 }

@@ -1,6 +1,7 @@
 // Original file: proto/wicket.proto
 
 import type { GatewayRule as _wicket_v1_GatewayRule, GatewayRule__Output as _wicket_v1_GatewayRule__Output } from '../../wicket/v1/GatewayRule.js';
+import type { HttpGrant as _wicket_v1_HttpGrant, HttpGrant__Output as _wicket_v1_HttpGrant__Output } from '../../wicket/v1/HttpGrant.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -21,6 +22,14 @@ export interface GatewaySession {
    */
   'username'?: (string);
   'deviceId'?: (string);
+  /**
+   * The user's groups (the identity assertion's `groups` claim).
+   */
+  'groups'?: (string)[];
+  /**
+   * What the session may ask of each HTTP resource on this gateway, one per grant.
+   */
+  'httpGrants'?: (_wicket_v1_HttpGrant)[];
 }
 
 /**
@@ -41,4 +50,12 @@ export interface GatewaySession__Output {
    */
   'username': (string);
   'deviceId': (string);
+  /**
+   * The user's groups (the identity assertion's `groups` claim).
+   */
+  'groups': (string)[];
+  /**
+   * What the session may ask of each HTTP resource on this gateway, one per grant.
+   */
+  'httpGrants': (_wicket_v1_HttpGrant__Output)[];
 }

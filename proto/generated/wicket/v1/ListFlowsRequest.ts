@@ -23,6 +23,10 @@ export interface ListFlowsRequest {
    * (at most 1,000 buckets).
    */
   'bucketMs'?: (number | string | Long);
+  /**
+   * Also the HTTP requests through the gateways' proxies (ListFlowsResponse.http_requests).
+   */
+  'http'?: (boolean);
 }
 
 export interface ListFlowsRequest__Output {
@@ -46,4 +50,8 @@ export interface ListFlowsRequest__Output {
    * (at most 1,000 buckets).
    */
   'bucketMs': (number);
+  /**
+   * Also the HTTP requests through the gateways' proxies (ListFlowsResponse.http_requests).
+   */
+  'http': (boolean);
 }
