@@ -262,7 +262,11 @@ export const requests = {
   PolicyRequest: z.object({ yaml: z.string().min(1, 'must not be empty').refine(bytesAtMost(1 << 20), 'must be at most 1 MiB') }),
   ShowPolicyRequest: z.object({ version: nonNegative }),
   PolicyHistoryRequest: z.object({}),
-  ExplainPolicyRequest: z.object({ user: name, resource: name, protocol, port, posture, atMs: nonNegative, mfa: z.boolean().nullish() }),
+  ExplainPolicyRequest: z.object({
+    user: name, resource: name, protocol, port, posture, atMs: nonNegative, mfa: z.boolean().nullish(),
+    httpMethod: z.union([z.literal(''), z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, 'must be an HTTP method like GET')]),
+    httpPath: z.union([z.literal(''), z.string().max(2048, 'must be at most 2048 characters').regex(/^\//, 'must start with /')]),
+  }),
   ListSessionsRequest: z.object({
     all: z.boolean(), user: optionalName, deviceId: z.union([z.literal(''), deviceId]), gateway: optionalName,
     limit: nonNegative.max(10_000, 'must be at most 10000'), offset: nonNegative, id: z.union([z.literal(''), id]),

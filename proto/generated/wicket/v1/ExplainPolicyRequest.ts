@@ -26,6 +26,11 @@ export interface ExplainPolicyRequest {
    * Evaluate as if the login used MFA (default true: password logins always do).
    */
   'mfa'?: (boolean);
+  /**
+   * For an HTTP resource: the request to decide ("GET" and "/docs/a"); empty = any request.
+   */
+  'httpMethod'?: (string);
+  'httpPath'?: (string);
   '_mfa'?: "mfa";
 }
 
@@ -52,5 +57,10 @@ export interface ExplainPolicyRequest__Output {
    * Evaluate as if the login used MFA (default true: password logins always do).
    */
   'mfa'?: (boolean);
+  /**
+   * For an HTTP resource: the request to decide ("GET" and "/docs/a"); empty = any request.
+   */
+  'httpMethod': (string);
+  'httpPath': (string);
   '_mfa'?: "mfa";
 }

@@ -27,6 +27,11 @@ export interface GatewayConfig {
    * browser brings to a public resource.
    */
   'controllerJwks'?: (string);
+  /**
+   * Where a browser without the tunnel signs in for a public resource (the controller's
+   * console listener); empty when the controller has none.
+   */
+  'signInUrl'?: (string);
 }
 
 /**
@@ -53,4 +58,9 @@ export interface GatewayConfig__Output {
    * browser brings to a public resource.
    */
   'controllerJwks': (string);
+  /**
+   * Where a browser without the tunnel signs in for a public resource (the controller's
+   * console listener); empty when the controller has none.
+   */
+  'signInUrl': (string);
 }
