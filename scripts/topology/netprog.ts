@@ -1,10 +1,15 @@
 // Small network programs run inside a namespace by the traffic helpers (traffic.ts), as
 // `node netprog.js <program> ...`: echo, push and HTTP servers, TCP/UDP probes, a UDP sender with
-// a chosen source address, and a long-lived TCP stream that reports every echo it gets.
+// a chosen source address, a long-lived TCP stream that reports every echo it gets, and for
+// the identity-aware proxy an upstream that echoes requests (and websocket messages), one
+// HTTP request, and a websocket client that reports every echo and the close.
 // Servers print one JSON line `{"ready":true}` when listening; events are JSON lines too.
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer, connect } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { WebSocket, WebSocketServer } from 'ws';
 
 const [program, ...args] = process.argv.slice(2);
 const say = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -77,6 +82,61 @@ function stream(host: string, port: number, intervalMs: number): void {
   sock.on('close', () => { say({ closed: Date.now() }); process.exit(0); });
 }
 
+/**
+ * An upstream for the proxy: answers every request with JSON of its method, target and
+ * headers (so a test sees exactly what the proxy forwarded), holds `/poll` requests open
+ * until the client goes, and echoes websocket messages; each request is also printed.
+ */
+function httpEcho(port: number): void {
+  const server = createHttpServer((req, res) => {
+    say({ request: { method: req.method, url: req.url, headers: req.headers } });
+    if (req.url?.startsWith('/poll')) {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('waiting\n');
+      req.socket.on('close', () => say({ pollClosed: Date.now() }));
+      return;
+    }
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
+  });
+  new WebSocketServer({ server }).on('connection', (ws, req) => {
+    say({ websocket: { url: req.url, headers: req.headers } });
+    ws.on('message', (m) => ws.send(m.toString()));
+  });
+  server.listen(port, '0.0.0.0', () => say({ ready: true }));
+}
+
+/** One request; prints `{status, headers, body}` (body as text). Headers as a JSON object. */
+function oneRequest(url: string, method: string, headersJson: string, caFile?: string): void {
+  const u = new URL(url);
+  const options = { method, headers: JSON.parse(headersJson) as Record<string, string | string[]>, setHost: !('host' in JSON.parse(headersJson)),
+    ca: caFile ? readFileSync(caFile) : undefined, timeout: 5000 };
+  const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, options, (res) => {
+    const chunks: Buffer[] = [];
+    const body = () => Buffer.concat(chunks).toString('utf8');
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => { say({ status: res.statusCode, headers: res.headers, body: body() }); process.exit(0); });
+    res.on('error', () => { say({ status: res.statusCode, headers: res.headers, body: body(), aborted: true }); process.exit(0); });
+  });
+  req.on('timeout', () => { say({ error: 'timeout' }); process.exit(1); });
+  req.on('error', (e) => { say({ error: e.message }); process.exit(2); });
+  req.end();
+}
+
+/** A websocket sending a number every `intervalMs`, reporting each echo (as `stream` does) and the close. */
+function wsClient(url: string, host: string, intervalMs: number): void {
+  const ws = new WebSocket(url, { headers: { host } });
+  let seq = 0;
+  ws.on('open', () => {
+    say({ connected: Date.now() });
+    setInterval(() => ws.send(String(seq++)), intervalMs);
+  });
+  ws.on('message', (m) => say({ echo: Number(m.toString()), at: Date.now() }));
+  ws.on('unexpected-response', (_req, res) => { say({ refused: res.statusCode }); process.exit(3); });
+  ws.on('error', (e) => { say({ error: e.message }); process.exit(2); });
+  ws.on('close', () => { say({ closed: Date.now() }); process.exit(0); });
+}
+
 const num = (s: string | undefined) => Number(s);
 switch (program) {
   case 'tcp-echo': tcpEcho(num(args[0])); break;
@@ -86,6 +146,9 @@ switch (program) {
   case 'probe-tcp': probeTcp(args[0], num(args[1]), num(args[2]), args[3]); break;
   case 'probe-udp': probeUdp(args[0], num(args[1]), num(args[2]), args[3] ?? 'probe', args[4]); break;
   case 'stream': stream(args[0], num(args[1]), num(args[2])); break;
+  case 'http-echo': httpEcho(num(args[0])); break;
+  case 'http-request': oneRequest(args[0], args[1] ?? 'GET', args[2] ?? '{}', args[3]); break;
+  case 'ws-client': wsClient(args[0], args[1], num(args[2])); break;
   default:
     process.stderr.write(`unknown program ${program}\n`);
     process.exit(64);

@@ -56,7 +56,7 @@ function program(topo: Topology, role: string, args: string[]): Program {
   return new Program(topo.spawn(role, process.execPath, [NETPROG, ...args]));
 }
 
-export type ServerKind = 'tcp-echo' | 'tcp-push' | 'udp-echo' | 'http';
+export type ServerKind = 'tcp-echo' | 'tcp-push' | 'udp-echo' | 'http' | 'http-echo';
 
 /** Starts a server listening on 0.0.0.0:port in `role`'s namespace; resolves once it listens. */
 export async function startServer(topo: Topology, role: string, kind: ServerKind, port: number, body = `${role}\n`): Promise<Program> {
@@ -151,6 +151,37 @@ export class Stream extends Program {
 export async function startStream(topo: Topology, role: string, host: string, port: number, intervalMs = 20): Promise<Stream> {
   const s = new Stream(topo.spawn(role, process.execPath, [NETPROG, 'stream', host, String(port), String(intervalMs)]));
   await s.until((ev) => ev.some((e) => typeof e.connected === 'number'), 5000, `stream to ${host}:${port}`);
+  return s;
+}
+
+/** What `httpRequest` saw: the status, headers and body (`aborted` when the answer was cut), or why there was none. */
+export interface HttpAnswer { status?: number; headers?: Record<string, string | string[]>; body?: string; aborted?: boolean; error?: string }
+
+/**
+ * One HTTP(S) request from `role`'s namespace (headers may set `host`, to name a resource at
+ * a proxy's address); never throws for an HTTP status or a network failure.
+ */
+export async function httpRequest(topo: Topology, role: string, url: string, opts: { method?: string; headers?: Record<string, string | string[]>; caFile?: string } = {}): Promise<HttpAnswer> {
+  const args = [NETPROG, 'http-request', url, opts.method ?? 'GET', JSON.stringify(opts.headers ?? {}), ...(opts.caFile ? [opts.caFile] : [])];
+  let out: string;
+  try {
+    out = await topo.exec(role, process.execPath, args, { timeoutMs: 10_000 });
+  } catch (err) {
+    out = (err as Error).message;
+  }
+  const line = out.split('\n').find((l) => l.startsWith('{'));
+  return line ? JSON.parse(line) as HttpAnswer : { error: out };
+}
+
+/**
+ * A websocket from `role` to `url` (Host header `host`) sending a number every `intervalMs`,
+ * counting the echoes (a Stream: same events); resolves once open, rejects when refused.
+ */
+export async function startWebSocket(topo: Topology, role: string, url: string, host: string, intervalMs = 20): Promise<Stream> {
+  const s = new Stream(topo.spawn(role, process.execPath, [NETPROG, 'ws-client', url, host, String(intervalMs)]));
+  await s.until((ev) => ev.some((e) => typeof e.connected === 'number' || e.refused !== undefined || e.error !== undefined), 5000, `websocket to ${url}`);
+  const failed = s.events.find((e) => e.refused !== undefined || e.error !== undefined);
+  if (failed) throw new Error(`websocket to ${url} (${host}) failed: ${JSON.stringify(failed)}`);
   return s;
 }
 
