@@ -17,7 +17,7 @@ import { parsePool } from './ipam.js';
 import { SessionManager, type AppliedPolicy, type SessionSettings } from './session-manager.js';
 import { AckWatch } from './ack-watch.js';
 import { gatewayConfig } from './gateway-config.js';
-import { ensureServiceAddress, type AddressRange } from '../gateways/service-address.js';
+import { ensureServiceAddress } from '../gateways/service-address.js';
 import { CONTROLLER_KEY_OWNER, gatewayKeyOwner, ROTATION_CHECK_MS, type AssertionKeys } from '../assertion-keys/assertion-keys.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
@@ -35,8 +35,8 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
 /** What the session layer is wired from: what each of its handlers and managers needs. */
 export interface SessionModuleDeps extends ClientServiceDeps, GatewayServiceDeps, SessionAdminDeps, DeviceAdminDeps, AccessLayerDeps {
   masterKey: MasterKey;
-  /** Session settings given at start; the overlay pool, issuer and sign-in URL of gateway configs. */
-  config: { sessions: Partial<SessionSettings>; overlayPool: AddressRange; issuer: string; signInUrl: string };
+  /** Session settings given at start; the issuer and sign-in URL of gateway configs. */
+  config: { sessions: Partial<SessionSettings>; issuer: string; signInUrl: string };
   /** The gateways' signing keys and the controller's (GatewayConfig.signing_key, controller_jwks). */
   assertionKeys: AssertionKeys;
   /** The session layer binds itself here, and is reached through it by every loss of access. */
@@ -71,6 +71,7 @@ export interface SessionSeams {
 export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => ServiceSet & { close: () => void } {
   return (ctx) => {
     let applied = loadApplied(ctx);
+    const resolved = { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings };
     // The fan-out and the manager refer to each other; the fan-out only calls back once
     // streams exist, long after both are built.
     const fanout: SyncFanout = new SyncFanout({
@@ -97,7 +98,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       policy: () => applied,
       stats: seams.stats ?? ((id) => ctx.store.telemetry.sessionStats(id)),
       approvals: (user, now) => ctx.store.access.approvals(user, now),
-      settings: { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings },
+      settings: resolved,
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
       reportInternal: ctx.reportInternal,
@@ -141,7 +142,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     // given one since (at enrollment, or at this Hello) re-evaluates the live sessions.
     const decidedWith = new Map(ctx.store.gateways.list().map((g) => [g.name, g.serviceAddress]));
     const beforeAttach = (gateway: string) => {
-      ensureServiceAddress(ctx.store, ctx.config.overlayPool, gateway);
+      ensureServiceAddress(ctx.store, resolved.pool, gateway);
       rotateKeys();
       ctx.assertionKeys.signingKey(gatewayKeyOwner(gateway));
       const address = ctx.store.gateways.get(gateway)?.serviceAddress ?? '';
