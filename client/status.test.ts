@@ -38,6 +38,18 @@ test('active session: resources with gateway, handshake age and bytes per gatewa
   assert.match(text, /dc2 +198\.18\.1\.2:51820 +never/);
 });
 
+test('an HTTP resource shows as its URL via the gateway proxy\'s address, in text and JSON', () => {
+  const withHttp = { ...session, entitlements: [...session.entitlements,
+    { resource: 'docs', gateway: 'dc1', destination: '100.127.255.254', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'eng-docs', expiresAtMs: 0,
+      http: { hostname: 'docs.corp.example', methods: ['GET', 'HEAD'], paths: ['/docs/*'] } }] };
+  const r = buildStatus(login, withHttp, stats, true, now);
+  assert.deepEqual(r.http, [{ resource: 'docs', gateway: 'dc1', url: 'http://docs.corp.example', via: '100.127.255.254', methods: ['GET', 'HEAD'], paths: ['/docs/*'], grant: 'eng-docs' }]);
+  assert.deepEqual(r.resources.map((x) => x.resource), ['wiki', 'db'], 'network resources only');
+  assert.deepEqual(JSON.parse(JSON.stringify(r)).http[0].url, 'http://docs.corp.example');
+  assert.match(renderStatus(r, now), /docs +dc1 +http:\/\/docs\.corp\.example via 100\.127\.255\.254 +GET,HEAD +\/docs\/\* +eng-docs/);
+  assert.doesNotMatch(renderStatus(buildStatus(login, session, stats, true, now), now), /HTTP RESOURCE/, 'no HTTP table without HTTP resources');
+});
+
 test('an ended session says why', () => {
   const ended = { ...session, state: 'revoked', endReason: 'revoked by admin root', endedAtMs: now - 1000 };
   const r = buildStatus(login, ended, undefined, false, now);

@@ -1,6 +1,7 @@
 // What `wicket status` shows, computed from the state files and the interface's counters:
-// who is logged in, the session (or why the last one ended), each resource with its gateway,
-// and each gateway's handshake age and bytes. Pure, so the rendering is unit-tested.
+// who is logged in, the session (or why the last one ended), each resource with its gateway
+// (an HTTP resource as its URL and the gateway proxy's address it is reached through), and
+// each gateway's handshake age and bytes. Pure, so the rendering is unit-tested.
 import { formatDuration } from '../common/duration.js';
 import { formatTable, formatTime } from '../common/cli.js';
 import type { WgDump } from '../common/wireguard/peers.js';
@@ -23,7 +24,10 @@ export interface StatusReport {
     expiresAtMs: number;
     agentRunning: boolean;
   };
+  /** Network resources (HTTP resources are in `http`). */
   resources: { resource: string; gateway: string; destination: string; protocol: string; ports: string; grant: string }[];
+  /** HTTP resources: `url` is reached through the gateway's proxy at `via`; empty methods or paths: all. */
+  http: { resource: string; gateway: string; url: string; via: string; methods: string[]; paths: string[]; grant: string }[];
   gateways: { gateway: string; endpoint: string; allowedIps: string[]; latestHandshakeMs: number; handshakeAgeMs: number | null; rxBytes: number; txBytes: number }[];
 }
 
@@ -46,10 +50,14 @@ export function buildStatus(login: LoginState | undefined, session: SessionRecor
       interface: session.interface, address: session.overlayAddress, createdAtMs: session.createdAtMs,
       expiresAtMs: session.expiresAtMs, agentRunning,
     } : null,
-    resources: active ? session.entitlements.map((e) => ({
+    resources: active ? session.entitlements.filter((e) => !e.http).map((e) => ({
       resource: e.resource, gateway: e.gateway, destination: e.destination, protocol: e.protocol,
       ports: ports(e.protocol, e.portFrom, e.portTo), grant: e.grant,
     })) : [],
+    http: active ? session.entitlements.flatMap((e) => (e.http ? [{
+      resource: e.resource, gateway: e.gateway, url: `http://${e.http.hostname}`, via: e.destination.replace(/\/32$/, ''),
+      methods: e.http.methods, paths: e.http.paths, grant: e.grant,
+    }] : [])) : [],
     gateways: active ? session.gateways.map((g) => {
       const p = peers.get(g.publicKey);
       const hs = p?.latestHandshakeMs ?? 0;
@@ -88,5 +96,7 @@ export function renderStatus(r: StatusReport, now: number): string {
     r.resources.map((x) => [x.resource, x.gateway, x.destination, x.ports, x.grant]));
   const gateways = formatTable(['GATEWAY', 'ENDPOINT', 'HANDSHAKE', 'RX', 'TX'],
     r.gateways.map((g) => [g.gateway, g.endpoint, g.handshakeAgeMs === null ? 'never' : `${formatDuration(Math.floor(g.handshakeAgeMs / 1000) * 1000)} ago`, g.rxBytes, g.txBytes]));
-  return `${text}\n${resources}\n${gateways}`;
+  const http = r.http.length === 0 ? '' : `${formatTable(['HTTP RESOURCE', 'GATEWAY', 'REACHED AS', 'METHODS', 'PATHS', 'GRANT'],
+    r.http.map((x) => [x.resource, x.gateway, `${x.url} via ${x.via}`, x.methods.join(',') || 'all', x.paths.join(' ') || 'all', x.grant]))}\n`;
+  return `${text}\n${resources}\n${http}${gateways}`;
 }

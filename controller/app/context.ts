@@ -13,6 +13,8 @@ import type { Revocation } from '../revocation/revocation.js';
 import type { SessionSettings } from '../sessions/session-manager.js';
 import type { GatewayStreams } from '../api/gateway-streams.js';
 import type { InternalErrorReporter } from '../internal-errors.js';
+import type { Pool } from '../sessions/ipam.js';
+import type { AssertionKeys } from '../assertion-keys/assertion-keys.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -23,6 +25,12 @@ export interface ControllerConfig {
   gatewayCertValidityMs: number;
   /** Session settings given at start (the rest are the session module's defaults). */
   sessions: Partial<SessionSettings>;
+  /** The overlay pool (sessions' addresses from the bottom, gateways' service addresses from the top). */
+  overlayPool: Pool;
+  /** The identity assertions' `iss` (GatewayConfig.issuer). */
+  issuer: string;
+  /** Where a browser signs in for a public HTTP resource ('' = no console listener). */
+  signInUrl: string;
 }
 
 export interface ControllerContext {
@@ -41,4 +49,6 @@ export interface ControllerContext {
   now: () => number;
   /** Logs and counts an unexpected error caught at a boundary (controller/internal-errors.ts). */
   reportInternal: InternalErrorReporter;
+  /** The ES256 keys of identity assertions and sign-in tickets, and the JWKS (controller/assertion-keys/). */
+  assertionKeys: AssertionKeys;
 }

@@ -32,6 +32,12 @@ import { Revocation } from '../revocation/revocation.js';
 import { LoginService } from '../auth/login.js';
 import { startConsole, type RunningConsole } from '../console/console-server.js';
 import type { ConsoleSessionLimits } from '../console/console-sessions.js';
+import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
+import { AssertionKeys } from '../assertion-keys/assertion-keys.js';
+import { httpsOrigin, validateIssuer } from './issuer.js';
+
+/** Where the JWKS is served, on the console and metrics listeners. */
+export const JWKS_PATH = '/.well-known/jwks.json';
 
 export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
 
@@ -58,6 +64,8 @@ export interface StartOptions {
   limits?: { auth?: Partial<ListenerLimits>; api?: Partial<ListenerLimits> };
   /** The admin console (controller/console/): off unless given. Its certificate defaults to the controller's server certificate. */
   console?: { listen: string; certPem?: string; keyPem?: string; limits?: Partial<ConsoleSessionLimits>; signInPerMinute?: number };
+  /** The identity assertions' `iss` (default: https:// and the console's address, else the API's). */
+  issuer?: string;
 }
 
 export interface RunningController {
@@ -102,6 +110,7 @@ function openAudit(data: LoadedDataDir, opts: StartOptions, log: Logger): Audit 
 export async function startController(opts: StartOptions): Promise<RunningController> {
   const log = opts.log ?? createLogger('controller');
   const metricsAddress = opts.metricsListen ? splitHostPort(opts.metricsListen) : undefined;
+  const givenIssuer = opts.issuer === undefined ? undefined : validateIssuer(opts.issuer);
   const data = loadDataDir(opts.dataDir);
   const store = new Store(data.db);
   store.gateways.markAllDisconnected();
@@ -126,7 +135,13 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       }
     }),
     log, metrics, revocation: new Revocation({ store, audit, now }), gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
-    config: { reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000, sessions: opts.sessions ?? {} },
+    config: {
+      reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000,
+      sessions: opts.sessions ?? {}, overlayPool: opts.sessions?.pool ?? DEFAULT_SESSION_SETTINGS.pool,
+      // Set once the listeners are bound (a port 0 becomes the real one); no gateway is connected before.
+      issuer: givenIssuer ?? '', signInUrl: '',
+    },
+    assertionKeys: new AssertionKeys({ store, audit, masterKey: data.masterKey, now, log: log.child({ module: 'assertion-keys' }) }),
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
   const login = new LoginService(ctx);
@@ -151,6 +166,10 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   }
   const checkpointer = startCheckpointer(data.db, data.db.name);
   const metricsServer = metricsAddress ? createServer((req, res) => {
+    if (req.url === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }).end(ctx.assertionKeys.jwksJson());
+      return;
+    }
     if (req.url !== '/metrics') {
       res.writeHead(404).end('not found\n');
       return;
@@ -170,7 +189,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       adminConsole = await startConsole(
         { listen: opts.console.listen, certPem: opts.console.certPem ?? data.serverCertPem, keyPem: opts.console.keyPem ?? data.serverKeyPem, limits: opts.console.limits, signInPerMinute: opts.console.signInPerMinute },
         { login, api: { address: `${dialHost.includes(':') ? `[${dialHost}]` : dialHost}:${servers.apiPort}`, caPem: data.ca.certPem }, metrics: metrics.registry, log: log.child({ component: 'console' }), now,
-          sso: sso && new BrowserSsoLogins(ctx, sso) },
+          sso: sso && new BrowserSsoLogins(ctx, sso), jwks: () => ctx.assertionKeys.jwksJson() },
       );
     } catch (err) {
       await servers.stop(0);
@@ -181,7 +200,10 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       throw err;
     }
   }
-  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port }, 'controller started');
+  const browserFacing = adminConsole ? { host: splitHostPort(opts.console!.listen).host, port: adminConsole.port } : { host: splitHostPort(opts.listen).host, port: servers.apiPort };
+  ctx.config.issuer = givenIssuer ?? httpsOrigin(browserFacing.host, browserFacing.port);
+  ctx.config.signInUrl = adminConsole ? `${httpsOrigin(browserFacing.host, browserFacing.port)}/access/sign-in` : '';
+  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port, issuer: ctx.config.issuer }, 'controller started');
 
   return {
     ctx, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port,

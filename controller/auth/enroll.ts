@@ -2,7 +2,8 @@
 // CSR and the gateway's WireGuard public key for a gateway certificate. A token works once
 // and not after it expires. The key, and the endpoint the token allows (if any), are bound
 // to the gateway: a Sync Hello announcing others is refused. Re-enrolling retires the
-// previous certificate and ends its open streams at once.
+// previous certificate and ends its open streams at once. A gateway gets its overlay service
+// address (its proxy's) here, once; re-enrolling keeps it.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import type { Logger } from '../../common/log.js';
@@ -11,6 +12,7 @@ import type { Audit } from '../audit/audit.js';
 import { parseCsr, type CertificateAuthority } from '../crypto/ca.js';
 import type { EnrollGatewayResponse__Output as EnrollGatewayResponse } from '../../proto/generated/wicket/v1/EnrollGatewayResponse.js';
 import { unauthenticated } from '../errors.js';
+import { ensureServiceAddress, type AddressRange } from '../gateways/service-address.js';
 
 /** What creating a join token needs: the store it is kept in and the audit log. */
 export interface JoinTokenDeps {
@@ -24,7 +26,8 @@ export interface EnrollDeps extends JoinTokenDeps {
   ca: CertificateAuthority;
   log: Logger;
   metrics: { enrollments: Counter<'result'> };
-  config: { gatewayCertValidityMs: number };
+  /** The overlay pool a gateway's service address is taken from (top down). */
+  config: { gatewayCertValidityMs: number; overlayPool: AddressRange };
   /** Ends `gateway`'s open streams not opened with `currentSerial` (api/gateway-streams.ts). */
   gatewayStreams: { retire(gateway: string, currentSerial: string | undefined, why: string): number };
 }
@@ -64,9 +67,11 @@ export function enrollGateway(ctx: EnrollDeps, token: string, csrPem: string, wg
     if (previous) ctx.store.certificates.revoke(previous, now);
     ctx.store.certificates.record({ serial: issued.serial, kind: 'gateway', subject: gateway, deviceId: '', issuedAtMs: now, notAfterMs: issued.notAfterMs });
     ctx.store.gateways.enroll(gateway, issued.serial, now, wgPublicKey, endpoint);
+    ensureServiceAddress(ctx.store, ctx.config.overlayPool, gateway);
+    const { serviceAddress } = ctx.store.gateways.get(gateway)!;
     ctx.audit.append({
       actor: `gateway:${gateway}`, action: 'gateway.enroll', target: gateway,
-      details: { source, serial: issued.serial, reenrolled: previous !== undefined, publicKey: wgPublicKey, endpoint },
+      details: { source, serial: issued.serial, reenrolled: previous !== undefined, publicKey: wgPublicKey, endpoint, serviceAddress },
     });
     return { certificatePem: issued.certPem, caPem: ctx.ca.certPem, gatewayName: gateway, expiresAtMs: issued.notAfterMs, serial: issued.serial };
   });

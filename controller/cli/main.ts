@@ -6,6 +6,7 @@ import { formatDuration, parseDuration } from '../../common/duration.js';
 import { createLogger } from '../../common/log.js';
 import { BOOTSTRAP_ADMIN_VALIDITY_MS, initDataDir, renewAdminCredentials } from '../app/datadir.js';
 import { startController } from '../app/start.js';
+import { validateIssuer } from '../app/issuer.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
 import { parsePool } from '../sessions/ipam.js';
 import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
@@ -51,7 +52,7 @@ interface StartFlags {
   authMaxConnectionsPerSource: string; authMaxConnections: string; apiMaxConnectionsPerSource: string; apiMaxConnections: string;
   handshakeTimeout: string; authIdleTimeout: string; apiIdleTimeout: string; maxConcurrentStreams: string;
   ssoMaxPendingPerSource: string; ssoMaxPending: string;
-  consoleListen?: string; consoleCert?: string; consoleKey?: string;
+  consoleListen?: string; consoleCert?: string; consoleKey?: string; issuer?: string;
 }
 
 /** The console's listener and, when the operator brings one, its certificate and key. */
@@ -123,6 +124,7 @@ program.command('start')
   .option('--console-cert <file>', 'the console\'s TLS certificate (PEM; default: the controller\'s server certificate)')
   .option('--console-key <file>', 'the key of --console-cert (PEM)')
   .option('--public-api <host:port>', 'API endpoint announced to clients at login')
+  .option('--issuer <url>', 'the `iss` of identity assertions (https URL; default: https:// and the console\'s address, else the API\'s)')
   .option('--reauth-interval <duration>', 'lifetime of user certificates', '12h')
   .option('--audit-log <file>', 'also append every audit record to this JSON-lines file')
   .option('--overlay-pool <cidr>', 'IPv4 pool session addresses come from', '100.64.0.0/10')
@@ -172,8 +174,14 @@ program.command('start')
       throw new CliError(`--oidc-config: ${(err as Error).message}`);
     }
     const adminConsole = consoleFlags(o);
+    let issuer;
+    try {
+      issuer = o.issuer === undefined ? undefined : validateIssuer(o.issuer);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
     const log = createLogger('controller');
-    const controller = await startController({ console: adminConsole, sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry, limits, ssoLimits });
+    const controller = await startController({ console: adminConsole, sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry, limits, ssoLimits, issuer });
     // The last boundary: what escaped every guard is logged and counted, never fatal (a
     // client or gateway must not be able to end the controller).
     process.on('uncaughtException', (err) => controller.ctx.reportInternal('process', err));

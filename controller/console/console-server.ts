@@ -43,6 +43,8 @@ export interface ConsoleDeps {
   now: () => number;
   /** The controller's single sign-on for browsers, when identity providers are configured. */
   sso?: ConsoleSso;
+  /** The JWKS document (controller/assertion-keys/): public keys that verify identity assertions. */
+  jwks: () => string;
 }
 
 export interface RunningConsole {
@@ -127,6 +129,8 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
   });
 
   assetRoutes(app, assets);
+  // Public keys only: upstreams and gateways fetch them without signing in (GET needs no CSRF token).
+  app.get('/.well-known/jwks.json', (_req, reply) => reply.type('application/json').header('cache-control', 'public, max-age=300').send(deps.jwks()));
   await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10, sso: deps.sso, now: deps.now }));
 
   const ctx: PageContext = {

@@ -18,11 +18,14 @@ export interface GatewayRecord {
   lastReportMs: number;
   connected: boolean;
   connectedSinceMs: number;
+  /** The gateway's overlay address for its proxy ('' = not assigned yet). */
+  serviceAddress: string;
 }
 
 interface GatewayRow {
   name: string; cert_serial: string; endpoint: string; public_key: string; enrolled_at_ms: number; desired_version: number;
   applied_version: number; last_ack_ms: number; last_apply_us: number; last_report_ms: number; connected: number; connected_since_ms: number;
+  service_address: string;
 }
 
 function toRecord(r: GatewayRow): GatewayRecord {
@@ -30,6 +33,7 @@ function toRecord(r: GatewayRow): GatewayRecord {
     name: r.name, certSerial: r.cert_serial, endpoint: r.endpoint, publicKey: r.public_key, enrolledAtMs: r.enrolled_at_ms,
     desiredVersion: r.desired_version, appliedVersion: r.applied_version, lastAckMs: r.last_ack_ms, lastApplyUs: r.last_apply_us,
     lastReportMs: r.last_report_ms, connected: r.connected === 1, connectedSinceMs: r.connected_since_ms,
+    serviceAddress: r.service_address,
   };
 }
 
@@ -52,6 +56,8 @@ export class GatewayStore {
       desired: db.prepare('UPDATE gateways SET desired_version = ? WHERE name = ?'),
       ack: db.prepare('UPDATE gateways SET applied_version = ?, last_apply_us = ?, last_ack_ms = ? WHERE name = ?'),
       report: db.prepare('UPDATE gateways SET last_report_ms = ? WHERE name = ?'),
+      setServiceAddress: db.prepare('UPDATE gateways SET service_address = ? WHERE name = ?'),
+      serviceAddressOwner: db.prepare<[string], { name: string }>("SELECT name FROM gateways WHERE service_address = ? AND service_address <> ''"),
     };
   }
 
@@ -108,5 +114,14 @@ export class GatewayStore {
 
   recordReport(name: string, nowMs: number): void {
     this.stmts.report.run(nowMs, name);
+  }
+
+  setServiceAddress(name: string, address: string): void {
+    this.stmts.setServiceAddress.run(address, name);
+  }
+
+  /** Whether `address` is some gateway's service address (one index lookup). */
+  isServiceAddress(address: string): boolean {
+    return this.stmts.serviceAddressOwner.get(address) !== undefined;
   }
 }

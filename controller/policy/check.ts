@@ -39,11 +39,15 @@ function grantsOf(entitlements: Entitlement[]): string {
 function runExpectation(policy: Policy, test: PolicyTest, result: Evaluation, expect: 'allow' | 'deny', x: TestExpectation): PolicyTestResult {
   const { resource, spec, text } = x.item;
   const r = policy.resources.get(resource)!;
-  const specs = spec ? [spec] : r.ports;
   const mine = result.entitlements.filter((e) => e.resource === resource);
   const name = `${test.user}: ${expect} ${text}`;
   const denialOf = () => result.denials.find((d) => d.resource === resource)?.message ?? 'not granted';
   const outcome = (passed: boolean, message: string) => ({ name, passed, message, line: x.line });
+  if (r.http) {
+    if (expect === 'allow') return mine.length > 0 ? outcome(true, `allowed by grant ${grantsOf(mine)}`) : outcome(false, `expected allow, but denied: ${denialOf()}`);
+    return mine.length === 0 ? outcome(true, `denied: ${denialOf()}`) : outcome(false, `expected deny, but allowed by grant ${grantsOf(mine)}`);
+  }
+  const specs = spec ? [spec] : r.ports;
   if (expect === 'allow') {
     if (spec && !r.ports.some((p) => portSpecCovers(p, spec))) return outcome(false, `${resource} does not expose ${formatPortSpec(spec)}`);
     const missing = specs.filter((s) => !covers(mine, s));

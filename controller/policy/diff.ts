@@ -11,7 +11,10 @@ export interface DirectoryUser {
   groups: string[];
 }
 
-/** One user's change: items like "wiki:tcp/443", "app:tcp/8000-8099", "router:icmp", sorted. */
+/**
+ * One user's change: items like "db:tcp/5432", "app:tcp/8000-8099", "router:icmp" and, for
+ * HTTP resources, "wiki:GET /docs/*" ("wiki:any /**" when a grant has no http rules), sorted.
+ */
 export interface AccessChange {
   user: string;
   gained: string[];
@@ -20,11 +23,24 @@ export interface AccessChange {
 
 const grantItems = new WeakMap<Grant, string[]>();
 
-/** The "resource:port" items one grant reaches (computed once per compiled grant). */
+/**
+ * The requests a grant allows of an HTTP resource, one item per method and path pattern.
+ * "any" stands for every method: methods are upper case, so it cannot be one.
+ */
+function httpItems(name: string, grant: Grant): string[] {
+  const methods = grant.http?.methods.length ? grant.http.methods : ['any'];
+  const paths = grant.http?.paths.length ? grant.http.paths : ['/**'];
+  return methods.flatMap((m) => paths.map((p) => `${name}:${m} ${p}`));
+}
+
+/** The "resource:port" and "resource:METHOD /path" items one grant reaches (computed once per compiled grant). */
 function itemsOf(policy: Policy, grant: Grant): string[] {
   let items = grantItems.get(grant);
   if (!items) {
-    items = grant.resources.flatMap((name) => policy.resources.get(name)!.ports.map((p) => `${name}:${formatPortSpec(p)}`));
+    items = grant.resources.flatMap((name) => {
+      const r = policy.resources.get(name)!;
+      return r.http ? httpItems(name, grant) : r.ports.map((p) => `${name}:${formatPortSpec(p)}`);
+    });
     grantItems.set(grant, items);
   }
   return items;

@@ -202,7 +202,7 @@ for (const c of cases) {
 test('entitlements carry the gateway and the normalised destination', () => {
   const result = evaluate(policy(), subject({ user: 'bob', posture: GOOD }));
   const app = result.entitlements.find((e) => e.resource === 'app' && e.protocol === 'udp');
-  assert.deepEqual(app, { resource: 'app', gateway: 'dc2', destination: '10.40.0.10', protocol: 'udp', portFrom: 53, portTo: 53, grant: 'eng-app-managed', expiresAt: null });
+  assert.deepEqual(app, { resource: 'app', gateway: 'dc2', destination: '10.40.0.10', protocol: 'udp', portFrom: 53, portTo: 53, grant: 'eng-app-managed', expiresAt: null, http: null });
 });
 
 test('matchingEntitlements: exact address, CIDR, protocol and port', () => {

@@ -27,6 +27,8 @@ export interface Subject {
   sessionStart?: Date;
   /** The user's approved just-in-time requests (requestable grants give nothing without one). */
   approvals?: readonly Approval[];
+  /** Whether the caller comes through the tunnel (default true); false for a clientless browser. */
+  tunnel?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface Subject {
  */
 export type Entitlement = Omit<Entitlement__Output, 'protocol' | 'expiresAtMs'> & { protocol: Protocol; expiresAt: number | null };
 
-export type DenialCode = 'no_grant' | 'missing_group' | 'posture' | 'schedule' | 'mfa' | 'requestable';
+export type DenialCode = 'no_grant' | 'missing_group' | 'posture' | 'schedule' | 'mfa' | 'requestable' | 'tunnel';
 /** Treat as read-only: denials of resources no grant naming the subject mentions are shared and frozen. */
 export type Denial = Omit<Denial__Output, 'code'> & { code: DenialCode };
 
@@ -48,7 +50,7 @@ export interface Evaluation {
 
 /** A condition of a grant the subject fails. */
 export interface ConditionFailure {
-  code: 'mfa' | 'posture' | 'schedule' | 'requestable';
+  code: 'mfa' | 'posture' | 'schedule' | 'requestable' | 'tunnel';
   message: string;
 }
 
@@ -68,9 +70,10 @@ const UNCONDITIONAL: GrantConditions = Object.freeze({ failures: Object.freeze([
 
 /** Checks a grant's conditions (MFA, postures, schedule) for a subject already named by it. */
 export function grantConditions(policy: Policy, grant: Grant, subject: Subject, memo: PostureMemo = new Map()): GrantConditions {
-  if (!grant.mfa && grant.postures.length === 0 && !grant.schedule && grant.sessionTtlMs === null) return UNCONDITIONAL;
+  if (!grant.mfa && !grant.tunnel && grant.postures.length === 0 && !grant.schedule && grant.sessionTtlMs === null) return UNCONDITIONAL;
   const now = subject.now.getTime();
   const failures: ConditionFailure[] = [];
+  if (grant.tunnel && subject.tunnel === false) failures.push({ code: 'tunnel', message: 'requires the tunnel' });
   if (grant.mfa && !subject.mfa) failures.push({ code: 'mfa', message: 'MFA required but the login did not use MFA' });
   for (const name of grant.postures) {
     let failed = memo.get(name);
@@ -121,9 +124,20 @@ export function awaitingRequest(grant: Grant): ConditionFailure {
   return { code: 'requestable', message: `requestable, approvers: ${grant.requestable!.approvers.join(', ')} (no approved request)` };
 }
 
-/** Appends the entitlements a grant gives for one resource (one per port spec) to `out`. */
+/**
+ * Appends the entitlements a grant gives for one resource to `out`: one per port spec of a
+ * network resource; one for an HTTP resource, to its gateway's proxy (tcp/80 of the service
+ * address, which the controller fills in as the destination) with the grant's request rules.
+ */
 export function pushGrantEntitlements(out: Entitlement[], policy: Policy, grant: Grant, resource: string, expiresAt: number | null): void {
   const r = policy.resources.get(resource)!;
+  if (r.http) {
+    out.push({
+      resource, gateway: r.gateway, destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: grant.name, expiresAt,
+      http: { hostname: r.http.hostname, methods: [...grant.http?.methods ?? []], paths: [...grant.http?.paths ?? []] },
+    });
+    return;
+  }
   for (const p of r.ports) {
     out.push({
       resource, gateway: r.gateway, destination: r.address.text, protocol: p.protocol,

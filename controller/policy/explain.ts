@@ -86,7 +86,10 @@ export function explain(policy: Policy, subject: Subject, resource: string, prot
   if (!r) return denied({ resource, code: 'no_grant', message: `no resource named "${resource}" in the policy` });
   const groups = subjectGroups(policy, subject.user, subject.groups);
   const grants = (policy.index.grantsOfResource.get(resource) ?? []).map((i) => decide(policy, policy.grants[i]!, subject, groups, resource));
-  if (spec && !r.ports.some((p) => portSpecsOverlap(p, spec))) {
+  if (spec && r.http) {
+    return denied({ resource, code: 'no_grant', message: `${resource} is an HTTP resource on ${r.http.hostname}: ask about a request (${resource}:GET/path) or the resource alone` }, grants);
+  }
+  if (spec && !r.http && !r.ports.some((p) => portSpecsOverlap(p, spec))) {
     return denied({ resource, code: 'no_grant', message: `${resource} does not expose ${formatPortSpec(spec)} (ports: ${r.ports.map(formatPortSpec).join(', ')})` }, grants);
   }
   const result = evaluate(policy, subject);

@@ -144,14 +144,14 @@ test('the base policy is valid and compiles every construct', () => {
   assert.equal(p.sha256, createHash('sha256').update(BASE).digest('hex'));
   assert.deepEqual(gatewaysOf(p), ['dc1', 'dc2']);
   assert.deepEqual(resourcesOf(p), [
-    { name: 'wiki', address: '10.20.0.10', ports: ['tcp/80', 'tcp/443'], gateway: 'dc1' },
-    { name: 'db', address: '10.20.1.0/24', ports: ['tcp/5432'], gateway: 'dc1' },
-    { name: 'app', address: '10.40.0.10', ports: ['tcp/8000-8099', 'icmp'], gateway: 'dc2' },
+    { name: 'wiki', address: '10.20.0.10', ports: ['tcp/80', 'tcp/443'], gateway: 'dc1', http: null },
+    { name: 'db', address: '10.20.1.0/24', ports: ['tcp/5432'], gateway: 'dc1', http: null },
+    { name: 'app', address: '10.40.0.10', ports: ['tcp/8000-8099', 'icmp'], gateway: 'dc2', http: null },
   ]);
   const [eng, carol] = p.grants;
   assert.deepEqual({ ...eng, schedule: undefined }, {
     name: 'eng-wiki', index: 0, users: [], groups: ['engineering'], resources: ['wiki'], mfa: true,
-    postures: ['managed'], sessionTtlMs: 8 * 3_600_000, schedule: undefined, requestable: null,
+    postures: ['managed'], tunnel: false, http: null, sessionTtlMs: 8 * 3_600_000, schedule: undefined, requestable: null,
   });
   assert.deepEqual(eng!.schedule, {
     days: [false, true, true, true, true, true, false], start: 420, end: 1140, tz: 'Europe/Berlin', text: 'mon-fri 07:00-19:00 Europe/Berlin',

@@ -2,19 +2,35 @@
 // that make evaluation cost proportional to the grants naming a subject (user -> groups,
 // user -> grants, group -> grants, resource -> grants). Built once per parse. Pure.
 import { createHash } from 'node:crypto';
+import type { HttpRule } from '../../common/http-rules.js';
 import type { ResourceAddress } from './address.js';
+import type { HttpResourceSpec } from './http-resource.js';
 import { EMPTY_POSTURE, type Posture, type PostureRequirement } from './posture.js';
 import type { PortSpec } from './ports.js';
 import { DAY_NAMES, type Schedule } from './schedule.js';
 import type { PolicyDocument, TestItem } from './schema.js';
 import type { Path } from './source.js';
 
-export interface Resource {
+/** A resource reached at an address on some ports through its gateway's WireGuard. */
+export interface NetworkResource {
   name: string;
+  gateway: string;
   address: ResourceAddress;
   ports: PortSpec[];
-  gateway: string;
+  http: null;
 }
+
+/** A resource served by its gateway's identity-aware proxy on a hostname (tcp/80 of the service address). */
+export interface HttpResource {
+  name: string;
+  gateway: string;
+  address: null;
+  ports: null;
+  http: HttpResourceSpec;
+}
+
+/** Either kind; `r.http === null` tells them apart. */
+export type Resource = NetworkResource | HttpResource;
 
 /** A just-in-time grant's terms: it gives nothing until a request for it is approved. */
 export interface Requestable {
@@ -35,6 +51,10 @@ export interface Grant {
   resources: string[];
   mfa: boolean;
   postures: string[];
+  /** The grant gives nothing to a browser signed in without the tunnel (clientless access). */
+  tunnel: boolean;
+  /** Which requests it allows of its HTTP resources (null: every request; only on HTTP resources). */
+  http: HttpRule | null;
   sessionTtlMs: number | null;
   schedule: Schedule | null;
   requestable: Requestable | null;
@@ -128,7 +148,7 @@ const boolText = (b: boolean | undefined) => (b === undefined ? '' : String(b));
 
 /** Turns a validated, reference-checked document into the compiled policy. */
 export function compilePolicy(doc: PolicyDocument, source: string, namedUsers: Set<string>, lineOf: (path: Path) => number): Policy {
-  const resources = new Map<string, Resource>(Object.entries(doc.resources ?? {}).map(([name, r]) => [name, { name, ...r }]));
+  const resources = new Map<string, Resource>(Object.entries(doc.resources ?? {}).map(([name, r]): [string, Resource] => [name, { name, ...r }]));
   const groups = new Map<string, string[]>(Object.entries(doc.groups ?? {}));
   const postures = new Map<string, PostureRequirement>(Object.entries(doc.postures ?? {}).map(([name, p]) => [name, {
     name, os: p.os, minClientVersion: p.min_client_version, minOsVersion: p.min_os_version,
@@ -142,6 +162,8 @@ export function compilePolicy(doc: PolicyDocument, source: string, namedUsers: S
     resources: g.resources,
     mfa: g.require?.mfa ?? false,
     postures: g.require?.posture ?? [],
+    tunnel: g.require?.tunnel ?? false,
+    http: g.http ? { methods: g.http.methods ?? [], paths: g.http.paths ?? [] } : null,
     sessionTtlMs: g.session_ttl ?? null,
     schedule: g.schedule ? {
       days: g.schedule.days?.mask ?? DAY_NAMES.map(() => true),

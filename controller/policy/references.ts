@@ -30,32 +30,38 @@ export function namedUsers(doc: PolicyDocument): Set<string> {
 function checkResources(doc: PolicyDocument, errors: PathError[]): void {
   const resources = Object.entries(doc.resources ?? {});
   const declared = doc.gateways ? new Set(doc.gateways) : undefined;
+  const hostnames = new Map<string, string>();
   for (const [name, r] of resources) {
     if (declared && !declared.has(r.gateway)) {
       errors.push({ path: ['resources', name, 'gateway'], message: `unknown gateway "${r.gateway}" (declared gateways: ${[...declared].join(', ') || 'none'})` });
+    }
+    if (r.http) {
+      // The proxy picks the resource by the Host header: one hostname, one resource.
+      const first = hostnames.get(r.http.hostname);
+      if (first !== undefined) errors.push({ path: ['resources', name, 'http', 'hostname'], message: `hostname ${r.http.hostname} is already the hostname of resource ${first}` });
+      else hostnames.set(r.http.hostname, name);
+      continue;
     }
     r.ports.forEach((p, j) => {
       const earlier = r.ports.slice(0, j).find((q) => portSpecsOverlap(p, q));
       if (earlier) errors.push({ path: ['resources', name, 'ports', j], message: `${formatPortSpec(p)} overlaps ${formatPortSpec(earlier)} of the same resource` });
     });
   }
-  // Sweep the resources in address order, comparing each with those still open: only
-  // resources whose ranges intersect are ever compared.
-  const ranged = resources.map(([name, r]) => ({ name, r, first: r.address.first, last: r.address.last }))
-    .sort((a, b) => a.first - b.first || a.last - b.last);
+  // Sweep the network resources in address order, comparing each with those still open:
+  // only resources whose ranges intersect are ever compared. HTTP resources have no address
+  // of their own (the proxy is on the gateway's service address).
+  const ranged = resources.flatMap(([name, r]) => (r.http ? [] : [{ name, gateway: r.gateway, address: r.address }]))
+    .sort((a, b) => a.address.first - b.address.first || a.address.last - b.address.last);
   let open: typeof ranged = [];
-  const report = (name: string, other: string) => {
-    const a = doc.resources![name]!;
-    const b = doc.resources![other]!;
-    errors.push({
-      path: ['resources', name, 'address'],
-      message: `${a.address.text} on gateway ${a.gateway} overlaps resource ${other} (${b.address.text}) on gateway ${b.gateway}: a destination must be behind one gateway`,
-    });
-  };
   for (const cur of ranged) {
-    open = open.filter((o) => o.last >= cur.first);
-    const clash = open.find((o) => o.r.gateway !== cur.r.gateway && addressesOverlap(o.r.address, cur.r.address));
-    if (clash) report(cur.name, clash.name);
+    open = open.filter((o) => o.address.last >= cur.address.first);
+    const clash = open.find((o) => o.gateway !== cur.gateway && addressesOverlap(o.address, cur.address));
+    if (clash) {
+      errors.push({
+        path: ['resources', cur.name, 'address'],
+        message: `${cur.address.text} on gateway ${cur.gateway} overlaps resource ${clash.name} (${clash.address.text}) on gateway ${clash.gateway}: a destination must be behind one gateway`,
+      });
+    }
     open.push(cur);
   }
 }
@@ -74,6 +80,12 @@ function checkGrants(doc: PolicyDocument, errors: PathError[]): void {
     g.resources.forEach((r, j) => {
       if (!declares(doc.resources, r)) errors.push({ path: ['grants', i, 'resources', j], message: `unknown resource "${r}"` });
     });
+    if (g.http) {
+      const network = g.resources.find((r) => declares(doc.resources, r) && doc.resources![r]!.http === null);
+      if (network !== undefined) {
+        errors.push({ path: ['grants', i, 'http'], message: `http rules apply only to HTTP resources, and ${network} is a network resource (put it in a grant of its own)` });
+      }
+    }
     g.requestable?.approvers.forEach((p, j) => {
       const path = ['grants', i, 'requestable', 'approvers', j];
       if (p.kind === 'group' && !isIdpGroup(p.name) && !declares(doc.groups, p.name)) errors.push({ path, message: `unknown approver group "${p.name}": declare it under groups` });

@@ -3,7 +3,9 @@
 // here into their typed forms; cross-references are checked afterwards in references.ts.
 import { z } from 'zod';
 import { parseDuration } from '../../common/duration.js';
-import { parseResourceAddress } from './address.js';
+import { checkPathPattern, parseMethod } from '../../common/http-rules.js';
+import { parseResourceAddress, type ResourceAddress } from './address.js';
+import { parseHostname, parseUpstream, type HttpResourceSpec } from './http-resource.js';
 import { parsePortSpec, type PortSpec } from './ports.js';
 import { isValidTimeZone, parseDays, parseHours } from './schedule.js';
 import { parseVersion } from './version.js';
@@ -109,13 +111,62 @@ export const postureSchema = z.strictObject({
   firewall: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
+/** A string parsed by a helper that returns `{ error }` when the text is invalid. */
+function checkedString(expected: string, parse: (text: string) => string | { error: string }) {
+  return z.string({ error: expected }).transform((text, ctx): string => {
+    const result = parse(text);
+    if (typeof result === 'string') return result;
+    ctx.addIssue({ code: 'custom', message: result.error });
+    return z.NEVER;
+  });
+}
+
+const httpResourceSchema = z.strictObject({
+  upstream: checkedString('expected an upstream URL like http://10.20.0.10:8080', parseUpstream),
+  hostname: checkedString('expected a hostname like wiki.corp.example', parseHostname),
+  public: z.boolean({ error: 'expected true or false' }).optional(),
+}, { error: required('http: { upstream, hostname, public }') });
+
+const RESOURCE_SHAPE = 'a resource: { address, ports, gateway } or { http: { upstream, hostname }, gateway }';
+
+/**
+ * A network resource (`address`, `ports`) or an HTTP resource (`http`), both with `gateway`;
+ * compiled to one shape with `http: null` or `address: null, ports: null` on the other side.
+ */
 export const resourceSchema = z.strictObject({
-  address: parsedString('expected an address (IPv4 address or CIDR)', parseResourceAddress),
+  address: parsedString('expected an address (IPv4 address or CIDR)', parseResourceAddress).optional(),
   ports: uniqueList(parsedString('expected a port like tcp/443, udp/53, tcp/8000-8099 or icmp', parsePortSpec), 'ports',
     (p) => `${p.protocol}/${p.portFrom}-${p.portTo}`)
-    .min(1, { error: 'a resource needs at least one port' }),
+    .min(1, { error: 'a resource needs at least one port' }).optional(),
+  http: httpResourceSchema.optional(),
   gateway: name('gateway'),
-}, { error: required('a resource: { address, ports, gateway }') });
+}, { error: required(RESOURCE_SHAPE) }).transform((r, ctx): ResourceDocument => {
+  if (r.http && r.address !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['http'], message: 'a resource has either address (a network resource) or http (an HTTP resource), not both' });
+    return z.NEVER;
+  }
+  if (r.http) {
+    if (r.ports !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ports'], message: 'an HTTP resource has no ports: the gateway\'s proxy serves it on its hostname' });
+      return z.NEVER;
+    }
+    return { http: { upstream: r.http.upstream, hostname: r.http.hostname, public: r.http.public ?? false }, address: null, ports: null, gateway: r.gateway };
+  }
+  if (r.address === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['address'], message: 'expected an address (IPv4 address or CIDR) with ports, or http: { upstream, hostname } for an HTTP resource' });
+    return z.NEVER;
+  }
+  if (r.ports === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ports'], message: 'a resource needs at least one port (ports is required with address)' });
+    return z.NEVER;
+  }
+  return { address: r.address, ports: r.ports, http: null, gateway: r.gateway };
+});
+
+/** A resource as validated: exactly one of the network side (address, ports) and the HTTP side. */
+export type ResourceDocument =
+  | { address: ResourceAddress; ports: PortSpec[]; http: null; gateway: string }
+  | { address: null; ports: null; http: HttpResourceSpec; gateway: string };
 
 const scheduleSchema = z.strictObject({
   days: z.array(z.string({ error: 'expected a day like mon or mon-fri' }), { error: 'expected a list of days' })
@@ -144,6 +195,20 @@ const requestableSchema = z.strictObject({
   reason_required: z.boolean({ error: 'expected true or false' }).optional(),
 }, { error: required('requestable: { approvers, max_duration, reason_required }') });
 
+/**
+ * Which requests a grant allows of its HTTP resources. An absent list allows everything; an
+ * empty one is refused, because `methods: []` reads as "none" but would mean "all".
+ */
+const httpRuleSchema = z.strictObject({
+  methods: uniqueList(checkedString('expected an HTTP method like GET', parseMethod), 'methods')
+    .min(1, { error: 'methods needs at least one method (leave it out to allow every method)' }).optional(),
+  paths: uniqueList(z.string({ error: 'expected a path pattern like /docs/*' }).superRefine((text, ctx) => {
+    const reason = checkPathPattern(text);
+    if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
+  }), 'paths')
+    .min(1, { error: 'paths needs at least one pattern (leave it out to allow every path)' }).optional(),
+}, { error: required('http: { methods, paths }') });
+
 export const grantSchema = z.strictObject({
   name: name('grant'),
   to: uniqueList(principal, 'principals', (p) => (p.kind === 'group' ? `group:${p.name}` : p.name), 'an empty grant: `to` (users and group:NAME) is required')
@@ -153,7 +218,9 @@ export const grantSchema = z.strictObject({
   require: z.strictObject({
     mfa: z.boolean({ error: 'expected true or false' }).optional(),
     posture: uniqueList(name('posture'), 'postures').optional(),
+    tunnel: z.boolean({ error: 'expected true or false' }).optional(),
   }).optional(),
+  http: httpRuleSchema.optional(),
   session_ttl: duration.optional(),
   schedule: scheduleSchema.optional(),
   requestable: requestableSchema.optional(),
@@ -191,7 +258,7 @@ export const policySchema = z.strictObject({
   gateways: uniqueList(name('gateway'), 'gateways').optional(),
   groups: z.record(name('group'), uniqueList(name('user'), 'users'), { error: 'expected a mapping of group name to users' }).optional(),
   postures: z.record(name('posture'), postureSchema, { error: 'expected a mapping of posture name to requirements' }).optional(),
-  resources: z.record(name('resource'), resourceSchema, { error: 'expected a mapping of resource name to { address, ports, gateway }' }).optional(),
+  resources: z.record(name('resource'), resourceSchema, { error: 'expected a mapping of resource name to { address, ports, gateway } or { http, gateway }' }).optional(),
   grants: z.array(grantSchema, { error: 'expected a list of grants' }).optional(),
   tests: z.array(testSchema, { error: 'expected a list of tests' }).optional(),
 }, { error: 'a policy file is a mapping with keys gateways, groups, postures, resources, grants, tests' });

@@ -86,12 +86,13 @@ export function openSession(ctx: AdmissionContext, caller: DeviceCaller, request
   const psks = new Map(gateways.map((g) => [g, newPsk()]));
 
   const session = store.transaction(() => {
-    const { address, next } = allocate(ctx.pool, cursor.value, (a) => sessions.isAddressLive(a));
+    // A gateway's service address is never a session's (each check is one index lookup).
+    const { address, next } = allocate(ctx.pool, cursor.value, (a) => sessions.isAddressLive(a) || store.gateways.isServiceAddress(a));
     cursor.value = next;
     const record: SessionRecord = {
       id: newId(), user: caller.user, deviceId: caller.deviceId, certSerial: caller.certSerial,
       overlayAddress: address, wgPublicKey: request.wgPublicKey, posture, mfa, createdAtMs: now, expiresAtMs,
-      state: 'active', endedAtMs: null, endReason: '', entitlements, lastHeartbeatMs: now,
+      state: 'active', endedAtMs: null, endReason: '', entitlements, groups: decision.groups, lastHeartbeatMs: now,
     };
     sessions.insert(record);
     for (const [g, psk] of psks) sessions.addGateway(record.id, g, ctx.seal(record.id, g, psk));

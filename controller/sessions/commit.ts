@@ -11,12 +11,13 @@ import { gatewaySession } from './views.js';
 import { newPsk } from './psk.js';
 import type { SessionLifecycle, SessionRecord } from './session-store.js';
 
-/** One session's change: an end, or new entitlements (and posture). */
+/** One session's change: an end, or new entitlements (and posture, and the subject's groups). */
 export interface Change {
   session: SessionRecord;
   end?: { state: Exclude<SessionLifecycle, 'active'>; reason: string };
   entitlements?: Entitlement[];
   posture?: Posture;
+  groups?: string[];
 }
 
 export interface CommitContext {
@@ -61,7 +62,7 @@ export function commitChanges(ctx: CommitContext, changes: Change[], actor: stri
             sessions.dropGateway(s.id, g.gateway);
           }
         }
-        const updated: SessionRecord = { ...s, entitlements, posture: c.posture ?? s.posture };
+        const updated: SessionRecord = { ...s, entitlements, posture: c.posture ?? s.posture, groups: c.groups ?? s.groups };
         for (const g of wanted) {
           const existing = current.find((x) => x.gateway === g);
           let psk: string;
@@ -72,7 +73,7 @@ export function commitChanges(ctx: CommitContext, changes: Change[], actor: stri
           }
           delta(g).upserts.push(gatewaySession(updated, g, psk));
         }
-        sessions.update(s.id, entitlements, s.expiresAtMs, updated.posture);
+        sessions.update(s.id, entitlements, s.expiresAtMs, updated.posture, updated.groups);
         audit.append({ actor, action: 'session.update', target: s.id, details: { user: s.user, cause, grants: [...new Set(entitlements.map((e) => e.grant))], entitlements: entitlements.length } });
       }
       done.push(s);

@@ -1,11 +1,14 @@
 // The policy decision for one user's device: groups (the user's and, for an SSO login, the
 // identity provider's), MFA, posture, time and just-in-time approvals go into the pure
-// evaluator; what comes out is capped at the session's expiry. Reads the store, writes nothing.
+// evaluator; what comes out is capped at the session's expiry. An HTTP entitlement leaves the
+// evaluator without a destination: it is the gateway's service address (its proxy), and a
+// gateway without one yet gives nothing. Reads the store, writes nothing.
 import { evaluate, type Approval, type Denial, type Entitlement, type Policy, type Posture } from '../policy/index.js';
 import type { Store } from '../store/store.js';
 import { policyGroups } from '../sso/claims.js';
 
-export interface Decision { entitlements: Entitlement[]; denials: Denial[] }
+/** What the policy gives, why not the rest, and the subject's groups (the assertion's `groups` claim). */
+export interface Decision { entitlements: Entitlement[]; denials: Denial[]; groups: string[] }
 
 /**
  * Whether the login behind a certificate used MFA (a password login always includes TOTP;
@@ -32,7 +35,34 @@ export function decide(store: Store, policy: Policy, input: DecisionInput): Deci
   const groups = [...store.users.groupsOf(user), ...loginOf(store, certSerial).idpGroups];
   const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart), approvals });
   // An entitlement whose time is already up (session_ttl counted from the session start) gives nothing.
-  return { entitlements: result.entitlements.filter((e) => e.expiresAt === null || e.expiresAt > now), denials: result.denials };
+  const live = result.entitlements.filter((e) => e.expiresAt === null || e.expiresAt > now);
+  const { entitlements, denials } = routeHttp(live, (g) => store.gateways.get(g)?.serviceAddress ?? '');
+  return {
+    entitlements, denials: [...result.denials, ...denials],
+    groups: [...new Set([...(policy.index.groupsOfUser.get(user) ?? []), ...groups])].sort(),
+  };
+}
+
+/**
+ * Points each HTTP entitlement at its gateway's service address (looked up once per gateway);
+ * one whose gateway has none yet becomes a denial instead.
+ */
+export function routeHttp(list: readonly Entitlement[], serviceAddress: (gateway: string) => string): { entitlements: Entitlement[]; denials: Denial[] } {
+  const addresses = new Map<string, string>();
+  const entitlements: Entitlement[] = [];
+  const denials: Denial[] = [];
+  for (const e of list) {
+    if (!e.http) {
+      entitlements.push(e);
+      continue;
+    }
+    const address = addresses.get(e.gateway) ?? addresses.set(e.gateway, serviceAddress(e.gateway)).get(e.gateway)!;
+    if (address) entitlements.push({ ...e, destination: address });
+    else if (!denials.some((d) => d.resource === e.resource)) {
+      denials.push({ resource: e.resource, code: 'no_grant', message: `gateway ${e.gateway} has no service address yet (it has not enrolled): its HTTP resources cannot be reached` });
+    }
+  }
+  return { entitlements, denials };
 }
 
 /** Caps every entitlement's expiry at the session's. */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Entitlement } from '../policy/index.js';
-import { destinationCidr, entitlementsEqual, gatewaysOf, sessionExpiry } from './entitlements.js';
+import { destinationCidr, entitlementsEqual, gatewaysOf, sameGroups, sessionExpiry } from './entitlements.js';
 
 const e = (over: Partial<Entitlement> = {}): Entitlement => ({
   resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAt: null, http: null, ...over,
@@ -32,4 +32,13 @@ test('entitlement sets compare regardless of order and notice any field', () => 
   assert.ok(!entitlementsEqual(a, [e()]));
   assert.ok(!entitlementsEqual([e()], [e({ expiresAt: 1 })]));
   assert.ok(!entitlementsEqual([e()], [e({ portTo: 444 })]));
+});
+
+test('a change of an HTTP grant\'s methods or paths is a change; groups compare in order', () => {
+  const http = { hostname: 'wiki.corp.example', methods: ['GET'], paths: ['/docs/*'] };
+  assert.equal(entitlementsEqual([e({ http })], [e({ http: { ...http } })]), true);
+  assert.equal(entitlementsEqual([e({ http })], [e({ http: { ...http, paths: ['/docs/**'] } })]), false);
+  assert.equal(entitlementsEqual([e({ http })], [e({ http: { ...http, methods: [] } })]), false);
+  assert.equal(sameGroups(['a', 'b'], ['a', 'b']), true);
+  assert.equal(sameGroups(['a'], ['a', 'b']), false);
 });

@@ -29,7 +29,8 @@ export function sessionExpiry(list: readonly Entitlement[], certNotAfterMs: numb
 }
 
 function key(e: Entitlement): string {
-  return [e.gateway, e.resource, e.destination, e.protocol, e.portFrom, e.portTo, e.grant, e.expiresAt ?? ''].join('|');
+  // An HTTP grant's methods and paths are part of what a session may do: a change is a change.
+  return [e.gateway, e.resource, e.destination, e.protocol, e.portFrom, e.portTo, e.grant, e.expiresAt ?? '', e.http ? JSON.stringify(e.http) : ''].join('|');
 }
 
 /** Same entitlements (order does not matter). */
@@ -38,4 +39,9 @@ export function entitlementsEqual(a: readonly Entitlement[], b: readonly Entitle
   const ka = a.map(key).sort();
   const kb = b.map(key).sort();
   return ka.every((k, i) => k === kb[i]);
+}
+
+/** Same groups (both lists are sorted and unique, as decisions make them). */
+export function sameGroups(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((g, i) => g === b[i]);
 }

@@ -16,6 +16,9 @@ import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
 import { SessionManager, type AppliedPolicy, type SessionSettings } from './session-manager.js';
 import { AckWatch } from './ack-watch.js';
+import { gatewayConfig } from './gateway-config.js';
+import { ensureServiceAddress } from '../gateways/service-address.js';
+import { CONTROLLER_KEY_OWNER, gatewayKeyOwner, ROTATION_CHECK_MS, type AssertionKeys } from '../assertion-keys/assertion-keys.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   pool: parsePool('100.64.0.0/10'),
@@ -32,8 +35,10 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
 /** What the session layer is wired from: what each of its handlers and managers needs. */
 export interface SessionModuleDeps extends ClientServiceDeps, GatewayServiceDeps, SessionAdminDeps, DeviceAdminDeps, AccessLayerDeps {
   masterKey: MasterKey;
-  /** Session settings given at start. */
-  config: { sessions: Partial<SessionSettings> };
+  /** Session settings given at start; the issuer and sign-in URL of gateway configs. */
+  config: { sessions: Partial<SessionSettings>; issuer: string; signInUrl: string };
+  /** The gateways' signing keys and the controller's (GatewayConfig.signing_key, controller_jwks). */
+  assertionKeys: AssertionKeys;
   /** The session layer binds itself here, and is reached through it by every loss of access. */
   revocation: Revocation;
 }
@@ -66,6 +71,7 @@ export interface SessionSeams {
 export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => ServiceSet & { close: () => void } {
   return (ctx) => {
     let applied = loadApplied(ctx);
+    const resolved = { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings };
     // The fan-out and the manager refer to each other; the fan-out only calls back once
     // streams exist, long after both are built.
     const fanout: SyncFanout = new SyncFanout({
@@ -75,6 +81,14 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
         manager.onGatewayAck(gateway, version, at);
         acks.acked(gateway);
       },
+      config: (gateway) => gatewayConfig({
+        policy: () => applied?.policy,
+        serviceAddress: (g) => ctx.store.gateways.get(g)?.serviceAddress ?? '',
+        signingKey: (g) => ctx.assertionKeys.signingKey(gatewayKeyOwner(g)),
+        controllerJwks: () => ctx.assertionKeys.controllerJwksJson(),
+        issuer: () => ctx.config.issuer,
+        signInUrl: () => ctx.config.signInUrl,
+      }, gateway),
       log: ctx.log.child({ module: 'sync' }),
       metrics: syncMetrics(ctx),
       now: ctx.now,
@@ -84,7 +98,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       policy: () => applied,
       stats: seams.stats ?? ((id) => ctx.store.telemetry.sessionStats(id)),
       approvals: (user, now) => ctx.store.access.approvals(user, now),
-      settings: { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings },
+      settings: resolved,
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
       reportInternal: ctx.reportInternal,
@@ -99,6 +113,8 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       reevaluateUser: (user, reason, actor) => manager.reevaluateUser(user, reason, actor),
       policyApplied: (policy, version) => {
         applied = { policy, version };
+        // The gateways learn of added HTTP resources before any session is granted them.
+        fanout.refreshConfigs();
         // Approvals bound to a grant this policy changed end first, so the re-evaluation sees it.
         access.manager.policyApplied(policy, version);
         return manager.reevaluateAll(`policy version ${version} applied`, 'system');
@@ -106,14 +122,44 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     });
     const acks = new AckWatch({ sessions: ctx.store.sessions, view: (s, gateways) => manager.view(s, gateways) });
     manager.start();
+
+    // Key rotation: at every Sync start and on a timer; a changed key reaches the gateways
+    // it concerns as a config delta (the controller's key concerns them all).
+    const rotateKeys = () => {
+      const { rotated, deleted } = ctx.assertionKeys.rotate();
+      if (rotated.length || deleted.length) fanout.refreshConfigs();
+    };
+    ctx.assertionKeys.signingKey(CONTROLLER_KEY_OWNER);
+    const rotation = setInterval(() => {
+      try {
+        rotateKeys();
+      } catch (err) {
+        ctx.reportInternal('assertion_keys.rotate', err);
+      }
+    }, ROTATION_CHECK_MS);
+    rotation.unref();
+    // The service address each gateway's HTTP entitlements were last decided with: a gateway
+    // given one since (at enrollment, or at this Hello) re-evaluates the live sessions.
+    const decidedWith = new Map(ctx.store.gateways.list().map((g) => [g.name, g.serviceAddress]));
+    const beforeAttach = (gateway: string) => {
+      ensureServiceAddress(ctx.store, resolved.pool, gateway);
+      rotateKeys();
+      ctx.assertionKeys.signingKey(gatewayKeyOwner(gateway));
+      const address = ctx.store.gateways.get(gateway)?.serviceAddress ?? '';
+      if (decidedWith.get(gateway) !== address) {
+        decidedWith.set(gateway, address);
+        manager.reevaluateAll(`gateway ${gateway} has service address ${address}`, 'system');
+      }
+    };
     // An approval, revocation or expiry re-evaluates the requester's live sessions.
     const access = accessLayer(ctx, { policy: () => applied?.policy, reevaluateUser: (user, reason, actor) => ctx.revocation.approvalChanged(user, reason, actor) });
 
     return {
       client: { ...clientService(ctx, manager), ...access.client },
-      gateway: gatewayService(ctx, fanout),
+      gateway: gatewayService(ctx, fanout, beforeAttach),
       adminExtras: [sessionAdmin(ctx, manager, acks), deviceAdmin(ctx), access.admin],
       close: () => {
+        clearInterval(rotation);
         unbind();
         acks.close();
         access.close();

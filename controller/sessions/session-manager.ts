@@ -32,7 +32,7 @@ import { SessionEvents } from './events.js';
 import { MicroBatch } from './batch.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { deviceStandingRefusal } from '../revocation/standing.js';
-import { entitlementsEqual } from './entitlements.js';
+import { entitlementsEqual, sameGroups } from './entitlements.js';
 import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } from './decision.js';
 import { clientPeer, gatewaySession, sessionView, type SessionStats } from './views.js';
 import { openPsk, sealPsk } from './psk.js';
@@ -372,8 +372,8 @@ export class SessionManager {
         const entitlements = clampEntitlements(decision.entitlements, s.expiresAtMs);
         if (entitlements.length === 0) {
           changes.push({ session: s, end: { state: 'revoked', reason: `no entitlements left (${reason}): ${summarizeDenials(decision.denials)}` } });
-        } else if (!entitlementsEqual(entitlements, s.entitlements) || posture) {
-          changes.push({ session: s, entitlements, posture: p });
+        } else if (!entitlementsEqual(entitlements, s.entitlements) || posture || !sameGroups(decision.groups, s.groups)) {
+          changes.push({ session: s, entitlements, posture: p, groups: decision.groups });
         }
       }
     }

@@ -21,6 +21,8 @@ export interface SessionRecord {
   endedAtMs: number | null;
   endReason: string;
   entitlements: Entitlement[];
+  /** The subject's groups at the last decision (the identity assertion's `groups`). */
+  groups: string[];
   lastHeartbeatMs: number;
 }
 
@@ -35,7 +37,7 @@ export interface SessionGatewayRecord {
 interface SessionRow {
   id: string; user_name: string; device_id: string; cert_serial: string; overlay_address: string; wg_public_key: string;
   posture_json: string; mfa: number; created_at_ms: number; expires_at_ms: number; state: SessionLifecycle; ended_at_ms: number | null;
-  end_reason: string; entitlements_json: string; last_heartbeat_ms: number;
+  end_reason: string; entitlements_json: string; last_heartbeat_ms: number; groups_json: string;
 }
 
 interface SessionGatewayRow { session_id: string; gateway: string; psk_sealed: Buffer; version: number; acked_at_ms: number | null }
@@ -65,7 +67,7 @@ function toRecord(r: SessionRow): SessionRecord {
     id: r.id, user: r.user_name, deviceId: r.device_id, certSerial: r.cert_serial, overlayAddress: r.overlay_address,
     wgPublicKey: r.wg_public_key, posture: JSON.parse(r.posture_json) as Posture, mfa: r.mfa === 1, createdAtMs: r.created_at_ms,
     expiresAtMs: r.expires_at_ms, state: r.state, endedAtMs: r.ended_at_ms, endReason: r.end_reason,
-    entitlements: JSON.parse(r.entitlements_json) as Entitlement[], lastHeartbeatMs: r.last_heartbeat_ms,
+    entitlements: JSON.parse(r.entitlements_json) as Entitlement[], groups: JSON.parse(r.groups_json) as string[], lastHeartbeatMs: r.last_heartbeat_ms,
   };
 }
 
@@ -81,7 +83,7 @@ export class SessionStore {
   constructor(private readonly db: DB) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO sessions (id, user_name, device_id, cert_serial, overlay_address, wg_public_key, posture_json, mfa,
-        created_at_ms, expires_at_ms, state, entitlements_json, last_heartbeat_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`),
+        created_at_ms, expires_at_ms, state, entitlements_json, last_heartbeat_ms, groups_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`),
       get: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       active: db.prepare<[], SessionRow>("SELECT * FROM sessions WHERE state = 'active' ORDER BY created_at_ms"),
       activeOfUser: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE user_name = ? AND state = 'active'"),
@@ -93,7 +95,7 @@ export class SessionStore {
       addressLive: db.prepare<[string], { id: string }>("SELECT id FROM sessions WHERE overlay_address = ? AND state = 'active'"),
       keyLive: db.prepare<[string], { id: string }>("SELECT id FROM sessions WHERE wg_public_key = ? AND state = 'active'"),
       end: db.prepare("UPDATE sessions SET state = ?, ended_at_ms = ?, end_reason = ? WHERE id = ? AND state = 'active'"),
-      update: db.prepare("UPDATE sessions SET entitlements_json = ?, expires_at_ms = ?, posture_json = ? WHERE id = ? AND state = 'active'"),
+      update: db.prepare("UPDATE sessions SET entitlements_json = ?, expires_at_ms = ?, posture_json = ?, groups_json = ? WHERE id = ? AND state = 'active'"),
       heartbeat: db.prepare("UPDATE sessions SET last_heartbeat_ms = ? WHERE id = ? AND state = 'active'"),
       grace: db.prepare("UPDATE sessions SET last_heartbeat_ms = max(last_heartbeat_ms, ?) WHERE state = 'active'"),
       gateways: db.prepare<[string], SessionGatewayRow>('SELECT * FROM session_gateways WHERE session_id = ? ORDER BY gateway'),
@@ -110,9 +112,10 @@ export class SessionStore {
     };
   }
 
-  insert(s: Omit<SessionRecord, 'state' | 'endedAtMs' | 'endReason'>): void {
+  /** Stores a new active session (groups default to none). */
+  insert(s: Omit<SessionRecord, 'state' | 'endedAtMs' | 'endReason' | 'groups'> & { groups?: string[] }): void {
     this.stmts.insert.run(s.id, s.user, s.deviceId, s.certSerial, s.overlayAddress, s.wgPublicKey, JSON.stringify(s.posture), s.mfa ? 1 : 0,
-      s.createdAtMs, s.expiresAtMs, JSON.stringify(s.entitlements), s.lastHeartbeatMs);
+      s.createdAtMs, s.expiresAtMs, JSON.stringify(s.entitlements), s.lastHeartbeatMs, JSON.stringify(s.groups ?? []));
   }
 
   get(id: string): SessionRecord | undefined {
@@ -182,8 +185,8 @@ export class SessionStore {
     return this.stmts.end.run(state, nowMs, reason, id).changes === 1;
   }
 
-  update(id: string, entitlements: Entitlement[], expiresAtMs: number, posture: Posture): void {
-    this.stmts.update.run(JSON.stringify(entitlements), expiresAtMs, JSON.stringify(posture), id);
+  update(id: string, entitlements: Entitlement[], expiresAtMs: number, posture: Posture, groups: string[]): void {
+    this.stmts.update.run(JSON.stringify(entitlements), expiresAtMs, JSON.stringify(posture), JSON.stringify(groups), id);
   }
 
   heartbeat(id: string, nowMs: number): void {

@@ -28,14 +28,20 @@ export function clientPeer(s: SessionRecord, gateway: string, endpoint: string, 
   return { gateway, endpoint, publicKey, presharedKey, allowedIps };
 }
 
-/** The entry one gateway enforces for a session: its peer and the rules through that gateway. */
+/**
+ * The entry one gateway enforces for a session: its peer, the rules through that gateway (an
+ * HTTP entitlement's rule reaches the gateway's proxy: service address, tcp/80), the groups
+ * its proxy asserts, and one HttpGrant per HTTP entitlement (which requests the proxy lets by).
+ */
 export function gatewaySession(s: SessionRecord, gateway: string, psk: string): GatewaySession {
+  const here = s.entitlements.filter((e) => e.gateway === gateway);
+  const until = (e: (typeof here)[number]) => Math.min(e.expiresAt ?? s.expiresAtMs, s.expiresAtMs);
   return {
     id: s.id, overlayAddress: s.overlayAddress, wgPublicKey: s.wgPublicKey, presharedKey: psk, expiresAtMs: s.expiresAtMs,
-    username: s.user, deviceId: s.deviceId,
-    rules: s.entitlements.filter((e) => e.gateway === gateway).map((e) => ({
-      destination: destinationCidr(e.destination), protocol: e.protocol, portFrom: e.portFrom, portTo: e.portTo,
-      expiresAtMs: Math.min(e.expiresAt ?? s.expiresAtMs, s.expiresAtMs),
+    username: s.user, deviceId: s.deviceId, groups: s.groups,
+    rules: here.map((e) => ({
+      destination: destinationCidr(e.destination), protocol: e.protocol, portFrom: e.portFrom, portTo: e.portTo, expiresAtMs: until(e),
     })),
+    httpGrants: here.filter((e) => e.http).map((e) => ({ resource: e.resource, grant: e.grant, access: e.http, expiresAtMs: until(e) })),
   };
 }

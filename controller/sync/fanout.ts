@@ -5,9 +5,12 @@
 // burst, then one per interval, later error acks coalescing into the one scheduled), so a
 // gateway repeating error acks cannot make the controller build snapshot after snapshot.
 // Publishing happens synchronously right after the store transaction that made the change
-// commits, so deltas leave in commit order on the single event loop.
+// commits, so deltas leave in commit order on the single event loop. Each snapshot carries
+// the gateway's configuration (GatewayConfig); a changed configuration goes out as a delta in
+// the same version sequence, so it stays ordered with the session deltas.
 import type { Logger } from '../../common/log.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
+import type { GatewayConfig } from '../../proto/generated/wicket/v1/GatewayConfig.js';
 import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import type { GatewayStore } from '../gateways/gateway-store.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
@@ -21,6 +24,8 @@ export interface SyncStream {
 export interface GatewayChange {
   upserts: GatewaySession[];
   removes: string[];
+  /** The gateway's whole configuration, when it changed. */
+  config?: GatewayConfig;
 }
 
 export interface AckListener {
@@ -67,11 +72,15 @@ export class SyncFanout {
   private readonly versions = new Map<string, number>();
   /** Versions sent and not yet acknowledged, per gateway, for the latency histograms. */
   private readonly sent = new Map<string, Map<number, Sent>>();
+  /** The configuration each connected gateway was last sent (JSON), to send only changes. */
+  private readonly configs = new Map<string, string>();
 
   constructor(private readonly deps: {
     gateways: GatewayStore;
     /** Every session the gateway must serve now. */
     snapshot: (gateway: string) => GatewaySession[];
+    /** The gateway's configuration now (none: snapshots carry none). */
+    config?: (gateway: string) => GatewayConfig;
     /** Called after an ack is recorded (session ack state, metrics). */
     onAck: AckListener;
     log: Logger;
@@ -122,7 +131,9 @@ export class SyncFanout {
   private sendSnapshot(gateway: string, stream: SyncStream): number {
     const version = this.nextVersion(gateway);
     const sessions = this.deps.snapshot(gateway);
-    stream.write({ snapshot: { version, sessions } });
+    const config = this.deps.config?.(gateway);
+    stream.write({ snapshot: { version, sessions, ...(config && { config }) } });
+    if (config) this.configs.set(gateway, JSON.stringify(config));
     // A snapshot supersedes whatever was in flight on an earlier stream.
     this.sent.set(gateway, new Map());
     this.markSent(gateway, version, 0);
@@ -140,6 +151,7 @@ export class SyncFanout {
   detach(gateway: string, stream: SyncStream): boolean {
     if (this.streams.get(gateway) !== stream) return false;
     this.streams.delete(gateway);
+    this.configs.delete(gateway);
     return true;
   }
 
@@ -151,13 +163,30 @@ export class SyncFanout {
     const versions = new Map<string, number>();
     for (const [gateway, change] of changes) {
       const stream = this.streams.get(gateway);
-      if (!stream || (change.upserts.length === 0 && change.removes.length === 0)) continue;
+      if (!stream || (change.upserts.length === 0 && change.removes.length === 0 && !change.config)) continue;
       const version = this.nextVersion(gateway);
-      stream.write({ delta: { version, upserts: change.upserts, removes: change.removes } });
+      stream.write({ delta: { version, upserts: change.upserts, removes: change.removes, ...(change.config && { config: change.config }) } });
+      if (change.config) this.configs.set(gateway, JSON.stringify(change.config));
       this.markSent(gateway, version, change.removes.length);
       versions.set(gateway, version);
     }
     return versions;
+  }
+
+  /**
+   * Sends each connected gateway of `gateways` (default: all) whose configuration changed
+   * since it was last sent a delta carrying the new one. Returns the versions sent.
+   */
+  refreshConfigs(gateways: readonly string[] = this.connected()): Map<string, number> {
+    const build = this.deps.config;
+    if (!build) return new Map();
+    const changes = new Map<string, GatewayChange>();
+    for (const gateway of gateways) {
+      if (!this.streams.has(gateway)) continue;
+      const config = build(gateway);
+      if (JSON.stringify(config) !== this.configs.get(gateway)) changes.set(gateway, { upserts: [], removes: [], config });
+    }
+    return this.publish(changes);
   }
 
   /**

@@ -44,7 +44,13 @@ export interface GatewayServiceDeps extends HandlerDeps {
   reportInternal: InternalErrorReporter;
 }
 
-export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, limits: HelloLimits = DEFAULT_HELLO_LIMITS): Pick<GatewayHandlers, 'Sync'> {
+/**
+ * Called after a Hello is accepted and before the gateway's snapshot is built: whatever the
+ * snapshot must reflect (service address, signing key, sessions re-evaluated) is made here.
+ */
+export type BeforeAttach = (gateway: string) => void;
+
+export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, beforeAttach: BeforeAttach = () => {}, limits: HelloLimits = DEFAULT_HELLO_LIMITS): Pick<GatewayHandlers, 'Sync'> {
   const registers = [ctx.metrics.registry];
   const refusedHellos = new Counter({
     name: 'wicket_sync_hellos_refused_total', help: 'Sync Hellos refused because the WireGuard key or endpoint is not the one bound to the gateway',
@@ -109,6 +115,7 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, limi
         ctx.store.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
         ctx.audit.append({ actor: `gateway:${name}`, action: 'gateway.connect', target: name, details: { endpoint, agentVersion: h.agentVersion } });
         ctx.log.info({ gateway: name, endpoint }, 'gateway connected');
+        beforeAttach(name);
         fanout.attach(name, call);
         attached = true;
       };

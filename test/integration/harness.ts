@@ -62,7 +62,7 @@ export interface TestController {
   stop(): Promise<void>;
 }
 
-export async function startTestController(options: { reauthIntervalMs?: number; modules?: ServiceModule[]; start?: Pick<StartOptions, 'limits' | 'sso' | 'ssoLimits' | 'console'> } = {}): Promise<TestController> {
+export async function startTestController(options: { reauthIntervalMs?: number; modules?: ServiceModule[]; start?: Pick<StartOptions, 'limits' | 'sso' | 'ssoLimits' | 'console' | 'metricsListen' | 'issuer' | 'sessions'> } = {}): Promise<TestController> {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-it-'));
   const { caFingerprint } = initDataDir(join(dir, 'data'));
   let offset = 0;

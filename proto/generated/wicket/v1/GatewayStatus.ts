@@ -25,6 +25,10 @@ export interface GatewayStatus {
   'health'?: (string);
   'sessions'?: (number);
   'connectedSinceMs'?: (number | string | Long);
+  /**
+   * The overlay address its HTTP proxy listens on ('' = not assigned yet).
+   */
+  'serviceAddress'?: (string);
 }
 
 export interface GatewayStatus__Output {
@@ -50,4 +54,8 @@ export interface GatewayStatus__Output {
   'health': (string);
   'sessions': (number);
   'connectedSinceMs': (number);
+  /**
+   * The overlay address its HTTP proxy listens on ('' = not assigned yet).
+   */
+  'serviceAddress': (string);
 }
