@@ -54,6 +54,15 @@ test('explain output matches testdata/explain.golden.json', () => {
   golden('explain.golden.json', results);
 });
 
+test('errors of invalid HTTP policies match testdata/http-errors.golden.json', () => {
+  const errors = Object.fromEntries(['http-invalid.yaml', 'http-invalid-refs.yaml'].map((name) => {
+    const r = parsePolicy(readFileSync(join(TESTDATA, name), 'utf8'));
+    assert.ok(!r.ok, `${name} must be rejected`);
+    return [name, r.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`)];
+  }));
+  golden('http-errors.golden.json', errors);
+});
+
 test('diff output matches testdata/diff.golden.json', () => {
   const before = load('diff-before.yaml');
   const after = load('diff-after.yaml');
