@@ -10,11 +10,18 @@ import type { Grant, Policy } from '../policy/index.js';
 /** The hash of a grant's content under a policy (SHA-256 hex), max_duration aside. */
 export function grantBinding(policy: Policy, grant: Grant): string {
   // The position in the file is not content: moving a grant keeps its approvals.
+  // Terms the policy language gained later (HTTP rules, the tunnel requirement) count only
+  // when set, so that bindings made before them still match an unchanged grant.
   const content = {
     ...grant,
     index: undefined,
+    tunnel: grant.tunnel || undefined,
+    http: grant.http ?? undefined,
     requestable: grant.requestable && { ...grant.requestable, maxDurationMs: undefined },
-    resources: grant.resources.map((name) => policy.resources.get(name) ?? name),
+    resources: grant.resources.map((name) => {
+      const r = policy.resources.get(name);
+      return r ? { ...r, http: r.http ?? undefined } : name;
+    }),
   };
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }

@@ -9,8 +9,8 @@ import type { Revocation } from '../revocation/revocation.js';
 import type { Store } from '../store/store.js';
 import { adminActor } from '../api/authz.js';
 import { unary, type HandlerDeps } from '../api/handler.js';
-import { failedPrecondition, notFound } from '../errors.js';
-import { checkPolicy, diffPolicies, explain, parsePolicy, EMPTY_POSTURE, type Entitlement, type Policy, type PolicyCheck, type Protocol } from '../policy/index.js';
+import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import { checkPolicy, diffPolicies, explain, parseHttpRequest, parsePolicy, EMPTY_POSTURE, type Entitlement, type HttpRequest, type Policy, type PolicyCheck, type Protocol } from '../policy/index.js';
 
 let cache: { version: number; policy: Policy } | undefined;
 
@@ -30,6 +30,16 @@ export function appliedPolicy(store: Store): { version: number; policy: Policy }
 export function wireEntitlement(e: Entitlement): WireEntitlement {
   const { expiresAt, ...rest } = e;
   return { ...rest, expiresAtMs: expiresAt ?? 0 };
+}
+
+/** The request an explain asks about (both fields or neither), refused when malformed. */
+function explainedRequest(method: string, path: string, protocol: string): HttpRequest | undefined {
+  if (method === '' && path === '') return undefined;
+  if (method === '' || path === '') throw invalidArgument('give both http_method and http_path (or neither)');
+  if (protocol !== '') throw invalidArgument('ask about a protocol/port or an HTTP request, not both');
+  const request = parseHttpRequest(method, path);
+  if (typeof request === 'string') throw invalidArgument(request);
+  return request;
 }
 
 function checkResponse(c: PolicyCheck): PolicyTestResponse {
@@ -90,13 +100,14 @@ export function policyAdmin(ctx: PolicyAdminDeps): Pick<AdminHandlers,
       const applied = appliedPolicy(ctx.store);
       if (!applied) throw failedPrecondition('no policy has been applied yet');
       if (!applied.policy.resources.has(req.resource)) throw notFound(`the applied policy has no resource ${req.resource}`);
+      const request = explainedRequest(req.httpMethod, req.httpPath, req.protocol);
       // Default posture: what the user's most recently seen device last reported.
       const device = ctx.store.devices.list().filter((d) => d.username === req.user).sort((a, b) => b.lastSeenMs - a.lastSeenMs)[0];
       const subject = {
         user: req.user, groups: ctx.store.users.groupsOf(req.user), mfa: req.mfa ?? true,
         posture: req.posture ?? device?.posture ?? EMPTY_POSTURE, now: new Date(req.atMs || ctx.now()),
       };
-      const e = explain(applied.policy, subject, req.resource, (req.protocol || undefined) as Protocol | undefined, req.port || undefined);
+      const e = explain(applied.policy, subject, req.resource, (req.protocol || undefined) as Protocol | undefined, req.port || undefined, request);
       return { allowed: e.allowed, summary: e.summary, grants: e.grants, entitlements: e.entitlements.map(wireEntitlement), denial: e.denial ?? null, policyVersion: applied.version };
     }),
   };

@@ -108,3 +108,86 @@ test('the example in docs/policy.md is valid and its tests pass', () => {
   assert.ok(check.tests.length >= 5);
   assert.equal(check.ok, true, JSON.stringify(check.tests.filter((t) => !t.passed)));
 });
+
+const HTTP_TEXT = `groups:
+  eng: [alice, bob]
+resources:
+  wiki:
+    http: { upstream: "http://10.0.0.10:8080", hostname: wiki.corp.example }
+    gateway: dc1
+  db: { address: 10.0.1.0/24, ports: [tcp/5432], gateway: dc1 }
+grants:
+  - name: eng-read
+    to: [group:eng]
+    resources: [wiki]
+    http: { methods: [GET, HEAD], paths: ["/docs/*", "/static/**"] }
+  - name: alice-write
+    to: [alice]
+    resources: [wiki]
+    http: { methods: [POST], paths: ["/docs/*"] }
+tests:
+  - user: bob
+    allow: [wiki, "wiki:GET/docs/a", "wiki:HEAD/static/css/site.css", "wiki:GET/static"]
+    deny: [db, "wiki:POST/docs/a", "wiki:GET/admin", "wiki:GET/docs/a/b", "wiki:GET/docs/x/../../admin"]
+  - user: alice
+    allow: ["wiki:POST/docs/a", "wiki:GET/docs/./a?x=1"]
+  - user: carol
+    groups: []
+    deny: [wiki, "wiki:GET/docs/a"]
+  - user: bob
+    allow: ["wiki:POST/docs/a", "wiki:GET/admin"]
+    deny: ["wiki:GET/docs/b", wiki]
+`;
+
+test('request items are decided like the proxy decides requests, with the missing rule when they fail', () => {
+  const check = checkPolicy(HTTP_TEXT);
+  assert.equal(check.valid, true, JSON.stringify(check.errors));
+  assert.deepEqual(check.tests.map((t) => [t.name, t.passed, t.line]), [
+    ['bob: allow wiki', true, 19],
+    ['bob: allow wiki:GET/docs/a', true, 19],
+    ['bob: allow wiki:HEAD/static/css/site.css', true, 19],
+    ['bob: allow wiki:GET/static', true, 19],
+    ['bob: deny db', true, 20],
+    ['bob: deny wiki:POST/docs/a', true, 20],
+    ['bob: deny wiki:GET/admin', true, 20],
+    ['bob: deny wiki:GET/docs/a/b', true, 20],
+    ['bob: deny wiki:GET/docs/x/../../admin', true, 20],
+    ['alice: allow wiki:POST/docs/a', true, 22],
+    ['alice: allow wiki:GET/docs/./a?x=1', true, 22],
+    ['carol: deny wiki', true, 25],
+    ['carol: deny wiki:GET/docs/a', true, 25],
+    ['bob: allow wiki:POST/docs/a', false, 27],
+    ['bob: allow wiki:GET/admin', false, 27],
+    ['bob: deny wiki:GET/docs/b', false, 28],
+    ['bob: deny wiki', false, 28],
+  ]);
+  const msg = (name: string, line: number) => check.tests.find((t) => t.name === name && t.line === line)!.message;
+  assert.equal(msg('bob: allow wiki:GET/docs/a', 19), 'allowed by grant eng-read');
+  assert.equal(msg('alice: allow wiki:POST/docs/a', 22), 'allowed by grant alice-write');
+  assert.equal(msg('bob: deny wiki:POST/docs/a', 20), 'denied: no grant allows method POST on wiki (allowed: GET, HEAD)');
+  assert.equal(msg('bob: deny wiki:GET/admin', 20), 'denied: no grant allows GET /admin on wiki (allowed paths for GET: /docs/*, /static/**)');
+  assert.match(msg('carol: deny wiki:GET/docs/a', 25), /^denied: access to wiki is granted only to/);
+  assert.equal(msg('bob: allow wiki:POST/docs/a', 27), 'expected allow, but denied: no grant allows method POST on wiki (allowed: GET, HEAD)');
+  assert.equal(msg('bob: allow wiki:GET/admin', 27), 'expected allow, but denied: no grant allows GET /admin on wiki (allowed paths for GET: /docs/*, /static/**)');
+  assert.equal(msg('bob: deny wiki:GET/docs/b', 28), 'expected deny, but allowed by grant eng-read');
+  assert.equal(msg('bob: deny wiki', 28), 'expected deny, but allowed by grant eng-read');
+});
+
+for (const [name, item, line, message] of [
+  ['a request item on a network resource', '"db:GET/x"', 20, /db is a network resource: name a port \(db:tcp\/443\), not a request/],
+  ['a port item on an HTTP resource', 'wiki:tcp/80', 20, /wiki is an HTTP resource: name a request \(wiki:GET\/path\), not a port/],
+  ['a lower-case method', '"wiki:get/docs/a"', 20, /write an upper-case method, then the path/],
+  ['a request without a method', '"wiki:/docs/a"', 20, /write an upper-case method, then the path/],
+  ['an invalid method', '"wiki:G@T/docs/a"', 20, /invalid HTTP method "G@T"/],
+  ['a path climbing above /', '"wiki:GET/../etc"', 20, /invalid request path "\/..\/etc": the request path climbs above \//],
+  ['a path hiding a slash', '"wiki:GET/docs%2Fa"', 20, /hides "\/"/],
+] as const) {
+  test(`rejects ${name} with its line`, () => {
+    const check = checkPolicy(HTTP_TEXT.replace('deny: [db, ', `deny: [${item}, `));
+    assert.equal(check.valid, false);
+    const e = check.errors.find((x) => message.test(x.message));
+    assert.ok(e, JSON.stringify(check.errors));
+    assert.equal(e.line, line);
+    assert.equal(e.path, 'tests[0].deny[0]');
+  });
+}

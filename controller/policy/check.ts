@@ -1,9 +1,11 @@
 // checkPolicy: validate a policy file and run its embedded tests (`wicketctl policy test`,
 // and the gate before apply: nothing is applied unless the file is valid and every test
-// passes). One result per allow/deny item. Pure apart from reading the clock when a test
+// passes). One result per allow/deny item: a resource, a port of a network resource, or a
+// request to an HTTP resource (decided with common/http-rules, as the proxy decides it). Pure apart from reading the clock when a test
 // gives no `at` and the caller no `now`.
 import type { PolicyTestResult__Output } from '../../proto/generated/wicket/v1/PolicyTestResult.js';
 import { evaluate, type Entitlement, type Evaluation } from './evaluate.js';
+import { decideRequest } from './http-request.js';
 import { parsePolicy } from './parse.js';
 import type { Policy, PolicyTest, TestExpectation } from './policy.js';
 import { formatPortSpec, portSpecCovers, portSpecsOverlap, type PortSpec } from './ports.js';
@@ -44,8 +46,13 @@ function runExpectation(policy: Policy, test: PolicyTest, result: Evaluation, ex
   const denialOf = () => result.denials.find((d) => d.resource === resource)?.message ?? 'not granted';
   const outcome = (passed: boolean, message: string) => ({ name, passed, message, line: x.line });
   if (r.http) {
-    if (expect === 'allow') return mine.length > 0 ? outcome(true, `allowed by grant ${grantsOf(mine)}`) : outcome(false, `expected allow, but denied: ${denialOf()}`);
-    return mine.length === 0 ? outcome(true, `denied: ${denialOf()}`) : outcome(false, `expected deny, but allowed by grant ${grantsOf(mine)}`);
+    // A request is decided as the gateway's proxy decides it; the resource alone means any access.
+    const request = x.item.request;
+    if (mine.length === 0) return outcome(expect === 'deny', expect === 'deny' ? `denied: ${denialOf()}` : `expected allow, but denied: ${denialOf()}`);
+    if (!request) return outcome(expect === 'allow', expect === 'allow' ? `allowed by grant ${grantsOf(mine)}` : `expected deny, but allowed by grant ${grantsOf(mine)}`);
+    const decision = decideRequest(mine, resource, request);
+    if (decision.allowed) return outcome(expect === 'allow', `${expect === 'allow' ? '' : 'expected deny, but '}allowed by grant ${decision.grant}`);
+    return outcome(expect === 'deny', `${expect === 'deny' ? '' : 'expected allow, but '}denied: ${decision.reason}`);
   }
   const specs = spec ? [spec] : r.ports;
   if (expect === 'allow') {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { diffPolicies, EMPTY_POSTURE, explain, parsePolicy, type Policy, type Protocol, type Subject } from './index.js';
+import { checkPolicy, diffPolicies, EMPTY_POSTURE, explain, parseHttpRequest, parsePolicy, type Policy, type Protocol, type Subject } from './index.js';
 
 const TESTDATA = fileURLToPath(new URL('../../../controller/policy/testdata/', import.meta.url));
 
@@ -54,6 +54,46 @@ test('explain output matches testdata/explain.golden.json', () => {
   golden('explain.golden.json', results);
 });
 
+const httpQueries: { subject: Partial<Subject> & { user: string }; resource: string; request?: [string, string]; protocol?: Protocol; port?: number }[] = [
+  { subject: { user: 'alice' }, resource: 'wiki' },
+  { subject: { user: 'alice' }, resource: 'wiki', request: ['GET', '/docs/a'] },
+  { subject: { user: 'alice' }, resource: 'wiki', request: ['POST', '/docs/a'] },
+  { subject: { user: 'alice' }, resource: 'wiki', request: ['DELETE', '/docs/a'] },
+  { subject: { user: 'alice' }, resource: 'wiki', request: ['GET', '/admin'] },
+  { subject: { user: 'alice' }, resource: 'wiki', request: ['GET', '/docs/x/../../admin'] },
+  { subject: { user: 'alice', tunnel: false }, resource: 'wiki', request: ['POST', '/docs/a'] },
+  { subject: { user: 'alice', mfa: false }, resource: 'wiki', request: ['POST', '/docs/a'] },
+  { subject: { user: 'bob' }, resource: 'wiki', request: ['POST', '/docs/a'] },
+  { subject: { user: 'bob' }, resource: 'grafana', request: ['HEAD', '/static/css/site.css'] },
+  { subject: { user: 'mallory' }, resource: 'wiki', request: ['GET', '/docs/a'] },
+  { subject: { user: 'alice' }, resource: 'wiki', protocol: 'tcp', port: 80 },
+  { subject: { user: 'alice' }, resource: 'postgres', request: ['GET', '/'] },
+  { subject: { user: 'alice' }, resource: 'postgres', protocol: 'tcp', port: 5432 },
+];
+
+test('explain of HTTP resources matches testdata/explain-http.golden.json, and the file\'s own tests pass', () => {
+  const text = readFileSync(join(TESTDATA, 'http-policy.yaml'), 'utf8');
+  const check = checkPolicy(text);
+  assert.equal(check.ok, true, JSON.stringify([check.errors, check.tests.filter((t) => !t.passed)]));
+  const policy = load('http-policy.yaml');
+  const results = httpQueries.map((q) => {
+    const subject: Subject = { groups: [], mfa: true, posture: EMPTY_POSTURE, now: new Date(MONDAY_9_BERLIN), ...q.subject };
+    const request = q.request ? parseHttpRequest(...q.request) : undefined;
+    assert.notEqual(typeof request, 'string');
+    return { query: q, explanation: explain(policy, subject, q.resource, q.protocol, q.port, request as Exclude<typeof request, string>) };
+  });
+  golden('explain-http.golden.json', results);
+});
+
+test('errors of invalid HTTP policies match testdata/http-errors.golden.json', () => {
+  const errors = Object.fromEntries(['http-invalid.yaml', 'http-invalid-refs.yaml'].map((name) => {
+    const r = parsePolicy(readFileSync(join(TESTDATA, name), 'utf8'));
+    assert.ok(!r.ok, `${name} must be rejected`);
+    return [name, r.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`)];
+  }));
+  golden('http-errors.golden.json', errors);
+});
+
 test('diff output matches testdata/diff.golden.json', () => {
   const before = load('diff-before.yaml');
   const after = load('diff-after.yaml');
@@ -63,4 +103,10 @@ test('diff output matches testdata/diff.golden.json', () => {
     change: diffPolicies(before, after, directory),
     unchanged: diffPolicies(after, after, directory),
   });
+});
+
+test('diff of HTTP grants matches testdata/diff-http.golden.json', () => {
+  const before = load('http-policy.yaml');
+  const after = load('http-diff-after.yaml');
+  golden('diff-http.golden.json', { change: diffPolicies(before, after, []), back: diffPolicies(after, before, []) });
 });

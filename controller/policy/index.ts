@@ -12,6 +12,7 @@ export { parsePolicy, type ParseResult } from './parse.js';
 export { evaluate, type Subject, type Approval, type Entitlement, type Denial, type DenialCode, type Evaluation } from './evaluate.js';
 export { requestableGrants, isApprover } from './requestable.js';
 export { explain, type Explanation, type GrantDecision } from './explain.js';
+export { parseHttpRequest, decideRequest, httpRulesOf, type HttpRequest } from './http-request.js';
 export { checkPolicy, type PolicyCheck, type PolicyTestResult } from './check.js';
 export { diffPolicies, type AccessChange, type DirectoryUser } from './diff.js';
 export { resourcesOf, gatewaysOf, type ResourceListing } from './catalog.js';

@@ -111,8 +111,15 @@ function checkTests(doc: PolicyDocument, errors: PathError[]): void {
     const allowed = new Set((t.allow ?? []).map((item) => JSON.stringify(item)));
     for (const list of ['allow', 'deny'] as const) {
       t[list]?.forEach((item, j) => {
-        if (!declares(doc.resources, item.resource)) errors.push({ path: ['tests', i, list, j], message: `unknown resource "${item.resource}"` });
-        else if (list === 'deny' && allowed.has(JSON.stringify(item))) errors.push({ path: ['tests', i, list, j], message: `"${item.resource}${item.spec ? `:${formatPortSpec(item.spec)}` : ''}" is in both allow and deny` });
+        const path = ['tests', i, list, j];
+        if (!declares(doc.resources, item.resource)) {
+          errors.push({ path, message: `unknown resource "${item.resource}"` });
+          return;
+        }
+        const http = doc.resources![item.resource]!.http;
+        if (http && item.spec) errors.push({ path, message: `${item.resource} is an HTTP resource: name a request (${item.resource}:GET/path), not a port` });
+        else if (!http && item.request) errors.push({ path, message: `${item.resource} is a network resource: name a port (${item.resource}:tcp/443), not a request` });
+        else if (list === 'deny' && allowed.has(JSON.stringify(item))) errors.push({ path, message: `"${item.text}" is in both allow and deny` });
       });
     }
   });

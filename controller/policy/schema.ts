@@ -6,6 +6,7 @@ import { parseDuration } from '../../common/duration.js';
 import { checkPathPattern, parseMethod } from '../../common/http-rules.js';
 import { parseResourceAddress, type ResourceAddress } from './address.js';
 import { parseHostname, parseUpstream, type HttpResourceSpec } from './http-resource.js';
+import { parseHttpRequest, type HttpRequest } from './http-request.js';
 import { parsePortSpec, type PortSpec } from './ports.js';
 import { isValidTimeZone, parseDays, parseHours } from './schedule.js';
 import { parseVersion } from './version.js';
@@ -226,15 +227,28 @@ export const grantSchema = z.strictObject({
   requestable: requestableSchema.optional(),
 }, { error: required('a grant: { name, to, resources, ... }') });
 
-/** A test expectation item: "resource" or "resource:tcp/443". */
-export const testItem = parsedString<{ resource: string; spec?: PortSpec; text: string }>('expected "resource" or "resource:tcp/443"', (text) => {
-  const colon = text.indexOf(':');
-  const resource = colon < 0 ? text : text.slice(0, colon);
-  if (!NAME_PATTERN.test(resource)) return `invalid resource name "${resource}" in "${text}"`;
-  if (colon < 0) return { resource, text };
-  const spec = parsePortSpec(text.slice(colon + 1));
-  return typeof spec === 'string' ? spec : { resource, spec, text };
-});
+/**
+ * A test expectation item: "resource", "resource:tcp/443" (a network resource's port) or
+ * "resource:GET/docs/a" (a request to an HTTP resource: an upper-case method, then the path).
+ * Port specs are lower case, so "tcp/443" can never be read as a method and a path.
+ */
+export const testItem = parsedString<{ resource: string; spec?: PortSpec; request?: HttpRequest; text: string }>(
+  'expected "resource", "resource:tcp/443" or "resource:GET/path"', (text) => {
+    const colon = text.indexOf(':');
+    const resource = colon < 0 ? text : text.slice(0, colon);
+    if (!NAME_PATTERN.test(resource)) return `invalid resource name "${resource}" in "${text}"`;
+    if (colon < 0) return { resource, text };
+    const rest = text.slice(colon + 1);
+    const slash = rest.indexOf('/');
+    if (slash < 0 || ['tcp', 'udp'].includes(rest.slice(0, slash))) {
+      const spec = parsePortSpec(rest);
+      return typeof spec === 'string' ? spec : { resource, spec, text };
+    }
+    const method = rest.slice(0, slash);
+    if (method === '' || method !== method.toUpperCase()) return `invalid request "${rest}" in "${text}": write an upper-case method, then the path (GET/docs/a)`;
+    const request = parseHttpRequest(method, rest.slice(slash));
+    return typeof request === 'string' ? `${request} in "${text}"` : { resource, request, text };
+  });
 
 export const testSchema = z.strictObject({
   user: name('user'),
@@ -249,8 +263,8 @@ export const testSchema = z.strictObject({
   }).optional(),
   at: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time with zone, e.g. 2025-06-02T09:00:00+02:00' }).optional(),
   mfa: z.boolean({ error: 'expected true or false' }).optional(),
-  allow: z.array(testItem, { error: 'expected a list of resources' }).optional(),
-  deny: z.array(testItem, { error: 'expected a list of resources' }).optional(),
+  allow: z.array(testItem, { error: 'expected a list of resources (and ports or requests)' }).optional(),
+  deny: z.array(testItem, { error: 'expected a list of resources (and ports or requests)' }).optional(),
 }, { error: required('a test: { user, allow, deny, ... }') })
   .refine((t) => (t.allow?.length ?? 0) + (t.deny?.length ?? 0) > 0, { error: 'a test needs at least one allow or deny item' });
 

@@ -1,4 +1,5 @@
-// wicketctl policy test | diff | apply FILE, policy show | history, policy explain USER RESOURCE[:PROTO/PORT]
+// wicketctl policy test | diff | apply FILE, policy show | history,
+// policy explain USER RESOURCE[:PROTO/PORT | :METHOD/PATH]
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { call } from '../../../common/grpc.js';
@@ -29,11 +30,26 @@ function changeLines(changes: AccessChange[]): string[] {
   return changes.flatMap((c) => [`${c.user}:`, ...c.gained.map((g) => `  + ${g}`), ...c.lost.map((l) => `  - ${l}`)]);
 }
 
-/** "wiki", "wiki:tcp/443", "wiki:icmp" -> resource, protocol, port. */
-export function parseTarget(text: string): { resource: string; protocol: string; port: number } {
+export interface ExplainTarget {
+  resource: string;
+  protocol: string;
+  port: number;
+  httpMethod: string;
+  httpPath: string;
+}
+
+const TARGET_FORMS = 'RESOURCE, RESOURCE:PROTO/PORT or RESOURCE:METHOD/PATH (e.g. db, db:tcp/5432, db:icmp, wiki:GET/docs/a)';
+
+/**
+ * "db", "db:tcp/5432", "db:icmp" -> resource, protocol, port; "wiki:GET/docs/a" -> resource,
+ * method, path. Port specs are lower case and methods upper case, as in the policy's tests.
+ */
+export function parseTarget(text: string): ExplainTarget {
+  const request = /^([^:]+):([!#$%&'*+.^_`|~0-9A-Z-]{1,32})(\/.*)$/.exec(text);
+  if (request) return { resource: request[1]!, protocol: '', port: 0, httpMethod: request[2]!, httpPath: request[3]! };
   const m = /^([^:]+)(?::(tcp|udp|icmp)(?:\/(\d{1,5}))?)?$/.exec(text);
-  if (!m || (m[2] === 'icmp' && m[3]) || Number(m[3] ?? 0) > 65535) throw new CliError(`"${text}" is not RESOURCE[:PROTO/PORT] (e.g. wiki, wiki:tcp/443, wiki:icmp)`);
-  return { resource: m[1]!, protocol: m[2] ?? '', port: Number(m[3] ?? 0) };
+  if (!m || (m[2] === 'icmp' && m[3]) || Number(m[3] ?? 0) > 65535) throw new CliError(`"${text}" is not ${TARGET_FORMS}`);
+  return { resource: m[1]!, protocol: m[2] ?? '', port: Number(m[3] ?? 0), httpMethod: '', httpPath: '' };
 }
 
 export function registerPolicyCommands(program: Command): void {
@@ -92,7 +108,7 @@ export function registerPolicyCommands(program: Command): void {
     });
 
   policy.command('explain <user> <target>')
-    .description('whether USER may reach RESOURCE[:PROTO/PORT] under the applied policy, and exactly why')
+    .description('whether USER may reach RESOURCE[:PROTO/PORT] or send RESOURCE:METHOD/PATH under the applied policy, and exactly why')
     .option('--json', 'print JSON')
     .action(async (user: string, target: string, o: { json?: boolean }) => {
       const t = parseTarget(target);
