@@ -39,6 +39,10 @@ export class CallerIndex {
     return this.byId.size;
   }
 
+  sessionIds(): string[] {
+    return [...this.byId.keys()];
+  }
+
   byOverlay(address: string): Caller | undefined {
     return this.byAddress.get(address);
   }
