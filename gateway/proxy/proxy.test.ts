@@ -301,3 +301,11 @@ test('an expired grant allows nothing', async (t) => {
   assert.equal(res.status, 403);
   assert.match(res.body, /no grant gives you wiki/);
 });
+
+test('a websocket ends when the grant that allowed it expires', async (t) => {
+  const { port, proxy } = await setup(t);
+  proxy.upsertSessions([alice([rule('short', ['GET'], ['/docs/*'], Date.now() + 300)])]);
+  const ws = await openWs(port, '/docs/ws', t);
+  await once(ws, 'close');
+  assert.equal(proxy.connections('sess-alice'), 0);
+});

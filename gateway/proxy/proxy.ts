@@ -200,9 +200,9 @@ export class IdentityProxy {
     const path = canonicalPath(req.url ?? '');
     if ('error' in path) return { status: 400, reason: path.error };
     rec.path = path.path;
-    this.tracker.begin(req.socket, { resource: resource.name, method: rec.method, path });
     const decision = decideHttp(rulesAt(caller, resource.name, this.now()), rec.method, path, resource.name);
     if (!decision.allowed) return { status: 403, reason: decision.reason };
+    this.tracker.begin(req.socket, { resource: resource.name, method: rec.method, path });
     if (!this.signer) return { status: 503, reason: 'the gateway has no signing key yet' };
     return { caller, resource, path };
   }
@@ -236,11 +236,23 @@ export class IdentityProxy {
     const d = this.decide(req, rec, source);
     if ('status' in d) {
       rec.deniedReason = d.reason;
-      const body = errorPage(d.status, d.reason);
-      res.writeHead(d.status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
+      this.bad(res, d.status, d.reason);
       return;
     }
-    void this.forward(req, res, rec, d.caller, d.resource, d.path);
+    this.forward(req, res, rec, d.caller, d.resource, d.path).catch((err: Error) => {
+      this.log.warn({ resource: d.resource.name, err: err.message }, 'proxying failed');
+      res.destroy();
+    });
+  }
+
+  /** The proxy's own answer: an HTML page saying why. */
+  private bad(res: ServerResponse, status: number, message: string): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = errorPage(status, message);
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse, rec: HttpRequestRecord, caller: Caller, resource: ProxyResource, path: CanonicalPath): Promise<void> {
@@ -256,20 +268,25 @@ export class IdentityProxy {
       upstream = await this.pool(resource.origin).request({
         method: rec.method,
         path: path.path + query,
-        headers: upstreamHeaders(req.rawHeaders, { clientAddress: rec.sessionId ? plainAddress(req.socket.remoteAddress) : '', host: req.headers.host ?? '', assertion }),
+        headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(req.socket.remoteAddress), host: req.headers.host ?? '', assertion }),
         body: hasBody ? Readable.from(counted(req, rec), { objectMode: false }) : null,
         signal: abort.signal,
       });
     } catch (err) {
       if (abort.signal.aborted || res.destroyed) return;
       this.log.warn({ resource: resource.name, err: (err as Error).message }, 'upstream request failed');
-      rec.deniedReason = '';
-      const body = errorPage(502, `${resource.name} did not answer`);
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-      res.end(body);
+      this.bad(res, 502, `${resource.name} did not answer`);
       return;
     }
-    res.writeHead(upstream.statusCode, clientHeaders(upstream.headers));
+    try {
+      res.writeHead(upstream.statusCode, clientHeaders(upstream.headers));
+    } catch (err) {
+      // A status or header Node will not send (the upstream's answer is malformed).
+      upstream.body.destroy();
+      this.log.warn({ resource: resource.name, err: (err as Error).message }, 'upstream answer refused');
+      this.bad(res, 502, `${resource.name} gave an answer that cannot be passed on`);
+      return;
+    }
     upstream.body.on('data', (chunk: Buffer) => { rec.bytesOut += chunk.length; });
     await pipeline(upstream.body, res).catch(() => {
       // Either side went away mid-body: both are closed by now, and the record says so.
@@ -295,7 +312,10 @@ export class IdentityProxy {
       rawAnswer(socket, d.status, errorPage(d.status, d.reason));
       return;
     }
-    void this.forwardUpgrade(req, socket, head, rec, d.caller, d.resource, d.path);
+    this.forwardUpgrade(req, socket, head, rec, d.caller, d.resource, d.path).catch((err: Error) => {
+      this.log.warn({ resource: d.resource.name, err: err.message }, 'proxying an upgrade failed');
+      socket.destroy();
+    });
   }
 
   private async forwardUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, rec: HttpRequestRecord, caller: Caller, resource: ProxyResource, path: CanonicalPath): Promise<void> {
