@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { createGatewayMetrics, serveMetrics } from './metrics.js';
+import { createGatewayMetrics, serveMetrics, statusClass } from './metrics.js';
 
 test('/metrics serves the gateway instruments with their current values', async () => {
   const m = createGatewayMetrics();
@@ -11,6 +11,7 @@ test('/metrics serves the gateway instruments with their current values', async 
   m.appliedVersion.set(42);
   m.applySeconds.observe({ kind: 'delta' }, 0.004);
   m.reconnects.inc();
+  m.httpRequests.inc({ resource: 'wiki', status_class: statusClass(403) });
   const server = await serveMetrics(m.registry, '127.0.0.1', 0);
   try {
     const { port } = server.address() as AddressInfo;
@@ -21,6 +22,7 @@ test('/metrics serves the gateway instruments with their current values', async 
     assert.match(body, /^wicket_gateway_applied_version 42$/m);
     assert.match(body, /^wicket_gateway_apply_seconds_bucket\{le="0.005",kind="delta"\} 1$/m);
     assert.match(body, /^wicket_gateway_sync_reconnects_total 1$/m);
+    assert.match(body, /^wicket_gateway_http_requests_total\{resource="wiki",status_class="4xx"\} 1$/m);
     assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
   } finally {
     server.close();
@@ -58,4 +60,8 @@ test('two metric sets do not share a registry or values', async () => {
   assert.notEqual(a.registry, b.registry);
   assert.equal((await b.sessions.get()).values[0]?.value ?? 0, 0);
   assert.match(await a.registry.metrics(), /^wicket_gateway_sessions 7$/m);
+});
+
+test('status classes', () => {
+  assert.deepEqual([statusClass(101), statusClass(204), statusClass(502), statusClass(0)], ['1xx', '2xx', '5xx', '0']);
 });

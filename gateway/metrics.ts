@@ -42,7 +42,12 @@ export interface GatewayMetrics {
   telemetryAcked: Counter;
   /** 1 while the Report stream is up (an ack arrived on it), else 0. */
   telemetryConnected: Gauge;
+  /** Requests through the identity-aware proxy, by resource ('' for an unknown host or caller) and status class (2xx…, 0 when cut). */
+  httpRequests: Counter<'resource' | 'status_class'>;
 }
+
+/** "2xx" for 204; "0" for a request that ended before any answer. */
+export const statusClass = (status: number): string => (status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : '0');
 
 /** Reads of the live system, made when Prometheus scrapes (one `wg` / `nft` call each). */
 export interface SystemReaders {
@@ -98,6 +103,7 @@ export function createGatewayMetrics(options: { processMetrics?: boolean; reader
     telemetryBatches: new Counter({ name: 'wicket_gateway_telemetry_batches_total', help: 'Telemetry batches cut', registers }),
     telemetryAcked: new Counter({ name: 'wicket_gateway_telemetry_acked_batches_total', help: 'Telemetry batches acked by the controller', registers }),
     telemetryConnected: new Gauge({ name: 'wicket_gateway_telemetry_connected', help: '1 while the Report stream to the controller is up', registers }),
+    httpRequests: new Counter({ name: 'wicket_gateway_http_requests_total', help: 'Requests through the identity-aware proxy', labelNames: ['resource', 'status_class'], registers }),
   };
 }
 

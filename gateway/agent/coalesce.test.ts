@@ -44,3 +44,14 @@ test('a queued snapshot supersedes everything before it and is taken alone', () 
   assert.equal(q.length, 1);
   assert.equal(q[0]!.delta!.version, 5);
 });
+
+test('the last configuration set in a merged run of deltas wins', () => {
+  const config = (serviceAddress: string) => ({ serviceAddress, httpResources: [], signingKey: null, issuer: '', controllerJwks: '', signInUrl: '' });
+  const q = [delta(1, []), { msg: 'delta', delta: { version: 2, upserts: [], removes: [], config: config('100.127.255.254') } }, { msg: 'delta', delta: { version: 3, upserts: [], removes: [], config: config('100.127.255.253') } }, delta(4, [])] as SyncDown__Output[];
+  const w = takeWork(q);
+  assert.ok(w.kind === 'delta');
+  assert.equal(w.config?.serviceAddress, '100.127.255.253');
+  const none = takeWork([delta(5, [])]);
+  assert.ok(none.kind === 'delta');
+  assert.equal(none.config, null);
+});

@@ -12,7 +12,7 @@ import { createLogger } from '../../common/log.js';
 import type { ApplyResult, DataPlane } from '../dataplane/dataplane.js';
 import type { DesiredSession } from '../dataplane/session.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../metrics.js';
-import { SyncAgent, deltaFollows, type SyncStream } from './sync.js';
+import { SyncAgent, deltaFollows, type AppliedChange, type SyncObserver, type SyncStream } from './sync.js';
 
 /** A FIFO whose shift() waits for the next item. */
 class Queue<T> {
@@ -133,7 +133,7 @@ function session(n: number, overrides: Partial<GatewaySession__Output> = {}): Ga
 
 interface Harness { controller: FakeController; dataPlane: FakeDataPlane; agent: SyncAgent; metrics: GatewayMetrics; waits: number[]; logs: string[] }
 
-async function harness(t: TestContext): Promise<Harness> {
+async function harness(t: TestContext, observer?: SyncObserver): Promise<Harness> {
   const controller = new FakeController();
   await controller.start();
   const dataPlane = new FakeDataPlane();
@@ -145,7 +145,7 @@ async function harness(t: TestContext): Promise<Harness> {
   const client = new (wicketV1().Gateway)(`127.0.0.1:${controller.port}`, grpc.credentials.createInsecure());
   const agent = new SyncAgent({
     open: () => client.Sync() as SyncStream,
-    dataPlane, hello: HELLO, log, metrics,
+    dataPlane, hello: HELLO, log, metrics, observer,
     backoff: { baseMs: 100, maxMs: 400 },
     random: () => 0,
     wait: async (ms) => {
@@ -358,4 +358,30 @@ test('stop closes the stream and leaves the data plane as it is', LIMIT, async (
   assert.deepEqual([...h.dataPlane.sessions.keys()], ['s1']);
   assert.equal(await metric(h.metrics.syncConnected), 0);
   assert.equal(h.controller.streams.length, 0, 'no reconnect after stop');
+});
+
+test('the observer sees each applied version before its ack: config, the sessions taken, refusals as removals, only removals after a failure', LIMIT, async (t) => {
+  const seen: AppliedChange[] = [];
+  let release: (() => void) | undefined;
+  const h = await harness(t, {
+    applied: async (c) => {
+      seen.push(c);
+      if (seen.length === 1) await new Promise<void>((r) => { release = r; });
+    },
+  });
+  const stream = await h.controller.accept();
+  const config = { serviceAddress: '100.127.255.254', httpResources: [], signingKey: null, issuer: 'iss', controllerJwks: '', signInUrl: '' };
+  stream.send({ snapshot: { version: 1, sessions: [session(1), session(2, { wgPublicKey: 'bad' })], config } });
+  while (!release) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(stream.up.length, 0, 'acked before the observer finished');
+  release();
+  assert.equal((await stream.nextAck()).version, 1);
+  assert.deepEqual([seen[0]!.kind, seen[0]!.applied, seen[0]!.sessions.map((s) => s.id), seen[0]!.config?.serviceAddress], ['snapshot', true, ['s1'], '100.127.255.254']);
+  stream.send({ delta: { version: 2, upserts: [session(3, { wgPublicKey: 'bad' })], removes: ['s1'] } });
+  await stream.nextAck();
+  assert.deepEqual([seen[1]!.sessions, seen[1]!.removes.sort(), seen[1]!.config], [[], ['s1', 's3'], null]);
+  h.dataPlane.failNext = new Error('boom');
+  stream.send({ delta: { version: 3, upserts: [session(4)], removes: ['s9'] } });
+  await stream.nextAck();
+  assert.deepEqual([seen[2]!.applied, seen[2]!.removes], [false, ['s9']]);
 });

@@ -7,6 +7,8 @@ import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { GatewayHello } from '../../proto/generated/wicket/v1/GatewayHello.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
 import type { SyncUp } from '../../proto/generated/wicket/v1/SyncUp.js';
+import type { GatewaySession__Output } from '../../proto/generated/wicket/v1/GatewaySession.js';
+import type { GatewayConfig__Output } from '../../proto/generated/wicket/v1/GatewayConfig.js';
 import { grpcErrorMessage } from '../../common/grpc.js';
 import type { Logger } from '../../common/log.js';
 import type { ApplyResult, DataPlane } from '../dataplane/dataplane.js';
@@ -18,6 +20,26 @@ import { toDesiredSessions } from './desired.js';
 import { takeWork, type Work } from './coalesce.js';
 
 export type SyncStream = ClientDuplexStream<SyncUp, SyncDown__Output>;
+
+/**
+ * What a version changed, for what follows the applied state besides the data plane (the
+ * proxy). `sessions` are those the data plane took (a delta's refused upserts are in
+ * `removes`: they are never granted). When the apply failed (`applied` false) only what
+ * shrinks may be used — the removals, or for a snapshot the sessions it no longer holds —
+ * because nothing else is known.
+ */
+export interface AppliedChange {
+  kind: ApplyKind;
+  applied: boolean;
+  sessions: GatewaySession__Output[];
+  removes: string[];
+  config: GatewayConfig__Output | null;
+}
+
+export interface SyncObserver {
+  /** Awaited before the version is acked; a failure is logged, never fails the version. */
+  applied(change: AppliedChange): Promise<void>;
+}
 
 export interface SyncAgentOptions {
   /** Opens a new Sync stream to the controller (mutual TLS, gateway certificate). */
@@ -31,6 +53,8 @@ export interface SyncAgentOptions {
   random?: () => number;
   /** Waits before a reconnect; ends early when `signal` aborts (stop). Injected by tests. */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told about every applied version (the proxy's sessions and configuration). */
+  observer?: SyncObserver;
 }
 
 /** What the agent does with one message from the controller. */
@@ -128,10 +152,12 @@ export class SyncAgent {
         state.synced = true;
         metrics.syncConnected.set(1);
       }
-      const { version } = work.message.snapshot!;
+      const { version, config } = work.message.snapshot!;
       const { sessions, refused } = toDesiredSessions(work.message.snapshot!.sessions);
+      const taken = tookOf(work.message.snapshot!.sessions, sessions);
       state.last = await this.apply(call, { kind: 'snapshot', version, upserts: sessions, removes: [], refused, started },
-        () => dataPlane.applySnapshot(version, sessions));
+        () => dataPlane.applySnapshot(version, sessions),
+        (applied) => ({ kind: 'snapshot', applied, sessions: taken.sessions, removes: [], config }));
       return 'continue';
     }
     if (work.kind === 'delta') {
@@ -142,8 +168,10 @@ export class SyncAgent {
         return 'resync';
       }
       const { sessions, refused } = toDesiredSessions(work.upserts);
+      const taken = tookOf(work.upserts, sessions);
       state.last = await this.apply(call, { kind: 'delta', version, upserts: sessions, removes, refused, started },
-        () => dataPlane.applyDelta(version, sessions, removes));
+        () => dataPlane.applyDelta(version, sessions, removes),
+        (applied) => ({ kind: 'delta', applied, sessions: taken.sessions, removes: [...removes, ...taken.refusedIds], config: work.config }));
       return 'continue';
     }
     log.warn({ msg: work.message.msg ?? null }, 'unexpected sync message: resyncing');
@@ -162,6 +190,7 @@ export class SyncAgent {
     call: SyncStream,
     v: { kind: ApplyKind; version: number; upserts: DesiredSession[]; removes: string[]; refused: string[]; started: bigint },
     execute: () => Promise<ApplyResult>,
+    change: (applied: boolean) => AppliedChange,
   ): Promise<number | undefined> {
     const { log, metrics } = this.options;
     const { kind, version } = v;
@@ -172,9 +201,11 @@ export class SyncAgent {
       const error = `applying ${kind} version ${version} failed: ${(err as Error).message}`;
       log.error({ version, kind }, error);
       metrics.applyErrors.inc({ kind });
+      await this.observe(change(false));
       this.ack(call, { version, applyUs: 0, error });
       return undefined;
     }
+    await this.observe(change(true));
     const applyUs = Number((process.hrtime.bigint() - v.started) / 1000n);
     metrics.applySeconds.observe({ kind }, applyUs / 1e6);
     metrics.appliedVersion.set(version);
@@ -190,9 +221,23 @@ export class SyncAgent {
     return version;
   }
 
+  private async observe(change: AppliedChange): Promise<void> {
+    try {
+      await this.options.observer?.applied(change);
+    } catch (err) {
+      this.options.log.error({ kind: change.kind, err: (err as Error).message }, 'the applied state could not be passed on to the proxy');
+    }
+  }
+
   private ack(call: SyncStream, ack: { version: number; applyUs: number; error: string }): void {
     // A write after the stream closed is dropped by grpc-js; the next stream starts with a snapshot.
     if (!call.writable) return;
     call.write({ ack });
   }
+}
+
+/** The proto sessions the data plane took, and the ids of those it refused. */
+function tookOf(all: readonly GatewaySession__Output[], taken: readonly DesiredSession[]): { sessions: GatewaySession__Output[]; refusedIds: string[] } {
+  const ids = new Set(taken.map((s) => s.id));
+  return { sessions: all.filter((s) => ids.has(s.id)), refusedIds: all.filter((s) => !ids.has(s.id)).map((s) => s.id) };
 }

@@ -1,5 +1,5 @@
 // `wicket-gateway start`: checks the host, brings up the data plane, serves metrics and keeps
-// the Sync stream, until SIGTERM/SIGINT. Exiting leaves the data plane in place (sessions end
+// the Sync stream (which also drives the identity-aware proxy), until SIGTERM/SIGINT. Exiting leaves the data plane in place (sessions end
 // by their kernel timeouts) unless --teardown-on-exit asks to remove interface and table.
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -11,10 +11,12 @@ import { dump } from '../../common/wireguard/peers.js';
 import { ifnameSchema } from '../../common/wireguard/interface.js';
 import { publicKeyOf } from '../../common/wireguard/keys.js';
 import { WireGuardDataPlane } from '../dataplane/dataplane.js';
-import { createGatewayMetrics, serveMetrics } from '../metrics.js';
+import { createGatewayMetrics, serveMetrics, statusClass } from '../metrics.js';
 import { formatPreflight, runPreflight } from '../agent/preflight.js';
 import { loadGatewayState } from '../agent/state.js';
 import { SyncAgent, type SyncStream } from '../agent/sync.js';
+import { ProxyLink } from '../agent/proxy-link.js';
+import { IdentityProxy } from '../proxy/proxy.js';
 import { GatewayTelemetry } from '../telemetry/telemetry.js';
 import type { ReportStream } from '../telemetry/reporter.js';
 
@@ -82,26 +84,35 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   await dataPlane.start();
 
   const clients = apiClients(options.controller, { caPem: state.caPem, certPem: state.certPem, keyPem: state.keyPem });
+  const telemetry = new GatewayTelemetry({
+    ifname, dataPlane, stateDir: options.stateDir, log, metrics,
+    open: () => clients.gateway.Report() as ReportStream,
+    intervalMs: options.reportIntervalMs, bufferRecords: options.telemetryBuffer,
+  });
+  // The proxy listens only once the controller's configuration gives it a service address
+  // and HTTP resources (proxy-link.ts); its records go into the telemetry buffer.
+  const proxy = new IdentityProxy({
+    log,
+    onRecord: (record, source) => telemetry.addHttpRequest(record, source),
+    onCount: (resource, status) => metrics.httpRequests.inc({ resource, status_class: statusClass(status) }),
+  });
   const agent = new SyncAgent({
     open: () => clients.gateway.Sync() as SyncStream,
     dataPlane,
     hello: { publicKey: publicKeyOf(state.wgPrivateKey), endpoint: options.endpoint, agentVersion: agentVersion() },
     log,
     metrics,
+    observer: new ProxyLink({ proxy, log, setServiceAddress: (address) => dataPlane.setServiceAddress(address) }),
   });
   agent.start();
-  const telemetry = new GatewayTelemetry({
-    ifname, dataPlane, stateDir: options.stateDir, log, metrics,
-    open: () => clients.gateway.Report() as ReportStream,
-    intervalMs: options.reportIntervalMs, bufferRecords: options.telemetryBuffer,
-  });
   await telemetry.start();
   log.info({ gateway: state.info.name, controller: options.controller, interface: ifname, endpoint: options.endpoint, metrics: options.metricsListen ?? null }, 'gateway started');
 
   const signal = await stopSignal;
   log.info({ signal, teardown: Boolean(options.teardownOnExit) }, 'shutting down');
-  await telemetry.stop();
   await agent.stop();
+  await proxy.close();
+  await telemetry.stop();
   clients.close();
   if (options.teardownOnExit) await dataPlane.teardown();
   else await dataPlane.close();

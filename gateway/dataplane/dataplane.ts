@@ -23,8 +23,9 @@ import { uapiPeers, wgToolPeers, type PeerDriver } from './peer-driver.js';
 import { deleteTableText, elementsChangeText, rulesetText, type RemovalMode } from './ruleset.js';
 import { listElements, probeRemovalMode, readDenied, readSpoofed } from './table.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
-import { IPV4_LITERAL, desiredSessionSchema, type DesiredSession } from './session.js';
+import { IPV4_LITERAL, desiredSessionSchema, ipv4Schema, type DesiredSession } from './session.js';
 import { enableIpv4Forwarding } from './sysctl.js';
+import { parseAddresses, serviceAddressText } from './service-address.js';
 
 export type { DesiredSession, DesiredRule } from './session.js';
 export type { DeniedAttempt } from './listing.js';
@@ -117,6 +118,8 @@ export class WireGuardDataPlane implements DataPlane {
   /** Peer changes: wireguard-go's socket for a userspace interface, `wg` for the kernel's. */
   private peers: PeerDriver;
   private readonly flushConntrack: (blocks: string[]) => Promise<void>;
+  /** The IPv4 addresses on the interface (the service address), once read. */
+  private serviceAddresses: string[] | undefined;
 
   constructor(private readonly opts: WireGuardDataPlaneOptions) {
     this.ifname = opts.interfaceName;
@@ -191,6 +194,20 @@ export class WireGuardDataPlane implements DataPlane {
   /** Packets dropped so far for an overlay source that did not come out of the tunnel. */
   readSpoofed(): Promise<number> {
     return readSpoofed(this.nft);
+  }
+
+  /**
+   * Puts the gateway's service address on the interface (one `ip` run), removing the one
+   * before; undefined removes it. The first call reads what the interface holds, so an address
+   * left by an earlier run that the controller has since moved comes off too.
+   */
+  setServiceAddress(address: string | undefined): Promise<void> {
+    return this.serial(async () => {
+      if (address !== undefined) ipv4Schema.parse(address);
+      this.serviceAddresses ??= parseAddresses(await runTool('ip', ['-json', '-4', 'address', 'show', 'dev', this.ifname]));
+      await runTool('ip', ['-batch', '-'], { stdin: serviceAddressText(this.ifname, this.pool, address, this.serviceAddresses) });
+      this.serviceAddresses = address === undefined ? [] : [address];
+    });
   }
 
   /** Stops taking applies. The interface and table stay: sessions live on to their kernel timeouts. */

@@ -7,7 +7,7 @@ import { deleteTableText, elementsChangeText, formatRange, rulesetText } from '.
 
 const n = (a: string) => ipv4Range(a)[0];
 
-test('the ruleset: overlay sources not from the tunnel dropped first, one lookup per packet from the tunnel, replies only toward it, no input, masquerade', () => {
+test('the ruleset: overlay sources not from the tunnel dropped first, one lookup per packet from the tunnel, replies only toward it, input only to the proxy through @allow, masquerade', () => {
   assert.equal(rulesetText({ ifname: 'wk12ab-g', overlayPool: '100.64.0.0/10' }), `add table inet wicket
 add set inet wicket allow { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; counter; }
 add set inet wicket allow_icmp { type ipv4_addr . ipv4_addr; flags interval, timeout; counter; }
@@ -43,6 +43,7 @@ add rule inet wicket to_tunnel ct state established meta l4proto tcp ip daddr . 
 add rule inet wicket to_tunnel ct state established meta l4proto udp ip daddr . ip saddr . meta l4proto . th sport @allow accept
 add rule inet wicket to_tunnel ct state established meta l4proto icmp ip daddr . ip saddr @allow_icmp accept
 add rule inet wicket to_tunnel goto deny
+add rule inet wicket input iifname "wk12ab-g" meta l4proto tcp ip daddr 100.64.0.0/10 tcp dport 80 ip saddr . ip daddr . meta l4proto . th dport @allow accept
 add rule inet wicket input iifname "wk12ab-g" goto deny
 add rule inet wicket postrouting ip saddr 100.64.0.0/10 oifname != "wk12ab-g" masquerade
 `);

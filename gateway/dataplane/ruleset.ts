@@ -15,6 +15,8 @@ import type { Element } from './elements.js';
 export const TABLE = 'inet wicket';
 /** The named counter of packets dropped for an overlay source that did not come from the tunnel. */
 export const SPOOFED = 'spoofed';
+/** Where the identity-aware proxy listens on the service address (HTTP entitlements are tcp/80). */
+export const PROXY_PORT = 80;
 
 export interface RulesetOptions {
   /** The WireGuard interface whose traffic is policed. */
@@ -86,7 +88,12 @@ export function rulesetText(o: RulesetOptions): string {
     `add rule ${TABLE} to_tunnel ct state established meta l4proto udp ip daddr . ip saddr . meta l4proto . th sport @allow accept`,
     `add rule ${TABLE} to_tunnel ct state established meta l4proto icmp ip daddr . ip saddr @allow_icmp accept`,
     `add rule ${TABLE} to_tunnel goto deny`,
-    // The gateway host is not a resource: whatever reaches it through the tunnel is dropped.
+    // The gateway host is not a resource: from the tunnel it accepts only the identity-aware
+    // proxy's port on its service address (an overlay address), for a session holding that
+    // element in @allow — one lookup. The pool and port compares (no lookups) keep a broad
+    // network grant whose range happens to cover a host address or port from reaching any
+    // other service of the host. Everything else is dropped.
+    `add rule ${TABLE} input iifname ${wg} meta l4proto tcp ip daddr ${o.overlayPool} tcp dport ${PROXY_PORT} ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
     `add rule ${TABLE} input iifname ${wg} goto deny`,
     `add rule ${TABLE} postrouting ip saddr ${o.overlayPool} oifname != ${wg} masquerade`,
   ].join('\n') + '\n';

@@ -10,6 +10,8 @@ import { listElements } from '../dataplane/table.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { TelemetryBuffer } from './buffer.js';
 import { DeniedTracker } from './denied.js';
+import { HttpDeniedTracker } from './http-denied.js';
+import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 import { FlowWatcher } from './flows.js';
 import { Reporter, type ReportStream } from './reporter.js';
 import { PersistedSeq } from './seq.js';
@@ -42,6 +44,7 @@ export class GatewayTelemetry {
   private readonly peers: PeerStats;
   private readonly counters: RuleCounters;
   private readonly denied: DeniedTracker;
+  private readonly httpDenied = new HttpDeniedTracker();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private readonly log: Logger;
@@ -100,6 +103,15 @@ export class GatewayTelemetry {
       this.reporter.send(batch);
     }
     this.updateGauges();
+  }
+
+  /**
+   * One request through the proxy (pushed as it ends; sent with the next batch). A refused
+   * one (403) is also a denied attempt of its source for the hostname.
+   */
+  addHttpRequest(record: HttpRequestRecord, source: string): void {
+    this.buffer.add('httpRequests', [record]);
+    if (record.status === 403) this.buffer.add('denied', [this.httpDenied.record(record.sessionId, source, record.hostname, record.startedAtMs)]);
   }
 
   private updateGauges(): void {
