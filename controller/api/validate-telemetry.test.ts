@@ -11,8 +11,10 @@ const flow = { sessionId: 's1', source: '100.64.0.2', destination: '10.0.1.10', 
 const peer = { sessionId: 's1', endpoint: '198.51.100.7:51820', lastHandshakeMs: 5, rxBytes: 6, txBytes: 7 };
 const counter = { sessionId: 's1', destination: '10.0.1.10', protocol: 'tcp', portFrom: 80, portTo: 443, packets: 8, bytes: 9 };
 const denied = { sessionId: '', source: '100.64.0.2', destination: '10.0.2.10', protocol: 'udp', port: 53, count: 2, firstSeenMs: 10, lastSeenMs: 11 };
+const request = { sessionId: '', resource: 'wiki', method: 'GET', hostname: 'wiki.corp.example', path: '/docs/a', status: 403, bytesIn: 0, bytesOut: 900,
+  startedAtMs: 13, durationUs: 14, username: 'alice', deviceId: '', deniedReason: 'no rule allows GET /docs/a', tunnel: false };
 const batch = (over: Record<string, unknown> = {}) =>
-  ({ seq: 1, collectedAtMs: 12, peers: [peer], counters: [counter], denied: [denied], flows: [flow], droppedRecords: 0, ...over });
+  ({ seq: 1, collectedAtMs: 12, peers: [peer], counters: [counter], denied: [denied], flows: [flow], httpRequests: [request], droppedRecords: 0, ...over });
 
 function rejects(value: unknown, message: RegExp) {
   assert.throws(() => validate('TelemetryBatch', value),
@@ -56,8 +58,17 @@ test('each record field keeps its bound, reported with index and proto field nam
     [{ counters: [{ ...counter, sessionId: undefined }] }, /^counters\[0\]\.session_id: must be a string$/],
     [{ denied: [{ ...denied, count: -2 }] }, /^denied\[0\]\.count: must not be negative$/],
     [{ denied: [{ ...denied, sessionId: 'a\u0000' }] }, /^denied\[0\]\.session_id: must be printable ASCII/],
+    [{ denied: [{ ...denied, destination: 'x'.repeat(254) }] }, /^denied\[0\]\.destination: must be at most 253 characters$/],
+    [{ httpRequests: [{ ...request, hostname: 'x'.repeat(254) }] }, /^http_requests\[0\]\.hostname: must be at most 253 characters$/],
+    [{ httpRequests: [{ ...request, path: '/a b' }] }, /^http_requests\[0\]\.path: must be printable ASCII/],
+    [{ httpRequests: [{ ...request, status: 1000 }] }, /^http_requests\[0\]\.status: must be an HTTP status$/],
+    [{ httpRequests: [{ ...request, deniedReason: 'a\nb' }] }, /^http_requests\[0\]\.denied_reason: must not hold control characters$/],
+    [{ httpRequests: [{ ...request, tunnel: 1 }] }, /^http_requests\[0\]\.tunnel: must be true or false$/],
   ];
   for (const [over, message] of cases) rejects(batch(over), message);
   // A denied attempt may have no session (traffic from an address no session holds).
   assert.equal(validate('TelemetryBatch', batch()).denied[0]!.sessionId, '');
+  // A request the proxy refused is a denied attempt whose destination is the hostname (up to 253 characters).
+  const hostname = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+  assert.equal(validate('TelemetryBatch', batch({ denied: [{ ...denied, destination: hostname, protocol: 'http', port: 80 }] })).denied[0]!.destination, hostname);
 });

@@ -111,6 +111,8 @@ const ascii = (max: number) => stringRule(0, max, ASCII_PATTERN, 'must be printa
 const recordId = stringRule(1, 64, ID_PATTERN, 'is not a valid id');
 const optionalId = ascii(64);
 const address = ascii(64);
+/** An address, or the hostname of a request the HTTP proxy refused (protocol "http"). */
+const deniedDestination = ascii(253);
 const recordProtocol = ascii(16);
 const recordPort = integerRule(65535, 'must be a port number (0-65535)');
 /** Counters, byte counts and times in ms: any non-negative safe integer. */
@@ -158,7 +160,7 @@ export const telemetryBatch = z.object({
     sessionId: recordId, destination: address, protocol: recordProtocol, portFrom: recordPort, portTo: recordPort, packets: recordInteger, bytes: recordInteger,
   }),
   denied: recordList<DeniedAttempt>({
-    sessionId: optionalId, source: address, destination: address, protocol: recordProtocol, port: recordPort, count: recordInteger,
+    sessionId: optionalId, source: address, destination: deniedDestination, protocol: recordProtocol, port: recordPort, count: recordInteger,
     firstSeenMs: recordInteger, lastSeenMs: recordInteger,
   }),
   flows: recordList<FlowRecord>({

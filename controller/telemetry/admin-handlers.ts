@@ -1,5 +1,7 @@
 // Admin.ListFlows: flow records and denied attempts reported by gateways, newest first,
-// attributed to the user and device of their session, and on request their histogram over time.
+// attributed to the user and device of their session, and on request their histogram over
+// time and the requests through the gateways' HTTP proxies (not in the histogram: a refused
+// request is already there as a denied attempt).
 import type { AdminHandlers } from '../../proto/generated/wicket/v1/Admin.js';
 import type { Store } from '../store/store.js';
 import { unary, type HandlerDeps } from '../api/handler.js';
@@ -27,6 +29,7 @@ export function flowsAdmin(ctx: FlowsAdminDeps): Pick<AdminHandlers, 'ListFlows'
         flows: ctx.store.telemetry.flows(filter).map(({ username, deviceId, gateway, ...flow }) => ({ flow, username, deviceId, gateway })),
         denied: ctx.store.telemetry.denied(filter).map(({ username, deviceId, gateway, ...attempt }) => ({ attempt, username, deviceId, gateway })),
         histogram: req.bucketMs > 0 ? ctx.store.telemetry.histogram(filter, req.bucketMs, nowMs) : [],
+        httpRequests: req.http ? ctx.store.telemetry.httpRequests(filter).map(({ gateway, ...request }) => ({ request, gateway })) : [],
       };
     }),
   };

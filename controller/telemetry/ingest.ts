@@ -52,7 +52,9 @@ export class TelemetryIngest {
       return result;
     }
     metrics.batches.inc({ result: 'stored' });
-    for (const kind of ['peers', 'counters', 'denied', 'flows'] as const) if (batch[kind].length) metrics.records.inc({ kind }, batch[kind].length);
+    for (const kind of ['peers', 'counters', 'denied', 'flows', 'httpRequests'] as const) {
+      if (batch[kind].length) metrics.records.inc({ kind: kind === 'httpRequests' ? 'http_requests' : kind }, batch[kind].length);
+    }
     if (batch.droppedRecords > 0) {
       metrics.droppedAtGateway.inc({ gateway }, batch.droppedRecords);
       this.deps.log.warn({ gateway, seq: batch.seq, dropped: batch.droppedRecords }, 'gateway dropped telemetry records (buffer full)');

@@ -49,7 +49,7 @@ export function createTelemetryMetrics(ctx: TelemetryMetricsDeps): TelemetryMetr
       name: 'wicket_telemetry_lag_seconds', help: 'From collection at the gateway to storage at the controller', registers,
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
     }),
-    deniedAttempts: new Counter({ name: 'wicket_denied_attempts_total', help: 'Packets from the tunnel denied by policy, as reported by gateways', registers }),
+    deniedAttempts: new Counter({ name: 'wicket_denied_attempts_total', help: 'Packets from the tunnel and requests through the HTTP proxies denied by policy, as reported by gateways', registers }),
     securityEvents: new Counter({ name: 'wicket_security_events_total', help: 'Security events raised by detections, by kind', labelNames: ['kind'], registers }),
     decisions: new Counter({ name: 'wicket_decisions_total', help: 'Session access decisions, by result (allow, deny)', labelNames: ['result'], registers }),
     sessionEnds: new Counter({ name: 'wicket_session_ends_total', help: 'Sessions ended, by how (revoke, expire, disconnect)', labelNames: ['how'], registers }),

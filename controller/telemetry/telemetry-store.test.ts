@@ -1,6 +1,6 @@
 // Unit tests of the telemetry store on a real SQLite file: ingest idempotence by gateway +
 // seq, denied-attempt upserts and their deltas, endpoint changes, attribution, filters and
-// pages, the histogram over time, the query plans, retention.
+// pages, the histogram over time, the query plans, retention; the same for HTTP requests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../store/db.js';
 import { TelemetryStore, telemetrySql } from './telemetry-store.js';
+import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 
 function withStore(fn: (t: TelemetryStore, db: ReturnType<typeof openDatabase>) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-tel-'));
@@ -25,7 +26,10 @@ function withStore(fn: (t: TelemetryStore, db: ReturnType<typeof openDatabase>) 
 
 const flow = (ended: number) => ({ sessionId: 's1', source: '100.64.0.2', destination: '10.0.1.10', protocol: 'tcp', port: 80, startedAtMs: ended - 5, endedAtMs: ended, bytesOut: 100, bytesIn: 2000 });
 const denied = (count: number, last: number) => ({ sessionId: 's1', source: '100.64.0.2', destination: '10.0.2.10', protocol: 'tcp', port: 5432, count, firstSeenMs: 1000, lastSeenMs: last });
-const batch = (seq: number, parts: Partial<{ flows: ReturnType<typeof flow>[]; denied: ReturnType<typeof denied>[]; peers: { sessionId: string; endpoint: string; lastHandshakeMs: number; rxBytes: number; txBytes: number }[] }> = {}) =>
+const request = (started: number, parts: Partial<HttpRequestRecord> = {}): HttpRequestRecord => ({ sessionId: 's1', resource: 'wiki', method: 'GET',
+  hostname: 'wiki.corp.example', path: '/docs/a', status: 200, bytesIn: 0, bytesOut: 512, startedAtMs: started, durationUs: 1500, username: 'alice',
+  deviceId: 'dev1', deniedReason: '', tunnel: true, ...parts });
+const batch = (seq: number, parts: Partial<{ flows: ReturnType<typeof flow>[]; denied: ReturnType<typeof denied>[]; httpRequests: HttpRequestRecord[]; peers: { sessionId: string; endpoint: string; lastHandshakeMs: number; rxBytes: number; txBytes: number }[] }> = {}) =>
   ({ seq, collectedAtMs: 5000, peers: [], counters: [], denied: [], flows: [], httpRequests: [], droppedRecords: 0, ...parts });
 
 test('a resent batch (same gateway and seq) is stored once; another gateway\'s same seq is its own', () => withStore((t) => {
@@ -177,4 +181,71 @@ test('every filter combination walks the time index and reads a user\'s or devic
     assert.ok([...plan(db, sql.flows), ...plan(db, sql.denied)].every((l) => !l.includes('TEMP B-TREE')), label);
     assert.deepEqual(plan(db, sql.histogram).filter((l) => l.includes('TEMP B-TREE')), ['USE TEMP B-TREE FOR ORDER BY'], 'only the buckets are sorted');
   }
+}));
+
+test('HTTP requests are stored with their batch (once per gateway and seq), every field kept, newest first', () => withStore((t) => {
+  // 230 rows: two multi-row chunks and a remainder row by row.
+  const requests = Array.from({ length: 230 }, (_, i) => request(1000 + i, { path: `/docs/${i}`, status: 200 + (i % 3), bytesIn: i, bytesOut: i * 2,
+    durationUs: i * 10, tunnel: i % 2 === 0, deniedReason: i % 5 ? '' : 'method POST is not allowed' }));
+  const first = t.ingest('dc1', batch(1, { httpRequests: requests }), 100);
+  assert.equal(first.records, 230);
+  assert.equal(t.ingest('dc1', batch(1, { httpRequests: requests }), 200).stored, false);
+  assert.equal(t.counts().http, 230);
+  const stored = t.httpRequests({ limit: 1000 });
+  assert.deepEqual(stored.map(({ gateway: _g, ...r }) => r), [...requests].reverse());
+  assert.ok(stored.every((r) => r.gateway === 'dc1'));
+}));
+
+test('a request of a session is attributed to the session\'s user and device, whatever the gateway wrote; one without a session keeps its own', () => withStore((t, db) => {
+  addBob(db);
+  t.ingest('dc1', batch(1, { httpRequests: [
+    request(10, { sessionId: 's2', username: 'alice', deviceId: 'dev1' }),
+    request(20, { sessionId: '', username: 'carol', deviceId: '', tunnel: false }),
+    request(30, { sessionId: 'gone', username: 'dave', deviceId: 'dev9' }),
+  ] }), 100);
+  assert.deepEqual(t.httpRequests({ limit: 10 }).map((r) => [r.startedAtMs, r.sessionId, r.username, r.deviceId]),
+    [[30, 'gone', 'dave', 'dev9'], [20, '', 'carol', ''], [10, 's2', 'bob', 'dev2']]);
+}));
+
+test('HTTP requests filter by session, user, device and time, and page by offset', () => withStore((t, db) => {
+  addBob(db);
+  const bob = (started: number) => request(started, { sessionId: 's2' });
+  t.ingest('dc1', batch(1, { httpRequests: [request(10), bob(15), request(20), bob(25), request(30), request(35, { sessionId: '', username: 'alice', deviceId: '', tunnel: false })] }), 100);
+  const started = (f: Parameters<TelemetryStore['httpRequests']>[0]) => t.httpRequests(f).map((r) => r.startedAtMs);
+  assert.deepEqual(started({ limit: 10, user: 'alice' }), [35, 30, 20, 10], 'her browser without the tunnel too');
+  assert.deepEqual(started({ limit: 10, sessionId: 's1' }), [30, 20, 10]);
+  assert.deepEqual(started({ limit: 10, deviceId: 'dev2' }), [25, 15]);
+  assert.deepEqual(started({ limit: 10, user: 'alice', deviceId: 'dev2' }), []);
+  assert.deepEqual(started({ limit: 2, offset: 1 }), [30, 25]);
+  assert.deepEqual(started({ limit: 10, offset: 1, user: 'alice', sinceMs: 15 }), [30, 20]);
+}));
+
+test('retention deletes old HTTP requests by age, then keeps only the newest rows', () => withStore((t) => {
+  t.ingest('dc1', batch(1, { httpRequests: [request(10), request(20), request(30_000), request(40_000), request(50_000)] }), 100);
+  t.prune({ maxAgeMs: 30_000, maxRows: 100 }, 50_000);
+  assert.deepEqual(t.httpRequests({ limit: 10 }).map((r) => r.startedAtMs), [50_000, 40_000, 30_000]);
+  t.prune({ maxAgeMs: 1e9, maxRows: 2 }, 50_000);
+  assert.deepEqual(t.httpRequests({ limit: 10 }).map((r) => r.startedAtMs), [50_000, 40_000]);
+}));
+
+test('a denied HTTP request names a hostname as its destination: stored, counted and listed like any denied attempt', () => withStore((t) => {
+  const hostname = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.example`;
+  const attempt = { sessionId: 's1', source: '100.64.0.2', destination: hostname, protocol: 'http', port: 80, count: 3, firstSeenMs: 1000, lastSeenMs: 1200 };
+  const r = t.ingest('dc1', batch(1, { denied: [attempt] }), 100);
+  assert.deepEqual(r.denied, [{ sessionId: 's1', attempts: 3, atMs: 1200 }]);
+  assert.deepEqual(t.denied({ limit: 10, user: 'alice' }).map((d) => [d.destination, d.protocol, d.port, d.count]), [[hostname, 'http', 80, 3]]);
+}));
+
+test('every HTTP request filter walks an index newest first: no table scan, no sort', () => withStore((_t, db) => {
+  const expected: [object, string][] = [
+    [{}, 'http_requests_started'], [{ sessionId: 's1' }, 'http_requests_session'], [{ user: 'alice' }, 'http_requests_user'], [{ deviceId: 'dev1' }, 'http_requests_device'],
+  ];
+  for (const [f, index] of expected) {
+    const lines = plan(db, telemetrySql(f).http);
+    const label = `${JSON.stringify(f)}: ${lines.join('; ')}`;
+    assert.ok(lines.some((l) => l.startsWith(`SEARCH t USING INDEX ${index} (`)), label);
+    assert.ok(lines.every((l) => !l.startsWith('SCAN') && !l.includes('TEMP B-TREE')), label);
+  }
+  const all = plan(db, telemetrySql({ user: 'alice', deviceId: 'dev1', sessionId: 's1' }).http);
+  assert.ok(all.every((l) => !l.startsWith('SCAN')), all.join('; '));
 }));

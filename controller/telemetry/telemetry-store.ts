@@ -1,7 +1,8 @@
 // Gateway telemetry in the store: ingest of one batch as one transaction (idempotent by
 // gateway + seq; rows written by multi-row statements, stored values read once per batch
 // — ingest rates are in docs/performance.md), the flow and denied-attempt queries attributed to user and device
-// (through the sessions table) with their histogram over time, live WireGuard figures per session, and retention.
+// (through the sessions table) with their histogram over time, the proxies' HTTP request
+// records, live WireGuard figures per session, and retention.
 import type { Statement } from 'better-sqlite3';
 import type { DB } from '../store/db.js';
 import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
@@ -9,13 +10,14 @@ import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wic
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
 import type { RuleCounter__Output as RuleCounter } from '../../proto/generated/wicket/v1/RuleCounter.js';
 import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
+import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 
 /** What a stored batch changed that detections look at. */
 export interface IngestResult {
   /** False when this (gateway, seq) was stored before: nothing was written again. */
   stored: boolean;
   records: number;
-  /** New denied attempts per tuple (count increase over what was stored). */
+  /** New denied attempts per tuple (count increase over what was stored), requests the HTTP proxies refused included. */
   denied: { sessionId: string; attempts: number; atMs: number }[];
   /** Sessions whose WireGuard endpoint changed, with the previous one and when it was reported. */
   endpointChanges: { sessionId: string; gateway: string; from: string; to: string; previousAtMs: number; atMs: number }[];
@@ -42,7 +44,7 @@ export interface Attribution { username: string; deviceId: string; gateway: stri
 export interface RetentionLimits {
   /** Records older than this are deleted. */
   maxAgeMs: number;
-  /** At most this many flows and this many denied-attempt rows are kept (newest win). */
+  /** At most this many flows, this many denied-attempt rows and this many HTTP requests are kept (newest win). */
   maxRows: number;
 }
 
@@ -52,8 +54,10 @@ type FlowRow = { session_id: string; source: string; destination: string; protoc
   bytes_out: number; bytes_in: number; gateway: string; user_name: string | null; device_id: string | null };
 type DeniedRow = { session_id: string; source: string; destination: string; protocol: string; port: number; count: number; first_seen_ms: number;
   last_seen_ms: number; gateway: string; user_name: string | null; device_id: string | null };
+type HttpRow = { gateway: string; session_id: string; resource: string; method: string; hostname: string; path: string; status: number;
+  bytes_in: number; bytes_out: number; started_at_ms: number; duration_us: number; username: string; device_id: string; denied_reason: string; tunnel: number };
 
-/** Rows per multi-row INSERT: at most 100 * 10 parameters, well under SQLite's 32,766. */
+/** Rows per multi-row INSERT: at most 100 * 16 parameters, well under SQLite's 32,766. */
 const CHUNK_ROWS = 100;
 
 /**
@@ -99,6 +103,9 @@ type DeniedKeyRow = { source: string; destination: string; protocol: string; por
 /** What every row of a batch shares. */
 interface BatchContext { gateway: string; collectedAtMs: number }
 
+/** The user and device of each session the batch's HTTP requests name, as the sessions table says. */
+type SessionOwners = Map<string, { user: string; device: string }>;
+
 type FilterParams = { session: string; user: string; device: string; since: number; limit: number; offset: number };
 type HistogramParams = FilterParams & { bucket: number; buckets: number };
 
@@ -117,7 +124,7 @@ function filterTerms(f: Omit<TelemetryFilter, 'limit'>): string {
 }
 
 /** The statements TelemetryStore runs for the filters set in `f` (exported for the query-plan tests). */
-export function telemetrySql(f: Omit<TelemetryFilter, 'limit'>): { flows: string; denied: string; histogram: string } {
+export function telemetrySql(f: Omit<TelemetryFilter, 'limit'>): { flows: string; denied: string; histogram: string; http: string } {
   const terms = filterTerms(f);
   return {
     flows: `SELECT t.*, s.user_name, s.device_id FROM flows t LEFT JOIN sessions s ON s.id = t.session_id
@@ -131,14 +138,27 @@ export function telemetrySql(f: Omit<TelemetryFilter, 'limit'>): { flows: string
         (SELECT count(*) FROM flows t WHERE t.ended_at_ms >= b.start AND t.ended_at_ms < b.start + @bucket${terms}) AS flows,
         (SELECT coalesce(sum(t.count), 0) FROM denied_attempts t WHERE t.last_seen_ms >= b.start AND t.last_seen_ms < b.start + @bucket${terms}) AS denied
       FROM b ORDER BY start`,
+    http: `SELECT t.* FROM http_requests t WHERE t.started_at_ms >= @since${httpTerms(f)} ORDER BY t.started_at_ms DESC, t.id DESC LIMIT @limit OFFSET @offset`,
   };
+}
+
+/**
+ * The WHERE terms of an HTTP request listing: a request carries its own user and device (a
+ * browser without the tunnel has no session), each with an index (014_http_requests.sql).
+ */
+function httpTerms(f: Omit<TelemetryFilter, 'limit'>): string {
+  let terms = '';
+  if (f.sessionId) terms += ' AND t.session_id = @session';
+  if (f.user) terms += ' AND t.username = @user';
+  if (f.deviceId) terms += ' AND t.device_id = @device';
+  return terms;
 }
 
 export class TelemetryStore {
   private readonly stmts;
   private readonly ingestTx: (gateway: string, batch: TelemetryBatch, nowMs: number) => IngestResult;
   private readonly filtered = new Map<string, { flows: Statement<[FilterParams], FlowRow>; denied: Statement<[FilterParams], DeniedRow>;
-    histogram: Statement<[HistogramParams], TelemetryBucket> }>();
+    histogram: Statement<[HistogramParams], TelemetryBucket>; http: Statement<[FilterParams], HttpRow> }>();
 
   constructor(private readonly db: DB) {
     this.stmts = {
@@ -150,6 +170,19 @@ export class TelemetryStore {
           a[k] = c.gateway; a[k + 1] = f.sessionId; a[k + 2] = f.source; a[k + 3] = f.destination; a[k + 4] = f.protocol;
           a[k + 5] = f.port; a[k + 6] = f.startedAtMs; a[k + 7] = f.endedAtMs; a[k + 8] = f.bytesOut; a[k + 9] = f.bytesIn;
         }),
+      // A request of a session is attributed to the session's user and device, not to what
+      // the gateway wrote (the user and device of a request without a session stand as reported).
+      httpInsert: new ChunkedInsert<HttpRequestRecord, BatchContext & { owners: SessionOwners }>(db,
+        `INSERT INTO http_requests (gateway, session_id, resource, method, hostname, path, status, bytes_in, bytes_out, started_at_ms,
+        duration_us, username, device_id, denied_reason, tunnel)`, 15, '',
+        (a, k, r, c) => {
+          const owner = r.sessionId ? c.owners.get(r.sessionId) : undefined;
+          a[k] = c.gateway; a[k + 1] = r.sessionId; a[k + 2] = r.resource; a[k + 3] = r.method; a[k + 4] = r.hostname; a[k + 5] = r.path;
+          a[k + 6] = r.status; a[k + 7] = r.bytesIn; a[k + 8] = r.bytesOut; a[k + 9] = r.startedAtMs; a[k + 10] = r.durationUs;
+          a[k + 11] = owner ? owner.user : r.username; a[k + 12] = owner ? owner.device : r.deviceId; a[k + 13] = r.deniedReason; a[k + 14] = r.tunnel ? 1 : 0;
+        }),
+      owners: db.prepare<[string], { id: string; user_name: string; device_id: string }>(
+        'SELECT id, user_name, device_id FROM sessions WHERE id IN (SELECT value FROM json_each(?))'),
       // What is stored for a batch's tuples and sessions, read in one statement each (the
       // batch's keys as one JSON array; json_each drives lookups on the unique key/primary key).
       deniedBefore: db.prepare<[{ gateway: string; tuples: string }], DeniedKeyRow>(`SELECT d.source, d.destination, d.protocol, d.port,
@@ -187,6 +220,7 @@ export class TelemetryStore {
       pruneAge: [
         db.prepare('DELETE FROM flows WHERE ended_at_ms < ?'),
         db.prepare('DELETE FROM denied_attempts WHERE last_seen_ms < ?'),
+        db.prepare('DELETE FROM http_requests WHERE started_at_ms < ?'),
         db.prepare('DELETE FROM peer_stats WHERE updated_at_ms < ?'),
         db.prepare('DELETE FROM rule_counters WHERE updated_at_ms < ?'),
         db.prepare('DELETE FROM telemetry_batches WHERE received_at_ms < ?'),
@@ -195,8 +229,10 @@ export class TelemetryStore {
       pruneRows: [
         db.prepare('DELETE FROM flows WHERE id <= (SELECT id FROM flows ORDER BY id DESC LIMIT 1 OFFSET ?)'),
         db.prepare('DELETE FROM denied_attempts WHERE id <= (SELECT id FROM denied_attempts ORDER BY id DESC LIMIT 1 OFFSET ?)'),
+        db.prepare('DELETE FROM http_requests WHERE id <= (SELECT id FROM http_requests ORDER BY id DESC LIMIT 1 OFFSET ?)'),
       ],
-      counts: db.prepare<[], { flows: number; denied: number }>('SELECT (SELECT count(*) FROM flows) AS flows, (SELECT count(*) FROM denied_attempts) AS denied'),
+      counts: db.prepare<[], { flows: number; denied: number; http: number }>(`SELECT (SELECT count(*) FROM flows) AS flows,
+        (SELECT count(*) FROM denied_attempts) AS denied, (SELECT count(*) FROM http_requests) AS http`),
     };
     this.ingestTx = db.transaction((gateway: string, batch: TelemetryBatch, nowMs: number) => this.write(gateway, batch, nowMs));
   }
@@ -207,13 +243,14 @@ export class TelemetryStore {
   }
 
   private write(gateway: string, b: TelemetryBatch, nowMs: number): IngestResult {
-    const records = b.peers.length + b.counters.length + b.denied.length + b.flows.length;
+    const records = b.peers.length + b.counters.length + b.denied.length + b.flows.length + b.httpRequests.length;
     const result: IngestResult = { stored: false, records, denied: [], endpointChanges: [] };
     if (this.stmts.batch.run(gateway, b.seq, b.collectedAtMs, nowMs, records, b.droppedRecords).changes === 0) return result;
     result.stored = true;
     const s = this.stmts;
     const shared: BatchContext = { gateway, collectedAtMs: b.collectedAtMs };
     s.flowInsert.run(b.flows, shared);
+    if (b.httpRequests.length) s.httpInsert.run(b.httpRequests, { ...shared, owners: this.owners(b.httpRequests) });
     if (b.denied.length) {
       result.denied = this.deniedIncreases(gateway, b.denied);
       s.deniedUpsert.run(b.denied, shared);
@@ -243,6 +280,15 @@ export class TelemetryStore {
       stored.set(keys[i]!, Math.max(before, d.count));
     });
     return increases;
+  }
+
+  /** The user and device of every session the requests name, read in one statement. */
+  private owners(requests: HttpRequestRecord[]): SessionOwners {
+    const ids = new Set<string>();
+    for (const r of requests) if (r.sessionId) ids.add(r.sessionId);
+    const owners: SessionOwners = new Map();
+    if (ids.size) for (const o of this.stmts.owners.all(JSON.stringify([...ids]))) owners.set(o.id, { user: o.user_name, device: o.device_id });
+    return owners;
   }
 
   /** Sessions whose endpoint differs from the one stored (or reported earlier in the same batch). */
@@ -277,6 +323,7 @@ export class TelemetryStore {
         flows: this.db.prepare<[FilterParams], FlowRow>(sql.flows),
         denied: this.db.prepare<[FilterParams], DeniedRow>(sql.denied),
         histogram: this.db.prepare<[HistogramParams], TelemetryBucket>(sql.histogram),
+        http: this.db.prepare<[FilterParams], HttpRow>(sql.http),
       };
       this.filtered.set(key, q);
     }
@@ -296,6 +343,15 @@ export class TelemetryStore {
       sessionId: r.session_id, source: r.source, destination: r.destination, protocol: r.protocol, port: r.port,
       count: r.count, firstSeenMs: r.first_seen_ms, lastSeenMs: r.last_seen_ms,
       gateway: r.gateway, username: r.user_name ?? '', deviceId: r.device_id ?? '',
+    }));
+  }
+
+  /** Requests through the gateways' proxies matching `f`, newest first (by start), with the reporting gateway. */
+  httpRequests(f: TelemetryFilter): (HttpRequestRecord & { gateway: string })[] {
+    return this.queries(f).http.all(params(f)).map((r) => ({
+      sessionId: r.session_id, resource: r.resource, method: r.method, hostname: r.hostname, path: r.path, status: r.status,
+      bytesIn: r.bytes_in, bytesOut: r.bytes_out, startedAtMs: r.started_at_ms, durationUs: r.duration_us, username: r.username,
+      deviceId: r.device_id, deniedReason: r.denied_reason, tunnel: r.tunnel === 1, gateway: r.gateway,
     }));
   }
 
@@ -320,7 +376,7 @@ export class TelemetryStore {
   }
 
   /** Rows held (for tests and metrics). */
-  counts(): { flows: number; denied: number } {
+  counts(): { flows: number; denied: number; http: number } {
     return this.stmts.counts.get()!;
   }
 }

@@ -1,7 +1,8 @@
 // The console's flows page in a real browser (Debian's chromium through playwright-core)
 // against a real controller whose flow records and denied attempts came in through a
 // gateway's Report stream: the chart over time drawn with the same counts in a table,
-// filters by user, device and session as links, paging, and bad filter values refused.
+// filters by user, device and session as links, paging, bad filter values refused, and the
+// requests through the gateway's HTTP proxy (a refused one marked with its reason).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { apiClients, type ClientCredentials } from '../../common/grpc.js';
 import { serviceModules } from '../../controller/app/modules.js';
 import type { TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
+import type { HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 import { addUser, enrollGateway, startTestController, type TestController } from '../integration/harness.js';
 import { newContext, screenshot } from '../support/browser.js';
 import { signedInPage } from './console-pages.js';
@@ -42,6 +44,7 @@ describe('console flows page (real chromium)', { timeout: 180_000 }, () => {
   let t: TestController;
   let browser: Browser;
   let base: string;
+  let gw: ClientCredentials;
   let ctx: BrowserContext;
   let page: Page;
   const shots = () => join(t.dir, 'shots');
@@ -54,7 +57,7 @@ describe('console flows page (real chromium)', { timeout: 180_000 }, () => {
     const secret = await addUser(t, ADA.user, ADA.password, { admin: true });
     await addUser(t, 'alice', 'pw-alice quartz tram');
     await addUser(t, 'bob', 'pw-bob quartz tram');
-    const gw = await enrollGateway(t, 'dc1');
+    gw = await enrollGateway(t, 'dc1');
     const now = t.now();
     // The sessions the gateway serves (the controller keeps only records of sessions a gateway serves).
     const { sessions } = t.controller.ctx.store;
@@ -160,5 +163,64 @@ describe('console flows page (real chromium)', { timeout: 180_000 }, () => {
       assert.equal(res.status(), 400, query);
       assert.match(await res.text(), reason, query);
     }
+  });
+
+  // Last: its report adds denied attempts the tests above do not count.
+  test('HTTP requests: listed with the filters and pages, a refused one marked with the reason, shown as text', async () => {
+    const now = t.now();
+    const request = (startedAtMs: number, over: Partial<HttpRequestRecord> = {}): HttpRequestRecord => ({
+      sessionId: ALICE_SESSION, resource: 'wiki', method: 'GET', hostname: 'wiki.corp.example', path: '/docs/a', status: 200, bytesIn: 0, bytesOut: 4096,
+      startedAtMs, durationUs: 2500, username: 'alice', deviceId: LAPTOP, deniedReason: '', tunnel: true, ...over,
+    });
+    await report(t.api, gw, {
+      seq: 2, collectedAtMs: now, peers: [], counters: [], flows: [], droppedRecords: 0,
+      httpRequests: [
+        // alice: 27 allowed requests (more than a page of 25), one refused, one from her browser without the tunnel; bob: one refused.
+        ...Array.from({ length: 27 }, (_, i) => request(now - (i + 10) * MINUTE, { path: `/docs/${i}` })),
+        request(now - 3 * MINUTE, { method: 'POST', status: 403, bytesOut: 800, deniedReason: 'no rule allows method POST on <b>wiki</b>' }),
+        request(now - 2 * MINUTE, { sessionId: '', deviceId: '', tunnel: false, path: '/docs/browser' }),
+        request(now - MINUTE, { sessionId: BOB_SESSION, username: 'bob', deviceId: PHONE, path: '/admin', status: 403, deniedReason: 'no rule allows path /admin on wiki' }),
+      ],
+      // The refusals as denied attempts: destination the hostname, protocol http, port 80.
+      denied: [
+        { sessionId: ALICE_SESSION, source: '100.64.0.2', destination: 'wiki.corp.example', protocol: 'http', port: 80, count: 1, firstSeenMs: now - 3 * MINUTE, lastSeenMs: now - 3 * MINUTE },
+        { sessionId: BOB_SESSION, source: '100.64.0.3', destination: 'wiki.corp.example', protocol: 'http', port: 80, count: 1, firstSeenMs: now - MINUTE, lastSeenMs: now - MINUTE },
+      ],
+    });
+
+    await page.goto(`${base}/flows?limit=25`);
+    assert.equal(await page.locator('#http-h').textContent(), 'HTTP requests');
+    assert.deepEqual((await columnOf('http-requests', 5)).slice(0, 4), ['GET wiki.corp.example/admin', 'GET wiki.corp.example/docs/browser',
+      'POST wiki.corp.example/docs/a', 'GET wiki.corp.example/docs/0']);
+    assert.deepEqual((await columnOf('http-requests', 1)).slice(0, 3), ['bob', 'alice', 'alice']);
+    assert.deepEqual((await columnOf('http-requests', 6)).slice(0, 3), ['tunnel', 'browser', 'tunnel']);
+    assert.deepEqual((await columnOf('http-requests', 8)).slice(0, 4), ['refused no rule allows path /admin on wiki', 'allowed',
+      'refused no rule allows method POST on <b>wiki</b>', 'allowed']);
+    // Marked: the row and a "refused" badge; the gateway's text stays text.
+    const refused = page.locator('#http-requests tbody tr.refused');
+    assert.equal(await refused.count(), 2);
+    assert.equal(await refused.locator('.state.denied').count(), 2);
+    assert.equal(await page.locator('#http-requests b').count(), 0);
+    const background = (row: string) => page.evaluate(`getComputedStyle(document.querySelector('#http-requests tbody ${row} td')).backgroundColor`);
+    assert.notEqual(await background('tr.refused'), await background('tr:not(.refused)'), 'a refused row stands out');
+    // The refusals are denied attempts too, at the hostname.
+    assert.match(await page.locator('#denied').textContent() ?? '', /100\.64\.0\.3 → wiki\.corp\.example http\/80/);
+    await screenshot(page, 'console-flows-http', shots());
+
+    // Pages: 30 requests, 25 on the first page, the other 5 on the second, none twice.
+    const first = await columnOf('http-requests', 5);
+    assert.equal(first.length, 25);
+    await Promise.all([page.waitForURL(/page=2/), page.getByRole('link', { name: 'Older' }).click()]);
+    const second = await columnOf('http-requests', 5);
+    assert.equal(second.length, 5);
+    assert.equal(new Set([...first, ...second]).size, 30);
+
+    // Filters: bob's only; alice's device (her browser without the tunnel has no device).
+    await page.goto(`${base}/flows?user=bob`);
+    assert.deepEqual(await columnOf('http-requests', 5), ['GET wiki.corp.example/admin']);
+    await page.goto(`${base}/flows?device=${LAPTOP}&session=${ALICE_SESSION}`);
+    assert.equal((await columnOf('http-requests', 5)).length, 28);
+    await page.goto(`${base}/flows?user=nobody`);
+    assert.match(await page.locator('main').textContent() ?? '', /No HTTP requests match/);
   });
 });

@@ -1,9 +1,12 @@
 // Flows and denied attempts: what the gateways reported (Admin.ListFlows), filtered by user,
 // device, session and time window, newest first and paged, with a chart of flows and denied
-// attempts per time bucket over the window (the same figures in a table). Each user, device
-// and session in the tables links to the view filtered by it.
+// attempts per time bucket over the window (the same figures in a table), and the requests
+// through the gateways' HTTP proxies with the same filters and pages (a refused one marked,
+// with the proxy's reason). Each user, device and session in the tables links to the view
+// filtered by it.
 import type { DeniedView__Output as DeniedView } from '../../../proto/generated/wicket/v1/DeniedView.js';
 import type { FlowView__Output as FlowView } from '../../../proto/generated/wicket/v1/FlowView.js';
+import type { HttpRequestView__Output as HttpRequestView } from '../../../proto/generated/wicket/v1/HttpRequestView.js';
 import { html, type Html } from '../html.js';
 import type { ConsolePage } from '../page-context.js';
 import { chart } from './chart.js';
@@ -63,6 +66,14 @@ const deniedRow = (q: FlowsQuery, v: DeniedView, now: number) => {
     <td>${a.source} → ${a.destination} ${port(a.protocol, a.port)}</td><td class="num">${a.count}</td></tr>`;
 };
 
+const httpRow = (q: FlowsQuery, v: HttpRequestView, now: number) => {
+  const r = v.request!;
+  return html`<tr${r.deniedReason ? html` class="refused"` : ''}><td>${timeText(r.startedAtMs, now)}</td>${who(q, r.username, r.deviceId, r.sessionId)}<td>${v.gateway}</td>
+    <td>${r.method} ${r.hostname}${r.path}</td><td>${r.tunnel ? 'tunnel' : 'browser'}</td><td class="num">${r.status}</td>
+    <td>${r.deniedReason ? html`<span class="state denied">refused</span> ${r.deniedReason}` : 'allowed'}</td>
+    <td class="num">${(r.durationUs / 1000).toFixed(1)} ms</td><td class="num">${r.bytesIn}</td><td class="num">${r.bytesOut}</td></tr>`;
+};
+
 const WHO_HEAD = html`<th scope="col">User</th><th scope="col">Device</th><th scope="col">Session</th><th scope="col">Gateway</th>`;
 
 function filters(q: FlowsQuery): Html {
@@ -86,11 +97,12 @@ export const flowsPage: ConsolePage = (app, ctx) => {
     // One more than a page of each kind tells whether an older page exists.
     const r = await ctx.adminCall(ctx.session(req), 'ListFlows', {
       user: q.user, deviceId: q.device, sessionId: q.session, sinceMs,
-      limit: q.limit + 1, offset: (q.page - 1) * q.limit, bucketMs: window.bucketMs,
+      limit: q.limit + 1, offset: (q.page - 1) * q.limit, bucketMs: window.bucketMs, http: true,
     });
     const flows = r.flows.slice(0, q.limit);
     const denied = r.denied.slice(0, q.limit);
-    const more = r.flows.length > q.limit || r.denied.length > q.limit;
+    const requests = r.httpRequests.slice(0, q.limit);
+    const more = r.flows.length > q.limit || r.denied.length > q.limit || r.httpRequests.length > q.limit;
     const totals = r.histogram.reduce((t, b) => ({ flows: t.flows + b.flows, denied: t.denied + b.denied }), { flows: 0, denied: 0 });
     const pager = q.page > 1 || more ? html`<div class="pager">
       ${q.page > 1 ? html`<a href="${link(q, { page: q.page - 1 })}" rel="prev">Newer</a>` : ''}<span>Page ${q.page}</span>
@@ -113,6 +125,9 @@ export const flowsPage: ConsolePage = (app, ctx) => {
         <section aria-labelledby="denied-h"><h2 id="denied-h">Denied attempts</h2>
         ${denied.length ? html`<div class="table-wrap"><table id="denied" class="nowrap"><thead><tr><th scope="col">Last seen</th>${WHO_HEAD}<th scope="col">Attempt</th><th scope="col" class="num">Count</th></tr></thead>
         <tbody>${denied.map((d) => deniedRow(q, d, now))}</tbody></table></div>` : html`<p>No denied attempts match.</p>`}</section>
+        <section aria-labelledby="http-h"><h2 id="http-h">HTTP requests</h2>
+        ${requests.length ? html`<div class="table-wrap"><table id="http-requests" class="nowrap"><thead><tr><th scope="col">Started</th>${WHO_HEAD}<th scope="col">Request</th><th scope="col">Via</th><th scope="col" class="num">Status</th><th scope="col">Decision</th><th scope="col" class="num">Duration</th><th scope="col" class="num">Bytes in</th><th scope="col" class="num">Bytes out</th></tr></thead>
+        <tbody>${requests.map((h) => httpRow(q, h, now))}</tbody></table></div>` : html`<p>No HTTP requests match.</p>`}</section>
         ${pager}`,
     });
   });
