@@ -85,7 +85,8 @@ function stream(host: string, port: number, intervalMs: number): void {
 /**
  * An upstream for the proxy: answers every request with JSON of its method, target and
  * headers (so a test sees exactly what the proxy forwarded), holds `/poll` requests open
- * until the client goes, and echoes websocket messages; each request is also printed.
+ * until the client goes, and echoes websocket messages; each request, and when a long poll
+ * or a websocket is closed, is also printed.
  */
 function httpEcho(port: number): void {
   const server = createHttpServer((req, res) => {
@@ -102,6 +103,7 @@ function httpEcho(port: number): void {
   new WebSocketServer({ server }).on('connection', (ws, req) => {
     say({ websocket: { url: req.url, headers: req.headers } });
     ws.on('message', (m) => ws.send(m.toString()));
+    ws.on('close', () => say({ wsClosed: Date.now() }));
   });
   server.listen(port, '0.0.0.0', () => say({ ready: true }));
 }
