@@ -24,6 +24,7 @@ import type { PageContext } from './page-context.js';
 import { PAGES } from './pages/index.js';
 import { signInRoutes, SESSION_COOKIE } from './sign-in.js';
 import type { ConsoleSso } from './sso-sign-in.js';
+import type { AppAccess } from './app-sign-in.js';
 
 export interface ConsoleOptions {
   listen: string;
@@ -43,6 +44,8 @@ export interface ConsoleDeps {
   now: () => number;
   /** The controller's single sign-on for browsers, when identity providers are configured. */
   sso?: ConsoleSso;
+  /** Tickets for public HTTP resources: browsers sign in here for them (/access/sign-in). */
+  appAccess?: AppAccess;
 }
 
 export interface RunningConsole {
@@ -127,7 +130,7 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
   });
 
   assetRoutes(app, assets);
-  await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10, sso: deps.sso, now: deps.now }));
+  await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10, sso: deps.sso, appAccess: deps.appAccess, now: deps.now }));
 
   const ctx: PageContext = {
     session: (req) => req.consoleSession!,
