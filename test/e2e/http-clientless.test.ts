@@ -131,9 +131,12 @@ describe('clientless access to a public HTTP resource (chromium, namespaces)', {
     const value = (await alice.cookies(app(WIKI, '/'))).find((c) => c.name === '__Host-wicket-app')!.value;
     const before = upstream.events.length;
     // The same cookie sent to the other application: treated as no cookie.
-    const replay = await alice.request.get(app(GRAFANA, '/'), { headers: { cookie: `__Host-wicket-app=${value}` }, maxRedirects: 0 });
-    assert.equal(replay.status(), 302);
-    assert.match(replay.headers().location ?? '', /\/access\/sign-in\?/);
+    const replay = await httpRequest(sys.topo, 'c2', `https://${ADDR.gw}:${PUBLIC_PORT}/`, { headers: { host: `${GRAFANA}:${PUBLIC_PORT}`, cookie: `__Host-wicket-app=${value}` }, caFile: join(sys.dir, 'public.crt') });
+    assert.equal(replay.status, 302, JSON.stringify(replay));
+    assert.match(String(replay.headers?.location), /\/access\/sign-in\?/);
+    // ...while on its own hostname the same request is let in.
+    const own = await httpRequest(sys.topo, 'c2', `https://${ADDR.gw}:${PUBLIC_PORT}/docs/e`, { headers: { host: `${WIKI}:${PUBLIC_PORT}`, cookie: `__Host-wicket-app=${value}` }, caFile: join(sys.dir, 'public.crt') });
+    assert.equal(own.status, 200, JSON.stringify(own));
     // Following the sign-in: the controller refuses a ticket, since grafana's grant requires the tunnel.
     const page = await alice.newPage();
     const res = await page.goto(app(GRAFANA, '/'));
