@@ -25,7 +25,7 @@ const PUBLIC_PORT = 8443;
 const METRICS_PORT = 9464;
 const WIKI = 'wiki.corp.example';
 const GRAFANA = 'grafana.corp.example';
-const COOKIE_LIFETIME_S = 4;
+const COOKIE_LIFETIME_S = 8;
 const CONSOLE = `https://${ADDR.ctl}:${PORTS.console}`;
 const CLIENT = { clientId: 'wicket', clientSecret: 'e2e-clientless-secret-0123', redirectUris: [`${CONSOLE}/sso-callback`] };
 const ACCOUNTS = { 'alice-sub': { password: 'alice-idp quartz tram', email: 'alice@example.com', groups: ['eng'], amr: ['pwd', 'otp'] } };
@@ -128,6 +128,8 @@ describe('clientless access to a public HTTP resource (chromium, namespaces)', {
   });
 
   test('the cookie does not work for another hostname; a grant that requires the tunnel gives a browser nothing', async () => {
+    // A fresh cookie first (the short lifetime of this suite may have run out).
+    await (await alice.newPage()).goto(app(WIKI, '/docs/fresh'));
     const value = (await alice.cookies(app(WIKI, '/'))).find((c) => c.name === '__Host-wicket-app')!.value;
     const before = upstream.events.length;
     // The same cookie sent to the other application: treated as no cookie.
