@@ -24,6 +24,7 @@ import type { PageContext } from './page-context.js';
 import { PAGES } from './pages/index.js';
 import { signInRoutes, SESSION_COOKIE } from './sign-in.js';
 import type { ConsoleSso } from './sso-sign-in.js';
+import type { AppAccess } from './app-sign-in.js';
 
 export interface ConsoleOptions {
   listen: string;
@@ -45,6 +46,8 @@ export interface ConsoleDeps {
   sso?: ConsoleSso;
   /** The JWKS document (controller/assertion-keys/): public keys that verify identity assertions. */
   jwks: () => string;
+  /** Tickets for public HTTP resources: browsers sign in here for them (/access/sign-in). */
+  appAccess?: AppAccess;
 }
 
 export interface RunningConsole {
@@ -131,7 +134,7 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
   assetRoutes(app, assets);
   // Public keys only: upstreams and gateways fetch them without signing in (GET needs no CSRF token).
   app.get('/.well-known/jwks.json', (_req, reply) => reply.type('application/json').header('cache-control', 'public, max-age=300').send(deps.jwks()));
-  await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10, sso: deps.sso, now: deps.now }));
+  await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10, sso: deps.sso, appAccess: deps.appAccess, now: deps.now }));
 
   const ctx: PageContext = {
     session: (req) => req.consoleSession!,

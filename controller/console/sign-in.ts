@@ -12,6 +12,7 @@ import type { ConsoleSessions } from './console-sessions.js';
 import { html } from './html.js';
 import { csrfField, type Frame } from './layout.js';
 import { ssoSignInRoutes, type ConsoleSso } from './sso-sign-in.js';
+import { appSignInRoutes, type AppAccess } from './app-sign-in.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 
 export const SESSION_COOKIE = '__Host-wicket-session';
@@ -25,6 +26,8 @@ export interface SignInDeps {
   signInPerMinute: number;
   /** Single sign-on, when the controller has identity providers configured. */
   sso?: ConsoleSso;
+  /** Sign-in for public HTTP resources (clientless access), when the controller serves them. */
+  appAccess?: AppAccess;
   now: () => number;
 }
 
@@ -91,9 +94,13 @@ export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
     return startSession(reply, res, keyPem).redirect('/', 303);
   });
 
+  const appSignIn = deps.appAccess && appSignInRoutes(app, {
+    access: deps.appAccess, login: deps.login, newCsr, render: deps.render, csrf: deps.csrf, providers, signInPerMinute: deps.signInPerMinute, now: deps.now,
+  });
+
   if (deps.sso) {
     ssoSignInRoutes(app, {
-      sso: deps.sso, newCsr, render: deps.render, now: deps.now, signInPerMinute: deps.signInPerMinute,
+      sso: deps.sso, newCsr, render: deps.render, now: deps.now, signInPerMinute: deps.signInPerMinute, completeApp: appSignIn?.complete,
       // The provider's redirect was cross-site, so a redirect from here would not carry the new
       // Strict cookie: this page, on our own origin, continues to the console.
       complete: (reply, login, keyPem) => startSession(reply, login, keyPem).code(200).type('text/html; charset=utf-8').header('cache-control', 'no-store')

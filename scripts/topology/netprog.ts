@@ -111,8 +111,10 @@ function httpEcho(port: number): void {
 /** One request; prints `{status, headers, body}` (body as text). Headers as a JSON object. */
 function oneRequest(url: string, method: string, headersJson: string, caFile?: string): void {
   const u = new URL(url);
-  const options = { method, headers: JSON.parse(headersJson) as Record<string, string | string[]>, setHost: !('host' in JSON.parse(headersJson)),
-    ca: caFile ? readFileSync(caFile) : undefined, timeout: 5000 };
+  const headers = JSON.parse(headersJson) as Record<string, string | string[]>;
+  const host = typeof headers.host === 'string' ? headers.host : undefined;
+  // A Host header names the TLS server too (the certificate is checked against it, not the address).
+  const options = { method, headers, setHost: host === undefined, servername: host?.replace(/:\d+$/, ''), ca: caFile ? readFileSync(caFile) : undefined, timeout: 5000 };
   const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, options, (res) => {
     const chunks: Buffer[] = [];
     const body = () => Buffer.concat(chunks).toString('utf8');

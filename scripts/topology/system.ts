@@ -203,9 +203,9 @@ export class WicketSystem {
     await this.run('gw', 'wicket-gateway', ['enroll', '--controller', `${ADDR.ctl}:${PORTS.auth}`, '--ca-fingerprint', this.fingerprint, '--token', token, '--state-dir', this.gatewayDir]);
   }
 
-  async startGateway(name = 'dc1'): Promise<Service> {
+  async startGateway(name = 'dc1', extra: string[] = []): Promise<Service> {
     const child = this.topo.spawn('gw', process.execPath, [...nodeArgs('WICKET_GATEWAY_NODE_ARGS'), bin('wicket-gateway'), 'start', '--state-dir', this.gatewayDir,
-      '--controller', `${ADDR.ctl}:${PORTS.api}`, '--endpoint', `${ADDR.gw}:${PORTS.wg}`, '--interface', this.gatewayIf]);
+      '--controller', `${ADDR.ctl}:${PORTS.api}`, '--endpoint', `${ADDR.gw}:${PORTS.wg}`, '--interface', this.gatewayIf, ...extra]);
     this.gateway = new Service('gateway', child);
     await this.waitGatewayConnected(name, true);
     return this.gateway;

@@ -9,13 +9,16 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = process.env.WICKET_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Launches chromium (or `executablePath`: a wrapper that runs it elsewhere, such as in a network namespace). */
-export async function launchBrowser(executablePath = CHROMIUM): Promise<Browser> {
+/**
+ * Launches chromium (or `executablePath`: a wrapper that runs it elsewhere, such as in a
+ * network namespace), with `extraArgs` after the standard flags.
+ */
+export async function launchBrowser(executablePath = CHROMIUM, extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(executablePath)) throw new Error(`${executablePath} not found: install Debian's chromium (scripts/install-deps.sh) or set WICKET_CHROMIUM`);
   return chromium.launch({
     executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...extraArgs],
   });
 }
 
