@@ -1,8 +1,8 @@
 // checkPolicy: validate a policy file and run its embedded tests (`wicketctl policy test`,
 // and the gate before apply: nothing is applied unless the file is valid and every test
 // passes). One result per allow/deny item: a resource, a port of a network resource, or a
-// request to an HTTP resource (decided with common/http-rules, as the proxy decides it). Pure apart from reading the clock when a test
-// gives no `at` and the caller no `now`.
+// request to an HTTP resource (decided with common/http-rules, as the proxy decides it).
+// Pure apart from reading the clock when a test gives no `at` and the caller no `now`.
 import type { PolicyTestResult__Output } from '../../proto/generated/wicket/v1/PolicyTestResult.js';
 import { evaluate, type Entitlement, type Evaluation } from './evaluate.js';
 import { decideRequest } from './http-request.js';

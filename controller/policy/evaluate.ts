@@ -68,7 +68,7 @@ export type PostureMemo = Map<string, string[]>;
 /** The outcome for a grant without conditions or TTL (most grants): shared, frozen. */
 const UNCONDITIONAL: GrantConditions = Object.freeze({ failures: Object.freeze([]) as unknown as ConditionFailure[], expiresAt: null, scheduleUntil: null });
 
-/** Checks a grant's conditions (MFA, postures, schedule) for a subject already named by it. */
+/** Checks a grant's conditions (tunnel, MFA, postures, schedule) for a subject already named by it. */
 export function grantConditions(policy: Policy, grant: Grant, subject: Subject, memo: PostureMemo = new Map()): GrantConditions {
   if (!grant.mfa && !grant.tunnel && grant.postures.length === 0 && !grant.schedule && grant.sessionTtlMs === null) return UNCONDITIONAL;
   const now = subject.now.getTime();

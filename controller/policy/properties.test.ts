@@ -136,7 +136,7 @@ test('CIDRs on different gateways are rejected exactly when they share an addres
   }), { numRuns: 300 });
 });
 
-const SAMPLE = `gateways: [dc1]
+const SAMPLE_NETWORK: string = `gateways: [dc1]
 groups:
   eng: [alice, bob]
 postures:
@@ -180,17 +180,41 @@ test('random text and bytes never crash the engine', () => {
   }), { numRuns: 500 });
 });
 
-test('mutated policies never crash the engine', () => {
+const HTTP_SAMPLE: string = `groups:
+  eng: [alice]
+resources:
+  wiki:
+    http: { upstream: "http://10.20.0.10:8080", hostname: wiki.corp.example, public: true }
+    gateway: dc1
+  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: dc1 }
+grants:
+  - name: eng-wiki
+    to: [group:eng]
+    resources: [wiki]
+    http: { methods: [GET, post], paths: ["/docs/*", "/static/**"] }
+    require: { tunnel: true }
+  - name: eng-db
+    to: [group:eng]
+    resources: [db]
+tests:
+  - user: alice
+    allow: ["wiki:GET/docs/a", "wiki:POST/docs/%41", db]
+    deny: ["wiki:GET/admin", "wiki:DELETE/docs/a"]
+`;
+
+for (const [name, SAMPLE] of [['network', SAMPLE_NETWORK], ['HTTP', HTTP_SAMPLE]]) test(`mutated ${name} policies never crash the engine`, () => {
+  // The sample itself is valid and its tests pass: mutations start from every construct working.
+  assert.equal(checkPolicy(SAMPLE, { now: NOW }).ok, true);
   const lines = SAMPLE.split('\n');
   const mutation = fc.oneof(
     fc.tuple(fc.constant('delete-char'), fc.nat(SAMPLE.length), fc.constant('')),
-    fc.tuple(fc.constant('insert'), fc.nat(SAMPLE.length), fc.constantFrom(':', '-', '[', ']', '{', '}', ' ', '\n', '\t', '"', '&a ', '*a', '!!binary ', '0', 'group:', '/', ',', '~', '? ')),
+    fc.tuple(fc.constant('insert'), fc.nat(SAMPLE.length), fc.constantFrom(':', '-', '[', ']', '{', '}', ' ', '\n', '\t', '"', '&a ', '*a', '!!binary ', '0', 'group:', '/', ',', '~', '? ', '*', '**', '%2F', '..', 'GET', 'http://', ':80', '@')),
     fc.tuple(fc.constant('swap-lines'), fc.nat(lines.length - 1), fc.constant('')),
     fc.tuple(fc.constant('dup-line'), fc.nat(lines.length - 1), fc.constant('')),
-    fc.tuple(fc.constant('replace-word'), fc.nat(SAMPLE.length), fc.constantFrom('null', '[]', '{}', '42', 'true', '-1', '""', '~', '9999999999999999999999', 'tcp/0', '0.0.0.0/0')),
+    fc.tuple(fc.constant('replace-word'), fc.nat(SAMPLE.length), fc.constantFrom('null', '[]', '{}', '42', 'true', '-1', '""', '~', '9999999999999999999999', 'tcp/0', '0.0.0.0/0', 'https://[::1]', '/../', 'G T')),
   );
   fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (ms) => {
-    let text = SAMPLE;
+    let text: string = SAMPLE;
     for (const [kind, at, s] of ms) {
       const ls = text.split('\n');
       const i = at % Math.max(1, text.length);
@@ -215,6 +239,10 @@ test('deep nesting, alias loops and wrong types come back as errors', () => {
     'x: &x [' + Array.from({ length: 30 }, () => '*x').join(', ') + ']',
     'resources: 5', 'grants: { a: 1 }', 'grants: [1, "two", null, [3]]', 'tests: [{}]', 'groups: { g: "alice" }',
     'resources: { r: { address: [1], ports: tcp/80, gateway: {} } }', '!!binary aGVsbG8=', '? [a, b]\n: c', '1: 2', 'groups: { 1: [2] }',
+    'resources: { r: { http: [1], gateway: dc1 } }', 'resources: { r: { http: { upstream: 5, hostname: [] }, gateway: dc1 } }',
+    'resources: { r: { http: null, address: null, ports: null, gateway: dc1 } }',
+    'grants: [{ name: g, to: [a], resources: [r], http: { methods: GET, paths: "/" }, require: { tunnel: 1 } }]',
+    'tests: [{ user: a, groups: [], allow: ["r:GET", "r:/x", "r:GET/%", "r:GET/%00", ":GET/x"] }]',
     '\u0000\u0001', '\uFEFFgroups: {}', 'null', '~', '42', '"just a string"',
   ];
   for (const text of inputs) assertWellFormed(text);

@@ -112,10 +112,11 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
           throw resourceExhausted(`too many Sync streams from this gateway; retry in ${Math.ceil(waitMs / 1000)} s`);
         }
         const endpoint = normalizeEndpoint(h.endpoint);
+        // Before the gateway counts as connected: if this throws, it never was.
+        beforeAttach(name);
         ctx.store.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
         ctx.audit.append({ actor: `gateway:${name}`, action: 'gateway.connect', target: name, details: { endpoint, agentVersion: h.agentVersion } });
         ctx.log.info({ gateway: name, endpoint }, 'gateway connected');
-        beforeAttach(name);
         fanout.attach(name, call);
         attached = true;
       };
