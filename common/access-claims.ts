@@ -22,3 +22,6 @@ export type AccessClaims = z.infer<typeof accessClaimsSchema>;
 
 /** How long a ticket lives: only the redirect from the controller to the gateway has to fit. */
 export const TICKET_LIFETIME_S = 60;
+
+/** The JWT type (`typ`) of a ticket: no other token the controller or a gateway signs can pass for one. */
+export const TICKET_TYPE = 'wicket-ticket';

@@ -9,7 +9,7 @@ import { EMPTY_POSTURE, type Policy } from '../policy/index.js';
 import { decide, loginOf } from '../sessions/decision.js';
 import { deviceStandingRefusal } from '../revocation/standing.js';
 import type { Store } from '../store/store.js';
-import { notFound, permissionDenied } from '../errors.js';
+import { notFound, permissionDenied, unauthenticated } from '../errors.js';
 
 /** The browser's sign-in: its device certificate and the access session it belongs to. */
 export interface BrowserLogin {
@@ -41,8 +41,9 @@ export class AppTickets {
 
   /**
    * A ticket for `hostname`, or a DomainError: not found (no public resource by that name),
-   * permission denied (the login is no longer in good standing, or no grant gives the
-   * resource without the tunnel — the message says why).
+   * unauthenticated (the browser's login is no longer in good standing: user disabled,
+   * certificate revoked, device blocked), permission denied (no grant gives the resource
+   * without the tunnel; the message says why).
    */
   async issue(login: BrowserLogin, hostname: string): Promise<string> {
     const { store, now } = this.deps;
@@ -50,7 +51,7 @@ export class AppTickets {
     const resource = policy && publicResource(policy, hostname);
     if (!policy || !resource) throw notFound(`no public resource answers to ${hostname}`);
     const refusal = deviceStandingRefusal(store, login.user, login.deviceId, login.certSerial);
-    if (refusal) throw permissionDenied(refusal);
+    if (refusal) throw unauthenticated(refusal);
     const at = now();
     const { mfa } = loginOf(store, login.certSerial);
     const decision = decide(store, policy, { user: login.user, certSerial: login.certSerial, posture: EMPTY_POSTURE, mfa, now: at, sessionStart: at, approvals: store.access.approvals(login.user, at), tunnel: false });
@@ -60,8 +61,7 @@ export class AppTickets {
       const denial = decision.denials.find((d) => d.resource === resource);
       throw permissionDenied(`${login.user} may not use ${hostname} from a browser: ${denial?.message ?? 'no grant gives it without the tunnel'}`);
     }
-    const groups = [...store.users.groupsOf(login.user), ...loginOf(store, login.certSerial).idpGroups];
-    return this.deps.sign({ sub: login.user, groups, device: login.deviceId, sid: login.sessionId, res: resource, grants, jti: randomBytes(16).toString('base64url') },
+    return this.deps.sign({ sub: login.user, groups: decision.groups, device: login.deviceId, sid: login.sessionId, res: resource, grants, jti: randomBytes(16).toString('base64url') },
       hostname, TICKET_LIFETIME_S);
   }
 }

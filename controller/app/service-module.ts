@@ -3,5 +3,10 @@
 // controller context and assembles the servers from what they return.
 import type { ControllerContext } from './context.js';
 import type { ServiceSet } from '../api/server.js';
+import type { AppAccess } from '../console/app-sign-in.js';
 
-export type ServiceModule = (ctx: ControllerContext) => ServiceSet & { close?: () => Promise<void> | void };
+/**
+ * What a module returns: its handlers, a way to stop, and (the session module) the tickets
+ * browsers take to public HTTP resources, served on the console listener.
+ */
+export type ServiceModule = (ctx: ControllerContext) => ServiceSet & { close?: () => Promise<void> | void; appAccess?: AppAccess };

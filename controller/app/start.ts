@@ -189,7 +189,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       adminConsole = await startConsole(
         { listen: opts.console.listen, certPem: opts.console.certPem ?? data.serverCertPem, keyPem: opts.console.keyPem ?? data.serverKeyPem, limits: opts.console.limits, signInPerMinute: opts.console.signInPerMinute },
         { login, api: { address: `${dialHost.includes(':') ? `[${dialHost}]` : dialHost}:${servers.apiPort}`, caPem: data.ca.certPem }, metrics: metrics.registry, log: log.child({ component: 'console' }), now,
-          sso: sso && new BrowserSsoLogins(ctx, sso), jwks: () => ctx.assertionKeys.jwksJson() },
+          sso: sso && new BrowserSsoLogins(ctx, sso), jwks: () => ctx.assertionKeys.jwksJson(), appAccess: modules.find((m) => m.appAccess)?.appAccess },
       );
     } catch (err) {
       await servers.stop(0);
@@ -202,7 +202,8 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   }
   const browserFacing = adminConsole ? { host: splitHostPort(opts.console!.listen).host, port: adminConsole.port } : { host: splitHostPort(opts.listen).host, port: servers.apiPort };
   ctx.config.issuer = givenIssuer ?? httpsOrigin(browserFacing.host, browserFacing.port);
-  ctx.config.signInUrl = adminConsole ? `${httpsOrigin(browserFacing.host, browserFacing.port)}/access/sign-in` : '';
+  // Browsers reach the controller where the issuer says (give --issuer when the console listens on a wildcard address).
+  ctx.config.signInUrl = adminConsole ? `${ctx.config.issuer.replace(/\/$/, '')}/access/sign-in` : '';
   log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port, issuer: ctx.config.issuer }, 'controller started');
 
   return {

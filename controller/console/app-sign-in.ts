@@ -78,20 +78,29 @@ export function appSignInRoutes(app: FastifyInstance, deps: AppSignInDeps): { co
   const refused = (req: FastifyRequest, reply: FastifyReply, text: string, status: number) =>
     deps.render(req, reply, { title: 'No access', notice: { kind: 'error', text }, body: html`<p>Ask an administrator for access, or sign in as someone else.</p>` }, status);
 
-  /** Sends the browser to the gateway with a fresh ticket, or explains why not. */
-  const toApp = async (req: FastifyRequest, reply: FastifyReply, s: AccessSession, target: AppTarget): Promise<FastifyReply> => {
+  /**
+   * Sends the browser to the gateway with a fresh ticket, or explains why not. Right after a
+   * sign-in (`afterForm`) the way on is a page that continues by itself rather than a
+   * redirect: a form's submission may not redirect to another origin (CSP form-action).
+   */
+  const toApp = async (req: FastifyRequest, reply: FastifyReply, s: AccessSession, target: AppTarget, afterForm = false): Promise<FastifyReply> => {
     let ticket: string;
     try {
       ticket = await deps.access.ticket({ user: s.user, deviceId: s.deviceId, certSerial: s.certSerial, sessionId: s.id }, target.host.replace(/:\d+$/, ''));
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      if (err.kind === 'permission_denied') sessions.end(s.id);
+      // A login no longer in good standing is over; a resource it may not use is only refused.
+      if (err.kind === 'unauthenticated') sessions.end(s.id);
       return refused(req, reply, err.message, err.kind === 'not_found' ? 404 : 403);
     }
     const url = new URL(`https://${target.host}/.wicket/callback`);
     url.searchParams.set('ticket', ticket);
     url.searchParams.set('return', target.returnTo);
-    return reply.header('cache-control', 'no-store').redirect(url.href, 303);
+    reply.header('cache-control', 'no-store');
+    if (!afterForm) return reply.redirect(url.href, 303);
+    const href = html`${url.href}`;
+    return reply.code(200).type('text/html; charset=utf-8')
+      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>Signed in · Wicket</title></head><body><p><a href="${href}">Continue to ${html`${target.host}`}</a></p></body></html>`);
   };
 
   const startSession = (reply: FastifyReply, login: LoginResponse): AccessSession => {
@@ -144,8 +153,8 @@ export function appSignInRoutes(app: FastifyInstance, deps: AppSignInDeps): { co
       if (err instanceof DomainError && err.kind === 'unauthenticated') return form(req, reply, target, err.message, 401);
       throw err;
     }
-    return toApp(req, reply, startSession(reply, login), target);
+    return toApp(req, reply, startSession(reply, login), target, true);
   });
 
-  return { complete: (reply, login, target) => toApp(reply.request, reply, startSession(reply, login), target) };
+  return { complete: (reply, login, target) => toApp(reply.request, reply, startSession(reply, login), target, true) };
 }

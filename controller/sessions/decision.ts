@@ -28,12 +28,14 @@ export interface DecisionInput {
   now: number;
   sessionStart: number;
   approvals: Approval[];
+  /** Whether the caller comes through the tunnel (default true); false for a browser without it (controller/app-access/). */
+  tunnel?: boolean;
 }
 
 export function decide(store: Store, policy: Policy, input: DecisionInput): Decision {
-  const { user, certSerial, posture, mfa, now, sessionStart, approvals } = input;
+  const { user, certSerial, posture, mfa, now, sessionStart, approvals, tunnel } = input;
   const groups = [...store.users.groupsOf(user), ...loginOf(store, certSerial).idpGroups];
-  const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart), approvals });
+  const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart), approvals, tunnel });
   // An entitlement whose time is already up (session_ttl counted from the session start) gives nothing.
   const live = result.entitlements.filter((e) => e.expiresAt === null || e.expiresAt > now);
   const { entitlements, denials } = routeHttp(live, (g) => store.gateways.get(g)?.serviceAddress ?? '');

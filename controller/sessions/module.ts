@@ -19,6 +19,8 @@ import { AckWatch } from './ack-watch.js';
 import { gatewayConfig } from './gateway-config.js';
 import { ensureServiceAddress } from '../gateways/service-address.js';
 import { CONTROLLER_KEY_OWNER, gatewayKeyOwner, ROTATION_CHECK_MS, type AssertionKeys } from '../assertion-keys/assertion-keys.js';
+import { AppTickets, type BrowserLogin } from '../app-access/tickets.js';
+import { ticketSigner } from '../app-access/ticket-signer.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   pool: parsePool('100.64.0.0/10'),
@@ -154,7 +156,14 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     // An approval, revocation or expiry re-evaluates the requester's live sessions.
     const access = accessLayer(ctx, { policy: () => applied?.policy, reevaluateUser: (user, reason, actor) => ctx.revocation.approvalChanged(user, reason, actor) });
 
+    // Browsers without the tunnel: tickets decided from the same applied policy.
+    const tickets = new AppTickets({
+      store: ctx.store, policy: () => applied?.policy, now: ctx.now,
+      sign: ticketSigner({ signingKey: () => ctx.assertionKeys.signingKey(CONTROLLER_KEY_OWNER), issuer: () => ctx.config.issuer, now: ctx.now }),
+    });
+
     return {
+      appAccess: { ticket: (login: BrowserLogin, hostname: string) => tickets.issue(login, hostname) },
       client: { ...clientService(ctx, manager), ...access.client },
       gateway: gatewayService(ctx, fanout, beforeAttach),
       adminExtras: [sessionAdmin(ctx, manager, acks), deviceAdmin(ctx), access.admin],

@@ -9,6 +9,7 @@ import { PROXY_PORT } from '../dataplane/ruleset.js';
 import { toCaller, type Caller } from '../proxy/callers.js';
 import { loadProxyConfig, type ProxyConfig } from '../proxy/config.js';
 import type { IdentityProxy } from '../proxy/proxy.js';
+import type { PublicListener } from '../clientless/public-listener.js';
 import type { AppliedChange, SyncObserver } from './sync.js';
 import type { GatewaySession__Output } from '../../proto/generated/wicket/v1/GatewaySession.js';
 
@@ -18,6 +19,8 @@ export interface ProxyLinkOptions {
   setServiceAddress(address: string | undefined): Promise<void>;
   /** Where the proxy listens for a service address (default ADDRESS:80; tests use loopback). */
   listenAt?: (serviceAddress: string) => { host: string; port: number };
+  /** The public listener for browsers without the tunnel, when the gateway runs one. */
+  clientless?: Pick<PublicListener, 'configure'>;
   log: Logger;
 }
 
@@ -77,6 +80,7 @@ export class ProxyLink implements SyncObserver {
     if (problems.length > 0) log.error({ problems }, 'gateway configuration: entries refused');
     if (next.signing && next.signing !== this.config?.signing) log.info({ kid: next.signing.kid }, 'assertion signing key loaded');
     proxy.setConfig(next);
+    this.options.clientless?.configure(next, c.controllerJwks, c.signInUrl);
     this.config = next;
     const serve = next.serviceAddress !== undefined && next.resources.size > 0 ? next.serviceAddress : undefined;
     const at = serve === undefined ? undefined : (this.options.listenAt ?? ((a) => ({ host: a, port: PROXY_PORT })))(serve);

@@ -25,6 +25,17 @@ function reportInterval(value: string): number {
   return ms;
 }
 
+function publicSession(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  if (ms < 1000 || ms > 86_400_000) throw new InvalidArgumentError('expected a duration between 1s and 24h');
+  return ms;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100_000_000) throw new InvalidArgumentError('expected a whole number 1-100000000');
@@ -64,10 +75,17 @@ program.command('start')
   .option('--teardown-on-exit', 'remove the interface and nftables table on exit (default: leave them; sessions end by their timeouts)')
   .option('--report-interval <duration>', 'how often telemetry is collected and sent to the controller', reportInterval, 5000)
   .option('--telemetry-buffer <records>', 'telemetry records kept while the controller is unreachable (the overflow is counted and reported)', positiveInt, 100_000)
-  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number }) => {
+  .option('--public-listen <host:port>', 'serve public HTTP resources to browsers without the tunnel on https://HOST:PORT (needs --public-cert and --public-key)')
+  .option('--public-cert <file>', 'the public listener\'s certificate (PEM, for the resources\' hostnames)')
+  .option('--public-key <file>', 'the public listener\'s private key (PEM, readable by its owner only)')
+  .option('--public-session <duration>', 'how long a browser\'s cookie lasts before it goes back through the controller', publicSession, 600_000)
+  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
+    publicListen?: string; publicCert?: string; publicKey?: string; publicSession: number }) => {
     const log = createLogger('wicket-gateway');
     log.level = program.opts<{ logLevel: string }>().logLevel;
-    await startGateway({ ...opts, reportIntervalMs: opts.reportInterval, telemetryBuffer: opts.telemetryBuffer }, log);
+    if (opts.publicListen !== undefined && (opts.publicCert === undefined || opts.publicKey === undefined)) throw new CliError('--public-listen needs --public-cert and --public-key');
+    const publicListener = opts.publicListen === undefined ? undefined : { listen: opts.publicListen, certFile: opts.publicCert!, keyFile: opts.publicKey!, sessionMs: opts.publicSession };
+    await startGateway({ ...opts, reportIntervalMs: opts.reportInterval, telemetryBuffer: opts.telemetryBuffer, publicListener }, log);
     process.exit(0);
   });
 

@@ -1,7 +1,7 @@
 // `wicket-gateway start`: checks the host, brings up the data plane, serves metrics and keeps
 // the Sync stream (which also drives the identity-aware proxy), until SIGTERM/SIGINT. Exiting leaves the data plane in place (sessions end
 // by their kernel timeouts) unless --teardown-on-exit asks to remove interface and table.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { apiClients } from '../../common/grpc.js';
 import { CliError } from '../../common/cli.js';
@@ -17,6 +17,7 @@ import { loadGatewayState } from '../agent/state.js';
 import { SyncAgent, type SyncStream } from '../agent/sync.js';
 import { ProxyLink } from '../agent/proxy-link.js';
 import { IdentityProxy } from '../proxy/proxy.js';
+import { PublicListener } from '../clientless/public-listener.js';
 import { GatewayTelemetry } from '../telemetry/telemetry.js';
 import type { ReportStream } from '../telemetry/reporter.js';
 
@@ -36,6 +37,19 @@ export interface StartOptions {
   reportIntervalMs?: number;
   /** Telemetry records kept while the controller does not ack (default 100,000). */
   telemetryBuffer?: number;
+  /** Public HTTP resources for browsers without the tunnel (gateway/clientless/). */
+  publicListener?: { listen: string; certFile: string; keyFile: string; sessionMs: number };
+}
+
+/** The public listener's certificate and key; the key must be its owner's alone. */
+function readPublicTls(o: { certFile: string; keyFile: string }): { certPem: string; keyPem: string } {
+  try {
+    if ((statSync(o.keyFile).mode & 0o077) !== 0) throw new CliError(`--public-key ${o.keyFile} is readable by others: chmod 600 it`);
+    return { certPem: readFileSync(o.certFile, 'utf8'), keyPem: readFileSync(o.keyFile, 'utf8') };
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`the public listener's certificate or key cannot be read: ${(err as Error).message}`);
+  }
 }
 
 /** The agent's version, as the hello reports it (package.json at the repository root). */
@@ -54,6 +68,7 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   splitHostPort(options.controller);
   const endpointPort = splitHostPort(options.endpoint).port;
   const metricsAt = options.metricsListen === undefined ? undefined : splitHostPort(options.metricsListen);
+  const publicAt = options.publicListener && { ...splitHostPort(options.publicListener.listen), ...readPublicTls(options.publicListener) };
   const ifname = ifnameSchema.parse(options.interface);
 
   const state = await loadGatewayState(options.stateDir);
@@ -96,13 +111,16 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
     onRecord: (record, source) => telemetry.addHttpRequest(record, source),
     onCount: (resource, status) => metrics.httpRequests.inc({ resource, status_class: statusClass(status) }),
   });
+  // Browsers without the tunnel reach public resources here, through the same proxy.
+  const publicListener = publicAt && new PublicListener({ proxy, certPem: publicAt.certPem, keyPem: publicAt.keyPem, cookieLifetimeS: options.publicListener!.sessionMs / 1000, log });
+  if (publicListener) await publicListener.listen(publicAt!.host, publicAt!.port);
   const agent = new SyncAgent({
     open: () => clients.gateway.Sync() as SyncStream,
     dataPlane,
     hello: { publicKey: publicKeyOf(state.wgPrivateKey), endpoint: options.endpoint, agentVersion: agentVersion() },
     log,
     metrics,
-    observer: new ProxyLink({ proxy, log, setServiceAddress: (address) => dataPlane.setServiceAddress(address) }),
+    observer: new ProxyLink({ proxy, log, setServiceAddress: (address) => dataPlane.setServiceAddress(address), clientless: publicListener }),
   });
   agent.start();
   await telemetry.start();
@@ -111,6 +129,7 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   const signal = await stopSignal;
   log.info({ signal, teardown: Boolean(options.teardownOnExit) }, 'shutting down');
   await agent.stop();
+  await publicListener?.close();
   await proxy.close();
   await telemetry.stop();
   clients.close();

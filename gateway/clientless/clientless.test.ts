@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { exportJWK, SignJWT } from 'jose';
-import type { AccessClaims } from '../../common/access-claims.js';
+import { TICKET_TYPE, type AccessClaims } from '../../common/access-claims.js';
 import { AccessCookies, COOKIE_LIFETIME_S } from './cookie.js';
-import { TICKET_TYPE, TicketVerifier } from './ticket.js';
+import { TicketVerifier } from './ticket.js';
 
 const ISSUER = 'https://ctl.example:7445';
 const claims: AccessClaims = { sub: 'alice', groups: ['eng'], device: 'd'.repeat(32), sid: 's1', res: 'wiki', grants: [{ grant: 'g', methods: ['GET'], paths: ['/docs/*'] }] };
@@ -56,7 +56,7 @@ test('the gateway cookie carries the claims for one hostname and expires', async
   cookies.configure({ kid: 'gw1', privateKey: ecKey().privateKey }, ISSUER);
   const { value, maxAgeS } = await cookies.issue(claims, 'wiki.corp.example');
   assert.equal(maxAgeS, COOKIE_LIFETIME_S);
-  assert.deepEqual(await cookies.verify(value, 'wiki.corp.example'), claims);
+  assert.deepEqual((await cookies.verify(value, 'wiki.corp.example'))?.claims, claims);
   assert.equal(await cookies.verify(value, 'grafana.corp.example'), undefined, 'another hostname');
   assert.equal(await cookies.verify(value.slice(0, -3) + 'AAA', 'wiki.corp.example'), undefined, 'tampered');
   assert.equal(await cookies.verify(undefined, 'wiki.corp.example'), undefined);

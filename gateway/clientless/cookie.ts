@@ -10,10 +10,12 @@ import { accessClaimsSchema, type AccessClaims } from '../../common/access-claim
 
 export const COOKIE_NAME = '__Host-wicket-app';
 export const COOKIE_TYPE = 'wicket-access';
-/** How long a browser's cookie lasts before it must come back through the controller. */
+/** How long a browser's cookie lasts before it must come back through the controller (by default). */
 export const COOKIE_LIFETIME_S = 600;
 
 const MAX_VERIFIED = 10_000;
+
+export interface VerifiedCookie { claims: AccessClaims; expiresAtMs: number }
 
 export interface CookieKey { kid: string; privateKey: KeyObject }
 
@@ -22,9 +24,9 @@ export class AccessCookies {
   private publicKey: KeyObject | undefined;
   private issuer = '';
   /** Verified cookie values and their claims until they expire: one signature check per cookie, not per request. */
-  private readonly verified = new Map<string, { claims: AccessClaims; expS: number }>();
+  private readonly verified = new Map<string, VerifiedCookie>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now, private readonly lifetimeS = COOKIE_LIFETIME_S) {}
 
   /** The gateway's signing key and issuer from a new Sync config (earlier cookies stop verifying). */
   configure(key: CookieKey | undefined, issuer: string): void {
@@ -39,17 +41,16 @@ export class AccessCookies {
     if (!this.key) throw new Error('the gateway has no signing key yet');
     const nowS = Math.floor(this.now() / 1000);
     const value = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid: this.key.kid, typ: COOKIE_TYPE })
-      .setIssuer(this.issuer).setAudience(hostname).setIssuedAt(nowS).setExpirationTime(nowS + COOKIE_LIFETIME_S).sign(this.key.privateKey);
-    return { value, maxAgeS: COOKIE_LIFETIME_S };
+      .setIssuer(this.issuer).setAudience(hostname).setIssuedAt(nowS).setExpirationTime(nowS + this.lifetimeS).sign(this.key.privateKey);
+    return { value, maxAgeS: this.lifetimeS };
   }
 
-  /** The claims of a valid cookie for `hostname`, or undefined (missing, forged, expired, another host's). */
-  async verify(value: string | undefined, hostname: string): Promise<AccessClaims | undefined> {
+  /** The claims of a valid cookie for `hostname` and when it ends, or undefined (missing, forged, expired, another host's). */
+  async verify(value: string | undefined, hostname: string): Promise<VerifiedCookie | undefined> {
     if (!value || !this.publicKey) return undefined;
-    const nowS = this.now() / 1000;
     const known = this.verified.get(`${hostname} ${value}`);
     if (known) {
-      if (known.expS > nowS) return known.claims;
+      if (known.expiresAtMs > this.now()) return known;
       this.verified.delete(`${hostname} ${value}`);
       return undefined;
     }
@@ -57,10 +58,10 @@ export class AccessCookies {
       const { payload } = await jwtVerify(value, this.publicKey, {
         algorithms: ['ES256'], issuer: this.issuer, audience: hostname, typ: COOKIE_TYPE, currentDate: new Date(this.now()),
       });
-      const claims = accessClaimsSchema.parse(payload);
+      const verified = { claims: accessClaimsSchema.parse(payload), expiresAtMs: payload.exp! * 1000 };
       if (this.verified.size >= MAX_VERIFIED) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(`${hostname} ${value}`, { claims, expS: payload.exp! });
-      return claims;
+      this.verified.set(`${hostname} ${value}`, verified);
+      return verified;
     } catch {
       return undefined;
     }

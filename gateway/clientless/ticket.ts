@@ -3,9 +3,7 @@
 // one hostname (aud), living a minute. Each is accepted once: a ticket seen in a log or a
 // browser history cannot be replayed while it is still fresh.
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { accessClaimsSchema, TICKET_LIFETIME_S, type AccessClaims } from '../../common/access-claims.js';
-
-export const TICKET_TYPE = 'wicket-ticket';
+import { accessClaimsSchema, TICKET_LIFETIME_S, TICKET_TYPE, type AccessClaims } from '../../common/access-claims.js';
 
 export class TicketVerifier {
   private keys: ReturnType<typeof createLocalJWKSet> | undefined;

@@ -12,7 +12,8 @@ const base = (over: Partial<GatewayConfig__Output> = {}): GatewayConfig__Output 
 test('upstreams are plain http origins', () => {
   assert.equal(upstreamOrigin('http://10.20.0.10:8080'), 'http://10.20.0.10:8080');
   assert.equal(upstreamOrigin('http://wiki.internal'), 'http://wiki.internal');
-  for (const bad of ['https://x', 'http://u:p@x', 'http://x/path', 'http://x?q', 'not a url', 'file:///etc/passwd']) assert.equal(upstreamOrigin(bad), undefined, bad);
+  assert.equal(upstreamOrigin('https://wiki.internal:8443'), 'https://wiki.internal:8443');
+  for (const bad of ['ftp://x', 'http://u:p@x', 'http://x/path', 'http://x?q', 'not a url', 'file:///etc/passwd']) assert.equal(upstreamOrigin(bad), undefined, bad);
 });
 
 test('bad resources are refused one by one and named; hostnames are lower-cased', async () => {

@@ -6,9 +6,11 @@ import type { GatewayConfig__Output } from '../../proto/generated/wicket/v1/Gate
 
 export interface ProxyResource {
   name: string;
-  /** The upstream's origin, "http://HOST:PORT". */
+  /** The upstream's origin, "http(s)://HOST:PORT". */
   origin: string;
   hostname: string;
+  /** Also served to browsers without the tunnel (gateway/clientless/). */
+  public: boolean;
 }
 
 export interface SigningMaterial {
@@ -29,7 +31,7 @@ export interface ProxyConfig {
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** An upstream's origin, or undefined when it is not a plain "http://HOST[:PORT]". */
+/** An upstream's origin, or undefined when it is not a plain "http(s)://HOST[:PORT]". */
 export function upstreamOrigin(upstream: string): string | undefined {
   let url: URL;
   try {
@@ -37,7 +39,7 @@ export function upstreamOrigin(upstream: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'http:' || url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return undefined;
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return undefined;
   return url.origin;
 }
 
@@ -58,9 +60,9 @@ export async function loadProxyConfig(c: GatewayConfig__Output, previous: ProxyC
     const origin = upstreamOrigin(r.upstream);
     if (!r.name) problems.push('an HTTP resource without a name');
     else if (!HOSTNAME.test(hostname)) problems.push(`resource ${r.name}: invalid hostname`);
-    else if (!origin) problems.push(`resource ${r.name}: upstream is not http://HOST:PORT`);
+    else if (!origin) problems.push(`resource ${r.name}: upstream is not http(s)://HOST:PORT`);
     else if (resources.has(hostname)) problems.push(`resource ${r.name}: hostname ${hostname} is already resource ${resources.get(hostname)!.name}'s`);
-    else resources.set(hostname, { name: r.name, origin, hostname });
+    else resources.set(hostname, { name: r.name, origin, hostname, public: r.public });
   }
   let signing: SigningMaterial | undefined;
   const k = c.signingKey;

@@ -2,8 +2,10 @@
 // the client's Connection header names) are removed, so are every client-sent
 // X-Wicket-Assertion, Forwarded and X-Forwarded-* under any spelling or repetition — the
 // upstream must be able to trust them — and the proxy's own are added. Host is the
-// upstream's; the one the client asked for travels in X-Forwarded-Host. Toward the client:
-// hop-by-hop headers removed (Node frames the body itself).
+// upstream's; the one the client asked for travels in X-Forwarded-Host. The gateway's own
+// browser cookie (gateway/clientless/) is a credential: it is taken out of Cookie headers.
+// Toward the client: hop-by-hop headers removed (Node frames the body itself).
+import { COOKIE_NAME } from '../clientless/cookie.js';
 import { ASSERTION_HEADER } from './assertion.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -20,10 +22,18 @@ function connectionTokens(raw: readonly string[]): Set<string> {
   return out;
 }
 
+/** A Cookie header's value without the gateway's own cookie ('' when nothing else is left). */
+function withoutOurCookie(value: string): string {
+  if (!value.includes(COOKIE_NAME)) return value;
+  return value.split(';').map((c) => c.trim()).filter((c) => c !== '' && !c.startsWith(`${COOKIE_NAME}=`)).join('; ');
+}
+
 export interface ForwardedFor {
   clientAddress: string;
   host: string;
   assertion: string;
+  /** How the client reached us: http through the tunnel, https on the public listener. */
+  proto: 'http' | 'https';
 }
 
 /** The upstream request's headers as a flat [name, value, ...] list, from the client's raw headers. */
@@ -33,9 +43,14 @@ export function upstreamHeaders(raw: readonly string[], f: ForwardedFor): string
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(name) || REPLACED.has(name) || named.has(name)) continue;
+    if (name === 'cookie') {
+      const kept = withoutOurCookie(raw[i + 1]!);
+      if (kept) out.push(raw[i]!, kept);
+      continue;
+    }
     out.push(raw[i]!, raw[i + 1]!);
   }
-  out.push('X-Wicket-Assertion', f.assertion, 'X-Forwarded-For', f.clientAddress, 'X-Forwarded-Host', f.host, 'X-Forwarded-Proto', 'http');
+  out.push('X-Wicket-Assertion', f.assertion, 'X-Forwarded-For', f.clientAddress, 'X-Forwarded-Host', f.host, 'X-Forwarded-Proto', f.proto);
   return out;
 }
 

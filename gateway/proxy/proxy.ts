@@ -183,19 +183,21 @@ export class IdentityProxy {
   }
 
   /**
-   * The checks every request and upgrade goes through, in order: a known caller, a known
-   * hostname, a canonical path, a grant that allows it. Fills the record as it learns.
+   * The checks every request and upgrade goes through, in order: a known caller (a tunnel
+   * session by its overlay address, or a browser by its cookie: gateway/clientless/), a known
+   * hostname (public for a browser), a canonical path, a grant that allows it. Fills the
+   * record as it learns.
    */
-  private decide(req: IncomingMessage, rec: HttpRequestRecord, source: string):
+  private decide(req: IncomingMessage, rec: HttpRequestRecord, caller: Caller | undefined, source: string):
     { status: number; reason: string } | { caller: Caller; resource: ProxyResource; path: CanonicalPath } {
-    const caller = this.callers.byOverlay(source);
     if (!caller) return { status: 403, reason: `${source} is not a session of this gateway` };
     if (!this.tracker.attach(req.socket, caller.sessionId)) return { status: 403, reason: 'this connection belongs to another session' };
-    rec.sessionId = caller.sessionId;
+    // A browser without the tunnel has no session at this gateway: its record names user and device only.
+    rec.sessionId = rec.tunnel ? caller.sessionId : '';
     rec.username = caller.user;
     rec.deviceId = caller.deviceId;
     const resource = this.config?.resources.get(rec.hostname);
-    if (!resource) return { status: 404, reason: `no application answers to "${rec.hostname}" here` };
+    if (!resource || (!rec.tunnel && !resource.public)) return { status: 404, reason: `no application answers to "${rec.hostname}" here` };
     rec.resource = resource.name;
     const path = canonicalPath(req.url ?? '');
     if ('error' in path) return { status: 400, reason: path.error };
@@ -207,13 +209,13 @@ export class IdentityProxy {
     return { caller, resource, path };
   }
 
-  private newRecord(req: IncomingMessage): HttpRequestRecord {
+  private newRecord(req: IncomingMessage, tunnel: boolean): HttpRequestRecord {
     const url = req.url ?? '';
     const q = url.search(/[?#]/);
     return {
       sessionId: '', resource: '', method: (req.method ?? '').slice(0, 32), hostname: hostOf(req.headers.host),
       path: (q < 0 ? url : url.slice(0, q)).slice(0, MAX_FIELD), status: 0, bytesIn: 0, bytesOut: 0,
-      startedAtMs: this.now(), durationUs: 0, username: '', deviceId: '', deniedReason: '', tunnel: true,
+      startedAtMs: this.now(), durationUs: 0, username: '', deviceId: '', deniedReason: '', tunnel,
     };
   }
 
@@ -224,16 +226,21 @@ export class IdentityProxy {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.serve(req, res, this.callers.byOverlay(plainAddress(req.socket.remoteAddress)), true);
+  }
+
+  /** Decides and forwards one request of `caller` (`tunnel`: a session, else a browser with our cookie). */
+  serve(req: IncomingMessage, res: ServerResponse, caller: Caller | undefined, tunnel: boolean): void {
     const started = process.hrtime.bigint();
     const source = plainAddress(req.socket.remoteAddress);
-    const rec = this.newRecord(req);
+    const rec = this.newRecord(req, tunnel);
     res.once('close', () => {
       this.tracker.end(req.socket);
       // 0: the connection ended before any answer (the client left, or it was revoked).
       rec.status = res.headersSent ? res.statusCode : 0;
       this.emit(rec, started, source);
     });
-    const d = this.decide(req, rec, source);
+    const d = this.decide(req, rec, caller, source);
     if ('status' in d) {
       rec.deniedReason = d.reason;
       this.bad(res, d.status, d.reason);
@@ -268,7 +275,7 @@ export class IdentityProxy {
       upstream = await this.pool(resource.origin).request({
         method: rec.method,
         path: path.path + query,
-        headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(req.socket.remoteAddress), host: req.headers.host ?? '', assertion }),
+        headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(req.socket.remoteAddress), host: req.headers.host ?? '', assertion, proto: rec.tunnel ? 'http' : 'https' }),
         body: hasBody ? Readable.from(counted(req, rec), { objectMode: false }) : null,
         signal: abort.signal,
       });
@@ -294,9 +301,14 @@ export class IdentityProxy {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    this.serveUpgrade(req, socket, head, this.callers.byOverlay(plainAddress(socket.remoteAddress)), true);
+  }
+
+  /** Decides and forwards one upgrade (a websocket) of `caller`, as `serve` does a request. */
+  serveUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, caller: Caller | undefined, tunnel: boolean): void {
     const started = process.hrtime.bigint();
     const source = plainAddress(socket.remoteAddress);
-    const rec = this.newRecord(req);
+    const rec = this.newRecord(req, tunnel);
     let done = false;
     const finish = () => {
       if (done) return;
@@ -305,7 +317,7 @@ export class IdentityProxy {
     };
     socket.once('close', finish);
     socket.on('error', () => socket.destroy());
-    const d = this.decide(req, rec, source);
+    const d = this.decide(req, rec, caller, source);
     if ('status' in d) {
       rec.deniedReason = d.reason;
       rec.status = d.status;
@@ -330,7 +342,7 @@ export class IdentityProxy {
       ({ socket: up, headers } = await this.pool(resource.origin).upgrade({
         method: rec.method,
         path: path.path + (q < 0 ? '' : url.slice(q).replace(/#.*$/, '')),
-        headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(socket.remoteAddress), host: req.headers.host ?? '', assertion }),
+        headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(socket.remoteAddress), host: req.headers.host ?? '', assertion, proto: rec.tunnel ? 'http' : 'https' }),
         protocol: req.headers.upgrade ?? 'websocket',
         signal: abort.signal,
       }));

@@ -72,7 +72,8 @@ describe('clientless access to a public HTTP resource (chromium, namespaces)', {
     const issuer = provider.lines.find((l) => l.startsWith('issuer '))!.slice('issuer '.length);
     writeFileSync(join(sys.dir, 'corp.secret'), `${CLIENT.clientSecret}\n`, { mode: 0o600 });
     writeFileSync(join(sys.dir, 'sso.yaml'), `providers:\n${testProviderConfig(issuer, CLIENT.clientId)}`);
-    await sys.startController(['--oidc-config', join(sys.dir, 'sso.yaml'), '--console-listen', `0.0.0.0:${PORTS.console}`, '--metrics-listen', `127.0.0.1:${METRICS_PORT}`]);
+    // The console listens on every address; --issuer says where browsers reach it.
+    await sys.startController(['--oidc-config', join(sys.dir, 'sso.yaml'), '--console-listen', `0.0.0.0:${PORTS.console}`, '--issuer', CONSOLE, '--metrics-listen', `127.0.0.1:${METRICS_PORT}`]);
     await sys.addUser('bob');
     // alice exists only at the provider: her first sign-in provisions her (provisioning: auto).
     await sys.applyPolicy(POLICY);
@@ -131,7 +132,6 @@ describe('clientless access to a public HTTP resource (chromium, namespaces)', {
     // A fresh cookie first (the short lifetime of this suite may have run out).
     await (await alice.newPage()).goto(app(WIKI, '/docs/fresh'));
     const value = (await alice.cookies(app(WIKI, '/'))).find((c) => c.name === '__Host-wicket-app')!.value;
-    const before = upstream.events.length;
     // The same cookie sent to the other application: treated as no cookie.
     const replay = await httpRequest(sys.topo, 'c2', `https://${ADDR.gw}:${PUBLIC_PORT}/`, { headers: { host: `${GRAFANA}:${PUBLIC_PORT}`, cookie: `__Host-wicket-app=${value}` }, caFile: join(sys.dir, 'public.crt') });
     assert.equal(replay.status, 302, JSON.stringify(replay));
@@ -139,6 +139,7 @@ describe('clientless access to a public HTTP resource (chromium, namespaces)', {
     // ...while on its own hostname the same request is let in.
     const own = await httpRequest(sys.topo, 'c2', `https://${ADDR.gw}:${PUBLIC_PORT}/docs/e`, { headers: { host: `${WIKI}:${PUBLIC_PORT}`, cookie: `__Host-wicket-app=${value}` }, caFile: join(sys.dir, 'public.crt') });
     assert.equal(own.status, 200, JSON.stringify(own));
+    const before = upstream.events.length;
     // Following the sign-in: the controller refuses a ticket, since grafana's grant requires the tunnel.
     const page = await alice.newPage();
     const res = await page.goto(app(GRAFANA, '/'));
@@ -172,11 +173,11 @@ describe('clientless access to a public HTTP resource (chromium, namespaces)', {
     await page.waitForURL((u) => u.pathname === '/docs/d', { timeout: 20_000 });
     assert.equal((await echoedOn(page)).url, '/docs/d');
     await bob.close();
-    type Row = { user: string; path: string; status: number; tunnel: boolean };
+    type Row = { username: string; path: string; status: number; tunnel: boolean };
     await eventually(async () => {
-      const rows = await sys.wicketctlJson<Row[]>(['flows', '--http']);
-      return rows.some((r) => r.user === 'bob' && r.path === '/docs/d' && r.status === 200 && r.tunnel === false)
-        && rows.some((r) => r.user === 'alice@example.com' && r.path === '/admin' && r.status === 403 && r.tunnel === false);
+      const rows = (await sys.wicketctlJson<{ httpRequests: { request: Row }[] }>(['flows', '--http'])).httpRequests.map((v) => v.request);
+      return rows.some((r) => r.username === 'bob' && r.path === '/docs/d' && r.status === 200 && !r.tunnel)
+        && rows.some((r) => r.username === 'alice@example.com' && r.path === '/admin' && r.status === 403 && !r.tunnel);
     }, 30_000, 'browser requests appear in flows --http');
   });
 });
