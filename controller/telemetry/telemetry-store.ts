@@ -144,7 +144,8 @@ export function telemetrySql(f: Omit<TelemetryFilter, 'limit'>): { flows: string
 
 /**
  * The WHERE terms of an HTTP request listing: a request carries its own user and device (a
- * browser without the tunnel has no session), each with an index (014_http_requests.sql).
+ * browser without the tunnel has no session), tested while walking the time index as the
+ * flows' filters are (014_http_requests.sql).
  */
 function httpTerms(f: Omit<TelemetryFilter, 'limit'>): string {
   let terms = '';
