@@ -57,7 +57,7 @@ type DeniedRow = { session_id: string; source: string; destination: string; prot
 type HttpRow = { gateway: string; session_id: string; resource: string; method: string; hostname: string; path: string; status: number;
   bytes_in: number; bytes_out: number; started_at_ms: number; duration_us: number; username: string; device_id: string; denied_reason: string; tunnel: number };
 
-/** Rows per multi-row INSERT: at most 100 * 16 parameters, well under SQLite's 32,766. */
+/** Rows per multi-row INSERT: at most 100 * 15 parameters, well under SQLite's 32,766. */
 const CHUNK_ROWS = 100;
 
 /**
