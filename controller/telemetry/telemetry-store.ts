@@ -57,7 +57,7 @@ type DeniedRow = { session_id: string; source: string; destination: string; prot
 type HttpRow = { gateway: string; session_id: string; resource: string; method: string; hostname: string; path: string; status: number;
   bytes_in: number; bytes_out: number; started_at_ms: number; duration_us: number; username: string; device_id: string; denied_reason: string; tunnel: number };
 
-/** Rows per multi-row INSERT: at most 100 * 16 parameters, well under SQLite's 32,766. */
+/** Rows per multi-row INSERT: at most 100 * 15 parameters, well under SQLite's 32,766. */
 const CHUNK_ROWS = 100;
 
 /**
@@ -144,7 +144,8 @@ export function telemetrySql(f: Omit<TelemetryFilter, 'limit'>): { flows: string
 
 /**
  * The WHERE terms of an HTTP request listing: a request carries its own user and device (a
- * browser without the tunnel has no session), each with an index (014_http_requests.sql).
+ * browser without the tunnel has no session), tested while walking the time index as the
+ * flows' filters are (014_http_requests.sql).
  */
 function httpTerms(f: Omit<TelemetryFilter, 'limit'>): string {
   let terms = '';

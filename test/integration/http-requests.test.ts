@@ -68,8 +68,8 @@ const request = (startedAtMs: number, over: HttpRequestRecord = {}): HttpRequest
   startedAtMs, durationUs: 1800, username: 'alice', deviceId: LAPTOP, deniedReason: '', tunnel: true, ...over,
 });
 /** A refused request as the gateway aggregates it: per source (the session's overlay address), hostname and first sight. */
-const refusal = (sessionId: string, destination: string, count: number) => ({
-  sessionId, source: `100.64.0.${{ a1: 3, a2: 4, b1: 5 }[sessionId]}`, destination, protocol: 'http', port: 80, count, firstSeenMs: now - 5000, lastSeenMs: now - 4000,
+const refusal = (sessionId: string, destination: string, count: number, lastSeenMs = now - 4000) => ({
+  sessionId, source: `100.64.0.${{ a1: 3, a2: 4, b1: 5 }[sessionId]}`, destination, protocol: 'http', port: 80, count, firstSeenMs: lastSeenMs - 1000, lastSeenMs,
 });
 
 async function ctl(args: string[]): Promise<string> {
@@ -132,8 +132,9 @@ test('wicketctl flows --http prints the requests with the refusal reason; --json
 
 test('refused HTTP requests count toward the probe detection: a session past the threshold is revoked, one below is not', async () => {
   const { sessions } = t.controller.ctx.store;
-  // The default threshold is 20 attempts within 10 s.
-  assert.equal(await report(dc1, { seq: 2, denied: [refusal('a2', HOST, 25), { ...refusal('a1', HOST, 3), firstSeenMs: now - 3000 }] }), 2);
+  // The default threshold is 20 attempts within 10 s (of the controller's clock: reports older than that do not count).
+  const at = t.now();
+  assert.equal(await report(dc1, { seq: 2, denied: [refusal('a2', HOST, 25, at), refusal('a1', HOST, 3, at)] }), 2);
   assert.equal(sessions.get('a2')!.state, 'revoked');
   assert.match(sessions.get('a2')!.endReason, /probing: 25 denied attempts/);
   assert.equal(sessions.get('a1')!.state, 'active');
