@@ -9,7 +9,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { canonicalPath, decideHttp, type CanonicalPath } from '../../common/http-rules.js';
@@ -146,8 +145,14 @@ export class IdentityProxy {
       const caller = this.callers.byOverlay(plainAddress(socket.remoteAddress));
       if (caller) this.tracker.attach(socket, caller.sessionId);
     });
-    server.listen({ host, port });
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => { throw e as Error; })]);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err: Error) => this.log.error({ err: err.message }, 'proxy listener failed'));
     this.server = server;
     return server.address() as AddressInfo;
   }
