@@ -6,6 +6,7 @@
 // Upgrades (websockets) are forwarded the same way and piped. Every request becomes one
 // record; revocation destroys the connections a change no longer allows (connections.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
@@ -261,8 +262,15 @@ export class IdentityProxy {
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse, rec: HttpRequestRecord, caller: Caller, resource: ProxyResource, path: CanonicalPath): Promise<void> {
-    const abort = new AbortController();
-    res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+    // undici takes an EventEmitter as its abort signal: far cheaper per request than an
+    // AbortController, whose signal and DOMException showed in profiles.
+    const abort = new EventEmitter();
+    let aborted = false;
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      aborted = true;
+      abort.emit('abort');
+    });
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const query = q < 0 ? '' : url.slice(q).replace(/#.*$/, '');
@@ -275,10 +283,10 @@ export class IdentityProxy {
         path: path.path + query,
         headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(req.socket.remoteAddress), host: req.headers.host ?? '', assertion }),
         body: hasBody ? Readable.from(counted(req, rec), { objectMode: false }) : null,
-        signal: abort.signal,
+        signal: abort,
       });
     } catch (err) {
-      if (abort.signal.aborted || res.destroyed) return;
+      if (aborted || res.destroyed) return;
       this.log.warn({ resource: resource.name, err: (err as Error).message }, 'upstream request failed');
       this.bad(res, 502, `${resource.name} did not answer`);
       return;
@@ -324,8 +332,8 @@ export class IdentityProxy {
   }
 
   private async forwardUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, rec: HttpRequestRecord, caller: Caller, resource: ProxyResource, path: CanonicalPath): Promise<void> {
-    const abort = new AbortController();
-    socket.once('close', () => abort.abort());
+    const abort = new EventEmitter();
+    socket.once('close', () => abort.emit('abort'));
     const url = req.url ?? '';
     const q = url.indexOf('?');
     let up: Duplex;
@@ -337,7 +345,7 @@ export class IdentityProxy {
         path: path.path + (q < 0 ? '' : url.slice(q).replace(/#.*$/, '')),
         headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(socket.remoteAddress), host: req.headers.host ?? '', assertion }),
         protocol: req.headers.upgrade ?? 'websocket',
-        signal: abort.signal,
+        signal: abort,
       }));
     } catch (err) {
       if (socket.destroyed) return;
