@@ -18,7 +18,7 @@ import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto
 import { AssertionSigner } from './assertion.js';
 import { CallerIndex, rulesAt, type Caller, type CallerChange } from './callers.js';
 import type { ProxyConfig, ProxyResource } from './config.js';
-import { ConnectionTracker } from './connections.js';
+import { ConnectionTracker, type InFlight } from './connections.js';
 import { clientHeaders, upstreamHeaders } from './headers.js';
 import { errorPage } from './pages.js';
 
@@ -193,7 +193,7 @@ export class IdentityProxy {
    * hostname, a canonical path, a grant that allows it. Fills the record as it learns.
    */
   private decide(req: IncomingMessage, rec: HttpRequestRecord, source: string):
-    { status: number; reason: string } | { caller: Caller; resource: ProxyResource; path: CanonicalPath } {
+    { status: number; reason: string } | { caller: Caller; resource: ProxyResource; path: CanonicalPath; inFlight: InFlight } {
     const caller = this.callers.byOverlay(source);
     if (!caller) return { status: 403, reason: `${source} is not a session of this gateway` };
     if (!this.tracker.attach(req.socket, caller.sessionId)) return { status: 403, reason: 'this connection belongs to another session' };
@@ -208,9 +208,10 @@ export class IdentityProxy {
     rec.path = path.path;
     const decision = decideHttp(rulesAt(caller, resource.name, this.now()), rec.method, path, resource.name);
     if (!decision.allowed) return { status: 403, reason: decision.reason };
-    this.tracker.begin(req.socket, { resource: resource.name, method: rec.method, path });
     if (!this.signer) return { status: 503, reason: 'the gateway has no signing key yet' };
-    return { caller, resource, path };
+    const inFlight: InFlight = { resource: resource.name, method: rec.method, path };
+    this.tracker.begin(req.socket, inFlight);
+    return { caller, resource, path, inFlight };
   }
 
   private newRecord(req: IncomingMessage): HttpRequestRecord {
@@ -233,13 +234,14 @@ export class IdentityProxy {
     const started = process.hrtime.bigint();
     const source = plainAddress(req.socket.remoteAddress);
     const rec = this.newRecord(req);
+    const d = this.decide(req, rec, source);
+    const inFlight = 'status' in d ? undefined : d.inFlight;
     res.once('close', () => {
-      this.tracker.end(req.socket);
+      if (inFlight) this.tracker.end(req.socket, inFlight);
       // 0: the connection ended before any answer (the client left, or it was revoked).
       rec.status = res.headersSent ? res.statusCode : 0;
       this.emit(rec, started, source);
     });
-    const d = this.decide(req, rec, source);
     if ('status' in d) {
       rec.deniedReason = d.reason;
       this.bad(res, d.status, d.reason);
