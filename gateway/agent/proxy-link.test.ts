@@ -57,10 +57,12 @@ test('the address goes on the interface once per change; the proxy listens only 
   assert.ok(!logs.join('\n').includes('PRIVATE KEY'), 'the key reached a log');
 });
 
-test('a failed address step is retried with the next configuration', async (t) => {
-  const { link, addresses, failAddress } = harness(t);
+test('a failed address step still applies the sessions, and is retried with the next configuration', async (t) => {
+  const { proxy, link, addresses, failAddress } = harness(t);
   failAddress(true);
-  await assert.rejects(link.applied({ kind: 'snapshot', applied: true, sessions: [], removes: [], config: config('100.127.255.254', false) }));
+  await link.applied({ kind: 'snapshot', applied: true, sessions: [session('a', '100.64.0.1')], removes: [], config: config('100.127.255.254', false) });
+  assert.deepEqual(proxy.callers.sessionIds(), ['a']);
+  assert.deepEqual(addresses, []);
   failAddress(false);
   await link.applied({ kind: 'snapshot', applied: true, sessions: [], removes: [], config: config('100.127.255.254', false) });
   assert.deepEqual(addresses, ['100.127.255.254']);

@@ -38,7 +38,13 @@ export class ProxyLink implements SyncObserver {
 
   async applied(change: AppliedChange): Promise<void> {
     const { proxy } = this.options;
-    if (change.config) await this.configure(change.config);
+    if (change.config) {
+      // A failed step (ip, listen) must not keep the sessions below from being applied,
+      // removals above all; the next configuration (every snapshot has one) retries it.
+      await this.configure(change.config).catch((err: Error) => {
+        this.log.error({ err: err.message }, 'the proxy could not be configured');
+      });
+    }
     if (!change.applied) {
       // Only shrink: the data plane's state is unknown until the next snapshot.
       if (change.kind === 'snapshot') {

@@ -18,7 +18,8 @@ interface Tracked {
   sessionId: string;
   /** The resource of the last request on this socket. */
   resource: string | undefined;
-  inFlight: InFlight | undefined;
+  /** Requests in flight: usually one, more when a client pipelines. */
+  inFlight: Set<InFlight>;
   /** For an upgraded connection, the upstream side (destroyed with the client side). */
   upstream: Duplex | undefined;
 }
@@ -44,7 +45,7 @@ export class ConnectionTracker {
       socket.destroy();
       return false;
     }
-    this.sockets.set(socket, { sessionId, resource: undefined, inFlight: undefined, upstream: undefined });
+    this.sockets.set(socket, { sessionId, resource: undefined, inFlight: new Set(), upstream: undefined });
     let set = this.bySession.get(sessionId);
     if (!set) this.bySession.set(sessionId, set = new Set());
     set.add(socket);
@@ -55,13 +56,12 @@ export class ConnectionTracker {
   begin(socket: Socket, inFlight: InFlight): void {
     const t = this.sockets.get(socket);
     if (!t) return;
-    t.inFlight = inFlight;
+    t.inFlight.add(inFlight);
     t.resource = inFlight.resource;
   }
 
-  end(socket: Socket): void {
-    const t = this.sockets.get(socket);
-    if (t) t.inFlight = undefined;
+  end(socket: Socket, inFlight: InFlight): void {
+    this.sockets.get(socket)?.inFlight.delete(inFlight);
   }
 
   upgraded(socket: Socket, upstream: Duplex): void {
@@ -89,7 +89,7 @@ export class ConnectionTracker {
       const t = this.sockets.get(s)!;
       let keep = hasAny;
       if (keep && t.resource !== undefined) keep = rulesAt(caller, t.resource, nowMs).length > 0;
-      if (keep && t.inFlight) keep = decideHttp(rulesAt(caller, t.inFlight.resource, nowMs), t.inFlight.method, t.inFlight.path, t.inFlight.resource).allowed;
+      for (const f of t.inFlight) if (keep) keep = decideHttp(rulesAt(caller, f.resource, nowMs), f.method, f.path, f.resource).allowed;
       if (!keep) {
         this.kill(s);
         n += 1;

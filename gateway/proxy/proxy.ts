@@ -6,10 +6,10 @@
 // Upgrades (websockets) are forwarded the same way and piped. Every request becomes one
 // record; revocation destroys the connections a change no longer allows (connections.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
-import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { canonicalPath, decideHttp, type CanonicalPath } from '../../common/http-rules.js';
@@ -18,7 +18,7 @@ import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto
 import { AssertionSigner } from './assertion.js';
 import { CallerIndex, rulesAt, type Caller, type CallerChange } from './callers.js';
 import type { ProxyConfig, ProxyResource } from './config.js';
-import { ConnectionTracker } from './connections.js';
+import { ConnectionTracker, type InFlight } from './connections.js';
 import { clientHeaders, upstreamHeaders } from './headers.js';
 import { errorPage } from './pages.js';
 
@@ -146,8 +146,14 @@ export class IdentityProxy {
       const caller = this.callers.byOverlay(plainAddress(socket.remoteAddress));
       if (caller) this.tracker.attach(socket, caller.sessionId);
     });
-    server.listen({ host, port });
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => { throw e as Error; })]);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err: Error) => this.log.error({ err: err.message }, 'proxy listener failed'));
     this.server = server;
     return server.address() as AddressInfo;
   }
@@ -189,7 +195,7 @@ export class IdentityProxy {
    * record as it learns.
    */
   private decide(req: IncomingMessage, rec: HttpRequestRecord, caller: Caller | undefined, source: string):
-    { status: number; reason: string } | { caller: Caller; resource: ProxyResource; path: CanonicalPath } {
+    { status: number; reason: string } | { caller: Caller; resource: ProxyResource; path: CanonicalPath; inFlight: InFlight } {
     if (!caller) return { status: 403, reason: `${source} is not a session of this gateway` };
     if (!this.tracker.attach(req.socket, caller.sessionId)) return { status: 403, reason: 'this connection belongs to another session' };
     // A browser without the tunnel has no session at this gateway: its record names user and device only.
@@ -204,9 +210,10 @@ export class IdentityProxy {
     rec.path = path.path;
     const decision = decideHttp(rulesAt(caller, resource.name, this.now()), rec.method, path, resource.name);
     if (!decision.allowed) return { status: 403, reason: decision.reason };
-    this.tracker.begin(req.socket, { resource: resource.name, method: rec.method, path });
     if (!this.signer) return { status: 503, reason: 'the gateway has no signing key yet' };
-    return { caller, resource, path };
+    const inFlight: InFlight = { resource: resource.name, method: rec.method, path };
+    this.tracker.begin(req.socket, inFlight);
+    return { caller, resource, path, inFlight };
   }
 
   private newRecord(req: IncomingMessage, tunnel: boolean): HttpRequestRecord {
@@ -234,13 +241,14 @@ export class IdentityProxy {
     const started = process.hrtime.bigint();
     const source = plainAddress(req.socket.remoteAddress);
     const rec = this.newRecord(req, tunnel);
+    const d = this.decide(req, rec, caller, source);
+    const inFlight = 'status' in d ? undefined : d.inFlight;
     res.once('close', () => {
-      this.tracker.end(req.socket);
+      if (inFlight) this.tracker.end(req.socket, inFlight);
       // 0: the connection ended before any answer (the client left, or it was revoked).
       rec.status = res.headersSent ? res.statusCode : 0;
       this.emit(rec, started, source);
     });
-    const d = this.decide(req, rec, caller, source);
     if ('status' in d) {
       rec.deniedReason = d.reason;
       this.bad(res, d.status, d.reason);
@@ -263,8 +271,15 @@ export class IdentityProxy {
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse, rec: HttpRequestRecord, caller: Caller, resource: ProxyResource, path: CanonicalPath): Promise<void> {
-    const abort = new AbortController();
-    res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+    // undici takes an EventEmitter as its abort signal: far cheaper per request than an
+    // AbortController, whose signal and DOMException showed in profiles.
+    const abort = new EventEmitter();
+    let aborted = false;
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      aborted = true;
+      abort.emit('abort');
+    });
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const query = q < 0 ? '' : url.slice(q).replace(/#.*$/, '');
@@ -277,10 +292,10 @@ export class IdentityProxy {
         path: path.path + query,
         headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(req.socket.remoteAddress), host: req.headers.host ?? '', assertion, proto: rec.tunnel ? 'http' : 'https' }),
         body: hasBody ? Readable.from(counted(req, rec), { objectMode: false }) : null,
-        signal: abort.signal,
+        signal: abort,
       });
     } catch (err) {
-      if (abort.signal.aborted || res.destroyed) return;
+      if (aborted || res.destroyed) return;
       this.log.warn({ resource: resource.name, err: (err as Error).message }, 'upstream request failed');
       this.bad(res, 502, `${resource.name} did not answer`);
       return;
@@ -331,8 +346,8 @@ export class IdentityProxy {
   }
 
   private async forwardUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, rec: HttpRequestRecord, caller: Caller, resource: ProxyResource, path: CanonicalPath): Promise<void> {
-    const abort = new AbortController();
-    socket.once('close', () => abort.abort());
+    const abort = new EventEmitter();
+    socket.once('close', () => abort.emit('abort'));
     const url = req.url ?? '';
     const q = url.indexOf('?');
     let up: Duplex;
@@ -344,7 +359,7 @@ export class IdentityProxy {
         path: path.path + (q < 0 ? '' : url.slice(q).replace(/#.*$/, '')),
         headers: upstreamHeaders(req.rawHeaders, { clientAddress: plainAddress(socket.remoteAddress), host: req.headers.host ?? '', assertion, proto: rec.tunnel ? 'http' : 'https' }),
         protocol: req.headers.upgrade ?? 'websocket',
-        signal: abort.signal,
+        signal: abort,
       }));
     } catch (err) {
       if (socket.destroyed) return;

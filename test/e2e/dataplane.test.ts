@@ -320,7 +320,7 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     assert.deepEqual(listed.map(elementKey).sort(), want.map(elementKey).sort());
     // Exactly one copy of each rule, in our table only.
     const ruleset = await topo.exec('gw', 'nft', ['list', 'table', 'inet', 'wicket']);
-    assert.equal(ruleset.match(/@allow accept/g)?.length, 4); // tcp and udp, from and toward the tunnel
+    assert.equal(ruleset.match(/@allow accept/g)?.length, 5); // tcp and udp, from and toward the tunnel; the proxy's port at input
     assert.equal(ruleset.match(/masquerade/g)?.length, 1);
 
     // And it enforces: c2 still reaches its grant; c1 (stale) reaches nothing.
