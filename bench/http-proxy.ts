@@ -1,8 +1,9 @@
-// The identity-aware proxy on the real system in network namespaces (root): request rate and
-// latency through the gateway's proxy against the same upstream reached directly through the
-// tunnel (a network grant to its address), measured in interleaved pairs (direct, proxy,
-// direct, proxy, ...) so a noisy machine moves both alike; and the time from an admin's
-// revocation to the close of the session's websocket through the proxy. Prints one JSON object.
+// The identity-aware proxy on the real system in network namespaces (root): the latency it
+// adds (one request at a time) and the request rate it sustains (many connections), against
+// the same upstream reached directly through the tunnel (a network grant to its address),
+// each measured in interleaved pairs (direct, proxy, direct, proxy, ...) so a noisy machine
+// moves both alike; and the time from an admin's revocation to the close of the session's
+// websocket through the proxy. Prints one JSON object.
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ADDR, startServer, startWebSocket } from '../scripts/topology/index.js';
@@ -50,17 +51,22 @@ export async function runHttpProxyBench(opts: { pairs: number; seconds: number; 
     const sessions = await sys.wicketctlJson<{ id: string; entitlements: { resource: string; destination: string }[] }[]>(['session', 'list']);
     const service = sessions.find((s) => s.id === up.session.id)!.entitlements.find((e) => e.resource === 'wiki')!.destination.replace(/\/32$/, '');
 
-    const load = async (url: string): Promise<Load> => JSON.parse(await sys.topo.exec('c1', process.execPath,
-      [join(DIST, 'http-load.js'), url, WIKI, String(opts.concurrency), String(opts.seconds * 1000)], { timeoutMs: opts.seconds * 1000 + 30_000 })) as Load;
-    const direct: Load[] = [];
-    const proxied: Load[] = [];
-    for (let i = 0; i < opts.pairs; i++) {
-      direct.push(await load(`http://${ADDR.r1}:${UPSTREAM_PORT}/docs/a`));
-      proxied.push(await load(`http://${service}/docs/a`));
-    }
+    const load = async (url: string, concurrency: number): Promise<Load> => JSON.parse(await sys.topo.exec('c1', process.execPath,
+      [join(DIST, 'http-load.js'), url, WIKI, String(concurrency), String(opts.seconds * 1000)], { timeoutMs: opts.seconds * 1000 + 30_000 })) as Load;
+    /** Interleaved runs at one concurrency: direct, proxy, direct, proxy, ... */
+    const pairs = async (concurrency: number): Promise<{ direct: Load[]; proxied: Load[] }> => {
+      const out = { direct: [] as Load[], proxied: [] as Load[] };
+      for (let i = 0; i < opts.pairs; i++) {
+        out.direct.push(await load(`http://${ADDR.r1}:${UPSTREAM_PORT}/docs/a`, concurrency));
+        out.proxied.push(await load(`http://${service}/docs/a`, concurrency));
+      }
+      return out;
+    };
+    const single = await pairs(1);
+    const { direct, proxied } = await pairs(opts.concurrency);
     const rateRatios = proxied.map((p, i) => p.rps / direct[i]!.rps);
-    const addedP50Ms = proxied.map((p, i) => (p.p50Us - direct[i]!.p50Us) / 1000);
-    const failures = [...direct, ...proxied].reduce((n, l) => n + l.failures, 0);
+    const addedP50Ms = single.proxied.map((p, i) => (p.p50Us - single.direct[i]!.p50Us) / 1000);
+    const failures = [...direct, ...proxied, ...single.direct, ...single.proxied].reduce((n, l) => n + l.failures, 0);
     await sys.wicket('c1', 'alice', ['down']);
 
     const closes: number[] = [];
@@ -90,10 +96,12 @@ export async function runHttpProxyBench(opts: { pairs: number; seconds: number; 
         { name: 'proxy / direct request rate, median of pairs', value: Math.round(ratio * 1000) / 1000, unit: 'x', goal: 0.5, ratio: ratio / 0.5 },
         { name: 'proxy / direct request rate, spread (min-max of pairs)', value: Math.round((Math.max(...rateRatios) - Math.min(...rateRatios)) * 1000) / 1000, unit: 'x' },
         ...(['p50Us', 'p99Us'] as const).flatMap((q) => [
-          { name: `direct ${q.slice(0, 3)} latency, median of runs`, value: Math.round(median(direct.map((l) => l[q]))) / 1000, unit: 'ms' },
-          { name: `proxy ${q.slice(0, 3)} latency, median of runs`, value: Math.round(median(proxied.map((l) => l[q]))) / 1000, unit: 'ms' },
+          { name: `direct ${q.slice(0, 3)} latency, one request at a time`, value: Math.round(median(single.direct.map((l) => l[q]))) / 1000, unit: 'ms' },
+          { name: `proxy ${q.slice(0, 3)} latency, one request at a time`, value: Math.round(median(single.proxied.map((l) => l[q]))) / 1000, unit: 'ms' },
+          { name: `direct ${q.slice(0, 3)} latency, ${c} connections`, value: Math.round(median(direct.map((l) => l[q]))) / 1000, unit: 'ms' },
+          { name: `proxy ${q.slice(0, 3)} latency, ${c} connections`, value: Math.round(median(proxied.map((l) => l[q]))) / 1000, unit: 'ms' },
         ]),
-        { name: 'latency added by the proxy at p50, median of pairs', value: Math.round(added * 1000) / 1000, unit: 'ms', goal: 1, ratio: 1 / Math.max(added, 0.001) },
+        { name: 'latency added by the proxy at p50, one request at a time, median of pairs', value: Math.round(added * 1000) / 1000, unit: 'ms', goal: 1, ratio: 1 / Math.max(added, 0.001) },
         { name: 'failed requests (any run)', value: failures, unit: 'requests' },
         { name: `revoke -> websocket closed, p50 (${opts.revocations} revocations)`, value: median(closes), unit: 'ms' },
         { name: `revoke -> websocket closed, p99 (${opts.revocations} revocations)`, value: closeP99, unit: 'ms', goal: 100, ratio: 100 / Math.max(closeP99, 1) },

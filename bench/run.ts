@@ -25,6 +25,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
     { name: 'dataplane', script: 'dataplane.js', args: ['--quick'] },
     { name: 'sessions', script: 'sessions.js', args: ['--quick'] },
     { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: ['--quick'] },
+    { name: 'http proxy on loopback', script: 'proxy-loopback.js', args: ['--quick'] },
     { name: 'http proxy', script: 'http-proxy.js', args: ['--quick'] },
   ]
   : [
@@ -36,6 +37,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
     { name: 'dataplane 10,000', script: 'dataplane.js', args: ['10000'] },
     { name: 'sessions', script: 'sessions.js', args: [] },
     { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: [] },
+    { name: 'http proxy on loopback', script: 'proxy-loopback.js', args: [] },
     { name: 'http proxy', script: 'http-proxy.js', args: [] },
   ];
 

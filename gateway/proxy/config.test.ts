@@ -21,7 +21,7 @@ test('bad resources are refused one by one and named; hostnames are lower-cased'
   const c = await loadProxyConfig(base({ httpResources: [
     { name: 'wiki', upstream: 'http://10.0.0.1:80', hostname: 'Wiki.Corp', public: false },
     { name: 'dup', upstream: 'http://10.0.0.2:80', hostname: 'wiki.corp', public: false },
-    { name: 'bad', upstream: 'https://10.0.0.3', hostname: 'bad.corp', public: false },
+    { name: 'bad', upstream: 'ftp://10.0.0.3', hostname: 'bad.corp', public: false },
     { name: 'evil', upstream: 'http://10.0.0.4', hostname: '<script>', public: false },
   ] }), undefined, problems);
   assert.deepEqual([...c.resources.keys()], ['wiki.corp']);
