@@ -12,7 +12,7 @@ import type { LoginService } from '../auth/login.js';
 import { DomainError } from '../errors.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
 import { html } from './html.js';
-import { csrfField, type Frame } from './layout.js';
+import { credentialFields, csrfField, type Frame } from './layout.js';
 import { SessionTable, type SessionLimits, type TableEntry } from './session-table.js';
 
 export const ACCESS_COOKIE = '__Host-wicket-access';
@@ -117,9 +117,7 @@ export function appSignInRoutes(app: FastifyInstance, deps: AppSignInDeps): { co
       notice: error ? { kind: 'error', text: error } : undefined,
       body: html`<form method="post" action="/access/sign-in" class="sign-in">${csrfField(deps.csrf(req, reply))}
         <input type="hidden" name="host" value="${target.host}"><input type="hidden" name="return" value="${target.returnTo}">
-        <label for="username">User name</label><input id="username" name="username" autocomplete="username" required autofocus>
-        <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-        <label for="totp">Code from your authenticator app</label><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required>
+        ${credentialFields()}
         <button type="submit">Sign in</button></form>
         ${deps.providers.length ? html`<p>Or sign in with your organisation's account:</p><ul class="sso">${deps.providers.map((p) => html`<li><a href="${sso(p)}">Sign in with ${p}</a></li>`)}</ul>` : ''}`,
     }, status);

@@ -41,3 +41,8 @@ export function page(f: Frame): string {
 
 /** A hidden CSRF field for a form. */
 export const csrfField = (token: string): Html => html`<input type="hidden" name="_csrf" value="${token}">`;
+
+/** User name, password and TOTP code, as both sign-in forms (the console's and a public resource's) ask for them. */
+export const credentialFields = (): Html => html`<label for="username">User name</label><input id="username" name="username" autocomplete="username" required autofocus>
+      <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+      <label for="totp">Code from your authenticator app</label><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required>`;

@@ -10,7 +10,7 @@ import type { LoginService } from '../auth/login.js';
 import { DomainError } from '../errors.js';
 import type { ConsoleSessions } from './console-sessions.js';
 import { html } from './html.js';
-import { csrfField, type Frame } from './layout.js';
+import { credentialFields, csrfField, type Frame } from './layout.js';
 import { ssoSignInRoutes, type ConsoleSso } from './sso-sign-in.js';
 import { appSignInRoutes, type AppAccess } from './app-sign-in.js';
 import type { LoginResponse__Output as LoginResponse } from '../../proto/generated/wicket/v1/LoginResponse.js';
@@ -66,9 +66,7 @@ export function signInRoutes(app: FastifyInstance, deps: SignInDeps): void {
     title: 'Sign in',
     notice: error ? { kind: 'error', text: error } : undefined,
     body: html`<form method="post" action="/sign-in" class="sign-in">${csrfField(deps.csrf(req, reply))}
-      <label for="username">User name</label><input id="username" name="username" autocomplete="username" required autofocus>
-      <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-      <label for="totp">Code from your authenticator app</label><input id="totp" name="totp" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required>
+      ${credentialFields()}
       <button type="submit">Sign in</button></form>
       ${providers.length ? html`<p>Or sign in with your organisation's account:</p><ul class="sso">${providers.map((p) => html`<li><a href="/sso/${p}">Sign in with ${p}</a></li>`)}</ul>` : ''}`,
   }, status);

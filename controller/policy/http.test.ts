@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMPTY_POSTURE, evaluate, parsePolicy, resourcesOf, type Policy, type Subject } from './index.js';
+import { editLines } from '../../test/support/policies.js';
 
 const BASE = `groups:
   engineering: [alice, bob]
@@ -29,13 +30,8 @@ grants:
     resources: [db]
 `;
 
-/** BASE with the given 1-based lines replaced ('' deletes the line). */
-function edit(lines: Record<number, string>): string {
-  return BASE.split('\n').flatMap((l, i) => {
-    const r = lines[i + 1];
-    return r === undefined ? [l] : r === '' ? [] : [r];
-  }).join('\n');
-}
+/** BASE with the given 1-based lines replaced. */
+const edit = (lines: Record<number, string>): string => editLines(BASE, lines);
 
 function compiled(yaml = BASE): Policy {
   const r = parsePolicy(yaml);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePolicy, resourcesOf, gatewaysOf, evaluate, EMPTY_POSTURE } from './index.js';
 import { createHash } from 'node:crypto';
+import { editLines } from '../../test/support/policies.js';
 
 const BASE = `gateways: [dc1, dc2]
 groups:
@@ -35,13 +36,8 @@ tests:
     deny: [wiki]
 `;
 
-/** BASE with the given 1-based lines replaced (a replacement may span several lines, or be empty to delete). */
-function edit(lines: Record<number, string>): string {
-  return BASE.split('\n').flatMap((l, i) => {
-    const r = lines[i + 1];
-    return r === undefined ? [l] : r === '' ? [] : [r];
-  }).join('\n');
-}
+/** BASE with the given 1-based lines replaced. */
+const edit = (lines: Record<number, string>): string => editLines(BASE, lines);
 
 interface Case { name: string; yaml: string; line: number; path: string; message: RegExp }
 

@@ -14,27 +14,22 @@ function port(value: string): number {
   return n;
 }
 
-function reportInterval(value: string): number {
-  let ms: number;
-  try {
-    ms = parseDuration(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-  if (ms < 100 || ms > 3_600_000) throw new InvalidArgumentError('expected a duration between 100ms and 1h');
-  return ms;
+/** A commander parser for a duration from `minMs` to `maxMs` (`range` says them as a person would). */
+function durationBetween(minMs: number, maxMs: number, range: string): (value: string) => number {
+  return (value) => {
+    let ms: number;
+    try {
+      ms = parseDuration(value);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
+    if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`expected a duration between ${range}`);
+    return ms;
+  };
 }
 
-function publicSession(value: string): number {
-  let ms: number;
-  try {
-    ms = parseDuration(value);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-  if (ms < 1000 || ms > 86_400_000) throw new InvalidArgumentError('expected a duration between 1s and 24h');
-  return ms;
-}
+const reportInterval = durationBetween(100, 3_600_000, '100ms and 1h');
+const publicSession = durationBetween(1000, 86_400_000, '1s and 24h');
 
 function positiveInt(value: string): number {
   const n = Number(value);

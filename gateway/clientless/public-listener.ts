@@ -8,7 +8,6 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { once } from 'node:events';
 import { createPrivateKey } from 'node:crypto';
 import type { AccessClaims } from '../../common/access-claims.js';
 import type { Logger } from '../../common/log.js';
@@ -16,6 +15,7 @@ import type { Caller } from '../proxy/callers.js';
 import type { ProxyConfig, ProxyResource } from '../proxy/config.js';
 import { errorPage } from '../proxy/pages.js';
 import { hostOf, type IdentityProxy } from '../proxy/proxy.js';
+import { closeServer, listenOn } from '../proxy/listen.js';
 import { AccessCookies, COOKIE_NAME } from './cookie.js';
 import { TicketVerifier } from './ticket.js';
 
@@ -86,19 +86,18 @@ export class PublicListener {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.onUpgrade(req, socket as Socket, head).catch(() => socket.destroy());
     });
+    // A client that fails the TLS handshake is its own problem, not the listener's.
     server.on('tlsClientError', () => undefined);
-    server.listen({ host, port });
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => { throw e as Error; })]);
+    const address = await listenOn(server, host, port, this.options.log, 'public listener');
     this.server = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   private answer(res: ServerResponse, status: number, message: string): void {

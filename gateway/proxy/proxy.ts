@@ -17,6 +17,7 @@ import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto
 import { AssertionSigner } from './assertion.js';
 import { CallerIndex, rulesAt, type Caller, type CallerChange } from './callers.js';
 import type { ProxyConfig, ProxyResource } from './config.js';
+import { closeServer, listenOn } from './listen.js';
 import { ConnectionTracker, type InFlight } from './connections.js';
 import { clientHeaders, upstreamHeaders } from './headers.js';
 import { errorPage } from './pages.js';
@@ -145,16 +146,9 @@ export class IdentityProxy {
       const caller = this.callers.byOverlay(plainAddress(socket.remoteAddress));
       if (caller) this.tracker.attach(socket, caller.sessionId);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (err: Error) => this.log.error({ err: err.message }, 'proxy listener failed'));
+    const address = await listenOn(server, host, port, this.log, 'proxy listener');
     this.server = server;
-    return server.address() as AddressInfo;
+    return address;
   }
 
   /** Closes the listener and every connection on it. */
@@ -163,8 +157,7 @@ export class IdentityProxy {
     if (!server) return;
     this.server = undefined;
     this.tracker.closeAll();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** Stops listening and closes the upstream pools. */

@@ -48,3 +48,11 @@ export function policyYaml(spec: PolicySpec): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** `yaml` with the given 1-based lines replaced (a replacement may span several lines, or be empty to delete the line). */
+export function editLines(yaml: string, lines: Record<number, string>): string {
+  return yaml.split('\n').flatMap((l, i) => {
+    const r = lines[i + 1];
+    return r === undefined ? [l] : r === '' ? [] : [r];
+  }).join('\n');
+}
