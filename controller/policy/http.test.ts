@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMPTY_POSTURE, evaluate, parsePolicy, resourcesOf, type Policy, type Subject } from './index.js';
-import { editLines } from '../../test/support/policies.js';
+import { editLines, testRejections, type RejectionCase } from '../../test/support/policies.js';
 
 const BASE = `groups:
   engineering: [alice, bob]
@@ -82,12 +82,11 @@ for (const c of valid) {
   });
 }
 
-interface Case { name: string; yaml: string; line: number; path: string; message: RegExp }
 
 const up = (u: string) => edit({ 5: `    http: { upstream: "${u}", hostname: wiki.corp.example }` });
 const host = (h: string) => edit({ 5: `    http: { upstream: "http://10.20.0.10", hostname: "${h}" }` });
 
-const cases: Case[] = [
+const cases: RejectionCase[] = [
   { name: 'both address and http', yaml: edit({ 6: '    address: 10.20.0.10\n    gateway: dc1' }), line: 5, path: 'resources.wiki.http', message: /either address .* or http .*, not both/ },
   { name: 'ports on an HTTP resource', yaml: edit({ 6: '    ports: [tcp/80]\n    gateway: dc1' }), line: 6, path: 'resources.wiki.ports', message: /an HTTP resource has no ports/ },
   { name: 'neither address nor http', yaml: edit({ 5: '' }), line: 5, path: 'resources.wiki.address', message: /expected an address .* or http: \{ upstream, hostname \}/ },
@@ -137,17 +136,7 @@ const cases: Case[] = [
   { name: 'tunnel not boolean', yaml: edit({ 19: '    require: { tunnel: yes }' }), line: 19, path: 'grants[1].require.tunnel', message: /expected true or false/ },
 ];
 
-for (const c of cases) {
-  test(`rejects: ${c.name}`, () => {
-    const result = parsePolicy(c.yaml);
-    assert.equal(result.ok, false, 'expected the policy to be rejected');
-    if (result.ok) return;
-    const match = result.errors.find((e) => c.message.test(e.message));
-    assert.ok(match, `no error matching ${c.message}; got ${JSON.stringify(result.errors)}`);
-    assert.equal(match.line, c.line, `line of ${JSON.stringify(match)}`);
-    assert.equal(match.path, c.path, `path of ${JSON.stringify(match)}`);
-  });
-}
+testRejections(cases);
 
 const MONDAY = new Date('2025-06-02T10:00:00Z');
 const subject = (over: Partial<Subject> & { user: string }): Subject => ({ groups: [], mfa: true, posture: EMPTY_POSTURE, now: MONDAY, ...over });

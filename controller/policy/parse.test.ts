@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePolicy, resourcesOf, gatewaysOf, evaluate, EMPTY_POSTURE } from './index.js';
 import { createHash } from 'node:crypto';
-import { editLines } from '../../test/support/policies.js';
+import { editLines, testRejections, type RejectionCase } from '../../test/support/policies.js';
 
 const BASE = `gateways: [dc1, dc2]
 groups:
@@ -39,9 +39,8 @@ tests:
 /** BASE with the given 1-based lines replaced. */
 const edit = (lines: Record<number, string>): string => editLines(BASE, lines);
 
-interface Case { name: string; yaml: string; line: number; path: string; message: RegExp }
 
-const cases: Case[] = [
+const cases: RejectionCase[] = [
   { name: 'unknown top-level key', yaml: `${BASE}extra: 1\n`, line: 29, path: 'extra', message: /unknown key "extra"/ },
   { name: 'unknown resource key', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: dc1, owner: x }' }), line: 11, path: 'resources.wiki.owner', message: /unknown key "owner"/ },
   { name: 'unknown grant key', yaml: edit({ 19: '    ttl: 8h' }), line: 19, path: 'grants[0].ttl', message: /unknown key "ttl"/ },
@@ -119,18 +118,7 @@ const cases: Case[] = [
   { name: 'too large', yaml: `# ${'x'.repeat(1024 * 1024)}\n`, line: 0, path: '', message: /larger than/ },
 ];
 
-for (const c of cases) {
-  test(`rejects: ${c.name}`, () => {
-    const result = parsePolicy(c.yaml);
-    assert.equal(result.ok, false, 'expected the policy to be rejected');
-    if (result.ok) return;
-    const match = result.errors.find((e) => c.message.test(e.message));
-    assert.ok(match, `no error matching ${c.message}; got ${JSON.stringify(result.errors)}`);
-    assert.equal(match.line, c.line, `line of ${JSON.stringify(match)}`);
-    assert.equal(match.path, c.path, `path of ${JSON.stringify(match)}`);
-    if (c.line > 0) assert.ok(match.column >= 1);
-  });
-}
+testRejections(cases);
 
 test('the base policy is valid and compiles every construct', () => {
   const result = parsePolicy(BASE);

@@ -1,7 +1,11 @@
 // Policy documents for tests, written as data and rendered as the YAML an administrator would
 // write (one line per group, resource and grant key, in the order given), so that suites share
 // the lab's resources and the document's layout instead of each spelling the whole text; the
-// rendering is stable, so tests may still assert the line numbers the parser reports.
+// rendering is stable, so tests may still assert the line numbers the parser reports. Also the
+// shared check that a refused policy's error names its message, line and path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePolicy } from '../../controller/policy/index.js';
 
 /** A resource as the policy's one-line flow mapping. */
 export interface Resource { address: string; ports: string[]; gateway: string }
@@ -55,4 +59,23 @@ export function editLines(yaml: string, lines: Record<number, string>): string {
     const r = lines[i + 1];
     return r === undefined ? [l] : r === '' ? [] : [r];
   }).join('\n');
+}
+
+/** A policy the parser must refuse, and the error it must give: message, line and path. */
+export interface RejectionCase { name: string; yaml: string; line: number; path: string; message: RegExp }
+
+/** One test per case: the policy is refused with an error matching the case's message at its line and path. */
+export function testRejections(cases: readonly RejectionCase[]): void {
+  for (const c of cases) {
+    test(`rejects: ${c.name}`, () => {
+      const result = parsePolicy(c.yaml);
+      assert.equal(result.ok, false, 'expected the policy to be rejected');
+      if (result.ok) return;
+      const match = result.errors.find((e) => c.message.test(e.message));
+      assert.ok(match, `no error matching ${c.message}; got ${JSON.stringify(result.errors)}`);
+      assert.equal(match.line, c.line, `line of ${JSON.stringify(match)}`);
+      assert.equal(match.path, c.path, `path of ${JSON.stringify(match)}`);
+      if (c.line > 0) assert.ok(match.column >= 1);
+    });
+  }
 }
