@@ -26,7 +26,7 @@ export async function runProxyLoopbackBench(opts: { pairs: number; seconds: numb
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const proxy = new IdentityProxy({ log: createLogger('bench', { write: () => true } as unknown as NodeJS.WritableStream), onRecord: () => undefined });
   proxy.setConfig(await loadProxyConfig({
-    serviceAddress: '100.127.255.254', issuer: 'https://controller.bench', controllerJwks: '', signInUrl: '',
+    serviceAddress: '100.127.255.254', serviceAddressIpv6: '', issuer: 'https://controller.bench', controllerJwks: '', signInUrl: '',
     httpResources: [{ name: 'wiki', upstream: `http://127.0.0.1:${upstreamPort}`, hostname: 'wiki.corp.example', public: false }],
     signingKey: { kid: 'bench', privateKeyPem: await exportPKCS8(privateKey) },
   }, undefined));

@@ -65,7 +65,7 @@ function setup(overrides: Partial<SessionRecord> = {}) {
 const session = (over: Partial<Session__Output> = {}): Session__Output => ({
   id: 's1', username: 'alice', deviceId: 'd', overlayAddress: '100.64.0.9', wgPublicKey: 'PUB', createdAtMs: 1,
   expiresAtMs: Date.now() + 7_200_000, state: 'active', endReason: '', entitlements: [], acks: [], rxBytes: 0, txBytes: 0,
-  lastHandshakeMs: 0, posture: null, deviceName: '', ...over,
+  lastHandshakeMs: 0, posture: null, deviceName: '', overlayIpv6: '', ...over,
 });
 
 const event = (kind: string, over: Partial<SessionEvent__Output> = {}): SessionEvent__Output => ({ kind, session: session(), gateways: [], message: '', ...over });
@@ -80,10 +80,10 @@ test('an update replaces peers and routes and records them', async () => {
   const run = t.agent.run();
   await until(() => t.streams.length === 1);
   const psk = generatePresharedKey();
-  const ent = { resource: 'db', gateway: 'dc1', destination: '10.20.1.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5432, grant: 'g', expiresAtMs: 5, http: null };
+  const ent = { resource: 'db', gateway: 'dc1', destination: '10.20.1.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5432, grant: 'g', expiresAtMs: 5, http: null, standbyGateways: [] };
   t.streams[0]!.emit('data', event('updated', {
     session: session({ entitlements: [ent] }),
-    gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, presharedKey: psk, allowedIps: ['10.20.1.0/24'] }],
+    gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, presharedKey: psk, allowedIps: ['10.20.1.0/24'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true }],
   }));
   await until(() => t.state.session()?.routes[0] === '10.20.1.0/24');
   assert.deepEqual(t.updates[0]!.current, ['10.20.0.10/32']);

@@ -10,7 +10,7 @@ const KEY_B = 'gN2yGZ4dWk0yQ9nR5cXq0s1Y3bT2aV6eJ7uP8iL9oMw=';
 const PSK = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
 
 const gw = (name: string, key: string, allowedIps: string[]) => ({
-  gateway: name, endpoint: '198.18.0.2:51820', publicKey: key, presharedKey: PSK, allowedIps,
+  gateway: name, endpoint: '198.18.0.2:51820', publicKey: key, presharedKey: PSK, allowedIps, standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true,
 });
 
 test('one peer per gateway, AllowedIPs only the entitled destinations, routes for those only', () => {

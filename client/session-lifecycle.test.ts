@@ -46,9 +46,9 @@ function setup(connect: (key: string) => Promise<ConnectResponse__Output>, tunne
 const reply = (id: string, wgPublicKey: string): ConnectResponse__Output => ({
   session: {
     id, username: 'alice', deviceId: 'd', overlayAddress: '100.64.0.5', wgPublicKey, createdAtMs: 1, expiresAtMs: Date.now() + 60_000,
-    state: 'active', endReason: '', entitlements: [], acks: [], rxBytes: 0, txBytes: 0, lastHandshakeMs: 0, posture: null, deviceName: '',
+    state: 'active', endReason: '', entitlements: [], acks: [], rxBytes: 0, txBytes: 0, lastHandshakeMs: 0, posture: null, deviceName: '', overlayIpv6: '',
   },
-  gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW, presharedKey: generatePresharedKey(), allowedIps: ['10.20.0.10'] }],
+  gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW, presharedKey: generatePresharedKey(), allowedIps: ['10.20.0.10'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true }],
   denials: [{ resource: 'db', code: 'no_grant', message: 'no grant gives alice db' }],
 });
 
@@ -91,7 +91,7 @@ test('up: a tunnel failure disconnects the session and removes its files', async
 });
 
 test('up: an invalid gateway from the controller is refused and undone', async () => {
-  const t = setup(async (key) => ({ ...reply('s3', key), gateways: [{ gateway: 'dc1', endpoint: 'x', publicKey: GW, presharedKey: 'bad', allowedIps: ['10.0.0.1'] }] }));
+  const t = setup(async (key) => ({ ...reply('s3', key), gateways: [{ gateway: 'dc1', endpoint: 'x', publicKey: GW, presharedKey: 'bad', allowedIps: ['10.0.0.1'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true }] }));
   await assert.rejects(up(t.state, t.api, t.tunnel, { posture }), /invalid gateway #0 \(dc1\)/);
   assert.ok(t.log.includes('disconnect s3'));
 });

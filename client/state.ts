@@ -39,6 +39,7 @@ const entitlementSchema = z.object({
   grant: z.string(),
   expiresAtMs: z.number().int(),
   http: z.object({ hostname: z.string(), methods: z.array(z.string()), paths: z.array(z.string()) }).nullable().default(null),
+  standbyGateways: z.array(z.string()).default([]),
 }) satisfies z.ZodType<Entitlement__Output>;
 
 /** A gateway as recorded on disk: everything but the preshared key (kept in session.key). */

@@ -17,8 +17,8 @@ const session: SessionRecord = {
     { gateway: 'dc2', endpoint: '198.18.1.2:51820', publicKey: 'GW2', allowedIps: ['10.30.0.0/24'] }],
   routes: ['10.20.0.10/32', '10.30.0.0/24'],
   entitlements: [
-    { resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10/32', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'eng', expiresAtMs: 0, http: null },
-    { resource: 'db', gateway: 'dc2', destination: '10.30.0.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5433, grant: 'dba', expiresAtMs: 0, http: null },
+    { resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10/32', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'eng', expiresAtMs: 0, http: null, standbyGateways: [] },
+    { resource: 'db', gateway: 'dc2', destination: '10.30.0.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5433, grant: 'dba', expiresAtMs: 0, http: null, standbyGateways: [] },
   ],
   agentPid: 1,
 };
@@ -41,7 +41,7 @@ test('active session: resources with gateway, handshake age and bytes per gatewa
 test('an HTTP resource shows as its URL via the gateway proxy\'s address, in text and JSON', () => {
   const withHttp = { ...session, entitlements: [...session.entitlements,
     { resource: 'docs', gateway: 'dc1', destination: '100.127.255.254', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'eng-docs', expiresAtMs: 0,
-      http: { hostname: 'docs.corp.example', methods: ['GET', 'HEAD'], paths: ['/docs/*'] } }] };
+      http: { hostname: 'docs.corp.example', methods: ['GET', 'HEAD'], paths: ['/docs/*'] }, standbyGateways: [] }] };
   const r = buildStatus(login, withHttp, stats, true, now);
   assert.deepEqual(r.http, [{ resource: 'docs', gateway: 'dc1', url: 'http://docs.corp.example', via: '100.127.255.254', methods: ['GET', 'HEAD'], paths: ['/docs/*'], grant: 'eng-docs' }]);
   assert.deepEqual(r.resources.map((x) => x.resource), ['wiki', 'db'], 'network resources only');

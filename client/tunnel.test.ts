@@ -29,7 +29,7 @@ test('a real interface gets the overlay address, split-tunnel peers and routes, 
   await runTool('ip', ['netns', 'add', ns]);
   try {
     const gw = (allowedIps: string[]): GatewayPeer[] => parseGateways([{
-      gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW, presharedKey: generatePresharedKey(), allowedIps,
+      gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW, presharedKey: generatePresharedKey(), allowedIps, standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true,
     }]);
     const GW = publicKeyOf(generatePrivateKey());
     const first = planTunnel(gw(['10.20.0.10', '10.20.1.0/24']));
@@ -47,7 +47,7 @@ test('a real interface gets the overlay address, split-tunnel peers and routes, 
     const listenPort = stats.listenPort;
     const GW2 = publicKeyOf(generatePrivateKey());
     const second = planTunnel([...gw(['10.20.1.0/24', '10.30.0.5']), ...parseGateways([{
-      gateway: 'dc2', endpoint: '198.18.1.2:51820', publicKey: GW2, presharedKey: generatePresharedKey(), allowedIps: ['10.40.0.0/16'],
+      gateway: 'dc2', endpoint: '198.18.1.2:51820', publicKey: GW2, presharedKey: generatePresharedKey(), allowedIps: ['10.40.0.0/16'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true,
     }])]);
     await tunnel.update(ifname, '100.64.9.2', second, first.routes);
     assert.deepEqual(await routes(), ['10.20.1.0/24', '10.30.0.5', '10.40.0.0/16']);

@@ -30,7 +30,7 @@ export function gatewayAdmin(ctx: GatewayAdminDeps): Pick<AdminHandlers, 'Create
         name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,
         desiredVersion: g.desiredVersion, appliedVersion: g.appliedVersion, lastAckMs: g.lastAckMs, lastApplyUs: g.lastApplyUs,
         lastReportMs: g.lastReportMs, health: gatewayHealth(g, now), sessions: ctx.store.sessions.onGatewayCount(g.name),
-        connectedSinceMs: g.connected ? g.connectedSinceMs : 0, serviceAddress: g.serviceAddress,
+        connectedSinceMs: g.connected ? g.connectedSinceMs : 0, serviceAddress: g.serviceAddress, serviceAddressIpv6: '',
       }));
       return { gateways };
     }),

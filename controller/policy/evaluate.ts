@@ -133,14 +133,14 @@ export function pushGrantEntitlements(out: Entitlement[], policy: Policy, grant:
   const r = policy.resources.get(resource)!;
   if (r.http) {
     out.push({
-      resource, gateway: r.gateway, destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: grant.name, expiresAt,
+      resource, gateway: r.gateway, standbyGateways: [...r.standbyGateways], destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: grant.name, expiresAt,
       http: { hostname: r.http.hostname, methods: [...grant.http?.methods ?? []], paths: [...grant.http?.paths ?? []] },
     });
     return;
   }
   for (const p of r.ports) {
     out.push({
-      resource, gateway: r.gateway, destination: r.address.text, protocol: p.protocol,
+      resource, gateway: r.gateway, standbyGateways: [...r.standbyGateways], destination: r.address.text, protocol: p.protocol,
       portFrom: p.portFrom, portTo: p.portTo, grant: grant.name, expiresAt, http: null,
     });
   }

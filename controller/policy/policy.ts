@@ -14,7 +14,9 @@ import type { Path } from './source.js';
 /** A resource reached at an address on some ports through its gateway's WireGuard. */
 export interface NetworkResource {
   name: string;
+  /** The primary gateway; `standbyGateways` also serve it (`gateway: [dc1a, dc1b]`), in order. */
   gateway: string;
+  standbyGateways: string[];
   address: ResourceAddress;
   ports: PortSpec[];
   http: null;
@@ -24,6 +26,7 @@ export interface NetworkResource {
 export interface HttpResource {
   name: string;
   gateway: string;
+  standbyGateways: string[];
   address: null;
   ports: null;
   http: HttpResourceSpec;

@@ -151,7 +151,7 @@ export const resourceSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['ports'], message: 'an HTTP resource has no ports: the gateway\'s proxy serves it on its hostname' });
       return z.NEVER;
     }
-    return { http: { upstream: r.http.upstream, hostname: r.http.hostname, public: r.http.public ?? false }, address: null, ports: null, gateway: r.gateway };
+    return { http: { upstream: r.http.upstream, hostname: r.http.hostname, public: r.http.public ?? false }, address: null, ports: null, gateway: r.gateway, standbyGateways: [] };
   }
   if (r.address === undefined) {
     ctx.addIssue({ code: 'custom', path: ['address'], message: 'expected an address (IPv4 address or CIDR) with ports, or http: { upstream, hostname } for an HTTP resource' });
@@ -161,13 +161,13 @@ export const resourceSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['ports'], message: 'a resource needs at least one port (ports is required with address)' });
     return z.NEVER;
   }
-  return { address: r.address, ports: r.ports, http: null, gateway: r.gateway };
+  return { address: r.address, ports: r.ports, http: null, gateway: r.gateway, standbyGateways: [] };
 });
 
 /** A resource as validated: exactly one of the network side (address, ports) and the HTTP side. */
 export type ResourceDocument =
-  | { address: ResourceAddress; ports: PortSpec[]; http: null; gateway: string }
-  | { address: null; ports: null; http: HttpResourceSpec; gateway: string };
+  | { address: ResourceAddress; ports: PortSpec[]; http: null; gateway: string; standbyGateways: string[] }
+  | { address: null; ports: null; http: HttpResourceSpec; gateway: string; standbyGateways: string[] };
 
 const scheduleSchema = z.strictObject({
   days: z.array(z.string({ error: 'expected a day like mon or mon-fri' }), { error: 'expected a list of days' })

@@ -5,7 +5,7 @@ import type { Entitlement } from '../policy/index.js';
 import { destinationCidr, entitlementsEqual, gatewaysOf, sameGroups, sessionExpiry } from './entitlements.js';
 
 const e = (over: Partial<Entitlement> = {}): Entitlement => ({
-  resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAt: null, http: null, ...over,
+  resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAt: null, http: null, standbyGateways: [], ...over,
 });
 
 test('destinations become canonical CIDRs', () => {

@@ -11,7 +11,7 @@ import { routeHttp } from './decision.js';
 
 const http = { hostname: 'wiki.corp.example', methods: ['GET'], paths: ['/docs/*'] };
 const e = (over: Partial<Entitlement> = {}): Entitlement => ({
-  resource: 'db', gateway: 'dc1', destination: '10.20.0.10', protocol: 'tcp', portFrom: 5432, portTo: 5432, grant: 'g', expiresAt: null, http: null, ...over,
+  resource: 'db', gateway: 'dc1', destination: '10.20.0.10', protocol: 'tcp', portFrom: 5432, portTo: 5432, grant: 'g', expiresAt: null, http: null, standbyGateways: [], ...over,
 });
 const session = (entitlements: Entitlement[]): SessionRecord => ({
   id: 's1', user: 'alice', deviceId: 'd1', certSerial: 'c1', overlayAddress: '100.64.0.2', wgPublicKey: 'K', posture: {} as never, mfa: true,

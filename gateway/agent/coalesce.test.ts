@@ -7,7 +7,7 @@ import type { GatewaySession__Output } from '../../proto/generated/wicket/v1/Gat
 import { takeWork } from './coalesce.js';
 
 const session = (id: string, tag = ''): GatewaySession__Output => ({
-  id, overlayAddress: '100.64.0.1', wgPublicKey: `k${id}`, presharedKey: '', expiresAtMs: 1, rules: [], username: tag, deviceId: '', groups: [], httpGrants: [],
+  id, overlayAddress: '100.64.0.1', wgPublicKey: `k${id}`, presharedKey: '', expiresAtMs: 1, rules: [], username: tag, deviceId: '', groups: [], httpGrants: [], overlayIpv6: '',
 });
 const delta = (version: number, upserts: GatewaySession__Output[], removes: string[] = []): SyncDown__Output => ({ msg: 'delta', delta: { version, upserts, removes, config: null } });
 const snapshot = (version: number): SyncDown__Output => ({ msg: 'snapshot', snapshot: { version, sessions: [], config: null } });

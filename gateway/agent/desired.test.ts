@@ -18,6 +18,7 @@ function session(n: number, overrides: Partial<GatewaySession__Output> = {}): Ga
     deviceId: 'd'.repeat(32),
     groups: [],
     httpGrants: [],
+    overlayIpv6: '',
     ...overrides,
   };
 }

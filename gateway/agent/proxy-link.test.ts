@@ -14,7 +14,7 @@ const log = createLogger('link-test', { write: (l: string) => logs.push(l) } as 
 
 const session = (id: string, overlayAddress: string): GatewaySession__Output => ({
   id, overlayAddress, wgPublicKey: 'k', presharedKey: 'psk', expiresAtMs: Date.now() + 3_600_000, rules: [], username: 'alice', deviceId: 'd', groups: [],
-  httpGrants: [{ resource: 'wiki', grant: 'g', access: { hostname: 'wiki.corp', methods: [], paths: [] }, expiresAtMs: 0 }],
+  httpGrants: [{ resource: 'wiki', grant: 'g', access: { hostname: 'wiki.corp', methods: [], paths: [] }, expiresAtMs: 0 }], overlayIpv6: '',
 });
 
 function harness(t: TestContext) {
@@ -34,7 +34,7 @@ function harness(t: TestContext) {
 }
 
 const config = (serviceAddress: string, resources: boolean, privateKeyPem = ''): GatewayConfig__Output => ({
-  serviceAddress, issuer: 'iss', controllerJwks: '', signInUrl: '',
+  serviceAddress, serviceAddressIpv6: '', issuer: 'iss', controllerJwks: '', signInUrl: '',
   httpResources: resources ? [{ name: 'wiki', upstream: 'http://127.0.0.1:9', hostname: 'wiki.corp', public: false }] : [],
   signingKey: privateKeyPem ? { kid: 'k1', privateKeyPem } : null,
 });

@@ -126,7 +126,7 @@ const key = (n: number): string => Buffer.alloc(32, n).toString('base64');
 function session(n: number, overrides: Partial<GatewaySession__Output> = {}): GatewaySession__Output {
   return {
     id: `s${n}`, overlayAddress: `100.64.0.${n}`, wgPublicKey: key(n), presharedKey: key(100 + n), expiresAtMs: 2_000_000_000_000,
-    rules: [{ destination: '10.20.0.10', protocol: 'tcp', portFrom: 80, portTo: 80, expiresAtMs: 0 }], username: 'u', deviceId: 'd', groups: [], httpGrants: [],
+    rules: [{ destination: '10.20.0.10', protocol: 'tcp', portFrom: 80, portTo: 80, expiresAtMs: 0 }], username: 'u', deviceId: 'd', groups: [], httpGrants: [], overlayIpv6: '',
     ...overrides,
   };
 }

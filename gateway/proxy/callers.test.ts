@@ -5,7 +5,7 @@ import type { GatewaySession__Output } from '../../proto/generated/wicket/v1/Gat
 import { CallerIndex, rulesAt, toCaller } from './callers.js';
 
 const session = (id: string, overlayAddress: string, grants: GatewaySession__Output['httpGrants'] = [], expiresAtMs = 10_000): GatewaySession__Output => ({
-  id, overlayAddress, wgPublicKey: 'k', presharedKey: 'psk', expiresAtMs, rules: [], username: 'alice', deviceId: 'd', groups: ['eng'], httpGrants: grants,
+  id, overlayAddress, wgPublicKey: 'k', presharedKey: 'psk', expiresAtMs, rules: [], username: 'alice', deviceId: 'd', groups: ['eng'], httpGrants: grants, overlayIpv6: '',
 });
 const grant = (resource: string, methods: string[], paths: string[], expiresAtMs = 0) => ({ resource, grant: `g-${resource}`, access: { hostname: 'h', methods, paths }, expiresAtMs });
 

@@ -6,7 +6,7 @@ import type { GatewayConfig__Output } from '../../proto/generated/wicket/v1/Gate
 import { loadProxyConfig, upstreamOrigin } from './config.js';
 
 const base = (over: Partial<GatewayConfig__Output> = {}): GatewayConfig__Output => ({
-  serviceAddress: '100.127.255.254', httpResources: [], signingKey: null, issuer: 'iss', controllerJwks: '', signInUrl: '', ...over,
+  serviceAddress: '100.127.255.254', serviceAddressIpv6: '', httpResources: [], signingKey: null, issuer: 'iss', controllerJwks: '', signInUrl: '', ...over,
 });
 
 test('upstreams are plain http origins', () => {

@@ -68,7 +68,7 @@ async function setup(t: TestContext, opts: { upstreamPort?: number } = {}) {
   const counts: string[] = [];
   const proxy = new IdentityProxy({ log: silent, onRecord: (r) => records.push(r), onCount: (res, status) => counts.push(`${res}:${status}`) });
   const config = await loadProxyConfig({
-    serviceAddress: '100.127.255.254', issuer: ISSUER, controllerJwks: '', signInUrl: '',
+    serviceAddress: '100.127.255.254', serviceAddressIpv6: '', issuer: ISSUER, controllerJwks: '', signInUrl: '',
     httpResources: [{ name: 'wiki', upstream: `http://127.0.0.1:${opts.upstreamPort ?? upstream.port}`, hostname: 'Wiki.Corp.Example', public: false }],
     signingKey: { kid: 'gw-key-1', privateKeyPem: pem },
   }, undefined);

@@ -35,6 +35,12 @@ export interface Entitlement {
    * service address, tcp/80), and this says which requests the grant allows there.
    */
   'http'?: (_wicket_v1_HttpAccess | null);
+  /**
+   * Gateways that also serve this destination (a resource with `gateway: [a, b]`): the client
+   * routes it through `gateway` and moves it to the first of these that answers when `gateway`
+   * stops answering.
+   */
+  'standbyGateways'?: (string)[];
 }
 
 /**
@@ -69,4 +75,10 @@ export interface Entitlement__Output {
    * service address, tcp/80), and this says which requests the grant allows there.
    */
   'http': (_wicket_v1_HttpAccess__Output | null);
+  /**
+   * Gateways that also serve this destination (a resource with `gateway: [a, b]`): the client
+   * routes it through `gateway` and moves it to the first of these that answers when `gateway`
+   * stops answering.
+   */
+  'standbyGateways': (string)[];
 }

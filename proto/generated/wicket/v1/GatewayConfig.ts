@@ -32,6 +32,10 @@ export interface GatewayConfig {
    * console listener); empty when the controller has none.
    */
   'signInUrl'?: (string);
+  /**
+   * The gateway's IPv6 overlay service address (from the controller's ULA prefix).
+   */
+  'serviceAddressIpv6'?: (string);
 }
 
 /**
@@ -63,4 +67,8 @@ export interface GatewayConfig__Output {
    * console listener); empty when the controller has none.
    */
   'signInUrl': (string);
+  /**
+   * The gateway's IPv6 overlay service address (from the controller's ULA prefix).
+   */
+  'serviceAddressIpv6': (string);
 }

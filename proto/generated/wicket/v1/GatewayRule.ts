@@ -6,6 +6,11 @@ import type { Long } from '@grpc/proto-loader';
  * One nftables set element: overlay address . destination . protocol . ports.
  */
 export interface GatewayRule {
+  /**
+   * An IPv4 or IPv6 address or CIDR, a DNS name ("db.corp.internal", resolved by the gateway)
+   * or a wildcard ("*.corp.internal", whose addresses the gateway learns from the session's
+   * queries to its DNS service).
+   */
   'destination'?: (string);
   'protocol'?: (string);
   'portFrom'?: (number);
@@ -20,6 +25,11 @@ export interface GatewayRule {
  * One nftables set element: overlay address . destination . protocol . ports.
  */
 export interface GatewayRule__Output {
+  /**
+   * An IPv4 or IPv6 address or CIDR, a DNS name ("db.corp.internal", resolved by the gateway)
+   * or a wildcard ("*.corp.internal", whose addresses the gateway learns from the session's
+   * queries to its DNS service).
+   */
   'destination': (string);
   'protocol': (string);
   'portFrom': (number);

@@ -30,6 +30,10 @@ export interface GatewaySession {
    * What the session may ask of each HTTP resource on this gateway, one per grant.
    */
   'httpGrants'?: (_wicket_v1_HttpGrant)[];
+  /**
+   * The session's IPv6 overlay address.
+   */
+  'overlayIpv6'?: (string);
 }
 
 /**
@@ -58,4 +62,8 @@ export interface GatewaySession__Output {
    * What the session may ask of each HTTP resource on this gateway, one per grant.
    */
   'httpGrants': (_wicket_v1_HttpGrant__Output)[];
+  /**
+   * The session's IPv6 overlay address.
+   */
+  'overlayIpv6': (string);
 }

@@ -29,6 +29,7 @@ export interface GatewayStatus {
    * The overlay address its HTTP proxy listens on ('' = not assigned yet).
    */
   'serviceAddress'?: (string);
+  'serviceAddressIpv6'?: (string);
 }
 
 export interface GatewayStatus__Output {
@@ -58,4 +59,5 @@ export interface GatewayStatus__Output {
    * The overlay address its HTTP proxy listens on ('' = not assigned yet).
    */
   'serviceAddress': (string);
+  'serviceAddressIpv6': (string);
 }

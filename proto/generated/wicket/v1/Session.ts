@@ -41,6 +41,10 @@ export interface Session {
   'lastHandshakeMs'?: (number | string | Long);
   'posture'?: (_wicket_v1_Posture | null);
   'deviceName'?: (string);
+  /**
+   * The session's IPv6 overlay address (from the controller's ULA prefix, without prefix length).
+   */
+  'overlayIpv6'?: (string);
 }
 
 /**
@@ -79,4 +83,8 @@ export interface Session__Output {
   'lastHandshakeMs': (number);
   'posture': (_wicket_v1_Posture__Output | null);
   'deviceName': (string);
+  /**
+   * The session's IPv6 overlay address (from the controller's ULA prefix, without prefix length).
+   */
+  'overlayIpv6': (string);
 }
