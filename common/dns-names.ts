@@ -30,3 +30,14 @@ export function dnsNameMatches(pattern: string, name: string): boolean {
   if (pattern.startsWith('*.')) return name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1;
   return pattern === name;
 }
+
+/**
+ * The name clients ask each gateway's DNS service for, every second, to learn whether the
+ * gateway still answers through the tunnel (redundant gateways). It is in `.invalid`
+ * (RFC 6761), so it can never be a resource; the service answers NXDOMAIN and records no
+ * denied attempt for it.
+ */
+export const PROBE_NAME = 'wicket-probe.invalid';
+
+/** Where each gateway's DNS service listens on its service address (udp and tcp). */
+export const DNS_PORT = 53;
