@@ -1,31 +1,49 @@
-// Resource addresses of the policy language: one IPv4 address or an IPv4 CIDR. Parsing with
-// ipaddr.js, the numeric range an address covers (for overlap checks and matching), and
-// matching a destination against it. Pure.
-//
-// A DNS name is refused with its own message: nothing downstream can serve one yet (session
-// rules, the gateway's sets and the client's routes are all numeric), and a name that passed
-// here used to fail only after a Connect had committed its session.
+// Resource addresses of the policy language: an IPv4 address or CIDR, an IPv6 address or
+// prefix, a DNS name or a wildcard ("*.corp.internal"). Parsing into one canonical text (the
+// entitlement's destination), the numeric range an IP address covers (for overlap checks)
+// and whether a destination given on the command line lies within one (matching). Pure.
 import ipaddr from 'ipaddr.js';
+import { dnsNameMatches, isDnsName, isDnsWildcard, normalizeDnsName } from '../../common/dns-names.js';
 import { isDottedQuad } from '../../common/formats.js';
 import { ipv4ToNumber } from '../../common/ipv4.js';
+import { bigIntToIpv6, ipv6ToBigInt } from '../../common/ipv6.js';
 
-export interface ResourceAddress { kind: 'ip' | 'cidr'; text: string; first: number; last: number }
+export type ResourceAddress =
+  | { kind: 'ip' | 'cidr'; text: string; first: number; last: number }
+  | { kind: 'ip6' | 'cidr6'; text: string; first: bigint; last: bigint }
+  | { kind: 'name' | 'wildcard'; text: string };
 
-const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Addresses a gateway can never usefully forward to (or that would be the gateway itself). */
 const UNROUTABLE = new Set(['unspecified', 'broadcast', 'multicast', 'loopback']);
+
+/**
+ * IPv6 ranges refused, with the shortest prefix that lies wholly inside each: a prefix is
+ * refused only when it is inside one (fe80::/64 is, ::/0 is not, as 0.0.0.0/0 is allowed).
+ * Link-local addresses need an interface to mean anything; an IPv4-mapped address is IPv4
+ * traffic, which the IPv4 address already names.
+ */
+const UNROUTABLE6: Record<string, { bits: number; reason: string }> = {
+  unspecified: { bits: 128, reason: 'the unspecified address' },
+  loopback: { bits: 128, reason: 'the loopback address' },
+  multicast: { bits: 8, reason: 'multicast' },
+  linkLocal: { bits: 10, reason: 'link-local (it has a meaning only on one link)' },
+  ipv4Mapped: { bits: 96, reason: 'IPv4-mapped (name the IPv4 address instead)' },
+};
+
+/**
+ * Top-level domains that never reach a resource (RFC 6761): `.invalid` never resolves (the
+ * clients' gateway health probe asks for a name in it) and `.localhost` is the host itself.
+ */
+const RESERVED_TLDS = new Set(['invalid', 'localhost']);
+
+const FORMS = 'use an IPv4 address or CIDR (10.20.0.10, 10.20.1.0/24), an IPv6 address or prefix (fd20::10, fd20::/64), a DNS name (db.corp.internal) or a wildcard ("*.corp.internal")';
 
 /** Strict IPv4 dotted quad (no shorthand, octal or hex forms that ipaddr.js would also accept). */
 function parseIPv4(text: string): ipaddr.IPv4 | undefined {
   return isDottedQuad(text) ? ipaddr.IPv4.parse(text) : undefined;
 }
 
-/** Parses a resource address; returns the reason as a string when it is not valid. */
-export function parseResourceAddress(input: string): ResourceAddress | string {
-  const text = input.trim();
-  if (ipaddr.IPv6.isValid(text) || ipaddr.IPv6.isValidCIDR(text)) {
-    return `IPv6 address "${text}" is not supported: gateways enforce IPv4 destinations`;
-  }
+function parseIpv4Address(text: string): ResourceAddress | string {
   if (text.includes('/')) {
     // Split on every slash: "10.20.1.0/2/4" must be refused here, not reach ipaddr.js.
     const [base = '', bits = '', ...extra] = text.split('/');
@@ -40,30 +58,81 @@ export function parseResourceAddress(input: string): ResourceAddress | string {
     const first = ipv4ToNumber(network);
     return { kind: 'cidr', text: `${network.toString()}/${bits}`, first, last: ipv4ToNumber(ipaddr.IPv4.broadcastAddressFromCIDR(text)) };
   }
-  if (/^[0-9.]+$/.test(text) || ipaddr.IPv4.isValid(text)) {
-    const addr = parseIPv4(text);
-    if (!addr) return `invalid IPv4 address "${text}"`;
-    if (UNROUTABLE.has(addr.range())) return `address "${text}" is ${addr.range()} and cannot be a resource`;
-    const n = ipv4ToNumber(addr);
-    return { kind: 'ip', text: addr.toString(), first: n, last: n };
-  }
-  const name = text.toLowerCase().replace(/\.$/, '');
-  const labels = name.split('.');
-  if (name.length === 0 || name.length > 253 || !labels.every((l) => HOST_LABEL.test(l)) || /^[0-9]+$/.test(labels.at(-1)!)) {
-    return `invalid address "${text}": use an IPv4 address or an IPv4 CIDR`;
-  }
-  return `DNS names are not supported as resource addresses yet ("${text}"): use the resource's IPv4 address or CIDR`;
+  const addr = parseIPv4(text);
+  if (!addr) return `invalid IPv4 address "${text}"`;
+  if (UNROUTABLE.has(addr.range())) return `address "${text}" is ${addr.range()} and cannot be a resource`;
+  const n = ipv4ToNumber(addr);
+  return { kind: 'ip', text: addr.toString(), first: n, last: n };
 }
 
-/** True when the two addresses can name the same destination. */
-export function addressesOverlap(a: ResourceAddress, b: ResourceAddress): boolean {
-  return a.first <= b.last && b.first <= a.last;
+/** An IPv6 address or prefix in canonical (RFC 5952, lower-case) text. */
+function parseIpv6Address(text: string): ResourceAddress | string {
+  const [base = '', bits, ...extra] = text.split('/');
+  if (!/^[0-9A-Fa-f:.]+$/.test(base)) return `invalid address "${text}": ${FORMS}`;
+  if (extra.length > 0 || !ipaddr.IPv6.isValid(base)) {
+    return `invalid IPv6 ${bits === undefined ? 'address' : 'prefix'} "${text}": use an address like fd20::10 or a prefix like fd20::/64`;
+  }
+  if (bits !== undefined && !/^(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/.test(bits)) {
+    return `invalid IPv6 prefix "${text}": the length after "/" is 0-128, e.g. fd20::/64`;
+  }
+  const len = bits === undefined ? 128 : Number(bits);
+  const size = 1n << BigInt(128 - len);
+  const first = (ipv6ToBigInt(base) / size) * size;
+  const canonical = bigIntToIpv6(first);
+  if (first !== ipv6ToBigInt(base)) {
+    return `invalid IPv6 prefix "${text}": host bits are set (did you mean ${canonical}/${len}?)`;
+  }
+  const refused = UNROUTABLE6[ipaddr.IPv6.parse(canonical).range()];
+  if (refused && len >= refused.bits) return `address "${text}" is ${refused.reason} and cannot be a resource`;
+  return bits === undefined
+    ? { kind: 'ip6', text: canonical, first, last: first }
+    : { kind: 'cidr6', text: `${canonical}/${len}`, first, last: first + size - 1n };
 }
 
-/** True when `destination` (an IPv4 address) lies within the resource address. */
+function parseDnsAddress(text: string): ResourceAddress | string {
+  const name = normalizeDnsName(text);
+  if (name.includes('*')) {
+    if (!isDnsWildcard(name)) return `invalid wildcard "${text}": a wildcard is "*." and a DNS name of two labels or more, e.g. "*.corp.internal"`;
+  } else if (!isDnsName(name)) {
+    return `invalid address "${text}": ${FORMS}`;
+  }
+  const tld = name.split('.').at(-1)!;
+  if (RESERVED_TLDS.has(tld)) return `address "${text}" is under .${tld}, which never names a resource (RFC 6761)`;
+  return { kind: name.startsWith('*.') ? 'wildcard' : 'name', text: name };
+}
+
+/** Parses a resource address; returns the reason as a string when it is not valid. */
+export function parseResourceAddress(input: string): ResourceAddress | string {
+  const text = input.trim();
+  if (text.includes(':')) return parseIpv6Address(text);
+  // Names never contain "/": a slash means an IPv4 CIDR (and gets its messages).
+  if (text.includes('/') || /^[0-9.]+$/.test(text) || ipaddr.IPv4.isValid(text)) return parseIpv4Address(text);
+  return parseDnsAddress(text);
+}
+
+/**
+ * True when `destination` lies within the resource address: an IPv4 address within an IPv4
+ * resource, an IPv6 address within an IPv6 one, a DNS name equal to a name resource or
+ * covered by a wildcard.
+ */
 export function addressContains(address: ResourceAddress, destination: string): boolean {
-  const ip = parseIPv4(destination);
-  if (!ip) return false;
-  const n = ipv4ToNumber(ip);
-  return address.first <= n && n <= address.last;
+  const text = destination.trim();
+  switch (address.kind) {
+    case 'ip':
+    case 'cidr': {
+      const ip = parseIPv4(text);
+      if (!ip) return false;
+      const n = ipv4ToNumber(ip);
+      return address.first <= n && n <= address.last;
+    }
+    case 'ip6':
+    case 'cidr6': {
+      if (!/^[0-9A-Fa-f:.]+$/.test(text) || !ipaddr.IPv6.isValid(text)) return false;
+      const n = ipv6ToBigInt(text);
+      return address.first <= n && n <= address.last;
+    }
+    case 'name':
+    case 'wildcard':
+      return dnsNameMatches(address.text, normalizeDnsName(text));
+  }
 }

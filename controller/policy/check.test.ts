@@ -191,3 +191,38 @@ for (const [name, item, line, message] of [
     assert.equal(e.path, 'tests[0].deny[0]');
   });
 }
+
+test('embedded tests name resources of every address kind and gateway list alike', () => {
+  const text = `gateways: [dc1a, dc1b]
+groups:
+  eng: [alice]
+resources:
+  v4: { address: 10.0.1.0/24, ports: [tcp/5432], gateway: [dc1a, dc1b] }
+  v6: { address: "fd20::/64", ports: [tcp/443, icmp], gateway: [dc1b, dc1a] }
+  name: { address: db.corp.internal, ports: [tcp/5432], gateway: dc1a }
+  wild: { address: "*.corp.internal", ports: [udp/53], gateway: dc1a }
+grants:
+  - name: eng
+    to: [group:eng]
+    resources: [v4, v6, name]
+tests:
+  - user: alice
+    allow: [v4:tcp/5432, v6, v6:icmp, name:tcp/5432]
+    deny: [wild, v6:tcp/80, name:tcp/5433]
+  - user: alice
+    allow: [wild:udp/53]
+`;
+  const check = checkPolicy(text);
+  assert.equal(check.valid, true, JSON.stringify(check.errors));
+  assert.deepEqual(check.tests.map((t) => [t.name, t.passed]), [
+    ['alice: allow v4:tcp/5432', true],
+    ['alice: allow v6', true],
+    ['alice: allow v6:icmp', true],
+    ['alice: allow name:tcp/5432', true],
+    ['alice: deny wild', true],
+    ['alice: deny v6:tcp/80', true],
+    ['alice: deny name:tcp/5433', true],
+    ['alice: allow wild:udp/53', false],
+  ]);
+  assert.match(check.tests.at(-1)!.message, /expected allow, but denied: no grant gives access to wild/);
+});

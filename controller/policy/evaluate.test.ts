@@ -202,7 +202,7 @@ for (const c of cases) {
 test('entitlements carry the gateway and the normalised destination', () => {
   const result = evaluate(policy(), subject({ user: 'bob', posture: GOOD }));
   const app = result.entitlements.find((e) => e.resource === 'app' && e.protocol === 'udp');
-  assert.deepEqual(app, { resource: 'app', gateway: 'dc2', destination: '10.40.0.10', protocol: 'udp', portFrom: 53, portTo: 53, grant: 'eng-app-managed', expiresAt: null, http: null });
+  assert.deepEqual(app, { resource: 'app', gateway: 'dc2', standbyGateways: [], destination: '10.40.0.10', protocol: 'udp', portFrom: 53, portTo: 53, grant: 'eng-app-managed', expiresAt: null, http: null });
 });
 
 test('matchingEntitlements: exact address, CIDR, protocol and port', () => {
@@ -223,4 +223,56 @@ test('evaluation does not depend on the order directory groups are given in', ()
   const a = evaluate(p, subject({ user: 'erin', groups: ['contractors', 'engineering'] }));
   const b = evaluate(p, subject({ user: 'erin', groups: ['engineering', 'contractors'] }));
   assert.deepEqual(a, b);
+});
+
+const EVERY_KIND = policyYaml({
+  gateways: ['dc1a', 'dc1b', 'dc2'],
+  groups: { engineering: ['alice'] },
+  resources: {
+    db: { address: '10.20.1.0/24', ports: ['tcp/5432'], gateway: '[dc1a, dc1b]' },
+    api: { address: '"FD20:0::10"', ports: ['tcp/443'], gateway: '[dc2, dc1b, dc1a]' },
+    net6: { address: '"fd30::/64"', ports: ['icmp'], gateway: 'dc2' },
+    app: { address: 'APP.corp.internal.', ports: ['tcp/8443'], gateway: 'dc1a' },
+    web: { address: '"*.web.corp.internal"', ports: ['tcp/443'], gateway: '[dc1b, dc2]' },
+  },
+  grants: [{ name: 'eng', to: ['group:engineering'], resources: ['db', 'api', 'net6', 'app', 'web'] }],
+});
+
+function everyKind(): Policy {
+  const r = parsePolicy(EVERY_KIND);
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  return r.policy;
+}
+
+test('a gateway list gives the primary as the gateway and the rest as standbys, in order; destinations are canonical', () => {
+  const { entitlements } = evaluate(everyKind(), subject({ user: 'alice' }));
+  assert.deepEqual(entitlements.map((e) => [e.resource, e.destination, e.gateway, e.standbyGateways]), [
+    ['db', '10.20.1.0/24', 'dc1a', ['dc1b']],
+    ['api', 'fd20::10', 'dc2', ['dc1b', 'dc1a']],
+    ['net6', 'fd30::/64', 'dc2', []],
+    ['app', 'app.corp.internal', 'dc1a', []],
+    ['web', '*.web.corp.internal', 'dc1b', ['dc2']],
+  ]);
+  // Each entitlement has its own copy: a caller editing one cannot change the policy.
+  entitlements[0]!.standbyGateways.push('x');
+  assert.deepEqual(everyKind().resources.get('db')!.standbyGateways, ['dc1b']);
+  const again = evaluate(everyKind(), subject({ user: 'alice' }));
+  assert.deepEqual(again.entitlements[0]!.standbyGateways, ['dc1b']);
+});
+
+test('matchingEntitlements: IPv6 addresses match IPv6 resources, names match names and wildcards', () => {
+  const { entitlements } = evaluate(everyKind(), subject({ user: 'alice' }));
+  const hits = (destination: string, protocol: 'tcp' | 'icmp', port?: number) => matchingEntitlements(entitlements, destination, protocol, port).map((e) => e.resource);
+  assert.deepEqual(hits('fd20::10', 'tcp', 443), ['api']);
+  assert.deepEqual(hits('FD20:0:0:0:0:0:0:10', 'tcp', 443), ['api']);
+  assert.deepEqual(hits('fd20::11', 'tcp', 443), []);
+  assert.deepEqual(hits('fd20::10', 'tcp', 444), []);
+  assert.deepEqual(hits('fd30::ffff:ffff:ffff:ffff', 'icmp'), ['net6']);
+  assert.deepEqual(hits('fd30:0:0:1::', 'icmp'), []);
+  assert.deepEqual(hits('::ffff:10.20.1.5', 'tcp', 5432), [], 'an IPv4-mapped address is not the IPv4 resource');
+  assert.deepEqual(hits('10.20.1.5', 'tcp', 5432), ['db']);
+  assert.deepEqual(hits('App.Corp.Internal.', 'tcp', 8443), ['app']);
+  assert.deepEqual(hits('x.app.corp.internal', 'tcp', 8443), []);
+  assert.deepEqual(hits('a.b.web.corp.internal', 'tcp', 443), ['web']);
+  assert.deepEqual(hits('web.corp.internal', 'tcp', 443), [], 'a wildcard does not cover its apex');
 });

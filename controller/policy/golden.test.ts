@@ -94,6 +94,15 @@ test('errors of invalid HTTP policies match testdata/http-errors.golden.json', (
   golden('http-errors.golden.json', errors);
 });
 
+test('errors of invalid addresses and gateway lists match testdata/address-errors.golden.json', () => {
+  const errors = Object.fromEntries(['address-invalid.yaml', 'address-invalid-refs.yaml'].map((name) => {
+    const r = parsePolicy(readFileSync(join(TESTDATA, name), 'utf8'));
+    assert.ok(!r.ok, `${name} must be rejected`);
+    return [name, r.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`)];
+  }));
+  golden('address-errors.golden.json', errors);
+});
+
 test('diff output matches testdata/diff.golden.json', () => {
   const before = load('diff-before.yaml');
   const after = load('diff-after.yaml');

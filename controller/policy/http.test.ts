@@ -42,7 +42,7 @@ function compiled(yaml = BASE): Policy {
 test('an HTTP resource compiles to its canonical upstream, hostname and public flag, without address or ports', () => {
   const p = compiled();
   assert.deepEqual(p.resources.get('wiki'), {
-    name: 'wiki', gateway: 'dc1', address: null, ports: null,
+    name: 'wiki', gateway: 'dc1', standbyGateways: [], address: null, ports: null,
     http: { upstream: 'http://10.20.0.10:8080', hostname: 'wiki.corp.example', public: false },
   });
   assert.deepEqual(p.resources.get('grafana')!.http, { upstream: 'https://grafana.lan', hostname: 'grafana.corp.example', public: true });
@@ -145,11 +145,11 @@ test('an HTTP resource gives one entitlement per grant: tcp/80 of the proxy, wit
   const p = compiled();
   const alice = evaluate(p, subject({ user: 'alice' }));
   assert.deepEqual(alice.entitlements, [
-    { resource: 'wiki', gateway: 'dc1', destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'eng-wiki-read', expiresAt: null,
+    { resource: 'wiki', gateway: 'dc1', standbyGateways: [], destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'eng-wiki-read', expiresAt: null,
       http: { hostname: 'wiki.corp.example', methods: ['GET', 'HEAD'], paths: ['/docs/*', '/static/**'] } },
-    { resource: 'wiki', gateway: 'dc1', destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'alice-wiki', expiresAt: null,
+    { resource: 'wiki', gateway: 'dc1', standbyGateways: [], destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'alice-wiki', expiresAt: null,
       http: { hostname: 'wiki.corp.example', methods: [], paths: [] } },
-    { resource: 'grafana', gateway: 'dc1', destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'alice-wiki', expiresAt: null,
+    { resource: 'grafana', gateway: 'dc1', standbyGateways: [], destination: '', protocol: 'tcp', portFrom: 80, portTo: 80, grant: 'alice-wiki', expiresAt: null,
       http: { hostname: 'grafana.corp.example', methods: [], paths: [] } },
   ]);
   assert.deepEqual(alice.denials.map((d) => [d.resource, d.code]), [['db', 'missing_group']]);

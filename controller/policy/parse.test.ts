@@ -69,11 +69,29 @@ const cases: RejectionCase[] = [
   { name: 'invalid CIDR prefix', yaml: edit({ 12: '  db: { address: 10.20.1.0/33, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /invalid CIDR/ },
   { name: 'CIDR with two prefixes', yaml: edit({ 12: '  db: { address: 10.20.1.0/2/4, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /invalid CIDR/ },
   { name: 'CIDR with host bits', yaml: edit({ 12: '  db: { address: 10.20.1.5/24, ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /host bits are set \(did you mean 10\.20\.1\.0\/24/ },
-  { name: 'IPv6 address', yaml: edit({ 12: '  db: { address: "fd00::1", ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /IPv6/ },
-  { name: 'DNS name (not supported yet)', yaml: edit({ 13: '  app: { address: db.corp.internal, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /DNS names are not supported as resource addresses yet \("db.corp.internal"\)/ },
+  { name: 'IPv6 prefix with host bits', yaml: edit({ 12: '  db: { address: "fd20::1/64", ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /invalid IPv6 prefix "fd20::1\/64": host bits are set \(did you mean fd20::\/64\?\)/ },
+  { name: 'link-local IPv6 address', yaml: edit({ 12: '  db: { address: "fe80::1", ports: [tcp/5432], gateway: dc1 }' }), line: 12, path: 'resources.db.address', message: /is link-local/ },
+  { name: 'wildcard of a top-level domain', yaml: edit({ 13: '  app: { address: "*.internal", ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /invalid wildcard "\*\.internal"/ },
+  { name: 'unquoted wildcard (a YAML alias)', yaml: edit({ 13: '  app: { address: *.corp.internal, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /quote a wildcard, e\.g\. "\*\.corp\.internal"/ },
   { name: 'invalid DNS name', yaml: edit({ 13: '  app: { address: app_server.internal, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /invalid address/ },
   { name: 'overlapping CIDRs on different gateways', yaml: edit({ 13: '  app: { address: 10.20.1.128/25, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /overlaps resource db \(10\.20\.1\.0\/24\) on gateway dc1/ },
   { name: 'same address on different gateways', yaml: edit({ 13: '  app: { address: 10.20.0.10, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /overlaps resource wiki/ },
+  { name: 'overlapping CIDRs with other standbys', yaml: edit({ 12: '  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: [dc1, dc2] }', 13: '  app: { address: 10.20.1.128/25, ports: [icmp], gateway: dc1 }' }), line: 13, path: 'resources.app.address', message: /10\.20\.1\.128\/25 on gateway dc1 overlaps resource db \(10\.20\.1\.0\/24\) on gateways \[dc1, dc2\]: resources whose destinations overlap must have the same gateways/ },
+  { name: 'same gateways in another order', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: [dc2, dc1] }', 13: '  app: { address: 10.20.0.0/16, ports: [icmp], gateway: [dc1, dc2] }' }), line: 13, path: 'resources.app.address', message: /overlaps resource wiki \(10\.20\.0\.10\) on gateways \[dc2, dc1\]/ },
+  { name: 'overlapping IPv6 prefixes on different gateways', yaml: edit({ 11: '  wiki: { address: "fd20::10", ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: "FD20::/64", ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /fd20::\/64 on gateway dc2 overlaps resource wiki \(fd20::10\) on gateway dc1/ },
+  { name: 'same DNS name on different gateways', yaml: edit({ 11: '  wiki: { address: db.corp.internal, ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: DB.corp.internal., ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /db\.corp\.internal on gateway dc2 overlaps resource wiki \(db\.corp\.internal\)/ },
+  { name: 'a later name under an earlier wildcard', yaml: edit({ 11: '  wiki: { address: "*.corp.internal", ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: a.b.corp.internal, ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /a\.b\.corp\.internal on gateway dc2 overlaps resource wiki \(\*\.corp\.internal\)/ },
+  { name: 'a later wildcard over an earlier name', yaml: edit({ 11: '  wiki: { address: db.corp.internal, ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: "*.corp.internal", ports: [icmp], gateway: dc2 }' }), line: 13, path: 'resources.app.address', message: /\*\.corp\.internal on gateway dc2 overlaps resource wiki \(db\.corp\.internal\)/ },
+  { name: 'a wildcard within a wildcard', yaml: edit({ 11: '  wiki: { address: "*.eu.corp.internal", ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: "*.corp.internal", ports: [icmp], gateway: [dc1, dc2] }' }), line: 13, path: 'resources.app.address', message: /overlaps resource wiki \(\*\.eu\.corp\.internal\) on gateway dc1/ },
+  { name: 'standby on unknown gateway', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: [dc1, dc9] }' }), line: 11, path: 'resources.wiki.gateway[1]', message: /unknown gateway "dc9" \(declared gateways: dc1, dc2\)/ },
+  { name: 'gateway listed twice', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: [dc1, dc2, dc1] }' }), line: 11, path: 'resources.wiki.gateway[2]', message: /duplicate gateway "dc1"/ },
+  { name: 'empty gateway list', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: [] }' }), line: 11, path: 'resources.wiki.gateway', message: /gateway needs at least one gateway name/ },
+  { name: 'five gateways', yaml: edit({ 1: 'gateways: [dc1, dc2, dc3, dc4, dc5]', 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: [dc1, dc2, dc3, dc4, dc5] }' }), line: 11, path: 'resources.wiki.gateway', message: /at most 4 gateways: a primary and up to 3 standbys/ },
+  { name: 'gateway not a name', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: { primary: dc1 } }' }), line: 11, path: 'resources.wiki.gateway', message: /expected a gateway name or a list of 1-4 gateway names/ },
+  { name: 'invalid gateway name', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: "dc 1" }' }), line: 11, path: 'resources.wiki.gateway', message: /invalid gateway name "dc 1"/ },
+  { name: 'invalid standby name', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80], gateway: [dc1, "dc 2"] }' }), line: 11, path: 'resources.wiki.gateway[1]', message: /invalid gateway name "dc 2"/ },
+  { name: 'missing gateway', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80] }' }), line: 11, path: 'resources.wiki.gateway', message: /gateway name is required/ },
+  { name: 'HTTP resource with standbys', yaml: edit({ 11: '  wiki: { http: { upstream: "http://10.20.0.10:8080", hostname: wiki.corp.example }, gateway: [dc1, dc2] }', 27: '    allow: [db:tcp/5432, app]' }), line: 11, path: 'resources.wiki.gateway', message: /an HTTP resource has one gateway \(its proxy serves the hostname\): write gateway: dc1/ },
   { name: 'port 0', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/0], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[0]', message: /ports are 1-65535/ },
   { name: 'port above 65535', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/80, udp/65536], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[1]', message: /ports are 1-65535/ },
   { name: 'reversed range', yaml: edit({ 11: '  wiki: { address: 10.20.0.10, ports: [tcp/90-80], gateway: dc1 }' }), line: 11, path: 'resources.wiki.ports[0]', message: /90 is above 80/ },
@@ -128,9 +146,9 @@ test('the base policy is valid and compiles every construct', () => {
   assert.equal(p.sha256, createHash('sha256').update(BASE).digest('hex'));
   assert.deepEqual(gatewaysOf(p), ['dc1', 'dc2']);
   assert.deepEqual(resourcesOf(p), [
-    { name: 'wiki', address: '10.20.0.10', ports: ['tcp/80', 'tcp/443'], gateway: 'dc1', http: null },
-    { name: 'db', address: '10.20.1.0/24', ports: ['tcp/5432'], gateway: 'dc1', http: null },
-    { name: 'app', address: '10.40.0.10', ports: ['tcp/8000-8099', 'icmp'], gateway: 'dc2', http: null },
+    { name: 'wiki', address: '10.20.0.10', ports: ['tcp/80', 'tcp/443'], gateway: 'dc1', standbyGateways: [], http: null },
+    { name: 'db', address: '10.20.1.0/24', ports: ['tcp/5432'], gateway: 'dc1', standbyGateways: [], http: null },
+    { name: 'app', address: '10.40.0.10', ports: ['tcp/8000-8099', 'icmp'], gateway: 'dc2', standbyGateways: [], http: null },
   ]);
   const [eng, carol] = p.grants;
   assert.deepEqual({ ...eng, schedule: undefined }, {
@@ -154,6 +172,15 @@ const valid: { name: string; yaml: string }[] = [
   { name: 'no gateways key: gateways come from resources', yaml: edit({ 1: '' }) },
   { name: 'overlapping CIDRs on the same gateway', yaml: edit({ 13: '  app: { address: 10.20.1.128/25, ports: [icmp], gateway: dc1 }' }) },
   { name: 'adjacent CIDRs on different gateways', yaml: edit({ 13: '  app: { address: 10.20.2.0/24, ports: [icmp], gateway: dc2 }' }) },
+  { name: 'overlapping CIDRs on the same gateway list', yaml: edit({ 12: '  db: { address: 10.20.1.0/24, ports: [tcp/5432], gateway: [dc1, dc2] }', 13: '  app: { address: 10.20.1.128/25, ports: [icmp], gateway: [dc1, dc2] }' }) },
+  // ::a14:a is 10.20.0.10's number: the families are compared apart, never as numbers.
+  { name: 'an IPv4 and an IPv6 resource on different gateways', yaml: edit({ 13: '  app: { address: "::a14:0/112", ports: [icmp], gateway: dc2 }' }) },
+  { name: 'adjacent IPv6 prefixes on different gateways', yaml: edit({ 11: '  wiki: { address: "fd20::/64", ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: "fd20:0:0:1::/64", ports: [icmp], gateway: dc2 }' }) },
+  { name: 'a name and an address on different gateways (unknowable)', yaml: edit({ 13: '  app: { address: db.corp.internal, ports: [icmp], gateway: dc2 }' }) },
+  { name: 'a wildcard and its apex on different gateways', yaml: edit({ 11: '  wiki: { address: corp.internal, ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: "*.corp.internal", ports: [icmp], gateway: dc2 }' }) },
+  { name: 'sibling names and wildcards on different gateways', yaml: edit({ 11: '  wiki: { address: "*.eu.corp.internal", ports: [tcp/80], gateway: dc1 }', 13: '  app: { address: "*.us.corp.internal", ports: [icmp], gateway: dc2 }' }) },
+  { name: 'a name under a wildcard on the same gateways', yaml: edit({ 11: '  wiki: { address: "*.corp.internal", ports: [tcp/80], gateway: [dc1, dc2] }', 13: '  app: { address: db.corp.internal, ports: [icmp], gateway: [dc1, dc2] }' }) },
+  { name: 'an HTTP resource with a one-item gateway list', yaml: edit({ 11: '  wiki: { http: { upstream: "http://10.20.0.10:8080", hostname: wiki.corp.example }, gateway: [dc1] }', 27: '    allow: [db:tcp/5432, app]' }) },
   { name: 'overnight hours and 24:00', yaml: edit({ 20: '    schedule: { days: [fri-mon], hours: "22:00-06:00" }' }) },
   { name: 'hours until midnight', yaml: edit({ 20: '    schedule: { hours: "18:00-24:00", tz: America/New_York }' }) },
   { name: 'test of a directory-only user', yaml: edit({ 25: '  - user: dave\n    groups: [contractors]' }) },
@@ -173,6 +200,16 @@ test('gatewaysOf without a gateways key lists the gateways resources use, sorted
   const result = parsePolicy(edit({ 1: '' }));
   assert.ok(result.ok);
   assert.deepEqual(gatewaysOf(result.policy), ['dc1', 'dc2']);
+});
+
+test('gateway lists compile to the primary and the standbys in order; without a gateways key the standbys are gateways too', () => {
+  const result = parsePolicy(edit({ 1: '', 12: '  db: { address: "FD20::/64", ports: [tcp/5432], gateway: [dc3, dc1, dc2] }' }));
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+  const db = result.policy.resources.get('db')!;
+  assert.deepEqual([db.gateway, db.standbyGateways], ['dc3', ['dc1', 'dc2']]);
+  assert.deepEqual(result.policy.resources.get('wiki')!.standbyGateways, []);
+  assert.deepEqual(gatewaysOf(result.policy), ['dc1', 'dc2', 'dc3']);
+  assert.deepEqual(resourcesOf(result.policy)[1], { name: 'db', address: 'fd20::/64', ports: ['tcp/5432'], gateway: 'dc3', standbyGateways: ['dc1', 'dc2'], http: null });
 });
 
 test('errors are reported together and in line order', () => {

@@ -103,7 +103,7 @@ export interface Policy {
   /** The YAML text exactly as given, and its SHA-256 (hex). */
   readonly source: string;
   readonly sha256: string;
-  /** Declared gateways, or (without a `gateways` key) those the resources name; sorted. */
+  /** Declared gateways, or (without a `gateways` key) those the resources name, standbys included; sorted. */
   readonly gateways: readonly string[];
   readonly groups: ReadonlyMap<string, readonly string[]>;
   readonly postures: ReadonlyMap<string, PostureRequirement>;
@@ -201,7 +201,7 @@ export function compilePolicy(doc: PolicyDocument, source: string, namedUsers: S
       deny: expectations('deny'),
     };
   });
-  const gateways = doc.gateways ?? [...new Set([...resources.values()].map((r) => r.gateway))];
+  const gateways = doc.gateways ?? [...new Set([...resources.values()].flatMap((r) => [r.gateway, ...r.standbyGateways]))];
   return {
     source,
     sha256: createHash('sha256').update(source, 'utf8').digest('hex'),

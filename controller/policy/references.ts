@@ -1,7 +1,7 @@
 // Cross-reference checks of a structurally valid policy document: every name a grant or
-// test uses is declared, names are unique, gateways are known, and no destination is behind
-// two gateways. Pure: returns errors with their YAML paths.
-import { addressesOverlap } from './address.js';
+// test uses is declared, names are unique, gateways are known, and resources that can meet
+// on a destination name the same gateways. Pure: returns errors with their YAML paths.
+import type { ResourceAddress } from './address.js';
 import { formatPortSpec, portSpecsOverlap } from './ports.js';
 import { isIdpGroup, type PolicyDocument } from './schema.js';
 import type { Path } from './source.js';
@@ -27,13 +27,67 @@ export function namedUsers(doc: PolicyDocument): Set<string> {
   return users;
 }
 
+/** "gateway dc1" or "gateways [dc1a, dc1b]", as a resource names them. */
+function describeGateways(gateways: readonly string[]): string {
+  return gateways.length === 1 ? `gateway ${gateways[0]}` : `gateways [${gateways.join(', ')}]`;
+}
+
+interface Placed {
+  name: string;
+  /** Position in the file. */
+  at: number;
+  /** Primary first, then the standbys in order, joined: equal keys mean the same gateways. */
+  key: string;
+  gateways: string[];
+  address: ResourceAddress;
+}
+
+/**
+ * Calls `meet` for each pair of resources whose addresses can meet: IPv4 and IPv6 ranges by a
+ * sweep in address order (only resources whose ranges intersect are compared), names and
+ * wildcards by looking up every wildcard that could cover each one. IPv4 never meets IPv6,
+ * and a name never meets an address (what it resolves to is unknown when the file is read).
+ */
+function forEachMeeting(placed: Placed[], meet: (a: Placed, b: Placed) => void): void {
+  for (const family of [['ip', 'cidr'], ['ip6', 'cidr6']]) {
+    const ranged = placed.flatMap((p) => (family.includes(p.address.kind) && 'first' in p.address ? [{ p, first: p.address.first, last: p.address.last }] : []))
+      .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.last < b.last ? -1 : a.last > b.last ? 1 : a.p.at - b.p.at));
+    let open: typeof ranged = [];
+    for (const cur of ranged) {
+      open = open.filter((o) => o.last >= cur.first);
+      for (const o of open) meet(o.p, cur.p);
+      open.push(cur);
+    }
+  }
+  const byText = new Map<string, Placed[]>();
+  for (const p of placed) {
+    if (p.address.kind !== 'name' && p.address.kind !== 'wildcard') continue;
+    const same = byText.get(p.address.text);
+    if (same) same.push(p);
+    else byText.set(p.address.text, [p]);
+  }
+  for (const [text, list] of byText) {
+    list.forEach((p, i) => list.slice(0, i).forEach((q) => meet(q, p)));
+    // The wildcards that cover `text`: "*." and each proper suffix of its name part.
+    const labels = (text.startsWith('*.') ? text.slice(2) : text).split('.');
+    for (let i = 1; i < labels.length; i++) {
+      for (const w of byText.get(`*.${labels.slice(i).join('.')}`) ?? []) for (const p of list) meet(w, p);
+    }
+  }
+}
+
 function checkResources(doc: PolicyDocument, errors: PathError[]): void {
   const resources = Object.entries(doc.resources ?? {});
   const declared = doc.gateways ? new Set(doc.gateways) : undefined;
   const hostnames = new Map<string, string>();
   for (const [name, r] of resources) {
-    if (declared && !declared.has(r.gateway)) {
-      errors.push({ path: ['resources', name, 'gateway'], message: `unknown gateway "${r.gateway}" (declared gateways: ${[...declared].join(', ') || 'none'})` });
+    if (declared) {
+      const listed = [r.gateway, ...r.standbyGateways];
+      listed.forEach((g, i) => {
+        if (declared.has(g)) return;
+        const path = listed.length === 1 ? ['resources', name, 'gateway'] : ['resources', name, 'gateway', i];
+        errors.push({ path, message: `unknown gateway "${g}" (declared gateways: ${[...declared].join(', ') || 'none'})` });
+      });
     }
     if (r.http) {
       // The proxy picks the resource by the Host header: one hostname, one resource.
@@ -47,22 +101,28 @@ function checkResources(doc: PolicyDocument, errors: PathError[]): void {
       if (earlier) errors.push({ path: ['resources', name, 'ports', j], message: `${formatPortSpec(p)} overlaps ${formatPortSpec(earlier)} of the same resource` });
     });
   }
-  // Sweep the network resources in address order, comparing each with those still open:
-  // only resources whose ranges intersect are ever compared. HTTP resources have no address
-  // of their own (the proxy is on the gateway's service address).
-  const ranged = resources.flatMap(([name, r]) => (r.http ? [] : [{ name, gateway: r.gateway, address: r.address }]))
-    .sort((a, b) => a.address.first - b.address.first || a.address.last - b.address.last);
-  let open: typeof ranged = [];
-  for (const cur of ranged) {
-    open = open.filter((o) => o.address.last >= cur.address.first);
-    const clash = open.find((o) => o.gateway !== cur.gateway && addressesOverlap(o.address, cur.address));
-    if (clash) {
-      errors.push({
-        path: ['resources', cur.name, 'address'],
-        message: `${cur.address.text} on gateway ${cur.gateway} overlaps resource ${clash.name} (${clash.address.text}) on gateway ${clash.gateway}: a destination must be behind one gateway`,
-      });
-    }
-    open.push(cur);
+  // A destination is carried by its resource's gateways (the primary, else the first live
+  // standby): two resources that can meet on one destination must name the same gateways,
+  // or a packet's gateway would depend on which resource it is counted under. HTTP
+  // resources have no address of their own (the proxy is on the gateway's service address).
+  const placed = resources.flatMap(([name, r], at): Placed[] => {
+    if (r.http) return [];
+    const gateways = [r.gateway, ...r.standbyGateways];
+    return [{ name, at, key: gateways.join(' '), gateways, address: r.address }];
+  });
+  // One error per resource, on the later of each clashing pair, naming the earliest partner.
+  const clashes = new Map<Placed, Placed>();
+  forEachMeeting(placed, (a, b) => {
+    if (a.key === b.key) return;
+    const [earlier, later] = a.at < b.at ? [a, b] : [b, a];
+    const known = clashes.get(later);
+    if (!known || earlier.at < known.at) clashes.set(later, earlier);
+  });
+  for (const [cur, clash] of clashes) {
+    errors.push({
+      path: ['resources', cur.name, 'address'],
+      message: `${cur.address.text} on ${describeGateways(cur.gateways)} overlaps resource ${clash.name} (${clash.address.text}) on ${describeGateways(clash.gateways)}: resources whose destinations overlap must have the same gateways`,
+    });
   }
 }
 

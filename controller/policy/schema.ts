@@ -130,18 +130,35 @@ const httpResourceSchema = z.strictObject({
 
 const RESOURCE_SHAPE = 'a resource: { address, ports, gateway } or { http: { upstream, hostname }, gateway }';
 
+/** The most gateways a resource may name: a primary and up to three standbys. */
+export const MAX_GATEWAYS = 4;
+
+/** `gateway: dc1` or `gateway: [dc1a, dc1b]`: the gateways in order, the first the primary. */
+const gatewayList = z.union([
+  name('gateway'),
+  uniqueList(name('gateway'), 'gateways')
+    .min(1, { error: 'gateway needs at least one gateway name' })
+    .max(MAX_GATEWAYS, { error: `at most ${MAX_GATEWAYS} gateways: a primary and up to ${MAX_GATEWAYS - 1} standbys` }),
+], { error: (i) => (i.input === undefined ? 'gateway name is required' : `expected a gateway name or a list of 1-${MAX_GATEWAYS} gateway names (the first is the primary)`) })
+  // Outside the union: a transform inside an option would hide that option's own message.
+  .transform((g) => (typeof g === 'string' ? [g] : g));
+
+const ADDRESS_FORMS = 'an IPv4 or IPv6 address or prefix, a DNS name or a "*." wildcard';
+
 /**
- * A network resource (`address`, `ports`) or an HTTP resource (`http`), both with `gateway`;
+ * A network resource (`address`, `ports`) or an HTTP resource (`http`), both with `gateway`
+ * (a network resource may list standbys after its primary);
  * compiled to one shape with `http: null` or `address: null, ports: null` on the other side.
  */
 export const resourceSchema = z.strictObject({
-  address: parsedString('expected an address (IPv4 address or CIDR)', parseResourceAddress).optional(),
+  address: parsedString(`expected an address (${ADDRESS_FORMS})`, parseResourceAddress).optional(),
   ports: uniqueList(parsedString('expected a port like tcp/443, udp/53, tcp/8000-8099 or icmp', parsePortSpec), 'ports',
     (p) => `${p.protocol}/${p.portFrom}-${p.portTo}`)
     .min(1, { error: 'a resource needs at least one port' }).optional(),
   http: httpResourceSchema.optional(),
-  gateway: name('gateway'),
+  gateway: gatewayList,
 }, { error: required(RESOURCE_SHAPE) }).transform((r, ctx): ResourceDocument => {
+  const [gateway = '', ...standbyGateways] = r.gateway;
   if (r.http && r.address !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['http'], message: 'a resource has either address (a network resource) or http (an HTTP resource), not both' });
     return z.NEVER;
@@ -151,17 +168,22 @@ export const resourceSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['ports'], message: 'an HTTP resource has no ports: the gateway\'s proxy serves it on its hostname' });
       return z.NEVER;
     }
-    return { http: { upstream: r.http.upstream, hostname: r.http.hostname, public: r.http.public ?? false }, address: null, ports: null, gateway: r.gateway, standbyGateways: [] };
+    if (standbyGateways.length > 0) {
+      // Browsers reach the proxy by the hostname's one address: nothing could fail over.
+      ctx.addIssue({ code: 'custom', path: ['gateway'], message: `an HTTP resource has one gateway (its proxy serves the hostname): write gateway: ${gateway}` });
+      return z.NEVER;
+    }
+    return { http: { upstream: r.http.upstream, hostname: r.http.hostname, public: r.http.public ?? false }, address: null, ports: null, gateway, standbyGateways };
   }
   if (r.address === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['address'], message: 'expected an address (IPv4 address or CIDR) with ports, or http: { upstream, hostname } for an HTTP resource' });
+    ctx.addIssue({ code: 'custom', path: ['address'], message: `expected an address (${ADDRESS_FORMS}) with ports, or http: { upstream, hostname } for an HTTP resource` });
     return z.NEVER;
   }
   if (r.ports === undefined) {
     ctx.addIssue({ code: 'custom', path: ['ports'], message: 'a resource needs at least one port (ports is required with address)' });
     return z.NEVER;
   }
-  return { address: r.address, ports: r.ports, http: null, gateway: r.gateway, standbyGateways: [] };
+  return { address: r.address, ports: r.ports, http: null, gateway, standbyGateways };
 });
 
 /** A resource as validated: exactly one of the network side (address, ports) and the HTTP side. */

@@ -1,7 +1,7 @@
 // Reading the policy YAML: syntax errors (including duplicate keys) as PolicyErrors, and a
 // map from a value's path (["grants", 1, "resources", 0]) to its line and column, so that
 // every later error names the place it comes from. Never throws.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Node } from 'yaml';
 import type { PolicyError__Output } from '../../proto/generated/wicket/v1/PolicyError.js';
 
 /** A validation error: 1-based line and column (0 when not tied to a place), path, message. */
@@ -40,14 +40,15 @@ export function formatPath(path: Path): string {
 const pathKey = (path: Path) => JSON.stringify(path.map(String));
 
 /** Records where every node of the document starts (iteratively: nesting depth is untrusted). */
-function indexPlaces(root: Node | null): { places: Map<string, Place>; tooDeep?: Path; forbidden?: Path } {
+function indexPlaces(root: Node | null): { places: Map<string, Place>; tooDeep?: Path; forbidden?: Path; aliases: { path: Path; node: Alias }[] } {
+  const aliases: { path: Path; node: Alias }[] = [];
   const places = new Map<string, Place>();
-  if (!root) return { places };
+  if (!root) return { places, aliases };
   places.set(pathKey([]), { value: root.range?.[0] ?? 0 });
   const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: root, path: [] }];
   while (stack.length > 0) {
     const { node, path } = stack.pop()!;
-    if (path.length > MAX_DEPTH) return { places, tooDeep: path };
+    if (path.length > MAX_DEPTH) return { places, tooDeep: path, aliases };
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
@@ -58,7 +59,8 @@ function indexPlaces(root: Node | null): { places: Map<string, Place>; tooDeep?:
         const p = [...path, key];
         places.set(pathKey(p), { value: valueNode?.range?.[0] ?? keyStart, key: keyStart });
         // Plain objects would treat this key as their prototype and silently drop it.
-        if (key === '__proto__') return { places, forbidden: p };
+        if (key === '__proto__') return { places, forbidden: p, aliases };
+        if (isAlias(valueNode)) aliases.push({ path: p, node: valueNode });
         if (valueNode && !isAlias(valueNode)) stack.push({ node: valueNode, path: p });
       }
     } else if (isSeq(node)) {
@@ -66,11 +68,12 @@ function indexPlaces(root: Node | null): { places: Map<string, Place>; tooDeep?:
         const p = [...path, i];
         const start = (item as Node | null)?.range?.[0];
         if (start !== undefined) places.set(pathKey(p), { value: start });
+        if (isAlias(item)) aliases.push({ path: p, node: item });
         if (item && !isAlias(item)) stack.push({ node: item, path: p });
       });
     }
   }
-  return { places };
+  return { places, aliases };
 }
 
 function error(line: number, column: number, path: string, message: string): PolicyError {
@@ -92,7 +95,7 @@ export function readYaml(text: string): YamlSource {
       return error(pos?.line ?? 0, pos?.col ?? 0, '', `YAML: ${e.message.split(' at line ')[0]!.trim()}`);
     });
     if (errors.length > 0) return failed(errors);
-    const { places, tooDeep, forbidden } = indexPlaces(doc.contents as Node | null);
+    const { places, tooDeep, forbidden, aliases } = indexPlaces(doc.contents as Node | null);
     const locate = (path: Path, atKey = false) => {
       for (let n = path.length; n >= 0; n--) {
         const place = places.get(pathKey(path.slice(0, n)));
@@ -111,7 +114,16 @@ export function readYaml(text: string): YamlSource {
       const at = locate(tooDeep);
       return failed([error(at.line, at.column, formatPath(tooDeep), `nesting deeper than ${MAX_DEPTH} levels`)]);
     }
-    return { data: doc.toJS({ maxAliasCount: 100 }), errors: [], locate };
+    try {
+      return { data: doc.toJS({ maxAliasCount: 100 }), errors: [], locate };
+    } catch (err) {
+      // An unquoted wildcard address (*.corp.internal) is YAML for an alias of an anchor that
+      // does not exist: say what was meant, and where, instead of the library's line-less error.
+      const wildcard = aliases.find((a) => a.node.source.startsWith('.') && (err as Error).message.endsWith(`: ${a.node.source}`));
+      if (!wildcard) throw err;
+      const at = locate(wildcard.path);
+      return failed([error(at.line, at.column, formatPath(wildcard.path), `YAML reads *${wildcard.node.source} as an alias: quote a wildcard, e.g. "*${wildcard.node.source}"`)]);
+    }
   } catch (err) {
     // The yaml library reports most problems as errors, but alias bombs and the like throw.
     return failed([error(0, 0, '', `YAML: ${(err as Error).message}`)]);
