@@ -1,6 +1,7 @@
 // Property-based tests (fast-check): default deny, monotonicity of grants, group removal,
-// exact port and CIDR boundaries, and that no input — random bytes, mutated policies, deep
-// nesting, wrong types — makes parsePolicy or checkPolicy throw.
+// exact port, CIDR and IPv6 prefix boundaries, which resources on different gateways may
+// overlap (IPv4, IPv6, names and wildcards), and that no input — random bytes, mutated
+// policies, deep nesting, wrong types — makes parsePolicy or checkPolicy throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -136,7 +137,58 @@ test('CIDRs on different gateways are rejected exactly when they share an addres
   }), { numRuns: 300 });
 });
 
-const SAMPLE_NETWORK: string = `gateways: [dc1]
+/** IPv6 text of a 128-bit number (full form; the parser writes the canonical one). */
+const ip6Of = (n: bigint) => Array.from({ length: 8 }, (_, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
+
+/** A prefix inside fd00::/8 (never a refused range), with its first and last address. */
+const prefix6Arb = (minBits: number, region: fc.Arbitrary<bigint>) => fc.tuple(region, fc.integer({ min: minBits, max: 128 })).map(([n, bits]) => {
+  const size = 1n << BigInt(128 - bits);
+  const first = (n / size) * size;
+  return { first, last: first + size - 1n, text: `${ip6Of(first)}/${bits}` };
+});
+
+test('IPv6 prefixes match exactly at their boundaries, and only IPv6 destinations', () => {
+  const region = fc.bigInt({ min: 0xfdn << 120n, max: (0xfen << 120n) - 1n });
+  fc.assert(fc.property(prefix6Arb(8, region), fc.integer({ min: 1, max: 65535 }), (cidr, port) => {
+    const p = compile(`resources: { r: { address: "${cidr.text}", ports: [tcp/${port}], gateway: gw } }\ngrants: [{ name: g, to: [u], resources: [r] }]\n`);
+    const { entitlements } = evaluate(p, { user: 'u', groups: [], mfa: true, posture: EMPTY_POSTURE, now: NOW });
+    const hits = (n: bigint) => matchingEntitlements(entitlements, ip6Of(n), 'tcp', port).length;
+    assert.equal(hits(cidr.first), 1);
+    assert.equal(hits(cidr.last), 1);
+    assert.equal(hits(cidr.first - 1n), 0);
+    assert.equal(hits(cidr.last + 1n), 0);
+    // The low 32 bits read as an IPv4 address never match an IPv6 resource.
+    assert.equal(matchingEntitlements(entitlements, ipOf(Number(cidr.first & 0xffffffffn)), 'tcp', port).length, 0);
+  }), { numRuns: 300 });
+});
+
+test('IPv6 prefixes on different gateways are rejected exactly when they share an address', () => {
+  const region = fc.bigInt({ min: 0xfd20n << 112n, max: (0xfd20n << 112n) + 0xffffn });
+  const prefix = prefix6Arb(112, region);
+  fc.assert(fc.property(prefix, prefix, (a, b) => {
+    const r = parsePolicy(`resources:\n  a: { address: "${a.text}", ports: [icmp], gateway: one }\n  b: { address: "${b.text}", ports: [icmp], gateway: [two, one] }\n`);
+    assert.equal(r.ok, !(a.first <= b.last && b.first <= a.last));
+  }), { numRuns: 300 });
+});
+
+test('names and wildcards on different gateways are rejected exactly when some name is under both', () => {
+  // A name is its labels; a wildcard is every name strictly below its labels.
+  const entryArb = fc.record({ wildcard: fc.boolean(), labels: fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 0, maxLength: 3 }) });
+  const text = (e: { wildcard: boolean; labels: string[] }) => `${e.wildcard ? '*.' : ''}${[...e.labels, 'corp', 'internal'].join('.')}`;
+  const endsWith = (long: string[], short: string[]) => long.length >= short.length && short.every((l, i) => long[long.length - short.length + i] === l);
+  const meet = (x: { wildcard: boolean; labels: string[] }, y: { wildcard: boolean; labels: string[] }): boolean => {
+    if (x.wildcard && y.wildcard) return endsWith(x.labels, y.labels) || endsWith(y.labels, x.labels);
+    if (x.wildcard) return y.labels.length > x.labels.length && endsWith(y.labels, x.labels);
+    if (y.wildcard) return meet(y, x);
+    return x.labels.join('.') === y.labels.join('.');
+  };
+  fc.assert(fc.property(entryArb, entryArb, (a, b) => {
+    const r = parsePolicy(`resources:\n  a: { address: "${text(a)}", ports: [icmp], gateway: one }\n  b: { address: "${text(b)}", ports: [icmp], gateway: two }\n`);
+    assert.equal(r.ok, !meet(a, b), `${text(a)} / ${text(b)}`);
+  }), { numRuns: 300 });
+});
+
+const SAMPLE_NETWORK: string = `gateways: [dc1, dc2]
 groups:
   eng: [alice, bob]
 postures:
@@ -144,10 +196,12 @@ postures:
 resources:
   wiki: { address: 10.20.0.10, ports: [tcp/80, tcp/443], gateway: dc1 }
   db: { address: 10.20.1.0/24, ports: [tcp/5432, udp/53, icmp], gateway: dc1 }
+  api: { address: "fd20::/64", ports: [tcp/443], gateway: [dc1, dc2] }
+  apps: { address: "*.corp.internal", ports: [tcp/8443], gateway: [dc2, dc1] }
 grants:
   - name: eng-wiki
     to: [group:eng, carol]
-    resources: [wiki, db]
+    resources: [wiki, db, api, apps]
     require: { mfa: true, posture: [managed] }
     session_ttl: 8h
     schedule: { days: [mon-fri], hours: "07:00-19:00", tz: Europe/Berlin }
@@ -208,10 +262,10 @@ for (const [name, SAMPLE] of [['network', SAMPLE_NETWORK], ['HTTP', HTTP_SAMPLE]
   const lines = SAMPLE.split('\n');
   const mutation = fc.oneof(
     fc.tuple(fc.constant('delete-char'), fc.nat(SAMPLE.length), fc.constant('')),
-    fc.tuple(fc.constant('insert'), fc.nat(SAMPLE.length), fc.constantFrom(':', '-', '[', ']', '{', '}', ' ', '\n', '\t', '"', '&a ', '*a', '!!binary ', '0', 'group:', '/', ',', '~', '? ', '*', '**', '%2F', '..', 'GET', 'http://', ':80', '@')),
+    fc.tuple(fc.constant('insert'), fc.nat(SAMPLE.length), fc.constantFrom(':', '-', '[', ']', '{', '}', ' ', '\n', '\t', '"', '&a ', '*a', '!!binary ', '0', 'group:', '/', ',', '~', '? ', '*', '**', '%2F', '..', 'GET', 'http://', ':80', '@', '::', '*.', '.invalid', 'dc1, ')),
     fc.tuple(fc.constant('swap-lines'), fc.nat(lines.length - 1), fc.constant('')),
     fc.tuple(fc.constant('dup-line'), fc.nat(lines.length - 1), fc.constant('')),
-    fc.tuple(fc.constant('replace-word'), fc.nat(SAMPLE.length), fc.constantFrom('null', '[]', '{}', '42', 'true', '-1', '""', '~', '9999999999999999999999', 'tcp/0', '0.0.0.0/0', 'https://[::1]', '/../', 'G T')),
+    fc.tuple(fc.constant('replace-word'), fc.nat(SAMPLE.length), fc.constantFrom('null', '[]', '{}', '42', 'true', '-1', '""', '~', '9999999999999999999999', 'tcp/0', '0.0.0.0/0', 'https://[::1]', '/../', 'G T', '"fd20::1/64"', '"*.x"', '[dc1, dc1]', '[]', '"::ffff:1.2.3.4"', 'db.corp.internal.')),
   );
   fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (ms) => {
     let text: string = SAMPLE;
