@@ -134,14 +134,12 @@ const RESOURCE_SHAPE = 'a resource: { address, ports, gateway } or { http: { ups
 export const MAX_GATEWAYS = 4;
 
 /** `gateway: dc1` or `gateway: [dc1a, dc1b]`: the gateways in order, the first the primary. */
-const gatewayList = z.union([
+const gatewaySchema = z.union([
   name('gateway'),
   uniqueList(name('gateway'), 'gateways')
     .min(1, { error: 'gateway needs at least one gateway name' })
     .max(MAX_GATEWAYS, { error: `at most ${MAX_GATEWAYS} gateways: a primary and up to ${MAX_GATEWAYS - 1} standbys` }),
-], { error: (i) => (i.input === undefined ? 'gateway name is required' : `expected a gateway name or a list of 1-${MAX_GATEWAYS} gateway names (the first is the primary)`) })
-  // Outside the union: a transform inside an option would hide that option's own message.
-  .transform((g) => (typeof g === 'string' ? [g] : g));
+], { error: (i) => (i.input === undefined ? 'gateway name is required' : `expected a gateway name or a list of 1-${MAX_GATEWAYS} gateway names (the first is the primary)`) });
 
 const ADDRESS_FORMS = 'an IPv4 or IPv6 address or prefix, a DNS name or a "*." wildcard';
 
@@ -156,9 +154,9 @@ export const resourceSchema = z.strictObject({
     (p) => `${p.protocol}/${p.portFrom}-${p.portTo}`)
     .min(1, { error: 'a resource needs at least one port' }).optional(),
   http: httpResourceSchema.optional(),
-  gateway: gatewayList,
+  gateway: gatewaySchema,
 }, { error: required(RESOURCE_SHAPE) }).transform((r, ctx): ResourceDocument => {
-  const [gateway = '', ...standbyGateways] = r.gateway;
+  const [gateway = '', ...standbyGateways] = typeof r.gateway === 'string' ? [r.gateway] : r.gateway;
   if (r.http && r.address !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['http'], message: 'a resource has either address (a network resource) or http (an HTTP resource), not both' });
     return z.NEVER;
@@ -168,9 +166,9 @@ export const resourceSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['ports'], message: 'an HTTP resource has no ports: the gateway\'s proxy serves it on its hostname' });
       return z.NEVER;
     }
-    if (standbyGateways.length > 0) {
+    if (typeof r.gateway !== 'string') {
       // Browsers reach the proxy by the hostname's one address: nothing could fail over.
-      ctx.addIssue({ code: 'custom', path: ['gateway'], message: `an HTTP resource has one gateway (its proxy serves the hostname): write gateway: ${gateway}` });
+      ctx.addIssue({ code: 'custom', path: ['gateway'], message: `an HTTP resource has one gateway (its proxy serves the hostname), not a list: write gateway: ${gateway}` });
       return z.NEVER;
     }
     return { http: { upstream: r.http.upstream, hostname: r.http.hostname, public: r.http.public ?? false }, address: null, ports: null, gateway, standbyGateways };
