@@ -16,6 +16,10 @@ export interface ResourceAccess {
    */
   'grants'?: (string)[];
   'denial'?: (_wicket_v1_Denial | null);
+  /**
+   * Gateways that also serve the resource (`gateway: [a, b]`), in order after `gateway`.
+   */
+  'standbyGateways'?: (string)[];
 }
 
 export interface ResourceAccess__Output {
@@ -32,4 +36,8 @@ export interface ResourceAccess__Output {
    */
   'grants': (string)[];
   'denial': (_wicket_v1_Denial__Output | null);
+  /**
+   * Gateways that also serve the resource (`gateway: [a, b]`), in order after `gateway`.
+   */
+  'standbyGateways': (string)[];
 }
