@@ -159,3 +159,15 @@ test('a name no applied session holds any more is no longer resolved', async () 
   assert.equal(server.asked.length, asked);
   close();
 });
+
+test('names learned under wildcards are bounded', async () => {
+  const { server, table, nextChange, close } = await setup({ maxLearned: 1 });
+  server.records.set('a.corp.internal', { a: ['198.19.0.30'], ttl: 60 });
+  server.records.set('b.corp.internal', { a: ['198.19.0.31'], ttl: 60 });
+  table.addresses('*.corp.internal');
+  await table.answer('a.corp.internal', ['*.corp.internal']);
+  assert.deepEqual(await nextChange(), ['*.corp.internal']);
+  await assert.rejects(table.answer('b.corp.internal', ['*.corp.internal']), /too many names/);
+  assert.deepEqual(table.addresses('*.corp.internal'), ['198.19.0.30']);
+  close();
+});

@@ -147,7 +147,8 @@ export class NameTable {
     clearTimeout(e.graceTimer);
     e.deleted = true;
     this.setLearned(e, false);
-    this.entries.delete(e.name);
+    // An answer in flight may hold an entry already replaced by a newer one of the same name.
+    if (this.entries.get(e.name) === e) this.entries.delete(e.name);
   }
 
   private setLearned(e: Entry, learned: boolean): void {

@@ -69,8 +69,4 @@ export class DnsResolver implements NameResolver {
       throw e;
     }
   }
-
-  cancel(): void {
-    this.resolver.cancel();
-  }
 }
