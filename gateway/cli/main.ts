@@ -4,6 +4,7 @@ import { CliError, printJson, readStdin, runProgram } from '../../common/cli.js'
 import { createLogger } from '../../common/log.js';
 import { parseDuration } from '../../common/duration.js';
 import { enrollGateway } from '../agent/enroll.js';
+import { parseResolverServers } from '../dns/resolver.js';
 import { startGateway } from './start.js';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -30,6 +31,16 @@ function durationBetween(minMs: number, maxMs: number, range: string): (value: s
 
 const reportInterval = durationBetween(100, 3_600_000, '100ms and 1h');
 const publicSession = durationBetween(1000, 86_400_000, '1s and 24h');
+const dnsTtl = durationBetween(1000, 86_400_000, '1s and 24h');
+const dnsGrace = durationBetween(0, 3_600_000, '0s and 1h');
+
+function resolverServers(value: string): string[] {
+  try {
+    return parseResolverServers(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -74,13 +85,19 @@ program.command('start')
   .option('--public-cert <file>', 'the public listener\'s certificate (PEM, for the resources\' hostnames)')
   .option('--public-key <file>', 'the public listener\'s private key (PEM, readable by its owner only)')
   .option('--public-session <duration>', 'how long a browser\'s cookie lasts before it goes back through the controller', publicSession, 600_000)
+  .option('--dns-resolver <host[:port],...>', 'the DNS servers that resolve name destinations (IP addresses; default: the system\'s)', resolverServers)
+  .addOption(new Option('--dns-min-ttl <duration>', 'a name is re-resolved no sooner than this, whatever its TTL').argParser(dnsTtl).default(5000, '5s'))
+  .addOption(new Option('--dns-max-ttl <duration>', 'a name is re-resolved at least this often, and answers say no longer').argParser(dnsTtl).default(300_000, '5m'))
+  .addOption(new Option('--dns-grace <duration>', 'how long an address that stopped resolving stays reachable').argParser(dnsGrace).default(30_000, '30s'))
   .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
-    publicListen?: string; publicCert?: string; publicKey?: string; publicSession: number }) => {
+    publicListen?: string; publicCert?: string; publicKey?: string; publicSession: number; dnsResolver?: string[]; dnsMinTtl: number; dnsMaxTtl: number; dnsGrace: number }) => {
     const log = createLogger('wicket-gateway');
     log.level = program.opts<{ logLevel: string }>().logLevel;
     if (opts.publicListen !== undefined && (opts.publicCert === undefined || opts.publicKey === undefined)) throw new CliError('--public-listen needs --public-cert and --public-key');
+    if (opts.dnsMinTtl > opts.dnsMaxTtl) throw new CliError('--dns-min-ttl is above --dns-max-ttl');
     const publicListener = opts.publicListen === undefined ? undefined : { listen: opts.publicListen, certFile: opts.publicCert!, keyFile: opts.publicKey!, sessionMs: opts.publicSession };
-    await startGateway({ ...opts, reportIntervalMs: opts.reportInterval, telemetryBuffer: opts.telemetryBuffer, publicListener }, log);
+    const dns = { servers: opts.dnsResolver, minTtlMs: opts.dnsMinTtl, maxTtlMs: opts.dnsMaxTtl, graceMs: opts.dnsGrace };
+    await startGateway({ ...opts, reportIntervalMs: opts.reportInterval, telemetryBuffer: opts.telemetryBuffer, publicListener, dns }, log);
     process.exit(0);
   });
 

@@ -1,5 +1,5 @@
 // `wicket-gateway start`: checks the host, brings up the data plane, serves metrics and keeps
-// the Sync stream (which also drives the identity-aware proxy), until SIGTERM/SIGINT. Exiting leaves the data plane in place (sessions end
+// the Sync stream (which also drives the identity-aware proxy and the DNS service), until SIGTERM/SIGINT. Exiting leaves the data plane in place (sessions end
 // by their kernel timeouts) unless --teardown-on-exit asks to remove interface and table.
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -16,6 +16,10 @@ import { formatPreflight, runPreflight } from '../agent/preflight.js';
 import { loadGatewayState } from '../agent/state.js';
 import { SyncAgent, type SyncStream } from '../agent/sync.js';
 import { ProxyLink } from '../agent/proxy-link.js';
+import { DnsLink } from '../agent/dns-link.js';
+import { DnsResolver } from '../dns/resolver.js';
+import { NameTable } from '../dns/name-table.js';
+import { DnsService } from '../dns/dns-service.js';
 import { IdentityProxy } from '../proxy/proxy.js';
 import { PublicListener } from '../clientless/public-listener.js';
 import { GatewayTelemetry } from '../telemetry/telemetry.js';
@@ -39,7 +43,11 @@ export interface StartOptions {
   telemetryBuffer?: number;
   /** Public HTTP resources for browsers without the tunnel (gateway/clientless/). */
   publicListener?: { listen: string; certFile: string; keyFile: string; sessionMs: number };
+  /** Name destinations: the resolver's servers (default the system's), TTL bounds and grace (gateway/dns/). */
+  dns?: { servers?: string[]; minTtlMs: number; maxTtlMs: number; graceMs: number };
 }
+
+export const DEFAULT_DNS = { minTtlMs: 5000, maxTtlMs: 300_000, graceMs: 30_000 };
 
 /** The public listener's certificate and key; the key must be its owner's alone. */
 function readPublicTls(o: { certFile: string; keyFile: string }): { certPem: string; keyPem: string } {
@@ -78,7 +86,15 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   const problems = await runPreflight();
   if (problems.length > 0) throw new CliError(formatPreflight(problems));
 
+  // Names are resolved by the gateway itself; a change of addresses re-applies the sessions
+  // holding the name (and the DNS service's answers wait for that).
+  const dnsOptions = { ...DEFAULT_DNS, ...options.dns };
+  const names = new NameTable({
+    resolver: new DnsResolver(dnsOptions.servers), minTtlMs: dnsOptions.minTtlMs, maxTtlMs: dnsOptions.maxTtlMs, graceMs: dnsOptions.graceMs, log,
+    onChange: async (destinations) => { await dataPlane.refreshNames(destinations); },
+  });
   const dataPlane = new WireGuardDataPlane({
+    names,
     interfaceName: ifname,
     privateKey: state.wgPrivateKey,
     listenPort: options.listenPort ?? endpointPort,
@@ -114,13 +130,27 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   // Browsers without the tunnel reach public resources here, through the same proxy.
   const publicListener = publicAt && new PublicListener({ proxy, certPem: publicAt.certPem, keyPem: publicAt.keyPem, cookieLifetimeS: options.publicListener!.sessionMs / 1000, log });
   if (publicListener) await publicListener.listen(publicAt!.host, publicAt!.port);
+  const dnsService = new DnsService({
+    names, log,
+    sessionOf: (address) => dataPlane.sessionOwner('overlay', address),
+    destinationsOf: (id) => dataPlane.sessionNames(id),
+    onDenied: (sessionId, source, name) => telemetry.addDnsDenied(sessionId, source, name),
+  });
+  const proxyLink = new ProxyLink({ proxy, log, setServiceAddress: (address) => dataPlane.setServiceAddress(address), clientless: publicListener });
+  const dnsLink = new DnsLink({ service: dnsService, log });
   const agent = new SyncAgent({
     open: () => clients.gateway.Sync() as SyncStream,
     dataPlane,
     hello: { publicKey: publicKeyOf(state.wgPrivateKey), endpoint: options.endpoint, agentVersion: agentVersion() },
     log,
     metrics,
-    observer: new ProxyLink({ proxy, log, setServiceAddress: (address) => dataPlane.setServiceAddress(address), clientless: publicListener }),
+    // The proxy link puts the service address on the interface; the DNS service binds to it after.
+    observer: {
+      applied: async (change) => {
+        await proxyLink.applied(change);
+        await dnsLink.applied(change);
+      },
+    },
   });
   agent.start();
   await telemetry.start();
@@ -129,6 +159,8 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   const signal = await stopSignal;
   log.info({ signal, teardown: Boolean(options.teardownOnExit) }, 'shutting down');
   await agent.stop();
+  await dnsLink.close();
+  names.close();
   await publicListener?.close();
   await proxy.close();
   await telemetry.stop();

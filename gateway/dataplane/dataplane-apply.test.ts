@@ -138,3 +138,44 @@ test('the spoofed counter and the denied set are read through the runner', async
   assert.deepEqual(await plane.readDenied(), [{ overlay: '100.64.0.2', destination: '198.19.0.20', protocol: 'tcp', port: 22, packets: 4, bytes: 240 }]);
   await plane.close();
 });
+
+test('names: elements from the name source; a refresh adds and deletes only what changed, flushes nothing, and retain follows the sessions', async () => {
+  const resolved = new Map<string, string[]>([['app.corp.internal', ['198.19.0.20']], ['*.lab.internal', []]]);
+  const retained: string[][] = [];
+  const log: string[] = [];
+  const nft = new NftRunnerFake(log);
+  const flushed: string[][] = [];
+  const plane = new WireGuardDataPlane({
+    interfaceName: 'wkunit0', privateKey: generatePrivateKey(), nft, peers: new PeerDriverFake(log),
+    flushConntrack: async (blocks) => { flushed.push(blocks); },
+    names: { addresses: (d) => resolved.get(d) ?? [], retain: (names) => retained.push([...names].sort()) },
+  });
+  const s1 = session('s1', '100.64.0.2');
+  s1.rules.push({ ...s1.rules[0], destination: 'app.corp.internal', portFrom: 443, portTo: 443 }, { ...s1.rules[0], destination: '*.lab.internal', portFrom: 22, portTo: 22 });
+  await plane.applySnapshot(1, [s1, session('s2', '100.64.0.3')]);
+  assert.match(nft.applied[0], /100\.64\.0\.2 \. 198\.19\.0\.20 \. tcp \. 443 /);
+  assert.deepEqual(retained, [['*.lab.internal', 'app.corp.internal']]);
+  assert.deepEqual(plane.sessionNames('s1'), ['app.corp.internal', '*.lab.internal']);
+  assert.deepEqual(plane.sessionNames('s2'), []);
+
+  resolved.set('app.corp.internal', ['198.19.0.20', '198.19.0.21', 'fd20::21']);
+  const grown = await plane.refreshNames(['app.corp.internal']);
+  assert.deepEqual([grown.elementsAdded, grown.elementsDeleted, grown.version], [1, 0, 1]);
+  assert.match(nft.applied[1], /^add element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.21 \. tcp \. 443 timeout \d+ms \}\n$/);
+
+  resolved.set('app.corp.internal', ['198.19.0.21']);
+  const shrunk = await plane.refreshNames(['app.corp.internal']);
+  assert.deepEqual([shrunk.elementsAdded, shrunk.elementsDeleted, shrunk.peersAdded, shrunk.peersRemoved], [0, 1, 0, 0]);
+  assert.doesNotMatch(nft.applied[2], /198\.19\.0\.21|198\.19\.0\.10/, 'elements of addresses that stay are not touched');
+  assert.match(nft.applied[2], /delete element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.20 \. tcp \. 443 \}/);
+  resolved.set('*.lab.internal', ['198.19.1.1']);
+  assert.equal((await plane.refreshNames(['*.lab.internal'])).elementsAdded, 1);
+  assert.equal((await plane.refreshNames(['other.corp.internal'])).elementsAdded, 0, 'a name nobody holds changes nothing');
+  assert.equal(nft.applied.length, 4);
+
+  await plane.applyDelta(2, [], ['s1']);
+  assert.deepEqual(retained.at(-1), [], 'no session holds a name any more');
+  assert.deepEqual(plane.sessionNames('s1'), []);
+  await plane.close();
+  assert.deepEqual(flushed, [['100.64.0.2/32']], 'only the removed session\'s flows were flushed');
+});

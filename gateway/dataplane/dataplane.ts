@@ -1,15 +1,16 @@
 // The gateway data plane: the DataPlane contract the agent drives, and its real
 // implementation on a WireGuard interface plus the `inet wicket` nftables table. Each apply
-// validates the sessions, resolves DNS destinations, plans with the pure reconciler (a
+// validates the sessions, resolves DNS destinations (through a NameSource: gateway/dns/), plans with the pure reconciler (a
 // snapshot against the state read from the system, a delta against the in-memory index) and
 // runs the plan as one nft transaction through an NftRunner (nft-runner.ts: a line to the
 // long-lived `nft -i` when small, `nft -f -` otherwise) and one peer change (two when it both
 // removes and adds peers) through a PeerDriver (peer-driver.ts: a request on wireguard-go's
 // socket, or one `wg` run for the kernel module) — and later frees the conntrack entries of
-// removed sessions, in batches. Tests pass recording fakes for all three.
+// removed sessions, in batches. Tests pass recording fakes for all three. When the addresses
+// of names change, `refreshNames` re-applies the sessions holding them as a delta.
 // IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet
 // from the tunnel matches no set and is dropped.
-import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
 import { createInterface, deleteInterface, type InterfaceInfo } from '../../common/wireguard/interface.js';
@@ -59,8 +60,8 @@ export interface WireGuardDataPlaneOptions {
   /** For wireguard-go's log. */
   stateDir?: string;
   logger?: Logger;
-  /** DNS resolution of rule destinations that are names (default: all IPv4 addresses). */
-  resolve?: (name: string) => Promise<string[]>;
+  /** The addresses of rule destinations that are names or wildcards (default: none, closed). */
+  names?: NameSource;
   /** How elements leave the sets (default: probed; `delete` works on every kernel). */
   removal?: RemovalMode;
   /** Runs the nft text (default: `nft`, small changes on a long-lived `nft -i`); tests pass NftRunnerFake. */
@@ -70,6 +71,21 @@ export interface WireGuardDataPlaneOptions {
   /** Frees the conntrack entries of address blocks (default: the `conntrack` tool). */
   flushConntrack?: (blocks: string[]) => Promise<void>;
 }
+
+/**
+ * Where the addresses of name and wildcard destinations come from (gateway/dns/name-table.ts):
+ * what each stands for now, and which ones applied sessions still hold (after each apply).
+ * When they change, the source calls `refreshNames`.
+ */
+export interface NameSource {
+  addresses(destination: string): string[];
+  retain(destinations: ReadonlySet<string>): void;
+}
+
+/** Destinations that are names or wildcards: neither an IPv4 literal nor an IPv6 one (colons). */
+export const isNameDestination = (d: string): boolean => !IPV4_LITERAL.test(d) && !d.includes(':');
+
+const NO_NAMES: NameSource = { addresses: () => [], retain: () => undefined };
 
 /** What `start` found and chose. */
 export interface DataPlaneInfo extends InterfaceInfo {
@@ -82,10 +98,6 @@ export const DEFAULT_OVERLAY_POOL = '100.64.0.0/10';
 const FLUSH_DELAY_MS = 1000;
 /** Up to this many removed addresses are flushed one conntrack run each. */
 const FLUSH_ONE_BY_ONE = 4;
-
-async function systemResolve(name: string): Promise<string[]> {
-  return (await lookup(name, { all: true, family: 4 })).map((a) => a.address);
-}
 
 function validate(sessions: readonly DesiredSession[]): DesiredSession[] {
   return sessions.map((s, i) => {
@@ -101,8 +113,14 @@ function validate(sessions: readonly DesiredSession[]): DesiredSession[] {
 export class WireGuardDataPlane implements DataPlane {
   private readonly ifname: string;
   private readonly pool: string;
-  private readonly resolve: (name: string) => Promise<string[]>;
+  private readonly names: NameSource;
   private index = new SessionIndex();
+  /** The applied sessions holding name destinations, as desired (re-planned when names change). */
+  private readonly named = new Map<string, DesiredSession>();
+  /** Name destination → the applied sessions holding it. */
+  private readonly byName = new Map<string, Set<string>>();
+  /** The last version applied (refreshes report it). */
+  private version = 0;
   /** Set when an apply failed half way: the in-memory state no longer describes the system. */
   private outOfSync = true;
   private queue: Promise<unknown> = Promise.resolve();
@@ -125,7 +143,7 @@ export class WireGuardDataPlane implements DataPlane {
     this.ifname = opts.interfaceName;
     this.pool = opts.overlayPool ?? DEFAULT_OVERLAY_POOL;
     ipv4Range(this.pool); // a bad pool fails here, not in the first apply
-    this.resolve = opts.resolve ?? systemResolve;
+    this.names = opts.names ?? NO_NAMES;
     this.removal = opts.removal ?? 'delete';
     if (opts.nft) {
       this.nftShell = null;
@@ -163,11 +181,15 @@ export class WireGuardDataPlane implements DataPlane {
   applySnapshot(version: number, sessions: DesiredSession[]): Promise<ApplyResult> {
     return this.serial(async () => {
       const started = process.hrtime.bigint();
-      const resolved = await this.resolveAll(validate(sessions));
+      const valid = validate(sessions);
+      const resolved = this.resolveAll(valid);
       const [peers, elements] = await Promise.all([this.peers.list(), listElements(this.nft)]);
       const pskFingerprints = new Map([...this.index.values()].map((s) => [s.publicKey, s.pskFingerprint]));
       const { plan, index } = planSnapshot(resolved, { peers, elements, pskFingerprints }, Date.now());
-      return this.execute(version, plan, () => { this.index = index; }, started);
+      return this.execute(version, plan, () => {
+        this.index = index;
+        this.rememberNames(valid, [...this.named.keys()], true);
+      }, started);
     });
   }
 
@@ -175,10 +197,39 @@ export class WireGuardDataPlane implements DataPlane {
     return this.serial(async () => {
       if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
       const started = process.hrtime.bigint();
-      const resolved = await this.resolveAll(validate(upserts));
-      const { plan, changes } = planDelta(this.index, resolved, z.array(z.string()).parse(removes), Date.now());
-      return this.execute(version, plan, () => this.index.apply(changes), started);
+      const valid = validate(upserts);
+      const { plan, changes } = planDelta(this.index, this.resolveAll(valid), z.array(z.string()).parse(removes), Date.now());
+      return this.execute(version, plan, () => {
+        this.index.apply(changes);
+        this.rememberNames(valid, changes.removed);
+      }, started);
     });
+  }
+
+  /**
+   * Re-applies, as a delta from their desired state, the sessions holding any of `names`
+   * (their addresses changed): elements of addresses that stay are left alone, new ones are
+   * added and gone ones deleted in one transaction. No conntrack flush: the rules already cut
+   * flows to a removed address at their next packet, and a flush by source would also drop
+   * the entries (and masquerade mappings) of the session's flows to addresses that stay.
+   */
+  refreshNames(names: readonly string[]): Promise<ApplyResult> {
+    return this.serial(async () => {
+      if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
+      const started = process.hrtime.bigint();
+      const now = Date.now();
+      const ids = new Set(names.flatMap((n) => [...this.byName.get(n) ?? []]));
+      const live = [...ids].map((id) => this.named.get(id)!).filter((s) => s.expiresAtMs > now);
+      const { plan, changes } = planDelta(this.index, this.resolveAll(live), [], now);
+      plan.flushOverlays = [];
+      return this.execute(this.version, plan, () => this.index.apply(changes), started);
+    });
+  }
+
+  /** The name and wildcard destinations of a session's rules in force (the DNS service's authorization). */
+  sessionNames(id: string): string[] {
+    const now = Date.now();
+    return this.named.get(id)?.rules.filter((r) => r.expiresAtMs > now && isNameDestination(r.destination)).map((r) => r.destination) ?? [];
   }
 
   /** The session holding an overlay address or WireGuard public key (telemetry attribution). */
@@ -233,27 +284,52 @@ export class WireGuardDataPlane implements DataPlane {
     return next;
   }
 
-  private async resolveAll(sessions: DesiredSession[]): Promise<ResolvedSession[]> {
-    const names = new Map<string, Promise<string[]>>();
-    for (const s of sessions) {
-      for (const r of s.rules) {
-        if (IPV4_LITERAL.test(r.destination) || names.has(r.destination)) continue;
-        names.set(r.destination, this.resolve(r.destination).catch((e: Error) => {
-          // Fail closed: a name that does not resolve grants nothing until the next apply.
-          this.opts.logger?.warn({ destination: r.destination, err: e.message }, 'destination did not resolve');
-          return [];
-        }));
-      }
-    }
-    const resolvedNames = new Map<string, string[]>();
-    for (const [name, p] of names) resolvedNames.set(name, await p);
+  /**
+   * Rule destinations as addresses: literals as they are, names and wildcards as the name
+   * source has them now (a name it does not know yet grants nothing until it resolves, and
+   * then `refreshNames` follows). IPv4 only for now: the sets are IPv4.
+   */
+  private resolveAll(sessions: readonly DesiredSession[]): ResolvedSession[] {
     return sessions.map((s) => ({
       ...s,
       rules: s.rules.map((r): ResolvedRule => ({
-        destinations: IPV4_LITERAL.test(r.destination) ? [r.destination] : resolvedNames.get(r.destination)!,
+        destinations: isNameDestination(r.destination) ? this.names.addresses(r.destination).filter((a) => isIP(a) === 4) : [r.destination],
         protocol: r.protocol, portFrom: r.portFrom, portTo: r.portTo, expiresAtMs: r.expiresAtMs,
       })),
     }));
+  }
+
+  /**
+   * Keeps the desired state of applied sessions holding names (for `refreshNames` and the
+   * DNS service) after an apply: `upserts` replace, `removed` go; then tells the name source
+   * which names are still held (always after a snapshot, which replaces everything).
+   */
+  private rememberNames(upserts: readonly DesiredSession[], removed: readonly string[], snapshot = false): void {
+    let changed = snapshot;
+    const forget = (id: string) => {
+      const old = this.named.get(id);
+      if (!old) return;
+      changed = true;
+      this.named.delete(id);
+      for (const r of old.rules) {
+        const holders = this.byName.get(r.destination);
+        holders?.delete(id);
+        if (holders?.size === 0) this.byName.delete(r.destination);
+      }
+    };
+    for (const id of removed) forget(id);
+    for (const s of upserts) {
+      forget(s.id);
+      const names = s.rules.map((r) => r.destination).filter(isNameDestination);
+      if (names.length === 0 || !this.index.get(s.id)) continue;
+      this.named.set(s.id, s);
+      for (const n of names) {
+        if (!this.byName.has(n)) this.byName.set(n, new Set());
+        this.byName.get(n)!.add(s.id);
+      }
+      changed = true;
+    }
+    if (changed) this.names.retain(new Set(this.byName.keys()));
   }
 
   /**
@@ -275,6 +351,7 @@ export class WireGuardDataPlane implements DataPlane {
     }
     commit();
     this.outOfSync = false;
+    this.version = version;
     const applyUs = Number((process.hrtime.bigint() - started) / 1000n);
     if (plan.flushOverlays.length) this.flushLater(plan.flushOverlays);
     const result: ApplyResult = {

@@ -19,9 +19,9 @@ function validLiteral(d: string): boolean {
   }
 }
 
-/** A DNS name (resolved when elements are built) or an IPv4 address or CIDR. */
+/** A DNS name or wildcard "*.suffix" (addresses from the name source) or an IPv4 address or CIDR. */
 const destinationSchema = z.string().min(1).max(253)
-  .regex(/^[A-Za-z0-9.\-/]+$/, 'not an address, CIDR or DNS name')
+  .regex(/^(\*\.)?[A-Za-z0-9.\-/]+$/, 'not an address, CIDR, DNS name or wildcard')
   .refine((d) => !IPV4_LITERAL.test(d) || validLiteral(d), { message: 'not an IPv4 address or CIDR' });
 
 const portSchema = z.number().int().min(0).max(65535);

@@ -4,13 +4,14 @@
 // per interval on the Report stream. No key ever reaches a record: `dump` drops the key
 // fields while splitting lines, and records carry session ids, not peer keys.
 import type { Logger } from '../../common/log.js';
+import { DNS_PORT } from '../../common/dns-names.js';
 import { dump } from '../../common/wireguard/peers.js';
 import type { DeniedAttempt } from '../dataplane/dataplane.js';
 import { listElements } from '../dataplane/table.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { TelemetryBuffer } from './buffer.js';
 import { DeniedTracker } from './denied.js';
-import { HttpDeniedTracker } from './http-denied.js';
+import { ServiceDeniedTracker } from './service-denied.js';
 import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 import { FlowWatcher } from './flows.js';
 import { Reporter, type ReportStream } from './reporter.js';
@@ -44,7 +45,8 @@ export class GatewayTelemetry {
   private readonly peers: PeerStats;
   private readonly counters: RuleCounters;
   private readonly denied: DeniedTracker;
-  private readonly httpDenied = new HttpDeniedTracker();
+  private readonly httpDenied = new ServiceDeniedTracker('http', 80);
+  private readonly dnsDenied = new ServiceDeniedTracker('dns', DNS_PORT);
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
   private readonly log: Logger;
@@ -112,6 +114,11 @@ export class GatewayTelemetry {
   addHttpRequest(record: HttpRequestRecord, source: string): void {
     this.buffer.add('httpRequests', [record]);
     if (record.status === 403) this.buffer.add('denied', [this.httpDenied.record(record.sessionId, source, record.hostname, record.startedAtMs)]);
+  }
+
+  /** A query the DNS service refused (NXDOMAIN or REFUSED): a denied attempt of its source for the name. */
+  addDnsDenied(sessionId: string, source: string, name: string, nowMs = Date.now()): void {
+    this.buffer.add('denied', [this.dnsDenied.record(sessionId, source, name, nowMs)]);
   }
 
   private updateGauges(): void {

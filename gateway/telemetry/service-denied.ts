@@ -1,7 +1,10 @@
-// Pure: refused proxy requests as denied attempts (protocol "http", destination the hostname,
-// port 80), aggregated per source and hostname exactly as the kernel's tuples are in
-// denied.ts: a count cumulative since first seen, so each report of the same tuple (same
-// first seen) replaces the one before at the controller. A tuple quiet for an hour starts over.
+// Pure: requests the gateway's own services refused, as denied attempts — the proxy's
+// (protocol "http", destination the hostname, port 80) and the DNS service's (protocol "dns",
+// destination the queried name, port 53) — aggregated per session, source and name exactly as
+// the kernel's tuples are in denied.ts: a count cumulative since first seen, so each report of
+// the same tuple (same first seen) replaces the one before at the controller. A tuple quiet
+// for an hour starts over. These requests passed the kernel's sets (they reached the
+// service), so none of them is also in the kernel's denied set: nothing is counted twice.
 import type { DeniedAttempt__Output as DeniedRecord } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
 
 interface Seen {
@@ -13,10 +16,11 @@ interface Seen {
 /** Tuples kept at most; the oldest goes first (a flood of hostnames cannot grow memory). */
 const MAX_TUPLES = 65_536;
 
-export class HttpDeniedTracker {
+export class ServiceDeniedTracker {
   private readonly seen = new Map<string, Seen>();
 
-  constructor(private readonly forgetAfterMs = 3_600_000) {}
+  /** @param protocol and `port` name the service in the records ("http" 80, "dns" 53) */
+  constructor(private readonly protocol: string, private readonly port: number, private readonly forgetAfterMs = 3_600_000) {}
 
   /** One refused request from `source` (session `sessionId`, '' when none) for `hostname`. */
   record(sessionId: string, source: string, hostname: string, nowMs: number): DeniedRecord {
@@ -33,6 +37,6 @@ export class HttpDeniedTracker {
     s.lastSeenMs = nowMs;
     // Re-inserted, so the map's order is least recently seen first.
     this.seen.set(key, s);
-    return { sessionId, source, destination: hostname, protocol: 'http', port: 80, count: s.count, firstSeenMs: s.firstSeenMs, lastSeenMs: s.lastSeenMs };
+    return { sessionId, source, destination: hostname, protocol: this.protocol, port: this.port, count: s.count, firstSeenMs: s.firstSeenMs, lastSeenMs: s.lastSeenMs };
   }
 }

@@ -1,0 +1,227 @@
+// The gateway's DNS service on its overlay service address, udp and tcp port 53, reachable
+// only through the tunnel (the input chain lets in only sessions holding the service
+// address's udp|tcp/53 elements). The caller is its source address, i.e. its session: a query
+// is answered only when one of that session's name or wildcard destinations covers the name,
+// with the addresses the gateway's resolver found — after they are in the session's sets —
+// and NXDOMAIN (a denied attempt) otherwise. Clients probe every gateway with PROBE_NAME for
+// health: that gets NXDOMAIN and is never recorded. Nothing from the network can crash it:
+// undecodable or oversized messages are dropped, TCP connections are bounded in number, size
+// and idle time, and each session's queries are rate-limited so that no client can make the
+// gateway flood its resolver.
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
+import dnsPacket from 'dns-packet';
+import type { Logger } from '../../common/log.js';
+import { PROBE_NAME, dnsNameMatches, isDnsName, normalizeDnsName } from '../../common/dns-names.js';
+import type { NameAnswer } from './name-table.js';
+import { TokenBuckets } from './token-bucket.js';
+
+export interface DnsServiceOptions {
+  /** Where answers come from (name-table.ts): resolved, learned and applied before they return. */
+  names: { answer(name: string, patterns: readonly string[]): Promise<NameAnswer> };
+  /** The session holding an overlay source address (undefined: no session). */
+  sessionOf(address: string): string | undefined;
+  /** The name and wildcard destinations of a session's rules. */
+  destinationsOf(sessionId: string): readonly string[];
+  /** A refused query: session ('' when none), its source, the name. */
+  onDenied(sessionId: string, source: string, name: string): void;
+  log: Logger;
+  /** Queries a session may make per second, and in a burst (defaults 50 and 200). */
+  queriesPerSecond?: number;
+  burst?: number;
+}
+
+const NOERROR = 0;
+const FORMERR = 1;
+const SERVFAIL = 2;
+const NXDOMAIN = 3;
+const NOTIMP = 4;
+const REFUSED = 5;
+/** A query larger than this is no query of ours (one question, perhaps an OPT record). */
+const MAX_QUERY_BYTES = 4096;
+/** UDP replies above this are truncated (TC) unless the query's EDNS allows more. */
+const UDP_CLASSIC_BYTES = 512;
+const UDP_EDNS_MAX_BYTES = 1232;
+const TCP_MAX_CONNECTIONS = 256;
+const TCP_IDLE_MS = 10_000;
+/** Queries of one TCP connection in progress at once (pipelining beyond is a flood). */
+const TCP_MAX_PENDING = 16;
+
+type Transport = 'udp' | 'tcp';
+
+/** "::ffff:100.64.0.2" (a dual-stack socket's view of an IPv4 peer) as "100.64.0.2". */
+const plainAddress = (a: string) => (a.startsWith('::ffff:') && isIP(a.slice(7)) === 4 ? a.slice(7) : a);
+
+export class DnsService {
+  private readonly buckets: TokenBuckets;
+  private udp: UdpSocket | undefined;
+  private tcp: Server | undefined;
+  private readonly connections = new Set<Socket>();
+  private readonly log: Logger;
+
+  constructor(private readonly opts: DnsServiceOptions) {
+    this.buckets = new TokenBuckets(opts.queriesPerSecond ?? 50, opts.burst ?? 200);
+    this.log = opts.log.child({ module: 'dns' });
+  }
+
+  /** Listens on HOST:PORT, udp and tcp; rejects (listening on neither) when either fails. */
+  async listen(host: string, port: number): Promise<void> {
+    await this.close();
+    const udp = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4' });
+    const tcp = createServer({ allowHalfOpen: false }, (socket) => this.serveTcp(socket));
+    tcp.maxConnections = TCP_MAX_CONNECTIONS;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        udp.once('error', reject);
+        udp.bind(port, host, () => {
+          udp.off('error', reject);
+          resolve();
+        });
+      });
+      // The same port for both (port 0: the one the system gave udp).
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(udp.address().port, host, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      udp.close();
+      tcp.close();
+      throw err;
+    }
+    udp.on('error', (err) => this.log.warn({ err: err.message }, 'dns udp socket error'));
+    udp.on('message', (msg, rinfo) => void this.serveUdp(msg, plainAddress(rinfo.address), rinfo.port));
+    tcp.on('error', (err) => this.log.warn({ err: err.message }, 'dns tcp listener error'));
+    this.udp = udp;
+    this.tcp = tcp;
+  }
+
+  /** The port listened on (tests listen on port 0). */
+  get port(): number | undefined {
+    return this.udp?.address().port;
+  }
+
+  async close(): Promise<void> {
+    const udp = this.udp;
+    const tcp = this.tcp;
+    this.udp = undefined;
+    this.tcp = undefined;
+    for (const s of this.connections) s.destroy();
+    this.connections.clear();
+    if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
+    if (tcp) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+  }
+
+  /**
+   * The reply to one message from `source` (undefined: dropped). Never throws: whatever
+   * arrives is only ever decoded, never trusted.
+   */
+  async handle(message: Buffer, source: string, transport: Transport): Promise<Buffer | undefined> {
+    if (message.length < 12 || message.length > MAX_QUERY_BYTES) return undefined;
+    let query: dnsPacket.DecodedPacket;
+    try {
+      query = dnsPacket.decode(message);
+    } catch {
+      return undefined;
+    }
+    if (query.flag_qr) return undefined; // a response is never answered (no reflection loops)
+    try {
+      return this.encode(query, await this.answer(query, source), transport);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'dns reply could not be built');
+      return undefined;
+    }
+  }
+
+  private async answer(query: dnsPacket.DecodedPacket, source: string): Promise<{ rcode: number; answers: dnsPacket.Answer[] }> {
+    const refuse = (rcode: number) => ({ rcode, answers: [] });
+    if ((query as { opcode?: string }).opcode !== 'QUERY') return refuse(NOTIMP);
+    const questions = query.questions ?? [];
+    if (questions.length !== 1) return refuse(FORMERR);
+    const q = questions[0];
+    if (typeof q.name !== 'string') return refuse(FORMERR);
+    const name = normalizeDnsName(q.name);
+    if (name === PROBE_NAME) return refuse(NXDOMAIN);
+    const session = this.opts.sessionOf(source);
+    if (session === undefined) {
+      if (isDnsName(name)) this.opts.onDenied('', source, name);
+      return refuse(REFUSED);
+    }
+    if (!this.buckets.take(session, Date.now())) return refuse(REFUSED);
+    // Not a host name (single labels, service labels, the root): never a resource, not an attempt at one.
+    if (!isDnsName(name)) return refuse(NXDOMAIN);
+    const patterns = this.opts.destinationsOf(session).filter((p) => dnsNameMatches(p, name));
+    if (patterns.length === 0) {
+      this.opts.onDenied(session, source, name);
+      return refuse(NXDOMAIN);
+    }
+    let found: NameAnswer;
+    try {
+      found = await this.opts.names.answer(name, patterns);
+    } catch (err) {
+      this.log.warn({ name, err: (err as Error).message }, 'dns query not answered');
+      return refuse(SERVFAIL);
+    }
+    const family = q.type === 'A' ? 4 : q.type === 'AAAA' ? 6 : 0;
+    const answers: dnsPacket.Answer[] = found.addresses.filter((a) => isIP(a) === family)
+      .map((a) => ({ name: q.name, type: family === 4 ? 'A' : 'AAAA', class: 'IN', ttl: found.ttlS, data: a }));
+    return { rcode: NOERROR, answers };
+  }
+
+  private encode(query: dnsPacket.DecodedPacket, reply: { rcode: number; answers: dnsPacket.Answer[] }, transport: Transport): Buffer {
+    const rd = query.flags! & dnsPacket.RECURSION_DESIRED;
+    const packet = (answers: dnsPacket.Answer[], truncated: boolean): dnsPacket.Packet => ({
+      type: 'response', id: query.id,
+      flags: rd | dnsPacket.RECURSION_AVAILABLE | (truncated ? dnsPacket.TRUNCATED_RESPONSE : 0) | reply.rcode,
+      questions: (query.questions ?? []).slice(0, 1), answers,
+    });
+    const full = dnsPacket.encode(packet(reply.answers, false));
+    if (transport === 'tcp') return full;
+    const opt = query.additionals?.find((a) => a.type === 'OPT') as dnsPacket.OptAnswer | undefined;
+    const limit = opt ? Math.min(Math.max(opt.udpPayloadSize, UDP_CLASSIC_BYTES), UDP_EDNS_MAX_BYTES) : UDP_CLASSIC_BYTES;
+    // Too big for this datagram: the client asks again over tcp.
+    return full.length <= limit ? full : dnsPacket.encode(packet([], true));
+  }
+
+  private async serveUdp(msg: Buffer, source: string, port: number): Promise<void> {
+    const reply = await this.handle(msg, source, 'udp');
+    if (reply && this.udp) this.udp.send(reply, port, source);
+  }
+
+  /** Length-prefixed messages (RFC 1035 4.2.2), answered in order. */
+  private serveTcp(socket: Socket): void {
+    this.connections.add(socket);
+    socket.on('close', () => this.connections.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
+    const source = plainAddress(socket.remoteAddress ?? '');
+    let buffered = Buffer.alloc(0);
+    let pending = 0;
+    let chain = Promise.resolve();
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 2) {
+        const length = buffered.readUInt16BE(0);
+        if (length < 12 || length > MAX_QUERY_BYTES || pending >= TCP_MAX_PENDING) {
+          socket.destroy();
+          return;
+        }
+        if (buffered.length < 2 + length) break;
+        const message = buffered.subarray(2, 2 + length);
+        buffered = buffered.subarray(2 + length);
+        pending++;
+        chain = chain.then(async () => {
+          const reply = await this.handle(message, source, 'tcp');
+          pending--;
+          if (!reply || socket.destroyed) return;
+          const frame = Buffer.alloc(2 + reply.length);
+          frame.writeUInt16BE(reply.length, 0);
+          reply.copy(frame, 2);
+          socket.write(frame);
+        });
+      }
+    });
+  }
+}
