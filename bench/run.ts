@@ -27,6 +27,8 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
     { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: ['--quick'] },
     { name: 'http proxy on loopback', script: 'proxy-loopback.js', args: ['--quick'] },
     { name: 'http proxy', script: 'http-proxy.js', args: ['--quick'] },
+    { name: 'gateway failover', script: 'failover.js', args: ['--quick'] },
+    { name: 'dns record change', script: 'dns-change.js', args: ['--quick'] },
   ]
   : [
     { name: 'policy', script: 'policy.js', args: [] },
@@ -39,6 +41,8 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
     { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: [] },
     { name: 'http proxy on loopback', script: 'proxy-loopback.js', args: [] },
     { name: 'http proxy', script: 'http-proxy.js', args: [] },
+    { name: 'gateway failover', script: 'failover.js', args: [] },
+    { name: 'dns record change', script: 'dns-change.js', args: [] },
   ];
 
 function runOne(script: string, args: string[]): Promise<{ name: string; figures: Figure[] }> {

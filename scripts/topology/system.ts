@@ -1,6 +1,7 @@
 // The whole Wicket system in network namespaces, driven through its real command lines:
 // a controller host, a gateway with a resource LAN (r1: web app + echo service, r2: a
-// database-like echo service), two client hosts. Used by the end-to-end suites and the demo.
+// database-like echo service), two client hosts; optionally IPv6 on the LAN, a DNS server in
+// it and a second gateway host. Used by the end-to-end suites, the benchmarks and the demo.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { totpCode } from '../../controller/auth/totp.js';
-import { ADDR, createWicketTopology, startServer, type Program, type Topology } from './index.js';
+import { ADDR, createWicketTopology, startDnsServer, startServer, writeDnsRecords, type DnsRecords, type Program, type Topology, type WicketTopologyOptions } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = (name: string) => join(ROOT, 'bin', name);
@@ -72,6 +73,12 @@ export class Service {
   }
 }
 
+/** Where a gateway runs: its host, state directory, WireGuard interface and endpoint. */
+interface GatewayPlace { host: string; dir: string; ifname: string; endpoint: string }
+
+/** The WAN address of each host a gateway may run on. */
+const GATEWAY_HOSTS: Record<string, string> = { gw: ADDR.gw, gw2: ADDR.gw2 };
+
 export interface UserCredentials {
   name: string;
   password: string;
@@ -87,6 +94,11 @@ export class WicketSystem {
   gateway?: Service;
   readonly gatewayIf: string;
   readonly servers: Program[] = [];
+  /** Every gateway started, by name (`gateway` is the one on host gw). */
+  readonly gateways = new Map<string, Service>();
+  /** The file the DNS server answers from (`startDnsServer`). */
+  readonly dnsRecordsFile: string;
+  private readonly places = new Map<string, GatewayPlace>();
   private readonly users = new Map<string, UserCredentials>();
   private readonly usedSteps = new Map<string, Set<number>>();
 
@@ -95,12 +107,45 @@ export class WicketSystem {
     this.dataDir = join(this.dir, 'controller');
     this.gatewayDir = join(this.dir, 'gateway');
     this.gatewayIf = topo.ifname('g');
+    this.dnsRecordsFile = join(this.dir, 'dns-records.json');
   }
 
-  /** Builds the topology; state (controller data, gateway and client state) goes to a fresh `<tmp>/<dirPrefix>XXXXXX`. */
-  static async create(dirPrefix = 'wicket-e2e-'): Promise<WicketSystem> {
-    const topo = await createWicketTopology();
+  /**
+   * Builds the topology (with what `topology` asks for besides the standard hosts); state
+   * (controller data, gateway and client state) goes to a fresh `<tmp>/<dirPrefix>XXXXXX`.
+   */
+  static async create(dirPrefix = 'wicket-e2e-', topology: WicketTopologyOptions = {}): Promise<WicketSystem> {
+    const topo = await createWicketTopology(topology);
     return new WicketSystem(topo, dirPrefix);
+  }
+
+  /** The DNS server of the resource LAN (host dns, port 53), answering `records`. */
+  async startDnsServer(records: DnsRecords): Promise<Program> {
+    const server = await startDnsServer(this.topo, 'dns', this.dnsRecordsFile, records);
+    this.servers.push(server);
+    return server;
+  }
+
+  /** Changes what the DNS server answers, from its next query on. */
+  setDnsRecords(records: DnsRecords): void {
+    writeDnsRecords(this.dnsRecordsFile, records);
+  }
+
+  /** Where gateway `name` runs: the first call fixes its host (gw: the standard state directory and interface). */
+  private place(name: string, host: string): GatewayPlace {
+    const known = this.places.get(name);
+    if (known) {
+      if (known.host !== host) throw new Error(`gateway ${name} runs on ${known.host}, not ${host}`);
+      return known;
+    }
+    const endpoint = GATEWAY_HOSTS[host];
+    if (!endpoint) throw new Error(`no gateway host ${host}`);
+    if ([...this.places.values()].some((p) => p.host === host)) throw new Error(`host ${host} already runs a gateway`);
+    const place = host === 'gw'
+      ? { host, dir: this.gatewayDir, ifname: this.gatewayIf, endpoint }
+      : { host, dir: join(this.dir, `gateway-${host}`), ifname: this.topo.ifname(host), endpoint };
+    this.places.set(name, place);
+    return place;
   }
 
   /** Runs one of Wicket's CLIs in a host's namespace and returns stdout (throws with stderr on failure). */
@@ -198,17 +243,23 @@ export class WicketSystem {
     await this.wicketctl(['policy', 'apply', file]);
   }
 
-  async enrollGateway(name = 'dc1'): Promise<void> {
+  /** Enrolls gateway `name` on `host` (gw, or gw2 in a topology with a second gateway). */
+  async enrollGateway(name = 'dc1', host = 'gw'): Promise<void> {
+    const place = this.place(name, host);
     const token = (await this.wicketctl(['gateway', 'token', name])).trim();
-    await this.run('gw', 'wicket-gateway', ['enroll', '--controller', `${ADDR.ctl}:${PORTS.auth}`, '--ca-fingerprint', this.fingerprint, '--token', token, '--state-dir', this.gatewayDir]);
+    await this.run(host, 'wicket-gateway', ['enroll', '--controller', `${ADDR.ctl}:${PORTS.auth}`, '--ca-fingerprint', this.fingerprint, '--token', token, '--state-dir', place.dir]);
   }
 
-  async startGateway(name = 'dc1', extra: string[] = []): Promise<Service> {
-    const child = this.topo.spawn('gw', process.execPath, [...nodeArgs('WICKET_GATEWAY_NODE_ARGS'), bin('wicket-gateway'), 'start', '--state-dir', this.gatewayDir,
-      '--controller', `${ADDR.ctl}:${PORTS.api}`, '--endpoint', `${ADDR.gw}:${PORTS.wg}`, '--interface', this.gatewayIf, ...extra]);
-    this.gateway = new Service('gateway', child);
+  /** Starts gateway `name` on `host` with `extra` flags; resolves once it is connected and synced. */
+  async startGateway(name = 'dc1', extra: string[] = [], host = 'gw'): Promise<Service> {
+    const place = this.place(name, host);
+    const child = this.topo.spawn(host, process.execPath, [...nodeArgs('WICKET_GATEWAY_NODE_ARGS'), bin('wicket-gateway'), 'start', '--state-dir', place.dir,
+      '--controller', `${ADDR.ctl}:${PORTS.api}`, '--endpoint', `${place.endpoint}:${PORTS.wg}`, '--interface', place.ifname, ...extra]);
+    const service = new Service(host === 'gw' ? 'gateway' : `gateway ${name}`, child);
+    if (host === 'gw') this.gateway = service;
+    this.gateways.set(name, service);
     await this.waitGatewayConnected(name, true);
-    return this.gateway;
+    return service;
   }
 
   async waitGatewayConnected(name: string, connected: boolean, timeoutMs = 30_000): Promise<void> {
@@ -217,7 +268,8 @@ export class WicketSystem {
       const list = await this.wicketctlJson<{ name: string; connected: boolean; appliedVersion: number; desiredVersion: number }[]>(['gateway', 'list']);
       const g = list.find((x) => x.name === name);
       if (g && g.connected === connected && (!connected || g.appliedVersion === g.desiredVersion)) return;
-      if (this.gateway?.exited && connected) throw new Error(`gateway exited:\n${this.gateway.lines.slice(-20).join('\n')}`);
+      const service = this.gateways.get(name) ?? this.gateway;
+      if (service?.exited && connected) throw new Error(`gateway ${name} exited:\n${service.lines.slice(-20).join('\n')}`);
       if (Date.now() > deadline) throw new Error(`gateway ${name} not ${connected ? 'connected and synced' : 'disconnected'} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -14,11 +14,15 @@ export interface HostLink {
   switch: string;
   /** Address with prefix, e.g. 198.18.0.2/24. */
   address: string;
+  /** An IPv6 address with prefix as well, e.g. fd20::10/64 (usable at once: no duplicate address detection). */
+  address6?: string;
 }
 
 export interface HostSpec {
   links: HostLink[];
   routes?: { to: string; via: string }[];
+  /** Forward IPv6 between its links (a router; IPv4 forwarding is the gateway agent's own doing). */
+  ipv6Forwarding?: boolean;
 }
 
 export interface TopologyOptions {
@@ -152,11 +156,19 @@ export async function createTopology(opts: TopologyOptions): Promise<Topology> {
     for (const [host, spec] of Object.entries(opts.hosts)) {
       spec.links.forEach((l, i) => {
         perNs.get(host)!.push(`addr add ${l.address} dev eth${i}`, `link set eth${i} up`);
+        if (l.address6) perNs.get(host)!.push(`addr add ${l.address6} dev eth${i} nodad`);
         perNs.get(l.switch)!.push(`link set ${host} master br0`, `link set ${host} up`);
       });
       for (const r of spec.routes ?? []) perNs.get(host)!.push(`route add ${r.to} via ${r.via}`);
     }
+    // A switch carrying IPv6 floods multicast: with snooping and no querier on the bridge,
+    // neighbour discovery would stop reaching hosts once the snooped memberships age out.
+    const v6Switches = new Set(Object.values(opts.hosts).flatMap((h) => h.links.filter((l) => l.address6).map((l) => l.switch)));
+    for (const sw of v6Switches) perNs.get(sw)!.push('link set br0 type bridge mcast_snooping 0');
     await Promise.all([...perNs].map(([role, lines]) => runTool('ip', ['-n', topo.ns(role), '-b', '-'], { stdin: lines.join('\n') + '\n' })));
+    const routers = Object.entries(opts.hosts).filter(([, spec]) => spec.ipv6Forwarding).map(([host]) => host);
+    // /proc/sys/net is the writer's own namespace's (no procps needed).
+    await Promise.all(routers.map((host) => topo.exec(host, 'sh', ['-c', 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'])));
     return topo;
   } catch (e) {
     topo.cleanup();
@@ -178,26 +190,57 @@ export const ADDR = {
   /** The controller on the link `linkToMachine` makes for a browser on the machine (`npm run demo -- --keep`). */
   ctlFromMachine: '198.18.1.2',
   machine: '198.18.1.1',
+  /** The second gateway host (`secondGateway`), on the WAN and the same resource LAN. */
+  gw2: '198.18.0.3',
+  gw2Lan: '198.19.0.2',
+  /** The resource LAN's DNS server (`dns`). */
+  dns: '198.19.0.53',
 } as const;
 export const LAN_CIDR = '198.19.0.0/24';
 export const WAN_CIDR = '198.18.0.0/24';
 
+/** IPv6 addresses of the resource LAN (`ipv6`): the same hosts, the same last digits. */
+export const LAN6_PREFIX = 64;
+export const LAN6_CIDR = 'fd20::/64';
+export const ADDR6 = {
+  gwLan: 'fd20::1',
+  gw2Lan: 'fd20::2',
+  r1: 'fd20::10',
+  r2: 'fd20::20',
+  dns: 'fd20::53',
+} as const;
+
+/** What the standard topology may have besides its hosts. */
+export interface WicketTopologyOptions {
+  /** IPv6 on the resource LAN (`ADDR6`), the gateways forwarding IPv6. */
+  ipv6?: boolean;
+  /** A DNS server host `dns` in the resource LAN (its program is the test's: `startDnsServer`). */
+  dns?: boolean;
+  /** A second gateway host `gw2` on the WAN and the resource LAN. */
+  secondGateway?: boolean;
+}
+
 /**
  * The standard topology: `wan` joins ctl, gw, c1 and c2; behind gw, `lan` joins r1 and r2.
- * Resources get no route to the overlay: the gateway's masquerade is what makes them answer.
+ * Resources get no route to the overlay: the gateway's masquerade is what makes them answer
+ * (over IPv6 too, and with two gateways each resource answers the one that forwarded).
+ * Options add IPv6 on the LAN, a DNS server host and a second gateway host.
  */
-export function createWicketTopology(): Promise<Topology> {
+export function createWicketTopology(opts: WicketTopologyOptions = {}): Promise<Topology> {
   const wan = (a: string): HostLink => ({ switch: 'wan', address: `${a}/${WAN_PREFIX}` });
-  const lan = (a: string): HostLink => ({ switch: 'lan', address: `${a}/${LAN_PREFIX}` });
+  const lan = (a: string, a6: string): HostLink => ({ switch: 'lan', address: `${a}/${LAN_PREFIX}`, ...(opts.ipv6 ? { address6: `${a6}/${LAN6_PREFIX}` } : {}) });
+  const gateway = (w: string, l: string, l6: string): HostSpec => ({ links: [wan(w), lan(l, l6)], ...(opts.ipv6 ? { ipv6Forwarding: true } : {}) });
   return createTopology({
     switches: ['wan', 'lan'],
     hosts: {
       ctl: { links: [wan(ADDR.ctl)] },
-      gw: { links: [wan(ADDR.gw), lan(ADDR.gwLan)] },
+      gw: gateway(ADDR.gw, ADDR.gwLan, ADDR6.gwLan),
       c1: { links: [wan(ADDR.c1)] },
       c2: { links: [wan(ADDR.c2)] },
-      r1: { links: [lan(ADDR.r1)] },
-      r2: { links: [lan(ADDR.r2)] },
+      r1: { links: [lan(ADDR.r1, ADDR6.r1)] },
+      r2: { links: [lan(ADDR.r2, ADDR6.r2)] },
+      ...(opts.secondGateway ? { gw2: gateway(ADDR.gw2, ADDR.gw2Lan, ADDR6.gw2Lan) } : {}),
+      ...(opts.dns ? { dns: { links: [lan(ADDR.dns, ADDR6.dns)] } } : {}),
     },
   });
 }

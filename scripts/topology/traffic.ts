@@ -1,8 +1,10 @@
 // Traffic helpers over a topology: echo and HTTP servers in a namespace, TCP/UDP/ICMP probes,
 // and a long-lived TCP stream that says when its echoes stop (to prove and measure that a
-// revocation cuts an established flow). Every process is spawned through the topology, so
-// it is killed at cleanup.
+// revocation cuts an established flow); for names, an authoritative DNS server whose records a
+// test rewrites, DNS queries, and probes that time a failover or a name's move. Every process
+// is spawned through the topology, so it is killed at cleanup.
 import type { ChildProcess } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Topology } from './topology.js';
@@ -58,11 +60,86 @@ function program(topo: Topology, role: string, args: string[]): Program {
 
 export type ServerKind = 'tcp-echo' | 'tcp-push' | 'udp-echo' | 'http' | 'http-echo';
 
-/** Starts a server listening on 0.0.0.0:port in `role`'s namespace; resolves once it listens. */
-export async function startServer(topo: Topology, role: string, kind: ServerKind, port: number, body = `${role}\n`): Promise<Program> {
-  const p = program(topo, role, kind === 'http' ? [kind, String(port), body] : [kind, String(port)]);
+/**
+ * Starts a server listening on `listen`:port (0.0.0.0 unless given; "::" listens for IPv6
+ * only, beside an IPv4 server on the same port) in `role`'s namespace; resolves once it listens.
+ */
+export async function startServer(topo: Topology, role: string, kind: ServerKind, port: number, body = `${role}\n`, listen?: string): Promise<Program> {
+  const host = listen ? [listen] : [];
+  const p = program(topo, role, kind === 'http' ? [kind, String(port), body, ...host] : [kind, String(port), ...host]);
   await p.until((ev) => ev.some((e) => e.ready === true), 5000, `${kind} server on ${role}:${port}`);
   return p;
+}
+
+/** The records a DNS server answers from: name → TTL (seconds) and its A and AAAA addresses. */
+export type DnsRecords = Record<string, { ttl: number; A?: string[]; AAAA?: string[] }>;
+
+/**
+ * An authoritative DNS server in `role`'s namespace answering A and AAAA from `file`, read
+ * again for every query: `writeDnsRecords` changes what it answers. Its events are the
+ * queries it got (`{query, type, from, at}`).
+ */
+export async function startDnsServer(topo: Topology, role: string, file: string, records: DnsRecords, port = 53): Promise<Program> {
+  writeDnsRecords(file, records);
+  const p = program(topo, role, ['dns-server', String(port), file]);
+  await p.until((ev) => ev.some((e) => e.ready === true), 5000, `DNS server on ${role}:${port}`);
+  return p;
+}
+
+/** Replaces the records atomically (the server never reads half a file). */
+export function writeDnsRecords(file: string, records: DnsRecords): void {
+  writeFileSync(`${file}.new`, JSON.stringify(records));
+  renameSync(`${file}.new`, file);
+}
+
+/** A DNS answer: the response code ("NOERROR", "NXDOMAIN", ...) and the records (`data`: the address). */
+export interface DnsAnswer { rcode: string; answers: { type: string; name: string; ttl: number; data: unknown }[] }
+
+/**
+ * One DNS query from `role` to `server` (HOST, HOST:PORT or [IPv6]:PORT); undefined when
+ * nothing answered within `timeoutMs`.
+ */
+export async function dnsQuery(topo: Topology, role: string, server: string, name: string, opts: { type?: 'A' | 'AAAA'; timeoutMs?: number; tcp?: boolean } = {}): Promise<DnsAnswer | undefined> {
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const args = [NETPROG, 'dns-query', server, name, opts.type ?? 'A', String(timeoutMs), opts.tcp ? 'tcp' : 'udp'];
+  try {
+    return JSON.parse(await topo.exec(role, process.execPath, args, { timeoutMs: timeoutMs + 5000 })) as DnsAnswer;
+  } catch (e) {
+    if (/exited with code 1/.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
+
+/** The addresses of a DNS answer (its A or AAAA records), sorted. */
+export const answeredAddresses = (a: DnsAnswer | undefined): string[] =>
+  (a?.answers ?? []).filter((r) => r.type === 'A' || r.type === 'AAAA').map((r) => String(r.data)).sort();
+
+/**
+ * From `role`, a TCP connection attempt to host:port every `intervalMs` until one connects;
+ * resolves with the time (epoch ms) it did and the local address it used; rejects after
+ * `timeoutMs`. Measures when a path opens (a failover) to within one interval.
+ */
+export async function firstConnection(topo: Topology, role: string, host: string, port: number, opts: { intervalMs?: number; timeoutMs?: number } = {}): Promise<{ connected: number; local: string }> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const args = [NETPROG, 'first-connection', host, String(port), String(opts.intervalMs ?? 100), String(timeoutMs)];
+  const out = await topo.exec(role, process.execPath, args, { timeoutMs: timeoutMs + 5000 }).catch((e: Error) => {
+    throw new Error(`no connection from ${role} to ${host}:${port} within ${timeoutMs} ms (${e.message})`);
+  });
+  return JSON.parse(out) as { connected: number; local: string };
+}
+
+/**
+ * From `role`, asks `server` for `name` every `intervalMs` until `address` is answered and
+ * then connects to address:port; resolves with when it was first answered and when the
+ * connection got through (epoch ms); rejects after `timeoutMs`.
+ */
+export async function followName(topo: Topology, role: string, server: string, name: string, address: string, port: number, opts: { intervalMs?: number; timeoutMs?: number } = {}): Promise<{ answered: number; connected: number }> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const args = [NETPROG, 'dns-follow', server, name, address, String(port), String(opts.intervalMs ?? 100), String(timeoutMs)];
+  const out = await topo.exec(role, process.execPath, args, { timeoutMs: timeoutMs + 5000 }).catch((e: Error) => {
+    throw new Error(`${name} did not lead ${role} to ${address}:${port} within ${timeoutMs} ms (${e.message})`);
+  });
+  return JSON.parse(out) as { answered: number; connected: number };
 }
 
 export type TcpOutcome = 'connected' | 'refused' | 'timeout' | 'error';

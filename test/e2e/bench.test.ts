@@ -19,7 +19,7 @@ test('the quick benchmark suite produces every figure', { timeout: 900_000 }, ()
     assert.equal(r.status, 0, `bench failed:\n${r.stdout}\n${r.stderr}`);
     const out = JSON.parse(readFileSync(file, 'utf8')) as { results: { name: string; figures: { name: string; value: number; unit: string; goal?: number; ratio?: number }[] }[] };
     assert.deepEqual(out.results.map((x) => x.name), ['policy', 'ingest', 'console lists', 'dataplane', 'sessions', 'auth port under a hostile flood',
-      'http proxy on loopback', 'http proxy']);
+      'http proxy on loopback', 'http proxy', 'gateway failover', 'dns record change']);
     for (const result of out.results) {
       assert.ok(result.figures.length > 0, `${result.name} produced figures`);
       for (const f of result.figures) {
