@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { diffRoutes, normalizeCidr, parseGateways, planTunnel, PERSISTENT_KEEPALIVE_SECONDS, standbyOrderOf } from './plan.js';
+import { diffRoutes, normalizeCidr, parseGateways, planTunnel, PERSISTENT_KEEPALIVE_SECONDS, routeName, standbyOrderOf } from './plan.js';
 
 const KEY_A = 'YGn8Aqz7hQhS0yQkT7RtDkXb8m0vH2cQd2y6r9kq8Fk=';
 const KEY_B = 'gN2yGZ4dWk0yQ9nR5cXq0s1Y3bT2aV6eJ7uP8iL9oMw=';
@@ -138,4 +138,23 @@ test('the new gateway fields are validated: IPv6 CIDRs, service addresses, names
   assert.throws(() => parseGateways([{ ...gw('dc1', KEY_A, ['10.0.0.1']), dnsNames: ['bad name'] }]), /dnsNames\.0: "bad name" is not a DNS name/);
   assert.throws(() => parseGateways([{ ...gw('dc1', KEY_A, ['10.0.0.1']), serviceAddresses: ['fd00::1'] }]), /serviceAddresses/);
   assert.throws(() => parseGateways([{ ...gw('dc1', KEY_A, ['10.0.0.1']), endpoint: '[fd10::1:51820' }]), /endpoint/);
+});
+
+test('a name goes to the gateway of its most specific entitlement, its first live standby while that is down', () => {
+  const gws = parseGateways([
+    ha('dc1a', KEY_A, '100.127.0.1', [], [], ['app.corp.internal', '*.corp.internal']),
+    ha('dc1b', KEY_B, '100.127.0.2', [], [], ['app.corp.internal', '*.corp.internal']),
+  ]);
+  const ents = [
+    { gateway: 'dc1b', destination: '*.corp.internal', standbyGateways: ['dc1a'] },
+    { gateway: 'dc1a', destination: 'app.corp.internal', standbyGateways: ['dc1b'] },
+  ];
+  assert.deepEqual(routeName('app.corp.internal', gws, ents), { pattern: 'app.corp.internal', primary: 'dc1a', standbys: ['dc1b'], carrier: 'dc1a' });
+  assert.equal(routeName('app.corp.internal', gws, ents, new Set(['dc1a']))?.carrier, 'dc1b');
+  assert.equal(routeName('x.corp.internal', gws, ents)?.carrier, 'dc1b');
+  assert.equal(routeName('x.corp.internal', gws, ents, new Set(['dc1b']))?.carrier, 'dc1a');
+  assert.equal(routeName('x.corp.internal', gws, ents, new Set(['dc1a', 'dc1b']))?.carrier, 'dc1b', 'nobody live: the primary');
+  assert.equal(routeName('corp.internal', gws, ents), undefined, 'a wildcard does not cover its suffix');
+  assert.equal(routeName('other.example', gws, ents), undefined);
+  assert.equal(routeName('y.corp.internal', gws, [])?.carrier, 'dc1a', 'no entitlement: the first covering gateway');
 });

@@ -8,7 +8,7 @@ import { splitHostPort } from '../common/pki.js';
 import { describeFirstIssue } from '../common/zod-issue.js';
 import { wgKeySchema } from '../common/formats.js';
 import type { WgPeer } from '../common/wireguard/peers.js';
-import { isDnsName, isDnsWildcard, normalizeDnsName } from '../common/dns-names.js';
+import { dnsNameMatches, isDnsName, isDnsWildcard, normalizeDnsName } from '../common/dns-names.js';
 import { isIpv6 } from '../common/ipv6.js';
 
 /** Keepalive keeps NAT state open so gateway-to-client replies and revocations get through. */
@@ -182,6 +182,39 @@ export function planTunnel(gateways: readonly GatewayPeer[], o: PlanOptions = {}
     persistentKeepalive: PERSISTENT_KEEPALIVE_SECONDS,
   }));
   return { peers, routes: [...carriers.keys()].sort(), carries };
+}
+
+/** Which gateways serve a resource name: its primary and its standbys in order. */
+export interface NameRoute {
+  /** The name or wildcard of the entitlement that covers the name. */
+  pattern: string;
+  primary: string;
+  standbys: string[];
+  /** The gateway carrying it now: the primary while up, else the first live standby. */
+  carrier: string;
+}
+
+/**
+ * The gateways for a queried name (normalised): among the gateways whose dns_names cover it,
+ * the entitlement with the most specific pattern (a name before a wildcard, then the longest)
+ * names the primary and standbys; without such an entitlement, the first covering gateway.
+ * Undefined when no gateway covers the name: it is not a resource of this session.
+ */
+export function routeName(name: string, gateways: readonly GatewayPeer[], entitlements: readonly { gateway: string; destination: string; standbyGateways: readonly string[] }[], down: ReadonlySet<string> = new Set()): NameRoute | undefined {
+  const covering = gateways.filter((g) => g.dnsNames.some((p) => dnsNameMatches(p, name)));
+  if (covering.length === 0) return undefined;
+  const serves = (gw: string, pattern: string) => covering.some((g) => g.gateway === gw && g.dnsNames.includes(pattern));
+  const specificity = (p: string) => (p.startsWith('*.') ? 0 : 1000) + p.length;
+  const best = entitlements
+    .map((e) => ({ ...e, pattern: normalizeDnsName(e.destination) }))
+    .filter((e) => dnsNameMatches(e.pattern, name) && [e.gateway, ...e.standbyGateways].some((gw) => serves(gw, e.pattern)))
+    .sort((a, b) => specificity(b.pattern) - specificity(a.pattern))[0];
+  const pattern = best?.pattern ?? covering[0]!.dnsNames.find((p) => dnsNameMatches(p, name))!;
+  const primary = best?.gateway ?? covering[0]!.gateway;
+  const standbys = (best?.standbyGateways ?? covering.slice(1).map((g) => g.gateway)).filter((gw) => serves(gw, pattern));
+  const live = (gw: string) => serves(gw, pattern) && !down.has(gw);
+  const carrier = live(primary) ? primary : standbys.find(live) ?? (serves(primary, pattern) ? primary : standbys[0]!);
+  return { pattern, primary, standbys, carrier };
 }
 
 /** The route changes that turn `current` into `desired`. */
