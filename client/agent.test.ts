@@ -36,8 +36,8 @@ function setup(overrides: Partial<SessionRecord> = {}) {
   state.saveSession({
     sessionId: 's1', interface: 'wkt0', overlayAddress: '100.64.0.9', wgPublicKey: 'PUB', createdAtMs: Date.now(),
     expiresAtMs: Date.now() + 3_600_000, state: 'active', endReason: '', endedAtMs: 0,
-    gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, allowedIps: ['10.20.0.10/32'] }],
-    routes: ['10.20.0.10/32'], entitlements: [], agentPid: 0, ...overrides,
+    gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, allowedIps: ['10.20.0.10/32'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true, healthy: true, carries: [] }],
+    routes: ['10.20.0.10/32'], entitlements: [], agentPid: 0, overlayIpv6: '', dnsForwarder: '', dnsSetup: { resolver: 'none', domains: [], note: '' }, ...overrides,
   });
   const calls: string[] = [];
   const updates: { plan: TunnelPlan; current: readonly string[] }[] = [];

@@ -13,14 +13,14 @@ const login: LoginState = {
 const session: SessionRecord = {
   sessionId: 's1', interface: 'wk0', overlayAddress: '100.64.0.2', wgPublicKey: 'ME', createdAtMs: now - 60_000,
   expiresAtMs: now + 1_800_000, state: 'active', endReason: '', endedAtMs: 0,
-  gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: 'GW1', allowedIps: ['10.20.0.10/32'] },
-    { gateway: 'dc2', endpoint: '198.18.1.2:51820', publicKey: 'GW2', allowedIps: ['10.30.0.0/24'] }],
+  gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: 'GW1', allowedIps: ['10.20.0.10/32'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true, healthy: true, carries: ['10.20.0.10/32'] },
+    { gateway: 'dc2', endpoint: '198.18.1.2:51820', publicKey: 'GW2', allowedIps: ['10.30.0.0/24'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true, healthy: true, carries: ['10.30.0.0/24'] }],
   routes: ['10.20.0.10/32', '10.30.0.0/24'],
   entitlements: [
     { resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10/32', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'eng', expiresAtMs: 0, http: null, standbyGateways: [] },
     { resource: 'db', gateway: 'dc2', destination: '10.30.0.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5433, grant: 'dba', expiresAtMs: 0, http: null, standbyGateways: [] },
   ],
-  agentPid: 1,
+  agentPid: 1, overlayIpv6: 'fd6b:7769:636b::2', dnsForwarder: '100.64.0.2', dnsSetup: { resolver: 'none', domains: [], note: 'the session has no resource names' },
 };
 const stats = { publicKey: 'ME', listenPort: 1, peers: [
   { publicKey: 'GW1', endpoint: '198.18.0.2:51820', allowedIps: [], latestHandshakeMs: now - 42_000, rxBytes: 1234, txBytes: 99 },
