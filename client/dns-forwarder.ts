@@ -58,7 +58,11 @@ function errorReply(q: dnsPacket.DecodedPacket, rcode: number): Buffer {
 function udpQuery(target: DnsTarget, query: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket(net.isIPv6(target.address) ? 'udp6' : 'udp4');
+    let done = false;
     const finish = (err: Error | undefined, reply?: Buffer) => {
+      // Closing a dgram socket twice throws: a late error or send callback must be a no-op.
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       socket.close();
       if (err) reject(err); else resolve(reply!);
@@ -97,6 +101,7 @@ export class DnsForwarder {
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
   private inFlight = 0;
+  private readonly connections = new Set<net.Socket>();
 
   constructor(private readonly o: ForwarderOptions) {}
 
@@ -134,11 +139,14 @@ export class DnsForwarder {
     this.udp = undefined;
     const tcp = this.tcp;
     this.tcp = undefined;
+    for (const c of this.connections) c.destroy();
     if (tcp) await new Promise<void>((r) => tcp.close(() => r()));
   }
 
   private serveTcp(socket: net.Socket): void {
     let buf = Buffer.alloc(0);
+    this.connections.add(socket);
+    socket.on('close', () => this.connections.delete(socket));
     socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk) => {

@@ -93,7 +93,11 @@ export const realScheduler: Scheduler = (fn, ms) => {
 export const probeAt = (address: string, port: number, timeoutMs: number): Promise<boolean> => new Promise((resolve) => {
   const id = randomInt(0, 65536);
   const socket = dgram.createSocket('udp4');
+  let done = false;
   const finish = (ok: boolean) => {
+    // Closing a dgram socket twice throws: a late error or send callback must be a no-op.
+    if (done) return;
+    done = true;
     clearTimeout(timer);
     socket.close();
     resolve(ok);

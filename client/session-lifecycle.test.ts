@@ -96,6 +96,19 @@ test('up: an invalid gateway from the controller is refused and undone', async (
   assert.ok(t.log.includes('disconnect s3'));
 });
 
+test('up: an invalid IPv6 overlay address from the controller is refused and undone', async () => {
+  for (const bad of ['100.64.0.5', 'fd00::/64', 'not-an-address']) {
+    const t = setup(async (key) => {
+      const r = reply('s4', key);
+      return { ...r, session: { ...r.session!, overlayIpv6: bad } };
+    });
+    await assert.rejects(up(t.state, t.api, t.tunnel, { posture }), /invalid IPv6 overlay address/);
+    assert.ok(t.log.includes('disconnect s4'));
+    assert.equal(t.log.some((l) => l.startsWith('create')), false);
+    assert.equal(t.state.session(), undefined);
+  }
+});
+
 test('up: bad interface names and expired logins are refused before Connect', async () => {
   const t = setup(async (key) => reply('s4', key));
   await assert.rejects(up(t.state, t.api, t.tunnel, { interface: 'a-very-long-interface-name', posture }), /invalid interface name "a-very-long-interface-name"/);
