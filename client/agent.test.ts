@@ -1,5 +1,6 @@
 // Unit tests for the session agent against an in-memory controller stream and tunnel:
-// live updates, revocation, expiry, reconnects and refused sessions.
+// live updates, revocation, expiry, reconnects and refused sessions; health moving a down
+// gateway's destinations to its standby; DNS answers routed before the reply; the resolver.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
@@ -7,13 +8,15 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import dgram from 'node:dgram';
+import dnsPacket from 'dns-packet';
 import { Metadata, status } from '@grpc/grpc-js';
 import { createLogger } from '../common/log.js';
 import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import type { SessionEvent__Output } from '../proto/generated/wicket/v1/SessionEvent.js';
 import type { HeartbeatResponse__Output } from '../proto/generated/wicket/v1/HeartbeatResponse.js';
 import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
-import { SessionAgent } from './agent.js';
+import { SessionAgent, type AgentOptions } from './agent.js';
 import type { AgentApi, EventStream } from './api.js';
 import type { TunnelPlan } from './plan.js';
 import { StateDir, type SessionRecord } from './state.js';
@@ -30,14 +33,14 @@ function serviceError(code: status, details: string): Error {
 
 const GW_KEY = publicKeyOf(generatePrivateKey());
 
-function setup(overrides: Partial<SessionRecord> = {}) {
+function setup(overrides: Partial<SessionRecord> = {}, extra: Partial<AgentOptions> = {}, presharedKeys: Record<string, string> = { dc1: generatePresharedKey() }) {
   const state = new StateDir(mkdtempSync(join(tmpdir(), 'wicket-agent-')));
-  state.saveSessionSecrets({ privateKey: generatePrivateKey(), presharedKeys: { dc1: generatePresharedKey() } });
+  state.saveSessionSecrets({ privateKey: generatePrivateKey(), presharedKeys });
   state.saveSession({
     sessionId: 's1', interface: 'wkt0', overlayAddress: '100.64.0.9', wgPublicKey: 'PUB', createdAtMs: Date.now(),
     expiresAtMs: Date.now() + 3_600_000, state: 'active', endReason: '', endedAtMs: 0,
-    gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, allowedIps: ['10.20.0.10/32'] }],
-    routes: ['10.20.0.10/32'], entitlements: [], agentPid: 0, ...overrides,
+    gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, allowedIps: ['10.20.0.10/32'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true, healthy: true, carries: [] }],
+    routes: ['10.20.0.10/32'], entitlements: [], agentPid: 0, overlayIpv6: '', dnsForwarder: '', dnsSetup: { resolver: 'none', domains: [], note: '' }, ...overrides,
   });
   const calls: string[] = [];
   const updates: { plan: TunnelPlan; current: readonly string[] }[] = [];
@@ -57,7 +60,7 @@ function setup(overrides: Partial<SessionRecord> = {}) {
   const log = createLogger('test', new Writable({ write(chunk, _e, cb) { logLines.push(String(chunk)); cb(); } }));
   const agent = new SessionAgent({
     state, api, tunnel, log, posture: async () => ({ os: 'linux', osVersion: '', clientVersion: '', diskEncryption: '', firewall: '', hostname: '' }),
-    backoffMs: { initial: 5, max: 20 },
+    backoffMs: { initial: 5, max: 20 }, ...extra,
   });
   return { state, agent, calls, updates, streams, logLines, setHeartbeat: (f: typeof heartbeat) => { heartbeat = f; } };
 }
@@ -175,4 +178,88 @@ test('an approaching certificate expiry is warned about', async () => {
   t.agent.stop();
   await run;
   assert.equal(t.logLines.filter((l) => l.includes('login certificate expires at')).length, 1);
+});
+
+const GW_B = publicKeyOf(generatePrivateKey());
+const gwRecord = (gateway: string, publicKey: string, service: string, allowedIps: string[], standbyIps: string[], dnsNames: string[]) => ({
+  gateway, endpoint: '198.18.0.2:51820', publicKey, allowedIps: [`${service}/32`, ...allowedIps], standbyIps, serviceAddresses: [service],
+  dnsNames, connected: true, healthy: true, carries: [],
+});
+
+test('a gateway that stops answering hands its destinations to its standby in one tunnel change, and gets them back', async () => {
+  const timers: (() => void)[] = [];
+  const alive = new Map([['100.127.0.1', true], ['100.127.0.2', true]]);
+  const t = setup({
+    gateways: [gwRecord('dc1a', GW_KEY, '100.127.0.1', ['10.20.0.10/32'], [], []), gwRecord('dc1b', GW_B, '100.127.0.2', [], ['10.20.0.10/32'], [])],
+    routes: ['10.20.0.10/32', '100.127.0.1/32', '100.127.0.2/32'],
+  }, {
+    probe: async (address) => alive.get(address)!,
+    schedule: (fn) => { timers.push(fn); return { cancel: () => undefined }; },
+  }, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
+  const run = t.agent.run();
+  const tick = async () => { timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
+  const carries = () => Object.fromEntries(t.state.session()!.gateways.map((g) => [g.gateway, g.carries]));
+  alive.set('100.127.0.1', false);
+  await tick();
+  await tick();
+  assert.equal(t.updates.length, 0, 'two misses are not enough');
+  await tick();
+  await until(() => t.updates.length === 1);
+  assert.deepEqual(t.updates[0]!.plan.carries, { dc1a: ['100.127.0.1/32'], dc1b: ['10.20.0.10/32', '100.127.0.2/32'] });
+  assert.deepEqual(t.updates[0]!.plan.routes, t.updates[0]!.current, 'no route changes: only AllowedIPs move');
+  assert.deepEqual(carries(), { dc1a: ['100.127.0.1/32'], dc1b: ['10.20.0.10/32', '100.127.0.2/32'] });
+  assert.equal(t.state.session()!.gateways[0]!.healthy, false);
+  alive.set('100.127.0.1', true);
+  await tick();
+  await tick();
+  await until(() => t.updates.length === 2);
+  assert.deepEqual(t.updates[1]!.plan.carries, { dc1a: ['10.20.0.10/32', '100.127.0.1/32'], dc1b: ['100.127.0.2/32'] });
+  t.agent.stop();
+  await run;
+});
+
+test('the forwarder routes an answered name through its gateway before replying; the resolver is set and reverted', async () => {
+  // The gateway's DNS service: a stub on 127.0.0.1 answering app.corp.internal with 10.20.0.10.
+  const upstream = dgram.createSocket('udp4');
+  upstream.on('message', (m, from) => {
+    const q = dnsPacket.decode(m);
+    upstream.send(dnsPacket.encode({ type: 'response', id: q.id, questions: q.questions, answers: [{ type: 'A', name: q.questions![0]!.name, ttl: 5, data: '10.20.0.10' }] }), from.port, from.address);
+  });
+  await new Promise<void>((r) => upstream.bind(0, '127.0.0.1', r));
+  const resolverCalls: string[] = [];
+  const t = setup({
+    gateways: [gwRecord('dc1', GW_KEY, '127.0.0.1', [], [], ['*.corp.internal'])],
+    routes: ['127.0.0.1/32'],
+    entitlements: [{ resource: 'apps', gateway: 'dc1', destination: '*.corp.internal', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAtMs: 0, http: null, standbyGateways: [] }],
+  }, {
+    dns: { port: 0, address: '127.0.0.1', upstreamPort: upstream.address().port },
+    resolver: { resolvedRuns: () => true, resolvectl: async (args) => { resolverCalls.push(args.join(' ')); } },
+  });
+  const run = t.agent.run();
+  try {
+    await until(() => t.state.session()!.dnsForwarder === '127.0.0.1');
+    await until(() => resolverCalls.length === 2);
+    assert.deepEqual(resolverCalls, ['dns wkt0 127.0.0.1', 'domain wkt0 ~corp.internal']);
+    assert.deepEqual(t.state.session()!.dnsSetup, { resolver: 'resolvectl', domains: ['~corp.internal'], note: '' });
+    const port = (t.agent as unknown as { forwarder: { ports: { udp: number } } }).forwarder.ports.udp;
+    const reply = await new Promise<Buffer>((resolve) => {
+      const c = dgram.createSocket('udp4');
+      c.on('message', (m) => { c.close(); resolve(m); });
+      c.send(dnsPacket.encode({ type: 'query', id: 9, questions: [{ type: 'A', name: 'app.corp.internal' }] }), port, '127.0.0.1');
+    });
+    assert.equal(dnsPacket.decode(reply).answers!.length, 1);
+    assert.equal(t.updates.length, 1, 'the route was in place when the reply came');
+    assert.deepEqual(t.updates[0]!.plan.carries, { dc1: ['10.20.0.10/32', '127.0.0.1/32'] });
+    // The grant goes: the learned address goes with it.
+    t.streams[0]!.emit('data', event('updated', { gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, presharedKey: generatePresharedKey(), allowedIps: ['127.0.0.1/32'], standbyIps: [], serviceAddresses: ['127.0.0.1'], dnsNames: [], connected: true }] }));
+    await until(() => t.updates.length === 2);
+    assert.deepEqual(t.updates[1]!.plan.routes, ['127.0.0.1/32']);
+    await until(() => resolverCalls.length === 3);
+    assert.equal(resolverCalls[2], 'revert wkt0');
+    t.streams[0]!.emit('data', event('revoked', { message: 'revoked by admin root' }));
+    assert.equal((await run).state, 'revoked');
+  } finally {
+    t.agent.stop();
+    upstream.close();
+  }
 });

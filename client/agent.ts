@@ -2,7 +2,9 @@
 // (entitlement changes applied to the tunnel live; revocation or expiry tears the tunnel
 // down and records why), sends posture heartbeats at the server's interval, warns before
 // the certificate or session expires, and reconnects with backoff and jitter when the stream
-// breaks.
+// breaks. It also probes the gateways' health (moving a down gateway's destinations to its
+// standby), runs the session's DNS forwarder (answers routed before they are returned) and
+// points the system resolver at it.
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
 import type { Logger } from '../common/log.js';
@@ -15,7 +17,13 @@ import type { AgentApi, EventStream } from './api.js';
 import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
 import type { StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
-import { applyGateways, endSession } from './session-lifecycle.js';
+import { applyPlan, endSession, storedGateways } from './session-lifecycle.js';
+import { DNS_PORT } from '../common/dns-names.js';
+import { DnsForwarder, type DnsTarget } from './dns-forwarder.js';
+import { GatewayProber, HealthTracker, type ProbeSender, type Scheduler } from './gateway-health.js';
+import { LearnedRoutes } from './learned-routes.js';
+import { parseGateways, routeName, type GatewayPeer } from './plan.js';
+import { configureResolver, revertResolver, routingDomains, type ResolverHost } from './system-resolver.js';
 
 export interface AgentOptions {
   state: StateDir;
@@ -29,6 +37,16 @@ export interface AgentOptions {
   heartbeatMs?: number;
   /** Warn this long before the certificate or the session expires (default 10 min). */
   warnBeforeMs?: number;
+  /** Gateway health probes (dnsProbe in production); none without. */
+  probe?: ProbeSender;
+  schedule?: Scheduler;
+  /**
+   * The DNS forwarder: listens on `address` (default the session's IPv4 overlay address) at
+   * `port`, asks gateways at `upstreamPort` (default 53); none without.
+   */
+  dns?: { port: number; address?: string; upstreamPort?: number };
+  /** The system resolver to point at the forwarder; left alone without. */
+  resolver?: ResolverHost;
 }
 
 /** How the agent's run ended. */
@@ -54,6 +72,15 @@ export class SessionAgent {
   private heartbeatMs: number;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly warned = new Set<string>();
+  /** The gateways as last applied (validated, with preshared keys). */
+  private gateways: GatewayPeer[] = [];
+  private entitlements: Session__Output['entitlements'] = [];
+  private readonly health = new HealthTracker();
+  private readonly learned = new LearnedRoutes();
+  private prober: GatewayProber | undefined;
+  private forwarder: DnsForwarder | undefined;
+  /** What the system resolver was last set up for (forwarder running, domains). */
+  private resolverKey: string | undefined;
 
   constructor(private readonly o: AgentOptions) {
     this.backoff = { baseMs: o.backoffMs?.initial ?? 1000, maxMs: o.backoffMs?.max ?? 30_000 };
@@ -75,6 +102,21 @@ export class SessionAgent {
     this.o.log.info({ session: s.sessionId, interface: s.interface }, 'session agent started');
     this.armExpiry(s.expiresAtMs);
     this.armCertWarning();
+    this.gateways = storedGateways(this.o.state);
+    this.entitlements = s.entitlements;
+    this.health.setGateways(this.gateways);
+    this.enqueue(() => this.startDns());
+    if (this.o.probe) {
+      this.prober = new GatewayProber({
+        tracker: this.health, send: this.o.probe, schedule: this.o.schedule,
+        targets: () => this.gateways.flatMap((g) => (g.serviceAddresses[0] ? [{ gateway: g.gateway, address: g.serviceAddresses[0] }] : [])),
+        onChange: (down) => this.enqueue(async () => {
+          this.o.log.warn({ down: [...down] }, down.size ? `gateways not answering: ${[...down].join(', ')}` : 'all gateways answering');
+          await this.replan();
+        }),
+      });
+      this.prober.start();
+    }
     this.connect();
     void this.heartbeat();
     return this.done;
@@ -91,7 +133,10 @@ export class SessionAgent {
     this.stream?.cancel();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.resolveRun(result);
+    this.prober?.stop();
+    const forwarder = this.forwarder;
+    this.forwarder = undefined;
+    void (forwarder?.stop() ?? Promise.resolve()).then(() => this.resolveRun(result));
   }
 
   private later(ms: number, fn: () => void): NodeJS.Timeout {
@@ -100,9 +145,16 @@ export class SessionAgent {
     return t;
   }
 
+  /** Runs `fn` after every change queued before it (changes to the tunnel never interleave). */
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Runs event handlers one at a time, in arrival order. */
   private enqueue(fn: () => Promise<void>): void {
-    this.queue = this.queue.then(fn).catch((err: unknown) => this.o.log.error({ err: grpcErrorMessage(err) }, 'handling a session event failed'));
+    this.serial(fn).catch((err: unknown) => this.o.log.error({ err: grpcErrorMessage(err) }, 'handling a session event failed'));
   }
 
   private connect(): void {
@@ -157,14 +209,76 @@ export class SessionAgent {
   }
 
   private async apply(session: Session__Output | null, gateways: ClientGatewayPeer__Output[], message: string): Promise<void> {
-    const next = await applyGateways(this.o.state, this.o.tunnel, gateways, session ?? undefined);
+    this.gateways = parseGateways(gateways);
+    if (session) this.entitlements = session.entitlements;
+    this.health.setGateways(this.gateways);
+    this.learned.prune(this.patterns());
+    const next = await this.replan(session ?? undefined);
     this.armExpiry(next.expiresAtMs);
     this.o.log.info({ routes: next.routes, gateways: next.gateways.map((g) => g.gateway) }, message || 'session state applied');
+    await this.syncResolver();
+  }
+
+  /** Plans and applies the tunnel for the current gateways, health and learned answers. */
+  private replan(session?: Session__Output) {
+    return applyPlan(this.o.state, this.o.tunnel, this.gateways, { session, down: this.health.down(), learned: this.learned.list() });
+  }
+
+  /** Every name and wildcard some gateway answers for this session. */
+  private patterns(): string[] {
+    return [...new Set(this.gateways.flatMap((g) => g.dnsNames))];
+  }
+
+  /** Starts the DNS forwarder on the overlay address (the interface is up by now). */
+  private async startDns(): Promise<void> {
+    const dns = this.o.dns;
+    const s = this.o.state.session();
+    if (!dns || !s || this.finished) return;
+    const address = dns.address ?? s.overlayAddress;
+    const forwarder = new DnsForwarder({
+      address, port: dns.port, log: this.o.log,
+      route: (name) => this.dnsTarget(name, dns.upstreamPort ?? DNS_PORT),
+      learn: (name, _gateway, addresses) => this.serial(async () => {
+        const r = routeName(name, this.gateways, this.entitlements, this.health.down());
+        if (r && this.learned.add(name, r, addresses)) await this.replan();
+      }),
+    });
+    try {
+      await forwarder.start();
+    } catch (err) {
+      this.o.log.error({ err: (err as Error).message, address }, 'the DNS forwarder cannot listen: resource names will not resolve');
+      return;
+    }
+    if (this.finished) return void forwarder.stop();
+    this.forwarder = forwarder;
+    this.o.state.updateSession((r) => ({ ...r, dnsForwarder: address }));
+    await this.syncResolver();
+  }
+
+  private dnsTarget(name: string, port: number): DnsTarget | undefined {
+    const r = routeName(name, this.gateways, this.entitlements, this.health.down());
+    const address = r && this.gateways.find((g) => g.gateway === r.carrier)?.serviceAddresses[0];
+    return r && address ? { gateway: r.carrier, address, port } : undefined;
+  }
+
+  /** Points the system resolver at the forwarder for the current names (only when they changed). */
+  private async syncResolver(): Promise<void> {
+    const s = this.o.state.session();
+    if (!s || !this.o.resolver) return;
+    const domains = routingDomains(this.patterns());
+    const key = `${this.forwarder ? 'on' : 'off'} ${domains.join(' ')}`;
+    if (key === this.resolverKey) return;
+    this.resolverKey = key;
+    await revertResolver(s.interface, s.dnsSetup, this.o.resolver);
+    const setup = !this.forwarder ? { resolver: 'none' as const, domains, note: 'the DNS forwarder is not running (see the agent log): resource names do not resolve' }
+      : await configureResolver(s.interface, s.dnsForwarder, this.patterns(), this.o.resolver);
+    if (setup.note) this.o.log.warn(setup.note);
+    this.o.state.updateSession((r) => ({ ...r, dnsSetup: setup }));
   }
 
   private async end(state: string, reason: string): Promise<void> {
     if (this.finished) return;
-    await endSession(this.o.state, this.o.tunnel, state, reason, this.o.log);
+    await endSession(this.o.state, this.o.tunnel, state, reason, this.o.log, this.o.resolver);
     this.finish({ state, reason });
   }
 

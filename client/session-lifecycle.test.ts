@@ -33,7 +33,7 @@ function setup(connect: (key: string) => Promise<ConnectResponse__Output>, tunne
   };
   const tunnel: TunnelOps = {
     create: async (ifname, privateKey, address, plan) => {
-      log.push(`create ${ifname} ${publicKeyOf(privateKey)} ${address} ${plan.routes.join(',')}`);
+      log.push(`create ${ifname} ${publicKeyOf(privateKey)} ${address.ipv4} ${address.ipv6} ${plan.routes.join(',')}`);
       if (tunnelFails) throw new Error('wireguard-go failed');
     },
     update: async () => undefined,
@@ -46,7 +46,7 @@ function setup(connect: (key: string) => Promise<ConnectResponse__Output>, tunne
 const reply = (id: string, wgPublicKey: string): ConnectResponse__Output => ({
   session: {
     id, username: 'alice', deviceId: 'd', overlayAddress: '100.64.0.5', wgPublicKey, createdAtMs: 1, expiresAtMs: Date.now() + 60_000,
-    state: 'active', endReason: '', entitlements: [], acks: [], rxBytes: 0, txBytes: 0, lastHandshakeMs: 0, posture: null, deviceName: '', overlayIpv6: '',
+    state: 'active', endReason: '', entitlements: [], acks: [], rxBytes: 0, txBytes: 0, lastHandshakeMs: 0, posture: null, deviceName: '', overlayIpv6: 'FD6B:7769:636b::5',
   },
   gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW, presharedKey: generatePresharedKey(), allowedIps: ['10.20.0.10'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true }],
   denials: [{ resource: 'db', code: 'no_grant', message: 'no grant gives alice db' }],
@@ -59,7 +59,7 @@ test('up: fresh key pair per session, private key only on disk 0600, tunnel from
   const secrets = t.state.sessionSecrets()!;
   assert.equal(publicKeyOf(secrets.privateKey), t.keys[0]);
   assert.equal(statSync(t.state.sessionKeyPath).mode & 0o777, 0o600);
-  assert.equal(t.log[0], `create wkt1 ${t.keys[0]} 100.64.0.5 10.20.0.10/32`);
+  assert.equal(t.log[0], `create wkt1 ${t.keys[0]} 100.64.0.5 fd6b:7769:636b::5 10.20.0.10/32`);
   assert.equal(JSON.stringify(t.state.session()).includes(secrets.privateKey), false);
   await assert.rejects(up(t.state, t.api, t.tunnel, { interface: 'wkt1', posture }), /already up on wkt1: run wicket down first/);
   await down(t.state, t.api, t.tunnel);
@@ -94,6 +94,19 @@ test('up: an invalid gateway from the controller is refused and undone', async (
   const t = setup(async (key) => ({ ...reply('s3', key), gateways: [{ gateway: 'dc1', endpoint: 'x', publicKey: GW, presharedKey: 'bad', allowedIps: ['10.0.0.1'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true }] }));
   await assert.rejects(up(t.state, t.api, t.tunnel, { posture }), /invalid gateway #0 \(dc1\)/);
   assert.ok(t.log.includes('disconnect s3'));
+});
+
+test('up: an invalid IPv6 overlay address from the controller is refused and undone', async () => {
+  for (const bad of ['100.64.0.5', 'fd00::/64', 'not-an-address']) {
+    const t = setup(async (key) => {
+      const r = reply('s4', key);
+      return { ...r, session: { ...r.session!, overlayIpv6: bad } };
+    });
+    await assert.rejects(up(t.state, t.api, t.tunnel, { posture }), /invalid IPv6 overlay address/);
+    assert.ok(t.log.includes('disconnect s4'));
+    assert.equal(t.log.some((l) => l.startsWith('create')), false);
+    assert.equal(t.state.session(), undefined);
+  }
 });
 
 test('up: bad interface names and expired logins are refused before Connect', async () => {

@@ -4,6 +4,8 @@
 import type { Logger } from '../common/log.js';
 import { grpcErrorMessage } from '../common/grpc.js';
 import { processAlive } from '../common/process.js';
+import { isIpv6 } from '../common/ipv6.js';
+import ipaddr from 'ipaddr.js';
 import { generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import { ifnameSchema } from '../common/wireguard/interface.js';
 import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/ClientGatewayPeer.js';
@@ -11,19 +13,41 @@ import type { Denial__Output } from '../proto/generated/wicket/v1/Denial.js';
 import type { Posture__Output } from '../proto/generated/wicket/v1/Posture.js';
 import type { Session__Output } from '../proto/generated/wicket/v1/Session.js';
 import { describeApiError, type ControllerApi } from './api.js';
-import { parseGateways, planTunnel, type GatewayPeer } from './plan.js';
-import type { SessionRecord, StateDir } from './state.js';
+import { parseGateways, planTunnel, standbyOrderOf, type GatewayPeer, type PlanOptions, type TunnelPlan } from './plan.js';
+import type { SessionGateway, SessionRecord, StateDir } from './state.js';
+import { NO_DNS_SETUP, revertResolver, type ResolverHost } from './system-resolver.js';
 import type { TunnelOps } from './tunnel.js';
 
 export const DEFAULT_INTERFACE = 'wicket0';
 
-/** The session's gateways as stored on disk (without preshared keys) and the keys apart. */
-function splitSecrets(gateways: readonly GatewayPeer[]): { stored: SessionRecord['gateways']; presharedKeys: Record<string, string> } {
+/** The session's gateways as stored on disk (without preshared keys, with health and what each carries) and the keys apart. */
+function splitSecrets(gateways: readonly GatewayPeer[], plan: TunnelPlan, down: ReadonlySet<string>): { stored: SessionGateway[]; presharedKeys: Record<string, string> } {
   return {
-    stored: gateways.map(({ gateway, endpoint, publicKey, allowedIps }) => ({ gateway, endpoint, publicKey, allowedIps })),
+    stored: gateways.map(({ presharedKey: _, ...g }) => ({ ...g, healthy: !down.has(g.gateway), carries: plan.carries[g.gateway] ?? [] })),
     presharedKeys: Object.fromEntries(gateways.map((g) => [g.gateway, g.presharedKey])),
   };
 }
+
+/** The gateways as the agent last applied them (stored fields plus the preshared keys). */
+export function storedGateways(state: StateDir): GatewayPeer[] {
+  const s = state.session();
+  const secrets = state.sessionSecrets();
+  if (!s || !secrets) return [];
+  return s.gateways.flatMap(({ healthy: _h, carries: _c, ...g }) => {
+    const presharedKey = secrets.presharedKeys[g.gateway];
+    return presharedKey ? [{ ...g, presharedKey }] : [];
+  });
+}
+
+/** The overlay IPv6 address from the controller: '' (an older controller) or an IPv6 address. */
+function overlayIpv6Of(s: Session__Output): string {
+  if (s.overlayIpv6 === '') return '';
+  if (!isIpv6(s.overlayIpv6) || s.overlayIpv6.includes('/')) throw new Error(`controller sent an invalid IPv6 overlay address "${s.overlayIpv6.slice(0, 64)}"`);
+  return ipaddr.parse(s.overlayIpv6).toString();
+}
+
+/** Gateways the controller reports disconnected: down until health says otherwise. */
+const disconnected = (gateways: readonly GatewayPeer[]) => new Set(gateways.filter((g) => !g.connected).map((g) => g.gateway));
 
 export interface UpOptions {
   interface?: string;
@@ -64,16 +88,18 @@ export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps,
   };
   try {
     const gateways = parseGateways(res.gateways);
-    const plan = planTunnel(gateways);
-    const { stored, presharedKeys } = splitSecrets(gateways);
+    const overlayIpv6 = overlayIpv6Of(s);
+    const down = disconnected(gateways);
+    const plan = planTunnel(gateways, { down, standbyOrder: standbyOrderOf(s.entitlements) });
+    const { stored, presharedKeys } = splitSecrets(gateways, plan, down);
     state.saveSessionSecrets({ privateKey, presharedKeys });
     const session: SessionRecord = {
-      sessionId: s.id, interface: ifname, overlayAddress: s.overlayAddress, wgPublicKey,
+      sessionId: s.id, interface: ifname, overlayAddress: s.overlayAddress, overlayIpv6, wgPublicKey,
       createdAtMs: s.createdAtMs, expiresAtMs: s.expiresAtMs, state: 'active', endReason: '', endedAtMs: 0,
-      gateways: stored, routes: plan.routes, entitlements: s.entitlements, agentPid: 0,
+      gateways: stored, routes: plan.routes, entitlements: s.entitlements, agentPid: 0, dnsForwarder: '', dnsSetup: NO_DNS_SETUP,
     };
     state.saveSession(session);
-    await tunnel.create(ifname, privateKey, s.overlayAddress, plan);
+    await tunnel.create(ifname, privateKey, { ipv4: s.overlayAddress, ipv6: overlayIpv6 }, plan);
     return { session, denials: res.denials };
   } catch (err) {
     return undo(err);
@@ -81,37 +107,56 @@ export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps,
 }
 
 /** Applies the controller's current gateways (and session, when sent) to the live tunnel. */
-export async function applyGateways(state: StateDir, tunnel: TunnelOps, gateways: readonly ClientGatewayPeer__Output[], session?: Session__Output): Promise<SessionRecord> {
+export async function applyGateways(state: StateDir, tunnel: TunnelOps, gateways: readonly ClientGatewayPeer__Output[], session?: Session__Output, o: ApplyOptions = {}): Promise<SessionRecord> {
+  return applyPlan(state, tunnel, parseGateways(gateways), { ...o, session });
+}
+
+export interface ApplyOptions {
+  /** Gateways down by the agent's health checks (default: those the controller reports disconnected). */
+  down?: ReadonlySet<string>;
+  learned?: PlanOptions['learned'];
+}
+
+/**
+ * Plans the tunnel for validated gateways (health, learned DNS answers, standby order from the
+ * entitlements), applies it and records it. Nothing is touched when the plan is unchanged.
+ */
+export async function applyPlan(state: StateDir, tunnel: TunnelOps, gateways: readonly GatewayPeer[], o: ApplyOptions & { session?: Session__Output } = {}): Promise<SessionRecord> {
   const current = state.session();
   const secrets = state.sessionSecrets();
   if (!current || !secrets) throw new Error(`no active session in ${state.dir}`);
-  const parsed = parseGateways(gateways);
-  const plan = planTunnel(parsed);
-  await tunnel.update(current.interface, current.overlayAddress, plan, current.routes);
-  const { stored, presharedKeys } = splitSecrets(parsed);
-  state.saveSessionSecrets({ ...secrets, presharedKeys });
+  const entitlements = o.session?.entitlements ?? current.entitlements;
+  const down = o.down ?? disconnected(gateways);
+  const plan = planTunnel(gateways, { down, learned: o.learned, standbyOrder: standbyOrderOf(entitlements) });
+  const { stored, presharedKeys } = splitSecrets(gateways, plan, down);
+  const sameKeys = JSON.stringify(presharedKeys) === JSON.stringify(secrets.presharedKeys);
+  const unchanged = sameKeys && JSON.stringify(plan.routes) === JSON.stringify(current.routes)
+    && JSON.stringify(stored.map((g) => [g.publicKey, g.endpoint, g.carries])) === JSON.stringify(current.gateways.map((g) => [g.publicKey, g.endpoint, g.carries]));
+  if (!unchanged) await tunnel.update(current.interface, { ipv4: current.overlayAddress, ipv6: current.overlayIpv6 }, plan, current.routes);
+  if (!sameKeys) state.saveSessionSecrets({ ...secrets, presharedKeys });
   const next: SessionRecord = {
     ...current,
     gateways: stored,
     routes: plan.routes,
-    entitlements: session?.entitlements ?? current.entitlements,
-    expiresAtMs: session?.expiresAtMs || current.expiresAtMs,
+    entitlements,
+    expiresAtMs: o.session?.expiresAtMs || current.expiresAtMs,
   };
   state.saveSession(next);
   return next;
 }
 
 /** Tears the tunnel down after the session ended and records why (kept for `status`). */
-export async function endSession(state: StateDir, tunnel: TunnelOps, endState: string, reason: string, log: Logger): Promise<void> {
+export async function endSession(state: StateDir, tunnel: TunnelOps, endState: string, reason: string, log: Logger, resolver?: ResolverHost): Promise<void> {
   const s = state.session();
   if (!s) return;
+  await revertResolver(s.interface, s.dnsSetup, resolver);
   try {
     await tunnel.destroy(s.interface);
   } catch (err) {
     log.error({ err: grpcErrorMessage(err), interface: s.interface }, 'removing the interface failed');
   }
   state.deleteSessionSecrets();
-  state.saveSession({ ...s, state: endState, endReason: reason, endedAtMs: Date.now(), routes: [], agentPid: 0 });
+  state.saveSession({ ...s, state: endState, endReason: reason, endedAtMs: Date.now(), routes: [], agentPid: 0, dnsForwarder: '', dnsSetup: NO_DNS_SETUP });
   log.warn({ session: s.sessionId, state: endState, reason }, `session ${endState}: ${reason}`);
 }
 
@@ -129,7 +174,7 @@ async function waitExit(pid: number, ms: number): Promise<boolean> {
  * Ends the session from this side: stops the agent (by its pid), tells the controller, deletes
  * the interface and the session files. Returns notes for the user about what could not be done.
  */
-export async function down(state: StateDir, api: ControllerApi | undefined, tunnel: TunnelOps): Promise<{ sessionId?: string; notes: string[] }> {
+export async function down(state: StateDir, api: ControllerApi | undefined, tunnel: TunnelOps, resolver?: ResolverHost): Promise<{ sessionId?: string; notes: string[] }> {
   const s = state.session();
   if (!s) return { notes: ['no session'] };
   const notes: string[] = [];
@@ -146,6 +191,8 @@ export async function down(state: StateDir, api: ControllerApi | undefined, tunn
     } else {
       notes.push('not logged in: the controller was not told; the session ends at its expiry');
     }
+    // The agent reverts the resolver when it stops cleanly; this covers one that was killed.
+    await revertResolver(s.interface, state.session()?.dnsSetup ?? s.dnsSetup, resolver);
     await tunnel.destroy(s.interface);
   }
   state.deleteSession();

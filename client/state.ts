@@ -42,18 +42,38 @@ const entitlementSchema = z.object({
   standbyGateways: z.array(z.string()).default([]),
 }) satisfies z.ZodType<Entitlement__Output>;
 
-/** A gateway as recorded on disk: everything but the preshared key (kept in session.key). */
+/**
+ * A gateway as recorded on disk: everything but the preshared key (kept in session.key), and
+ * what the agent made of it (its health, the CIDRs it carries now). Defaults read files written
+ * before redundant gateways.
+ */
 const sessionGatewaySchema = z.object({
   gateway: z.string(),
   endpoint: z.string(),
   publicKey: z.string(),
   allowedIps: z.array(z.string()),
+  standbyIps: z.array(z.string()).default([]),
+  serviceAddresses: z.array(z.string()).default([]),
+  dnsNames: z.array(z.string()).default([]),
+  connected: z.boolean().default(true),
+  healthy: z.boolean().default(true),
+  carries: z.array(z.string()).default([]),
+});
+export type SessionGateway = z.infer<typeof sessionGatewaySchema>;
+
+/** What was done to the system resolver for the session's names (client/system-resolver.ts). */
+const dnsSetupSchema = z.object({
+  resolver: z.enum(['resolvectl', 'none']),
+  domains: z.array(z.string()),
+  note: z.string(),
 });
 
 const sessionSchema = z.object({
   sessionId: z.string().min(1),
   interface: z.string().min(1).max(15),
   overlayAddress: z.string().min(1),
+  /** The IPv6 overlay address ('' from a controller without IPv6). */
+  overlayIpv6: z.string().default(''),
   wgPublicKey: z.string(),
   createdAtMs: z.number().int(),
   expiresAtMs: z.number().int(),
@@ -67,6 +87,9 @@ const sessionSchema = z.object({
   entitlements: z.array(entitlementSchema),
   /** The session agent's process id (0 while none runs). */
   agentPid: z.number().int(),
+  /** Where the agent's DNS forwarder listens ('' while none runs). */
+  dnsForwarder: z.string().default(''),
+  dnsSetup: dnsSetupSchema.default({ resolver: 'none', domains: [], note: 'the session has no resource names' }),
 });
 /** The session as persisted in session.json (kept after it ends, so `status` can say why). */
 export type SessionRecord = z.infer<typeof sessionSchema>;

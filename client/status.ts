@@ -1,7 +1,9 @@
 // What `wicket status` shows, computed from the state files and the interface's counters:
 // who is logged in, the session (or why the last one ended), each resource with its gateway
 // (an HTTP resource as its URL and the gateway proxy's address it is reached through), and
-// each gateway's handshake age and bytes. Pure, so the rendering is unit-tested.
+// each gateway's handshake age and bytes, health and what it carries now; the IPv6 overlay
+// address and the session's DNS (forwarder, system resolver). Pure, so the rendering is
+// unit-tested.
 import { formatDuration } from '../common/duration.js';
 import { formatTable, formatTime } from '../common/cli.js';
 import type { WgDump } from '../common/wireguard/peers.js';
@@ -28,7 +30,22 @@ export interface StatusReport {
   resources: { resource: string; gateway: string; destination: string; protocol: string; ports: string; grant: string }[];
   /** HTTP resources: `url` is reached through the gateway's proxy at `via`; empty methods or paths: all. */
   http: { resource: string; gateway: string; url: string; via: string; methods: string[]; paths: string[]; grant: string }[];
-  gateways: { gateway: string; endpoint: string; allowedIps: string[]; latestHandshakeMs: number; handshakeAgeMs: number | null; rxBytes: number; txBytes: number }[];
+  gateways: {
+    gateway: string; endpoint: string; allowedIps: string[]; latestHandshakeMs: number; handshakeAgeMs: number | null; rxBytes: number; txBytes: number;
+    /** Answering its probes (the agent's view); `connected`: holding its stream to the controller. */
+    healthy: boolean;
+    connected: boolean;
+    /** The CIDRs routed to this gateway now (its own, a down primary's, learned DNS answers). */
+    carries: string[];
+    /** The CIDRs it takes over while their primary is down. */
+    standby_for: string[];
+  }[];
+  /** The session's IPv6 overlay address (null without an active session or from a controller without IPv6). */
+  overlay_ipv6: string | null;
+  /** The DNS forwarder for the session's resource names ([] when the session has none). */
+  dns: string[];
+  /** What was done to the system resolver for those names, or why nothing was. */
+  dns_setup: { resolver: 'resolvectl' | 'none'; domains: string[]; note: string };
 }
 
 function ports(protocol: string, from: number, to: number): string {
@@ -64,8 +81,12 @@ export function buildStatus(login: LoginState | undefined, session: SessionRecor
       return {
         gateway: g.gateway, endpoint: g.endpoint, allowedIps: g.allowedIps, latestHandshakeMs: hs,
         handshakeAgeMs: hs > 0 ? Math.max(0, now - hs) : null, rxBytes: p?.rxBytes ?? 0, txBytes: p?.txBytes ?? 0,
+        healthy: g.healthy, connected: g.connected, carries: g.carries, standby_for: g.standbyIps,
       };
     }) : [],
+    overlay_ipv6: active && session.overlayIpv6 ? session.overlayIpv6 : null,
+    dns: active && session.dnsForwarder && session.gateways.some((g) => g.dnsNames.length > 0) ? [session.dnsForwarder] : [],
+    dns_setup: active ? session.dnsSetup : { resolver: 'none', domains: [], note: 'no active session' },
   };
 }
 
@@ -87,15 +108,20 @@ export function renderStatus(r: StatusReport, now: number): string {
   }
   lines.push(
     `session:  ${s.id} active on ${s.interface}, agent ${s.agentRunning ? 'running' : 'NOT running (changes from the controller are not applied)'}`,
-    `address:  ${s.address}`,
+    `address:  ${s.address}${r.overlay_ipv6 ? `, ${r.overlay_ipv6}` : ''}`,
     `expires:  ${until(s.expiresAtMs, now)}`,
-    '',
   );
+  if (r.dns.length > 0 || r.dns_setup.domains.length > 0) {
+    const how = r.dns_setup.resolver === 'resolvectl' ? `system resolver (resolvectl) sends ${r.dns_setup.domains.join(' ')} there` : r.dns_setup.note;
+    lines.push(`dns:      ${r.dns.join(', ') || 'no forwarder'}; ${how}`);
+  }
+  lines.push('');
   const text = lines.join('\n');
   const resources = formatTable(['RESOURCE', 'GATEWAY', 'DESTINATION', 'PORTS', 'GRANT'],
     r.resources.map((x) => [x.resource, x.gateway, x.destination, x.ports, x.grant]));
-  const gateways = formatTable(['GATEWAY', 'ENDPOINT', 'HANDSHAKE', 'RX', 'TX'],
-    r.gateways.map((g) => [g.gateway, g.endpoint, g.handshakeAgeMs === null ? 'never' : `${formatDuration(Math.floor(g.handshakeAgeMs / 1000) * 1000)} ago`, g.rxBytes, g.txBytes]));
+  const health = (g: StatusReport['gateways'][number]) => (g.healthy ? 'up' : g.connected ? 'not answering' : 'disconnected');
+  const gateways = formatTable(['GATEWAY', 'ENDPOINT', 'HEALTH', 'HANDSHAKE', 'RX', 'TX', 'CARRIES'],
+    r.gateways.map((g) => [g.gateway, g.endpoint, health(g), g.handshakeAgeMs === null ? 'never' : `${formatDuration(Math.floor(g.handshakeAgeMs / 1000) * 1000)} ago`, g.rxBytes, g.txBytes, g.carries.join(' ')]));
   const http = r.http.length === 0 ? '' : `${formatTable(['HTTP RESOURCE', 'GATEWAY', 'REACHED AS', 'METHODS', 'PATHS', 'GRANT'],
     r.http.map((x) => [x.resource, x.gateway, `${x.url} via ${x.via}`, x.methods.join(',') || 'all', x.paths.join(' ') || 'all', x.grant]))}\n`;
   return `${text}\n${resources}\n${http}${gateways}`;

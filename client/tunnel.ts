@@ -1,25 +1,39 @@
 // The client's local WireGuard interface behind a narrow interface: create it with the
-// overlay address, one peer per gateway and routes for the entitled destinations only;
+// overlay addresses (IPv4 and IPv6), one peer per gateway and routes for the entitled destinations only;
 // apply live changes (peers through `wg`, one `ip -batch` for the route diff); destroy it.
 import { addPeers, dump, removePeers, type WgDump } from '../common/wireguard/peers.js';
 import { createInterface, deleteInterface, type WgContext } from '../common/wireguard/interface.js';
 import { runTool } from '../common/exec.js';
 import { diffRoutes, type TunnelPlan } from './plan.js';
 
+/** The session's overlay addresses; ipv6 is '' when the controller gave none. */
+export interface OverlayAddresses {
+  ipv4: string;
+  ipv6: string;
+}
+
 export interface TunnelOps {
-  create(ifname: string, privateKey: string, address: string, plan: TunnelPlan): Promise<void>;
-  /** Replaces the peers and moves routes from `currentRoutes` to the plan's. */
-  update(ifname: string, address: string, plan: TunnelPlan, currentRoutes: readonly string[]): Promise<void>;
+  create(ifname: string, privateKey: string, address: OverlayAddresses, plan: TunnelPlan): Promise<void>;
+  /** Replaces the peers (one `wg` change) and moves routes from `currentRoutes` to the plan's. */
+  update(ifname: string, address: OverlayAddresses, plan: TunnelPlan, currentRoutes: readonly string[]): Promise<void>;
   destroy(ifname: string): Promise<void>;
   stats(ifname: string): Promise<WgDump>;
 }
 
-/** `ip -batch` lines installing routes through the interface, sourced from the overlay address. */
-export function routeCommands(ifname: string, address: string, add: readonly string[], remove: readonly string[]): string[] {
-  const v6 = (a: string) => a.includes(':');
+/** `ip -batch` lines installing routes through the interface, sourced from the overlay address of their family. */
+export function routeCommands(ifname: string, address: OverlayAddresses, add: readonly string[], remove: readonly string[]): string[] {
+  const src = (r: string) => (r.includes(':') ? address.ipv6 : address.ipv4);
   return [
-    ...add.map((r) => `route replace ${r} dev ${ifname}${v6(r) === v6(address) ? ` src ${address}` : ''}`),
+    ...add.map((r) => `route replace ${r} dev ${ifname}${src(r) ? ` src ${src(r)}` : ''}`),
     ...remove.map((r) => `route del ${r} dev ${ifname}`),
+  ];
+}
+
+/** `ip -batch` lines giving the interface its overlay addresses (IPv6 without duplicate detection: the link is point to point). */
+export function addressCommands(ifname: string, address: OverlayAddresses): string[] {
+  return [
+    `address replace ${address.ipv4}/32 dev ${ifname}`,
+    ...(address.ipv6 ? [`address replace ${address.ipv6}/128 dev ${ifname} nodad`] : []),
   ];
 }
 
@@ -39,8 +53,7 @@ export function systemTunnel(o: { stateDir?: string; netns?: string } = {}): Tun
     async create(ifname, privateKey, address, plan) {
       await createInterface(ifname, { privateKey, stateDir: o.stateDir, netns: o.netns });
       await addPeers(ifname, plan.peers, ctx);
-      const prefix = address.includes(':') ? 128 : 32;
-      await ipBatch([`address replace ${address}/${prefix} dev ${ifname}`, ...routeCommands(ifname, address, plan.routes, [])], ctx);
+      await ipBatch([...addressCommands(ifname, address), ...routeCommands(ifname, address, plan.routes, [])], ctx);
     },
     async update(ifname, address, plan, currentRoutes) {
       // Not `wg syncconf`: a config without [Interface] PrivateKey and ListenPort resets both,

@@ -19,3 +19,8 @@ test('renders [Interface] and one [Peer] per gateway', () => {
   assert.match(text, /expires 2030-01-01T00:00:00\.000Z/);
   assert.ok(text.endsWith('\n'));
 });
+
+test('the IPv6 overlay address joins the IPv4 one', () => {
+  const text = renderWgQuick({ sessionId: 's1', expiresAtMs: 0, privateKey: 'PRIV', address: '100.64.0.7', addressIpv6: 'fd6b:7769:636b::7', peers: [] });
+  assert.match(text, /^Address = 100\.64\.0\.7\/32, fd6b:7769:636b::7\/128$/m);
+});

@@ -8,6 +8,8 @@ export interface WgQuickInput {
   privateKey: string;
   /** The overlay address, without prefix length. */
   address: string;
+  /** The IPv6 overlay address ('' or absent without one). */
+  addressIpv6?: string;
   peers: readonly (TunnelPeer & { gateway: string })[];
 }
 
@@ -19,7 +21,7 @@ export function renderWgQuick(s: WgQuickInput): string {
     '# Contains secret keys: keep this file private (chmod 600).',
     '[Interface]',
     `PrivateKey = ${s.privateKey}`,
-    `Address = ${s.address}/${prefix}`,
+    `Address = ${s.address}/${prefix}${s.addressIpv6 ? `, ${s.addressIpv6}/128` : ''}`,
   ];
   for (const p of s.peers) {
     lines.push(

@@ -24,6 +24,9 @@ import { renderWgQuick } from '../wgquick.js';
 import { accessApi, describeRequest, requestsTable } from '../request.js';
 import { PERSISTENT_KEEPALIVE_SECONDS } from '../plan.js';
 import { canPrompt, prompt, promptSecret } from './prompt.js';
+import { DNS_PORT } from '../../common/dns-names.js';
+import { dnsProbe } from '../gateway-health.js';
+import { systemResolverHost } from '../system-resolver.js';
 
 const program = new Command('wicket')
   .description('Wicket client: log in, bring up a least-privilege WireGuard session, inspect it')
@@ -94,7 +97,7 @@ program.command('logout')
 async function takeDown(state: StateDir): Promise<void> {
   const api = state.login() ? controllerApi(state) : undefined;
   try {
-    const r = await down(state, api, systemTunnel({ stateDir: state.dir }));
+    const r = await down(state, api, systemTunnel({ stateDir: state.dir }), systemResolverHost);
     for (const n of r.notes) process.stderr.write(`warning: ${n}\n`);
     if (r.sessionId) process.stdout.write(`session ${r.sessionId} down\n`);
   } finally {
@@ -108,7 +111,9 @@ async function runAgent(state: StateDir, foreground: boolean): Promise<void> {
   const log = createLogger('wicket-agent');
   const tunnel = systemTunnel({ stateDir: state.dir });
   const api = controllerApi(state);
-  const agent = new SessionAgent({ state, api, tunnel, posture: () => collectPosture(), log });
+  const agent = new SessionAgent({
+    state, api, tunnel, posture: () => collectPosture(), log, probe: dnsProbe, dns: { port: DNS_PORT }, resolver: systemResolverHost,
+  });
   let interrupted = false;
   process.once('SIGTERM', () => agent.stop());
   process.once('SIGINT', () => { interrupted = true; agent.stop(); });
@@ -163,7 +168,7 @@ program.command('up')
     const s = state.session()!;
     output(o.json, { session: s, denials: r.denials }, ({ session, denials }) => [
       `session ${session.sessionId} up on ${session.interface}`,
-      `address ${session.overlayAddress}, expires ${formatTime(session.expiresAtMs)}`,
+      `address ${session.overlayAddress}${session.overlayIpv6 ? `, ${session.overlayIpv6}` : ''}, expires ${formatTime(session.expiresAtMs)}`,
       ...session.entitlements.map((e) => `  ${e.resource} via ${e.gateway}: ${e.destination} ${e.protocol}${e.protocol === 'icmp' ? '' : `/${e.portFrom}${e.portTo !== e.portFrom ? `-${e.portTo}` : ''}`}`),
       ...denials.map((d) => `  not available: ${d.resource}: ${d.message}`),
       o.foreground ? 'session agent running in the foreground (Ctrl-C ends the session)' : `session agent pid ${s.agentPid}, log ${state.agentLogPath}`,
@@ -184,7 +189,7 @@ program.command('down')
   });
 
 program.command('status')
-  .description('login, session, resources with their gateway, handshake age and bytes')
+  .description('login, session, resources with their gateway, gateway health and what each carries, DNS')
   .option('--json', 'print JSON')
   .action(async (o: { json?: boolean }) => {
     const state = stateDir();
@@ -252,11 +257,12 @@ program.command('config')
     const secrets = state.sessionSecrets();
     if (!s || s.state !== 'active' || !secrets) throw new CliError('no active session: run wicket up first');
     process.stdout.write(renderWgQuick({
-      sessionId: s.sessionId, expiresAtMs: s.expiresAtMs, privateKey: secrets.privateKey, address: s.overlayAddress,
-      peers: s.gateways.filter((g) => g.allowedIps.length > 0).map((g) => {
+      sessionId: s.sessionId, expiresAtMs: s.expiresAtMs, privateKey: secrets.privateKey, address: s.overlayAddress, addressIpv6: s.overlayIpv6,
+      // What each gateway carries now: a static file has no health checks, so no failover either.
+      peers: s.gateways.map((g) => ({ ...g, allowedIps: g.carries.length > 0 ? g.carries : g.allowedIps })).filter((g) => g.allowedIps.length > 0).map((g) => {
         const presharedKey = secrets.presharedKeys[g.gateway];
         if (!presharedKey) throw new CliError(`no preshared key stored for gateway ${g.gateway}: run wicket down and up`);
-        return { ...g, presharedKey, persistentKeepalive: PERSISTENT_KEEPALIVE_SECONDS };
+        return { gateway: g.gateway, publicKey: g.publicKey, endpoint: g.endpoint, allowedIps: g.allowedIps, presharedKey, persistentKeepalive: PERSISTENT_KEEPALIVE_SECONDS };
       }),
     }));
   });

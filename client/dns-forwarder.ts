@@ -1,0 +1,212 @@
+// The session's DNS forwarder (udp and tcp, on the session's IPv4 overlay address, port 53):
+// a query for a resource name goes through the tunnel to the DNS service of the gateway that
+// carries the name, and the A/AAAA addresses of the answer are handed to `learn` (which makes
+// them AllowedIPs and routes) BEFORE the reply is returned, so the first packet to an answered
+// address already takes the tunnel. A name no gateway covers gets NXDOMAIN here, without
+// leaving the device. Anything malformed is dropped; nothing from the network can crash it.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import dnsPacket from 'dns-packet';
+import ipaddr from 'ipaddr.js';
+import { normalizeDnsName } from '../common/dns-names.js';
+import type { Logger } from '../common/log.js';
+
+/** Where a name's queries go: the gateway carrying it and its DNS service. */
+export interface DnsTarget {
+  gateway: string;
+  address: string;
+  port: number;
+}
+
+export interface ForwarderOptions {
+  /** Listen address (the session's IPv4 overlay address) and port (53; 0 in tests). */
+  address: string;
+  port: number;
+  /** The target for a (normalised) name, or undefined when no gateway covers it. */
+  route: (name: string) => DnsTarget | undefined;
+  /** Makes the answered addresses reachable through `gateway`; the reply waits for it. */
+  learn: (name: string, gateway: string, addresses: string[]) => Promise<void>;
+  log: Logger;
+  upstreamTimeoutMs?: number;
+}
+
+const RCODE_SERVFAIL = 2;
+const RCODE_NXDOMAIN = 3;
+/** Queries handled at once (udp and tcp together); more are dropped, as a loaded server would. */
+const MAX_IN_FLIGHT = 256;
+const MAX_TCP_CONNECTIONS = 64;
+const TCP_IDLE_MS = 10_000;
+
+/** The A and AAAA addresses of a DNS answer (normalised text), others ignored. */
+export function answeredAddresses(response: dnsPacket.DecodedPacket): string[] {
+  const out = new Set<string>();
+  for (const a of response.answers ?? []) {
+    if ((a.type === 'A' || a.type === 'AAAA') && typeof a.data === 'string' && ipaddr.isValid(a.data)) {
+      out.add(ipaddr.parse(a.data).toString());
+    }
+  }
+  return [...out];
+}
+
+/** A reply with only a header and the question: NXDOMAIN or SERVFAIL. */
+function errorReply(q: dnsPacket.DecodedPacket, rcode: number): Buffer {
+  const rd = q.flag_rd ? dnsPacket.RECURSION_DESIRED : 0;
+  return dnsPacket.encode({ type: 'response', id: q.id, flags: rd | dnsPacket.RECURSION_AVAILABLE | rcode, questions: q.questions });
+}
+
+/** One query over UDP; the reply must carry the query's id. */
+function udpQuery(target: DnsTarget, query: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(net.isIPv6(target.address) ? 'udp6' : 'udp4');
+    let done = false;
+    const finish = (err: Error | undefined, reply?: Buffer) => {
+      // Closing a dgram socket twice throws: a late error or send callback must be a no-op.
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.close();
+      if (err) reject(err); else resolve(reply!);
+    };
+    const timer = setTimeout(() => finish(new Error(`no answer from ${target.gateway} in ${timeoutMs} ms`)), timeoutMs);
+    socket.on('error', (err) => finish(err));
+    socket.on('message', (msg) => { if (msg.length >= 12 && msg.readUInt16BE(0) === id) finish(undefined, msg); });
+    socket.send(query, target.port, target.address, (err) => { if (err) finish(err); });
+  });
+}
+
+/** One query over TCP (two-byte length prefix each way). */
+function tcpQuery(target: DnsTarget, query: Buffer, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.address, port: target.port });
+    let buf = Buffer.alloc(0);
+    const finish = (err: Error | undefined, reply?: Buffer) => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err); else resolve(reply!);
+    };
+    const timer = setTimeout(() => finish(new Error(`no answer from ${target.gateway} in ${timeoutMs} ms`)), timeoutMs);
+    socket.on('error', (err) => finish(err));
+    socket.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) finish(undefined, buf.subarray(2, 2 + buf.readUInt16BE(0)));
+    });
+    socket.on('end', () => finish(new Error(`${target.gateway} closed the connection`)));
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(query.length);
+    socket.write(Buffer.concat([len, query]));
+  });
+}
+
+export class DnsForwarder {
+  private udp: dgram.Socket | undefined;
+  private tcp: net.Server | undefined;
+  private inFlight = 0;
+  private readonly connections = new Set<net.Socket>();
+
+  constructor(private readonly o: ForwarderOptions) {}
+
+  /** Where it listens (ports resolved when 0 was asked). */
+  get ports(): { udp: number; tcp: number } {
+    return { udp: this.udp?.address().port ?? 0, tcp: (this.tcp?.address() as net.AddressInfo | null)?.port ?? 0 };
+  }
+
+  async start(): Promise<void> {
+    const tcp = net.createServer((socket) => this.serveTcp(socket));
+    tcp.maxConnections = MAX_TCP_CONNECTIONS;
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(this.o.port, this.o.address, () => { tcp.off('error', reject); resolve(); });
+    });
+    tcp.on('error', (err) => this.o.log.warn({ err: err.message }, 'DNS forwarder (tcp) error'));
+    this.tcp = tcp;
+    const udp = dgram.createSocket(net.isIPv6(this.o.address) ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      // The same port as tcp, so a system resolver configured with one address finds both.
+      udp.bind((tcp.address() as net.AddressInfo).port, this.o.address, () => { udp.off('error', reject); resolve(); });
+    });
+    udp.on('error', (err) => this.o.log.warn({ err: err.message }, 'DNS forwarder (udp) error'));
+    udp.on('message', (msg, from) => {
+      void this.handle(msg, 'udp').then((reply) => {
+        if (reply) udp.send(reply, from.port, from.address, () => undefined);
+      });
+    });
+    this.udp = udp;
+  }
+
+  async stop(): Promise<void> {
+    this.udp?.close();
+    this.udp = undefined;
+    const tcp = this.tcp;
+    this.tcp = undefined;
+    for (const c of this.connections) c.destroy();
+    if (tcp) await new Promise<void>((r) => tcp.close(() => r()));
+  }
+
+  private serveTcp(socket: net.Socket): void {
+    let buf = Buffer.alloc(0);
+    this.connections.add(socket);
+    socket.on('close', () => this.connections.delete(socket));
+    socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + msg.length);
+        void this.handle(msg, 'tcp').then((reply) => {
+          if (!reply || socket.destroyed) return;
+          const len = Buffer.alloc(2);
+          len.writeUInt16BE(reply.length);
+          socket.write(Buffer.concat([len, reply]));
+        });
+      }
+    });
+  }
+
+  /** The reply to one query (undefined: drop it). Never throws. */
+  async handle(msg: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    let q: dnsPacket.DecodedPacket;
+    try {
+      q = dnsPacket.decode(msg);
+    } catch {
+      return undefined;
+    }
+    const question = q.questions?.[0];
+    if (q.type !== 'query' || q.questions?.length !== 1 || !question || typeof question.name !== 'string') return undefined;
+    if (this.inFlight >= MAX_IN_FLIGHT) return undefined;
+    this.inFlight++;
+    try {
+      const name = normalizeDnsName(question.name);
+      const target = this.o.route(name);
+      if (!target) return errorReply(q, RCODE_NXDOMAIN);
+      const timeoutMs = this.o.upstreamTimeoutMs ?? 3000;
+      let reply: Buffer;
+      let answer: dnsPacket.DecodedPacket;
+      try {
+        reply = transport === 'tcp' ? await tcpQuery(target, msg, timeoutMs) : await udpQuery(target, msg, q.id ?? 0, timeoutMs);
+        answer = dnsPacket.decode(reply);
+      } catch (err) {
+        this.o.log.warn({ name, gateway: target.gateway, err: (err as Error).message }, 'DNS query through the tunnel failed');
+        return errorReply(q, RCODE_SERVFAIL);
+      }
+      if (answer.id !== q.id || answer.type !== 'response') return errorReply(q, RCODE_SERVFAIL);
+      const addresses = answeredAddresses(answer);
+      if (addresses.length > 0) {
+        try {
+          await this.o.learn(name, target.gateway, addresses);
+        } catch (err) {
+          // An address the tunnel cannot carry would leak to the default route: fail the query.
+          this.o.log.error({ name, gateway: target.gateway, err: (err as Error).message }, 'routing a DNS answer failed');
+          return errorReply(q, RCODE_SERVFAIL);
+        }
+      }
+      return reply;
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, 'DNS query dropped');
+      return undefined;
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
