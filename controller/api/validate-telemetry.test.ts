@@ -72,3 +72,18 @@ test('each record field keeps its bound, reported with index and proto field nam
   const hostname = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
   assert.equal(validate('TelemetryBatch', batch({ denied: [{ ...denied, destination: hostname, protocol: 'http', port: 80 }] })).denied[0]!.destination, hostname);
 });
+
+test('a refused DNS query (its name, port 53) and IPv6 addresses are records like any other', () => {
+  const longest = 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255';
+  const b = batch({
+    denied: [{ ...denied, destination: 'secret.corp.internal', protocol: 'dns', port: 53 }, { ...denied, source: 'fd6b:7769:636b::2', destination: 'fd20::10', protocol: 'tcp', port: 22 }],
+    flows: [{ ...flow, source: 'fd6b:7769:636b::2', destination: longest }],
+    counters: [{ ...counter, destination: 'fd20::/64' }, { ...counter, destination: '*.corp.internal' }],
+  });
+  assert.deepEqual(validate('TelemetryBatch', b), b);
+  rejects(batch({ denied: [{ ...denied, destination: 'bad name.corp.internal', protocol: 'dns', port: 53 }] }), /^denied\[0\]\.destination: must be printable ASCII without spaces$/);
+  rejects(batch({ flows: [{ ...flow, source: `${longest}:${longest}` }] }), /^flows\[0\]\.source: must be at most 64 characters$/);
+  const wildcard = `*.${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+  assert.equal(validate('TelemetryBatch', batch({ counters: [{ ...counter, destination: wildcard }] })).counters[0]!.destination, wildcard, 'a rule names up to 255 characters');
+  rejects(batch({ counters: [{ ...counter, destination: `${wildcard}x` }] }), /^counters\[0\]\.destination: must be at most 255 characters$/);
+});

@@ -111,8 +111,13 @@ const ascii = (max: number) => stringRule(0, max, ASCII_PATTERN, 'must be printa
 const recordId = stringRule(1, 64, ID_PATTERN, 'is not a valid id');
 const optionalId = ascii(64);
 const address = ascii(64);
-/** An address, or the hostname of a request the HTTP proxy refused (protocol "http"). */
+/**
+ * An address, the hostname of a request the HTTP proxy refused (protocol "http"), or the name
+ * of a query the gateway's DNS service refused (protocol "dns").
+ */
 const deniedDestination = ascii(253);
+/** A rule's destination: an address or CIDR (IPv4 or IPv6), a DNS name or a wildcard ("*." + name). */
+const ruleDestination = ascii(255);
 const recordProtocol = ascii(16);
 const recordPort = integerRule(65535, 'must be a port number (0-65535)');
 /** Counters, byte counts and times in ms: any non-negative safe integer. */
@@ -157,7 +162,7 @@ export const telemetryBatch = z.object({
   collectedAtMs: nonNegative,
   peers: recordList<PeerStat>({ sessionId: recordId, endpoint: ascii(64), lastHandshakeMs: recordInteger, rxBytes: recordInteger, txBytes: recordInteger }),
   counters: recordList<RuleCounter>({
-    sessionId: recordId, destination: address, protocol: recordProtocol, portFrom: recordPort, portTo: recordPort, packets: recordInteger, bytes: recordInteger,
+    sessionId: recordId, destination: ruleDestination, protocol: recordProtocol, portFrom: recordPort, portTo: recordPort, packets: recordInteger, bytes: recordInteger,
   }),
   denied: recordList<DeniedAttempt>({
     sessionId: optionalId, source: address, destination: deniedDestination, protocol: recordProtocol, port: recordPort, count: recordInteger,

@@ -27,6 +27,8 @@ export interface ControllerConfig {
   sessions: Partial<SessionSettings>;
   /** The overlay pool (sessions' addresses from the bottom, gateways' service addresses from the top). */
   overlayPool: Pool;
+  /** The IPv6 overlay prefix, canonical (controller/sessions/overlay-ipv6.ts): every overlay address's twin. */
+  overlayIpv6: string;
   /** The identity assertions' `iss` (GatewayConfig.issuer). */
   issuer: string;
   /** Where a browser signs in for a public HTTP resource ('' = no console listener). */

@@ -33,6 +33,7 @@ import { LoginService } from '../auth/login.js';
 import { startConsole, type RunningConsole } from '../console/console-server.js';
 import type { ConsoleSessionLimits } from '../console/console-sessions.js';
 import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
+import { parseOverlayIpv6 } from '../sessions/overlay-ipv6.js';
 import { AssertionKeys } from '../assertion-keys/assertion-keys.js';
 import { httpsOrigin, validateIssuer } from './issuer.js';
 
@@ -138,6 +139,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     config: {
       reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000,
       sessions: opts.sessions ?? {}, overlayPool: opts.sessions?.pool ?? DEFAULT_SESSION_SETTINGS.pool,
+      overlayIpv6: parseOverlayIpv6(opts.sessions?.overlayIpv6 ?? DEFAULT_SESSION_SETTINGS.overlayIpv6, opts.sessions?.pool ?? DEFAULT_SESSION_SETTINGS.pool),
       // Set once the listeners are bound (a port 0 becomes the real one); no gateway is connected before.
       issuer: givenIssuer ?? '', signInUrl: '',
     },

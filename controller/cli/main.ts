@@ -8,7 +8,9 @@ import { BOOTSTRAP_ADMIN_VALIDITY_MS, initDataDir, renewAdminCredentials } from 
 import { startController } from '../app/start.js';
 import { validateIssuer } from '../app/issuer.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
-import { parsePool } from '../sessions/ipam.js';
+import { parsePool, type Pool } from '../sessions/ipam.js';
+import { parseOverlayIpv6 } from '../sessions/overlay-ipv6.js';
+import { DEFAULT_OVERLAY_IPV6 } from '../../common/ipv6.js';
 import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
 import { loadSsoConfig } from '../sso/config.js';
 import { DEFAULT_SSO_LIMITS } from '../sso/device-login.js';
@@ -93,6 +95,14 @@ function positive(flag: string, text: string): number {
   return n;
 }
 
+function overlayIpv6Flag(text: string, pool: Pool): string {
+  try {
+    return parseOverlayIpv6(text, pool);
+  } catch (e) {
+    throw new CliError(`--overlay-ipv6: ${(e as Error).message}`);
+  }
+}
+
 function duration(flag: string, text: string): number {
   try {
     const ms = parseDuration(text);
@@ -128,6 +138,7 @@ program.command('start')
   .option('--reauth-interval <duration>', 'lifetime of user certificates', '12h')
   .option('--audit-log <file>', 'also append every audit record to this JSON-lines file')
   .option('--overlay-pool <cidr>', 'IPv4 pool session addresses come from', '100.64.0.0/10')
+  .option('--overlay-ipv6 <prefix>', 'IPv6 prefix of the overlay: each overlay address\'s IPv6 twin (at least as many addresses as the pool)', DEFAULT_OVERLAY_IPV6)
   .option('--heartbeat-interval <duration>', 'how often clients report posture', '20s')
   .option('--heartbeat-timeout <duration>', 'a session without a heartbeat for this long ends', '90s')
   .option('--ack-timeout <duration>', 'how long Connect waits for gateway acknowledgements', '10s')
@@ -151,12 +162,14 @@ program.command('start')
   .option('--max-concurrent-streams <n>', 'calls one API-port connection may have open at once', String(DEFAULT_LIMITS.api.maxConcurrentStreams))
   .option('--sso-max-pending-per-source <n>', 'pending single sign-on logins one source may have', String(DEFAULT_SSO_LIMITS.maxPendingPerSource))
   .option('--sso-max-pending <n>', 'pending single sign-on logins in all', String(DEFAULT_SSO_LIMITS.maxPending))
-  .action(async (o: StartFlags & { oidcConfig?: string; overlayPool: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string;
+  .action(async (o: StartFlags & { oidcConfig?: string; overlayPool: string; overlayIpv6: string; heartbeatInterval: string; heartbeatTimeout: string; ackTimeout: string;
     maxSessionsPerUser: string; maxSessionsPerDevice: string }) => {
     const reauthIntervalMs = parseDuration(o.reauthInterval);
     if (reauthIntervalMs < 60_000) throw new CliError('--reauth-interval must be at least 1m');
+    const pool = parsePool(o.overlayPool);
     const sessions = {
-      pool: parsePool(o.overlayPool),
+      pool,
+      overlayIpv6: overlayIpv6Flag(o.overlayIpv6, pool),
       heartbeatIntervalMs: parseDuration(o.heartbeatInterval),
       heartbeatTimeoutMs: parseDuration(o.heartbeatTimeout),
       ackTimeoutMs: parseDuration(o.ackTimeout),

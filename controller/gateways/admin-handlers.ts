@@ -4,6 +4,8 @@ import type { GatewayStatus__Output as GatewayStatus } from '../../proto/generat
 import type { GatewayRecord } from './gateway-store.js';
 import { adminActor } from '../api/authz.js';
 import { unary, type HandlerDeps } from '../api/handler.js';
+import type { Pool } from '../sessions/ipam.js';
+import { ipv6Twin } from '../sessions/overlay-ipv6.js';
 import { createJoinToken, DEFAULT_TOKEN_TTL_MS, type JoinTokenDeps } from '../auth/enroll.js';
 
 /** Reports are expected at least this often from a connected gateway. */
@@ -16,7 +18,10 @@ export function gatewayHealth(g: GatewayRecord, nowMs: number): string {
   return g.appliedVersion < g.desiredVersion || reportsLate ? 'lagging' : 'healthy';
 }
 
-export interface GatewayAdminDeps extends HandlerDeps, JoinTokenDeps {}
+export interface GatewayAdminDeps extends HandlerDeps, JoinTokenDeps {
+  /** The overlay: a service address's IPv6 twin is derived from it (controller/sessions/overlay-ipv6.ts). */
+  config: { overlayPool: Pool; overlayIpv6: string };
+}
 
 export function gatewayAdmin(ctx: GatewayAdminDeps): Pick<AdminHandlers, 'CreateJoinToken' | 'ListGateways'> {
   return {
@@ -30,7 +35,8 @@ export function gatewayAdmin(ctx: GatewayAdminDeps): Pick<AdminHandlers, 'Create
         name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,
         desiredVersion: g.desiredVersion, appliedVersion: g.appliedVersion, lastAckMs: g.lastAckMs, lastApplyUs: g.lastApplyUs,
         lastReportMs: g.lastReportMs, health: gatewayHealth(g, now), sessions: ctx.store.sessions.onGatewayCount(g.name),
-        connectedSinceMs: g.connected ? g.connectedSinceMs : 0, serviceAddress: g.serviceAddress, serviceAddressIpv6: '',
+        connectedSinceMs: g.connected ? g.connectedSinceMs : 0, serviceAddress: g.serviceAddress,
+        serviceAddressIpv6: ipv6Twin(ctx.config.overlayIpv6, ctx.config.overlayPool, g.serviceAddress),
       }));
       return { gateways };
     }),

@@ -12,7 +12,7 @@ import { EMPTY_POSTURE } from '../policy/posture.js';
 import { alreadyExists, failedPrecondition, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
 import { deviceStandingRefusal } from '../revocation/standing.js';
 import { allocate, type Pool } from './ipam.js';
-import { gatewaysOf, sessionExpiry } from './entitlements.js';
+import { gatewaysOf, gatewaysOfEntitlement, sessionExpiry } from './entitlements.js';
 import { clampEntitlements, loginOf, summarizeDenials, type Decision } from './decision.js';
 import { newPsk } from './psk.js';
 import type { SessionRecord } from './session-store.js';
@@ -77,9 +77,12 @@ export function openSession(ctx: AdmissionContext, caller: DeviceCaller, request
     throw permissionDenied(`no resources granted: ${summarizeDenials(decision.denials)}`);
   }
   const gateways = gatewaysOf(decision.entitlements);
-  const missing = gateways.filter((g) => !ctx.isGatewayConnected(g));
-  if (missing.length) {
-    throw unavailable(`gateway ${missing.join(', ')} is not connected to the controller; try again later`);
+  // A resource is usable through any of its gateways: only one none of whose gateways is
+  // connected refuses the Connect (the session is still put on the others when they return).
+  const unreachable = [...new Set(decision.entitlements.map(gatewaysOfEntitlement).filter((gs) => !gs.some(ctx.isGatewayConnected)).map((gs) => gs.join(', ')))];
+  if (unreachable.length) {
+    const why = unreachable.map((gs) => (gs.includes(',') ? `none of gateways ${gs} is connected` : `gateway ${gs} is not connected`)).join('; ');
+    throw unavailable(`${why} to the controller; try again later`);
   }
   const expiresAtMs = sessionExpiry(decision.entitlements, caller.certNotAfterMs);
   const entitlements = clampEntitlements(decision.entitlements, expiresAtMs);

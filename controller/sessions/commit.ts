@@ -7,7 +7,7 @@ import type { Audit } from '../audit/audit.js';
 import type { Entitlement, Posture } from '../policy/index.js';
 import type { GatewayChange } from '../sync/fanout.js';
 import { gatewaysOf } from './entitlements.js';
-import { gatewaySession } from './views.js';
+import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
 import { newPsk } from './psk.js';
 import type { SessionLifecycle, SessionRecord } from './session-store.js';
 
@@ -25,6 +25,8 @@ export interface CommitContext {
   audit: Audit;
   seal: (sessionId: string, gateway: string, psk: string) => Buffer;
   open: (sessionId: string, gateway: string, sealed: Buffer) => string;
+  /** The entry a gateway enforces for the session (views.ts gatewaySession with its facts). */
+  entry: (s: SessionRecord, gateway: string, psk: string) => GatewaySession;
 }
 
 /** The change being built for a gateway (created empty on first use). */
@@ -71,7 +73,7 @@ export function commitChanges(ctx: CommitContext, changes: Change[], actor: stri
             psk = newPsk();
             sessions.addGateway(s.id, g, ctx.seal(s.id, g, psk));
           }
-          delta(g).upserts.push(gatewaySession(updated, g, psk));
+          delta(g).upserts.push(ctx.entry(updated, g, psk));
         }
         sessions.update(s.id, entitlements, s.expiresAtMs, updated.posture, updated.groups);
         audit.append({ actor, action: 'session.update', target: s.id, details: { user: s.user, cause, grants: [...new Set(entitlements.map((e) => e.grant))], entitlements: entitlements.length } });

@@ -60,7 +60,7 @@ function setup(t: { after: (fn: () => void) => void }, opts: { policy?: () => Po
   const fanout: SyncFanout = new SyncFanout({ gateways: store.gateways, snapshot: (g) => manager.gatewaySnapshot(g), onAck: (g, v, at) => manager.onGatewayAck(g, v, at), log });
   const manager: SessionManager = new SessionManager({
     store, audit, masterKey: MasterKey.ephemeral(), fanout, policy: () => ({ policy: opts.policy?.() ?? policy, version: 1 }),
-    settings: { pool: parsePool('100.64.0.0/24'), ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
+    settings: { pool: parsePool('100.64.0.0/24'), overlayIpv6: 'fd6b:7769:636b::/64', ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
       maxSessionsPerUser: 1000, maxSessionsPerDevice: 1000, postureChanges: { burst: 5, perMinute: 6 } }, log, now: opts.now,
   });
   const stream = new Recorder();

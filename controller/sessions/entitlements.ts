@@ -1,22 +1,44 @@
-// Pure helpers over a session's entitlements: which gateways they need, the routes they
-// become, when the session ends, and whether a re-evaluation changed anything.
+// Pure helpers over a session's entitlements: which gateways they need (primaries and
+// standbys), the routes they become, when the session ends, and whether a re-evaluation
+// changed anything. A destination is an IPv4 or IPv6 address or CIDR, a DNS name or a
+// wildcard (controller/policy/address.ts): only addresses are routes; names reach the client
+// as dns_names and the gateway as they are.
 import ipaddr from 'ipaddr.js';
 import type { Entitlement } from '../policy/index.js';
+import { ipv6Cidr, isIpv6 } from '../../common/ipv6.js';
+import { isDnsName, isDnsWildcard } from '../../common/dns-names.js';
 
-/** The gateways a set of entitlements uses, sorted. */
-export function gatewaysOf(list: readonly Entitlement[]): string[] {
-  return [...new Set(list.map((e) => e.gateway))].sort();
+/** The gateways serving one entitlement: its primary, then its standbys in order. */
+export function gatewaysOfEntitlement(e: Entitlement): string[] {
+  return [e.gateway, ...e.standbyGateways];
 }
 
-/** "10.0.0.5" -> "10.0.0.5/32"; a CIDR is returned in canonical form (host bits cleared). */
+/** The gateways a set of entitlements uses (primaries and standbys), sorted. */
+export function gatewaysOf(list: readonly Entitlement[]): string[] {
+  return [...new Set(list.flatMap(gatewaysOfEntitlement))].sort();
+}
+
+/** True for a DNS name or wildcard destination (not a route: the gateway resolves it). */
+export function isNameDestination(destination: string): boolean {
+  return isDnsName(destination) || isDnsWildcard(destination);
+}
+
+/**
+ * "10.0.0.5" -> "10.0.0.5/32", "fd20::10" -> "fd20::10/128"; a CIDR is returned in canonical
+ * form (host bits cleared, IPv6 as RFC 5952). Throws on a name: names are not routes.
+ */
 export function destinationCidr(destination: string): string {
+  if (isIpv6(destination)) return ipv6Cidr(destination);
   if (destination.includes('/')) {
-    const [addr, bits] = ipaddr.parseCIDR(destination);
-    const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(destination) : ipaddr.IPv6.networkAddressFromCIDR(destination);
-    return `${network.toString()}/${bits}`;
+    const [, bits] = ipaddr.IPv4.parseCIDR(destination);
+    return `${ipaddr.IPv4.networkAddressFromCIDR(destination).toString()}/${bits}`;
   }
-  const addr = ipaddr.parse(destination);
-  return `${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`;
+  return `${ipaddr.IPv4.parse(destination).toString()}/32`;
+}
+
+/** What a gateway rule carries for an entitlement: an address as its CIDR, a name or wildcard as it is. */
+export function ruleDestination(destination: string): string {
+  return isNameDestination(destination) ? destination : destinationCidr(destination);
 }
 
 /**
@@ -29,8 +51,9 @@ export function sessionExpiry(list: readonly Entitlement[], certNotAfterMs: numb
 }
 
 function key(e: Entitlement): string {
-  // An HTTP grant's methods and paths are part of what a session may do: a change is a change.
-  return [e.gateway, e.resource, e.destination, e.protocol, e.portFrom, e.portTo, e.grant, e.expiresAt ?? '', e.http ? JSON.stringify(e.http) : ''].join('|');
+  // An HTTP grant's methods and paths are part of what a session may do: a change is a change;
+  // so is a change of standbys (the session moves onto or off a gateway).
+  return [e.gateway, e.standbyGateways.join(','), e.resource, e.destination, e.protocol, e.portFrom, e.portTo, e.grant, e.expiresAt ?? '', e.http ? JSON.stringify(e.http) : ''].join('|');
 }
 
 /** Same entitlements (order does not matter). */

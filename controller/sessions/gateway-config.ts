@@ -1,5 +1,5 @@
 // What a gateway is configured with besides its sessions (GatewayConfig): its service
-// address, the policy's HTTP resources it fronts, its current signing key, the issuer, the
+// addresses (IPv4 and its IPv6 twin), the policy's HTTP resources it fronts, its current signing key, the issuer, the
 // controller's own public keys and where browsers sign in. Built whenever a snapshot or a
 // config check needs it; the fan-out sends it only when it changed.
 import type { GatewayConfig } from '../../proto/generated/wicket/v1/GatewayConfig.js';
@@ -19,6 +19,8 @@ export function httpResourcesOn(policy: Policy | undefined, gateway: string): Ht
 export interface GatewayConfigSources {
   policy: () => Policy | undefined;
   serviceAddress: (gateway: string) => string;
+  /** The IPv6 twin of a service address ('' for none). */
+  ipv6Of: (serviceAddress: string) => string;
   /** The gateway's current signing key (made when it has none). */
   signingKey: (gateway: string) => { kid: string; privatePem: string };
   /** The JWKS document of the controller's own keys. */
@@ -29,8 +31,10 @@ export interface GatewayConfigSources {
 
 export function gatewayConfig(src: GatewayConfigSources, gateway: string): GatewayConfig {
   const key = src.signingKey(gateway);
+  const serviceAddress = src.serviceAddress(gateway);
   return {
-    serviceAddress: src.serviceAddress(gateway),
+    serviceAddress,
+    serviceAddressIpv6: src.ipv6Of(serviceAddress),
     httpResources: httpResourcesOn(src.policy(), gateway),
     signingKey: { kid: key.kid, privateKeyPem: key.privatePem },
     issuer: src.issuer(),

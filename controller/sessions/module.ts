@@ -14,6 +14,8 @@ import { accessLayer, type AccessLayerDeps } from '../access/module.js';
 import { Counter, Histogram } from 'prom-client';
 import { SyncFanout, type SyncMetrics } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
+import { ipv6Twin, parseOverlayIpv6 } from './overlay-ipv6.js';
+import { DEFAULT_OVERLAY_IPV6 } from '../../common/ipv6.js';
 import { SessionManager, type AppliedPolicy, type SessionSettings } from './session-manager.js';
 import { AckWatch } from './ack-watch.js';
 import { gatewayConfig } from './gateway-config.js';
@@ -24,6 +26,7 @@ import { ticketSigner } from '../app-access/ticket-signer.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
   pool: parsePool('100.64.0.0/10'),
+  overlayIpv6: DEFAULT_OVERLAY_IPV6,
   ackTimeoutMs: 10_000,
   heartbeatIntervalMs: 20_000,
   heartbeatTimeoutMs: 90_000,
@@ -73,7 +76,8 @@ export interface SessionSeams {
 export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => ServiceSet & { close: () => void } {
   return (ctx) => {
     let applied = loadApplied(ctx);
-    const resolved = { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings };
+    const given = { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings };
+    const resolved = { ...given, overlayIpv6: parseOverlayIpv6(given.overlayIpv6, given.pool) };
     // The fan-out and the manager refer to each other; the fan-out only calls back once
     // streams exist, long after both are built.
     const fanout: SyncFanout = new SyncFanout({
@@ -83,9 +87,11 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
         manager.onGatewayAck(gateway, version, at);
         acks.acked(gateway);
       },
+      onConnectivity: (gateway, connected) => manager.gatewayConnectivity(gateway, connected),
       config: (gateway) => gatewayConfig({
         policy: () => applied?.policy,
         serviceAddress: (g) => ctx.store.gateways.get(g)?.serviceAddress ?? '',
+        ipv6Of: (address) => ipv6Twin(resolved.overlayIpv6, resolved.pool, address),
         signingKey: (g) => ctx.assertionKeys.signingKey(gatewayKeyOwner(g)),
         controllerJwks: () => ctx.assertionKeys.controllerJwksJson(),
         issuer: () => ctx.config.issuer,

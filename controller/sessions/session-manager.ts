@@ -34,7 +34,8 @@ import { TokenBuckets } from '../throttle/token-buckets.js';
 import { deviceStandingRefusal } from '../revocation/standing.js';
 import { entitlementsEqual, sameGroups } from './entitlements.js';
 import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } from './decision.js';
-import { clientPeer, gatewaySession, sessionView, type SessionStats } from './views.js';
+import { clientPeer, gatewaySession, sessionView, type GatewayFacts, type SessionStats } from './views.js';
+import { ipv6Twin } from './overlay-ipv6.js';
 import { openPsk, sealPsk } from './psk.js';
 import { openSession, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
 import { changeFor, commitChanges, type Change, type CommitContext } from './commit.js';
@@ -42,6 +43,8 @@ import { Deadlines } from './deadlines.js';
 
 export interface SessionSettings {
   pool: Pool;
+  /** The IPv6 overlay prefix (canonical, large enough for the pool: overlay-ipv6.ts). */
+  overlayIpv6: string;
   /** How long Connect waits for gateway acks by default. */
   ackTimeoutMs: number;
   /** How often clients send heartbeats, and how long a silent session lives. */
@@ -105,7 +108,10 @@ export class SessionManager {
       policy: () => deps.policy(), isGatewayConnected: (g) => deps.fanout.isConnected(g),
       decide: (...args) => this.decide(...args), seal,
     };
-    this.committing = { store: deps.store, audit: deps.audit, seal, open: (sessionId, gateway, sealed) => this.open(sessionId, gateway, sealed) };
+    this.committing = {
+      store: deps.store, audit: deps.audit, seal, open: (sessionId, gateway, sealed) => this.open(sessionId, gateway, sealed),
+      entry: (s, gateway, psk) => this.entry(s, gateway, psk),
+    };
   }
 
   private internal(where: string, err: unknown): void {
@@ -177,7 +183,9 @@ export class SessionManager {
     const { session, versions, gateways, denials } = await new Promise<Admitted>((resolve, reject) => this.admissions.add({ caller, request, resolve, reject }));
     const timeoutMs = request.ackTimeoutMs || this.deps.settings.ackTimeoutMs;
     try {
-      await Promise.all(gateways.map((g) => this.deps.fanout.waitForAck(g, versions.get(g) ?? Number.MAX_SAFE_INTEGER, timeoutMs)));
+      // Only connected gateways got the session (admission saw each resource reachable
+      // through one of them); the others get it in their snapshot when they come back.
+      await Promise.all(gateways.filter((g) => versions.has(g)).map((g) => this.deps.fanout.waitForAck(g, versions.get(g)!, timeoutMs)));
     } catch (err) {
       this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
       throw deadlineExceeded(`${(err as Error).message}; the session was not opened`);
@@ -232,7 +240,7 @@ export class SessionManager {
     const changes = new Map<string, GatewayChange>();
     const built = opened.filter((o) => {
       try {
-        const entries = o.gateways.map((g) => [g, gatewaySession(o.session, g, o.psks.get(g)!)] as const);
+        const entries = o.gateways.map((g) => [g, this.entry(o.session, g, o.psks.get(g)!)] as const);
         for (const [g, entry] of entries) changeFor(changes, g).upserts.push(entry);
         return true;
       } catch (err) {
@@ -260,17 +268,51 @@ export class SessionManager {
 
   // ---- What clients and admins see ------------------------------------------------------
 
+  /** The IPv6 twin of an IPv4 overlay address (session or service address). */
+  private ipv6(ipv4: string): string {
+    return ipv6Twin(this.deps.settings.overlayIpv6, this.deps.settings.pool, ipv4);
+  }
+
+  private gatewayFacts(name: string): GatewayFacts {
+    const gw = this.deps.store.gateways.get(name);
+    const serviceAddress = gw?.serviceAddress ?? '';
+    return {
+      name, endpoint: gw?.endpoint ?? '', publicKey: gw?.publicKey ?? '',
+      serviceAddress, serviceAddressIpv6: this.ipv6(serviceAddress), connected: this.deps.fanout.isConnected(name),
+    };
+  }
+
+  /** The entry `gateway` enforces for the session (views.ts gatewaySession). */
+  private entry(s: SessionRecord, gateway: string, psk: string): GatewaySession {
+    return gatewaySession(s, this.ipv6(s.overlayAddress), { name: gateway, serviceAddress: this.deps.store.gateways.get(gateway)?.serviceAddress ?? '' }, psk);
+  }
+
   /** The session as the proto describes it, with per-gateway ack state and device name. */
   view(s: SessionRecord, gateways = this.sessions.gateways(s.id)): Session {
-    return sessionView(s, gateways, this.deps.store.devices.get(s.deviceId)?.name ?? '', this.deps.stats?.(s.id));
+    return sessionView(s, gateways, this.deps.store.devices.get(s.deviceId)?.name ?? '', this.deps.stats?.(s.id), this.ipv6(s.overlayAddress));
   }
 
   /** The gateways a client peers with, with the routes (entitled destinations) for each. */
   clientPeers(s: SessionRecord, gateways = this.sessions.gateways(s.id)): ClientGatewayPeer[] {
-    return gateways.map((g) => {
-      const gw = this.deps.store.gateways.get(g.gateway);
-      return clientPeer(s, g.gateway, gw?.endpoint ?? '', gw?.publicKey ?? '', this.open(s.id, g.gateway, g.pskSealed));
-    });
+    return gateways.map((g) => clientPeer(s, this.gatewayFacts(g.gateway), this.open(s.id, g.gateway, g.pskSealed)));
+  }
+
+  /**
+   * A gateway's Sync stream opened or closed: every active session on it that a client
+   * follows gets an "updated" event with its gateways (ClientGatewayPeer.connected), so the
+   * client moves that gateway's destinations to a standby, or back, without waiting for its
+   * own probes. A session whose event cannot be built is ended, as after any commit.
+   */
+  gatewayConnectivity(gateway: string, connected: boolean): void {
+    for (const s of this.sessions.onGateway(gateway)) {
+      if (this.events.watching(s.id) === 0) continue;
+      try {
+        this.events.emit(s.id, { kind: 'updated', session: this.view(s), gateways: this.clientPeers(s), message: `gateway ${gateway} ${connected ? 'connected' : 'disconnected'}` });
+      } catch (err) {
+        this.internal('sessions.gateway_connectivity', err);
+        this.endBroken(s.id);
+      }
+    }
   }
 
   /**
@@ -281,7 +323,7 @@ export class SessionManager {
     const out: GatewaySession[] = [];
     for (const s of this.sessions.onGateway(gateway)) {
       try {
-        out.push(gatewaySession(s, gateway, this.open(s.id, gateway, s.pskSealed)));
+        out.push(this.entry(s, gateway, this.open(s.id, gateway, s.pskSealed)));
       } catch (err) {
         this.internal('sessions.snapshot', err);
         this.endBroken(s.id);

@@ -62,12 +62,18 @@ export interface SessionPage { sessions: SessionRecord[]; total: number }
 
 type ListParams = { user: string; device: string; gateway: string; id: string; limit: number; offset: number };
 
+/** Entitlements as stored; those written before standby gateways existed have none. */
+function storedEntitlements(json: string): Entitlement[] {
+  return (JSON.parse(json) as (Omit<Entitlement, 'standbyGateways'> & { standbyGateways?: string[] })[])
+    .map((e) => ({ ...e, standbyGateways: e.standbyGateways ?? [] }));
+}
+
 function toRecord(r: SessionRow): SessionRecord {
   return {
     id: r.id, user: r.user_name, deviceId: r.device_id, certSerial: r.cert_serial, overlayAddress: r.overlay_address,
     wgPublicKey: r.wg_public_key, posture: JSON.parse(r.posture_json) as Posture, mfa: r.mfa === 1, createdAtMs: r.created_at_ms,
     expiresAtMs: r.expires_at_ms, state: r.state, endedAtMs: r.ended_at_ms, endReason: r.end_reason,
-    entitlements: JSON.parse(r.entitlements_json) as Entitlement[], groups: JSON.parse(r.groups_json) as string[], lastHeartbeatMs: r.last_heartbeat_ms,
+    entitlements: storedEntitlements(r.entitlements_json), groups: JSON.parse(r.groups_json) as string[], lastHeartbeatMs: r.last_heartbeat_ms,
   };
 }
 

@@ -1,6 +1,7 @@
 // The Sync fan-out: a snapshot on every attach, ordered deltas only to connected gateways,
 // versions that only grow (also across a new fan-out on the same store), acks that resolve
-// waiters and feed the latency histograms, and a newer stream replacing an older one.
+// waiters and feed the latency histograms, a newer stream replacing an older one, and the
+// stream opening and closing reported (the clients of its sessions are told).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../store/db.js';
@@ -122,4 +123,22 @@ test('versions keep growing across a new fan-out on the same store (controller r
   first.publish(new Map([['dc1', { upserts: [{ id: 'x' }], removes: [] }]]));
   const second = make();
   assert.equal(second.attach('dc1', new Recorder()), 3);
+});
+
+test('a stream opening (after its snapshot) and the current stream closing are reported; a replaced stream closing is not', () => {
+  const db = openDatabase(':memory:');
+  const gateways = new GatewayStore(db);
+  gateways.enroll('dc1', 'serial', 0, '', '');
+  const seen: string[] = [];
+  const old = new Recorder();
+  const current = new Recorder();
+  const f: SyncFanout = new SyncFanout({
+    gateways, snapshot: () => [], onAck: () => undefined, log: createLogger('test', { write: () => true } as unknown as NodeJS.WritableStream),
+    onConnectivity: (g, connected) => seen.push(`${g} ${connected ? 'up' : 'down'}, stream ${f.isConnected(g) ? 'held' : 'gone'}, ${old.sent.length + current.sent.length} sent`),
+  });
+  f.attach('dc1', old);
+  f.attach('dc1', current);
+  f.detach('dc1', old);
+  f.detach('dc1', current);
+  assert.deepEqual(seen, ['dc1 up, stream held, 1 sent', 'dc1 up, stream held, 2 sent', 'dc1 down, stream gone, 2 sent'], 'each snapshot goes before the news');
 });

@@ -83,6 +83,11 @@ export class SyncFanout {
     config?: (gateway: string) => GatewayConfig;
     /** Called after an ack is recorded (session ack state, metrics). */
     onAck: AckListener;
+    /**
+     * Called after a gateway's stream opened (its snapshot sent) or its current stream closed:
+     * the clients of its sessions learn whether it is connected.
+     */
+    onConnectivity?: (gateway: string, connected: boolean) => void;
     log: Logger;
     metrics?: SyncMetrics;
     now?: () => number;
@@ -125,7 +130,9 @@ export class SyncFanout {
     const previous = this.streams.get(gateway);
     this.streams.set(gateway, stream);
     if (previous && previous !== stream) previous.end();
-    return this.sendSnapshot(gateway, stream);
+    const version = this.sendSnapshot(gateway, stream);
+    this.deps.onConnectivity?.(gateway, true);
+    return version;
   }
 
   private sendSnapshot(gateway: string, stream: SyncStream): number {
@@ -152,6 +159,7 @@ export class SyncFanout {
     if (this.streams.get(gateway) !== stream) return false;
     this.streams.delete(gateway);
     this.configs.delete(gateway);
+    this.deps.onConnectivity?.(gateway, false);
     return true;
   }
 

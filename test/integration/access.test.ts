@@ -11,7 +11,7 @@ import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import type { SessionEvent__Output } from '../../proto/generated/wicket/v1/SessionEvent.js';
-import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from './harness.js';
+import { addUser, codeAt, enrollGateway, FakeGateway, grantedRules, login, rpcError, startTestController, type TestController } from './harness.js';
 import { DB, grantTo, policyYaml, WIKI } from '../support/policies.js';
 
 const POLICY = policyYaml({
@@ -48,7 +48,7 @@ describe('just-in-time access over gRPC', () => {
   const rulesAtGateway = () => {
     const last = gw.received.map((m) => m.delta?.upserts.find((u) => u.id === sessionId) ?? (m.delta?.removes.includes(sessionId) ? null : undefined))
       .filter((u) => u !== undefined).at(-1);
-    return last ? last.rules.map((r) => `${r.destination} ${r.expiresAtMs}`) : [];
+    return last ? grantedRules(last.rules).map((r) => `${r.destination} ${r.expiresAtMs}`) : [];
   };
 
   before(async () => {
@@ -123,7 +123,7 @@ describe('just-in-time access over gRPC', () => {
     const rules = await until('db rule at the gateway', () => rulesAtGateway().some((r) => r.startsWith('10.20.1.0/24')) && rulesAtGateway());
     assert.ok(rules.includes(`10.20.1.0/24 ${expiresAt}`), `the gateway rule expires with the approval: ${rules.join(', ')}`);
     const updated = await until('Watch update', () => events.slice(from).find((e) => e.kind === 'updated'));
-    assert.deepEqual(updated.gateways[0]!.allowedIps, ['10.20.0.10/32', '10.20.1.0/24']);
+    assert.deepEqual(updated.gateways[0]!.allowedIps, ['10.20.0.10/32', '10.20.1.0/24', '100.127.255.254/32'], 'and the gateway\'s service address');
     assert.equal(updated.session!.id, sessionId, 'the same session, no reconnect');
     const resources = await call(users.carol.client, 'ListResources', { posture: null });
     assert.deepEqual(resources.resources.find((x) => x.resource === 'db')!.grants, ['db-jit']);

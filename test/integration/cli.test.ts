@@ -1,5 +1,5 @@
 // The real command lines: `wicket-controller init` (twice: refused, nothing changed),
-// `start` (graceful on SIGTERM), and `wicketctl` against it (user add --json, listings,
+// `start` (graceful on SIGTERM; a bad --overlay-ipv6 refused), and `wicketctl` against it (user add --json, listings,
 // bad input, audit verify, login with an admin user's own certificate, weak passwords, the
 // bootstrap admin credential: list, revoke, renew on the host).
 import { test, before, after } from 'node:test';
@@ -65,6 +65,16 @@ before(async () => {
 after(() => {
   if (controller.exitCode === null) controller.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('start refuses an IPv6 overlay prefix that is not one or is smaller than the pool, naming the flag', () => {
+  const start = (prefix: string) => run('wicket-controller', ['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--auth-listen', '127.0.0.1:0', '--overlay-ipv6', prefix]);
+  let r = start('fd00::/120');
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /--overlay-ipv6: overlay IPv6 prefix fd00::\/120 is smaller than the IPv4 pool 100\.64\.0\.0\/10/);
+  r = start('100.64.0.0/10');
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /--overlay-ipv6: .* is not an IPv6 prefix/);
 });
 
 test('init refuses an initialised directory and changes nothing', () => {

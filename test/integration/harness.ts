@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
+import { DNS_PORT } from '../../common/dns-names.js';
 import { createCsr, fetchPinnedCa, generateKeyPair, type KeyPair } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
@@ -192,6 +193,14 @@ export async function enrollGateway(t: TestController, name: string): Promise<Ga
   } finally {
     auth.close();
   }
+}
+
+/**
+ * A gateway entry's rules without the two every session gets on each of its gateways for the
+ * gateway's DNS service (udp and tcp 53 of the service address): what the policy gave.
+ */
+export function grantedRules<R extends { protocol: string; portFrom: number; portTo: number }>(rules: R[]): R[] {
+  return rules.filter((r) => !(r.portFrom === DNS_PORT && r.portTo === DNS_PORT && (r.protocol === 'udp' || r.protocol === 'tcp')));
 }
 
 /** A posture report as a managed Linux laptop's client sends it. */

@@ -12,7 +12,7 @@ import { apiClients, call } from '../../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import type { SessionEvent__Output } from '../../proto/generated/wicket/v1/SessionEvent.js';
-import { addUser, codeAt, enrollGateway, FakeGateway, login, rpcError, startTestController, type TestController } from './harness.js';
+import { addUser, codeAt, enrollGateway, FakeGateway, grantedRules, login, rpcError, startTestController, type TestController } from './harness.js';
 import { DB, grantTo, policyYaml, WIKI } from '../support/policies.js';
 
 const POLICY = policyYaml({
@@ -68,10 +68,11 @@ describe('sessions over gRPC', () => {
     assert.equal(pushed.wgPublicKey, key);
     assert.equal(pushed.overlayAddress, r.session!.overlayAddress);
     assert.match(pushed.overlayAddress, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./);
-    assert.deepEqual(pushed.rules.map((x) => `${x.destination} ${x.protocol} ${x.portFrom}-${x.portTo}`).sort(), ['10.20.0.10/32 tcp 443-443', '10.20.1.0/24 tcp 5432-5432']);
+    assert.deepEqual(pushed.rules.map((x) => `${x.destination} ${x.protocol} ${x.portFrom}-${x.portTo}`).sort(),
+      ['10.20.0.10/32 tcp 443-443', '10.20.1.0/24 tcp 5432-5432', '100.127.255.254/32 tcp 53-53', '100.127.255.254/32 udp 53-53'], 'and the gateway\'s DNS service');
     assert.equal(r.gateways.length, 1);
     assert.equal(r.gateways[0]!.presharedKey, pushed.presharedKey);
-    assert.deepEqual(r.gateways[0]!.allowedIps, ['10.20.0.10/32', '10.20.1.0/24']);
+    assert.deepEqual(r.gateways[0]!.allowedIps, ['10.20.0.10/32', '10.20.1.0/24', '100.127.255.254/32']);
     assert.equal(r.gateways[0]!.endpoint, '192.0.2.1:51820');
     const listed = (await call(t.admin.admin, 'ListSessions', { all: false, user: '' })).sessions.find((s) => s.id === r.session!.id)!;
     assert.ok(listed.acks[0]!.ackedAtMs > 0, 'the ack is recorded on the session');
@@ -92,10 +93,10 @@ describe('sessions over gRPC', () => {
     const from = gw.received.length;
     await call(alice.client, 'Heartbeat', { sessionId: r.session!.id, posture: { ...MANAGED, diskEncryption: 'false' } });
     const delta = await gw.next((m) => m.delta?.upserts.some((u) => u.id === r.session!.id) === true, from);
-    assert.deepEqual(delta.delta!.upserts[0]!.rules.map((x) => x.destination), ['10.20.0.10/32']);
+    assert.deepEqual(grantedRules(delta.delta!.upserts[0]!.rules).map((x) => x.destination), ['10.20.0.10/32']);
     await new Promise((res) => setTimeout(res, 200));
     assert.deepEqual(events.map((e) => e.kind), ['state', 'updated']);
-    assert.deepEqual(events[1]!.gateways[0]!.allowedIps, ['10.20.0.10/32']);
+    assert.deepEqual(events[1]!.gateways[0]!.allowedIps, ['10.20.0.10/32', '100.127.255.254/32']);
     watch.cancel();
   });
 
@@ -123,7 +124,7 @@ describe('sessions over gRPC', () => {
     const applied = await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY.replace(/  - name: eng-db[\s\S]*$/, '') });
     assert.ok(applied.sessionsUpdated >= 1);
     const delta = await gw.next((m) => m.delta?.upserts.some((u) => u.id === r.session!.id) === true, from);
-    assert.deepEqual(delta.delta!.upserts.find((u) => u.id === r.session!.id)!.rules.map((x) => x.destination), ['10.20.0.10/32']);
+    assert.deepEqual(grantedRules(delta.delta!.upserts.find((u) => u.id === r.session!.id)!.rules).map((x) => x.destination), ['10.20.0.10/32']);
     await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
   });
 

@@ -16,6 +16,15 @@ function sinceMs(text: string | undefined): number {
   }
 }
 
+/**
+ * Where a flow or denied attempt went, for the table: "10.0.1.10:tcp/443", an IPv6 address in
+ * brackets ("[fd20::10]:udp/53") so its colons cannot be read as the separator, a queried name
+ * as it is ("db.corp.internal:dns/53").
+ */
+export function destinationText(destination: string, protocol: string, port: number): string {
+  return `${destination.includes(':') ? `[${destination}]` : destination}:${protocol}/${port}`;
+}
+
 /** A request's duration for the table: milliseconds, to a tenth. */
 const durationText = (us: number) => `${(us / 1000).toFixed(1)} ms`;
 
@@ -44,12 +53,12 @@ export function registerFlowCommands(program: Command): void {
         'FLOWS',
         formatTable(['ENDED', 'USER', 'DEVICE', 'SESSION', 'GATEWAY', 'SOURCE', 'DESTINATION', 'BYTES OUT', 'BYTES IN'],
           v.flows.map((f) => [formatTime(f.flow!.endedAtMs), f.username, f.deviceId.slice(0, 12), f.flow!.sessionId, f.gateway, f.flow!.source,
-            `${f.flow!.destination}:${f.flow!.protocol}/${f.flow!.port}`, f.flow!.bytesOut, f.flow!.bytesIn])),
+            destinationText(f.flow!.destination, f.flow!.protocol, f.flow!.port), f.flow!.bytesOut, f.flow!.bytesIn])),
         '',
         'DENIED',
         formatTable(['LAST SEEN', 'USER', 'DEVICE', 'SESSION', 'GATEWAY', 'SOURCE', 'DESTINATION', 'COUNT', 'FIRST SEEN'],
           v.denied.map((d) => [formatTime(d.attempt!.lastSeenMs), d.username, d.deviceId.slice(0, 12), d.attempt!.sessionId, d.gateway, d.attempt!.source,
-            `${d.attempt!.destination}:${d.attempt!.protocol}/${d.attempt!.port}`, d.attempt!.count, formatTime(d.attempt!.firstSeenMs)])),
+            destinationText(d.attempt!.destination, d.attempt!.protocol, d.attempt!.port), d.attempt!.count, formatTime(d.attempt!.firstSeenMs)])),
         ...(v.httpRequests ? ['', 'HTTP REQUESTS', httpTable(v.httpRequests)] : []),
       ].join('\n'));
     });

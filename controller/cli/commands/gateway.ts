@@ -25,8 +25,8 @@ export function registerGatewayCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const r = await withAdmin(program, (admin) => call(admin, 'ListGateways', {}));
       output(o.json, r.gateways, (gws) => ({
-        headers: ['NAME', 'CONNECTED', 'HEALTH', 'ENDPOINT', 'SERVICE ADDRESS', 'SESSIONS', 'VERSION', 'LAST ACK', 'APPLY'],
-        rows: gws.map((g) => [g.name, g.connected ? 'yes' : 'no', g.health, g.endpoint, g.serviceAddress, g.sessions, `${g.appliedVersion}/${g.desiredVersion}`, formatTime(g.lastAckMs), g.lastApplyUs ? `${g.lastApplyUs}µs` : '']),
+        headers: ['NAME', 'CONNECTED', 'HEALTH', 'ENDPOINT', 'SERVICE ADDRESS', 'SERVICE IPV6', 'SESSIONS', 'VERSION', 'LAST ACK', 'APPLY'],
+        rows: gws.map((g) => [g.name, g.connected ? 'yes' : 'no', g.health, g.endpoint, g.serviceAddress, g.serviceAddressIpv6, g.sessions, `${g.appliedVersion}/${g.desiredVersion}`, formatTime(g.lastAckMs), g.lastApplyUs ? `${g.lastApplyUs}µs` : '']),
       }));
     });
 }

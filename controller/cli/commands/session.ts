@@ -17,7 +17,7 @@ export function registerSessionCommands(program: Command): void {
   const session = program.command('session').description('live sessions: list and revoke');
 
   session.command('list')
-    .description('sessions, newest first, with user, device, address, entitlements, expiry and gateway acks')
+    .description('sessions, newest first, with user, device, addresses (IPv4 and IPv6), entitlements, expiry and gateway acks')
     .option('--all', 'include ended sessions')
     .option('--user <name>', 'only this user')
     .option('--device <id>', 'only this device')
@@ -30,8 +30,8 @@ export function registerSessionCommands(program: Command): void {
         all: o.all ?? false, user: o.user ?? '', deviceId: o.device ?? '', gateway: o.gateway ?? '', limit: o.limit, offset: o.offset,
       }));
       output(o.json, r.sessions, (list) => {
-        const table = formatTable(['ID', 'USER', 'DEVICE', 'ADDRESS', 'STATE', 'ENTITLEMENTS', 'CREATED', 'EXPIRES', 'GATEWAYS'],
-          list.map((s) => [s.id, s.username, s.deviceId.slice(0, 12), s.overlayAddress, s.state === 'active' ? s.state : `${s.state} (${s.endReason})`,
+        const table = formatTable(['ID', 'USER', 'DEVICE', 'ADDRESS', 'IPV6', 'STATE', 'ENTITLEMENTS', 'CREATED', 'EXPIRES', 'GATEWAYS'],
+          list.map((s) => [s.id, s.username, s.deviceId.slice(0, 12), s.overlayAddress, s.overlayIpv6, s.state === 'active' ? s.state : `${s.state} (${s.endReason})`,
             entitlementText(s), formatTime(s.createdAtMs), formatTime(s.expiresAtMs), ackState(s)]));
         // A page says where it is in the whole list.
         if (!o.limit && !o.offset) return table;
