@@ -209,7 +209,7 @@ program.command('resources')
     const res = await withApi(state, async (api) => api.listResources(await collectPosture()));
     output(o.json, res.resources, (rows) => ({
       headers: ['RESOURCE', 'GATEWAY', 'ADDRESS', 'PORTS', 'ACCESS', 'WHY'],
-      rows: rows.map((r) => [r.resource, r.gateway, r.address, r.ports.join(','), r.allowed ? 'allowed' : 'denied',
+      rows: rows.map((r) => [r.resource, [r.gateway, ...r.standbyGateways].join(','), r.address, r.ports.join(','), r.allowed ? 'allowed' : 'denied',
         r.allowed ? r.grants.join(', ') : (r.denial?.message ?? r.denial?.code ?? '')]),
     }));
   });

@@ -64,7 +64,7 @@ export function clientService(ctx: ClientServiceDeps, sessions: SessionManager):
         const grants = [...new Set(result.entitlements.filter((e) => e.resource === r.name).map((e) => e.grant))];
         const denial = grants.length ? null : result.denials.find((d) => d.resource === r.name) ?? null;
         if (!grants.length && (!denial || NOT_FOR_THIS_USER.has(denial.code))) return [];
-        return [{ resource: r.name, gateway: r.gateway, address: r.address, ports: r.ports, allowed: grants.length > 0, grants, denial }];
+        return [{ resource: r.name, gateway: r.gateway, standbyGateways: r.standbyGateways, address: r.address, ports: r.ports, allowed: grants.length > 0, grants, denial }];
       });
       return { resources };
     }),
