@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, printJson, readStdin, runProgram } from '../../common/cli.js';
 import { createLogger } from '../../common/log.js';
 import { parseDuration } from '../../common/duration.js';
+import { DEFAULT_OVERLAY_IPV6, ipv6Cidr } from '../../common/ipv6.js';
 import { enrollGateway } from '../agent/enroll.js';
 import { startGateway } from './start.js';
 
@@ -26,6 +27,16 @@ function durationBetween(minMs: number, maxMs: number, range: string): (value: s
     if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`expected a duration between ${range}`);
     return ms;
   };
+}
+
+/** An IPv6 prefix in canonical CIDR text ("fd6b:7769:636b::/64"). */
+function ipv6Prefix(value: string): string {
+  try {
+    if (!value.includes('/')) throw new Error('no prefix length');
+    return ipv6Cidr(value);
+  } catch {
+    throw new InvalidArgumentError('expected an IPv6 prefix such as fd6b:7769:636b::/64');
+  }
 }
 
 const reportInterval = durationBetween(100, 3_600_000, '100ms and 1h');
@@ -67,6 +78,7 @@ program.command('start')
   .option('--listen-port <port>', 'WireGuard listen port (default: the --endpoint port)', port)
   .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics')
   .option('--overlay-pool <cidr>', 'the controller\'s overlay address pool (default 100.64.0.0/10)')
+  .option('--overlay-ipv6 <prefix>', `the controller's IPv6 overlay prefix (default ${DEFAULT_OVERLAY_IPV6})`, ipv6Prefix)
   .option('--teardown-on-exit', 'remove the interface and nftables table on exit (default: leave them; sessions end by their timeouts)')
   .option('--report-interval <duration>', 'how often telemetry is collected and sent to the controller', reportInterval, 5000)
   .option('--telemetry-buffer <records>', 'telemetry records kept while the controller is unreachable (the overflow is counted and reported)', positiveInt, 100_000)
@@ -74,7 +86,7 @@ program.command('start')
   .option('--public-cert <file>', 'the public listener\'s certificate (PEM, for the resources\' hostnames)')
   .option('--public-key <file>', 'the public listener\'s private key (PEM, readable by its owner only)')
   .option('--public-session <duration>', 'how long a browser\'s cookie lasts before it goes back through the controller', publicSession, 600_000)
-  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
+  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; overlayIpv6?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
     publicListen?: string; publicCert?: string; publicKey?: string; publicSession: number }) => {
     const log = createLogger('wicket-gateway');
     log.level = program.opts<{ logLevel: string }>().logLevel;

@@ -7,8 +7,8 @@
 // removes and adds peers) through a PeerDriver (peer-driver.ts: a request on wireguard-go's
 // socket, or one `wg` run for the kernel module) — and later frees the conntrack entries of
 // removed sessions, in batches. Tests pass recording fakes for all three.
-// IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet
-// from the tunnel matches no set and is dropped.
+// IPv6 is enforced like IPv4 (allow6 sets, the session's IPv6 overlay address as source);
+// a session without an IPv6 overlay address gets no IPv6 at all.
 import { lookup } from 'node:dns/promises';
 import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
@@ -16,15 +16,16 @@ import { createInterface, deleteInterface, type InterfaceInfo } from '../../comm
 import { runTool } from '../../common/exec.js';
 import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range } from '../../common/ipv4.js';
-import type { ResolvedRule } from './elements.js';
+import { DEFAULT_OVERLAY_IPV6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
+import { droppedIpv6, type ResolvedRule } from './elements.js';
 import type { DeniedAttempt } from './listing.js';
 import { ShellNftRunner, type NftRunner } from './nft-runner.js';
 import { uapiPeers, wgToolPeers, type PeerDriver } from './peer-driver.js';
 import { deleteTableText, elementsChangeText, rulesetText, type RemovalMode } from './ruleset.js';
 import { listElements, probeRemovalMode, readDenied, readSpoofed } from './table.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
-import { IPV4_LITERAL, desiredSessionSchema, ipv4Schema, type DesiredSession } from './session.js';
-import { enableIpv4Forwarding } from './sysctl.js';
+import { desiredSessionSchema, ipv4Schema, isAddressLiteral, type DesiredSession } from './session.js';
+import { enableIpv4Forwarding, enableIpv6Forwarding } from './sysctl.js';
 import { parseAddresses, serviceAddressText } from './service-address.js';
 
 export type { DesiredSession, DesiredRule } from './session.js';
@@ -56,6 +57,8 @@ export interface WireGuardDataPlaneOptions {
   listenPort?: number;
   /** The overlay pool routed through the interface and masqueraded (default 100.64.0.0/10). */
   overlayPool?: string;
+  /** The IPv6 overlay prefix routed through the interface and masqueraded (default DEFAULT_OVERLAY_IPV6). */
+  overlayIpv6?: string;
   /** For wireguard-go's log. */
   stateDir?: string;
   logger?: Logger;
@@ -101,6 +104,9 @@ function validate(sessions: readonly DesiredSession[]): DesiredSession[] {
 export class WireGuardDataPlane implements DataPlane {
   private readonly ifname: string;
   private readonly pool: string;
+  private readonly pool6: string;
+  /** Sessions already logged for IPv6 destinations they get nothing for (logged once each). */
+  private readonly warnedIpv6 = new Set<string>();
   private readonly resolve: (name: string) => Promise<string[]>;
   private index = new SessionIndex();
   /** Set when an apply failed half way: the in-memory state no longer describes the system. */
@@ -125,6 +131,8 @@ export class WireGuardDataPlane implements DataPlane {
     this.ifname = opts.interfaceName;
     this.pool = opts.overlayPool ?? DEFAULT_OVERLAY_POOL;
     ipv4Range(this.pool); // a bad pool fails here, not in the first apply
+    this.pool6 = opts.overlayIpv6 ?? DEFAULT_OVERLAY_IPV6;
+    ipv6Range(this.pool6);
     this.resolve = opts.resolve ?? systemResolve;
     this.removal = opts.removal ?? 'delete';
     if (opts.nft) {
@@ -138,19 +146,21 @@ export class WireGuardDataPlane implements DataPlane {
   }
 
   /**
-   * Prepares the system: IPv4 forwarding (or a clear refusal), the interface (reused when
-   * it exists), our nftables table (its sets' elements survive), the overlay route.
+   * Prepares the system: IPv4 and IPv6 forwarding (or a clear refusal), the interface (reused
+   * when it exists), our nftables table (its sets' elements survive), the overlay routes.
    */
   async start(): Promise<DataPlaneInfo> {
     await enableIpv4Forwarding();
+    await enableIpv6Forwarding();
     const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
-    await this.nft.apply(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
+    await this.nft.apply(rulesetText({ ifname: this.ifname, overlayPool: this.pool, overlayIpv6: this.pool6 }));
     this.removal = this.opts.removal ?? await probeRemovalMode(this.nft);
     this.peers = this.opts.peers ?? (info.kind === 'userspace' ? uapiPeers(this.ifname) : wgToolPeers(this.ifname));
     await this.nftShell?.openShell().catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'nft -i is not usable: every change runs its own nft -f -');
     });
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
+    await runTool('ip', ['-6', 'route', 'replace', this.pool6, 'dev', this.ifname]);
     this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
     return { ...info, removal: this.removal };
   }
@@ -163,7 +173,7 @@ export class WireGuardDataPlane implements DataPlane {
   applySnapshot(version: number, sessions: DesiredSession[]): Promise<ApplyResult> {
     return this.serial(async () => {
       const started = process.hrtime.bigint();
-      const resolved = await this.resolveAll(validate(sessions));
+      const resolved = this.checkIpv6(await this.resolveAll(validate(sessions)));
       const [peers, elements] = await Promise.all([this.peers.list(), listElements(this.nft)]);
       const pskFingerprints = new Map([...this.index.values()].map((s) => [s.publicKey, s.pskFingerprint]));
       const { plan, index } = planSnapshot(resolved, { peers, elements, pskFingerprints }, Date.now());
@@ -175,7 +185,7 @@ export class WireGuardDataPlane implements DataPlane {
     return this.serial(async () => {
       if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
       const started = process.hrtime.bigint();
-      const resolved = await this.resolveAll(validate(upserts));
+      const resolved = this.checkIpv6(await this.resolveAll(validate(upserts)));
       const { plan, changes } = planDelta(this.index, resolved, z.array(z.string()).parse(removes), Date.now());
       return this.execute(version, plan, () => this.index.apply(changes), started);
     });
@@ -237,7 +247,7 @@ export class WireGuardDataPlane implements DataPlane {
     const names = new Map<string, Promise<string[]>>();
     for (const s of sessions) {
       for (const r of s.rules) {
-        if (IPV4_LITERAL.test(r.destination) || names.has(r.destination)) continue;
+        if (isAddressLiteral(r.destination) || names.has(r.destination)) continue;
         names.set(r.destination, this.resolve(r.destination).catch((e: Error) => {
           // Fail closed: a name that does not resolve grants nothing until the next apply.
           this.opts.logger?.warn({ destination: r.destination, err: e.message }, 'destination did not resolve');
@@ -250,10 +260,38 @@ export class WireGuardDataPlane implements DataPlane {
     return sessions.map((s) => ({
       ...s,
       rules: s.rules.map((r): ResolvedRule => ({
-        destinations: IPV4_LITERAL.test(r.destination) ? [r.destination] : resolvedNames.get(r.destination)!,
+        destinations: isAddressLiteral(r.destination) ? [r.destination] : resolvedNames.get(r.destination)!,
         protocol: r.protocol, portFrom: r.portFrom, portTo: r.portTo, expiresAtMs: r.expiresAtMs,
       })),
     }));
+  }
+
+  /**
+   * A session's IPv6 overlay address outside the gateway's prefix is dropped (its source
+   * would escape the anti-spoof rule and the masquerade): the session keeps IPv4 only. A
+   * session with IPv6 destinations but no IPv6 overlay address gets none of them; both are
+   * logged once per session.
+   */
+  private checkIpv6(sessions: ResolvedSession[]): ResolvedSession[] {
+    const [first, last] = ipv6Range(this.pool6);
+    return sessions.map((s) => {
+      let overlayIpv6 = s.overlayIpv6 ?? '';
+      if (overlayIpv6 !== '') {
+        const a = ipv6ToBigInt(overlayIpv6);
+        if (a < first || a > last) {
+          this.warnIpv6Once(s.id, { overlayIpv6, prefix: this.pool6 }, 'IPv6 overlay address outside the gateway\'s --overlay-ipv6 prefix: the session gets no IPv6');
+          overlayIpv6 = '';
+        }
+      }
+      if (droppedIpv6(overlayIpv6, s.rules)) this.warnIpv6Once(s.id, {}, 'session without an IPv6 overlay address: its IPv6 destinations are not enforceable, none written');
+      return { ...s, overlayIpv6 };
+    });
+  }
+
+  private warnIpv6Once(id: string, fields: object, message: string): void {
+    if (this.warnedIpv6.has(id)) return;
+    this.warnedIpv6.add(id);
+    this.opts.logger?.warn({ session: id, ...fields }, message);
   }
 
   /**
@@ -305,12 +343,16 @@ export class WireGuardDataPlane implements DataPlane {
     if (this.pendingFlush.size === 0) return;
     const overlays = [...this.pendingFlush];
     this.pendingFlush.clear();
-    let blocks = overlays.map((o) => `${o}/32`);
-    if (overlays.length > FLUSH_ONE_BY_ONE) {
-      const flush = new Set(overlays);
+    // IPv6 overlays are flushed one by one (each follows an IPv4 one flushed in the same batch).
+    const v6 = overlays.filter((o) => o.includes(':'));
+    const v4 = overlays.filter((o) => !o.includes(':'));
+    let blocks = v4.map((o) => `${o}/32`);
+    if (v4.length > FLUSH_ONE_BY_ONE) {
+      const flush = new Set(v4);
       const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
-      blocks = flushBlocks(this.pool, overlays.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
+      blocks = flushBlocks(this.pool, v4.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
     }
+    blocks.push(...v6);
     this.flushing = this.flushing.then(() => this.flushConntrack(blocks)).catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'conntrack flush failed');
     });
