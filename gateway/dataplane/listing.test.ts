@@ -52,11 +52,11 @@ test('parseDeniedJson reads the denied tuples with their counters', () => {
   ]);
 });
 
-test('parseDeniedJson reads denied6 with IPv6 text as the data plane writes it', () => {
+test('parseDeniedJson reads denied6 with IPv6 text as the data plane writes it, ICMPv6 as the policy\'s icmp', () => {
   const json = '{"nftables": [{"metainfo": {"version": "1.0.6"}}, {"set": {"family": "inet", "name": "denied6", "table": "wicket", "type": ["ipv6_addr", "ipv6_addr", "inet_proto", "inet_service"], "handle": 6, "size": 65536, "flags": ["timeout"], "timeout": 3600, "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20::20", "tcp", 22]}, "expires": 3599, "counter": {"packets": 3, "bytes": 240}}}, {"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20:0:0:0:0:0:0:21", "ipv6-icmp", 0]}, "expires": 3599, "counter": {"packets": 1, "bytes": 104}}}]}}]}';
   assert.deepEqual(parseDeniedJson(json, 'denied6'), [
     { overlay: 'fd6b:7769:636b::2', destination: 'fd20::20', protocol: 'tcp', port: 22, packets: 3, bytes: 240 },
-    { overlay: 'fd6b:7769:636b::2', destination: 'fd20::21', protocol: 'ipv6-icmp', port: 0, packets: 1, bytes: 104 },
+    { overlay: 'fd6b:7769:636b::2', destination: 'fd20::21', protocol: 'icmp', port: 0, packets: 1, bytes: 104 },
   ]);
   assert.deepEqual(parseDeniedJson(json), [], 'the IPv4 set is another set');
 });

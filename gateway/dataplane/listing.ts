@@ -131,7 +131,7 @@ export interface DeniedAttempt {
   bytes: number;
 }
 
-/** Attempts in `denied` or (IPv6, addresses as RFC 5952 text) `denied6`. */
+/** Attempts in `denied` or (IPv6, addresses as RFC 5952 text, ICMPv6 as icmp) `denied6`. */
 export function parseDeniedJson(json: string, setName: 'denied' | 'denied6' = 'denied'): DeniedAttempt[] {
   const text = setName === 'denied6' ? ipv6Text : str;
   return rawElements(json, setName).map((raw) => {
@@ -141,7 +141,8 @@ export function parseDeniedJson(json: string, setName: 'denied' | 'denied6' = 'd
     return {
       overlay: text(overlay, 'overlay address'),
       destination: text(dest, 'destination'),
-      protocol: String(proto),
+      // A policy's `icmp` covers ICMPv6 (allow6_icmp), so its refusals are reported as icmp too.
+      protocol: proto === 'ipv6-icmp' ? 'icmp' : String(proto),
       port,
       packets: raw.packets,
       bytes: raw.bytes,

@@ -173,6 +173,7 @@ describe('gateway data plane over IPv6, and the gateway host\'s own services (re
     const seen = await denied6();
     assert.ok(seen.includes(`${OVERLAY6.c1} ${V6.r1} tcp/22`), `denied6 records the attempt: ${seen.join(', ')}`);
     assert.ok(seen.includes(`${OVERLAY6.c2} ${V6.r1} tcp/7`), `denied6: ${seen.join(', ')}`);
+    assert.ok(seen.includes(`${OVERLAY6.c2} ${V6.r1} icmp/0`), `ICMPv6 is reported as the policy's icmp: ${seen.join(', ')}`);
   });
 
   test('IPv6 toward another session\'s overlay address and to the gateway host is dropped', async () => {
