@@ -27,11 +27,21 @@ test('maps every field to the data plane names, dropping the attribution fields'
   assert.deepEqual(toDesiredSession(session(1)), {
     id: 's1',
     overlayAddress: '100.64.0.1',
+    overlayIpv6: '',
     publicKey: key(1),
     presharedKey: key(201),
     expiresAtMs: 2_000_000_000_000,
     rules: [{ destination: '10.20.0.10', protocol: 'tcp', portFrom: 443, portTo: 443, expiresAtMs: 1_900_000_000_000 }],
   });
+});
+
+test('the IPv6 overlay address is carried in RFC 5952 text; an IPv6 destination is a literal', () => {
+  const d = toDesiredSession(session(1, {
+    overlayIpv6: 'FD6B:7769:636B:0:0:0:0:1',
+    rules: [{ destination: 'fd20::/64', protocol: 'tcp', portFrom: 22, portTo: 22, expiresAtMs: 0 }],
+  }));
+  assert.equal(d.overlayIpv6, 'fd6b:7769:636b::1');
+  assert.equal(d.rules[0]!.destination, 'fd20::/64');
 });
 
 test('a rule without its own expiry (0) gets the session expiry', () => {
@@ -54,6 +64,10 @@ test('invalid fields are refused with the session id and the field, never a key'
     [{ rules: [{ destination: '10.0.0.1', protocol: 'sctp', portFrom: 1, portTo: 2, expiresAtMs: 0 }] }, /rules\.0\.protocol/],
     [{ rules: [{ destination: '10.0.0.1', protocol: 'tcp', portFrom: 90, portTo: 80, expiresAtMs: 0 }] }, /rules\.0: portFrom is above portTo/],
     [{ rules: [{ destination: '10.0.0.1', protocol: 'tcp', portFrom: 1, portTo: 70000, expiresAtMs: 0 }] }, /rules\.0\.portTo/],
+    [{ overlayIpv6: '100.64.0.7' }, /overlayIpv6: not an IPv6 address/],
+    [{ overlayIpv6: 'fd6b::/64' }, /overlayIpv6: not an IPv6 address/],
+    [{ rules: [{ destination: 'fd20::1::2', protocol: 'tcp', portFrom: 1, portTo: 2, expiresAtMs: 0 }] }, /rules\.0\.destination: not an IPv6 address or CIDR/],
+    [{ rules: [{ destination: 'fd20::/129', protocol: 'tcp', portFrom: 1, portTo: 2, expiresAtMs: 0 }] }, /rules\.0\.destination: not an IPv6 address or CIDR/],
     [{ rules: [{ destination: '10.0.0.1; flush ruleset', protocol: 'tcp', portFrom: 1, portTo: 2, expiresAtMs: 0 }] }, /rules\.0\.destination/],
   ];
   for (const [overrides, message] of cases) {

@@ -14,6 +14,7 @@ export function toDesiredSession(session: GatewaySession__Output): DesiredSessio
   const parsed = desiredSessionSchema.safeParse({
     id: session.id,
     overlayAddress: session.overlayAddress,
+    overlayIpv6: session.overlayIpv6,
     publicKey: session.wgPublicKey,
     presharedKey: session.presharedKey,
     expiresAtMs: session.expiresAtMs,

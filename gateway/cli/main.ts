@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, printJson, readStdin, runProgram } from '../../common/cli.js';
 import { createLogger } from '../../common/log.js';
 import { parseDuration } from '../../common/duration.js';
+import { DEFAULT_OVERLAY_IPV6, ipv6Cidr } from '../../common/ipv6.js';
 import { enrollGateway } from '../agent/enroll.js';
 import { parseResolverServers } from '../dns/resolver.js';
 import { startGateway } from './start.js';
@@ -27,6 +28,16 @@ function durationBetween(minMs: number, maxMs: number, range: string): (value: s
     if (ms < minMs || ms > maxMs) throw new InvalidArgumentError(`expected a duration between ${range}`);
     return ms;
   };
+}
+
+/** An IPv6 prefix in canonical CIDR text ("fd6b:7769:636b::/64"). */
+function ipv6Prefix(value: string): string {
+  try {
+    if (!value.includes('/')) throw new Error('no prefix length');
+    return ipv6Cidr(value);
+  } catch {
+    throw new InvalidArgumentError('expected an IPv6 prefix such as fd6b:7769:636b::/64');
+  }
 }
 
 const reportInterval = durationBetween(100, 3_600_000, '100ms and 1h');
@@ -78,6 +89,7 @@ program.command('start')
   .option('--listen-port <port>', 'WireGuard listen port (default: the --endpoint port)', port)
   .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics')
   .option('--overlay-pool <cidr>', 'the controller\'s overlay address pool (default 100.64.0.0/10)')
+  .option('--overlay-ipv6 <prefix>', `the controller's IPv6 overlay prefix (default ${DEFAULT_OVERLAY_IPV6})`, ipv6Prefix)
   .option('--teardown-on-exit', 'remove the interface and nftables table on exit (default: leave them; sessions end by their timeouts)')
   .option('--report-interval <duration>', 'how often telemetry is collected and sent to the controller', reportInterval, 5000)
   .option('--telemetry-buffer <records>', 'telemetry records kept while the controller is unreachable (the overflow is counted and reported)', positiveInt, 100_000)
@@ -89,7 +101,7 @@ program.command('start')
   .addOption(new Option('--dns-min-ttl <duration>', 'a name is re-resolved no sooner than this, whatever its TTL').argParser(dnsTtl).default(5000, '5s'))
   .addOption(new Option('--dns-max-ttl <duration>', 'a name is re-resolved at least this often, and answers say no longer').argParser(dnsTtl).default(300_000, '5m'))
   .addOption(new Option('--dns-grace <duration>', 'how long an address that stopped resolving stays reachable').argParser(dnsGrace).default(30_000, '30s'))
-  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
+  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; overlayIpv6?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
     publicListen?: string; publicCert?: string; publicKey?: string; publicSession: number; dnsResolver?: string[]; dnsMinTtl: number; dnsMaxTtl: number; dnsGrace: number }) => {
     const log = createLogger('wicket-gateway');
     log.level = program.opts<{ logLevel: string }>().logLevel;

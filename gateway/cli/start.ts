@@ -36,6 +36,8 @@ export interface StartOptions {
   listenPort?: number;
   metricsListen?: string;
   overlayPool?: string;
+  /** The controller's IPv6 overlay prefix (default DEFAULT_OVERLAY_IPV6). */
+  overlayIpv6?: string;
   teardownOnExit?: boolean;
   /** How often telemetry is collected and reported (default 5 s). */
   reportIntervalMs?: number;
@@ -99,6 +101,7 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
     privateKey: state.wgPrivateKey,
     listenPort: options.listenPort ?? endpointPort,
     overlayPool: options.overlayPool,
+    overlayIpv6: options.overlayIpv6,
     stateDir: options.stateDir,
     logger: log,
   });

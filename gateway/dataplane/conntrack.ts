@@ -43,11 +43,14 @@ export function flushBlocks(pool: string, flush: readonly number[], keep: readon
   return out;
 }
 
-/** Deletes the conntrack entries whose original source lies in each block. */
+/**
+ * Deletes the conntrack entries whose original source lies in each block: an IPv4 CIDR, or
+ * an IPv6 address (one session's; `conntrack` takes the family from it).
+ */
 export async function flushConntrack(blocks: readonly string[]): Promise<void> {
   for (const block of blocks) {
     try {
-      await runTool('conntrack', ['-D', '-s', block]);
+      await runTool('conntrack', block.includes(':') ? ['-D', '-f', 'ipv6', '-s', block] : ['-D', '-s', block]);
     } catch (e) {
       // conntrack exits 1 when there was nothing to delete.
       if (!/0 flow entries have been deleted/.test((e as Error).message)) throw e;

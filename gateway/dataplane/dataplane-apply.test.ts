@@ -179,3 +179,45 @@ test('names: elements from the name source; a refresh adds and deletes only what
   await plane.close();
   assert.deepEqual(flushed, [['100.64.0.2/32']], 'only the removed session\'s flows were flushed');
 });
+
+test('IPv6: the peer gets its /128, IPv6 destinations go to allow6 under the IPv6 overlay, removal frees both overlays\' flows', async () => {
+  const { plane, nft, peers, flushed } = fakePlane('delete');
+  const s1: DesiredSession = { ...session('s1', '100.64.0.2'), overlayIpv6: 'fd6b:7769:636b::2' };
+  s1.rules.push({ ...s1.rules[0], destination: 'fd20::10' }, { ...s1.rules[0], destination: 'fd20::/64', protocol: 'icmp', portFrom: 0, portTo: 0 });
+  await plane.applySnapshot(1, [s1]);
+  assert.deepEqual(peers.added[0][0].allowedIps, ['100.64.0.2/32', 'fd6b:7769:636b::2/128']);
+  assert.match(nft.applied[0], /^add element inet wicket allow6 \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 timeout \d+ms \}$/m);
+  assert.match(nft.applied[0], /^add element inet wicket allow6_icmp \{ fd6b:7769:636b::2 \. fd20::\/64 timeout \d+ms \}$/m);
+  assert.equal(plane.sessionOwner('overlay', 'fd6b:7769:636b::2'), 's1', 'denied6 entries are attributed');
+  // The same listed back from the kernel: a second snapshot has nothing to do.
+  nft.sets.set('allow6', JSON.stringify({ nftables: [{ set: { name: 'allow6', elem: [{ elem: { val: { concat: ['fd6b:7769:636b::2', 'fd20::10', 'tcp', 80] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
+  nft.sets.set('allow6_icmp', JSON.stringify({ nftables: [{ set: { name: 'allow6_icmp', elem: [{ elem: { val: { concat: ['fd6b:7769:636b::2', { prefix: { addr: 'fd20::', len: 64 } }] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
+  nft.sets.set('allow', JSON.stringify({ nftables: [{ set: { name: 'allow', elem: [{ elem: { val: { concat: ['100.64.0.2', '198.19.0.10', 'tcp', 80] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
+  const again = await plane.applySnapshot(2, [s1]);
+  assert.deepEqual([again.peersAdded, again.elementsAdded, again.elementsDeleted], [0, 0, 0]);
+  await plane.applyDelta(3, [], ['s1']);
+  assert.match(nft.applied.at(-1)!, /^delete element inet wicket allow6 \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 \}$/m);
+  await plane.close();
+  assert.deepEqual(flushed, [['100.64.0.2/32', 'fd6b:7769:636b::2']]);
+});
+
+test('IPv6: a session without an IPv6 overlay, or with one outside the prefix, gets IPv4 only', async () => {
+  const { plane, nft, peers } = fakePlane();
+  const v6rule = { ...session('x', '100.64.0.9').rules[0], destination: 'fd20::10' };
+  const old = session('s1', '100.64.0.2');
+  old.rules.push(v6rule);
+  const outside: DesiredSession = { ...session('s2', '100.64.0.3'), overlayIpv6: 'fd99::3' };
+  outside.rules.push(v6rule);
+  await plane.applySnapshot(1, [old, outside]);
+  assert.deepEqual(peers.added[0].map((p) => p.allowedIps), [['100.64.0.2/32'], ['100.64.0.3/32']]);
+  assert.doesNotMatch(nft.applied[0], /allow6/);
+  assert.match(nft.applied[0], /100\.64\.0\.3 \. 198\.19\.0\.10/);
+  await plane.close();
+});
+
+test('denied6 is read beside denied, IPv6 as RFC 5952 text', async () => {
+  const { plane, nft } = fakePlane();
+  nft.sets.set('denied6', '{"nftables": [{"set": {"family": "inet", "name": "denied6", "table": "wicket", "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20:0::20", "udp", 53]}, "counter": {"packets": 1, "bytes": 80}}}]}}]}');
+  assert.deepEqual(await plane.readDenied(), [{ overlay: 'fd6b:7769:636b::2', destination: 'fd20::20', protocol: 'udp', port: 53, packets: 1, bytes: 80 }]);
+  await plane.close();
+});

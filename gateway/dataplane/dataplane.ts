@@ -8,24 +8,24 @@
 // socket, or one `wg` run for the kernel module) — and later frees the conntrack entries of
 // removed sessions, in batches. Tests pass recording fakes for all three. When the addresses
 // of names change, `refreshNames` re-applies the sessions holding them as a delta.
-// IPv4 only for now: overlay addresses, destinations and the sets are IPv4; an IPv6 packet
-// from the tunnel matches no set and is dropped.
-import { isIP } from 'node:net';
+// IPv6 is enforced like IPv4 (allow6 sets, the session's IPv6 overlay address as source);
+// a session without an IPv6 overlay address gets no IPv6 at all.
 import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
 import { createInterface, deleteInterface, type InterfaceInfo } from '../../common/wireguard/interface.js';
 import { runTool } from '../../common/exec.js';
 import { flushBlocks, flushConntrack } from './conntrack.js';
 import { ipv4Range } from '../../common/ipv4.js';
-import type { ResolvedRule } from './elements.js';
+import { DEFAULT_OVERLAY_IPV6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
+import { droppedIpv6, type ResolvedRule } from './elements.js';
 import type { DeniedAttempt } from './listing.js';
 import { ShellNftRunner, type NftRunner } from './nft-runner.js';
 import { uapiPeers, wgToolPeers, type PeerDriver } from './peer-driver.js';
 import { deleteTableText, elementsChangeText, rulesetText, type RemovalMode } from './ruleset.js';
 import { listElements, probeRemovalMode, readDenied, readSpoofed } from './table.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
-import { IPV4_LITERAL, desiredSessionSchema, ipv4Schema, type DesiredSession } from './session.js';
-import { enableIpv4Forwarding } from './sysctl.js';
+import { desiredSessionSchema, ipv4Schema, isAddressLiteral, type DesiredSession } from './session.js';
+import { enableIpv4Forwarding, enableIpv6Forwarding } from './sysctl.js';
 import { parseAddresses, serviceAddressText } from './service-address.js';
 
 export type { DesiredSession, DesiredRule } from './session.js';
@@ -57,6 +57,8 @@ export interface WireGuardDataPlaneOptions {
   listenPort?: number;
   /** The overlay pool routed through the interface and masqueraded (default 100.64.0.0/10). */
   overlayPool?: string;
+  /** The IPv6 overlay prefix routed through the interface and masqueraded (default DEFAULT_OVERLAY_IPV6). */
+  overlayIpv6?: string;
   /** For wireguard-go's log. */
   stateDir?: string;
   logger?: Logger;
@@ -82,8 +84,8 @@ export interface NameSource {
   retain(destinations: ReadonlySet<string>): void;
 }
 
-/** Destinations that are names or wildcards: neither an IPv4 literal nor an IPv6 one (colons). */
-export const isNameDestination = (d: string): boolean => !IPV4_LITERAL.test(d) && !d.includes(':');
+/** Destinations that are names or wildcards: not an address literal. */
+export const isNameDestination = (d: string): boolean => !isAddressLiteral(d);
 
 const NO_NAMES: NameSource = { addresses: () => [], retain: () => undefined };
 
@@ -114,6 +116,9 @@ export class WireGuardDataPlane implements DataPlane {
   private readonly ifname: string;
   private readonly pool: string;
   private readonly names: NameSource;
+  private readonly pool6: string;
+  /** Sessions already logged for IPv6 destinations they get nothing for (logged once each). */
+  private readonly warnedIpv6 = new Set<string>();
   private index = new SessionIndex();
   /** The applied sessions holding name destinations, as desired (re-planned when names change). */
   private readonly named = new Map<string, DesiredSession>();
@@ -144,6 +149,8 @@ export class WireGuardDataPlane implements DataPlane {
     this.pool = opts.overlayPool ?? DEFAULT_OVERLAY_POOL;
     ipv4Range(this.pool); // a bad pool fails here, not in the first apply
     this.names = opts.names ?? NO_NAMES;
+    this.pool6 = opts.overlayIpv6 ?? DEFAULT_OVERLAY_IPV6;
+    ipv6Range(this.pool6);
     this.removal = opts.removal ?? 'delete';
     if (opts.nft) {
       this.nftShell = null;
@@ -156,19 +163,21 @@ export class WireGuardDataPlane implements DataPlane {
   }
 
   /**
-   * Prepares the system: IPv4 forwarding (or a clear refusal), the interface (reused when
-   * it exists), our nftables table (its sets' elements survive), the overlay route.
+   * Prepares the system: IPv4 and IPv6 forwarding (or a clear refusal), the interface (reused
+   * when it exists), our nftables table (its sets' elements survive), the overlay routes.
    */
   async start(): Promise<DataPlaneInfo> {
     await enableIpv4Forwarding();
+    await enableIpv6Forwarding();
     const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
-    await this.nft.apply(rulesetText({ ifname: this.ifname, overlayPool: this.pool }));
+    await this.nft.apply(rulesetText({ ifname: this.ifname, overlayPool: this.pool, overlayIpv6: this.pool6 }));
     this.removal = this.opts.removal ?? await probeRemovalMode(this.nft);
     this.peers = this.opts.peers ?? (info.kind === 'userspace' ? uapiPeers(this.ifname) : wgToolPeers(this.ifname));
     await this.nftShell?.openShell().catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'nft -i is not usable: every change runs its own nft -f -');
     });
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
+    await runTool('ip', ['-6', 'route', 'replace', this.pool6, 'dev', this.ifname]);
     this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
     return { ...info, removal: this.removal };
   }
@@ -182,7 +191,7 @@ export class WireGuardDataPlane implements DataPlane {
     return this.serial(async () => {
       const started = process.hrtime.bigint();
       const valid = validate(sessions);
-      const resolved = this.resolveAll(valid);
+      const resolved = this.checkIpv6(this.resolveAll(valid));
       const [peers, elements] = await Promise.all([this.peers.list(), listElements(this.nft)]);
       const pskFingerprints = new Map([...this.index.values()].map((s) => [s.publicKey, s.pskFingerprint]));
       const { plan, index } = planSnapshot(resolved, { peers, elements, pskFingerprints }, Date.now());
@@ -198,7 +207,7 @@ export class WireGuardDataPlane implements DataPlane {
       if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
       const started = process.hrtime.bigint();
       const valid = validate(upserts);
-      const { plan, changes } = planDelta(this.index, this.resolveAll(valid), z.array(z.string()).parse(removes), Date.now());
+      const { plan, changes } = planDelta(this.index, this.checkIpv6(this.resolveAll(valid)), z.array(z.string()).parse(removes), Date.now());
       return this.execute(version, plan, () => {
         this.index.apply(changes);
         this.rememberNames(valid, changes.removed);
@@ -220,7 +229,7 @@ export class WireGuardDataPlane implements DataPlane {
       const now = Date.now();
       const ids = new Set(names.flatMap((n) => [...this.byName.get(n) ?? []]));
       const live = [...ids].map((id) => this.named.get(id)!).filter((s) => s.expiresAtMs > now);
-      const { plan, changes } = planDelta(this.index, this.resolveAll(live), [], now);
+      const { plan, changes } = planDelta(this.index, this.checkIpv6(this.resolveAll(live)), [], now);
       plan.flushOverlays = [];
       return this.execute(this.version, plan, () => this.index.apply(changes), started);
     });
@@ -287,13 +296,13 @@ export class WireGuardDataPlane implements DataPlane {
   /**
    * Rule destinations as addresses: literals as they are, names and wildcards as the name
    * source has them now (a name it does not know yet grants nothing until it resolves, and
-   * then `refreshNames` follows). IPv4 only for now: the sets are IPv4.
+   * then `refreshNames` follows).
    */
   private resolveAll(sessions: readonly DesiredSession[]): ResolvedSession[] {
     return sessions.map((s) => ({
       ...s,
       rules: s.rules.map((r): ResolvedRule => ({
-        destinations: isNameDestination(r.destination) ? this.names.addresses(r.destination).filter((a) => isIP(a) === 4) : [r.destination],
+        destinations: isNameDestination(r.destination) ? this.names.addresses(r.destination) : [r.destination],
         protocol: r.protocol, portFrom: r.portFrom, portTo: r.portTo, expiresAtMs: r.expiresAtMs,
       })),
     }));
@@ -330,6 +339,34 @@ export class WireGuardDataPlane implements DataPlane {
       changed = true;
     }
     if (changed) this.names.retain(new Set(this.byName.keys()));
+  }
+
+  /**
+   * A session's IPv6 overlay address outside the gateway's prefix is dropped (its source
+   * would escape the anti-spoof rule and the masquerade): the session keeps IPv4 only. A
+   * session with IPv6 destinations but no IPv6 overlay address gets none of them; both are
+   * logged once per session.
+   */
+  private checkIpv6(sessions: ResolvedSession[]): ResolvedSession[] {
+    const [first, last] = ipv6Range(this.pool6);
+    return sessions.map((s) => {
+      let overlayIpv6 = s.overlayIpv6 ?? '';
+      if (overlayIpv6 !== '') {
+        const a = ipv6ToBigInt(overlayIpv6);
+        if (a < first || a > last) {
+          this.warnIpv6Once(s.id, { overlayIpv6, prefix: this.pool6 }, 'IPv6 overlay address outside the gateway\'s --overlay-ipv6 prefix: the session gets no IPv6');
+          overlayIpv6 = '';
+        }
+      }
+      if (droppedIpv6(overlayIpv6, s.rules)) this.warnIpv6Once(s.id, {}, 'session without an IPv6 overlay address: its IPv6 destinations are not enforceable, none written');
+      return { ...s, overlayIpv6 };
+    });
+  }
+
+  private warnIpv6Once(id: string, fields: object, message: string): void {
+    if (this.warnedIpv6.has(id)) return;
+    this.warnedIpv6.add(id);
+    this.opts.logger?.warn({ session: id, ...fields }, message);
   }
 
   /**
@@ -382,12 +419,16 @@ export class WireGuardDataPlane implements DataPlane {
     if (this.pendingFlush.size === 0) return;
     const overlays = [...this.pendingFlush];
     this.pendingFlush.clear();
-    let blocks = overlays.map((o) => `${o}/32`);
-    if (overlays.length > FLUSH_ONE_BY_ONE) {
-      const flush = new Set(overlays);
+    // IPv6 overlays are flushed one by one (each follows an IPv4 one flushed in the same batch).
+    const v6 = overlays.filter((o) => o.includes(':'));
+    const v4 = overlays.filter((o) => !o.includes(':'));
+    let blocks = v4.map((o) => `${o}/32`);
+    if (v4.length > FLUSH_ONE_BY_ONE) {
+      const flush = new Set(v4);
       const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
-      blocks = flushBlocks(this.pool, overlays.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
+      blocks = flushBlocks(this.pool, v4.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
     }
+    blocks.push(...v6);
     this.flushing = this.flushing.then(() => this.flushConntrack(blocks)).catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'conntrack flush failed');
     });

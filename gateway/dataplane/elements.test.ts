@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ipv4Range } from '../../common/ipv4.js';
-import { type Element, type ResolvedRule, sessionElements } from './elements.js';
+import { ipv6ToBigInt } from '../../common/ipv6.js';
+import { type Element, type ResolvedRule, droppedIpv6, sessionElements } from './elements.js';
 
 const O = '100.64.0.2';
 const n = (a: string) => ipv4Range(a)[0];
@@ -27,7 +28,7 @@ test('overlapping rules become disjoint pieces with the latest expiry', () => {
     rule(['198.19.0.0/24'], 'tcp', 1, 1000, 5_000),
     rule(['198.19.0.10'], 'tcp', 80, 80, 9_000),
   ], 0);
-  const show = (e: Element) => `${e.destFirst - n('198.19.0.0')}-${e.destLast - n('198.19.0.0')}:${e.portFrom}-${e.portTo}@${e.expiresAtMs}`;
+  const show = (e: Element) => `${Number(e.destFirst) - n('198.19.0.0')}-${Number(e.destLast) - n('198.19.0.0')}:${e.portFrom}-${e.portTo}@${e.expiresAtMs}`;
   assert.deepEqual(els.map(show), [
     '0-9:1-1000@5000',
     '10-10:1-79@5000', '10-10:80-80@9000', '10-10:81-1000@5000',
@@ -41,6 +42,31 @@ test('overlapping rules become disjoint pieces with the latest expiry', () => {
   // Pieces of an overlap that end up adjacent with the same ports and expiry are merged.
   assert.deepEqual(sessionElements(O, 100_000, [rule(['198.19.0.0/25', '198.19.0.128/25'], 'udp', 53, 53), rule(['198.19.0.0/24'], 'udp', 53, 53)], 0)
     .map((e) => [e.destFirst, e.destLast]), [[n('198.19.0.0'), n('198.19.0.255')]]);
+});
+
+test('IPv6 destinations become elements of the IPv6 overlay, cut apart from the IPv4 ones', () => {
+  const O6 = 'fd6b:7769:636b::2';
+  const b = ipv6ToBigInt;
+  const rules = [
+    rule(['198.19.0.10', 'fd20::10'], 'tcp', 443, 443, 9_000), // a name resolved to both families
+    rule(['fd20::/64'], 'tcp', 1, 1000, 5_000),
+    rule(['fd20::10'], 'icmp', 0, 0),
+  ];
+  const show = (e: Element) => `${e.overlay} ${typeof e.destFirst} ${e.protocol} ${e.destFirst}-${e.destLast}:${e.portFrom}-${e.portTo}@${e.expiresAtMs}`;
+  assert.deepEqual(sessionElements(O, 100_000, rules, 0, O6).map(show), [
+    `${O} number tcp ${n('198.19.0.10')}-${n('198.19.0.10')}:443-443@9000`,
+    `${O6} bigint tcp ${b('fd20::')}-${b('fd20::f')}:1-1000@5000`,
+    `${O6} bigint tcp ${b('fd20::10')}-${b('fd20::10')}:1-442@5000`,
+    `${O6} bigint tcp ${b('fd20::10')}-${b('fd20::10')}:443-443@9000`,
+    `${O6} bigint tcp ${b('fd20::10')}-${b('fd20::10')}:444-1000@5000`,
+    `${O6} bigint tcp ${b('fd20::11')}-${b('fd20::ffff:ffff:ffff:ffff')}:1-1000@5000`,
+    `${O6} bigint icmp ${b('fd20::10')}-${b('fd20::10')}:0-0@10000`,
+  ]);
+  // Without an IPv6 overlay address the IPv6 destinations give nothing (and say so).
+  assert.deepEqual(sessionElements(O, 100_000, rules, 0).map((e) => e.overlay), [O]);
+  assert.equal(droppedIpv6('', rules), true);
+  assert.equal(droppedIpv6(O6, rules), false);
+  assert.equal(droppedIpv6('', [rule(['198.19.0.10'], 'tcp', 1, 1)]), false);
 });
 
 test('property: elements are disjoint and allow exactly what the rules allow, until the right time', () => {

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipv4Range } from '../../common/ipv4.js';
+import { ipv6ToBigInt } from '../../common/ipv6.js';
 import type { Element } from './elements.js';
 import { parseCounterJson, parseDeniedJson, parseSetJson } from './listing.js';
 
@@ -26,12 +27,38 @@ test('parseSetJson reads elements back as numeric ranges with a lower-bound expi
   assert.throws(() => parseSetJson('{"nftables": [{"set": {"name": "allow", "elem": [{"elem": {"val": 5}}]}}]}', 'allow', 0));
 });
 
+const ALLOW6_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"set": {"family": "inet", "name": "allow6", "table": "wicket", "type": ["ipv6_addr", "ipv6_addr", "inet_proto", "inet_service"], "handle": 4, "flags": ["interval", "timeout"], "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", {"range": ["fd20::1", "fd20::9"]}, "tcp", 80]}, "timeout": 60, "expires": 59, "counter": {"packets": 0, "bytes": 0}}}, {"elem": {"val": {"concat": ["fd6b:7769:636b::2", {"prefix": {"addr": "fd20::", "len": 64}}, "udp", {"range": [53, 54]}]}, "timeout": 50, "expires": 49, "counter": {"packets": 2, "bytes": 160}}}, {"elem": {"val": {"concat": ["fd6b:7769:636b:0:1::3", "fd20:0:0:1::20", "tcp", 22]}, "counter": {"packets": 0, "bytes": 0}}}], "stmt": [{"counter": null}]}}]}';
+const ICMP6_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"set": {"family": "inet", "name": "allow6_icmp", "table": "wicket", "type": ["ipv6_addr", "ipv6_addr"], "handle": 5, "flags": ["interval", "timeout"], "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20::10"]}, "timeout": 10, "expires": 9, "counter": {"packets": 0, "bytes": 0}}}], "stmt": [{"counter": null}]}}]}';
+
+test('parseSetJson reads IPv6 elements back as bigint ranges with their IPv6 overlay', () => {
+  const b = ipv6ToBigInt;
+  const v6 = (overlay: string, first: string, last: string, protocol: Element['protocol'], portFrom: number, portTo: number, expiresAtMs: number): Element =>
+    ({ overlay, destFirst: b(first), destLast: b(last), protocol, portFrom, portTo, expiresAtMs });
+  assert.deepEqual(parseSetJson(ALLOW6_JSON, 'allow6', 10_000), [
+    { ...v6('fd6b:7769:636b::2', 'fd20::1', 'fd20::9', 'tcp', 80, 80, 69_000), expiresAtMaxMs: 70_000, packets: 0, bytes: 0 },
+    { ...v6('fd6b:7769:636b::2', 'fd20::', 'fd20::ffff:ffff:ffff:ffff', 'udp', 53, 54, 59_000), expiresAtMaxMs: 60_000, packets: 2, bytes: 160 },
+    { ...v6('fd6b:7769:636b:0:1::3', 'fd20:0:0:1::20', 'fd20:0:0:1::20', 'tcp', 22, 22, Infinity), expiresAtMaxMs: Infinity, packets: 0, bytes: 0 },
+  ]);
+  assert.deepEqual(parseSetJson(ICMP6_JSON, 'allow6_icmp', 0), [{ ...v6('fd6b:7769:636b::2', 'fd20::10', 'fd20::10', 'icmp', 0, 0, 9_000), expiresAtMaxMs: 10_000, packets: 0, bytes: 0 }]);
+  // An overlay that is not an IPv6 address in an IPv6 set is refused, not passed on.
+  assert.throws(() => parseSetJson(ICMP6_JSON.replace('"fd6b:7769:636b::2"', '"100.64.0.2"'), 'allow6_icmp', 0), /overlay address/);
+});
+
 test('parseDeniedJson reads the denied tuples with their counters', () => {
   const json = '{"nftables": [{"metainfo": {"version": "1.0.6"}}, {"set": {"family": "inet", "name": "denied", "table": "wicket", "type": ["ipv4_addr", "ipv4_addr", "inet_proto", "inet_service"], "handle": 9, "size": 65536, "flags": ["timeout"], "timeout": 3600, "elem": [{"elem": {"val": {"concat": ["100.64.0.2", "198.19.0.20", "tcp", 22]}, "timeout": 3600, "expires": 3590, "counter": {"packets": 4, "bytes": 240}}}, {"elem": {"val": {"concat": ["100.64.0.2", "198.18.0.2", "icmp", 0]}, "timeout": 3600, "expires": 3599, "counter": {"packets": 1, "bytes": 84}}}]}}]}';
   assert.deepEqual(parseDeniedJson(json), [
     { overlay: '100.64.0.2', destination: '198.19.0.20', protocol: 'tcp', port: 22, packets: 4, bytes: 240 },
     { overlay: '100.64.0.2', destination: '198.18.0.2', protocol: 'icmp', port: 0, packets: 1, bytes: 84 },
   ]);
+});
+
+test('parseDeniedJson reads denied6 with IPv6 text as the data plane writes it, ICMPv6 as the policy\'s icmp', () => {
+  const json = '{"nftables": [{"metainfo": {"version": "1.0.6"}}, {"set": {"family": "inet", "name": "denied6", "table": "wicket", "type": ["ipv6_addr", "ipv6_addr", "inet_proto", "inet_service"], "handle": 6, "size": 65536, "flags": ["timeout"], "timeout": 3600, "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20::20", "tcp", 22]}, "expires": 3599, "counter": {"packets": 3, "bytes": 240}}}, {"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20:0:0:0:0:0:0:21", "ipv6-icmp", 0]}, "expires": 3599, "counter": {"packets": 1, "bytes": 104}}}]}}]}';
+  assert.deepEqual(parseDeniedJson(json, 'denied6'), [
+    { overlay: 'fd6b:7769:636b::2', destination: 'fd20::20', protocol: 'tcp', port: 22, packets: 3, bytes: 240 },
+    { overlay: 'fd6b:7769:636b::2', destination: 'fd20::21', protocol: 'icmp', port: 0, packets: 1, bytes: 104 },
+  ]);
+  assert.deepEqual(parseDeniedJson(json), [], 'the IPv4 set is another set');
 });
 
 test('the spoofed counter is read from nft -j list counter', () => {

@@ -3,7 +3,9 @@
 // known to within 1 s plus the listing's duration.
 import { z } from 'zod';
 import { ipv4Range } from '../../common/ipv4.js';
+import { bigIntToIpv6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
 import type { Element, Protocol } from './elements.js';
+import type { AllowSet } from './ruleset.js';
 
 // nft's JSON is a local tool's output, but it is still checked shape by shape: a listing
 // we misread would make the reconciler delete or keep the wrong access. The envelope is
@@ -19,15 +21,24 @@ function bad(what: string, v: unknown): Error {
   return new Error(`unexpected ${what} in nft's listing: ${JSON.stringify(v)?.slice(0, 200)}`);
 }
 
-function addrRange(a: unknown): [number, number] {
-  if (typeof a === 'string') return ipv4Range(a);
+function addrRange<T extends number | bigint>(a: unknown, range: (text: string) => [T, T]): [T, T] {
+  if (typeof a === 'string') return range(a);
   if (isObject(a) && isObject(a.prefix) && typeof a.prefix.addr === 'string' && typeof a.prefix.len === 'number') {
-    return ipv4Range(`${a.prefix.addr}/${a.prefix.len}`);
+    return range(`${a.prefix.addr}/${a.prefix.len}`);
   }
   if (isObject(a) && Array.isArray(a.range) && typeof a.range[0] === 'string' && typeof a.range[1] === 'string') {
-    return [ipv4Range(a.range[0])[0], ipv4Range(a.range[1])[0]];
+    return [range(a.range[0])[0], range(a.range[1])[0]];
   }
   throw bad('address', a);
+}
+
+/** An IPv6 address from the listing in the canonical text the data plane writes (RFC 5952). */
+function ipv6Text(v: unknown, what: string): string {
+  try {
+    return bigIntToIpv6(ipv6ToBigInt(str(v, what)));
+  } catch {
+    throw bad(what, v);
+  }
 }
 
 function portRange(p: unknown): [number, number] {
@@ -79,24 +90,26 @@ const str = (v: unknown, what: string): string => {
 };
 
 /**
- * Elements of `allow` or `allow_icmp` from `nft -j list set`, listed between `startMs` and
+ * Elements of an allow set (`allow`, `allow_icmp`, or their IPv6 twins `allow6`,
+ * `allow6_icmp`, whose destinations come back as bigints) from `nft -j list set`, listed between `startMs` and
  * `endMs`. nft reports the time left in whole seconds, rounded down, at an instant inside
  * that window, so the expiry is known to lie in [startMs + s, endMs + s + 1 s]. An element
  * without a timeout gets Infinity (it never expires, so it is never desired).
  */
-export function parseSetJson(json: string, setName: 'allow' | 'allow_icmp', startMs: number, endMs = startMs): ActualElement[] {
+export function parseSetJson(json: string, setName: AllowSet, startMs: number, endMs = startMs): ActualElement[] {
+  const v6 = setName === 'allow6' || setName === 'allow6_icmp';
   return rawElements(json, setName).map((raw) => {
     const [overlay, dest, proto, port] = raw.parts;
-    const [destFirst, destLast] = addrRange(dest);
+    const [destFirst, destLast] = v6 ? addrRange(dest, ipv6Range) : addrRange(dest, ipv4Range);
     let protocol: Protocol = 'icmp';
     let ports: [number, number] = [0, 0];
-    if (setName === 'allow') {
+    if (setName === 'allow' || setName === 'allow6') {
       if (proto !== 'tcp' && proto !== 'udp') throw bad('protocol', proto);
       protocol = proto;
       ports = portRange(port);
     }
     return {
-      overlay: str(overlay, 'overlay address'),
+      overlay: v6 ? ipv6Text(overlay, 'overlay address') : str(overlay, 'overlay address'),
       destFirst, destLast, protocol, portFrom: ports[0], portTo: ports[1],
       expiresAtMs: raw.expires === undefined ? Infinity : startMs + raw.expires * 1000,
       expiresAtMaxMs: raw.expires === undefined ? Infinity : endMs + raw.expires * 1000 + 1000,
@@ -118,15 +131,18 @@ export interface DeniedAttempt {
   bytes: number;
 }
 
-export function parseDeniedJson(json: string): DeniedAttempt[] {
-  return rawElements(json, 'denied').map((raw) => {
+/** Attempts in `denied` or (IPv6, addresses as RFC 5952 text, ICMPv6 as icmp) `denied6`. */
+export function parseDeniedJson(json: string, setName: 'denied' | 'denied6' = 'denied'): DeniedAttempt[] {
+  const text = setName === 'denied6' ? ipv6Text : str;
+  return rawElements(json, setName).map((raw) => {
     const [overlay, dest, proto, port] = raw.parts;
     if (typeof proto !== 'string' && typeof proto !== 'number') throw bad('protocol', proto);
     if (typeof port !== 'number') throw bad('port', port);
     return {
-      overlay: str(overlay, 'overlay address'),
-      destination: str(dest, 'destination'),
-      protocol: String(proto),
+      overlay: text(overlay, 'overlay address'),
+      destination: text(dest, 'destination'),
+      // A policy's `icmp` covers ICMPv6 (allow6_icmp), so its refusals are reported as icmp too.
+      protocol: proto === 'ipv6-icmp' ? 'icmp' : String(proto),
       port,
       packets: raw.packets,
       bytes: raw.bytes,

@@ -92,6 +92,28 @@ test('snapshot cases that must change a peer or an element', () => {
   }
 });
 
+test('IPv6: a session gaining or changing its IPv6 overlay rewrites the peer, moves its IPv6 elements and frees the old flows', () => {
+  const sys = new FakeSystem();
+  const v4only = session('a', '100.64.0.2', { rules: [{ destinations: ['198.19.0.10', 'fd20::10'], protocol: 'tcp', portFrom: 80, portTo: 80, expiresAtMs: NOW + 60_000 }] });
+  const first = planSnapshot([v4only], sys.actual(), NOW);
+  assert.deepEqual(first.plan.addElements.map((e) => e.overlay), ['100.64.0.2'], 'no IPv6 overlay: no IPv6 element');
+  sys.apply(first.plan);
+  const withV6 = { ...v4only, overlayIpv6: 'fd6b:7769:636b::2' };
+  const gained = planDelta(first.index, [withV6], [], NOW);
+  assert.deepEqual(gained.plan.addPeers.map((p) => p.allowedIps), [['100.64.0.2/32', 'fd6b:7769:636b::2/128']]);
+  assert.deepEqual(gained.plan.addElements.map((e) => [e.overlay, typeof e.destFirst]), [['fd6b:7769:636b::2', 'bigint']]);
+  assert.deepEqual(gained.plan.flushOverlays, ['100.64.0.2']);
+  sys.apply(gained.plan);
+  first.index.apply(gained.changes);
+  assert.ok(isEmptyPlan(planSnapshot([withV6], sys.actual(), NOW).plan), 'the snapshot agrees with the delta');
+  const removed = planDelta(first.index, [], ['a'], NOW);
+  assert.deepEqual(removed.plan.flushOverlays, ['100.64.0.2', 'fd6b:7769:636b::2']);
+  assert.equal(removed.plan.deleteElements.length, 2);
+  // A stale peer found with a /128 has that address flushed as well.
+  const stale = planSnapshot([], sys.actual(), NOW);
+  assert.deepEqual(stale.plan.flushOverlays, ['100.64.0.2', 'fd6b:7769:636b::2']);
+});
+
 test('a peer whose AllowedIPs were widened (client-side tampering or stale state) is rewritten', () => {
   const sys = new FakeSystem();
   const s = session('a', '100.64.0.2');

@@ -6,10 +6,12 @@ import { keyFingerprint } from '../../common/wireguard/keys.js';
 import type { WgPeer } from '../../common/wireguard/peers.js';
 import { type Element, type ResolvedRule, elementKey, sessionElements } from './elements.js';
 
-/** A desired session whose rule destinations have been resolved to IPv4 addresses/CIDRs. */
+/** A desired session whose rule destinations have been resolved to addresses/CIDRs. */
 export interface ResolvedSession {
   id: string;
   overlayAddress: string;
+  /** The session's IPv6 overlay address ('' or absent: none, so no IPv6 for it). */
+  overlayIpv6?: string;
   publicKey: string;
   presharedKey: string;
   expiresAtMs: number;
@@ -20,6 +22,8 @@ export interface ResolvedSession {
 export interface SessionState {
   id: string;
   overlay: string;
+  /** The IPv6 overlay address, '' for none. */
+  overlayIpv6: string;
   publicKey: string;
   pskFingerprint: string;
   elements: Element[];
@@ -75,6 +79,8 @@ export class SessionIndex {
   private set(s: SessionState): void {
     this.sessions.set(s.id, s);
     for (const field of UNIQUE) this.owners[field].set(s[field], s.id);
+    // The IPv6 overlay follows the IPv4 one (derived from it), so it is looked up, not checked.
+    if (s.overlayIpv6 !== '') this.owners.overlay.set(s.overlayIpv6, s.id);
   }
 
   private remove(id: string): void {
@@ -82,6 +88,7 @@ export class SessionIndex {
     if (!old) return;
     this.sessions.delete(id);
     for (const field of UNIQUE) if (this.owners[field].get(old[field]) === id) this.owners[field].delete(old[field]);
+    if (old.overlayIpv6 !== '' && this.owners.overlay.get(old.overlayIpv6) === id) this.owners.overlay.delete(old.overlayIpv6);
   }
 }
 
@@ -134,19 +141,29 @@ const EXPIRY_SLACK_MS = 100;
 const expiryMatches = (actual: ReadElement, desiredMs: number) =>
   desiredMs >= actual.expiresAtMs - EXPIRY_SLACK_MS && desiredMs <= actual.expiresAtMaxMs + EXPIRY_SLACK_MS;
 
+/** A peer's AllowedIPs: its IPv4 overlay /32, and its IPv6 overlay /128 when it has one. */
+function allowedIpsOf(s: ResolvedSession): string[] {
+  return s.overlayIpv6 ? [`${s.overlayAddress}/32`, `${s.overlayIpv6}/128`] : [`${s.overlayAddress}/32`];
+}
+
 function peerOf(s: ResolvedSession): WgPeer {
-  return { publicKey: s.publicKey, presharedKey: s.presharedKey, allowedIps: [`${s.overlayAddress}/32`] };
+  return { publicKey: s.publicKey, presharedKey: s.presharedKey, allowedIps: allowedIpsOf(s) };
 }
 
 function stateOf(s: ResolvedSession, nowMs: number): SessionState {
+  const overlayIpv6 = s.overlayIpv6 ?? '';
   return {
     id: s.id,
     overlay: s.overlayAddress,
+    overlayIpv6,
     publicKey: s.publicKey,
     pskFingerprint: keyFingerprint(s.presharedKey),
-    elements: sessionElements(s.overlayAddress, s.expiresAtMs, s.rules, nowMs),
+    elements: sessionElements(s.overlayAddress, s.expiresAtMs, s.rules, nowMs, overlayIpv6),
   };
 }
+
+/** A session's overlay addresses whose flows a flush frees. */
+const overlaysOf = (s: SessionState): string[] => (s.overlayIpv6 === '' ? [s.overlay] : [s.overlay, s.overlayIpv6]);
 
 const sameIps = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
@@ -181,14 +198,15 @@ export function planSnapshot(desired: readonly ResolvedSession[], actual: Actual
   const actualPeers = new Map(actual.peers.map((p) => [p.publicKey, p]));
   const addPeers = live.filter((s) => {
     const found = actualPeers.get(s.publicKey);
-    return !found || !sameIps(found.allowedIps, [`${s.overlayAddress}/32`]) || actual.pskFingerprints.get(s.publicKey) !== index.get(s.id)!.pskFingerprint;
+    return !found || !sameIps(found.allowedIps, allowedIpsOf(s)) || actual.pskFingerprints.get(s.publicKey) !== index.get(s.id)!.pskFingerprint;
   }).map(peerOf);
   const wanted = new Set(live.map((s) => s.publicKey));
   const removed = actual.peers.filter((p) => !wanted.has(p.publicKey));
 
   const { add, del } = diffElements(actual.elements, [...index.values()].flatMap((s) => s.elements), (a, d) => expiryMatches(a, d.expiresAtMs));
   // Flows of removed peers' addresses go; a stale peer may hold several.
-  const flushOverlays = [...new Set(removed.flatMap((p) => p.allowedIps.filter((ip) => ip.endsWith('/32')).map((ip) => ip.slice(0, -3))))];
+  const hosts = (ips: readonly string[]) => ips.flatMap((ip) => /\/(32|128)$/.exec(ip) ? [ip.slice(0, ip.lastIndexOf('/'))] : []);
+  const flushOverlays = [...new Set(removed.flatMap((p) => hosts(p.allowedIps)))];
   return {
     plan: { addPeers, removePeers: removed.map((p) => p.publicKey), addElements: add, deleteElements: del, flushOverlays },
     index,
@@ -213,7 +231,7 @@ export function planDelta(current: SessionIndex, upserts: readonly ResolvedSessi
     if (!old) continue;
     staged.set(id, null);
     plan.removePeers.push(old.publicKey);
-    plan.flushOverlays.push(old.overlay);
+    plan.flushOverlays.push(...overlaysOf(old));
     plan.deleteElements.push(...old.elements);
   }
   for (const u of upserts) {
@@ -224,13 +242,14 @@ export function planDelta(current: SessionIndex, upserts: readonly ResolvedSessi
     const { add, del } = diffElements(old?.elements ?? [], next.elements, exact);
     plan.addElements.push(...add);
     plan.deleteElements.push(...del);
-    if (old && (old.publicKey !== next.publicKey || old.overlay !== next.overlay)) {
+    const moved = old && (old.overlay !== next.overlay || old.overlayIpv6 !== next.overlayIpv6);
+    if (old && (old.publicKey !== next.publicKey || moved)) {
       if (old.publicKey !== next.publicKey) plan.removePeers.push(old.publicKey);
-      plan.flushOverlays.push(old.overlay);
+      plan.flushOverlays.push(...overlaysOf(old));
     } else if (old && del.length > 0) {
-      plan.flushOverlays.push(old.overlay); // a narrowed session: its cut flows' replies stop too
+      plan.flushOverlays.push(...overlaysOf(old)); // a narrowed session: its cut flows' replies stop too
     }
-    if (!old || old.publicKey !== next.publicKey || old.overlay !== next.overlay || old.pskFingerprint !== next.pskFingerprint) {
+    if (!old || old.publicKey !== next.publicKey || moved || old.pskFingerprint !== next.pskFingerprint) {
       plan.addPeers.push(peerOf(u));
     }
   }

@@ -2,16 +2,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ipv4Range } from '../../common/ipv4.js';
+import { ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
 import type { Element } from './elements.js';
 import { deleteTableText, elementsChangeText, formatRange, rulesetText } from './ruleset.js';
 
 const n = (a: string) => ipv4Range(a)[0];
 
-test('the ruleset: overlay sources not from the tunnel dropped first, one lookup per packet from the tunnel, replies only toward it, input only to the proxy through @allow, masquerade', () => {
-  assert.equal(rulesetText({ ifname: 'wk12ab-g', overlayPool: '100.64.0.0/10' }), `add table inet wicket
+test('the ruleset: overlay sources not from the tunnel dropped first, one lookup per packet from the tunnel, replies only toward it, input only to the proxy and DNS through @allow and echo through @allow_icmp, masquerade; IPv6 twins', () => {
+  assert.equal(rulesetText({ ifname: 'wk12ab-g', overlayPool: '100.64.0.0/10', overlayIpv6: 'fd6b:7769:636b::/64' }), `add table inet wicket
 add set inet wicket allow { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; counter; }
 add set inet wicket allow_icmp { type ipv4_addr . ipv4_addr; flags interval, timeout; counter; }
 add set inet wicket denied { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags dynamic, timeout; timeout 3600s; size 65536; counter; }
+add set inet wicket allow6 { type ipv6_addr . ipv6_addr . inet_proto . inet_service; flags interval, timeout; counter; }
+add set inet wicket allow6_icmp { type ipv6_addr . ipv6_addr; flags interval, timeout; counter; }
+add set inet wicket denied6 { type ipv6_addr . ipv6_addr . inet_proto . inet_service; flags dynamic, timeout; timeout 3600s; size 65536; counter; }
 add counter inet wicket spoofed
 add chain inet wicket prerouting { type filter hook prerouting priority raw; policy accept; }
 add chain inet wicket forward { type filter hook forward priority filter; policy accept; }
@@ -28,24 +32,36 @@ flush chain inet wicket deny
 flush chain inet wicket input
 flush chain inet wicket postrouting
 add rule inet wicket prerouting iifname != "wk12ab-g" ip saddr 100.64.0.0/10 counter name spoofed drop
+add rule inet wicket prerouting iifname != "wk12ab-g" ip6 saddr fd6b:7769:636b::/64 counter name spoofed drop
 add rule inet wicket forward iifname "wk12ab-g" jump from_tunnel
 add rule inet wicket forward oifname "wk12ab-g" jump to_tunnel
 add rule inet wicket from_tunnel oifname "wk12ab-g" goto deny
 add rule inet wicket from_tunnel meta l4proto tcp ip saddr . ip daddr . meta l4proto . th dport @allow accept
 add rule inet wicket from_tunnel meta l4proto udp ip saddr . ip daddr . meta l4proto . th dport @allow accept
 add rule inet wicket from_tunnel meta l4proto icmp ip saddr . ip daddr @allow_icmp accept
+add rule inet wicket from_tunnel meta l4proto tcp ip6 saddr . ip6 daddr . meta l4proto . th dport @allow6 accept
+add rule inet wicket from_tunnel meta l4proto udp ip6 saddr . ip6 daddr . meta l4proto . th dport @allow6 accept
+add rule inet wicket from_tunnel meta l4proto ipv6-icmp ip6 saddr . ip6 daddr @allow6_icmp accept
 add rule inet wicket from_tunnel goto deny
-add rule inet wicket deny meta l4proto { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . th dport }
-add rule inet wicket deny meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }
+add rule inet wicket deny meta nfproto ipv4 meta l4proto { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . th dport }
+add rule inet wicket deny meta nfproto ipv4 meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }
+add rule inet wicket deny meta nfproto ipv6 meta l4proto { tcp, udp } add @denied6 { ip6 saddr . ip6 daddr . meta l4proto . th dport }
+add rule inet wicket deny meta nfproto ipv6 meta l4proto != { tcp, udp } add @denied6 { ip6 saddr . ip6 daddr . meta l4proto . 0 }
 add rule inet wicket deny drop
 add rule inet wicket to_tunnel ct state related accept
 add rule inet wicket to_tunnel ct state established meta l4proto tcp ip daddr . ip saddr . meta l4proto . th sport @allow accept
 add rule inet wicket to_tunnel ct state established meta l4proto udp ip daddr . ip saddr . meta l4proto . th sport @allow accept
 add rule inet wicket to_tunnel ct state established meta l4proto icmp ip daddr . ip saddr @allow_icmp accept
+add rule inet wicket to_tunnel ct state established meta l4proto tcp ip6 daddr . ip6 saddr . meta l4proto . th sport @allow6 accept
+add rule inet wicket to_tunnel ct state established meta l4proto udp ip6 daddr . ip6 saddr . meta l4proto . th sport @allow6 accept
+add rule inet wicket to_tunnel ct state established meta l4proto ipv6-icmp ip6 daddr . ip6 saddr @allow6_icmp accept
 add rule inet wicket to_tunnel goto deny
-add rule inet wicket input iifname "wk12ab-g" meta l4proto tcp ip daddr 100.64.0.0/10 tcp dport 80 ip saddr . ip daddr . meta l4proto . th dport @allow accept
+add rule inet wicket input iifname "wk12ab-g" meta l4proto tcp ip daddr 100.64.0.0/10 tcp dport { 53, 80 } ip saddr . ip daddr . meta l4proto . th dport @allow accept
+add rule inet wicket input iifname "wk12ab-g" meta l4proto udp ip daddr 100.64.0.0/10 udp dport 53 ip saddr . ip daddr . meta l4proto . th dport @allow accept
+add rule inet wicket input iifname "wk12ab-g" meta l4proto icmp ip daddr 100.64.0.0/10 icmp type echo-request ip saddr . ip daddr @allow_icmp accept
 add rule inet wicket input iifname "wk12ab-g" goto deny
 add rule inet wicket postrouting ip saddr 100.64.0.0/10 oifname != "wk12ab-g" masquerade
+add rule inet wicket postrouting ip6 saddr fd6b:7769:636b::/64 oifname != "wk12ab-g" masquerade
 `);
   assert.equal(deleteTableText(), 'add table inet wicket\ndelete table inet wicket\n');
 });
@@ -56,6 +72,15 @@ test('formatRange writes addresses, prefixes and ranges as nft lists them', () =
   assert.equal(formatRange(n('10.0.0.1'), n('10.0.0.9')), '10.0.0.1-10.0.0.9');
   assert.equal(formatRange(n('10.0.0.128'), n('10.0.1.127')), '10.0.0.128-10.0.1.127');
   assert.equal(formatRange(0, 2 ** 32 - 1), '0.0.0.0/0');
+});
+
+test('formatRange writes IPv6 ranges (bigints) as nft lists them', () => {
+  const b = (a: string) => ipv6ToBigInt(a);
+  assert.equal(formatRange(b('fd20::10'), b('fd20::10')), 'fd20::10');
+  assert.equal(formatRange(b('fd20::'), b('fd20::ffff:ffff:ffff:ffff')), 'fd20::/64');
+  assert.equal(formatRange(b('fd20::1'), b('fd20::9')), 'fd20::1-fd20::9');
+  assert.equal(formatRange(b('fd20::8'), b('fd20::17')), 'fd20::8-fd20::17');
+  assert.equal(formatRange(0n, (1n << 128n) - 1n), '::/0');
 });
 
 const el = (dest: [string, string], protocol: Element['protocol'], portFrom: number, portTo: number, expiresAtMs: number): Element =>
@@ -92,6 +117,20 @@ test('element changes with removal by expiry: an ended session expires; an overl
     'delete element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80-90 }',
     'add element inet wicket allow_icmp { 100.64.0.3 . 198.19.0.0/24 timeout 1000ms expires 1ms }',
     'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80-85 timeout 60000ms }',
+  ].join('\n') + '\n');
+});
+
+test('IPv6 elements go to allow6 and allow6_icmp, with the IPv6 overlay address', () => {
+  const v6 = (dest: string, protocol: Element['protocol'], port: number): Element => {
+    const [destFirst, destLast] = ipv6Range(dest);
+    return { overlay: 'fd6b:7769:636b::2', destFirst, destLast, protocol, portFrom: port, portTo: port, expiresAtMs: 5_000 };
+  };
+  assert.equal(elementsChangeText([v6('fd20::10', 'tcp', 22)], [v6('fd20::/64', 'udp', 53), v6('fd20::10', 'icmp', 0), el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 80, 5_000)], 1_000), [
+    'add element inet wicket allow6 { fd6b:7769:636b::2 . fd20::10 . tcp . 22 timeout 1000ms }',
+    'delete element inet wicket allow6 { fd6b:7769:636b::2 . fd20::10 . tcp . 22 }',
+    'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 4000ms }',
+    'add element inet wicket allow6 { fd6b:7769:636b::2 . fd20::/64 . udp . 53 timeout 4000ms }',
+    'add element inet wicket allow6_icmp { fd6b:7769:636b::2 . fd20::10 timeout 4000ms }',
   ].join('\n') + '\n');
 });
 

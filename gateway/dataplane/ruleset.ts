@@ -9,7 +9,8 @@
 // same element in the same transaction (the portable form of `destroy`, which needs nft
 // 1.0.8).
 import { numberToIpv4 } from '../../common/ipv4.js';
-import type { Element } from './elements.js';
+import { DEFAULT_OVERLAY_IPV6, bigIntToIpv6 } from '../../common/ipv6.js';
+import { isIpv6Element, type Element } from './elements.js';
 
 /** Our table, as nft commands name it. */
 export const TABLE = 'inet wicket';
@@ -17,12 +18,16 @@ export const TABLE = 'inet wicket';
 export const SPOOFED = 'spoofed';
 /** Where the identity-aware proxy listens on the service address (HTTP entitlements are tcp/80). */
 export const PROXY_PORT = 80;
+/** Where the gateway's DNS service listens on the service address (udp and tcp). */
+export const DNS_SERVICE_PORT = 53;
 
 export interface RulesetOptions {
   /** The WireGuard interface whose traffic is policed. */
   ifname: string;
   /** The overlay pool (CIDR), masqueraded toward resources. */
   overlayPool: string;
+  /** The IPv6 overlay prefix (CIDR), anti-spoofed and masqueraded like the pool (default DEFAULT_OVERLAY_IPV6). */
+  overlayIpv6?: string;
   /** Capacity of the denied-attempts set (oldest stay until they time out). */
   deniedSize?: number;
   deniedTimeoutS?: number;
@@ -51,15 +56,29 @@ export interface RulesetOptions {
  * connection to a client) and to the gateway host itself — goes to `deny`, which records the
  * attempt in @denied and then drops in a rule of its own, so a full @denied (where `add`
  * fails and ends its rule) still drops.
+ *
+ * IPv6 is the same, rule for rule, on the IPv6 overlay prefix and the sets `allow6`,
+ * `allow6_icmp` and `denied6` (an `ip`/`ip6` match only ever sees its own family, so each
+ * packet still meets one lookup). ICMPv6 is treated like ICMP: every type passes for a
+ * session holding the destination in @allow6_icmp — echo and the errors path MTU discovery
+ * needs alike; WireGuard has no link layer, so no neighbour discovery crosses the tunnel.
+ *
+ * The gateway host accepts from the tunnel only its own services on an IPv4 overlay address
+ * (the service address): the proxy (tcp/80), DNS (udp and tcp/53) and ICMP echo-request (the
+ * clients' ping), each through the one lookup its element is in. IPv6 to the host is denied.
  */
 export function rulesetText(o: RulesetOptions): string {
   const wg = `"${o.ifname}"`;
+  const v6 = o.overlayIpv6 ?? DEFAULT_OVERLAY_IPV6;
   const chains = ['prerouting', 'forward', 'from_tunnel', 'to_tunnel', 'deny', 'input', 'postrouting'];
   return [
     `add table ${TABLE}`,
     `add set ${TABLE} allow { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval, timeout; counter; }`,
     `add set ${TABLE} allow_icmp { type ipv4_addr . ipv4_addr; flags interval, timeout; counter; }`,
     `add set ${TABLE} denied { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags dynamic, timeout; timeout ${o.deniedTimeoutS ?? 3600}s; size ${o.deniedSize ?? 65536}; counter; }`,
+    `add set ${TABLE} allow6 { type ipv6_addr . ipv6_addr . inet_proto . inet_service; flags interval, timeout; counter; }`,
+    `add set ${TABLE} allow6_icmp { type ipv6_addr . ipv6_addr; flags interval, timeout; counter; }`,
+    `add set ${TABLE} denied6 { type ipv6_addr . ipv6_addr . inet_proto . inet_service; flags dynamic, timeout; timeout ${o.deniedTimeoutS ?? 3600}s; size ${o.deniedSize ?? 65536}; counter; }`,
     `add counter ${TABLE} ${SPOOFED}`,
     `add chain ${TABLE} prerouting { type filter hook prerouting priority raw; policy accept; }`,
     `add chain ${TABLE} forward { type filter hook forward priority filter; policy accept; }`,
@@ -70,15 +89,21 @@ export function rulesetText(o: RulesetOptions): string {
     `add chain ${TABLE} postrouting { type nat hook postrouting priority srcnat; policy accept; }`,
     ...chains.map((c) => `flush chain ${TABLE} ${c}`),
     `add rule ${TABLE} prerouting iifname != ${wg} ip saddr ${o.overlayPool} counter name ${SPOOFED} drop`,
+    `add rule ${TABLE} prerouting iifname != ${wg} ip6 saddr ${v6} counter name ${SPOOFED} drop`,
     `add rule ${TABLE} forward iifname ${wg} jump from_tunnel`,
     `add rule ${TABLE} forward oifname ${wg} jump to_tunnel`,
     `add rule ${TABLE} from_tunnel oifname ${wg} goto deny`,
     `add rule ${TABLE} from_tunnel meta l4proto tcp ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
     `add rule ${TABLE} from_tunnel meta l4proto udp ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
     `add rule ${TABLE} from_tunnel meta l4proto icmp ip saddr . ip daddr @allow_icmp accept`,
+    `add rule ${TABLE} from_tunnel meta l4proto tcp ip6 saddr . ip6 daddr . meta l4proto . th dport @allow6 accept`,
+    `add rule ${TABLE} from_tunnel meta l4proto udp ip6 saddr . ip6 daddr . meta l4proto . th dport @allow6 accept`,
+    `add rule ${TABLE} from_tunnel meta l4proto ipv6-icmp ip6 saddr . ip6 daddr @allow6_icmp accept`,
     `add rule ${TABLE} from_tunnel goto deny`,
-    `add rule ${TABLE} deny meta l4proto { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . th dport }`,
-    `add rule ${TABLE} deny meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }`,
+    `add rule ${TABLE} deny meta nfproto ipv4 meta l4proto { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . th dport }`,
+    `add rule ${TABLE} deny meta nfproto ipv4 meta l4proto != { tcp, udp } add @denied { ip saddr . ip daddr . meta l4proto . 0 }`,
+    `add rule ${TABLE} deny meta nfproto ipv6 meta l4proto { tcp, udp } add @denied6 { ip6 saddr . ip6 daddr . meta l4proto . th dport }`,
+    `add rule ${TABLE} deny meta nfproto ipv6 meta l4proto != { tcp, udp } add @denied6 { ip6 saddr . ip6 daddr . meta l4proto . 0 }`,
     `add rule ${TABLE} deny drop`,
     // Toward the tunnel: ICMP errors about a tracked flow, and packets of flows the tunnel
     // side opened whose tuple, read backwards, is still allowed — one lookup, so removing
@@ -87,15 +112,22 @@ export function rulesetText(o: RulesetOptions): string {
     `add rule ${TABLE} to_tunnel ct state established meta l4proto tcp ip daddr . ip saddr . meta l4proto . th sport @allow accept`,
     `add rule ${TABLE} to_tunnel ct state established meta l4proto udp ip daddr . ip saddr . meta l4proto . th sport @allow accept`,
     `add rule ${TABLE} to_tunnel ct state established meta l4proto icmp ip daddr . ip saddr @allow_icmp accept`,
+    `add rule ${TABLE} to_tunnel ct state established meta l4proto tcp ip6 daddr . ip6 saddr . meta l4proto . th sport @allow6 accept`,
+    `add rule ${TABLE} to_tunnel ct state established meta l4proto udp ip6 daddr . ip6 saddr . meta l4proto . th sport @allow6 accept`,
+    `add rule ${TABLE} to_tunnel ct state established meta l4proto ipv6-icmp ip6 daddr . ip6 saddr @allow6_icmp accept`,
     `add rule ${TABLE} to_tunnel goto deny`,
-    // The gateway host is not a resource: from the tunnel it accepts only the identity-aware
-    // proxy's port on its service address (an overlay address), for a session holding that
-    // element in @allow — one lookup. The pool and port compares (no lookups) keep a broad
-    // network grant whose range happens to cover a host address or port from reaching any
-    // other service of the host. Everything else is dropped.
-    `add rule ${TABLE} input iifname ${wg} meta l4proto tcp ip daddr ${o.overlayPool} tcp dport ${PROXY_PORT} ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
+    // The gateway host is not a resource: from the tunnel it accepts only the proxy's port
+    // (tcp) and the DNS port (tcp, udp) on its service address (an overlay address), and an
+    // echo-request to it, for a session holding that element in @allow or @allow_icmp — one
+    // lookup. The pool, protocol, port and type compares (no lookups) keep a broad network
+    // grant whose range happens to cover a host address or port from reaching any other
+    // service of the host. Everything else, IPv6 included, is dropped.
+    `add rule ${TABLE} input iifname ${wg} meta l4proto tcp ip daddr ${o.overlayPool} tcp dport { ${DNS_SERVICE_PORT}, ${PROXY_PORT} } ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
+    `add rule ${TABLE} input iifname ${wg} meta l4proto udp ip daddr ${o.overlayPool} udp dport ${DNS_SERVICE_PORT} ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
+    `add rule ${TABLE} input iifname ${wg} meta l4proto icmp ip daddr ${o.overlayPool} icmp type echo-request ip saddr . ip daddr @allow_icmp accept`,
     `add rule ${TABLE} input iifname ${wg} goto deny`,
     `add rule ${TABLE} postrouting ip saddr ${o.overlayPool} oifname != ${wg} masquerade`,
+    `add rule ${TABLE} postrouting ip6 saddr ${v6} oifname != ${wg} masquerade`,
   ].join('\n') + '\n';
 }
 
@@ -104,8 +136,9 @@ export function deleteTableText(): string {
   return `add table ${TABLE}\ndelete table ${TABLE}\n`;
 }
 
-/** A numeric range as nft writes it back: address, prefix, or first-last. */
-export function formatRange(first: number, last: number): string {
+/** A numeric range as nft writes it back: address, prefix, or first-last (IPv6 when bigints). */
+export function formatRange(first: number | bigint, last: number | bigint): string {
+  if (typeof first === 'bigint' || typeof last === 'bigint') return formatRange6(BigInt(first), BigInt(last));
   if (first === last) return numberToIpv4(first);
   const size = last - first + 1;
   const len = 32 - Math.log2(size);
@@ -113,7 +146,18 @@ export function formatRange(first: number, last: number): string {
   return `${numberToIpv4(first)}-${numberToIpv4(last)}`;
 }
 
-const setOf = (e: Element) => (e.protocol === 'icmp' ? 'allow_icmp' : 'allow');
+function formatRange6(first: bigint, last: bigint): string {
+  if (first === last) return bigIntToIpv6(first);
+  const size = last - first + 1n;
+  if ((size & (size - 1n)) === 0n && first % size === 0n) return `${bigIntToIpv6(first)}/${129 - size.toString(2).length}`;
+  return `${bigIntToIpv6(first)}-${bigIntToIpv6(last)}`;
+}
+
+/** The allow sets, IPv4 then IPv6. */
+export const ALLOW_SETS = ['allow', 'allow_icmp', 'allow6', 'allow6_icmp'] as const;
+export type AllowSet = typeof ALLOW_SETS[number];
+
+const setOf = (e: Element): AllowSet => (isIpv6Element(e) ? (e.protocol === 'icmp' ? 'allow6_icmp' : 'allow6') : (e.protocol === 'icmp' ? 'allow_icmp' : 'allow'));
 
 function elementValue(e: Element): string {
   const dest = formatRange(e.destFirst, e.destLast);
@@ -156,7 +200,7 @@ export function elementsChangeText(deletes: readonly Element[], adds: readonly E
   const added = adds.filter((e) => e.expiresAtMs - nowMs >= 1);
   const addedOverlays = new Set(added.map((e) => e.overlay));
   const lines: string[] = [];
-  for (const set of ['allow', 'allow_icmp']) {
+  for (const set of ALLOW_SETS) {
     const expire: string[] = [];
     const del: string[] = [];
     for (const e of deletes) {
@@ -167,7 +211,7 @@ export function elementsChangeText(deletes: readonly Element[], adds: readonly E
     lines.push(...statements('add', set, del.map((v) => `${v} timeout 1000ms`)));
     lines.push(...statements('delete', set, del));
   }
-  for (const set of ['allow', 'allow_icmp']) {
+  for (const set of ALLOW_SETS) {
     const add = added.filter((e) => setOf(e) === set).map((e) => `${elementValue(e)} timeout ${Math.floor(e.expiresAtMs - nowMs)}ms`);
     lines.push(...statements('add', set, add));
   }

@@ -3,26 +3,46 @@
 import { z } from 'zod';
 import { ipv4Format, wgKeySchema } from '../../common/formats.js';
 import { ipv4Range } from '../../common/ipv4.js';
+import { bigIntToIpv6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
 
-/** A dotted-quad IPv4 address, normalised (IPv4 only for now: the overlay and nft sets are IPv4). */
+/** A dotted-quad IPv4 address, normalised. */
 export const ipv4Schema = ipv4Format('not a dotted-quad IPv4 address');
 
-/** Destinations made of digits, dots and slashes are IPv4 literals; anything else is a DNS name. */
+/** Destinations made of digits, dots and slashes are IPv4 literals. */
 export const IPV4_LITERAL = /^[0-9./]+$/;
+/** Destinations with a colon are IPv6 literals (a DNS name never has one). */
+export const IPV6_LITERAL = /:/;
 
-function validLiteral(d: string): boolean {
+/** True for an address literal (IPv4 or IPv6, address or CIDR); anything else is a DNS name. */
+export const isAddressLiteral = (d: string): boolean => IPV4_LITERAL.test(d) || IPV6_LITERAL.test(d);
+
+function validLiteral(d: string, range: (d: string) => unknown): boolean {
   try {
-    ipv4Range(d);
+    range(d);
     return true;
   } catch {
     return false;
   }
 }
 
-/** A DNS name or wildcard "*.suffix" (addresses from the name source) or an IPv4 address or CIDR. */
+/** A DNS name or wildcard "*.suffix" (addresses from the name source), an IPv4 or an IPv6 address or CIDR. */
 const destinationSchema = z.string().min(1).max(253)
-  .regex(/^(\*\.)?[A-Za-z0-9.\-/]+$/, 'not an address, CIDR, DNS name or wildcard')
-  .refine((d) => !IPV4_LITERAL.test(d) || validLiteral(d), { message: 'not an IPv4 address or CIDR' });
+  .regex(/^(\*\.)?[A-Za-z0-9.:\-/]+$/, 'not an address, CIDR, DNS name or wildcard')
+  .refine((d) => !IPV4_LITERAL.test(d) || validLiteral(d, ipv4Range), { message: 'not an IPv4 address or CIDR' })
+  .refine((d) => !IPV6_LITERAL.test(d) || validLiteral(d, ipv6Range), { message: 'not an IPv6 address or CIDR' });
+
+/**
+ * A session's IPv6 overlay address, RFC 5952 text (what nft lists back), or '' for none (an
+ * older controller sends none; such a session gets no IPv6).
+ */
+export const overlayIpv6Schema = z.string().max(64).transform((a, ctx) => {
+  if (a === '') return '';
+  if (!IPV6_LITERAL.test(a) || a.includes('/') || !validLiteral(a, ipv6Range)) {
+    ctx.addIssue({ code: 'custom', message: 'not an IPv6 address' });
+    return z.NEVER;
+  }
+  return bigIntToIpv6(ipv6ToBigInt(a));
+});
 
 const portSchema = z.number().int().min(0).max(65535);
 
@@ -37,6 +57,7 @@ export const desiredRuleSchema = z.object({
 export const desiredSessionSchema = z.object({
   id: z.string().min(1).max(128),
   overlayAddress: ipv4Schema,
+  overlayIpv6: overlayIpv6Schema.optional(),
   publicKey: wgKeySchema,
   presharedKey: wgKeySchema,
   expiresAtMs: z.number().int(),

@@ -3,11 +3,11 @@
 // can expire an element on request. The runner defaults to one `nft` process per call.
 import { parseCounterJson, parseDeniedJson, parseSetJson, type ActualElement, type DeniedAttempt } from './listing.js';
 import { nftTool, type NftRunner } from './nft-runner.js';
-import { PROBE_SET, SPOOFED, probeCleanupText, probeExpireText, probeSetupText, type RemovalMode } from './ruleset.js';
+import { ALLOW_SETS, PROBE_SET, SPOOFED, probeCleanupText, probeExpireText, probeSetupText, type RemovalMode } from './ruleset.js';
 
-/** Every element of `allow` and `allow_icmp` as the kernel holds it now. */
+/** Every element of the allow sets (IPv4 and IPv6) as the kernel holds it now. */
 export async function listElements(nft: NftRunner = nftTool): Promise<ActualElement[]> {
-  const sets = ['allow', 'allow_icmp'] as const;
+  const sets = ALLOW_SETS;
   const startMs = Date.now();
   const jsons = await Promise.all(sets.map((s) => nft.listSet(s)));
   const endMs = Date.now();
@@ -36,7 +36,8 @@ export async function readSpoofed(nft: NftRunner = nftTool): Promise<number> {
   return parseCounterJson(await nft.listCounter(SPOOFED), SPOOFED);
 }
 
-/** The denied attempts recorded since they last timed out (for telemetry). */
+/** The denied attempts (IPv4 and IPv6) recorded since they last timed out (for telemetry). */
 export async function readDenied(nft: NftRunner = nftTool): Promise<DeniedAttempt[]> {
-  return parseDeniedJson(await nft.listSet('denied'));
+  const [v4, v6] = await Promise.all([nft.listSet('denied'), nft.listSet('denied6')]);
+  return [...parseDeniedJson(v4), ...parseDeniedJson(v6, 'denied6')];
 }

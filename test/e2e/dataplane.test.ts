@@ -320,8 +320,9 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     assert.deepEqual(listed.map(elementKey).sort(), want.map(elementKey).sort());
     // Exactly one copy of each rule, in our table only.
     const ruleset = await topo.exec('gw', 'nft', ['list', 'table', 'inet', 'wicket']);
-    assert.equal(ruleset.match(/@allow accept/g)?.length, 5); // tcp and udp, from and toward the tunnel; the proxy's port at input
-    assert.equal(ruleset.match(/masquerade/g)?.length, 1);
+    assert.equal(ruleset.match(/@allow accept/g)?.length, 6); // tcp and udp, from and toward the tunnel; tcp (proxy, DNS) and udp (DNS) at input
+    assert.equal(ruleset.match(/@allow6 accept/g)?.length, 4); // the same for IPv6 (nothing at input)
+    assert.equal(ruleset.match(/masquerade/g)?.length, 2); // IPv4 and IPv6
 
     // And it enforces: c2 still reaches its grant; c1 (stale) reaches nothing.
     assert.equal(await tcpConnect(topo, 'c2', ADDR.r2, 7, 4000), 'connected');
