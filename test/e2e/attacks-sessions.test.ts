@@ -1,7 +1,7 @@
 // Attacks on sessions and on what the controller accepts, against the real controller (real
 // SQLite file, real gRPC with real mutual TLS, the real session module, a gateway speaking
-// Sync over its own certificate): a policy naming a resource by DNS name (which used to pass
-// validation and make the first Connect throw after its commit), a device or user opening
+// Sync over its own certificate): a policy whose resource address is no valid name (and a
+// DNS-named resource, whose first Connect used to throw after its commit), a device or user opening
 // sessions without end, a device flapping its posture to make the controller re-evaluate and
 // push gateway deltas, and a user reading the whole resource catalogue. Each scenario asserts
 // that the attack fails and names evidence (a metric) that must have grown.
@@ -68,24 +68,36 @@ describe('attacks on sessions and policy input', { timeout: 300_000 }, () => {
     await t?.stop();
   });
 
-  scenario('a resource named by DNS name is refused at validation naming its line; the policy and the controller stay', handled('ApplyPolicy', 'OK'), async () => {
+  scenario('a resource address that is no valid name is refused naming its line; a DNS-named resource is served, its first Connect included', handled('ApplyPolicy', 'OK'), async () => {
     const before = await call(t.admin.admin, 'ShowPolicy', { version: 0 });
-    const yaml = POLICY.replace('address: 10.20.1.0/24', 'address: db.corp.internal');
-    const line = yaml.split('\n').findIndex((l) => l.includes('db.corp.internal')) + 1;
-    const r = await call(t.admin.admin, 'ApplyPolicy', { yaml });
+    const bad = POLICY.replace('address: 10.20.1.0/24', 'address: db..corp.internal');
+    const line = bad.split('\n').findIndex((l) => l.includes('db..corp.internal')) + 1;
+    const r = await call(t.admin.admin, 'ApplyPolicy', { yaml: bad });
     assert.equal(r.version, 0, 'nothing was applied');
     assert.equal(r.check?.ok, false, 'the check fails');
     const err = r.check!.errors.find((e) => e.path === 'resources.db.address');
     assert.ok(err, `an error on resources.db.address: ${JSON.stringify(r.check?.errors)}`);
     assert.equal(err.line, line, 'the error names the line');
-    assert.match(err.message, /DNS names are not supported as resource addresses yet \("db\.corp\.internal"\)/);
-    const afterShow = await call(t.admin.admin, 'ShowPolicy', { version: 0 });
-    assert.equal(afterShow.version, before.version, 'the applied policy is unchanged');
-    // What used to kill the controller: the first Connect of a user entitled to the resource.
-    const c = await device('carol');
-    const s = await connect(c);
-    assert.equal(s.session?.state, 'active', 'the controller still serves Connect');
-    await call(c.client, 'Disconnect', { sessionId: s.session!.id });
+    assert.match(err.message, /invalid address "db\.\.corp\.internal"/);
+    assert.equal((await call(t.admin.admin, 'ShowPolicy', { version: 0 })).version, before.version, 'the applied policy is unchanged');
+    // What used to kill the controller when a name slipped through validation: the first
+    // Connect of a user entitled to a DNS-named resource. Now the name is served: the session
+    // commits and the gateway is sent the name to resolve.
+    const named = await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY.replace('address: 10.20.0.10', 'address: Wiki.Corp.Internal') });
+    assert.equal(named.check?.ok, true, JSON.stringify(named.check?.errors));
+    try {
+      const from = gw.received.length;
+      const c = await device('carol');
+      const s = await connect(c);
+      assert.equal(s.session?.state, 'active', 'the controller serves Connect');
+      assert.ok(s.session?.entitlements.some((e) => e.destination === 'wiki.corp.internal'), 'the entitlement names the resource by its normalised name');
+      const m = await gw.next((d) => (d.delta?.upserts ?? d.snapshot?.sessions ?? []).some((g) => g.id === s.session!.id), from);
+      const sent = (m.delta?.upserts ?? m.snapshot?.sessions ?? []).find((g) => g.id === s.session!.id)!;
+      assert.ok(sent.rules.some((rule) => rule.destination === 'wiki.corp.internal' && rule.portFrom === 443), `the gateway gets the name: ${JSON.stringify(sent.rules)}`);
+      await call(c.client, 'Disconnect', { sessionId: s.session!.id });
+    } finally {
+      await call(t.admin.admin, 'ApplyPolicy', { yaml: POLICY });
+    }
   });
 
   scenario('one device opening sessions without end is stopped at the per-device cap, a batch included', handled('Connect', 'RESOURCE_EXHAUSTED'), async () => {
