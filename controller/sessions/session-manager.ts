@@ -72,11 +72,15 @@ interface Admitted { session: SessionRecord; versions: Map<string, number>; gate
 
 const CURSOR_KEY = 'ipam.cursor';
 const SWEEP_MS = 10_000;
+/** Sessions told of a gateway's connectivity change per event-loop turn. */
+const CONNECTIVITY_SLICE = 256;
 
 export class SessionManager {
   readonly events = new SessionEvents();
   private readonly deadlines = new Deadlines();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** The latest connectivity change per gateway still being told to its sessions. */
+  private readonly connectivityRuns = new Map<string, number>();
   private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
   /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
   private readonly postureChanges: TokenBuckets;
@@ -304,16 +308,32 @@ export class SessionManager {
    * own probes. A session whose event cannot be built is ended, as after any commit.
    */
   gatewayConnectivity(gateway: string, connected: boolean): void {
-    for (const s of this.sessions.onGateway(gateway)) {
-      if (this.events.watching(s.id) === 0) continue;
-      try {
-        this.events.emit(s.id, { kind: 'updated', session: this.view(s), gateways: this.clientPeers(s), message: `gateway ${gateway} ${connected ? 'connected' : 'disconnected'}` });
-      } catch (err) {
-        this.internal('sessions.gateway_connectivity', err);
-        this.endBroken(s.id);
+    // Each watched session's view costs a decryption per gateway: a gateway with many
+    // sessions (or every gateway coming back after a controller restart) is told in slices,
+    // one per event-loop turn, so Connects and revocations are not held up behind it. A newer
+    // change of the same gateway supersedes the run: its events carry the state that holds.
+    const generation = (this.connectivityRuns.get(gateway) ?? 0) + 1;
+    this.connectivityRuns.set(gateway, generation);
+    const watched = this.sessions.onGateway(gateway).filter((s) => this.events.watching(s.id) > 0).map((s) => s.id);
+    const message = `gateway ${gateway} ${connected ? 'connected' : 'disconnected'}`;
+    const slice = (from: number): void => {
+      if (this.connectivityRuns.get(gateway) !== generation) return;
+      for (const id of watched.slice(from, from + CONNECTIVITY_SLICE)) {
+        const s = this.sessions.get(id);
+        if (!s || s.state !== 'active' || this.events.watching(id) === 0) continue;
+        try {
+          this.events.emit(id, { kind: 'updated', session: this.view(s), gateways: this.clientPeers(s), message });
+        } catch (err) {
+          this.internal('sessions.gateway_connectivity', err);
+          this.endBroken(id);
+        }
       }
-    }
+      if (from + CONNECTIVITY_SLICE < watched.length) setImmediate(slice, from + CONNECTIVITY_SLICE);
+      else this.connectivityRuns.delete(gateway);
+    };
+    slice(0);
   }
+
 
   /**
    * Every session a gateway serves now (its Sync snapshot). A session whose entry cannot be
