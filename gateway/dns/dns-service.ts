@@ -18,7 +18,7 @@ import { TokenBuckets } from './token-bucket.js';
 
 export interface DnsServiceOptions {
   /** Where answers come from (name-table.ts): resolved, learned and applied before they return. */
-  names: { answer(name: string, patterns: readonly string[]): Promise<NameAnswer> };
+  names: { answer(name: string, patterns: readonly string[], session: string): Promise<NameAnswer> };
   /** The session holding an overlay source address (undefined: no session). */
   sessionOf(address: string): string | undefined;
   /** The name and wildcard destinations of a session's rules. */
@@ -159,7 +159,7 @@ export class DnsService {
     }
     let found: NameAnswer;
     try {
-      found = await this.opts.names.answer(name, patterns);
+      found = await this.opts.names.answer(name, patterns, session);
     } catch (err) {
       this.log.warn({ name, err: (err as Error).message }, 'dns query not answered');
       return refuse(SERVFAIL);
