@@ -173,6 +173,13 @@ test('names: elements from the name source; a refresh adds and deletes only what
   assert.equal((await plane.refreshNames(['other.corp.internal'])).elementsAdded, 0, 'a name nobody holds changes nothing');
   assert.equal(nft.applied.length, 4);
 
+  // A burst of refreshes queued behind one another is one apply with every name in it.
+  resolved.set('app.corp.internal', ['198.19.0.22']);
+  resolved.set('*.lab.internal', ['198.19.1.1', '198.19.1.2']);
+  const burst = await Promise.all([plane.refreshNames(['app.corp.internal']), plane.refreshNames(['*.lab.internal']), plane.refreshNames(['app.corp.internal'])]);
+  assert.deepEqual(burst.map((r) => [r.elementsAdded, r.elementsDeleted]), [[2, 1], [2, 1], [2, 1]]);
+  assert.equal(nft.applied.length, 5, 'one apply for the burst');
+
   await plane.applyDelta(2, [], ['s1']);
   assert.deepEqual(retained.at(-1), [], 'no session holds a name any more');
   assert.deepEqual(plane.sessionNames('s1'), []);

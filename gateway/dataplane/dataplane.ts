@@ -129,6 +129,8 @@ export class WireGuardDataPlane implements DataPlane {
   /** Set when an apply failed half way: the in-memory state no longer describes the system. */
   private outOfSync = true;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The refresh waiting in the queue, which later refreshes join. */
+  private queuedRefresh: { names: Set<string>; result: Promise<ApplyResult> } | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly pendingFlush = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -221,18 +223,30 @@ export class WireGuardDataPlane implements DataPlane {
    * added and gone ones deleted in one transaction. No conntrack flush: the rules already cut
    * flows to a removed address at their next packet, and a flush by source would also drop
    * the entries (and masquerade mappings) of the session's flows to addresses that stay.
+   * Refreshes waiting in the queue merge into one (names unioned): a burst of learned names
+   * costs one apply, not one each ahead of the controller's grants and revokes. A refresh
+   * already running is not joined, so a caller always waits for one that reads the name
+   * source after its change.
    */
   refreshNames(names: readonly string[]): Promise<ApplyResult> {
-    return this.serial(async () => {
+    if (this.queuedRefresh) {
+      for (const n of names) this.queuedRefresh.names.add(n);
+      return this.queuedRefresh.result;
+    }
+    const batch = { names: new Set(names), result: undefined as unknown as Promise<ApplyResult> };
+    this.queuedRefresh = batch;
+    batch.result = this.serial(async () => {
+      if (this.queuedRefresh === batch) this.queuedRefresh = undefined;
       if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
       const started = process.hrtime.bigint();
       const now = Date.now();
-      const ids = new Set(names.flatMap((n) => [...this.byName.get(n) ?? []]));
+      const ids = new Set([...batch.names].flatMap((n) => [...this.byName.get(n) ?? []]));
       const live = [...ids].map((id) => this.named.get(id)!).filter((s) => s.expiresAtMs > now);
       const { plan, changes } = planDelta(this.index, this.checkIpv6(this.resolveAll(live)), [], now);
       plan.flushOverlays = [];
       return this.execute(this.version, plan, () => this.index.apply(changes), started);
     });
+    return batch.result;
   }
 
   /** The name and wildcard destinations of a session's rules in force (the DNS service's authorization). */
