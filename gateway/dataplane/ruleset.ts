@@ -121,6 +121,12 @@ export function rulesetText(o: RulesetOptions): string {
     // lookup. The pool, protocol, port and type compares (no lookups) keep a broad network
     // grant whose range happens to cover a host address or port from reaching any other
     // service of the host. Everything else, IPv6 included, is dropped.
+    // The services on the service address are the tunnel's alone: a LAN host routing to an
+    // overlay address is dropped here (compares only, no lookup) before it can reach them.
+    `add rule ${TABLE} input iifname != ${wg} ip daddr ${o.overlayPool} meta l4proto { tcp, udp } th dport ${DNS_PORT} drop`,
+    `add rule ${TABLE} input iifname != ${wg} ip daddr ${o.overlayPool} tcp dport ${PROXY_PORT} drop`,
+    `add rule ${TABLE} input iifname != ${wg} ip6 daddr ${v6} meta l4proto { tcp, udp } th dport ${DNS_PORT} drop`,
+    `add rule ${TABLE} input iifname != ${wg} ip6 daddr ${v6} tcp dport ${PROXY_PORT} drop`,
     `add rule ${TABLE} input iifname ${wg} meta l4proto tcp ip daddr ${o.overlayPool} tcp dport { ${DNS_PORT}, ${PROXY_PORT} } ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
     `add rule ${TABLE} input iifname ${wg} meta l4proto udp ip daddr ${o.overlayPool} udp dport ${DNS_PORT} ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
     `add rule ${TABLE} input iifname ${wg} meta l4proto icmp ip daddr ${o.overlayPool} icmp type echo-request ip saddr . ip daddr @allow_icmp accept`,

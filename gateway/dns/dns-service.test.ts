@@ -21,7 +21,7 @@ const SESSIONS: Record<string, { id: string; names: string[] }> = {
   '127.0.0.3': { id: 'bob', names: ['db.corp.internal'] },
 };
 
-async function setup(t: TestContext, rate?: { queriesPerSecond: number; burst: number }) {
+async function setup(t: TestContext, rate?: { queriesPerSecond?: number; burst?: number; strangersPerSecond?: number; strangerBurst?: number }) {
   const upstream = new DnsServerFake();
   const at = await upstream.start();
   upstream.records.set('app.corp.internal', { a: ['198.19.0.10'], aaaa: ['fd20::10'], ttl: 60 });
@@ -203,4 +203,28 @@ test('each session is rate-limited: past its burst it is REFUSED without reachin
   assert.equal(upstream.asked.length, asked);
   assert.equal((await ask(service.port!, '127.0.0.3', 'db.corp.internal')).rcode, 'NOERROR', 'another session is not held back');
   assert.equal((await ask(service.port!, '127.0.0.2', PROBE_NAME)).rcode, 'NXDOMAIN', 'the probe is never limited');
+});
+
+test('a caller without a session is REFUSED and recorded only up to its small rate, then dropped unanswered', async (t) => {
+  const { service, denied } = await setup(t, { strangersPerSecond: 0.001, strangerBurst: 2 });
+  assert.equal((await ask(service.port!, '127.0.0.9', 'app.corp.internal')).rcode, 'REFUSED');
+  assert.equal((await ask(service.port!, '127.0.0.9', 'app.corp.internal')).rcode, 'REFUSED');
+  assert.equal(await udp(service.port!, '127.0.0.9', query('app.corp.internal')), undefined);
+  assert.equal(denied.length, 2, 'no record past the rate');
+  assert.equal((await ask(service.port!, '127.0.0.2', 'app.corp.internal')).rcode, 'NOERROR', 'sessions are not held back');
+});
+
+test('tcp: one session holds at most 16 connections; another session still connects', async (t) => {
+  const { service } = await setup(t);
+  const held = [];
+  for (let i = 0; i < 16; i++) held.push(await tcp(t, service.port!, '127.0.0.2'));
+  const extra = await tcp(t, service.port!, '127.0.0.2');
+  await extra.closed;
+  const bob = await tcp(t, service.port!, '127.0.0.3');
+  bob.socket.write(bob.frame(query('db.corp.internal')));
+  await bob.waitFor(1);
+  held[0].socket.write(held[0].frame(query('app.corp.internal')));
+  await held[0].waitFor(1);
+  assert.deepEqual(data(held[0].replies[0]), ['198.19.0.10'], 'the connections kept still answer');
+  for (const c of [...held, bob]) c.socket.destroy();
 });
