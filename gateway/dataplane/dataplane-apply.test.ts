@@ -205,7 +205,17 @@ test('IPv6: the peer gets its /128, IPv6 destinations go to allow6 under the IPv
   await plane.applyDelta(3, [], ['s1']);
   assert.match(nft.applied.at(-1)!, /^delete element inet wicket allow6 \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 \}$/m);
   await plane.close();
-  assert.deepEqual(flushed, [['100.64.0.2/32', 'fd6b:7769:636b::2']]);
+  assert.deepEqual(flushed, [['100.64.0.2/32', 'fd6b:7769:636b::2/128']]);
+});
+
+test('IPv6: removing many sessions flushes their IPv6 overlays in blocks like the IPv4 ones, sparing a session that stays', async () => {
+  const { plane, flushed } = fakePlane();
+  const sessions = Array.from({ length: 6 }, (_, i): DesiredSession => ({ ...session(`s${i}`, `100.64.0.${i + 2}`), overlayIpv6: `fd6b:7769:636b::${i + 2}` }));
+  await plane.applySnapshot(1, sessions);
+  await plane.applyDelta(2, [], ['s0', 's1', 's2', 's3', 's4']);
+  await plane.close();
+  // 100.64.0.2-6 go, .7 stays: .0/30, .4/31, .6/32, and the same offsets in the prefix (three runs each, not five).
+  assert.deepEqual(flushed, [['100.64.0.0/30', '100.64.0.4/31', '100.64.0.6/32', 'fd6b:7769:636b::/126', 'fd6b:7769:636b::4/127', 'fd6b:7769:636b::6/128']]);
 });
 
 test('IPv6: a session without an IPv6 overlay, or with one outside the prefix, gets IPv4 only', async () => {

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
 import { createInterface, deleteInterface, type InterfaceInfo } from '../../common/wireguard/interface.js';
 import { runTool } from '../../common/exec.js';
-import { flushBlocks, flushConntrack } from './conntrack.js';
+import { flushBlocks, flushBlocks6, flushConntrack } from './conntrack.js';
 import { ipv4Range } from '../../common/ipv4.js';
 import { DEFAULT_OVERLAY_IPV6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
 import { droppedIpv6, type ResolvedRule } from './elements.js';
@@ -433,16 +433,20 @@ export class WireGuardDataPlane implements DataPlane {
     if (this.pendingFlush.size === 0) return;
     const overlays = [...this.pendingFlush];
     this.pendingFlush.clear();
-    // IPv6 overlays are flushed one by one (each follows an IPv4 one flushed in the same batch).
+    // IPv6 overlays sit at their IPv4 twins' offsets in the prefix: flushed in blocks alike.
     const v6 = overlays.filter((o) => o.includes(':'));
     const v4 = overlays.filter((o) => !o.includes(':'));
-    let blocks = v4.map((o) => `${o}/32`);
-    if (v4.length > FLUSH_ONE_BY_ONE) {
-      const flush = new Set(v4);
-      const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
-      blocks = flushBlocks(this.pool, v4.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
+    let blocks = [...v4.map((o) => `${o}/32`), ...v6.map((o) => `${o}/128`)];
+    if (overlays.length > FLUSH_ONE_BY_ONE) {
+      const flush = new Set(overlays);
+      const staying = [...this.index.values()];
+      const keep4 = staying.map((s) => s.overlay).filter((o) => !flush.has(o));
+      const keep6 = staying.map((s) => s.overlayIpv6).filter((o) => o !== '' && !flush.has(o));
+      blocks = [
+        ...flushBlocks(this.pool, v4.map((o) => ipv4Range(o)[0]), keep4.map((o) => ipv4Range(o)[0])),
+        ...(v6.length ? flushBlocks6(this.pool, this.pool6, v6.map((o) => ipv6ToBigInt(o)), keep6.map((o) => ipv6ToBigInt(o))) : []),
+      ];
     }
-    blocks.push(...v6);
     this.flushing = this.flushing.then(() => this.flushConntrack(blocks)).catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'conntrack flush failed');
     });
