@@ -3,6 +3,8 @@
 // order, how removed elements leave (delete or expire), that a failed apply is reported and
 // forces a snapshot, and that the spoofed counter and denied set are read through the runner.
 import { test } from 'node:test';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../common/log.js';
 import assert from 'node:assert/strict';
 import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { WireGuardDataPlane, type DesiredSession } from './dataplane.js';
@@ -229,6 +231,26 @@ test('IPv6: a session without an IPv6 overlay, or with one outside the prefix, g
   assert.deepEqual(peers.added[0].map((p) => p.allowedIps), [['100.64.0.2/32'], ['100.64.0.3/32']]);
   assert.doesNotMatch(nft.applied[0], /allow6/);
   assert.match(nft.applied[0], /100\.64\.0\.3 \. 198\.19\.0\.10/);
+  await plane.close();
+});
+
+test('IPv6: the once-per-session warning is forgotten with the session (a session back later is warned again), and sessionHasIpv6 says who has IPv6', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('test', new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+  const plane = new WireGuardDataPlane({
+    interfaceName: 'wkunit0', privateKey: generatePrivateKey(), nft: new NftRunnerFake(), peers: new PeerDriverFake(), logger,
+    flushConntrack: async () => undefined,
+  });
+  const outside: DesiredSession = { ...session('s1', '100.64.0.2'), overlayIpv6: 'fd99::2' };
+  const inside: DesiredSession = { ...session('s2', '100.64.0.3'), overlayIpv6: 'fd6b:7769:636b::3' };
+  const warnings = () => lines.filter((l) => l.includes('outside the gateway')).length;
+  await plane.applySnapshot(1, [outside, inside]);
+  await plane.applyDelta(2, [outside], []);
+  assert.equal(warnings(), 1, 'once while the session lasts');
+  assert.deepEqual([plane.sessionHasIpv6('s1'), plane.sessionHasIpv6('s2'), plane.sessionHasIpv6('nobody')], [false, true, false]);
+  await plane.applyDelta(3, [], ['s1']);
+  await plane.applyDelta(4, [outside], []);
+  assert.equal(warnings(), 2, 'removed, then back: warned again');
   await plane.close();
 });
 

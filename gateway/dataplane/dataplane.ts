@@ -200,6 +200,7 @@ export class WireGuardDataPlane implements DataPlane {
       return this.execute(version, plan, () => {
         this.index = index;
         this.rememberNames(valid, [...this.named.keys()], true);
+        for (const id of this.warnedIpv6) if (!index.get(id)) this.warnedIpv6.delete(id);
       }, started);
     });
   }
@@ -213,6 +214,7 @@ export class WireGuardDataPlane implements DataPlane {
       return this.execute(version, plan, () => {
         this.index.apply(changes);
         this.rememberNames(valid, changes.removed);
+        for (const id of changes.removed) this.warnedIpv6.delete(id);
       }, started);
     });
   }
@@ -253,6 +255,11 @@ export class WireGuardDataPlane implements DataPlane {
   sessionNames(id: string): string[] {
     const now = Date.now();
     return this.named.get(id)?.rules.filter((r) => r.expiresAtMs > now && isNameDestination(r.destination)).map((r) => r.destination) ?? [];
+  }
+
+  /** Whether a session in force has IPv6 enforced (an IPv6 overlay address inside the prefix). */
+  sessionHasIpv6(id: string): boolean {
+    return (this.index.get(id)?.overlayIpv6 ?? '') !== '';
   }
 
   /** The session holding an overlay address or WireGuard public key (telemetry attribution). */

@@ -23,6 +23,8 @@ export interface DnsServiceOptions {
   names: { answer(name: string, patterns: readonly string[], session: string): Promise<NameAnswer> };
   /** The session holding an overlay source address (undefined: no session). */
   sessionOf(address: string): string | undefined;
+  /** Whether a session has IPv6 enforced; without it AAAA queries get no records (default: all have). */
+  hasIpv6?(sessionId: string): boolean;
   /** The name and wildcard destinations of a session's rules. */
   destinationsOf(sessionId: string): readonly string[];
   /** A refused query: session ('' when none), its source, the name. */
@@ -178,7 +180,8 @@ export class DnsService {
       this.log.warn({ name, err: (err as Error).message }, 'dns query not answered');
       return refuse(SERVFAIL);
     }
-    const family = q.type === 'A' ? 4 : q.type === 'AAAA' ? 6 : 0;
+    // A session without enforced IPv6 has no allow6 elements: IPv6 answers would only fail.
+    const family = q.type === 'A' ? 4 : q.type === 'AAAA' && (this.opts.hasIpv6?.(session) ?? true) ? 6 : 0;
     const answers: dnsPacket.Answer[] = found.addresses.filter((a) => isIP(a) === family)
       .map((a) => ({ name: q.name, type: family === 4 ? 'A' : 'AAAA', class: 'IN', ttl: found.ttlS, data: a }));
     return { rcode: NOERROR, answers };
