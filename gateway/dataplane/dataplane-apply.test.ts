@@ -254,6 +254,28 @@ test('IPv6: the once-per-session warning is forgotten with the session (a sessio
   await plane.close();
 });
 
+test('IPv6: where IPv6 forwarding cannot be enabled the gateway runs IPv4 only, said once', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('test', new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+  const nft = new NftRunnerFake();
+  const peers = new PeerDriverFake();
+  const plane = new WireGuardDataPlane({
+    interfaceName: 'wkunit0', privateKey: generatePrivateKey(), nft, peers, logger, removal: 'delete',
+    flushConntrack: async () => undefined, ipv6ForwardingPath: '/nonexistent/ipv6/forwarding',
+  });
+  assert.equal(await plane.enableIpv6(), false, 'no refusal to start');
+  const s1: DesiredSession = { ...session('s1', '100.64.0.2'), overlayIpv6: 'fd6b:7769:636b::2' };
+  s1.rules.push({ ...s1.rules[0], destination: 'fd20::10' });
+  const s2: DesiredSession = { ...session('s2', '100.64.0.3'), overlayIpv6: 'fd6b:7769:636b::3' };
+  s2.rules.push({ ...s2.rules[0], destination: 'fd20::10' });
+  await plane.applySnapshot(1, [s1, s2]);
+  assert.deepEqual(peers.added[0].map((p) => p.allowedIps), [['100.64.0.2/32'], ['100.64.0.3/32']]);
+  assert.doesNotMatch(nft.applied[0], /allow6/);
+  assert.equal(plane.sessionHasIpv6('s1'), false);
+  assert.equal(lines.filter((l) => l.includes('IPv6')).length, 1, `said once:\n${lines.join('')}`);
+  await plane.close();
+});
+
 test('denied6 is read beside denied, IPv6 as RFC 5952 text', async () => {
   const { plane, nft } = fakePlane();
   nft.sets.set('denied6', '{"nftables": [{"set": {"family": "inet", "name": "denied6", "table": "wicket", "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20:0::20", "udp", 53]}, "counter": {"packets": 1, "bytes": 80}}}]}}]}');

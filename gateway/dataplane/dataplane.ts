@@ -72,6 +72,8 @@ export interface WireGuardDataPlaneOptions {
   peers?: PeerDriver;
   /** Frees the conntrack entries of address blocks (default: the `conntrack` tool). */
   flushConntrack?: (blocks: string[]) => Promise<void>;
+  /** net.ipv6.conf.all.forwarding (tests point it at a file that cannot be written). */
+  ipv6ForwardingPath?: string;
 }
 
 /**
@@ -119,6 +121,8 @@ export class WireGuardDataPlane implements DataPlane {
   private readonly pool6: string;
   /** Sessions already logged for IPv6 destinations they get nothing for (logged once each). */
   private readonly warnedIpv6 = new Set<string>();
+  /** False when IPv6 forwarding could not be turned on: every session gets IPv4 only. */
+  private ipv6 = true;
   private index = new SessionIndex();
   /** The applied sessions holding name destinations, as desired (re-planned when names change). */
   private readonly named = new Map<string, DesiredSession>();
@@ -165,12 +169,13 @@ export class WireGuardDataPlane implements DataPlane {
   }
 
   /**
-   * Prepares the system: IPv4 and IPv6 forwarding (or a clear refusal), the interface (reused
-   * when it exists), our nftables table (its sets' elements survive), the overlay routes.
+   * Prepares the system: IPv4 forwarding (or a clear refusal), IPv6 forwarding (or IPv4 only,
+   * said once), the interface (reused when it exists), our nftables table (its sets' elements
+   * survive), the overlay routes.
    */
   async start(): Promise<DataPlaneInfo> {
     await enableIpv4Forwarding();
-    await enableIpv6Forwarding();
+    await this.enableIpv6();
     const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
     await this.nft.apply(rulesetText({ ifname: this.ifname, overlayPool: this.pool, overlayIpv6: this.pool6 }));
     this.removal = this.opts.removal ?? await probeRemovalMode(this.nft);
@@ -179,9 +184,25 @@ export class WireGuardDataPlane implements DataPlane {
       this.opts.logger?.warn({ err: e.message }, 'nft -i is not usable: every change runs its own nft -f -');
     });
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
-    await runTool('ip', ['-6', 'route', 'replace', this.pool6, 'dev', this.ifname]);
+    if (this.ipv6) await runTool('ip', ['-6', 'route', 'replace', this.pool6, 'dev', this.ifname]);
     this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
     return { ...info, removal: this.removal };
+  }
+
+  /**
+   * Turns IPv6 forwarding on; on a host where it cannot be (IPv6 disabled), the gateway runs
+   * IPv4 only — no IPv6 route, no IPv6 elements, every session's peer only its /32 — as an
+   * IPv4-only site did before IPv6 came, and says so once. True when IPv6 is on.
+   */
+  async enableIpv6(): Promise<boolean> {
+    try {
+      await enableIpv6Forwarding(this.opts.ipv6ForwardingPath);
+      this.ipv6 = true;
+    } catch (e) {
+      this.ipv6 = false;
+      this.opts.logger?.warn({ err: (e as Error).message }, 'IPv6 forwarding is not available: running IPv4 only, sessions get no IPv6');
+    }
+    return this.ipv6;
   }
 
   /** Sessions in force. */
@@ -371,6 +392,8 @@ export class WireGuardDataPlane implements DataPlane {
   private checkIpv6(sessions: ResolvedSession[]): ResolvedSession[] {
     const [first, last] = ipv6Range(this.pool6);
     return sessions.map((s) => {
+      // IPv4 only (said once at start): no IPv6 for anyone, nothing to say per session.
+      if (!this.ipv6) return { ...s, overlayIpv6: '' };
       let overlayIpv6 = s.overlayIpv6 ?? '';
       if (overlayIpv6 !== '') {
         const a = ipv6ToBigInt(overlayIpv6);
