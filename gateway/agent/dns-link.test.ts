@@ -41,3 +41,19 @@ test('the dns service follows the service address', async () => {
   await link.applied(change(config('not an address')));
   assert.deepEqual(calls, ['close']);
 });
+
+test('an IPv6 service address outside the gateway\'s prefix is an error naming both, once per address', async () => {
+  const lines: string[] = [];
+  const capture = createLogger('dns-link-test', { write: (l: string) => { lines.push(l); return true; } } as unknown as NodeJS.WritableStream);
+  const link = new DnsLink({ log: capture, overlayIpv6: 'fd6b:7769:636b::/64', service: { listen: async () => undefined, close: async () => undefined } });
+  const v6 = (a: string) => change({ ...config('100.127.255.254'), serviceAddressIpv6: a });
+  await link.applied(v6('fd6b:7769:636b::3f:fffe'));
+  assert.equal(lines.filter((l) => l.includes('outside')).length, 0, 'inside the prefix: nothing said');
+  await link.applied(v6('fd99::3f:fffe'));
+  await link.applied(v6('fd99::3f:fffe'));
+  const errors = lines.filter((l) => l.includes('outside'));
+  assert.equal(errors.length, 1, 'once per change');
+  assert.match(errors[0], /fd99::3f:fffe.*fd6b:7769:636b::\/64/);
+  await link.applied(v6('fd98::1'));
+  assert.equal(lines.filter((l) => l.includes('outside')).length, 2, 'a new address is checked again');
+});

@@ -136,11 +136,12 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   const dnsService = new DnsService({
     names, log,
     sessionOf: (address) => dataPlane.sessionOwner('overlay', address),
+    hasIpv6: (id) => dataPlane.sessionHasIpv6(id),
     destinationsOf: (id) => dataPlane.sessionNames(id),
     onDenied: (sessionId, source, name) => telemetry.addDnsDenied(sessionId, source, name),
   });
   const proxyLink = new ProxyLink({ proxy, log, setServiceAddress: (address) => dataPlane.setServiceAddress(address), clientless: publicListener });
-  const dnsLink = new DnsLink({ service: dnsService, log });
+  const dnsLink = new DnsLink({ service: dnsService, log, overlayIpv6: options.overlayIpv6 });
   const agent = new SyncAgent({
     open: () => clients.gateway.Sync() as SyncStream,
     dataPlane,

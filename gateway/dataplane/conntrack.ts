@@ -5,6 +5,7 @@
 // not one per session.
 import { runTool } from '../../common/exec.js';
 import { ipv4Range, numberToIpv4 } from '../../common/ipv4.js';
+import { bigIntToIpv6, ipv6Range } from '../../common/ipv6.js';
 
 /**
  * The fewest aligned blocks inside `pool` covering every address of `flush` and none of
@@ -44,8 +45,29 @@ export function flushBlocks(pool: string, flush: readonly number[], keep: readon
 }
 
 /**
+ * The same for IPv6 overlay addresses (bigints), which the controller derives from the IPv4
+ * ones at the same offset into `prefix` (common/ipv6.ts overlayIpv6): the blocks of `pool`
+ * moved to `prefix`, their length grown by 96. An address outside that image of the pool (a
+ * controller with another prefix) is flushed alone. Pure.
+ */
+export function flushBlocks6(pool: string, prefix: string, flush: readonly bigint[], keep: readonly bigint[]): string[] {
+  const [poolFirst, poolLast] = ipv4Range(pool);
+  const [first, last] = ipv6Range(prefix);
+  const size = BigInt(poolLast - poolFirst);
+  const inPool = (a: bigint) => a >= first && a - first <= size && a <= last;
+  const toV4 = (a: bigint) => poolFirst + Number(a - first);
+  const blocks = last - first < size ? [] : flushBlocks(pool, flush.filter(inPool).map(toV4), keep.filter(inPool).map(toV4));
+  const out = blocks.map((b) => {
+    const [network, len] = b.split('/');
+    return `${bigIntToIpv6(first + BigInt(ipv4Range(network)[0] - poolFirst))}/${Number(len) + 96}`;
+  });
+  for (const a of flush) if (last - first < size || !inPool(a)) out.push(`${bigIntToIpv6(a)}/128`);
+  return out;
+}
+
+/**
  * Deletes the conntrack entries whose original source lies in each block: an IPv4 CIDR, or
- * an IPv6 address (one session's; `conntrack` takes the family from it).
+ * an IPv6 CIDR (`-f ipv6`).
  */
 export async function flushConntrack(blocks: readonly string[]): Promise<void> {
   for (const block of blocks) {

@@ -3,6 +3,8 @@
 // order, how removed elements leave (delete or expire), that a failed apply is reported and
 // forces a snapshot, and that the spoofed counter and denied set are read through the runner.
 import { test } from 'node:test';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../common/log.js';
 import assert from 'node:assert/strict';
 import { generatePresharedKey, generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { WireGuardDataPlane, type DesiredSession } from './dataplane.js';
@@ -173,6 +175,13 @@ test('names: elements from the name source; a refresh adds and deletes only what
   assert.equal((await plane.refreshNames(['other.corp.internal'])).elementsAdded, 0, 'a name nobody holds changes nothing');
   assert.equal(nft.applied.length, 4);
 
+  // A burst of refreshes queued behind one another is one apply with every name in it.
+  resolved.set('app.corp.internal', ['198.19.0.22']);
+  resolved.set('*.lab.internal', ['198.19.1.1', '198.19.1.2']);
+  const burst = await Promise.all([plane.refreshNames(['app.corp.internal']), plane.refreshNames(['*.lab.internal']), plane.refreshNames(['app.corp.internal'])]);
+  assert.deepEqual(burst.map((r) => [r.elementsAdded, r.elementsDeleted]), [[2, 1], [2, 1], [2, 1]]);
+  assert.equal(nft.applied.length, 5, 'one apply for the burst');
+
   await plane.applyDelta(2, [], ['s1']);
   assert.deepEqual(retained.at(-1), [], 'no session holds a name any more');
   assert.deepEqual(plane.sessionNames('s1'), []);
@@ -198,7 +207,17 @@ test('IPv6: the peer gets its /128, IPv6 destinations go to allow6 under the IPv
   await plane.applyDelta(3, [], ['s1']);
   assert.match(nft.applied.at(-1)!, /^delete element inet wicket allow6 \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 \}$/m);
   await plane.close();
-  assert.deepEqual(flushed, [['100.64.0.2/32', 'fd6b:7769:636b::2']]);
+  assert.deepEqual(flushed, [['100.64.0.2/32', 'fd6b:7769:636b::2/128']]);
+});
+
+test('IPv6: removing many sessions flushes their IPv6 overlays in blocks like the IPv4 ones, sparing a session that stays', async () => {
+  const { plane, flushed } = fakePlane();
+  const sessions = Array.from({ length: 6 }, (_, i): DesiredSession => ({ ...session(`s${i}`, `100.64.0.${i + 2}`), overlayIpv6: `fd6b:7769:636b::${i + 2}` }));
+  await plane.applySnapshot(1, sessions);
+  await plane.applyDelta(2, [], ['s0', 's1', 's2', 's3', 's4']);
+  await plane.close();
+  // 100.64.0.2-6 go, .7 stays: .0/30, .4/31, .6/32, and the same offsets in the prefix (three runs each, not five).
+  assert.deepEqual(flushed, [['100.64.0.0/30', '100.64.0.4/31', '100.64.0.6/32', 'fd6b:7769:636b::/126', 'fd6b:7769:636b::4/127', 'fd6b:7769:636b::6/128']]);
 });
 
 test('IPv6: a session without an IPv6 overlay, or with one outside the prefix, gets IPv4 only', async () => {
@@ -212,6 +231,48 @@ test('IPv6: a session without an IPv6 overlay, or with one outside the prefix, g
   assert.deepEqual(peers.added[0].map((p) => p.allowedIps), [['100.64.0.2/32'], ['100.64.0.3/32']]);
   assert.doesNotMatch(nft.applied[0], /allow6/);
   assert.match(nft.applied[0], /100\.64\.0\.3 \. 198\.19\.0\.10/);
+  await plane.close();
+});
+
+test('IPv6: the once-per-session warning is forgotten with the session (a session back later is warned again), and sessionHasIpv6 says who has IPv6', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('test', new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+  const plane = new WireGuardDataPlane({
+    interfaceName: 'wkunit0', privateKey: generatePrivateKey(), nft: new NftRunnerFake(), peers: new PeerDriverFake(), logger,
+    flushConntrack: async () => undefined,
+  });
+  const outside: DesiredSession = { ...session('s1', '100.64.0.2'), overlayIpv6: 'fd99::2' };
+  const inside: DesiredSession = { ...session('s2', '100.64.0.3'), overlayIpv6: 'fd6b:7769:636b::3' };
+  const warnings = () => lines.filter((l) => l.includes('outside the gateway')).length;
+  await plane.applySnapshot(1, [outside, inside]);
+  await plane.applyDelta(2, [outside], []);
+  assert.equal(warnings(), 1, 'once while the session lasts');
+  assert.deepEqual([plane.sessionHasIpv6('s1'), plane.sessionHasIpv6('s2'), plane.sessionHasIpv6('nobody')], [false, true, false]);
+  await plane.applyDelta(3, [], ['s1']);
+  await plane.applyDelta(4, [outside], []);
+  assert.equal(warnings(), 2, 'removed, then back: warned again');
+  await plane.close();
+});
+
+test('IPv6: where IPv6 forwarding cannot be enabled the gateway runs IPv4 only, said once', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('test', new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } }));
+  const nft = new NftRunnerFake();
+  const peers = new PeerDriverFake();
+  const plane = new WireGuardDataPlane({
+    interfaceName: 'wkunit0', privateKey: generatePrivateKey(), nft, peers, logger, removal: 'delete',
+    flushConntrack: async () => undefined, ipv6ForwardingPath: '/nonexistent/ipv6/forwarding',
+  });
+  assert.equal(await plane.enableIpv6(), false, 'no refusal to start');
+  const s1: DesiredSession = { ...session('s1', '100.64.0.2'), overlayIpv6: 'fd6b:7769:636b::2' };
+  s1.rules.push({ ...s1.rules[0], destination: 'fd20::10' });
+  const s2: DesiredSession = { ...session('s2', '100.64.0.3'), overlayIpv6: 'fd6b:7769:636b::3' };
+  s2.rules.push({ ...s2.rules[0], destination: 'fd20::10' });
+  await plane.applySnapshot(1, [s1, s2]);
+  assert.deepEqual(peers.added[0].map((p) => p.allowedIps), [['100.64.0.2/32'], ['100.64.0.3/32']]);
+  assert.doesNotMatch(nft.applied[0], /allow6/);
+  assert.equal(plane.sessionHasIpv6('s1'), false);
+  assert.equal(lines.filter((l) => l.includes('IPv6')).length, 1, `said once:\n${lines.join('')}`);
   await plane.close();
 });
 

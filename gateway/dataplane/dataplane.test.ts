@@ -25,6 +25,9 @@ test('malformed sessions are refused with the session and the field named, befor
     ['ports reversed', (s) => ({ ...s, rules: [{ ...s.rules[0], portFrom: 90, portTo: 80 }] }), /portFrom is above portTo/],
     ['port out of range', (s) => ({ ...s, rules: [{ ...s.rules[0], portTo: 70000 }] }), /rules/],
     ['protocol', (s) => ({ ...s, rules: [{ ...s.rules[0], protocol: 'sctp' }] }), /protocol/],
+    ['wildcard over a top-level domain', (s) => ({ ...s, rules: [{ ...s.rules[0], destination: '*.com' }] }), /not an address, CIDR, DNS name or wildcard/],
+    ['upper-case name', (s) => ({ ...s, rules: [{ ...s.rules[0], destination: 'DB.corp.internal' }] }), /not an address, CIDR, DNS name or wildcard/],
+    ['wildcard inside a name', (s) => ({ ...s, rules: [{ ...s.rules[0], destination: 'a.*.corp.internal' }] }), /destination/],
     ['destination with spaces', (s) => ({ ...s, rules: [{ ...s.rules[0], destination: '10.0.0.1 } ; flush ruleset' }] }), /destination/],
   ];
   for (const [name, mutate, expected] of cases) {

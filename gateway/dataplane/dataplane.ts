@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Logger } from '../../common/log.js';
 import { createInterface, deleteInterface, type InterfaceInfo } from '../../common/wireguard/interface.js';
 import { runTool } from '../../common/exec.js';
-import { flushBlocks, flushConntrack } from './conntrack.js';
+import { flushBlocks, flushBlocks6, flushConntrack } from './conntrack.js';
 import { ipv4Range } from '../../common/ipv4.js';
 import { DEFAULT_OVERLAY_IPV6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
 import { droppedIpv6, type ResolvedRule } from './elements.js';
@@ -72,6 +72,8 @@ export interface WireGuardDataPlaneOptions {
   peers?: PeerDriver;
   /** Frees the conntrack entries of address blocks (default: the `conntrack` tool). */
   flushConntrack?: (blocks: string[]) => Promise<void>;
+  /** net.ipv6.conf.all.forwarding (tests point it at a file that cannot be written). */
+  ipv6ForwardingPath?: string;
 }
 
 /**
@@ -119,6 +121,8 @@ export class WireGuardDataPlane implements DataPlane {
   private readonly pool6: string;
   /** Sessions already logged for IPv6 destinations they get nothing for (logged once each). */
   private readonly warnedIpv6 = new Set<string>();
+  /** False when IPv6 forwarding could not be turned on: every session gets IPv4 only. */
+  private ipv6 = true;
   private index = new SessionIndex();
   /** The applied sessions holding name destinations, as desired (re-planned when names change). */
   private readonly named = new Map<string, DesiredSession>();
@@ -129,6 +133,8 @@ export class WireGuardDataPlane implements DataPlane {
   /** Set when an apply failed half way: the in-memory state no longer describes the system. */
   private outOfSync = true;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The refresh waiting in the queue, which later refreshes join. */
+  private queuedRefresh: { names: Set<string>; result: Promise<ApplyResult> } | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly pendingFlush = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -163,12 +169,13 @@ export class WireGuardDataPlane implements DataPlane {
   }
 
   /**
-   * Prepares the system: IPv4 and IPv6 forwarding (or a clear refusal), the interface (reused
-   * when it exists), our nftables table (its sets' elements survive), the overlay routes.
+   * Prepares the system: IPv4 forwarding (or a clear refusal), IPv6 forwarding (or IPv4 only,
+   * said once), the interface (reused when it exists), our nftables table (its sets' elements
+   * survive), the overlay routes.
    */
   async start(): Promise<DataPlaneInfo> {
     await enableIpv4Forwarding();
-    await enableIpv6Forwarding();
+    await this.enableIpv6();
     const info = await createInterface(this.ifname, { privateKey: this.opts.privateKey, listenPort: this.opts.listenPort, stateDir: this.opts.stateDir });
     await this.nft.apply(rulesetText({ ifname: this.ifname, overlayPool: this.pool, overlayIpv6: this.pool6 }));
     this.removal = this.opts.removal ?? await probeRemovalMode(this.nft);
@@ -177,9 +184,25 @@ export class WireGuardDataPlane implements DataPlane {
       this.opts.logger?.warn({ err: e.message }, 'nft -i is not usable: every change runs its own nft -f -');
     });
     await runTool('ip', ['route', 'replace', this.pool, 'dev', this.ifname]);
-    await runTool('ip', ['-6', 'route', 'replace', this.pool6, 'dev', this.ifname]);
+    if (this.ipv6) await runTool('ip', ['-6', 'route', 'replace', this.pool6, 'dev', this.ifname]);
     this.opts.logger?.info({ interface: this.ifname, kind: info.kind, reused: info.reused, pid: info.pid, removal: this.removal }, 'data plane started');
     return { ...info, removal: this.removal };
+  }
+
+  /**
+   * Turns IPv6 forwarding on; on a host where it cannot be (IPv6 disabled), the gateway runs
+   * IPv4 only — no IPv6 route, no IPv6 elements, every session's peer only its /32 — as an
+   * IPv4-only site did before IPv6 came, and says so once. True when IPv6 is on.
+   */
+  async enableIpv6(): Promise<boolean> {
+    try {
+      await enableIpv6Forwarding(this.opts.ipv6ForwardingPath);
+      this.ipv6 = true;
+    } catch (e) {
+      this.ipv6 = false;
+      this.opts.logger?.warn({ err: (e as Error).message }, 'IPv6 forwarding is not available: running IPv4 only, sessions get no IPv6');
+    }
+    return this.ipv6;
   }
 
   /** Sessions in force. */
@@ -198,6 +221,7 @@ export class WireGuardDataPlane implements DataPlane {
       return this.execute(version, plan, () => {
         this.index = index;
         this.rememberNames(valid, [...this.named.keys()], true);
+        for (const id of this.warnedIpv6) if (!index.get(id)) this.warnedIpv6.delete(id);
       }, started);
     });
   }
@@ -211,6 +235,7 @@ export class WireGuardDataPlane implements DataPlane {
       return this.execute(version, plan, () => {
         this.index.apply(changes);
         this.rememberNames(valid, changes.removed);
+        for (const id of changes.removed) this.warnedIpv6.delete(id);
       }, started);
     });
   }
@@ -221,24 +246,41 @@ export class WireGuardDataPlane implements DataPlane {
    * added and gone ones deleted in one transaction. No conntrack flush: the rules already cut
    * flows to a removed address at their next packet, and a flush by source would also drop
    * the entries (and masquerade mappings) of the session's flows to addresses that stay.
+   * Refreshes waiting in the queue merge into one (names unioned): a burst of learned names
+   * costs one apply, not one each ahead of the controller's grants and revokes. A refresh
+   * already running is not joined, so a caller always waits for one that reads the name
+   * source after its change.
    */
   refreshNames(names: readonly string[]): Promise<ApplyResult> {
-    return this.serial(async () => {
+    if (this.queuedRefresh) {
+      for (const n of names) this.queuedRefresh.names.add(n);
+      return this.queuedRefresh.result;
+    }
+    const batch = { names: new Set(names), result: undefined as unknown as Promise<ApplyResult> };
+    this.queuedRefresh = batch;
+    batch.result = this.serial(async () => {
+      if (this.queuedRefresh === batch) this.queuedRefresh = undefined;
       if (this.outOfSync) throw new Error('the data plane needs a snapshot first (none applied yet, or the last apply failed)');
       const started = process.hrtime.bigint();
       const now = Date.now();
-      const ids = new Set(names.flatMap((n) => [...this.byName.get(n) ?? []]));
+      const ids = new Set([...batch.names].flatMap((n) => [...this.byName.get(n) ?? []]));
       const live = [...ids].map((id) => this.named.get(id)!).filter((s) => s.expiresAtMs > now);
       const { plan, changes } = planDelta(this.index, this.checkIpv6(this.resolveAll(live)), [], now);
       plan.flushOverlays = [];
       return this.execute(this.version, plan, () => this.index.apply(changes), started);
     });
+    return batch.result;
   }
 
   /** The name and wildcard destinations of a session's rules in force (the DNS service's authorization). */
   sessionNames(id: string): string[] {
     const now = Date.now();
     return this.named.get(id)?.rules.filter((r) => r.expiresAtMs > now && isNameDestination(r.destination)).map((r) => r.destination) ?? [];
+  }
+
+  /** Whether a session in force has IPv6 enforced (an IPv6 overlay address inside the prefix). */
+  sessionHasIpv6(id: string): boolean {
+    return (this.index.get(id)?.overlayIpv6 ?? '') !== '';
   }
 
   /** The session holding an overlay address or WireGuard public key (telemetry attribution). */
@@ -350,6 +392,8 @@ export class WireGuardDataPlane implements DataPlane {
   private checkIpv6(sessions: ResolvedSession[]): ResolvedSession[] {
     const [first, last] = ipv6Range(this.pool6);
     return sessions.map((s) => {
+      // IPv4 only (said once at start): no IPv6 for anyone, nothing to say per session.
+      if (!this.ipv6) return { ...s, overlayIpv6: '' };
       let overlayIpv6 = s.overlayIpv6 ?? '';
       if (overlayIpv6 !== '') {
         const a = ipv6ToBigInt(overlayIpv6);
@@ -419,16 +463,20 @@ export class WireGuardDataPlane implements DataPlane {
     if (this.pendingFlush.size === 0) return;
     const overlays = [...this.pendingFlush];
     this.pendingFlush.clear();
-    // IPv6 overlays are flushed one by one (each follows an IPv4 one flushed in the same batch).
+    // IPv6 overlays sit at their IPv4 twins' offsets in the prefix: flushed in blocks alike.
     const v6 = overlays.filter((o) => o.includes(':'));
     const v4 = overlays.filter((o) => !o.includes(':'));
-    let blocks = v4.map((o) => `${o}/32`);
-    if (v4.length > FLUSH_ONE_BY_ONE) {
-      const flush = new Set(v4);
-      const keep = [...this.index.values()].map((s) => s.overlay).filter((o) => !flush.has(o));
-      blocks = flushBlocks(this.pool, v4.map((o) => ipv4Range(o)[0]), keep.map((o) => ipv4Range(o)[0]));
+    let blocks = [...v4.map((o) => `${o}/32`), ...v6.map((o) => `${o}/128`)];
+    if (overlays.length > FLUSH_ONE_BY_ONE) {
+      const flush = new Set(overlays);
+      const staying = [...this.index.values()];
+      const keep4 = staying.map((s) => s.overlay).filter((o) => !flush.has(o));
+      const keep6 = staying.map((s) => s.overlayIpv6).filter((o) => o !== '' && !flush.has(o));
+      blocks = [
+        ...flushBlocks(this.pool, v4.map((o) => ipv4Range(o)[0]), keep4.map((o) => ipv4Range(o)[0])),
+        ...(v6.length ? flushBlocks6(this.pool, this.pool6, v6.map((o) => ipv6ToBigInt(o)), keep6.map((o) => ipv6ToBigInt(o))) : []),
+      ];
     }
-    blocks.push(...v6);
     this.flushing = this.flushing.then(() => this.flushConntrack(blocks)).catch((e: Error) => {
       this.opts.logger?.warn({ err: e.message }, 'conntrack flush failed');
     });

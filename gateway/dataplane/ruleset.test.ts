@@ -56,6 +56,10 @@ add rule inet wicket to_tunnel ct state established meta l4proto tcp ip6 daddr .
 add rule inet wicket to_tunnel ct state established meta l4proto udp ip6 daddr . ip6 saddr . meta l4proto . th sport @allow6 accept
 add rule inet wicket to_tunnel ct state established meta l4proto ipv6-icmp ip6 daddr . ip6 saddr @allow6_icmp accept
 add rule inet wicket to_tunnel goto deny
+add rule inet wicket input iifname != "wk12ab-g" ip daddr 100.64.0.0/10 meta l4proto { tcp, udp } th dport 53 drop
+add rule inet wicket input iifname != "wk12ab-g" ip daddr 100.64.0.0/10 tcp dport 80 drop
+add rule inet wicket input iifname != "wk12ab-g" ip6 daddr fd6b:7769:636b::/64 meta l4proto { tcp, udp } th dport 53 drop
+add rule inet wicket input iifname != "wk12ab-g" ip6 daddr fd6b:7769:636b::/64 tcp dport 80 drop
 add rule inet wicket input iifname "wk12ab-g" meta l4proto tcp ip daddr 100.64.0.0/10 tcp dport { 53, 80 } ip saddr . ip daddr . meta l4proto . th dport @allow accept
 add rule inet wicket input iifname "wk12ab-g" meta l4proto udp ip daddr 100.64.0.0/10 udp dport 53 ip saddr . ip daddr . meta l4proto . th dport @allow accept
 add rule inet wicket input iifname "wk12ab-g" meta l4proto icmp ip daddr 100.64.0.0/10 icmp type echo-request ip saddr . ip daddr @allow_icmp accept

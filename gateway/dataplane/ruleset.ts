@@ -10,6 +10,7 @@
 // 1.0.8).
 import { numberToIpv4 } from '../../common/ipv4.js';
 import { DEFAULT_OVERLAY_IPV6, bigIntToIpv6 } from '../../common/ipv6.js';
+import { DNS_PORT } from '../../common/dns-names.js';
 import { isIpv6Element, type Element } from './elements.js';
 
 /** Our table, as nft commands name it. */
@@ -18,8 +19,6 @@ export const TABLE = 'inet wicket';
 export const SPOOFED = 'spoofed';
 /** Where the identity-aware proxy listens on the service address (HTTP entitlements are tcp/80). */
 export const PROXY_PORT = 80;
-/** Where the gateway's DNS service listens on the service address (udp and tcp). */
-export const DNS_SERVICE_PORT = 53;
 
 export interface RulesetOptions {
   /** The WireGuard interface whose traffic is policed. */
@@ -122,8 +121,14 @@ export function rulesetText(o: RulesetOptions): string {
     // lookup. The pool, protocol, port and type compares (no lookups) keep a broad network
     // grant whose range happens to cover a host address or port from reaching any other
     // service of the host. Everything else, IPv6 included, is dropped.
-    `add rule ${TABLE} input iifname ${wg} meta l4proto tcp ip daddr ${o.overlayPool} tcp dport { ${DNS_SERVICE_PORT}, ${PROXY_PORT} } ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
-    `add rule ${TABLE} input iifname ${wg} meta l4proto udp ip daddr ${o.overlayPool} udp dport ${DNS_SERVICE_PORT} ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
+    // The services on the service address are the tunnel's alone: a LAN host routing to an
+    // overlay address is dropped here (compares only, no lookup) before it can reach them.
+    `add rule ${TABLE} input iifname != ${wg} ip daddr ${o.overlayPool} meta l4proto { tcp, udp } th dport ${DNS_PORT} drop`,
+    `add rule ${TABLE} input iifname != ${wg} ip daddr ${o.overlayPool} tcp dport ${PROXY_PORT} drop`,
+    `add rule ${TABLE} input iifname != ${wg} ip6 daddr ${v6} meta l4proto { tcp, udp } th dport ${DNS_PORT} drop`,
+    `add rule ${TABLE} input iifname != ${wg} ip6 daddr ${v6} tcp dport ${PROXY_PORT} drop`,
+    `add rule ${TABLE} input iifname ${wg} meta l4proto tcp ip daddr ${o.overlayPool} tcp dport { ${DNS_PORT}, ${PROXY_PORT} } ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
+    `add rule ${TABLE} input iifname ${wg} meta l4proto udp ip daddr ${o.overlayPool} udp dport ${DNS_PORT} ip saddr . ip daddr . meta l4proto . th dport @allow accept`,
     `add rule ${TABLE} input iifname ${wg} meta l4proto icmp ip daddr ${o.overlayPool} icmp type echo-request ip saddr . ip daddr @allow_icmp accept`,
     `add rule ${TABLE} input iifname ${wg} goto deny`,
     `add rule ${TABLE} postrouting ip saddr ${o.overlayPool} oifname != ${wg} masquerade`,

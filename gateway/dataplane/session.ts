@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ipv4Format, wgKeySchema } from '../../common/formats.js';
 import { ipv4Range } from '../../common/ipv4.js';
 import { bigIntToIpv6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
+import { isDnsName, isDnsWildcard } from '../../common/dns-names.js';
 
 /** A dotted-quad IPv4 address, normalised. */
 export const ipv4Schema = ipv4Format('not a dotted-quad IPv4 address');
@@ -25,9 +26,13 @@ function validLiteral(d: string, range: (d: string) => unknown): boolean {
   }
 }
 
-/** A DNS name or wildcard "*.suffix" (addresses from the name source), an IPv4 or an IPv6 address or CIDR. */
+/**
+ * A DNS name or wildcard "*.suffix" in canonical form (addresses from the name source), an
+ * IPv4 or an IPv6 address or CIDR. Names are held to the policy's own rules, so a controller
+ * gone wrong cannot make "*.com" (or an upper-case name no query ever matches) a destination.
+ */
 const destinationSchema = z.string().min(1).max(253)
-  .regex(/^(\*\.)?[A-Za-z0-9.:\-/]+$/, 'not an address, CIDR, DNS name or wildcard')
+  .refine((d) => isAddressLiteral(d) || isDnsName(d) || isDnsWildcard(d), { message: 'not an address, CIDR, DNS name or wildcard' })
   .refine((d) => !IPV4_LITERAL.test(d) || validLiteral(d, ipv4Range), { message: 'not an IPv4 address or CIDR' })
   .refine((d) => !IPV6_LITERAL.test(d) || validLiteral(d, ipv6Range), { message: 'not an IPv6 address or CIDR' });
 

@@ -1,5 +1,6 @@
 // Unit tests of the gateway's DNS service with real packets on loopback: callers are told apart
-// by their source address (127.0.0.2 is alice's session, 127.0.0.3 bob's, 127.0.0.9 nobody's),
+// by their source address (127.0.0.2 is alice's session, 127.0.0.3 bob's, 127.0.0.4 carol's,
+// whose IPv6 is not enforced, 127.0.0.9 nobody's),
 // names come from a real DNS server in the test process through a real name table, and a fake
 // data plane records which addresses it holds for each destination when a reply arrives.
 import { test, type TestContext } from 'node:test';
@@ -19,9 +20,10 @@ const log = createLogger('test', new Writable({ write(_c, _e, done) { done(); } 
 const SESSIONS: Record<string, { id: string; names: string[] }> = {
   '127.0.0.2': { id: 'alice', names: ['app.corp.internal', '*.lab.internal'] },
   '127.0.0.3': { id: 'bob', names: ['db.corp.internal'] },
+  '127.0.0.4': { id: 'carol', names: ['app.corp.internal'] },
 };
 
-async function setup(t: TestContext, rate?: { queriesPerSecond: number; burst: number }) {
+async function setup(t: TestContext, rate?: { queriesPerSecond?: number; burst?: number; strangersPerSecond?: number; strangerBurst?: number }) {
   const upstream = new DnsServerFake();
   const at = await upstream.start();
   upstream.records.set('app.corp.internal', { a: ['198.19.0.10'], aaaa: ['fd20::10'], ttl: 60 });
@@ -42,6 +44,7 @@ async function setup(t: TestContext, rate?: { queriesPerSecond: number; burst: n
   const service = new DnsService({
     names: table,
     sessionOf: (a) => SESSIONS[a]?.id,
+    hasIpv6: (id) => id !== 'carol',
     destinationsOf: (id) => Object.values(SESSIONS).find((s) => s.id === id)?.names ?? [],
     onDenied: (session, source, name) => denied.push(`${session}|${source}|${name}`),
     log, ...rate,
@@ -203,4 +206,36 @@ test('each session is rate-limited: past its burst it is REFUSED without reachin
   assert.equal(upstream.asked.length, asked);
   assert.equal((await ask(service.port!, '127.0.0.3', 'db.corp.internal')).rcode, 'NOERROR', 'another session is not held back');
   assert.equal((await ask(service.port!, '127.0.0.2', PROBE_NAME)).rcode, 'NXDOMAIN', 'the probe is never limited');
+});
+
+test('a caller without a session is REFUSED and recorded only up to its small rate, then dropped unanswered', async (t) => {
+  const { service, denied } = await setup(t, { strangersPerSecond: 0.001, strangerBurst: 2 });
+  assert.equal((await ask(service.port!, '127.0.0.9', 'app.corp.internal')).rcode, 'REFUSED');
+  assert.equal((await ask(service.port!, '127.0.0.9', 'app.corp.internal')).rcode, 'REFUSED');
+  assert.equal(await udp(service.port!, '127.0.0.9', query('app.corp.internal')), undefined);
+  assert.equal(denied.length, 2, 'no record past the rate');
+  assert.equal((await ask(service.port!, '127.0.0.2', 'app.corp.internal')).rcode, 'NOERROR', 'sessions are not held back');
+});
+
+test('tcp: one session holds at most 16 connections; another session still connects', async (t) => {
+  const { service } = await setup(t);
+  const held = [];
+  for (let i = 0; i < 16; i++) held.push(await tcp(t, service.port!, '127.0.0.2'));
+  const extra = await tcp(t, service.port!, '127.0.0.2');
+  await extra.closed;
+  const bob = await tcp(t, service.port!, '127.0.0.3');
+  bob.socket.write(bob.frame(query('db.corp.internal')));
+  await bob.waitFor(1);
+  held[0].socket.write(held[0].frame(query('app.corp.internal')));
+  await held[0].waitFor(1);
+  assert.deepEqual(data(held[0].replies[0]), ['198.19.0.10'], 'the connections kept still answer');
+  for (const c of [...held, bob]) c.socket.destroy();
+});
+
+test('a session whose IPv6 is not enforced gets AAAA answers without records, A as usual', async (t) => {
+  const { service } = await setup(t);
+  const aaaa = await ask(service.port!, '127.0.0.4', 'app.corp.internal', 'AAAA');
+  assert.deepEqual([aaaa.rcode, aaaa.answers?.length], ['NOERROR', 0]);
+  assert.deepEqual(data(await ask(service.port!, '127.0.0.4', 'app.corp.internal')), ['198.19.0.10']);
+  assert.deepEqual(data(await ask(service.port!, '127.0.0.2', 'app.corp.internal', 'AAAA')), ['fd20::10'], 'a session with IPv6 gets them');
 });

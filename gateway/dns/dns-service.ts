@@ -5,9 +5,11 @@
 // with the addresses the gateway's resolver found — after they are in the session's sets —
 // and NXDOMAIN (a denied attempt) otherwise. Clients probe every gateway with PROBE_NAME for
 // health: that gets NXDOMAIN and is never recorded. Nothing from the network can crash it:
-// undecodable or oversized messages are dropped, TCP connections are bounded in number, size
-// and idle time, and each session's queries are rate-limited so that no client can make the
-// gateway flood its resolver.
+// undecodable or oversized messages are dropped, TCP connections are bounded in number (in all
+// and per session), size and idle time, and each session's queries are rate-limited so that no
+// client can make the gateway flood its resolver. Callers without a session (the input chain
+// keeps the LAN out; this is the second line) are REFUSED and recorded only at a small rate
+// per source address; past it their queries are dropped unanswered and unrecorded.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
@@ -18,9 +20,11 @@ import { TokenBuckets } from './token-bucket.js';
 
 export interface DnsServiceOptions {
   /** Where answers come from (name-table.ts): resolved, learned and applied before they return. */
-  names: { answer(name: string, patterns: readonly string[]): Promise<NameAnswer> };
+  names: { answer(name: string, patterns: readonly string[], session: string): Promise<NameAnswer> };
   /** The session holding an overlay source address (undefined: no session). */
   sessionOf(address: string): string | undefined;
+  /** Whether a session has IPv6 enforced; without it AAAA queries get no records (default: all have). */
+  hasIpv6?(sessionId: string): boolean;
   /** The name and wildcard destinations of a session's rules. */
   destinationsOf(sessionId: string): readonly string[];
   /** A refused query: session ('' when none), its source, the name. */
@@ -29,6 +33,9 @@ export interface DnsServiceOptions {
   /** Queries a session may make per second, and in a burst (defaults 50 and 200). */
   queriesPerSecond?: number;
   burst?: number;
+  /** REFUSED answers (each a denied attempt) per second and burst to one source without a session (defaults 1 and 10). */
+  strangersPerSecond?: number;
+  strangerBurst?: number;
 }
 
 const NOERROR = 0;
@@ -46,6 +53,8 @@ const TCP_MAX_CONNECTIONS = 256;
 const TCP_IDLE_MS = 10_000;
 /** Queries of one TCP connection in progress at once (pipelining beyond is a flood). */
 const TCP_MAX_PENDING = 16;
+/** TCP connections one session (or one source without a session) may hold open. */
+const TCP_MAX_PER_SESSION = 16;
 
 type Transport = 'udp' | 'tcp';
 
@@ -54,6 +63,9 @@ const plainAddress = (a: string) => (a.startsWith('::ffff:') && isIP(a.slice(7))
 
 export class DnsService {
   private readonly buckets: TokenBuckets;
+  private readonly strangers: TokenBuckets;
+  /** Open TCP connections per session (or per source without one). */
+  private readonly perSession = new Map<string, number>();
   private udp: UdpSocket | undefined;
   private tcp: Server | undefined;
   private readonly connections = new Set<Socket>();
@@ -61,6 +73,7 @@ export class DnsService {
 
   constructor(private readonly opts: DnsServiceOptions) {
     this.buckets = new TokenBuckets(opts.queriesPerSecond ?? 50, opts.burst ?? 200);
+    this.strangers = new TokenBuckets(opts.strangersPerSecond ?? 1, opts.strangerBurst ?? 10);
     this.log = opts.log.child({ module: 'dns' });
   }
 
@@ -128,14 +141,16 @@ export class DnsService {
     }
     if (query.flag_qr) return undefined; // a response is never answered (no reflection loops)
     try {
-      return this.encode(query, await this.answer(query, source), transport);
+      const reply = await this.answer(query, source);
+      return reply && this.encode(query, reply, transport);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'dns reply could not be built');
       return undefined;
     }
   }
 
-  private async answer(query: dnsPacket.DecodedPacket, source: string): Promise<{ rcode: number; answers: dnsPacket.Answer[] }> {
+  /** The reply's code and records; undefined: dropped unanswered. */
+  private async answer(query: dnsPacket.DecodedPacket, source: string): Promise<{ rcode: number; answers: dnsPacket.Answer[] } | undefined> {
     const refuse = (rcode: number) => ({ rcode, answers: [] });
     if ((query as { opcode?: string }).opcode !== 'QUERY') return refuse(NOTIMP);
     const questions = query.questions ?? [];
@@ -146,6 +161,7 @@ export class DnsService {
     if (name === PROBE_NAME) return refuse(NXDOMAIN);
     const session = this.opts.sessionOf(source);
     if (session === undefined) {
+      if (!this.strangers.take(source, Date.now())) return undefined;
       if (isDnsName(name)) this.opts.onDenied('', source, name);
       return refuse(REFUSED);
     }
@@ -159,12 +175,13 @@ export class DnsService {
     }
     let found: NameAnswer;
     try {
-      found = await this.opts.names.answer(name, patterns);
+      found = await this.opts.names.answer(name, patterns, session);
     } catch (err) {
       this.log.warn({ name, err: (err as Error).message }, 'dns query not answered');
       return refuse(SERVFAIL);
     }
-    const family = q.type === 'A' ? 4 : q.type === 'AAAA' ? 6 : 0;
+    // A session without enforced IPv6 has no allow6 elements: IPv6 answers would only fail.
+    const family = q.type === 'A' ? 4 : q.type === 'AAAA' && (this.opts.hasIpv6?.(session) ?? true) ? 6 : 0;
     const answers: dnsPacket.Answer[] = found.addresses.filter((a) => isIP(a) === family)
       .map((a) => ({ name: q.name, type: family === 4 ? 'A' : 'AAAA', class: 'IN', ttl: found.ttlS, data: a }));
     return { rcode: NOERROR, answers };
@@ -192,11 +209,23 @@ export class DnsService {
 
   /** Length-prefixed messages (RFC 1035 4.2.2), answered in order. */
   private serveTcp(socket: Socket): void {
+    const source = plainAddress(socket.remoteAddress ?? '');
+    const owner = this.opts.sessionOf(source) ?? source;
+    const open = this.perSession.get(owner) ?? 0;
+    if (open >= TCP_MAX_PER_SESSION) {
+      socket.destroy();
+      return;
+    }
+    this.perSession.set(owner, open + 1);
     this.connections.add(socket);
-    socket.on('close', () => this.connections.delete(socket));
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      const n = (this.perSession.get(owner) ?? 1) - 1;
+      if (n > 0) this.perSession.set(owner, n);
+      else this.perSession.delete(owner);
+    });
     socket.on('error', () => socket.destroy());
     socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
-    const source = plainAddress(socket.remoteAddress ?? '');
     let buffered = Buffer.alloc(0);
     let pending = 0;
     let chain = Promise.resolve();

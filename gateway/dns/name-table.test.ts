@@ -171,3 +171,48 @@ test('names learned under wildcards are bounded', async () => {
   assert.deepEqual(table.addresses('*.corp.internal'), ['198.19.0.30']);
   close();
 });
+
+test('names being resolved count toward the cap: a burst of new names cannot overshoot it', async () => {
+  const { server, table, close } = await setup({ maxLearned: 1 });
+  server.records.set('a.corp.internal', { a: ['198.19.0.30'], ttl: 60 });
+  server.records.set('b.corp.internal', { a: ['198.19.0.31'], ttl: 60 });
+  table.addresses('*.corp.internal');
+  const first = table.answer('a.corp.internal', ['*.corp.internal'], 's1');
+  await assert.rejects(table.answer('b.corp.internal', ['*.corp.internal'], 's2'), /too many names/);
+  await first;
+  close();
+});
+
+test('one session holds only its share of the learned names and learns only so many a minute', async () => {
+  const { server, table, close } = await setup({ maxLearned: 4, maxLearnedPerSession: 2 });
+  for (const n of ['a', 'b', 'c', 'd']) server.records.set(`${n}.corp.internal`, { a: ['198.19.0.30'], ttl: 60 });
+  table.addresses('*.corp.internal');
+  await table.answer('a.corp.internal', ['*.corp.internal'], 's1');
+  await table.answer('b.corp.internal', ['*.corp.internal'], 's1');
+  await assert.rejects(table.answer('c.corp.internal', ['*.corp.internal'], 's1'), /this session has learned too many/);
+  assert.deepEqual((await table.answer('c.corp.internal', ['*.corp.internal'], 's2')).addresses, ['198.19.0.30'], 'another session still learns');
+  assert.deepEqual((await table.answer('a.corp.internal', ['*.corp.internal'], 's1')).addresses, ['198.19.0.30'], 'a known name costs nothing');
+  close();
+  const quota = await setup({ learnPerMinute: 2 });
+  for (const n of ['a', 'b', 'c']) quota.server.records.set(`${n}.corp.internal`, { a: ['198.19.0.30'], ttl: 60 });
+  quota.table.addresses('*.corp.internal');
+  await quota.table.answer('a.corp.internal', ['*.corp.internal'], 's1');
+  await quota.table.answer('b.corp.internal', ['*.corp.internal'], 's1');
+  await assert.rejects(quota.table.answer('c.corp.internal', ['*.corp.internal'], 's1'), /too fast/);
+  await quota.table.answer('c.corp.internal', ['*.corp.internal'], 's2');
+  quota.close();
+});
+
+test('a learned name nobody asks for any more is forgotten: its addresses leave the wildcard and it is not resolved again', async () => {
+  const { server, table, nextChange, close } = await setup({ minTtlMs: 10, maxTtlMs: 20 });
+  server.records.set('a.corp.internal', { a: ['198.19.0.30'], ttl: 0 });
+  table.addresses('*.corp.internal');
+  await table.answer('a.corp.internal', ['*.corp.internal'], 's1');
+  assert.deepEqual(await nextChange(), ['*.corp.internal'], 'learned');
+  assert.deepEqual(await nextChange(), ['*.corp.internal'], 'forgotten');
+  assert.deepEqual(table.addresses('*.corp.internal'), []);
+  const asked = server.asked.length;
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(server.asked.length, asked);
+  close();
+});

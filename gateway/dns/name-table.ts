@@ -8,9 +8,14 @@
 // shrinks, `onChange` is told (the data plane re-applies the sessions holding it) and the DNS
 // service awaits that before it answers with the addresses. A resolver failure counts as "no
 // addresses" (closed) and is logged once per name until the name resolves again.
+// Learned names are bounded so one session cannot exhaust them for all: a learned name nobody
+// asked for in 2x the max TTL is forgotten (not resolved again), names being resolved count
+// toward the cap, and each session may hold only a share of it and learn only so many new
+// names a minute.
 import type { Logger } from '../../common/log.js';
 import { dnsNameMatches, isDnsWildcard } from '../../common/dns-names.js';
 import type { NameResolver } from './resolver.js';
+import { TokenBuckets } from './token-bucket.js';
 
 export interface NameTableOptions {
   resolver: NameResolver;
@@ -22,6 +27,10 @@ export interface NameTableOptions {
   log: Logger;
   /** Names kept at most for wildcards (a client asking for endless names under one cannot grow memory). */
   maxLearned?: number;
+  /** Of those, the most one session may have learned (default a quarter). */
+  maxLearnedPerSession?: number;
+  /** New names one session may make the gateway learn per minute (default 120; apart from its query rate). */
+  learnPerMinute?: number;
 }
 
 /** What the DNS service answers with: the current addresses and how long they hold. */
@@ -47,6 +56,10 @@ interface Entry {
   /** The last change notification. */
   pending: Promise<void>;
   deleted: boolean;
+  /** When a session last asked for it (a learned name idle for 2x the max TTL is forgotten). */
+  askedAtMs: number;
+  /** The session whose query brought it in under a wildcard (its share of the cap); undefined for a direct name. */
+  owner?: string;
 }
 
 const DEFAULT_MAX_LEARNED = 4096;
@@ -55,7 +68,10 @@ export class NameTable {
   private readonly entries = new Map<string, Entry>();
   /** Wildcards some applied session holds. */
   private readonly wildcards = new Set<string>();
-  private learnedCount = 0;
+  /** Names counted toward the cap (learned or being resolved to be), per owning session. */
+  private readonly owned = new Map<string, number>();
+  private ownedCount = 0;
+  private readonly learnQuota: TokenBuckets;
   /** Names whose resolution failed last time, logged once (oldest first, bounded). */
   private readonly failing = new Set<string>();
   private closed = false;
@@ -63,6 +79,8 @@ export class NameTable {
 
   constructor(private readonly opts: NameTableOptions) {
     this.log = opts.log.child({ module: 'dns' });
+    const perMinute = opts.learnPerMinute ?? 120;
+    this.learnQuota = new TokenBuckets(perMinute / 60, perMinute);
   }
 
   /**
@@ -81,6 +99,7 @@ export class NameTable {
     }
     const e = this.entries.get(destination) ?? this.create(destination);
     e.direct = true;
+    this.setOwner(e, undefined);
     return [...e.addresses.keys()];
   }
 
@@ -89,8 +108,10 @@ export class NameTable {
     for (const w of this.wildcards) if (!destinations.has(w)) this.wildcards.delete(w);
     for (const e of this.entries.values()) {
       e.direct = destinations.has(e.name);
-      this.setLearned(e, e.learned && this.coveringWildcards(e.name).length > 0);
+      e.learned = e.learned && this.coveringWildcards(e.name).length > 0;
       if (!e.direct && !e.learned) this.delete(e);
+      // A name no longer held directly but still learned counts toward the cap, on no session's share.
+      else if (!e.direct && e.owner === undefined) this.setOwner(e, '');
     }
   }
 
@@ -98,18 +119,20 @@ export class NameTable {
    * The addresses to answer for `name`, asked by a session whose destinations `patterns`
    * cover it (a name equal to it, or wildcards): resolved if need be, learned for the
    * wildcards, and only once every change they bring is applied. Addresses in grace are not
-   * answered. Throws when the change could not be applied or too many names are learned.
+   * answered. `session` is the asker, whose share and quota a new learned name is charged to.
+   * Throws when the change could not be applied or too many names are learned.
    */
-  async answer(name: string, patterns: readonly string[]): Promise<NameAnswer> {
+  async answer(name: string, patterns: readonly string[], session = ''): Promise<NameAnswer> {
     const underWildcard = patterns.some((p) => isDnsWildcard(p));
     let e = this.entries.get(name);
     if (!e) {
-      if (!patterns.includes(name) && this.learnedCount >= (this.opts.maxLearned ?? DEFAULT_MAX_LEARNED)) {
-        throw new Error('too many names learned under wildcards');
-      }
+      const direct = patterns.includes(name);
+      if (!direct) this.admitLearning(session);
       e = this.create(name);
-      if (patterns.includes(name)) e.direct = true;
+      if (direct) e.direct = true;
+      else this.setOwner(e, session);
     }
+    e.askedAtMs = Date.now();
     await e.ready;
     if (!e.direct && e.addresses.size === 0) {
       // Nothing to learn: kept, it would be asked of the resolver again and again for nobody.
@@ -117,7 +140,7 @@ export class NameTable {
       return { addresses: [], ttlS: Math.floor(this.opts.minTtlMs / 1000) };
     }
     if (underWildcard && !e.learned && !e.deleted) {
-      this.setLearned(e, true);
+      e.learned = true;
       if (e.addresses.size > 0) this.notify(e);
     }
     await this.applied(e);
@@ -132,10 +155,34 @@ export class NameTable {
     for (const e of this.entries.values()) this.delete(e);
   }
 
+  /** Throws unless `session` may bring one more name in under a wildcard now. */
+  private admitLearning(session: string): void {
+    const max = this.opts.maxLearned ?? DEFAULT_MAX_LEARNED;
+    if (this.ownedCount >= max) throw new Error('too many names learned under wildcards');
+    const share = this.opts.maxLearnedPerSession ?? Math.max(1, Math.floor(max / 4));
+    if ((this.owned.get(session) ?? 0) >= share) throw new Error('this session has learned too many names under wildcards');
+    if (!this.learnQuota.take(session, Date.now())) throw new Error('this session learns new names too fast');
+  }
+
+  private setOwner(e: Entry, owner: string | undefined): void {
+    if (e.owner === owner) return;
+    if (e.owner !== undefined) {
+      const n = (this.owned.get(e.owner) ?? 1) - 1;
+      if (n > 0) this.owned.set(e.owner, n);
+      else this.owned.delete(e.owner);
+      this.ownedCount--;
+    }
+    if (owner !== undefined) {
+      this.owned.set(owner, (this.owned.get(owner) ?? 0) + 1);
+      this.ownedCount++;
+    }
+    e.owner = owner;
+  }
+
   private create(name: string): Entry {
     const e: Entry = {
       name, direct: false, learned: false, addresses: new Map(), ready: Promise.resolve(), refreshAtMs: 0,
-      pending: Promise.resolve(), deleted: false,
+      pending: Promise.resolve(), deleted: false, askedAtMs: Date.now(),
     };
     this.entries.set(name, e);
     e.ready = this.refresh(e);
@@ -146,14 +193,10 @@ export class NameTable {
     clearTimeout(e.refreshTimer);
     clearTimeout(e.graceTimer);
     e.deleted = true;
-    this.setLearned(e, false);
+    e.learned = false;
+    this.setOwner(e, undefined);
     // An answer in flight may hold an entry already replaced by a newer one of the same name.
     if (this.entries.get(e.name) === e) this.entries.delete(e.name);
-  }
-
-  private setLearned(e: Entry, learned: boolean): void {
-    if (e.learned !== learned) this.learnedCount += learned ? 1 : -1;
-    e.learned = learned;
   }
 
   private coveringWildcards(name: string): string[] {
@@ -161,6 +204,12 @@ export class NameTable {
   }
 
   private async refresh(e: Entry): Promise<void> {
+    if (!e.direct && Date.now() - e.askedAtMs > 2 * this.opts.maxTtlMs) {
+      // Nobody asked for it for long: its addresses leave the wildcard and it is not resolved again.
+      if (e.addresses.size > 0) this.notify(e);
+      this.delete(e);
+      return;
+    }
     let found: string[] = [];
     let ttlMs = 0;
     try {
