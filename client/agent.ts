@@ -237,6 +237,7 @@ export class SessionAgent {
     const address = dns.address ?? s.overlayAddress;
     const forwarder = new DnsForwarder({
       address, port: dns.port, log: this.o.log,
+      localAddresses: [address, s.overlayAddress, s.overlayIpv6].filter((a) => a !== ''),
       route: (name) => this.dnsTarget(name, dns.upstreamPort ?? DNS_PORT),
       learn: (name, _gateway, addresses) => this.serial(async () => {
         const r = routeName(name, this.gateways, this.entitlements, this.health.down());
