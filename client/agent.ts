@@ -18,10 +18,11 @@ import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/Cli
 import type { StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
 import { applyPlan, endSession, storedGateways } from './session-lifecycle.js';
-import { DNS_PORT } from '../common/dns-names.js';
+import { DNS_PORT, dnsNameMatches } from '../common/dns-names.js';
 import { DnsForwarder, type DnsTarget } from './dns-forwarder.js';
 import { GatewayProber, HealthTracker, type ProbeSender, type Scheduler } from './gateway-health.js';
-import { LearnedRoutes } from './learned-routes.js';
+import { LearnedRoutes, refusedAddress, type LearnGuard } from './learned-routes.js';
+import { splitHostPort } from '../common/pki.js';
 import { parseGateways, routeName, type GatewayPeer } from './plan.js';
 import { configureResolver, revertResolver, routingDomains, type ResolverHost } from './system-resolver.js';
 
@@ -58,6 +59,9 @@ export interface AgentResult {
 
 /** gRPC codes after which reconnecting cannot help: the controller no longer knows or allows the session. */
 const FINAL_CODES = new Set<number>([grpcStatus.NOT_FOUND, grpcStatus.PERMISSION_DENIED, grpcStatus.UNAUTHENTICATED]);
+
+/** How often learned answers past their TTL (and margin) are looked for. */
+const LEARNED_SWEEP_MS = 15_000;
 
 export class SessionAgent {
   private stream: EventStream | undefined;
@@ -106,6 +110,7 @@ export class SessionAgent {
     this.entitlements = s.entitlements;
     this.health.setGateways(this.gateways);
     this.enqueue(() => this.startDns());
+    this.sweepLearned();
     if (this.o.probe) {
       this.prober = new GatewayProber({
         tracker: this.health, send: this.o.probe, schedule: this.o.schedule,
@@ -239,10 +244,7 @@ export class SessionAgent {
       address, port: dns.port, log: this.o.log,
       localAddresses: [address, s.overlayAddress, s.overlayIpv6].filter((a) => a !== ''),
       route: (name) => this.dnsTarget(name, dns.upstreamPort ?? DNS_PORT),
-      learn: (name, _gateway, addresses) => this.serial(async () => {
-        const r = routeName(name, this.gateways, this.entitlements, this.health.down());
-        if (r && this.learned.add(name, r, addresses)) await this.replan();
-      }),
+      learn: (name, gateway, addresses, ttl) => this.serial(() => this.learn(name, gateway, addresses, ttl)),
     });
     try {
       await forwarder.start();
@@ -254,6 +256,44 @@ export class SessionAgent {
     this.forwarder = forwarder;
     this.o.state.updateSession((r) => ({ ...r, dnsForwarder: address }));
     await this.syncResolver();
+  }
+
+  /**
+   * Routes `gateway`'s answer for `name` (a rejection makes the forwarder answer SERVFAIL):
+   * refused when the gateway no longer serves the name, when an address is the client's own
+   * connectivity (it would be pulled into the tunnel), or when the table is full.
+   */
+  private async learn(name: string, gateway: string, addresses: readonly string[], ttl: number): Promise<void> {
+    if (!this.gateways.some((g) => g.gateway === gateway && g.dnsNames.some((p) => dnsNameMatches(p, name)))) {
+      throw new Error(`gateway ${gateway} no longer serves ${name}`);
+    }
+    const guard = this.learnGuard();
+    const refused = addresses.flatMap((a) => {
+      const why = refusedAddress(a, guard);
+      return why ? [`${a} (${why})`] : [];
+    });
+    if (refused.length) throw new Error(`refusing to route ${name} to ${refused.join(', ')}`);
+    if (this.learned.add(name, gateway, addresses, ttl)) await this.replan();
+  }
+
+  /** The client's own connectivity, which no DNS answer may pull into the tunnel. */
+  private learnGuard(): LearnGuard {
+    const s = this.o.state.session();
+    const own = [s?.overlayAddress ?? '', s?.overlayIpv6 ?? '', ...this.gateways.flatMap((g) => g.serviceAddresses)].filter((a) => a !== '');
+    const endpointHosts = this.gateways.flatMap((g) => {
+      try { return [splitHostPort(g.endpoint).host]; } catch { return []; }
+    });
+    // The IPv4 pool is not sent to clients; the IPv6 overlay is the session address's /64.
+    return { own, endpointHosts, overlay: s?.overlayIpv6 ? [`${s.overlayIpv6}/64`] : [] };
+  }
+
+  /** Every LEARNED_SWEEP_MS: routes of answers past their TTL and margin go. */
+  private sweepLearned(): void {
+    this.later(LEARNED_SWEEP_MS, () => this.enqueue(async () => {
+      if (this.finished) return;
+      if (this.learned.expire()) await this.replan();
+      this.sweepLearned();
+    }));
   }
 
   private dnsTarget(name: string, port: number): DnsTarget | undefined {
