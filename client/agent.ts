@@ -19,7 +19,7 @@ import type { StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
 import { applyPlan, endSession, storedGateways } from './session-lifecycle.js';
 import { DNS_PORT, dnsNameMatches } from '../common/dns-names.js';
-import { DnsForwarder, type DnsTarget } from './dns-forwarder.js';
+import { askGateway, DnsForwarder, type DnsTarget } from './dns-forwarder.js';
 import { GatewayProber, HealthTracker, type ProbeSender, type Scheduler } from './gateway-health.js';
 import { LearnedRoutes, refusedAddress, type LearnGuard } from './learned-routes.js';
 import { splitHostPort } from '../common/pki.js';
@@ -62,6 +62,8 @@ const FINAL_CODES = new Set<number>([grpcStatus.NOT_FOUND, grpcStatus.PERMISSION
 
 /** How often learned answers past their TTL (and margin) are looked for. */
 const LEARNED_SWEEP_MS = 15_000;
+/** How long the new carrier of a name has to answer the failover re-ask. */
+const REASK_TIMEOUT_MS = 3000;
 
 export class SessionAgent {
   private stream: EventStream | undefined;
@@ -81,6 +83,10 @@ export class SessionAgent {
   private entitlements: Session__Output['entitlements'] = [];
   private readonly health = new HealthTracker();
   private readonly learned = new LearnedRoutes();
+  /** Learned name → the carrier whose answer was asked for after it moved. */
+  private readonly reasked = new Map<string, string>();
+  /** "<name> <gateway>" asks in flight. */
+  private readonly reasking = new Set<string>();
   private prober: GatewayProber | undefined;
   private forwarder: DnsForwarder | undefined;
   /** What the system resolver was last set up for (forwarder running, domains). */
@@ -225,8 +231,41 @@ export class SessionAgent {
   }
 
   /** Plans and applies the tunnel for the current gateways, health and learned answers. */
-  private replan(session?: Session__Output) {
-    return applyPlan(this.o.state, this.o.tunnel, this.gateways, { session, down: this.health.down(), learned: this.learned.list() });
+  private async replan(session?: Session__Output) {
+    const next = await applyPlan(this.o.state, this.o.tunnel, this.gateways, { session, down: this.health.down(), learned: this.learned.list() });
+    this.reaskMoved();
+    return next;
+  }
+
+  /**
+   * Learned names whose carrier changed (failover, or back): only the gateway that answered
+   * a name holds its addresses in the session's sets, so the new carrier is asked for the name
+   * (it resolves it and adds the elements) and ITS answer is routed to it. Until it answers, the
+   * name's addresses stay where they are; a failed ask is retried at the next sweep or change.
+   */
+  private reaskMoved(): void {
+    const dns = this.o.dns;
+    if (!dns || this.finished) return;
+    const names = this.learned.names();
+    for (const name of this.reasked.keys()) if (!names.has(name)) this.reasked.delete(name);
+    const down = this.health.down();
+    for (const [name, via] of names) {
+      const r = routeName(name, this.gateways, this.entitlements, down);
+      if (!r || down.has(r.carrier) || [...via].every((g) => g === r.carrier) || this.reasked.get(name) === r.carrier) continue;
+      const address = this.gateways.find((g) => g.gateway === r.carrier)?.serviceAddresses[0];
+      const key = `${name} ${r.carrier}`;
+      if (!address || this.reasking.has(key)) continue;
+      this.reasking.add(key);
+      void askGateway({ gateway: r.carrier, address, port: dns.upstreamPort ?? DNS_PORT }, name, REASK_TIMEOUT_MS)
+        .then(({ addresses, ttl }) => this.serial(async () => {
+          if (this.finished || addresses.length === 0) return;
+          if (routeName(name, this.gateways, this.entitlements, this.health.down())?.carrier !== r.carrier) return;
+          await this.learn(name, r.carrier, addresses, ttl);
+          this.reasked.set(name, r.carrier);
+        }))
+        .catch((err: unknown) => this.o.log.warn({ name, gateway: r.carrier, err: (err as Error).message }, 'asking the new carrier of a name failed; its addresses stay where they are'))
+        .finally(() => this.reasking.delete(key));
+    }
   }
 
   /** Every name and wildcard some gateway answers for this session. */
@@ -292,6 +331,7 @@ export class SessionAgent {
     this.later(LEARNED_SWEEP_MS, () => this.enqueue(async () => {
       if (this.finished) return;
       if (this.learned.expire()) await this.replan();
+      else this.reaskMoved();
       this.sweepLearned();
     }));
   }

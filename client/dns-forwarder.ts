@@ -5,6 +5,7 @@
 // address already takes the tunnel. A name no gateway covers gets NXDOMAIN here, without
 // leaving the device. Anything malformed is dropped; nothing from the network can crash it.
 import dgram from 'node:dgram';
+import { randomInt } from 'node:crypto';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import ipaddr from 'ipaddr.js';
@@ -101,6 +102,22 @@ export function udpQuery(target: DnsTarget, query: Buffer, id: number, timeoutMs
       if (!done) socket.send(query, (err) => { if (err) finish(err); });
     });
   });
+}
+
+/**
+ * Asks `target` for the A and AAAA records of `name` (the failover re-ask: a gateway adds
+ * the addresses it answers to the session's sets); the answered addresses and lowest TTL.
+ */
+export async function askGateway(target: DnsTarget, name: string, timeoutMs: number): Promise<{ addresses: string[]; ttl: number }> {
+  const answers = await Promise.all((['A', 'AAAA'] as const).map(async (type) => {
+    const id = randomInt(0, 65536);
+    const query = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }] });
+    const reply = dnsPacket.decode(await udpQuery(target, query, id, timeoutMs));
+    if (reply.type !== 'response') throw new Error(`${target.gateway} sent no response for ${name}`);
+    return reply;
+  }));
+  const answered = answers.filter((a) => answeredAddresses(a).length > 0);
+  return { addresses: [...new Set(answered.flatMap(answeredAddresses))], ttl: Math.min(...answered.map(answerTtl)) };
 }
 
 /** One query over TCP (two-byte length prefix each way). */
