@@ -186,7 +186,8 @@ const gwRecord = (gateway: string, publicKey: string, service: string, allowedIp
   dnsNames, connected: true, healthy: true, carries: [],
 });
 
-test('a gateway that stops answering hands its destinations to its standby in one tunnel change, and gets them back', async () => {
+test('a gateway that stops answering hands its destinations to its standby in one tunnel change, and gets them back after the hold-down', async () => {
+  let clock = 0;
   const timers: (() => void)[] = [];
   const alive = new Map([['100.127.0.1', true], ['100.127.0.2', true]]);
   const t = setup({
@@ -195,9 +196,10 @@ test('a gateway that stops answering hands its destinations to its standby in on
   }, {
     probe: async (address) => alive.get(address)!,
     schedule: (fn) => { timers.push(fn); return { cancel: () => undefined }; },
+    now: () => clock,
   }, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
   const run = t.agent.run();
-  const tick = async () => { timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
+  const tick = async () => { clock += 1000; timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
   const carries = () => Object.fromEntries(t.state.session()!.gateways.map((g) => [g.gateway, g.carries]));
   alive.set('100.127.0.1', false);
   await tick();
@@ -210,7 +212,8 @@ test('a gateway that stops answering hands its destinations to its standby in on
   assert.deepEqual(carries(), { dc1a: ['100.127.0.1/32'], dc1b: ['10.20.0.10/32', '100.127.0.2/32'] });
   assert.equal(t.state.session()!.gateways[0]!.healthy, false);
   alive.set('100.127.0.1', true);
-  await tick();
+  for (let i = 0; i < 10; i++) await tick();
+  assert.equal(t.updates.length, 1, 'no fail-back inside the hold-down');
   await tick();
   await until(() => t.updates.length === 2);
   assert.deepEqual(t.updates[1]!.plan.carries, { dc1a: ['10.20.0.10/32', '100.127.0.1/32'], dc1b: ['100.127.0.2/32'] });
@@ -283,6 +286,7 @@ test('a learned name moves to the standby only once the standby has answered it,
   };
   const a = await upstream('127.0.0.2', 0);
   const b = await upstream('127.0.0.3', a.address().port);
+  let clock = 0;
   const timers: (() => void)[] = [];
   const alive = new Map([['127.0.0.2', true], ['127.0.0.3', true]]);
   const t = setup({
@@ -293,9 +297,10 @@ test('a learned name moves to the standby only once the standby has answered it,
     dns: { port: 0, address: '127.0.0.1', upstreamPort: a.address().port },
     probe: async (address) => alive.get(address)!,
     schedule: (fn) => { timers.push(fn); return { cancel: () => undefined }; },
+    now: () => clock,
   }, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
   const run = t.agent.run();
-  const tick = async () => { timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
+  const tick = async () => { clock += 1000; timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
   const last = () => t.updates.at(-1)!.plan.carries;
   try {
     await until(() => t.state.session()!.dnsForwarder === '127.0.0.1');
@@ -318,7 +323,7 @@ test('a learned name moves to the standby only once the standby has answered it,
     // dc1a returns: it is asked again before the address goes back.
     asked.length = 0;
     alive.set('127.0.0.2', true);
-    for (let i = 0; i < 2; i++) await tick();
+    for (let i = 0; i < 11; i++) await tick();
     await until(() => last().dc1a!.includes('10.20.0.10/32'));
     assert.ok(asked.includes('127.0.0.2 A app.corp.internal'));
   } finally {

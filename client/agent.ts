@@ -41,6 +41,8 @@ export interface AgentOptions {
   /** Gateway health probes (dnsProbe in production); none without. */
   probe?: ProbeSender;
   schedule?: Scheduler;
+  /** The health clock (the fail-back hold-down); Date.now unless a test fakes it. */
+  now?: () => number;
   /**
    * The DNS forwarder: listens on `address` (default the session's IPv4 overlay address) at
    * `port`, asks gateways at `upstreamPort` (default 53); none without.
@@ -81,7 +83,7 @@ export class SessionAgent {
   /** The gateways as last applied (validated, with preshared keys). */
   private gateways: GatewayPeer[] = [];
   private entitlements: Session__Output['entitlements'] = [];
-  private readonly health = new HealthTracker();
+  private readonly health: HealthTracker;
   private readonly learned = new LearnedRoutes();
   /** Learned name → the carrier whose answer was asked for after it moved. */
   private readonly reasked = new Map<string, string>();
@@ -93,6 +95,7 @@ export class SessionAgent {
   private resolverKey: string | undefined;
 
   constructor(private readonly o: AgentOptions) {
+    this.health = new HealthTracker(o.now);
     this.backoff = { baseMs: o.backoffMs?.initial ?? 1000, maxMs: o.backoffMs?.max ?? 30_000 };
     this.heartbeatMs = o.heartbeatMs ?? 30_000;
   }
