@@ -186,7 +186,8 @@ const gwRecord = (gateway: string, publicKey: string, service: string, allowedIp
   dnsNames, connected: true, healthy: true, carries: [],
 });
 
-test('a gateway that stops answering hands its destinations to its standby in one tunnel change, and gets them back', async () => {
+test('a gateway that stops answering hands its destinations to its standby in one tunnel change, and gets them back after the hold-down', async () => {
+  let clock = 0;
   const timers: (() => void)[] = [];
   const alive = new Map([['100.127.0.1', true], ['100.127.0.2', true]]);
   const t = setup({
@@ -195,9 +196,10 @@ test('a gateway that stops answering hands its destinations to its standby in on
   }, {
     probe: async (address) => alive.get(address)!,
     schedule: (fn) => { timers.push(fn); return { cancel: () => undefined }; },
+    now: () => clock,
   }, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
   const run = t.agent.run();
-  const tick = async () => { timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
+  const tick = async () => { clock += 1000; timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
   const carries = () => Object.fromEntries(t.state.session()!.gateways.map((g) => [g.gateway, g.carries]));
   alive.set('100.127.0.1', false);
   await tick();
@@ -210,7 +212,8 @@ test('a gateway that stops answering hands its destinations to its standby in on
   assert.deepEqual(carries(), { dc1a: ['100.127.0.1/32'], dc1b: ['10.20.0.10/32', '100.127.0.2/32'] });
   assert.equal(t.state.session()!.gateways[0]!.healthy, false);
   alive.set('100.127.0.1', true);
-  await tick();
+  for (let i = 0; i < 10; i++) await tick();
+  assert.equal(t.updates.length, 1, 'no fail-back inside the hold-down');
   await tick();
   await until(() => t.updates.length === 2);
   assert.deepEqual(t.updates[1]!.plan.carries, { dc1a: ['10.20.0.10/32', '100.127.0.1/32'], dc1b: ['100.127.0.2/32'] });
@@ -261,5 +264,72 @@ test('the forwarder routes an answered name through its gateway before replying;
   } finally {
     t.agent.stop();
     upstream.close();
+  }
+});
+
+test('a learned name moves to the standby only once the standby has answered it, and back the same way', async () => {
+  // Two gateway DNS services on the same port: dc1a at 127.0.0.2, dc1b at 127.0.0.3.
+  const asked: string[] = [];
+  let holdB: (() => void)[] | undefined = [];
+  const upstream = async (address: string, port: number) => {
+    const s = dgram.createSocket('udp4');
+    s.on('message', (m, from) => {
+      const q = dnsPacket.decode(m);
+      const question = q.questions![0]!;
+      asked.push(`${address} ${question.type} ${question.name}`);
+      const answers = question.type === 'A' ? [{ type: 'A' as const, name: question.name, ttl: 30, data: '10.20.0.10' }] : [];
+      const send = () => s.send(dnsPacket.encode({ type: 'response', id: q.id, questions: q.questions, answers }), from.port, from.address);
+      if (address === '127.0.0.3' && holdB) holdB.push(send); else send();
+    });
+    await new Promise<void>((r) => s.bind(port, address, r));
+    return s;
+  };
+  const a = await upstream('127.0.0.2', 0);
+  const b = await upstream('127.0.0.3', a.address().port);
+  let clock = 0;
+  const timers: (() => void)[] = [];
+  const alive = new Map([['127.0.0.2', true], ['127.0.0.3', true]]);
+  const t = setup({
+    gateways: [gwRecord('dc1a', GW_KEY, '127.0.0.2', [], [], ['*.corp.internal']), gwRecord('dc1b', GW_B, '127.0.0.3', [], [], ['*.corp.internal'])],
+    routes: ['127.0.0.2/32', '127.0.0.3/32'],
+    entitlements: [{ resource: 'apps', gateway: 'dc1a', destination: '*.corp.internal', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAtMs: 0, http: null, standbyGateways: ['dc1b'] }],
+  }, {
+    dns: { port: 0, address: '127.0.0.1', upstreamPort: a.address().port },
+    probe: async (address) => alive.get(address)!,
+    schedule: (fn) => { timers.push(fn); return { cancel: () => undefined }; },
+    now: () => clock,
+  }, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
+  const run = t.agent.run();
+  const tick = async () => { clock += 1000; timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
+  const last = () => t.updates.at(-1)!.plan.carries;
+  try {
+    await until(() => t.state.session()!.dnsForwarder === '127.0.0.1');
+    const port = (t.agent as unknown as { forwarder: { ports: { udp: number } } }).forwarder.ports.udp;
+    await new Promise<void>((resolve) => {
+      const c = dgram.createSocket('udp4');
+      c.on('message', () => { c.close(); resolve(); });
+      c.send(dnsPacket.encode({ type: 'query', id: 9, questions: [{ type: 'A', name: 'app.corp.internal' }] }), port, '127.0.0.1');
+    });
+    assert.deepEqual(last(), { dc1a: ['10.20.0.10/32', '127.0.0.2/32'], dc1b: ['127.0.0.3/32'] });
+    alive.set('127.0.0.2', false);
+    for (let i = 0; i < 3; i++) await tick();
+    await until(() => asked.includes('127.0.0.3 A app.corp.internal'));
+    assert.deepEqual(last(), { dc1a: ['10.20.0.10/32', '127.0.0.2/32'], dc1b: ['127.0.0.3/32'] }, 'dc1b has not answered: the address stays with dc1a');
+    const held = holdB!;
+    holdB = undefined;
+    for (const send of held) send();
+    await until(() => last().dc1b!.includes('10.20.0.10/32'));
+    assert.deepEqual(last(), { dc1a: ['127.0.0.2/32'], dc1b: ['10.20.0.10/32', '127.0.0.3/32'] });
+    // dc1a returns: it is asked again before the address goes back.
+    asked.length = 0;
+    alive.set('127.0.0.2', true);
+    for (let i = 0; i < 11; i++) await tick();
+    await until(() => last().dc1a!.includes('10.20.0.10/32'));
+    assert.ok(asked.includes('127.0.0.2 A app.corp.internal'));
+  } finally {
+    t.agent.stop();
+    await run;
+    a.close();
+    b.close();
   }
 });

@@ -18,10 +18,11 @@ import type { ClientGatewayPeer__Output } from '../proto/generated/wicket/v1/Cli
 import type { StateDir } from './state.js';
 import type { TunnelOps } from './tunnel.js';
 import { applyPlan, endSession, storedGateways } from './session-lifecycle.js';
-import { DNS_PORT } from '../common/dns-names.js';
-import { DnsForwarder, type DnsTarget } from './dns-forwarder.js';
+import { DNS_PORT, dnsNameMatches } from '../common/dns-names.js';
+import { askGateway, DnsForwarder, type DnsTarget } from './dns-forwarder.js';
 import { GatewayProber, HealthTracker, type ProbeSender, type Scheduler } from './gateway-health.js';
-import { LearnedRoutes } from './learned-routes.js';
+import { LearnedRoutes, refusedAddress, type LearnGuard } from './learned-routes.js';
+import { splitHostPort } from '../common/pki.js';
 import { parseGateways, routeName, type GatewayPeer } from './plan.js';
 import { configureResolver, revertResolver, routingDomains, type ResolverHost } from './system-resolver.js';
 
@@ -40,6 +41,8 @@ export interface AgentOptions {
   /** Gateway health probes (dnsProbe in production); none without. */
   probe?: ProbeSender;
   schedule?: Scheduler;
+  /** The health clock (the fail-back hold-down); Date.now unless a test fakes it. */
+  now?: () => number;
   /**
    * The DNS forwarder: listens on `address` (default the session's IPv4 overlay address) at
    * `port`, asks gateways at `upstreamPort` (default 53); none without.
@@ -59,6 +62,11 @@ export interface AgentResult {
 /** gRPC codes after which reconnecting cannot help: the controller no longer knows or allows the session. */
 const FINAL_CODES = new Set<number>([grpcStatus.NOT_FOUND, grpcStatus.PERMISSION_DENIED, grpcStatus.UNAUTHENTICATED]);
 
+/** How often learned answers past their TTL (and margin) are looked for. */
+const LEARNED_SWEEP_MS = 15_000;
+/** How long the new carrier of a name has to answer the failover re-ask. */
+const REASK_TIMEOUT_MS = 3000;
+
 export class SessionAgent {
   private stream: EventStream | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -75,14 +83,19 @@ export class SessionAgent {
   /** The gateways as last applied (validated, with preshared keys). */
   private gateways: GatewayPeer[] = [];
   private entitlements: Session__Output['entitlements'] = [];
-  private readonly health = new HealthTracker();
+  private readonly health: HealthTracker;
   private readonly learned = new LearnedRoutes();
+  /** Learned name → the carrier whose answer was asked for after it moved. */
+  private readonly reasked = new Map<string, string>();
+  /** "<name> <gateway>" asks in flight. */
+  private readonly reasking = new Set<string>();
   private prober: GatewayProber | undefined;
   private forwarder: DnsForwarder | undefined;
   /** What the system resolver was last set up for (forwarder running, domains). */
   private resolverKey: string | undefined;
 
   constructor(private readonly o: AgentOptions) {
+    this.health = new HealthTracker(o.now);
     this.backoff = { baseMs: o.backoffMs?.initial ?? 1000, maxMs: o.backoffMs?.max ?? 30_000 };
     this.heartbeatMs = o.heartbeatMs ?? 30_000;
   }
@@ -106,6 +119,7 @@ export class SessionAgent {
     this.entitlements = s.entitlements;
     this.health.setGateways(this.gateways);
     this.enqueue(() => this.startDns());
+    this.sweepLearned();
     if (this.o.probe) {
       this.prober = new GatewayProber({
         tracker: this.health, send: this.o.probe, schedule: this.o.schedule,
@@ -220,8 +234,41 @@ export class SessionAgent {
   }
 
   /** Plans and applies the tunnel for the current gateways, health and learned answers. */
-  private replan(session?: Session__Output) {
-    return applyPlan(this.o.state, this.o.tunnel, this.gateways, { session, down: this.health.down(), learned: this.learned.list() });
+  private async replan(session?: Session__Output) {
+    const next = await applyPlan(this.o.state, this.o.tunnel, this.gateways, { session, down: this.health.down(), learned: this.learned.list() });
+    this.reaskMoved();
+    return next;
+  }
+
+  /**
+   * Learned names whose carrier changed (failover, or back): only the gateway that answered
+   * a name holds its addresses in the session's sets, so the new carrier is asked for the name
+   * (it resolves it and adds the elements) and ITS answer is routed to it. Until it answers, the
+   * name's addresses stay where they are; a failed ask is retried at the next sweep or change.
+   */
+  private reaskMoved(): void {
+    const dns = this.o.dns;
+    if (!dns || this.finished) return;
+    const names = this.learned.names();
+    for (const name of this.reasked.keys()) if (!names.has(name)) this.reasked.delete(name);
+    const down = this.health.down();
+    for (const [name, via] of names) {
+      const r = routeName(name, this.gateways, this.entitlements, down);
+      if (!r || down.has(r.carrier) || [...via].every((g) => g === r.carrier) || this.reasked.get(name) === r.carrier) continue;
+      const address = this.gateways.find((g) => g.gateway === r.carrier)?.serviceAddresses[0];
+      const key = `${name} ${r.carrier}`;
+      if (!address || this.reasking.has(key)) continue;
+      this.reasking.add(key);
+      void askGateway({ gateway: r.carrier, address, port: dns.upstreamPort ?? DNS_PORT }, name, REASK_TIMEOUT_MS)
+        .then(({ addresses, ttl }) => this.serial(async () => {
+          if (this.finished || addresses.length === 0) return;
+          if (routeName(name, this.gateways, this.entitlements, this.health.down())?.carrier !== r.carrier) return;
+          await this.learn(name, r.carrier, addresses, ttl);
+          this.reasked.set(name, r.carrier);
+        }))
+        .catch((err: unknown) => this.o.log.warn({ name, gateway: r.carrier, err: (err as Error).message }, 'asking the new carrier of a name failed; its addresses stay where they are'))
+        .finally(() => this.reasking.delete(key));
+    }
   }
 
   /** Every name and wildcard some gateway answers for this session. */
@@ -237,11 +284,9 @@ export class SessionAgent {
     const address = dns.address ?? s.overlayAddress;
     const forwarder = new DnsForwarder({
       address, port: dns.port, log: this.o.log,
+      localAddresses: [address, s.overlayAddress, s.overlayIpv6].filter((a) => a !== ''),
       route: (name) => this.dnsTarget(name, dns.upstreamPort ?? DNS_PORT),
-      learn: (name, _gateway, addresses) => this.serial(async () => {
-        const r = routeName(name, this.gateways, this.entitlements, this.health.down());
-        if (r && this.learned.add(name, r, addresses)) await this.replan();
-      }),
+      learn: (name, gateway, addresses, ttl) => this.serial(() => this.learn(name, gateway, addresses, ttl)),
     });
     try {
       await forwarder.start();
@@ -253,6 +298,45 @@ export class SessionAgent {
     this.forwarder = forwarder;
     this.o.state.updateSession((r) => ({ ...r, dnsForwarder: address }));
     await this.syncResolver();
+  }
+
+  /**
+   * Routes `gateway`'s answer for `name` (a rejection makes the forwarder answer SERVFAIL):
+   * refused when the gateway no longer serves the name, when an address is the client's own
+   * connectivity (it would be pulled into the tunnel), or when the table is full.
+   */
+  private async learn(name: string, gateway: string, addresses: readonly string[], ttl: number): Promise<void> {
+    if (!this.gateways.some((g) => g.gateway === gateway && g.dnsNames.some((p) => dnsNameMatches(p, name)))) {
+      throw new Error(`gateway ${gateway} no longer serves ${name}`);
+    }
+    const guard = this.learnGuard();
+    const refused = addresses.flatMap((a) => {
+      const why = refusedAddress(a, guard);
+      return why ? [`${a} (${why})`] : [];
+    });
+    if (refused.length) throw new Error(`refusing to route ${name} to ${refused.join(', ')}`);
+    if (this.learned.add(name, gateway, addresses, ttl)) await this.replan();
+  }
+
+  /** The client's own connectivity, which no DNS answer may pull into the tunnel. */
+  private learnGuard(): LearnGuard {
+    const s = this.o.state.session();
+    const own = [s?.overlayAddress ?? '', s?.overlayIpv6 ?? '', ...this.gateways.flatMap((g) => g.serviceAddresses)].filter((a) => a !== '');
+    const endpointHosts = this.gateways.flatMap((g) => {
+      try { return [splitHostPort(g.endpoint).host]; } catch { return []; }
+    });
+    // The IPv4 pool is not sent to clients; the IPv6 overlay is the session address's /64.
+    return { own, endpointHosts, overlay: s?.overlayIpv6 ? [`${s.overlayIpv6}/64`] : [] };
+  }
+
+  /** Every LEARNED_SWEEP_MS: routes of answers past their TTL and margin go. */
+  private sweepLearned(): void {
+    this.later(LEARNED_SWEEP_MS, () => this.enqueue(async () => {
+      if (this.finished) return;
+      if (this.learned.expire()) await this.replan();
+      else this.reaskMoved();
+      this.sweepLearned();
+    }));
   }
 
   private dnsTarget(name: string, port: number): DnsTarget | undefined {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { Writable } from 'node:stream';
 import dnsPacket from 'dns-packet';
 import { createLogger } from '../common/log.js';
-import { DnsForwarder } from './dns-forwarder.js';
+import { DnsForwarder, isLocalSource } from './dns-forwarder.js';
 
 const log = createLogger('test', new Writable({ write(_c, _e, cb) { cb(); } }));
 
@@ -147,5 +147,84 @@ test('an unreachable gateway gives SERVFAIL, not a hang', async () => {
     assert.deepEqual(t.events, []);
   } finally {
     await t.fwd.stop();
+  }
+});
+
+test('only this host may query: loopback and the session\'s own overlay addresses', () => {
+  const own = ['100.64.0.7', 'fd6b:7769:636b::7'];
+  for (const [from, ok] of [['127.0.0.1', true], ['127.3.4.5', true], ['::1', true], ['::ffff:127.0.0.1', true],
+    ['100.64.0.7', true], ['fd6b:7769:636b::7', true], ['::ffff:100.64.0.7', true],
+    ['192.168.1.50', false], ['100.64.0.8', false], ['fe80::1', false], ['', false], ['junk', false]] as const) {
+    assert.equal(isLocalSource(from, own), ok, from);
+  }
+});
+
+test('a query from another host (a LAN neighbour) is dropped; the gateway is never asked', async () => {
+  const t = await setup();
+  try {
+    assert.equal(await t.fwd.handle(query('app.corp.internal'), 'udp', '192.168.1.50'), undefined);
+    assert.equal(await t.fwd.handle(query('app.corp.internal'), 'tcp', '100.64.0.9'), undefined);
+    assert.deepEqual(t.gw.asked, []);
+    assert.deepEqual(t.events, []);
+    assert.ok(await t.fwd.handle(query('app.corp.internal'), 'udp', '127.0.0.1'));
+  } finally {
+    await t.close();
+  }
+});
+
+test('an upstream reply from another port than the gateway\'s service is ignored (SERVFAIL)', async () => {
+  const gw = dgram.createSocket('udp4');
+  const spoofer = dgram.createSocket('udp4');
+  await new Promise<void>((r) => gw.bind(0, '127.0.0.1', r));
+  await new Promise<void>((r) => spoofer.bind(0, '127.0.0.1', r));
+  gw.on('message', (m, from) => {
+    const q = dnsPacket.decode(m);
+    spoofer.send(dnsPacket.encode({ type: 'response', id: q.id, questions: q.questions, answers: [{ type: 'A', name: 'app.corp.internal', ttl: 30, data: '10.99.0.1' }] }), from.port, from.address);
+  });
+  const learned: string[] = [];
+  const fwd = new DnsForwarder({
+    address: '127.0.0.1', port: 0, log, upstreamTimeoutMs: 200,
+    route: () => ({ gateway: 'dc1a', address: '127.0.0.1', port: gw.address().port }),
+    learn: async (_n, _g, addresses) => { learned.push(...addresses); },
+  });
+  await fwd.start();
+  try {
+    const r = dnsPacket.decode((await udpAsk(fwd.ports.udp, query('app.corp.internal')))!);
+    assert.equal(r.flags! & 0xf, 2, 'SERVFAIL');
+    assert.deepEqual(learned, []);
+  } finally {
+    await fwd.stop();
+    gw.close();
+    spoofer.close();
+  }
+});
+
+test('a query still pending when the forwarder stops does not crash the process', async () => {
+  const gw = await fakeGateway();
+  let release!: () => void;
+  const learning = new Promise<void>((r) => { release = r; });
+  let asked!: () => void;
+  const learnCalled = new Promise<void>((r) => { asked = r; });
+  const fwd = new DnsForwarder({
+    address: '127.0.0.1', port: 0, log, upstreamTimeoutMs: 500,
+    route: () => ({ gateway: 'dc1a', address: '127.0.0.1', port: gw.port }),
+    learn: async () => { asked(); await learning; },
+  });
+  await fwd.start();
+  const rejections: unknown[] = [];
+  const onRejection = (err: unknown) => rejections.push(err);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const c = dgram.createSocket('udp4');
+    c.send(query('app.corp.internal'), fwd.ports.udp, '127.0.0.1');
+    await learnCalled;
+    await fwd.stop();
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    c.close();
+    assert.deepEqual(rejections, []);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+    gw.close();
   }
 });

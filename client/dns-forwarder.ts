@@ -5,6 +5,7 @@
 // address already takes the tunnel. A name no gateway covers gets NXDOMAIN here, without
 // leaving the device. Anything malformed is dropped; nothing from the network can crash it.
 import dgram from 'node:dgram';
+import { randomInt } from 'node:crypto';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import ipaddr from 'ipaddr.js';
@@ -24,8 +25,17 @@ export interface ForwarderOptions {
   port: number;
   /** The target for a (normalised) name, or undefined when no gateway covers it. */
   route: (name: string) => DnsTarget | undefined;
-  /** Makes the answered addresses reachable through `gateway`; the reply waits for it. */
-  learn: (name: string, gateway: string, addresses: string[]) => Promise<void>;
+  /**
+   * Makes the answered addresses reachable through `gateway` for `ttl` seconds (the answer's
+   * lowest A/AAAA TTL); the reply waits for it, and a rejection turns it into SERVFAIL.
+   */
+  learn: (name: string, gateway: string, addresses: string[], ttl: number) => Promise<void>;
+  /**
+   * The addresses of this host that may query (besides loopback): the session's own overlay
+   * addresses. Linux accepts packets for the overlay address on every interface, so without
+   * this check a host on the same LAN could query resource names and churn learned routes.
+   */
+  localAddresses?: readonly string[];
   log: Logger;
   upstreamTimeoutMs?: number;
 }
@@ -48,14 +58,32 @@ export function answeredAddresses(response: dnsPacket.DecodedPacket): string[] {
   return [...out];
 }
 
+/** The lowest TTL of the A and AAAA records of an answer (0 without any). */
+export function answerTtl(response: dnsPacket.DecodedPacket): number {
+  const ttls = (response.answers ?? []).filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => (a as { ttl?: number }).ttl ?? 0);
+  return ttls.length ? Math.min(...ttls) : 0;
+}
+
+/** Whether `from` (a query's source) is this host: loopback or one of `own`. */
+export function isLocalSource(from: string, own: readonly string[]): boolean {
+  if (!ipaddr.isValid(from)) return false;
+  let a = ipaddr.parse(from);
+  if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
+  if (a.range() === 'loopback') return true;
+  return own.some((o) => ipaddr.isValid(o) && ipaddr.parse(o).toString() === a.toString());
+}
+
 /** A reply with only a header and the question: NXDOMAIN or SERVFAIL. */
 function errorReply(q: dnsPacket.DecodedPacket, rcode: number): Buffer {
   const rd = q.flag_rd ? dnsPacket.RECURSION_DESIRED : 0;
   return dnsPacket.encode({ type: 'response', id: q.id, flags: rd | dnsPacket.RECURSION_AVAILABLE | rcode, questions: q.questions });
 }
 
-/** One query over UDP; the reply must carry the query's id. */
-function udpQuery(target: DnsTarget, query: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
+/**
+ * One query over UDP; the reply must carry the query's id and come from the target's address
+ * and port (the socket is connected, so the kernel drops datagrams from anyone else).
+ */
+export function udpQuery(target: DnsTarget, query: Buffer, id: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket(net.isIPv6(target.address) ? 'udp6' : 'udp4');
     let done = false;
@@ -70,8 +98,26 @@ function udpQuery(target: DnsTarget, query: Buffer, id: number, timeoutMs: numbe
     const timer = setTimeout(() => finish(new Error(`no answer from ${target.gateway} in ${timeoutMs} ms`)), timeoutMs);
     socket.on('error', (err) => finish(err));
     socket.on('message', (msg) => { if (msg.length >= 12 && msg.readUInt16BE(0) === id) finish(undefined, msg); });
-    socket.send(query, target.port, target.address, (err) => { if (err) finish(err); });
+    socket.connect(target.port, target.address, () => {
+      if (!done) socket.send(query, (err) => { if (err) finish(err); });
+    });
   });
+}
+
+/**
+ * Asks `target` for the A and AAAA records of `name` (the failover re-ask: a gateway adds
+ * the addresses it answers to the session's sets); the answered addresses and lowest TTL.
+ */
+export async function askGateway(target: DnsTarget, name: string, timeoutMs: number): Promise<{ addresses: string[]; ttl: number }> {
+  const answers = await Promise.all((['A', 'AAAA'] as const).map(async (type) => {
+    const id = randomInt(0, 65536);
+    const query = dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name }] });
+    const reply = dnsPacket.decode(await udpQuery(target, query, id, timeoutMs));
+    if (reply.type !== 'response') throw new Error(`${target.gateway} sent no response for ${name}`);
+    return reply;
+  }));
+  const answered = answers.filter((a) => answeredAddresses(a).length > 0);
+  return { addresses: [...new Set(answered.flatMap(answeredAddresses))], ttl: Math.min(...answered.map(answerTtl)) };
 }
 
 /** One query over TCP (two-byte length prefix each way). */
@@ -127,9 +173,10 @@ export class DnsForwarder {
     });
     udp.on('error', (err) => this.o.log.warn({ err: err.message }, 'DNS forwarder (udp) error'));
     udp.on('message', (msg, from) => {
-      void this.handle(msg, 'udp').then((reply) => {
-        if (reply) udp.send(reply, from.port, from.address, () => undefined);
-      });
+      void this.handle(msg, 'udp', from.address).then((reply) => {
+        // stop() may have closed the socket while the query was pending: send would throw.
+        if (reply && this.udp === udp) udp.send(reply, from.port, from.address, () => undefined);
+      }).catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'DNS reply not sent'));
     });
     this.udp = udp;
   }
@@ -144,6 +191,10 @@ export class DnsForwarder {
   }
 
   private serveTcp(socket: net.Socket): void {
+    if (!isLocalSource(socket.remoteAddress ?? '', this.localAddresses())) {
+      socket.destroy();
+      return;
+    }
     let buf = Buffer.alloc(0);
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
@@ -154,18 +205,23 @@ export class DnsForwarder {
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
-        void this.handle(msg, 'tcp').then((reply) => {
+        void this.handle(msg, 'tcp', socket.remoteAddress ?? '').then((reply) => {
           if (!reply || socket.destroyed) return;
           const len = Buffer.alloc(2);
           len.writeUInt16BE(reply.length);
           socket.write(Buffer.concat([len, reply]));
-        });
+        }).catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'DNS reply not sent'));
       }
     });
   }
 
-  /** The reply to one query (undefined: drop it). Never throws. */
-  async handle(msg: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+  private localAddresses(): readonly string[] {
+    return this.o.localAddresses ?? [this.o.address];
+  }
+
+  /** The reply to one query from `from` (undefined: drop it). Never throws. */
+  async handle(msg: Buffer, transport: 'udp' | 'tcp', from: string): Promise<Buffer | undefined> {
+    if (!isLocalSource(from, this.localAddresses())) return undefined;
     let q: dnsPacket.DecodedPacket;
     try {
       q = dnsPacket.decode(msg);
@@ -194,7 +250,7 @@ export class DnsForwarder {
       const addresses = answeredAddresses(answer);
       if (addresses.length > 0) {
         try {
-          await this.o.learn(name, target.gateway, addresses);
+          await this.o.learn(name, target.gateway, addresses, answerTtl(answer));
         } catch (err) {
           // An address the tunnel cannot carry would leak to the default route: fail the query.
           this.o.log.error({ name, gateway: target.gateway, err: (err as Error).message }, 'routing a DNS answer failed');

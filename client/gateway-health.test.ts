@@ -1,5 +1,5 @@
-// Unit tests for gateway health: the state machine (3 misses down, 2 answers while connected
-// up, the controller's connected=false at once) and the prober on a fake clock with a fake
+// Unit tests for gateway health: the state machine on a fake clock (3 misses down, or one miss
+// after the controller's connected=false; up after 10 s of answers while connected) and the prober on a fake clock with a fake
 // sender, plus the real DNS probe against a stub on 127.0.0.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,39 +8,55 @@ import dnsPacket from 'dns-packet';
 import { PROBE_NAME } from '../common/dns-names.js';
 import { GatewayProber, HealthTracker, probeAt, type Scheduler } from './gateway-health.js';
 
-test('down after 3 misses in a row, up after 2 answers; a single answer resets the misses', () => {
-  const t = new HealthTracker();
+/** A tracker on a fake clock: `probe` counts one probe and advances the clock by a second. */
+function tracked() {
+  let now = 0;
+  const t = new HealthTracker(() => now);
+  return { t, probe: (gw: string, answered: boolean) => { const changed = t.probed(gw, answered); now += 1000; return changed; } };
+}
+
+test('down after 3 misses in a row; up again only after answering continuously for the hold-down', () => {
+  const { t, probe } = tracked();
   t.setGateways([{ gateway: 'a', connected: true }, { gateway: 'b', connected: true }]);
   assert.deepEqual([...t.down()], []);
-  assert.equal(t.probed('a', false), false);
-  assert.equal(t.probed('a', false), false);
-  assert.equal(t.probed('a', true), false, 'an answer resets the count');
-  assert.equal(t.probed('a', false), false);
-  assert.equal(t.probed('a', false), false);
-  assert.equal(t.probed('a', false), true, 'third miss in a row');
+  assert.equal(probe('a', false), false);
+  assert.equal(probe('a', false), false);
+  assert.equal(probe('a', true), false, 'an answer resets the count');
+  assert.equal(probe('a', false), false);
+  assert.equal(probe('a', false), false);
+  assert.equal(probe('a', false), true, 'third miss in a row');
   assert.deepEqual([...t.down()], ['a']);
-  assert.equal(t.probed('a', true), false);
-  assert.equal(t.probed('a', false), false, 'a miss restarts the answers');
-  assert.equal(t.probed('a', true), false);
-  assert.equal(t.probed('a', true), true);
+  for (let i = 0; i < 5; i++) assert.equal(probe('a', true), false);
+  assert.equal(probe('a', false), false, 'a miss restarts the hold-down');
+  for (let i = 0; i < 10; i++) assert.equal(probe('a', true), false, `answer ${i + 1} is inside the hold-down`);
+  assert.equal(t.healthy('a'), false);
+  assert.equal(probe('a', true), true, 'answers for 10 s in a row: up');
   assert.equal(t.healthy('a'), true);
-  assert.equal(t.probed('unknown', false), false);
+  assert.equal(probe('unknown', false), false);
 });
 
-test('the controller\'s connected=false is down at once; up again only after 2 answers with connected=true', () => {
-  const t = new HealthTracker();
-  t.setGateways([{ gateway: 'a', connected: true }]);
-  assert.equal(t.setGateways([{ gateway: 'a', connected: false }]), true);
-  assert.equal(t.healthy('a'), false);
-  t.probed('a', true);
-  t.probed('a', true);
-  assert.equal(t.healthy('a'), false, 'answers do not count against the controller\'s word');
-  assert.equal(t.setGateways([{ gateway: 'a', connected: true }]), false, 'connected alone is not enough');
-  t.probed('a', true);
-  assert.equal(t.probed('a', true), true);
-  assert.equal(t.healthy('a'), true);
-  t.setGateways([{ gateway: 'b', connected: false }]);
-  assert.deepEqual([...t.down()], ['b'], 'gone gateways are forgotten; a new one starts as the controller says');
+test('the controller\'s connected=false counts only once a probe misses after it', () => {
+  const { t, probe } = tracked();
+  t.setGateways([{ gateway: 'a', connected: true }, { gateway: 'b', connected: true }]);
+  // A controller restart: every gateway reported disconnected for a moment, probes still answer.
+  assert.equal(t.setGateways([{ gateway: 'a', connected: false }, { gateway: 'b', connected: false }]), false);
+  assert.equal(probe('a', true), false);
+  assert.equal(probe('b', true), false);
+  assert.equal(t.setGateways([{ gateway: 'a', connected: true }, { gateway: 'b', connected: true }]), false);
+  assert.equal(probe('a', false), false, 'the report was withdrawn: one miss is not enough');
+  assert.deepEqual([...t.down()], []);
+  // A real loss: the report and a miss after it.
+  probe('b', false);
+  assert.equal(t.setGateways([{ gateway: 'a', connected: true }, { gateway: 'b', connected: false }]), false);
+  assert.equal(probe('b', false), true, 'one miss since the report corroborates it');
+  assert.deepEqual([...t.down()], ['b']);
+  for (let i = 0; i < 12; i++) assert.equal(probe('b', true), false, 'answers do not count while the controller says disconnected');
+  t.setGateways([{ gateway: 'a', connected: true }, { gateway: 'b', connected: true }]);
+  for (let i = 0; i < 10; i++) assert.equal(probe('b', true), false);
+  assert.equal(probe('b', true), true);
+  t.setGateways([{ gateway: 'c', connected: false }]);
+  assert.deepEqual([...t.down()], [], 'gone gateways are forgotten; a new one starts up');
+  assert.equal(probe('c', false), true, 'and goes down at its first miss when reported disconnected');
 });
 
 test('the prober probes every gateway each interval and reports changes, on a fake clock', async () => {
@@ -59,7 +75,8 @@ test('the prober probes every gateway each interval and reports changes, on a fa
   const alive = new Map([['100.127.0.1', true], ['100.127.0.2', true]]);
   const sent: string[] = [];
   const changes: string[][] = [];
-  const tracker = new HealthTracker();
+  let now = 0;
+  const tracker = new HealthTracker(() => now);
   tracker.setGateways([{ gateway: 'a', connected: true }, { gateway: 'b', connected: true }]);
   const prober = new GatewayProber({
     tracker, schedule, onChange: (down) => changes.push([...down]),
@@ -73,7 +90,9 @@ test('the prober probes every gateway each interval and reports changes, on a fa
   for (let i = 0; i < 3; i++) await tick();
   assert.deepEqual(changes, [['a']]);
   alive.set('100.127.0.1', true);
-  await tick();
+  for (let i = 0; i < 2; i++) await tick();
+  assert.deepEqual(changes, [['a']], 'inside the hold-down');
+  now += 10_000;
   await tick();
   assert.deepEqual(changes, [['a'], []]);
   prober.stop();

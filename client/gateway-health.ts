@@ -1,9 +1,14 @@
 // Whether each gateway still answers through the tunnel (redundant gateways): every second a
 // DNS query for PROBE_NAME goes to each gateway's service address (any answer = alive). A
-// gateway is down after 3 missed probes in a row or as soon as the controller says it lost
-// its Sync stream (connected=false); it is up again after 2 answered probes while the
-// controller says connected. The state machine is pure; the prober is timer-driven with an
-// injectable scheduler and sender, so tests need neither network nor wall-clock time.
+// gateway is down after 3 missed probes in a row, or after one missed probe once the
+// controller has said it lost its Sync stream (connected=false): the controller's word alone
+// is not enough, since right after a controller restart it reports every gateway
+// disconnected for a moment and every session would fail over at once. A down gateway is up
+// again (its destinations fail back) only after its probes have answered continuously for the
+// hold-down (10 s, at least 2 answers) while the controller says connected, so a flapping
+// gateway does not drag traffic back and forth. The state machine is pure (injectable clock);
+// the prober is timer-driven with an injectable scheduler and sender, so tests need neither
+// network nor wall-clock time.
 import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
@@ -13,23 +18,31 @@ export const PROBE_INTERVAL_MS = 1000;
 export const PROBE_TIMEOUT_MS = 1000;
 /** Missed probes in a row after which a gateway is down. */
 export const MISSES_DOWN = 3;
-/** Answered probes (while connected) after which a down gateway is up again. */
+/** Answered probes (while connected) needed, at least, before a down gateway is up again. */
 export const ANSWERS_UP = 2;
+/** How long a down gateway's probes must have answered continuously before it is up again. */
+export const HOLD_DOWN_MS = 10_000;
 
 interface GatewayState {
   up: boolean;
   connected: boolean;
+  /** The controller said connected=false and no probe has missed since: not yet believed. */
+  reported: boolean;
   misses: number;
   answers: number;
+  /** When the current run of answers (while connected) began; undefined without one. */
+  answeringSinceMs: number | undefined;
 }
 
 /** The health state machine of a session's gateways. Each method says whether `down()` changed. */
 export class HealthTracker {
   private readonly gateways = new Map<string, GatewayState>();
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   /**
    * The gateways the session has now, with the controller's view. A new gateway starts up
-   * when the controller says it is connected (no reason to wait for probes), down otherwise.
+   * (no reason to wait for probes); connected=false is believed once a probe misses after it.
    */
   setGateways(list: readonly { gateway: string; connected: boolean }[]): boolean {
     const before = this.downKey();
@@ -38,10 +51,12 @@ export class HealthTracker {
     for (const g of list) {
       const s = this.gateways.get(g.gateway);
       if (!s) {
-        this.gateways.set(g.gateway, { up: g.connected, connected: g.connected, misses: 0, answers: 0 });
+        this.gateways.set(g.gateway, { up: true, connected: g.connected, reported: !g.connected, misses: 0, answers: 0, answeringSinceMs: undefined });
       } else {
+        if (s.connected && !g.connected) s.reported = true;
+        if (g.connected) s.reported = false;
+        else Object.assign(s, { answers: 0, answeringSinceMs: undefined });
         s.connected = g.connected;
-        if (!g.connected) Object.assign(s, { up: false, answers: 0 });
       }
     }
     return before !== this.downKey();
@@ -55,11 +70,16 @@ export class HealthTracker {
     if (answered) {
       s.misses = 0;
       // Only answers while the controller says connected count towards up.
-      if (!s.up && s.connected && ++s.answers >= ANSWERS_UP) Object.assign(s, { up: true, answers: 0 });
+      if (!s.up && s.connected) {
+        s.answeringSinceMs ??= this.now();
+        if (++s.answers >= ANSWERS_UP && this.now() - s.answeringSinceMs >= HOLD_DOWN_MS) {
+          Object.assign(s, { up: true, answers: 0, answeringSinceMs: undefined });
+        }
+      }
     } else {
-      s.answers = 0;
+      Object.assign(s, { answers: 0, answeringSinceMs: undefined });
       s.misses++;
-      if (s.misses >= MISSES_DOWN) s.up = false;
+      if (s.misses >= MISSES_DOWN || s.reported) Object.assign(s, { up: false, reported: false });
     }
     return was !== s.up;
   }

@@ -101,21 +101,24 @@ test('standbys follow the entitlement\'s order, not the list\'s', () => {
   assert.deepEqual(plan.carries.dc1b, ['10.30.0.0/24', '100.127.0.2/32', 'fd20::/64']);
 });
 
-test('learned DNS answers are carried like their name; a learned CIDR never lands on a second peer', () => {
+test('learned DNS answers are carried by the gateway that answered, even while it is down; a learned CIDR never lands on a second peer', () => {
   const learned = [
-    { cidr: '10.20.5.5/32', primary: 'dc1a', standbys: ['dc1b'] },
-    { cidr: 'fd20:1::5/128', primary: 'dc1a', standbys: ['dc1b'] },
-    { cidr: '10.30.0.0/24', primary: 'dc1a', standbys: [] }, // already dc1b's: stays there
-    { cidr: '10.20.5.5/32', primary: 'dc1b', standbys: [] }, // a second name with the same answer
-    { cidr: '10.99.0.1/32', primary: 'gone', standbys: [] },
+    { cidr: '10.20.5.5/32', gateway: 'dc1a' },
+    { cidr: 'fd20:1::5/128', gateway: 'dc1a' },
+    { cidr: '10.30.0.0/24', gateway: 'dc1a' }, // already dc1b's: stays there
+    { cidr: '10.20.5.5/32', gateway: 'dc1b' }, // a second name with the same answer
+    { cidr: '10.99.0.1/32', gateway: 'gone' },
+    { cidr: '10.40.0.4/32', gateway: 'dc1b' },
   ];
   const up = planTunnel(pair(), { learned });
   assertOnePeerEach(up);
   assert.deepEqual(up.carries.dc1a, ['10.20.0.10/32', '10.20.5.5/32', '100.127.0.1/32', 'fd20:1::5/128', 'fd20::/64']);
-  assert.deepEqual(up.carries.dc1b, ['10.30.0.0/24', '100.127.0.2/32']);
+  assert.deepEqual(up.carries.dc1b, ['10.30.0.0/24', '10.40.0.4/32', '100.127.0.2/32']);
+  // Until dc1b answers those names, dc1a's answers stay on dc1a: dc1b's sets do not hold them.
   const aDown = planTunnel(pair(), { learned, down: new Set(['dc1a']) });
   assertOnePeerEach(aDown);
-  assert.deepEqual(aDown.carries.dc1b, ['10.20.0.10/32', '10.20.5.5/32', '10.30.0.0/24', '100.127.0.2/32', 'fd20:1::5/128', 'fd20::/64']);
+  assert.deepEqual(aDown.carries.dc1a, ['10.20.5.5/32', '100.127.0.1/32', 'fd20:1::5/128']);
+  assert.ok(!aDown.routes.includes('10.99.0.1/32'), 'a gateway the session no longer has carries nothing');
 });
 
 test('any set of down gateways gives every CIDR exactly one peer', () => {

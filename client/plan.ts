@@ -80,13 +80,13 @@ export interface TunnelPlan {
 }
 
 /**
- * A destination the client learned from a DNS answer (a host /32 or /128), carried like the
- * name it answered: by `primary`, or its first live standby while the primary is down.
+ * A destination the client learned from a DNS answer (a host /32 or /128), carried by the
+ * gateway whose answer it is: only that gateway put it in the session's sets. It moves to
+ * another gateway only when that one answers the name too (client/agent.ts re-asks on failover).
  */
 export interface LearnedDestination {
   cidr: string;
-  primary: string;
-  standbys: readonly string[];
+  gateway: string;
 }
 
 export interface PlanOptions {
@@ -170,7 +170,7 @@ export function planTunnel(gateways: readonly GatewayPeer[], o: PlanOptions = {}
   for (const g of gateways) {
     for (const dest of g.standbyIps) if (!primaryOf.has(dest)) carry(dest, undefined, listedAsStandby(dest));
   }
-  for (const l of o.learned ?? []) carry(l.cidr, l.primary, l.standbys);
+  for (const l of o.learned ?? []) carry(l.cidr, l.gateway, []);
   const carries: Record<string, string[]> = Object.fromEntries(gateways.map((g) => [g.gateway, []]));
   for (const [dest, gw] of carriers) carries[gw]?.push(dest);
   for (const list of Object.values(carries)) list.sort();
