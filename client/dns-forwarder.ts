@@ -10,6 +10,7 @@ import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import ipaddr from 'ipaddr.js';
 import { normalizeDnsName } from '../common/dns-names.js';
+import { RCODE, TcpFrames, tcpFrame } from '../common/dns-wire.js';
 import type { Logger } from '../common/log.js';
 
 /** Where a name's queries go: the gateway carrying it and its DNS service. */
@@ -40,8 +41,6 @@ export interface ForwarderOptions {
   upstreamTimeoutMs?: number;
 }
 
-const RCODE_SERVFAIL = 2;
-const RCODE_NXDOMAIN = 3;
 /** Queries handled at once (udp and tcp together); more are dropped, as a loaded server would. */
 const MAX_IN_FLIGHT = 256;
 const MAX_TCP_CONNECTIONS = 64;
@@ -124,7 +123,7 @@ export async function askGateway(target: DnsTarget, name: string, timeoutMs: num
 function tcpQuery(target: DnsTarget, query: Buffer, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: target.address, port: target.port });
-    let buf = Buffer.alloc(0);
+    const frames = new TcpFrames();
     const finish = (err: Error | undefined, reply?: Buffer) => {
       clearTimeout(timer);
       socket.destroy();
@@ -133,13 +132,15 @@ function tcpQuery(target: DnsTarget, query: Buffer, timeoutMs: number): Promise<
     const timer = setTimeout(() => finish(new Error(`no answer from ${target.gateway} in ${timeoutMs} ms`)), timeoutMs);
     socket.on('error', (err) => finish(err));
     socket.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) finish(undefined, buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      try {
+        const [reply] = frames.push(chunk);
+        if (reply) finish(undefined, reply);
+      } catch (err) {
+        finish(err as Error);
+      }
     });
     socket.on('end', () => finish(new Error(`${target.gateway} closed the connection`)));
-    const len = Buffer.alloc(2);
-    len.writeUInt16BE(query.length);
-    socket.write(Buffer.concat([len, query]));
+    socket.write(tcpFrame(query));
   });
 }
 
@@ -195,21 +196,22 @@ export class DnsForwarder {
       socket.destroy();
       return;
     }
-    let buf = Buffer.alloc(0);
+    const frames = new TcpFrames();
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
     socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
-        buf = buf.subarray(2 + msg.length);
+      let messages: Buffer[];
+      try {
+        messages = frames.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const msg of messages) {
         void this.handle(msg, 'tcp', socket.remoteAddress ?? '').then((reply) => {
-          if (!reply || socket.destroyed) return;
-          const len = Buffer.alloc(2);
-          len.writeUInt16BE(reply.length);
-          socket.write(Buffer.concat([len, reply]));
+          if (reply && !socket.destroyed) socket.write(tcpFrame(reply));
         }).catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'DNS reply not sent'));
       }
     });
@@ -235,7 +237,7 @@ export class DnsForwarder {
     try {
       const name = normalizeDnsName(question.name);
       const target = this.o.route(name);
-      if (!target) return errorReply(q, RCODE_NXDOMAIN);
+      if (!target) return errorReply(q, RCODE.NXDOMAIN);
       const timeoutMs = this.o.upstreamTimeoutMs ?? 3000;
       let reply: Buffer;
       let answer: dnsPacket.DecodedPacket;
@@ -244,9 +246,9 @@ export class DnsForwarder {
         answer = dnsPacket.decode(reply);
       } catch (err) {
         this.o.log.warn({ name, gateway: target.gateway, err: (err as Error).message }, 'DNS query through the tunnel failed');
-        return errorReply(q, RCODE_SERVFAIL);
+        return errorReply(q, RCODE.SERVFAIL);
       }
-      if (answer.id !== q.id || answer.type !== 'response') return errorReply(q, RCODE_SERVFAIL);
+      if (answer.id !== q.id || answer.type !== 'response') return errorReply(q, RCODE.SERVFAIL);
       const addresses = answeredAddresses(answer);
       if (addresses.length > 0) {
         try {
@@ -254,7 +256,7 @@ export class DnsForwarder {
         } catch (err) {
           // An address the tunnel cannot carry would leak to the default route: fail the query.
           this.o.log.error({ name, gateway: target.gateway, err: (err as Error).message }, 'routing a DNS answer failed');
-          return errorReply(q, RCODE_SERVFAIL);
+          return errorReply(q, RCODE.SERVFAIL);
         }
       }
       return reply;

@@ -15,6 +15,7 @@ import { createServer, isIP, type Server, type Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../../common/log.js';
 import { PROBE_NAME, dnsNameMatches, isDnsName, normalizeDnsName } from '../../common/dns-names.js';
+import { RCODE, TcpFrames, tcpFrame } from '../../common/dns-wire.js';
 import type { NameAnswer } from './name-table.js';
 import { TokenBuckets } from './token-bucket.js';
 
@@ -38,12 +39,7 @@ export interface DnsServiceOptions {
   strangerBurst?: number;
 }
 
-const NOERROR = 0;
-const FORMERR = 1;
-const SERVFAIL = 2;
-const NXDOMAIN = 3;
-const NOTIMP = 4;
-const REFUSED = 5;
+const { NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED } = RCODE;
 /** A query larger than this is no query of ours (one question, perhaps an OPT record). */
 const MAX_QUERY_BYTES = 4096;
 /** UDP replies above this are truncated (TC) unless the query's EDNS allows more. */
@@ -226,29 +222,27 @@ export class DnsService {
     });
     socket.on('error', () => socket.destroy());
     socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
-    let buffered = Buffer.alloc(0);
+    const frames = new TcpFrames(12, MAX_QUERY_BYTES);
     let pending = 0;
     let chain = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 2) {
-        const length = buffered.readUInt16BE(0);
-        if (length < 12 || length > MAX_QUERY_BYTES || pending >= TCP_MAX_PENDING) {
+      let messages: Buffer[];
+      try {
+        messages = frames.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      for (const message of messages) {
+        if (pending >= TCP_MAX_PENDING) {
           socket.destroy();
           return;
         }
-        if (buffered.length < 2 + length) break;
-        const message = buffered.subarray(2, 2 + length);
-        buffered = buffered.subarray(2 + length);
         pending++;
         chain = chain.then(async () => {
           const reply = await this.handle(message, source, 'tcp');
           pending--;
-          if (!reply || socket.destroyed) return;
-          const frame = Buffer.alloc(2 + reply.length);
-          frame.writeUInt16BE(reply.length, 0);
-          reply.copy(frame, 2);
-          socket.write(frame);
+          if (reply && !socket.destroyed) socket.write(tcpFrame(reply));
         });
       }
     });
