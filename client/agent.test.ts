@@ -186,20 +186,25 @@ const gwRecord = (gateway: string, publicKey: string, service: string, allowedIp
   dnsNames, connected: true, healthy: true, carries: [],
 });
 
+/** A fake clock, probe answers per service address, and the tick that runs the prober's timer once a second. */
+function probeClock(addresses: string[]) {
+  const c = { now: 0, timers: [] as (() => void)[], alive: new Map(addresses.map((a) => [a, true])) };
+  const deps = {
+    probe: async (address: string) => c.alive.get(address)!,
+    schedule: (fn: () => void) => { c.timers.push(fn); return { cancel: () => undefined }; },
+    now: () => c.now,
+  };
+  const tick = async () => { c.now += 1000; c.timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
+  return { alive: c.alive, deps, tick };
+}
+
 test('a gateway that stops answering hands its destinations to its standby in one tunnel change, and gets them back after the hold-down', async () => {
-  let clock = 0;
-  const timers: (() => void)[] = [];
-  const alive = new Map([['100.127.0.1', true], ['100.127.0.2', true]]);
+  const { alive, deps, tick } = probeClock(['100.127.0.1', '100.127.0.2']);
   const t = setup({
     gateways: [gwRecord('dc1a', GW_KEY, '100.127.0.1', ['10.20.0.10/32'], [], []), gwRecord('dc1b', GW_B, '100.127.0.2', [], ['10.20.0.10/32'], [])],
     routes: ['10.20.0.10/32', '100.127.0.1/32', '100.127.0.2/32'],
-  }, {
-    probe: async (address) => alive.get(address)!,
-    schedule: (fn) => { timers.push(fn); return { cancel: () => undefined }; },
-    now: () => clock,
-  }, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
+  }, deps, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
   const run = t.agent.run();
-  const tick = async () => { clock += 1000; timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
   const carries = () => Object.fromEntries(t.state.session()!.gateways.map((g) => [g.gateway, g.carries]));
   alive.set('100.127.0.1', false);
   await tick();
@@ -286,21 +291,15 @@ test('a learned name moves to the standby only once the standby has answered it,
   };
   const a = await upstream('127.0.0.2', 0);
   const b = await upstream('127.0.0.3', a.address().port);
-  let clock = 0;
-  const timers: (() => void)[] = [];
-  const alive = new Map([['127.0.0.2', true], ['127.0.0.3', true]]);
+  const { alive, deps, tick } = probeClock(['127.0.0.2', '127.0.0.3']);
   const t = setup({
     gateways: [gwRecord('dc1a', GW_KEY, '127.0.0.2', [], [], ['*.corp.internal']), gwRecord('dc1b', GW_B, '127.0.0.3', [], [], ['*.corp.internal'])],
     routes: ['127.0.0.2/32', '127.0.0.3/32'],
     entitlements: [{ resource: 'apps', gateway: 'dc1a', destination: '*.corp.internal', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAtMs: 0, http: null, standbyGateways: ['dc1b'] }],
   }, {
-    dns: { port: 0, address: '127.0.0.1', upstreamPort: a.address().port },
-    probe: async (address) => alive.get(address)!,
-    schedule: (fn) => { timers.push(fn); return { cancel: () => undefined }; },
-    now: () => clock,
+    dns: { port: 0, address: '127.0.0.1', upstreamPort: a.address().port }, ...deps,
   }, { dc1a: generatePresharedKey(), dc1b: generatePresharedKey() });
   const run = t.agent.run();
-  const tick = async () => { clock += 1000; timers.at(-1)!(); await new Promise((r) => setTimeout(r, 5)); };
   const last = () => t.updates.at(-1)!.plan.carries;
   try {
     await until(() => t.state.session()!.dnsForwarder === '127.0.0.1');

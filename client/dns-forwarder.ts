@@ -10,7 +10,7 @@ import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import ipaddr from 'ipaddr.js';
 import { normalizeDnsName } from '../common/dns-names.js';
-import { RCODE, TcpFrames, tcpFrame } from '../common/dns-wire.js';
+import { RCODE, TcpFrames, serveTcpFrames, tcpFrame } from '../common/dns-wire.js';
 import type { Logger } from '../common/log.js';
 
 /** Where a name's queries go: the gateway carrying it and its DNS service. */
@@ -196,25 +196,10 @@ export class DnsForwarder {
       socket.destroy();
       return;
     }
-    const frames = new TcpFrames();
     this.connections.add(socket);
     socket.on('close', () => this.connections.delete(socket));
-    socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk) => {
-      let messages: Buffer[];
-      try {
-        messages = frames.push(chunk);
-      } catch {
-        socket.destroy();
-        return;
-      }
-      for (const msg of messages) {
-        void this.handle(msg, 'tcp', socket.remoteAddress ?? '').then((reply) => {
-          if (reply && !socket.destroyed) socket.write(tcpFrame(reply));
-        }).catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'DNS reply not sent'));
-      }
-    });
+    serveTcpFrames(socket, new TcpFrames(), TCP_IDLE_MS, (msg) => this.handle(msg, 'tcp', socket.remoteAddress ?? ''),
+      (err) => this.o.log.warn({ err: err.message }, 'DNS reply not sent'));
   }
 
   private localAddresses(): readonly string[] {

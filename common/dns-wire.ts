@@ -1,6 +1,7 @@
 // DNS on the wire, the parts the gateway's DNS service and the client's forwarder share:
 // response codes (RFC 1035 4.1.1) and the two-byte length framing of DNS over TCP (RFC 1035
-// 4.2.2, RFC 7766). dns-packet encodes and decodes the messages themselves. Pure.
+// 4.2.2, RFC 7766), and serving it on a socket. dns-packet encodes and decodes the messages.
+import type { Socket } from 'node:net';
 
 /** Response codes used by Wicket's DNS endpoints. */
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
@@ -36,4 +37,33 @@ export class TcpFrames {
     }
     return out;
   }
+}
+
+/**
+ * Serves DNS over one TCP connection: each complete message goes to `onMessage`, whose reply
+ * (when there is one) goes back framed. A frame out of bounds, `onMessage` answering 'close'
+ * (the peer asks too much at once) or `idleMs` without data closes the connection; a reply
+ * that fails goes to `onError` and the connection stays.
+ */
+export function serveTcpFrames(socket: Socket, frames: TcpFrames, idleMs: number,
+  onMessage: (message: Buffer) => Promise<Buffer | undefined> | 'close', onError: (err: Error) => void = () => undefined): void {
+  socket.setTimeout(idleMs, () => socket.destroy());
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk: Buffer) => {
+    let messages: Buffer[];
+    try {
+      messages = frames.push(chunk);
+    } catch {
+      socket.destroy();
+      return;
+    }
+    for (const message of messages) {
+      const reply = onMessage(message);
+      if (reply === 'close') {
+        socket.destroy();
+        return;
+      }
+      reply.then((r) => { if (r && !socket.destroyed) socket.write(tcpFrame(r)); }, onError);
+    }
+  });
 }

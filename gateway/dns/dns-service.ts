@@ -15,7 +15,7 @@ import { createServer, isIP, type Server, type Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Logger } from '../../common/log.js';
 import { PROBE_NAME, dnsNameMatches, isDnsName, normalizeDnsName } from '../../common/dns-names.js';
-import { RCODE, TcpFrames, tcpFrame } from '../../common/dns-wire.js';
+import { RCODE, TcpFrames, serveTcpFrames } from '../../common/dns-wire.js';
 import type { NameAnswer } from './name-table.js';
 import { TokenBuckets } from './token-bucket.js';
 
@@ -220,31 +220,15 @@ export class DnsService {
       if (n > 0) this.perSession.set(owner, n);
       else this.perSession.delete(owner);
     });
-    socket.on('error', () => socket.destroy());
-    socket.setTimeout(TCP_IDLE_MS, () => socket.destroy());
-    const frames = new TcpFrames(12, MAX_QUERY_BYTES);
+    // Replies go back in order, one query at a time per connection, at most TCP_MAX_PENDING waiting.
     let pending = 0;
-    let chain = Promise.resolve();
-    socket.on('data', (chunk: Buffer) => {
-      let messages: Buffer[];
-      try {
-        messages = frames.push(chunk);
-      } catch {
-        socket.destroy();
-        return;
-      }
-      for (const message of messages) {
-        if (pending >= TCP_MAX_PENDING) {
-          socket.destroy();
-          return;
-        }
-        pending++;
-        chain = chain.then(async () => {
-          const reply = await this.handle(message, source, 'tcp');
-          pending--;
-          if (reply && !socket.destroyed) socket.write(tcpFrame(reply));
-        });
-      }
+    let chain: Promise<unknown> = Promise.resolve();
+    serveTcpFrames(socket, new TcpFrames(12, MAX_QUERY_BYTES), TCP_IDLE_MS, (message) => {
+      if (pending >= TCP_MAX_PENDING) return 'close';
+      pending++;
+      const reply = chain.then(() => this.handle(message, source, 'tcp')).finally(() => { pending--; });
+      chain = reply.catch(() => undefined);
+      return reply;
     });
   }
 }
