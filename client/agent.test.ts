@@ -241,7 +241,7 @@ test('the forwarder routes an answered name through its gateway before replying;
     entitlements: [{ resource: 'apps', gateway: 'dc1', destination: '*.corp.internal', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAtMs: 0, http: null, standbyGateways: [] }],
   }, {
     dns: { port: 0, address: '127.0.0.1', upstreamPort: upstream.address().port },
-    resolver: { resolvedRuns: () => true, resolvectl: async (args) => { resolverCalls.push(args.join(' ')); } },
+    resolver: { resolvedRuns: async () => true, resolvectl: async (args) => { resolverCalls.push(args.join(' ')); } },
   });
   const run = t.agent.run();
   try {

@@ -7,7 +7,7 @@ import { configureResolver, revertResolver, routingDomains, type ResolverHost } 
 function host(runs: boolean, fail = false) {
   const calls: string[] = [];
   const h: ResolverHost = {
-    resolvedRuns: () => runs,
+    resolvedRuns: async () => runs,
     resolvectl: async (args) => { calls.push(args.join(' ')); if (fail) throw new Error('exited with code 1'); },
   };
   return { h, calls };

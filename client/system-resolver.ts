@@ -1,10 +1,10 @@
 // Makes the system resolve the session's resource names through its DNS forwarder: with
 // systemd-resolved, per-link DNS (the forwarder's address) and routing domains for the
-// interface (`~corp.internal` for `*.corp.internal` and for `db.corp.internal` alike, so only
-// those names go to the tunnel); otherwise nothing is changed and the reason is recorded, for
-// `wicket status` to tell the user what to do.
+// interface (`~corp.internal` for `*.corp.internal`, `~db.corp.internal` for that name: every
+// name under a routing domain goes to the forwarder, which answers NXDOMAIN for those no
+// gateway covers); otherwise nothing is changed and the reason is recorded, for `wicket
+// status` to tell the user what to do.
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { runTool } from '../common/exec.js';
 
 export interface DnsSetup {
@@ -24,12 +24,13 @@ export function routingDomains(patterns: readonly string[]): string[] {
 
 export interface ResolverHost {
   /** Whether systemd-resolved runs here and can be driven. */
-  resolvedRuns(): boolean;
+  resolvedRuns(): Promise<boolean>;
   resolvectl(args: readonly string[]): Promise<void>;
 }
 
 export const systemResolverHost: ResolverHost = {
-  resolvedRuns: () => existsSync('/run/systemd/resolve') && spawnSync('sh', ['-c', 'command -v resolvectl']).status === 0,
+  // Asked on the agent's update path: never a synchronous wait on a child process.
+  resolvedRuns: async () => existsSync('/run/systemd/resolve') && await runTool('resolvectl', ['--version']).then(() => true, () => false),
   resolvectl: async (args) => { await runTool('resolvectl', args); },
 };
 
@@ -38,7 +39,7 @@ export async function configureResolver(ifname: string, forwarder: string, patte
   const domains = routingDomains(patterns);
   if (domains.length === 0) return NO_DNS_SETUP;
   const manual = `point the system resolver at ${forwarder} for ${domains.map((d) => d.slice(1)).join(', ')}`;
-  if (!host.resolvedRuns()) return { resolver: 'none', domains, note: `systemd-resolved is not running: ${manual}` };
+  if (!await host.resolvedRuns()) return { resolver: 'none', domains, note: `systemd-resolved is not running: ${manual}` };
   try {
     await host.resolvectl(['dns', ifname, forwarder]);
     await host.resolvectl(['domain', ifname, ...domains]);

@@ -21,6 +21,11 @@ export function isDnsWildcard(pattern: string): boolean {
   return pattern.startsWith('*.') && isDnsName(pattern.slice(2));
 }
 
+/** True for a rule destination that is a name or a wildcard (the gateway resolves it), not an address. */
+export function isNameDestination(destination: string): boolean {
+  return isDnsName(destination) || isDnsWildcard(destination);
+}
+
 /**
  * Whether `name` (normalised) is covered by `pattern` (a name or a wildcard, normalised): a
  * name covers itself; "*.corp.internal" covers every name ending in ".corp.internal", at any

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Entitlement } from '../policy/index.js';
-import { destinationCidr, entitlementsEqual, gatewaysOf, isNameDestination, ruleDestination, sameGroups, sessionExpiry } from './entitlements.js';
+import { isNameDestination } from '../../common/dns-names.js';
+import { destinationCidr, entitlementsEqual, gatewaysOf, ruleDestination, sameGroups, sessionExpiry } from './entitlements.js';
 
 const e = (over: Partial<Entitlement> = {}): Entitlement => ({
   resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'g', expiresAt: null, http: null, standbyGateways: [], ...over,

@@ -6,7 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Entitlement } from '../policy/index.js';
 import { ipv6Cidr, isIpv6 } from '../../common/ipv6.js';
-import { isDnsName, isDnsWildcard } from '../../common/dns-names.js';
+import { isNameDestination } from '../../common/dns-names.js';
 
 /** The gateways serving one entitlement: its primary, then its standbys in order. */
 export function gatewaysOfEntitlement(e: Entitlement): string[] {
@@ -16,11 +16,6 @@ export function gatewaysOfEntitlement(e: Entitlement): string[] {
 /** The gateways a set of entitlements uses (primaries and standbys), sorted. */
 export function gatewaysOf(list: readonly Entitlement[]): string[] {
   return [...new Set(list.flatMap(gatewaysOfEntitlement))].sort();
-}
-
-/** True for a DNS name or wildcard destination (not a route: the gateway resolves it). */
-export function isNameDestination(destination: string): boolean {
-  return isDnsName(destination) || isDnsWildcard(destination);
 }
 
 /**

@@ -9,7 +9,8 @@ import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySess
 import type { GatewayRule } from '../../proto/generated/wicket/v1/GatewayRule.js';
 import { DNS_PORT } from '../../common/dns-names.js';
 import type { SessionGatewayRecord, SessionRecord } from './session-store.js';
-import { destinationCidr, gatewaysOfEntitlement, isNameDestination, ruleDestination } from './entitlements.js';
+import { isNameDestination } from '../../common/dns-names.js';
+import { destinationCidr, gatewaysOfEntitlement, ruleDestination } from './entitlements.js';
 
 export interface SessionStats { rxBytes: number; txBytes: number; lastHandshakeMs: number }
 

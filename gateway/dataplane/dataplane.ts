@@ -24,7 +24,8 @@ import { uapiPeers, wgToolPeers, type PeerDriver } from './peer-driver.js';
 import { deleteTableText, elementsChangeText, rulesetText, type RemovalMode } from './ruleset.js';
 import { listElements, probeRemovalMode, readDenied, readSpoofed } from './table.js';
 import { SessionIndex, isEmptyPlan, planDelta, planSnapshot, type Plan, type ResolvedSession } from './reconcile.js';
-import { desiredSessionSchema, ipv4Schema, isAddressLiteral, type DesiredSession } from './session.js';
+import { isNameDestination } from '../../common/dns-names.js';
+import { desiredSessionSchema, ipv4Schema, type DesiredSession } from './session.js';
 import { enableIpv4Forwarding, enableIpv6Forwarding } from './sysctl.js';
 import { parseAddresses, serviceAddressText } from './service-address.js';
 
@@ -85,9 +86,6 @@ export interface NameSource {
   addresses(destination: string): string[];
   retain(destinations: ReadonlySet<string>): void;
 }
-
-/** Destinations that are names or wildcards: not an address literal. */
-export const isNameDestination = (d: string): boolean => !isAddressLiteral(d);
 
 const NO_NAMES: NameSource = { addresses: () => [], retain: () => undefined };
 
