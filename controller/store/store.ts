@@ -1,9 +1,19 @@
 // The controller's store boundary: every repository over one database handle, and the
 // transaction helper. Repositories of a feature live in its folder (sessions/session-store.ts,
 // users/user-store.ts, ...); the shared ones (devices, certificates, logins, policies,
-// settings) stay here. Code above the store talks to this object, never to SQL, so that a
-// PostgreSQL implementation can follow.
-import type { DB } from './db.js';
+// settings) stay here. Code above the store talks to this object, never to SQL, and the same
+// code runs on SQLite and on PostgreSQL (database.ts).
+//
+// A transaction hands its body a Store bound to the transaction: everything the body reads
+// and writes must go through that `tx`, never the outer store (on SQLite the outer store
+// waits for the one connection the transaction holds; on PostgreSQL it would run outside
+// the transaction). On PostgreSQL transactions are SERIALIZABLE and a body the database
+// aborts for a conflict with another controller is run again, so a body must not change
+// anything outside the database: what must happen once the change is durable goes to
+// `afterCommit`.
+import type { Kysely } from 'kysely';
+import type { Schema } from './schema.js';
+import type { Dialect } from './database.js';
 import { UserStore } from '../users/user-store.js';
 import { LoginStore } from './logins.js';
 import { DeviceStore } from './devices.js';
@@ -15,6 +25,17 @@ import { SessionStore } from '../sessions/session-store.js';
 import { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { AccessStore } from '../access/access-store.js';
 import { SsoStore } from '../sso/sso-store.js';
+
+/** What a repository runs its queries on: the database, or an open transaction. */
+export type Executor = Kysely<Schema>;
+
+/** PostgreSQL's codes for "run the transaction again": serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 8;
+
+function retryable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && RETRYABLE.has((err as { code?: string }).code ?? '');
+}
 
 export class Store {
   readonly users: UserStore;
@@ -29,22 +50,51 @@ export class Store {
   readonly access: AccessStore;
   readonly sso: SsoStore;
 
-  constructor(readonly db: DB) {
-    this.users = new UserStore(db);
-    this.logins = new LoginStore(db);
-    this.devices = new DeviceStore(db);
-    this.certificates = new CertificateStore(db);
-    this.gateways = new GatewayStore(db);
-    this.policies = new PolicyStore(db);
-    this.settings = new SettingsStore(db);
-    this.sessions = new SessionStore(db);
-    this.telemetry = new TelemetryStore(db);
-    this.access = new AccessStore(db);
-    this.sso = new SsoStore(db);
+  /** Run after the outermost transaction commits (undefined outside a transaction). */
+  private readonly committed: (() => void)[] | undefined;
+
+  constructor(readonly db: Executor, readonly dialect: Dialect, committed?: (() => void)[]) {
+    this.committed = committed;
+    this.users = new UserStore(db, dialect);
+    this.logins = new LoginStore(db, dialect);
+    this.devices = new DeviceStore(db, dialect);
+    this.certificates = new CertificateStore(db, dialect);
+    this.gateways = new GatewayStore(db, dialect);
+    this.policies = new PolicyStore(db, dialect);
+    this.settings = new SettingsStore(db, dialect);
+    this.sessions = new SessionStore(db, dialect);
+    this.telemetry = new TelemetryStore(db, dialect);
+    this.access = new AccessStore(db, dialect);
+    this.sso = new SsoStore(db, dialect);
   }
 
-  /** Runs `fn` in one transaction (a savepoint when already inside one). */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  get inTransaction(): boolean {
+    return this.committed !== undefined;
+  }
+
+  /**
+   * Runs `fn` in one transaction and returns its result once committed; inside a transaction
+   * it joins it. On PostgreSQL a serialization failure or deadlock runs `fn` again.
+   */
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.committed) return fn(this);
+    for (let attempt = 1; ; attempt++) {
+      const committed: (() => void)[] = [];
+      try {
+        const builder = this.dialect === 'postgres' ? this.db.transaction().setIsolationLevel('serializable') : this.db.transaction();
+        const result = await builder.execute((trx) => fn(new Store(trx, this.dialect, committed)));
+        for (const hook of committed) hook();
+        return result;
+      } catch (err) {
+        if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Runs `hook` once the enclosing transaction has committed; at once outside a transaction. */
+  afterCommit(hook: () => void): void {
+    if (this.committed) this.committed.push(hook);
+    else hook();
   }
 }

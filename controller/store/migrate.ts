@@ -1,13 +1,10 @@
-// Opens the controller's SQLite database and brings its schema up to date with the
-// numbered migrations in controller/store/migrations/ (NNN_name.sql, applied in order,
-// each in its own transaction, recorded in PRAGMA user_version; any failure is fatal).
-// The database and its WAL and shared-memory files are readable by their owner only.
-import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+// Brings the schema up to date with the numbered migrations in controller/store/migrations/
+// (NNN_name.sql, applied in order, each in its own transaction, recorded in PRAGMA
+// user_version; any failure is fatal).
+import { readdirSync, readFileSync } from 'node:fs';
+import type { SqliteHandle as DB } from './sqlite.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-export type DB = Database.Database;
 
 /** Migrations are read from the source tree (dist/controller/store/db.js -> controller/store/migrations/). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../controller/store/migrations/', import.meta.url));
@@ -47,34 +44,4 @@ export function migrate(db: DB, migrations: Migration[] = listMigrations()): num
     applied.push(m.version);
   }
   return applied;
-}
-
-/**
- * Makes the database file and its WAL and shared-memory files 0600 before SQLite opens them:
- * SQLite creates the WAL and -shm with the database file's mode, so a database made 0600
- * first keeps all three private whatever the umask, and one left readable by an older
- * version is tightened.
- */
-function ownerOnly(path: string): void {
-  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
-}
-
-/** Opens (creating if needed) the database at `path` with the controller's settings, migrated. */
-export function openDatabase(path: string, options: { migrations?: Migration[]; readonly?: boolean } = {}): DB {
-  if (!options.readonly && path !== ':memory:') ownerOnly(path);
-  const db = new Database(path, { readonly: options.readonly ?? false });
-  try {
-    db.pragma('busy_timeout = 5000');
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    db.pragma('foreign_keys = ON');
-    if (!options.readonly) migrate(db, options.migrations);
-    return db;
-  } catch (err) {
-    db.close();
-    throw err;
-  }
 }

@@ -1,0 +1,55 @@
+// Where the controller's state lives: the embedded SQLite file in the data directory (the
+// default) or a PostgreSQL database shared by every controller of a network (`--database`).
+// Both are reached through one Kysely instance typed by schema.ts, so the queries above this
+// folder are written once; `dialect` is there for the few statements that differ.
+import { Kysely } from 'kysely';
+import type { Schema } from './schema.js';
+import { openSqlite, sqliteDialect, type SqliteHandle } from './sqlite.js';
+import { postgresDialect, redactUrl } from './postgres.js';
+import { migrate } from './migrate.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type DatabaseLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export interface Database {
+  readonly kysely: Kysely<Schema>;
+  readonly dialect: Dialect;
+  /** The SQLite connection itself (WAL checkpoints), when the store is SQLite. */
+  readonly sqlite?: SqliteHandle;
+  /** Where it is, without secrets: a file path or a URL with its password hidden. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+/** A `--database` value: a postgres:// or postgresql:// URL. */
+export function parseDatabaseUrl(url: string): DatabaseLocation {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('--database must be a URL such as postgres://wicket@db.example:5432/wicket');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new Error(`--database ${redactUrl(url)}: only postgres:// and postgresql:// URLs are supported (without --database the store is SQLite in the data directory)`);
+  }
+  return { kind: 'postgres', url };
+}
+
+/** Opens the store at `location` and brings its schema up to date (unless read-only). */
+export async function openDatabase(location: DatabaseLocation, options: { readonly?: boolean } = {}): Promise<Database> {
+  if (location.kind === 'sqlite') {
+    const sqlite = openSqlite(location.path, options);
+    try {
+      if (!options.readonly) migrate(sqlite);
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
+    const kysely = new Kysely<Schema>({ dialect: sqliteDialect(sqlite) });
+    return { kysely, dialect: 'sqlite', sqlite, description: location.path, close: () => kysely.destroy() };
+  }
+  const { dialect } = postgresDialect(location.url);
+  const kysely = new Kysely<Schema>({ dialect });
+  return { kysely, dialect: 'postgres', description: redactUrl(location.url), close: () => kysely.destroy() };
+}
