@@ -6,7 +6,7 @@
 // it never blocks writers or readers), every interval and once more on stop, so the WAL
 // stays bounded. Durability is unchanged: a commit is in the WAL before it is acked.
 import { Worker } from 'node:worker_threads';
-import type { DB } from './db.js';
+import type { SqliteHandle } from './sqlite.js';
 
 export interface Checkpointer {
   /** Stops the worker after a last checkpoint; the autocheckpoint is restored. */
@@ -15,7 +15,7 @@ export interface Checkpointer {
 
 const WORKER = new URL('./checkpoint-worker.js', import.meta.url);
 
-export function startCheckpointer(db: DB, path: string, intervalMs = 1000): Checkpointer {
+export function startCheckpointer(db: SqliteHandle, path: string, intervalMs = 1000): Checkpointer {
   db.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(WORKER, { workerData: { path, intervalMs } });
   let failed: Error | undefined;

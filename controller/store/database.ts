@@ -7,8 +7,9 @@ import type { Schema } from './schema.js';
 import { openSqlite, sqliteDialect, type SqliteHandle } from './sqlite.js';
 import { postgresDialect, redactUrl } from './postgres.js';
 import { migrate } from './migrate.js';
+import type { Dialect } from './dialect.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
 
 export type DatabaseLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -38,18 +39,23 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
 
 /** Opens the store at `location` and brings its schema up to date (unless read-only). */
 export async function openDatabase(location: DatabaseLocation, options: { readonly?: boolean } = {}): Promise<Database> {
+  let database: Database;
   if (location.kind === 'sqlite') {
     const sqlite = openSqlite(location.path, options);
+    const kysely = new Kysely<Schema>({ dialect: sqliteDialect(sqlite) });
+    database = { kysely, dialect: 'sqlite', sqlite, description: location.path, close: () => kysely.destroy() };
+  } else {
+    const { dialect } = postgresDialect(location.url, { readonly: options.readonly });
+    const kysely = new Kysely<Schema>({ dialect });
+    database = { kysely, dialect: 'postgres', description: redactUrl(location.url), close: () => kysely.destroy() };
+  }
+  if (!options.readonly) {
     try {
-      if (!options.readonly) migrate(sqlite);
+      await migrate(database.kysely, database.dialect);
     } catch (err) {
-      sqlite.close();
+      await database.close();
       throw err;
     }
-    const kysely = new Kysely<Schema>({ dialect: sqliteDialect(sqlite) });
-    return { kysely, dialect: 'sqlite', sqlite, description: location.path, close: () => kysely.destroy() };
   }
-  const { dialect } = postgresDialect(location.url);
-  const kysely = new Kysely<Schema>({ dialect });
-  return { kysely, dialect: 'postgres', description: redactUrl(location.url), close: () => kysely.destroy() };
+  return database;
 }

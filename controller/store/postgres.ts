@@ -16,6 +16,8 @@ function parseInt8(text: string): number {
 export interface PostgresOptions {
   /** Connections this controller keeps open. */
   maxConnections?: number;
+  /** Every transaction read-only (an inspection of a live database, never a change). */
+  readonly?: boolean;
 }
 
 /** A connection pool for `url` and Kysely's dialect over it. */
@@ -23,6 +25,7 @@ export function postgresDialect(url: string, options: PostgresOptions = {}): { d
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
+    ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,

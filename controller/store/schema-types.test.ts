@@ -4,14 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openSqlite } from './sqlite.js';
-import { migrate } from './migrate.js';
+import { openDatabase } from './database.js';
 import { renderSchemaTypes } from './schema-types.js';
 
-test('schema.ts is generated from the current migrations', () => {
-  const db = openSqlite(':memory:');
-  migrate(db);
-  const checkedIn = readFileSync(fileURLToPath(new URL('../../../controller/store/schema.ts', import.meta.url)), 'utf8');
-  assert.equal(checkedIn, renderSchemaTypes(db), 'controller/store/schema.ts is stale: run npm run store:schema');
-  db.close();
+test('schema.ts is generated from the current migrations', async () => {
+  const database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+  try {
+    const checkedIn = readFileSync(fileURLToPath(new URL('../../../controller/store/schema.ts', import.meta.url)), 'utf8');
+    assert.equal(checkedIn, renderSchemaTypes(database.sqlite!), 'controller/store/schema.ts is stale: run npm run store:schema');
+  } finally {
+    await database.close();
+  }
 });

@@ -11,7 +11,7 @@ function pascal(name: string): string {
   return name.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
-/** schema.ts for the tables of `db` (a SQLite database migrated to the newest version). */
+/** schema.ts for the tables of `db` (a SQLite database migrated to the newest version by migrate.ts). */
 export function renderSchemaTypes(db: SqliteHandle): string {
   const tables = db.prepare<[], { name: string; sql: string }>(
     "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();

@@ -1,11 +1,32 @@
-// A store for unit tests: a fresh SQLite database in memory, migrated, behind the same Store
-// the controller uses. (The integration suites run against both stores: test/support/postgres.ts.)
+// A store for unit tests, migrated, behind the same Store the controller uses: a fresh SQLite
+// database in memory, or with WICKET_TEST_STORE=postgres a fresh database on the run's real
+// PostgreSQL (test/support/postgres.ts). scripts/run-tests.mjs runs every test file that
+// imports this module once per store.
 import { openDatabase, type Database } from '../../controller/store/database.js';
 import { Store } from '../../controller/store/store.js';
+import { dropPostgresDatabase, freshPostgresDatabase, testStoreKind } from './postgres.js';
 
 export interface TestStore { store: Store; database: Database; close(): Promise<void> }
 
 export async function openTestStore(): Promise<TestStore> {
-  const database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
-  return { store: new Store(database.kysely, database.dialect), database, close: () => database.close() };
+  if (testStoreKind() === 'sqlite') {
+    const database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+    return { store: new Store(database.kysely, database.dialect), database, close: () => database.close() };
+  }
+  const url = await freshPostgresDatabase();
+  let database: Database;
+  try {
+    database = await openDatabase({ kind: 'postgres', url });
+  } catch (err) {
+    await dropPostgresDatabase(url);
+    throw err;
+  }
+  return {
+    store: new Store(database.kysely, database.dialect),
+    database,
+    close: async () => {
+      await database.close();
+      await dropPostgresDatabase(url);
+    },
+  };
 }
