@@ -4,7 +4,10 @@
 set -euo pipefail
 # perl: the test topology's ICMP probe uses its core Net::Ping (iputils' ping may be absent).
 # chromium: the console's browser tests drive Debian's chromium through playwright-core.
-packages=(wireguard-tools wireguard-go nftables iproute2 conntrack iperf3 perl chromium)
+# postgresql: the tests run the controller's store on a real PostgreSQL as well as SQLite
+# (test/support/postgres.ts starts a private server from the package's binaries). The demo
+# and a controller on its default SQLite store never need it.
+packages=(wireguard-tools wireguard-go nftables iproute2 conntrack iperf3 perl chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -128,8 +128,9 @@ async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs `fn` on a new, empty PostgreSQL database. */
 async function withPostgres<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const url = await freshPostgresDatabase();
+  const url = await freshPostgresDatabase({ empty: true });
   try {
     return await fn(url);
   } finally {
@@ -397,7 +398,7 @@ test('PostgreSQL gets the same tables, columns, keys, constraints and indexes as
 
 for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
   test(`${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: audit records cannot be changed or deleted`, async () => {
-    const url = dialect === 'postgres' ? await freshPostgresDatabase() : undefined;
+    const url = dialect === 'postgres' ? await freshPostgresDatabase({ empty: true }) : undefined;
     const database = await openDatabase(url ? { kind: 'postgres', url } : { kind: 'sqlite', path: ':memory:' });
     try {
       const db = database.kysely;

@@ -75,13 +75,15 @@ function tooNew(current: number, newest: number): Error {
   return new Error(`database schema version ${current} is newer than this controller knows (${newest}); upgrade the controller`);
 }
 
+let shipped: Promise<Migration[]> | undefined;
+
 /**
  * Applies every migration newer than the database's version, each in its own transaction;
  * returns the versions this call applied (none when another controller got there first).
  * Refuses a database whose version is newer than the newest migration.
  */
 export async function migrate<DB>(db: Kysely<DB>, dialect: Dialect, migrations?: Migration[]): Promise<number[]> {
-  const all = migrations ?? (await listMigrations());
+  const all = migrations ?? (await (shipped ??= listMigrations()));
   const newest = all.at(-1)?.version ?? 0;
   const untyped = db as unknown as MigrationDb;
   const current = await untyped.transaction().execute((trx) => lockedVersion(trx, dialect));

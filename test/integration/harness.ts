@@ -1,6 +1,8 @@
-// Test harness for integration suites: a real controller (real SQLite file in a temporary
-// data directory, real gRPC with mutual TLS on loopback) started in-process, with a clock
-// the test can move, and helpers to add users, log in and build clients.
+// Test harness for integration suites: a real controller (real gRPC with mutual TLS on
+// loopback, a temporary data directory) started in-process, with a clock the test can move,
+// and helpers to add users, log in and build clients. Its store is the SQLite file in the data
+// directory, or with WICKET_TEST_STORE=postgres a fresh database on a real PostgreSQL
+// (test/support/postgres.ts): scripts/run-tests.mjs runs these suites on both.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,8 @@ import { initDataDir, credentialFiles } from '../../controller/app/datadir.js';
 import { startController, type RunningController, type StartOptions } from '../../controller/app/start.js';
 import type { ServiceModule } from '../../controller/app/service-module.js';
 import { totpCode } from '../../controller/auth/totp.js';
+import { openDatabase, type Database } from '../../controller/store/database.js';
+import { dropPostgresDatabase, freshPostgresDatabase, testStoreKind } from '../support/postgres.js';
 
 export const silentLogger = () => pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() }));
 
@@ -50,6 +54,8 @@ export const probeModule: ServiceModule = (ctx) => ({
 
 export interface TestController {
   dir: string;
+  /** The controller's PostgreSQL database, when the suites run on PostgreSQL. */
+  databaseUrl?: string;
   fingerprint: string;
   api: string;
   auth: string;
@@ -65,11 +71,12 @@ export interface TestController {
 
 export async function startTestController(options: { reauthIntervalMs?: number; modules?: ServiceModule[]; start?: Pick<StartOptions, 'limits' | 'sso' | 'ssoLimits' | 'console' | 'metricsListen' | 'issuer' | 'sessions'> } = {}): Promise<TestController> {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-it-'));
-  const { caFingerprint } = initDataDir(join(dir, 'data'));
+  const databaseUrl = testStoreKind() === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const { caFingerprint } = await initDataDir(join(dir, 'data'), { databaseUrl });
   let offset = 0;
   const now = () => Date.now() + offset;
   const controller = await startController({
-    dataDir: join(dir, 'data'), listen: '127.0.0.1:0', authListen: '127.0.0.1:0', log: silentLogger(), modules: options.modules ?? [probeModule], now,
+    dataDir: join(dir, 'data'), databaseUrl, listen: '127.0.0.1:0', authListen: '127.0.0.1:0', log: silentLogger(), modules: options.modules ?? [probeModule], now,
     reauthIntervalMs: options.reauthIntervalMs, ...options.start,
   });
   const files = credentialFiles(join(dir, 'data', 'admin'));
@@ -77,7 +84,7 @@ export async function startTestController(options: { reauthIntervalMs?: number; 
   const api = `127.0.0.1:${controller.apiPort}`;
   const admin = apiClients(api, adminCreds);
   return {
-    dir, fingerprint: caFingerprint, api, auth: `127.0.0.1:${controller.authPort}`, controller, adminCreds, caPem: adminCreds.caPem,
+    dir, databaseUrl, fingerprint: caFingerprint, api, auth: `127.0.0.1:${controller.authPort}`, controller, adminCreds, caPem: adminCreds.caPem,
     advance: (ms) => { offset += ms; },
     now,
     admin,
@@ -85,8 +92,18 @@ export async function startTestController(options: { reauthIntervalMs?: number; 
       admin.close();
       await controller.stop(1000);
       rmSync(dir, { recursive: true, force: true });
+      if (databaseUrl) await dropPostgresDatabase(databaseUrl);
     },
   };
+}
+
+/**
+ * The running controller's store, opened a second time beside it (the SQLite file in its data
+ * directory, or its PostgreSQL database), for a test that looks at or tampers with rows
+ * directly. Close it before the controller stops.
+ */
+export function openControllerDatabase(t: TestController, options: { readonly?: boolean } = {}): Promise<Database> {
+  return openDatabase(t.databaseUrl ? { kind: 'postgres', url: t.databaseUrl } : { kind: 'sqlite', path: join(t.dir, 'data', 'controller.db') }, options);
 }
 
 /** Adds a user through the Admin API and returns the TOTP secret. */

@@ -6,14 +6,17 @@
 //
 // `postgresUrl()` starts one server per process, or uses the one in WICKET_TEST_PG_URL
 // (scripts/run-tests.mjs starts one for the whole run); `freshPostgresDatabase()` gives each
-// test its own database on it.
+// test its own database on it, copied from a template database the current migrations were
+// applied to once per server (the controller then finds its schema up to date).
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openDatabase } from '../../controller/store/database.js';
+import { MIGRATIONS_DIR } from '../../controller/store/migrate.js';
 
 const BASE = '/usr/lib/postgresql';
 
@@ -154,17 +157,65 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** A new, empty database on the run's server, with a random name; its URL. */
-export async function freshPostgresDatabase(): Promise<string> {
-  const url = await postgresUrl();
-  const name = `wicket_test_${randomBytes(8).toString('hex')}`;
-  const client = new pg.Client({ connectionString: url });
+/** Runs `fn` with a connection to the server's maintenance database. */
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+/** Serialises template creation between the test processes sharing one server. */
+const TEMPLATE_LOCK = 0x77746d706c;
+
+let template: Promise<string> | undefined;
+
+/**
+ * The name of a database holding the schema of the current migrations (named by a hash of
+ * the compiled migration modules, so a changed migration gets a new one), created and
+ * migrated by the first test process that needs it.
+ */
+function migratedTemplate(url: string): Promise<string> {
+  template ??= (async () => {
+    const hash = createHash('sha256');
+    for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.js')).sort()) {
+      hash.update(file).update(readFileSync(new URL(file, MIGRATIONS_DIR)));
+    }
+    const name = `wicket_template_${hash.digest('hex').slice(0, 16)}`;
+    await withClient(url, async (client) => {
+      await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+      try {
+        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (rowCount) return;
+        // Built under another name and renamed when complete: a process that dies half-way
+        // leaves no template that looks finished.
+        const building = `${name}_building`;
+        await client.query(`DROP DATABASE IF EXISTS ${building}`);
+        await client.query(`CREATE DATABASE ${building}`);
+        const database = await openDatabase({ kind: 'postgres', url: withDatabase(url, building) });
+        await database.close();
+        await client.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
+      }
+    });
+    return name;
+  })();
+  return template;
+}
+
+/**
+ * A new database on the run's server with a random name and the current schema (or none,
+ * with `empty`: for tests of the migrations themselves); its URL.
+ */
+export async function freshPostgresDatabase(options: { empty?: boolean } = {}): Promise<string> {
+  const url = await postgresUrl();
+  const source = options.empty ? 'template1' : await migratedTemplate(url);
+  const name = `wicket_test_${randomBytes(8).toString('hex')}`;
+  await withClient(url, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${source}`));
   return withDatabase(url, name);
 }
 
@@ -172,13 +223,7 @@ export async function freshPostgresDatabase(): Promise<string> {
 export async function dropPostgresDatabase(databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
   if (!/^wicket_test_[0-9a-f]+$/.test(name)) throw new Error(`${name} is not a test database`);
-  const client = new pg.Client({ connectionString: withDatabase(databaseUrl, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await withClient(databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 /** Which store the tests run on: WICKET_TEST_STORE=postgres, else SQLite. */
