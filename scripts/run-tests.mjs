@@ -117,7 +117,7 @@ if (!process.env.WICKET_TEST_PG_URL && rest.length > 0) {
   }
 }
 
-run('unit and integration on SQLite', rest, 2);
+run('unit and integration on SQLite', rest, 2, { WICKET_TEST_STORE: 'sqlite' });
 if (process.env.WICKET_TEST_PG_URL) run('unit and integration on PostgreSQL', onPostgres, 2, { WICKET_TEST_STORE: 'postgres' });
 
 const skipE2e = process.env.WICKET_SKIP_E2E === '1' && !process.env.CI;

@@ -58,6 +58,17 @@ function serverOwner(): { uid: number; gid: number } | undefined {
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
+// A process killed by a signal runs no 'exit' handlers: turn the usual ones into an exit so
+// the server does not outlive the tests.
+let signalsHooked = false;
+function stopOnSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 })[signal]));
+  }
+}
+
 export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust authentication on loopback). */
   url: string;
@@ -65,7 +76,7 @@ export interface PostgresServer {
   stop(): void;
 }
 
-/** Starts a private PostgreSQL server; it goes away with this process. */
+/** Starts a private PostgreSQL server; it goes away with this process (exit, or SIGINT, SIGTERM, SIGHUP). */
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const owner = serverOwner();
@@ -74,6 +85,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const socket = join(dir, 'socket');
   mkdirSync(socket);
   if (owner) for (const d of [dir, socket]) chownSync(d, owner.uid, owner.gid);
+  stopOnSignals();
   let started = false;
   const stop = () => {
     process.off('exit', stop);
@@ -129,24 +141,13 @@ async function waitReady(url: string): Promise<void> {
   }
 }
 
-// A process killed by a signal runs no 'exit' handlers: turn the usual ones into an exit so
-// the server does not outlive the tests.
-let signalsHooked = false;
-function stopOnSignals(): void {
-  if (signalsHooked) return;
-  signalsHooked = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 })[signal]));
-  }
-}
-
 let server: Promise<string> | undefined;
 
 /** The URL of this run's PostgreSQL server: WICKET_TEST_PG_URL, or one started for this process. */
 export function postgresUrl(): Promise<string> {
   server ??= process.env.WICKET_TEST_PG_URL
     ? Promise.resolve(process.env.WICKET_TEST_PG_URL)
-    : (stopOnSignals(), startPostgres().then((s) => s.url));
+    : startPostgres().then((s) => s.url);
   return server;
 }
 
