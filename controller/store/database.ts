@@ -37,7 +37,10 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
   return { kind: 'postgres', url };
 }
 
-/** Opens the store at `location` and brings its schema up to date (unless read-only). */
+/**
+ * Opens the store at `location` and brings its schema up to date (unless read-only); a
+ * failure to migrate (or to reach the database) closes it and names where it is.
+ */
 export async function openDatabase(location: DatabaseLocation, options: { readonly?: boolean } = {}): Promise<Database> {
   let database: Database;
   if (location.kind === 'sqlite') {
@@ -54,7 +57,7 @@ export async function openDatabase(location: DatabaseLocation, options: { readon
       await migrate(database.kysely, database.dialect);
     } catch (err) {
       await database.close();
-      throw err;
+      throw new Error(`${database.description}: ${(err as Error).message}`, { cause: err });
     }
   }
   return database;

@@ -417,3 +417,14 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
     }
   });
 }
+
+test('PostgreSQL: a database that cannot be reached fails to open, saying where and why', async () => {
+  const url = new URL(await freshPostgresDatabase({ empty: true }));
+  await dropPostgresDatabase(url.toString());
+  url.password = 'secret';
+  await assert.rejects(openDatabase({ kind: 'postgres', url: url.toString() }), (err: Error) => {
+    assert.match(err.message, /^postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/wicket_test_[0-9a-f]+: reading the schema version failed: database "wicket_test_[0-9a-f]+" does not exist/);
+    assert.doesNotMatch(err.message, /secret/);
+    return true;
+  });
+});

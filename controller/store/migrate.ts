@@ -86,7 +86,12 @@ export async function migrate<DB>(db: Kysely<DB>, dialect: Dialect, migrations?:
   const all = migrations ?? (await (shipped ??= listMigrations()));
   const newest = all.at(-1)?.version ?? 0;
   const untyped = db as unknown as MigrationDb;
-  const current = await untyped.transaction().execute((trx) => lockedVersion(trx, dialect));
+  let current: number;
+  try {
+    current = await untyped.transaction().execute((trx) => lockedVersion(trx, dialect));
+  } catch (err) {
+    throw new Error(`reading the schema version failed: ${(err as Error).message}`, { cause: err });
+  }
   if (current > newest) throw tooNew(current, newest);
   const applied: number[] = [];
   for (const m of all.filter((x) => x.version > current)) {
