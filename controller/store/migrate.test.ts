@@ -161,7 +161,10 @@ const FAILING: Migration[] = [
 
 // --- SQLite ----------------------------------------------------------------------------
 
-/** The dump after each migration in turn, as the golden file holds it. */
+/**
+ * The dump after each migration in turn, as the golden file holds it (its section titles keep
+ * the .sql file names the golden was first written from).
+ */
 async function describeEveryVersion(): Promise<string> {
   const migrations = await listMigrations();
   const sections: string[] = [];
