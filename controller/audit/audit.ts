@@ -4,9 +4,14 @@
 // that anchors the chain's end outside the database.
 //
 // One chain for every controller on a database: an append reads the newest record and links
-// to it in the appending transaction. On SQLite the one connection already serialises that;
-// on PostgreSQL a transaction-scoped advisory lock does, and a transaction whose snapshot
-// predates another's append fails to serialize and is run again by the store.
+// to it in the appending transaction. On SQLite the one connection already serialises that.
+// On PostgreSQL appends take a table lock that only appends conflict with, held to the commit.
+// A table lock rather than an advisory one: LOCK TABLE takes no snapshot, so when it is the
+// transaction's first statement (an append in a transaction of its own) the snapshot is taken
+// once the lock is held and sees the newest record; an advisory lock is taken by a SELECT,
+// whose snapshot is fixed before it waits, so every waiter would fail to serialize. An append
+// after other statements of the caller's transaction may still fail so after waiting, and
+// the store runs the transaction again.
 import { appendFileSync } from 'node:fs';
 import { sql, type Selectable } from 'kysely';
 import type { Store } from '../store/store.js';
@@ -42,9 +47,6 @@ export interface AuditOptions {
 
 /** The head file compared with the database: absent, matching, or naming what is wrong. */
 export type HeadState = { state: 'none' } | { state: 'missing' } | { state: 'ok' } | { state: 'mismatch'; message: string };
-
-/** The advisory lock key that serialises appends on PostgreSQL ("WKTAUD" read as ASCII: any constant no other lock uses). */
-const AUDIT_APPEND_LOCK = 0x574b54415544;
 
 /** Records per page when the whole chain is walked. */
 const VERIFY_PAGE = 1000;
@@ -99,7 +101,9 @@ export class Audit {
     if (!tx.inTransaction) return tx.transaction((t) => this.append(t, entry));
     // Reading the last record and inserting the next must be atomic and, across controllers,
     // in one order: the lock is held to the end of the caller's transaction.
-    if (tx.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK)})`.execute(tx.db);
+    // SHARE ROW EXCLUSIVE conflicts with itself and with writes to audit, not with reads: list and
+    // verify go on while an append waits.
+    if (tx.dialect === 'postgres') await sql`LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE`.execute(tx.db);
     const last = await lastRecord(tx);
     let id = (last?.id ?? 0) + 1;
     if (tx.dialect === 'sqlite') {
