@@ -2,12 +2,17 @@
 // sealed CA key, server certificate, bootstrap admin credentials) and what `start` loads.
 //
 //   DIR/master.key            32-byte key sealing secrets in the database (0600)
-//   DIR/controller.db         SQLite (WAL)
+//   DIR/controller.db         SQLite (WAL), unless the state is in PostgreSQL (--database)
 //   DIR/ca.crt                the CA certificate (its fingerprint is what clients pin)
 //   DIR/server.crt, .key      the controller's TLS certificate and key (0600)
 //   DIR/audit.head            the audit chain's signed head (audit/head.ts)
 //   DIR/admin/                bootstrap admin credentials: ca.crt, client.crt, client.key,
 //                             valid 30 days by default; `admin-credentials` writes fresh ones
+//
+// With `--database URL` the state (CA certificate and sealed key included) is in PostgreSQL
+// and DIR holds the rest; every controller on that database runs with a copy of the DIR
+// `init` made, since only its master key opens the sealed CA. The URL may carry a password:
+// it is never written into DIR and never shown unredacted.
 //
 // The directory and everything in it are the owner's only (0700, files 0600) whatever the
 // umask or the directory's previous mode: `init` makes them so and `start` refuses a
@@ -15,7 +20,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCsr, generateKeyPair, certFingerprint, writeSecretFile } from '../../common/pki.js';
-import { openDatabase, type DB } from '../store/db.js';
+import { openDatabase, parseDatabaseUrl, type Database, type DatabaseLocation } from '../store/database.js';
 import { Store } from '../store/store.js';
 import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
 import { MasterKey } from '../crypto/masterkey.js';
@@ -63,11 +68,46 @@ export const credentialFiles = (dir: string) => ({ ca: join(dir, 'ca.crt'), cert
 
 export interface InitResult { caFingerprint: string; adminDir: string }
 
-/** Creates a new data directory; refuses (changing nothing) when one is already there. */
-export function initDataDir(dir: string, hostnames: string[] = [], now = Date.now()): InitResult {
+/** Where the state lives: PostgreSQL at `databaseUrl`, else DIR/controller.db. */
+function databaseLocation(dir: string, databaseUrl: string | undefined): DatabaseLocation {
+  return databaseUrl ? parseDatabaseUrl(databaseUrl) : { kind: 'sqlite', path: paths(dir).db };
+}
+
+/** Throws when `store` already holds a controller's state (a CA). */
+async function refuseInitialised(store: Store, description: string): Promise<void> {
+  if (await store.settings.get(CA_CERT_KEY)) {
+    throw new Error(`the database ${description} already holds a controller's state; refusing to initialise it again (copy the data directory from the host that ran init, or use an empty database)`);
+  }
+}
+
+export interface InitOptions {
+  /** PostgreSQL for the state (postgres://...); absent: SQLite in DIR. */
+  databaseUrl?: string;
+  /** Names the server certificate is issued for (besides localhost). */
+  hostnames?: string[];
+  now?: number;
+}
+
+/**
+ * Creates a new data directory; refuses (changing nothing) when one is already there, or
+ * when the PostgreSQL database given already holds a controller's state.
+ */
+export async function initDataDir(dir: string, options: InitOptions = {}): Promise<InitResult> {
+  const hostnames = options.hostnames ?? [];
+  const now = options.now ?? Date.now();
   const p = paths(dir);
   const existing = [p.masterKey, p.db, p.caCert, p.serverCert, p.admin].filter((f) => existsSync(f));
   if (existing.length > 0) throw new Error(`${dir} is already initialised (found ${existing.join(', ')}); refusing to change it`);
+  const location = databaseLocation(dir, options.databaseUrl);
+  if (location.kind === 'postgres') {
+    // Before anything is written to DIR: a refused init leaves no half-made directory.
+    const database = await openDatabase(location);
+    try {
+      await refuseInitialised(new Store(database.kysely, database.dialect), database.description);
+    } finally {
+      await database.close();
+    }
+  }
   privateDir(dir);
   privateDir(p.admin);
 
@@ -78,21 +118,23 @@ export function initDataDir(dir: string, hostnames: string[] = [], now = Date.no
   const authority = new CertificateAuthority(ca.certPem, ca.keyPem);
   const server = authority.issueServer(hostnames, now);
   const admin = issueBootstrapAdmin(authority, now, BOOTSTRAP_ADMIN_VALIDITY_MS);
+  const sealedCaKey = masterKey.seal(ca.keyPem, CA_KEY_AAD);
 
-  const db = openDatabase(p.db);
+  const database = await openDatabase(location);
   try {
-    const store = new Store(db);
-    const audit = new Audit(db, { anchor: { path: p.auditHead, key: masterKey.derive(AUDIT_HEAD_PURPOSE) } });
-    store.transaction(() => {
-      store.settings.set(CA_CERT_KEY, ca.certPem);
-      store.settings.set(CA_KEY_SEALED, masterKey.seal(ca.keyPem, CA_KEY_AAD));
-      store.certificates.record({ serial: server.serial, kind: 'server', subject: 'wicket-controller', deviceId: '', issuedAtMs: now, notAfterMs: server.notAfterMs });
-      store.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
-      audit.append({ actor: 'system', action: 'controller.init', target: '', details: { hostnames, ca_fingerprint: certFingerprint(ca.certPem), admin_serial: admin.serial } });
+    const store = new Store(database.kysely, database.dialect);
+    const audit = await Audit.open(store, { anchor: { path: p.auditHead, key: masterKey.derive(AUDIT_HEAD_PURPOSE) } });
+    await store.transaction(async (tx) => {
+      // Again inside the transaction: two inits racing on one database cannot both write.
+      await refuseInitialised(tx, database.description);
+      await tx.settings.set(CA_CERT_KEY, ca.certPem);
+      await tx.settings.set(CA_KEY_SEALED, sealedCaKey);
+      await tx.certificates.record({ serial: server.serial, kind: 'server', subject: 'wicket-controller', deviceId: '', issuedAtMs: now, notAfterMs: server.notAfterMs });
+      await tx.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
+      await audit.append(tx, { actor: 'system', action: 'controller.init', target: '', details: { hostnames, ca_fingerprint: certFingerprint(ca.certPem), admin_serial: admin.serial } });
     });
-    audit.flush();
   } finally {
-    db.close();
+    await database.close();
   }
   // Even the public files are 0600: nothing in the directory is anyone else's business.
   writeSecretFile(p.caCert, ca.certPem);
@@ -127,23 +169,24 @@ export interface RenewResult { adminDir: string; serial: string; notAfterMs: num
  * next call). Runs on the controller host, beside a running controller or not: it needs the
  * master key file, which is the proof of being on that host.
  */
-export function renewAdminCredentials(dir: string, opts: { now?: number; validityMs?: number } = {}): RenewResult {
+export async function renewAdminCredentials(dir: string, opts: { now?: number; validityMs?: number; databaseUrl?: string } = {}): Promise<RenewResult> {
   const now = opts.now ?? Date.now();
   const validityMs = opts.validityMs ?? BOOTSTRAP_ADMIN_VALIDITY_MS;
   if (validityMs < 60_000 || validityMs > BOOTSTRAP_ADMIN_MAX_VALIDITY_MS) throw new Error('the validity must be between 1 minute and 90 days');
-  const data = loadDataDir(dir);
+  const data = await loadDataDir(dir, { databaseUrl: opts.databaseUrl });
   let admin: BootstrapAdmin;
-  let revoked = 0;
+  let revoked: number;
   try {
     admin = issueBootstrapAdmin(data.ca, now, validityMs);
-    const store = new Store(data.db);
-    store.transaction(() => {
-      revoked = store.certificates.revokeAllOf('admin', BOOTSTRAP_ADMIN, now);
-      store.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
-      new Audit(data.db).append({ actor: 'system', action: 'admin.credential.renew', target: admin.serial, details: { revoked, not_after_ms: admin.notAfterMs } });
+    const audit = await Audit.open(data.store);
+    revoked = await data.store.transaction(async (tx) => {
+      const n = await tx.certificates.revokeAllOf('admin', BOOTSTRAP_ADMIN, now);
+      await tx.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
+      await audit.append(tx, { actor: 'system', action: 'admin.credential.renew', target: admin.serial, details: { revoked: n, not_after_ms: admin.notAfterMs } });
+      return n;
     });
   } finally {
-    data.db.close();
+    await data.database.close();
   }
   const adminDir = paths(dir).admin;
   writeAdminFiles(adminDir, data.ca.certPem, admin);
@@ -151,33 +194,51 @@ export function renewAdminCredentials(dir: string, opts: { now?: number; validit
 }
 
 export interface LoadedDataDir {
-  db: DB;
+  database: Database;
+  /** The store over `database`. */
+  store: Store;
   masterKey: MasterKey;
   ca: CertificateAuthority;
   serverCertPem: string;
   serverKeyPem: string;
 }
 
-/** Opens an initialised data directory (migrating the database). */
-export function loadDataDir(dir: string): LoadedDataDir {
+/** Opens an initialised data directory (migrating the database); the caller closes `database`. */
+export async function loadDataDir(dir: string, options: { databaseUrl?: string } = {}): Promise<LoadedDataDir> {
   const p = paths(dir);
-  if (!existsSync(p.db) || !existsSync(p.masterKey)) throw new Error(`${dir} is not an initialised controller data directory (run wicket-controller init)`);
+  const location = databaseLocation(dir, options.databaseUrl);
+  if (!existsSync(p.masterKey) || (location.kind === 'sqlite' && !existsSync(p.db))) {
+    const hint = location.kind === 'sqlite' && existsSync(p.masterKey)
+      ? ` (it has no ${p.db}: if this controller's state is in PostgreSQL, give --database or WICKET_DATABASE_URL)`
+      : ' (run wicket-controller init)';
+    throw new Error(`${dir} is not an initialised controller data directory${hint}`);
+  }
   assertPrivateDir(dir);
   const masterKey = MasterKey.load(p.masterKey);
-  const db = openDatabase(p.db);
+  const database = await openDatabase(location);
   try {
-    const settings = new Store(db).settings;
-    const caCert = settings.getText(CA_CERT_KEY);
-    const caKey = settings.get(CA_KEY_SEALED);
-    if (!caCert || !caKey) throw new Error(`${p.db} holds no CA; the data directory is damaged`);
+    const store = new Store(database.kysely, database.dialect);
+    const caCert = await store.settings.getText(CA_CERT_KEY);
+    const caKey = await store.settings.get(CA_KEY_SEALED);
+    if (!caCert || !caKey) {
+      throw new Error(location.kind === 'sqlite'
+        ? `${database.description} holds no CA; the data directory is damaged`
+        : `the database ${database.description} holds no controller state: run wicket-controller init --database with it once, then copy the data directory to the other controller hosts`);
+    }
+    let caKeyPem: string;
+    try {
+      caKeyPem = masterKey.open(caKey, CA_KEY_AAD).toString('utf8');
+    } catch {
+      throw new Error(`the master key in ${dir} does not open the CA sealed in ${database.description}: this data directory was not made by the init of this database (copy it from the host that ran init)`);
+    }
     return {
-      db, masterKey,
-      ca: new CertificateAuthority(caCert, masterKey.open(caKey, CA_KEY_AAD).toString('utf8')),
+      database, store, masterKey,
+      ca: new CertificateAuthority(caCert, caKeyPem),
       serverCertPem: readFileSync(p.serverCert, 'utf8'),
       serverKeyPem: readFileSync(p.serverKey, 'utf8'),
     };
   } catch (err) {
-    db.close();
+    await database.close();
     throw err;
   }
 }

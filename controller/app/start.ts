@@ -6,7 +6,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../common/log.js';
 import { splitHostPort } from '../../common/pki.js';
-import { Store } from '../store/store.js';
 import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
 import { createAuthorizer } from '../api/authz.js';
 import { OncePerWindow } from '../throttle/once-per-window.js';
@@ -44,6 +43,8 @@ export const DEFAULT_REAUTH_INTERVAL_MS = 12 * 3_600_000;
 
 export interface StartOptions {
   dataDir: string;
+  /** PostgreSQL holding the state (postgres://...); absent: SQLite in the data directory. Never logged unredacted. */
+  databaseUrl?: string;
   listen: string;
   authListen: string;
   metricsListen?: string;
@@ -91,19 +92,19 @@ function listenMetrics(server: Server, { host, port }: { host: string; port: num
  * and says so in the log itself; a head the database no longer reaches is left in place
  * (verify keeps failing) and recorded.
  */
-function openAudit(data: LoadedDataDir, opts: StartOptions, log: Logger): Audit {
-  const audit = new Audit(data.db, {
+async function openAudit(data: LoadedDataDir, opts: StartOptions, log: Logger): Promise<Audit> {
+  const audit = await Audit.open(data.store, {
     sinkPath: opts.auditLog,
     anchor: { path: paths(opts.dataDir).auditHead, key: data.masterKey.derive(AUDIT_HEAD_PURPOSE) },
     onError: (err) => log.error({ err }, 'audit sink or head file write failed (the record is committed)'),
   });
-  const head = audit.headState();
+  const head = await audit.headState();
   if (head.state === 'missing') {
     log.warn('no audit head file: anchoring the audit log\'s current end');
-    audit.append({ actor: 'system', action: 'audit.head.reset', target: '', details: { reason: 'no head file; the current end of the log is anchored' } });
+    await audit.append(data.store, { actor: 'system', action: 'audit.head.reset', target: '', details: { reason: 'no head file; the current end of the log is anchored' } });
   } else if (head.state === 'mismatch') {
     log.error({ problem: head.message }, 'the audit log does not reach its signed head');
-    audit.append({ actor: 'system', action: 'audit.head.mismatch', target: '', details: { problem: head.message } });
+    await audit.append(data.store, { actor: 'system', action: 'audit.head.mismatch', target: '', details: { problem: head.message } });
   }
   return audit;
 }
@@ -112,11 +113,17 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const log = opts.log ?? createLogger('controller');
   const metricsAddress = opts.metricsListen ? splitHostPort(opts.metricsListen) : undefined;
   const givenIssuer = opts.issuer === undefined ? undefined : validateIssuer(opts.issuer);
-  const data = loadDataDir(opts.dataDir);
-  const store = new Store(data.db);
-  store.gateways.markAllDisconnected();
+  const data = await loadDataDir(opts.dataDir, { databaseUrl: opts.databaseUrl });
+  const { store } = data;
+  let audit: Audit;
+  try {
+    await store.gateways.markAllDisconnected();
+    audit = await openAudit(data, opts, log);
+  } catch (err) {
+    await data.database.close();
+    throw err;
+  }
   const metrics = createMetrics();
-  const audit = openAudit(data, opts, log);
   const now = opts.now ?? Date.now;
   // One audit record per identity and reason a minute: refusals are an attack signal, but a
   // caller repeating a refused call must not grow the audit log at will.
@@ -129,11 +136,8 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       if (!record) return;
       log.warn({ reason: r.reason, identities: who, needed: r.kinds, message: r.message, suppressed }, 'call refused');
       // The caller gets its PERMISSION_DENIED whatever happens to the record.
-      try {
-        audit.append({ actor: who, action: 'authz.refuse', target: who, details: { reason: r.reason, message: r.message, needed: r.kinds, serial: r.serial, suppressed } });
-      } catch (err) {
-        log.error({ err }, 'could not audit a refused call');
-      }
+      void audit.append(store, { actor: who, action: 'authz.refuse', target: who, details: { reason: r.reason, message: r.message, needed: r.kinds, serial: r.serial, suppressed } })
+        .catch((err: unknown) => log.error({ err }, 'could not audit a refused call'));
     }),
     log, metrics, revocation: new Revocation({ store, audit, now }), gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
     config: {
@@ -163,10 +167,11 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     servers = await startServers({ ctx, listen: opts.listen, authListen: opts.authListen, serverCertPem: data.serverCertPem, serverKeyPem: data.serverKeyPem, services, limits: limitSettings(opts.limits) });
   } catch (err) {
     await closeModules();
-    data.db.close();
+    await data.database.close();
     throw err;
   }
-  const checkpointer = startCheckpointer(data.db, data.db.name);
+  // WAL checkpoints are SQLite's; PostgreSQL looks after its own log.
+  const checkpointer = data.database.sqlite ? startCheckpointer(data.database.sqlite, data.database.description) : undefined;
   const metricsServer = metricsAddress ? createServer((req, res) => {
     if (req.url === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }).end(ctx.assertionKeys.jwksJson());
@@ -197,8 +202,8 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       await servers.stop(0);
       await closeModules();
       metricsServer?.close();
-      await checkpointer.stop();
-      data.db.close();
+      await checkpointer?.stop();
+      await data.database.close();
       throw err;
     }
   }
@@ -206,7 +211,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   ctx.config.issuer = givenIssuer ?? httpsOrigin(browserFacing.host, browserFacing.port);
   // Browsers reach the controller where the issuer says (give --issuer when the console listens on a wildcard address).
   ctx.config.signInUrl = adminConsole ? `${ctx.config.issuer.replace(/\/$/, '')}/access/sign-in` : '';
-  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port, issuer: ctx.config.issuer }, 'controller started');
+  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port, issuer: ctx.config.issuer, database: data.database.description }, 'controller started');
 
   return {
     ctx, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port,
@@ -215,8 +220,8 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       await servers.stop(graceMs);
       await closeModules();
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
-      await checkpointer.stop();
-      data.db.close();
+      await checkpointer?.stop();
+      await data.database.close();
       log.info('controller stopped');
     },
   };

@@ -13,18 +13,18 @@ export interface AuditAdminDeps extends HandlerDeps {
 
 export function auditAdmin(ctx: AuditAdminDeps): Pick<AdminHandlers, 'ListAudit' | 'VerifyAudit'> {
   return {
-    ListAudit: unary(ctx.log, { method: 'Admin.ListAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAuditRequest' }, (req) => {
-      return { records: ctx.audit.list(req.afterId, req.limit || 1000, req.actionPrefix, { newestFirst: req.newestFirst, beforeId: req.beforeId }) };
+    ListAudit: unary(ctx.log, { method: 'Admin.ListAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAuditRequest' }, async (req) => {
+      return { records: await ctx.audit.list(req.afterId, req.limit || 1000, req.actionPrefix, { newestFirst: req.newestFirst, beforeId: req.beforeId }) };
     }),
 
-    VerifyAudit: unary(ctx.log, { method: 'Admin.VerifyAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'VerifyAuditRequest' }, (req) => {
+    VerifyAudit: unary(ctx.log, { method: 'Admin.VerifyAudit', caller: (call) => adminActor(ctx.authorize, call), request: 'VerifyAuditRequest' }, async (req) => {
       let head;
       try {
         head = req.head ? parseHead(req.head) : undefined;
       } catch (err) {
         throw invalidArgument(`head: ${(err as Error).message}`);
       }
-      return ctx.audit.verify(head);
+      return await ctx.audit.verify(head);
     }),
   };
 }

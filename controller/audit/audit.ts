@@ -2,9 +2,21 @@
 // transaction when there is one), lists and verifies them, and, once a record is committed,
 // copies it as a JSON line to a sink file for a SIEM and moves the signed head (head.ts)
 // that anchors the chain's end outside the database.
+//
+// One chain for every controller on a database: an append reads the newest record and links
+// to it in the appending transaction. On SQLite the one connection already serialises that.
+// On PostgreSQL appends take a table lock that only appends conflict with, held to the commit.
+// A table lock rather than an advisory one: LOCK TABLE takes no snapshot, so when it is the
+// transaction's first statement (an append in a transaction of its own) the snapshot is taken
+// once the lock is held and sees the newest record; an advisory lock is taken by a SELECT,
+// whose snapshot is fixed before it waits, so every waiter would fail to serialize. An append
+// after other statements of the caller's transaction may still fail so after waiting, and
+// the store runs the transaction again.
 import { appendFileSync } from 'node:fs';
-import type { DB } from '../store/db.js';
-import { GENESIS_HASH, canonicalJson, recordHash, verifyChain, type AuditRecord, type VerifyResult } from './chain.js';
+import { sql, type Selectable } from 'kysely';
+import type { Store } from '../store/store.js';
+import type { AuditTable } from '../store/schema.js';
+import { ChainWalker, GENESIS_HASH, canonicalJson, recordHash, type AuditRecord, type VerifyResult } from './chain.js';
 import { headMismatch, readHeadFile, signHead, writeHeadFile, type Head, type SignedHead } from './head.js';
 
 export interface AuditEntry {
@@ -36,16 +48,22 @@ export interface AuditOptions {
 /** The head file compared with the database: absent, matching, or naming what is wrong. */
 export type HeadState = { state: 'none' } | { state: 'missing' } | { state: 'ok' } | { state: 'mismatch'; message: string };
 
-interface AuditRow { id: number; at_ms: number; actor: string; action: string; target: string; details_json: string; prev_hash: string; hash: string }
+/** Records per page when the whole chain is walked. */
+const VERIFY_PAGE = 1000;
 
-function toRecord(r: AuditRow): AuditRecord {
+function toRecord(r: Selectable<AuditTable>): AuditRecord {
   return { id: r.id, atMs: r.at_ms, actor: r.actor, action: r.action, target: r.target, detailsJson: r.details_json, prevHash: r.prev_hash, hash: r.hash };
 }
 
+async function lastRecord(store: Store): Promise<Head | undefined> {
+  return store.db.selectFrom('audit').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+async function hashAt(store: Store, id: number): Promise<string | undefined> {
+  return (await store.db.selectFrom('audit').select('hash').where('id', '=', id).executeTakeFirst())?.hash;
+}
+
 export class Audit {
-  private readonly stmts;
-  /** Appended inside a transaction that has not finished yet. */
-  private pending: AuditRecord[] = [];
   /**
    * The head file no longer matches the database (truncated or rewritten while the
    * controller was down): it is left as it is, so verify keeps reporting it.
@@ -59,95 +77,81 @@ export class Audit {
   private readonly now: () => number;
   private readonly onError: (err: unknown) => void;
 
-  constructor(private readonly db: DB, options: AuditOptions = {}) {
+  private constructor(private readonly store: Store, options: AuditOptions) {
     this.sinkPath = options.sinkPath;
     this.anchor = options.anchor;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? ((err) => { throw err; });
-    this.stmts = {
-      last: db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1'),
-      seq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'"),
-      hashAt: db.prepare<[number], { hash: string }>('SELECT hash FROM audit WHERE id = ?'),
-      insert: db.prepare('INSERT INTO audit (id, at_ms, actor, action, target, details_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      list: db.prepare<[{ after: number; before: number; prefix: string; limit: number }], AuditRow>(
-        'SELECT * FROM audit WHERE id > @after AND id < @before AND substr(action, 1, length(@prefix)) = @prefix ORDER BY id LIMIT @limit'),
-      listNewest: db.prepare<[{ after: number; before: number; prefix: string; limit: number }], AuditRow>(
-        'SELECT * FROM audit WHERE id > @after AND id < @before AND substr(action, 1, length(@prefix)) = @prefix ORDER BY id DESC LIMIT @limit'),
-      all: db.prepare<[], AuditRow>('SELECT * FROM audit ORDER BY id'),
-    };
-    this.headFrozen = this.headState().state === 'mismatch';
-    if (this.anchor && !this.headFrozen) this.lastHead = readHeadFileQuietly(this.anchor.path);
   }
 
-  /** Appends one record and returns it. */
-  append(entry: AuditEntry): AuditRecord {
-    // Reading the last record and inserting the next must be atomic: inside the caller's
-    // transaction they already are (a savepoint per record would only cost statements, and
-    // a failed insert throws into the caller's rollback); alone, they get one of their own.
-    const next = (): AuditRecord => {
-      const last = this.stmts.last.get();
-      // AUTOINCREMENT never reuses an id, so a removed last record leaves a visible gap.
-      const id = Math.max(last?.id ?? 0, this.stmts.seq.get()?.seq ?? 0) + 1;
-      const unhashed = { id, atMs: this.now(), actor: entry.actor, action: entry.action, target: entry.target, detailsJson: canonicalJson(entry.details ?? {}) };
-      const prevHash = last?.hash ?? GENESIS_HASH;
-      const r: AuditRecord = { ...unhashed, prevHash, hash: recordHash(prevHash, unhashed) };
-      this.stmts.insert.run(r.id, r.atMs, r.actor, r.action, r.target, r.detailsJson, r.prevHash, r.hash);
-      return r;
-    };
-    if (!this.sinkPath && !this.anchor) return this.db.inTransaction ? next() : this.db.transaction(next)();
-    if (!this.db.inTransaction) {
-      const record = this.db.transaction(next)();
-      this.publish([record]);
-      return record;
-    }
-    // better-sqlite3 transactions are synchronous: the caller's has committed or rolled back
-    // by the time a microtask runs.
-    const record = next();
-    if (this.pending.push(record) === 1) queueMicrotask(() => this.flush());
-    return record;
+  /** The audit log over `store`, with the head file compared with the database once. */
+  static async open(store: Store, options: AuditOptions = {}): Promise<Audit> {
+    const audit = new Audit(store, options);
+    audit.headFrozen = (await audit.headState()).state === 'mismatch';
+    if (audit.anchor && !audit.headFrozen) audit.lastHead = readHeadFileQuietly(audit.anchor.path);
+    return audit;
   }
 
   /**
-   * Publishes what the finished transaction committed (a rolled-back record is not in the
-   * table). Runs by itself a microtask after the append; call it before closing the database.
+   * Appends one record and returns it. `tx` is the caller's transaction, whose commit
+   * publishes the record to the sink and head; outside a transaction (the root store) the
+   * append runs in one of its own.
    */
-  flush(): void {
-    if (!this.db.open || this.pending.length === 0) return;
-    if (this.db.inTransaction) {
-      setImmediate(() => this.flush());
-      return;
+  async append(tx: Store, entry: AuditEntry): Promise<AuditRecord> {
+    if (!tx.inTransaction) return tx.transaction((t) => this.append(t, entry));
+    // Reading the last record and inserting the next must be atomic and, across controllers,
+    // in one order: the lock is held to the end of the caller's transaction.
+    // SHARE ROW EXCLUSIVE conflicts with itself and with writes to audit, not with reads: list and
+    // verify go on while an append waits.
+    if (tx.dialect === 'postgres') await sql`LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE`.execute(tx.db);
+    const last = await lastRecord(tx);
+    let id = (last?.id ?? 0) + 1;
+    if (tx.dialect === 'sqlite') {
+      // AUTOINCREMENT never reuses an id, so a removed last record leaves a visible gap.
+      // PostgreSQL has no such counter to read; there the signed head is what shows it.
+      const seq = await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`.execute(tx.db);
+      id = Math.max(id, (seq.rows[0]?.seq ?? 0) + 1);
     }
-    const records = this.pending;
-    this.pending = [];
-    this.publish(records.filter((r) => this.stmts.hashAt.get(r.id)?.hash === r.hash));
+    const unhashed = { id, atMs: this.now(), actor: entry.actor, action: entry.action, target: entry.target, detailsJson: canonicalJson(entry.details ?? {}) };
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const record: AuditRecord = { ...unhashed, prevHash, hash: recordHash(prevHash, unhashed) };
+    await tx.db.insertInto('audit')
+      .values({ id: record.id, at_ms: record.atMs, actor: record.actor, action: record.action, target: record.target, details_json: record.detailsJson, prev_hash: record.prevHash, hash: record.hash })
+      .execute();
+    if (!this.sinkPath && !this.anchor) return record;
+    // Records removed while the controller runs: moving the head past them would hide it.
+    // Checked here, in the transaction that sees the chain the record joins.
+    const head = this.lastHead;
+    const headGone = head !== undefined && head.id > 0 && (head.id === last?.id ? last.hash : await hashAt(tx, head.id)) !== head.hash;
+    tx.afterCommit(() => this.publish(record, headGone ? head : undefined));
+    return record;
   }
 
-  /** Committed records: to the sink, each with the signed head it establishes, then the head file. */
-  private publish(records: AuditRecord[]): void {
+  /** A committed record: to the sink, with the signed head it establishes, then the head file. */
+  private publish(record: AuditRecord, goneHead: Head | undefined): void {
     try {
-      this.write(records);
+      this.write(record, goneHead);
     } catch (err) {
       this.onError(err);
     }
   }
 
-  private write(records: AuditRecord[]): void {
-    if (records.length === 0) return;
-    const signed = (r: AuditRecord): SignedHead | undefined => (this.anchor ? signHead(this.anchor.key, r) : undefined);
-    if (this.sinkPath) appendFileSync(this.sinkPath, records.map((r) => `${JSON.stringify({ ...r, head: signed(r) })}\n`).join(''), { mode: 0o600 });
-    const head = signed(records.at(-1)!);
+  private write(record: AuditRecord, goneHead: Head | undefined): void {
+    const head = this.anchor ? signHead(this.anchor.key, record) : undefined;
+    if (this.sinkPath) appendFileSync(this.sinkPath, `${JSON.stringify({ ...record, head })}\n`, { mode: 0o600 });
     if (!this.anchor || !head || this.headFrozen) return;
-    // Records removed while the controller runs: moving the head past them would hide it.
-    if (this.lastHead && this.lastHead.id > 0 && this.stmts.hashAt.get(this.lastHead.id)?.hash !== this.lastHead.hash) {
+    if (goneHead && goneHead.id === this.lastHead?.id && goneHead.hash === this.lastHead.hash) {
       this.headFrozen = true;
-      throw new Error(`audit record ${this.lastHead.id}, the signed head, is gone or changed in the database: the head file is left as it was`);
+      throw new Error(`audit record ${goneHead.id}, the signed head, is gone or changed in the database: the head file is left as it was`);
     }
+    // Concurrent transactions may finish in another order than they appended: the head only moves forward.
+    if (this.lastHead && this.lastHead.id >= head.id) return;
     writeHeadFile(this.anchor.path, head);
     this.lastHead = head;
   }
 
   /** The head file (or a head shipped elsewhere, when given) compared with the database. */
-  headState(given?: SignedHead): HeadState {
+  async headState(given?: SignedHead): Promise<HeadState> {
     if (!this.anchor) return { state: 'none' };
     let head: SignedHead | undefined;
     try {
@@ -156,7 +160,10 @@ export class Audit {
       return { state: 'mismatch', message: `${this.anchor.path}: ${(err as Error).message}` };
     }
     if (!head) return { state: 'missing' };
-    const message = headMismatch(this.anchor.key, head, this.stmts.last.get(), (id) => this.stmts.hashAt.get(id)?.hash);
+    // headMismatch looks up at most the head's own id: read it first, then compare.
+    const last = await lastRecord(this.store);
+    const stored = head.id > 0 ? await hashAt(this.store, head.id) : undefined;
+    const message = headMismatch(this.anchor.key, head, last, (id) => (id === head.id ? stored : undefined));
     return message ? { state: 'mismatch', message } : { state: 'ok' };
   }
 
@@ -164,24 +171,35 @@ export class Audit {
    * Records with afterId < id < beforeId (0: no bound) whose action starts with `actionPrefix`:
    * the oldest `limit` of them oldest first, or with `newestFirst` the newest `limit` newest first.
    */
-  list(afterId = 0, limit = 1000, actionPrefix = '', opts: { newestFirst?: boolean; beforeId?: number } = {}): AuditRecord[] {
-    const params = { after: afterId, before: opts.beforeId || Number.MAX_SAFE_INTEGER, prefix: actionPrefix, limit };
-    return (opts.newestFirst ? this.stmts.listNewest : this.stmts.list).all(params).map(toRecord);
+  async list(afterId = 0, limit = 1000, actionPrefix = '', opts: { newestFirst?: boolean; beforeId?: number } = {}): Promise<AuditRecord[]> {
+    let q = this.store.db.selectFrom('audit').selectAll().where('id', '>', afterId).where('id', '<', opts.beforeId || Number.MAX_SAFE_INTEGER);
+    if (actionPrefix) q = q.where((eb) => eb(eb.fn<string>('substr', ['action', eb.val(1), eb.val(actionPrefix.length)]), '=', actionPrefix));
+    const rows = await q.orderBy('id', opts.newestFirst ? 'desc' : 'asc').limit(limit).execute();
+    return rows.map(toRecord);
   }
 
   /**
-   * Walks the whole chain (streaming) and names the first bad record; then checks that the
-   * chain reaches the signed head (the head file, or `given`), which is what reveals
-   * removed newest records.
+   * Walks the whole chain (a page at a time) and names the first bad record; then checks
+   * that the chain reaches the signed head (the head file, or `given`), which is what
+   * reveals removed newest records.
    */
-  verify(given?: SignedHead): VerifyResult {
-    const rows = this.stmts.all.iterate();
-    const chain = verifyChain((function* () { for (const r of rows) yield toRecord(r); })());
+  async verify(given?: SignedHead): Promise<VerifyResult> {
+    const walker = new ChainWalker();
+    let chain: VerifyResult | undefined;
+    for (let after = 0; !chain;) {
+      const page = await this.store.db.selectFrom('audit').selectAll().where('id', '>', after).orderBy('id').limit(VERIFY_PAGE).execute();
+      for (const r of page) {
+        chain = walker.check(toRecord(r));
+        if (chain) break;
+      }
+      if (page.length < VERIFY_PAGE) chain ??= walker.result();
+      else after = page.at(-1)!.id;
+    }
     if (!chain.ok) return chain;
-    const head = this.headState(given);
+    const head = await this.headState(given);
     if (head.state === 'ok') return { ...chain, message: `${chain.message}; the chain reaches the signed head` };
     if (head.state === 'none') return chain;
-    const lastId = this.stmts.last.get()?.id ?? 0;
+    const lastId = (await lastRecord(this.store))?.id ?? 0;
     let headId: number | undefined;
     try {
       headId = (given ?? readHeadFile(this.anchor!.path))?.id;

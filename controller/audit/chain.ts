@@ -28,16 +28,35 @@ export function recordHash(prevHash: string, r: UnhashedRecord): string {
 
 export interface VerifyResult { ok: boolean; recordsChecked: number; firstBadId: number; message: string }
 
+/**
+ * Checks records in id order, one at a time (the database hands them over a page at a time):
+ * `check` returns the failure at the first record whose link or hash is wrong.
+ */
+export class ChainWalker {
+  private prev = GENESIS_HASH;
+  private checked = 0;
+
+  check(r: AuditRecord): VerifyResult | undefined {
+    this.checked += 1;
+    const bad = (why: string): VerifyResult => ({ ok: false, recordsChecked: this.checked, firstBadId: r.id, message: `audit record ${r.id}: ${why}` });
+    if (r.prevHash !== this.prev) return bad('does not link to the previous record (a record was removed, inserted or altered before it)');
+    if (recordHash(this.prev, r) !== r.hash) return bad('content does not match its hash (the record was altered)');
+    this.prev = r.hash;
+    return undefined;
+  }
+
+  /** The verdict once every record has passed. */
+  result(): VerifyResult {
+    return { ok: true, recordsChecked: this.checked, firstBadId: 0, message: `${this.checked} records verified` };
+  }
+}
+
 /** Checks records in id order; names the first record whose link or hash is wrong. */
 export function verifyChain(records: Iterable<AuditRecord>): VerifyResult {
-  let prev = GENESIS_HASH;
-  let checked = 0;
+  const walker = new ChainWalker();
   for (const r of records) {
-    checked += 1;
-    const bad = (why: string): VerifyResult => ({ ok: false, recordsChecked: checked, firstBadId: r.id, message: `audit record ${r.id}: ${why}` });
-    if (r.prevHash !== prev) return bad('does not link to the previous record (a record was removed, inserted or altered before it)');
-    if (recordHash(prev, r) !== r.hash) return bad('content does not match its hash (the record was altered)');
-    prev = r.hash;
+    const bad = walker.check(r);
+    if (bad) return bad;
   }
-  return { ok: true, recordsChecked: checked, firstBadId: 0, message: `${checked} records verified` };
+  return walker.result();
 }

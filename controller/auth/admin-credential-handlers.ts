@@ -20,12 +20,12 @@ export interface AdminCredentialDeps extends HandlerDeps {
 
 export function adminCredentialAdmin(ctx: AdminCredentialDeps): Pick<AdminHandlers, 'ListAdminCredentials' | 'RevokeAdminCredential'> {
   return {
-    ListAdminCredentials: unary(ctx.log, { method: 'Admin.ListAdminCredentials', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAdminCredentialsRequest' }, () => {
-      return { credentials: ctx.store.certificates.ofKind('admin').map(view) };
+    ListAdminCredentials: unary(ctx.log, { method: 'Admin.ListAdminCredentials', caller: (call) => adminActor(ctx.authorize, call), request: 'ListAdminCredentialsRequest' }, async () => {
+      return { credentials: (await ctx.store.certificates.ofKind('admin')).map(view) };
     }),
 
-    RevokeAdminCredential: unary(ctx.log, { method: 'Admin.RevokeAdminCredential', caller: (call) => adminActor(ctx.authorize, call), request: 'RevokeAdminCredentialRequest' }, (req, actor) => {
-      return view(ctx.revocation.revokeAdminCredential(req.serial, actor));
+    RevokeAdminCredential: unary(ctx.log, { method: 'Admin.RevokeAdminCredential', caller: (call) => adminActor(ctx.authorize, call), request: 'RevokeAdminCredentialRequest' }, async (req, actor) => {
+      return view(await ctx.revocation.revokeAdminCredential(req.serial, await actor));
     }),
   };
 }

@@ -40,36 +40,38 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  * Creates a join token for `gateway` (stored hashed) and returns it with its expiry.
  * `endpoint` is the one the gateway may announce ('' = the first one it announces).
  */
-export function createJoinToken(ctx: JoinTokenDeps, gateway: string, ttlMs: number, actor: string, endpoint = ''): { token: string; expiresAtMs: number } {
+export async function createJoinToken(ctx: JoinTokenDeps, gateway: string, ttlMs: number, actor: string, endpoint = ''): Promise<{ token: string; expiresAtMs: number }> {
   const token = randomBytes(32).toString('base64url');
   const now = ctx.now();
   const expiresAtMs = now + ttlMs;
-  ctx.store.transaction(() => {
-    ctx.store.gateways.addToken(hashToken(token), gateway, actor, now, expiresAtMs, endpoint);
-    ctx.audit.append({ actor, action: 'gateway.token', target: gateway, details: { expires_at_ms: expiresAtMs, endpoint } });
+  await ctx.store.transaction(async (tx) => {
+    await tx.gateways.addToken(hashToken(token), gateway, actor, now, expiresAtMs, endpoint);
+    await ctx.audit.append(tx, { actor, action: 'gateway.token', target: gateway, details: { expires_at_ms: expiresAtMs, endpoint } });
   });
   return { token, expiresAtMs };
 }
 
 /** Exchanges a token, CSR and WireGuard key for a gateway certificate; the gateway's previous certificate stops working. */
-export function enrollGateway(ctx: EnrollDeps, token: string, csrPem: string, wgPublicKey: string, source: string): EnrollGatewayResponse {
+export async function enrollGateway(ctx: EnrollDeps, token: string, csrPem: string, wgPublicKey: string, source: string): Promise<EnrollGatewayResponse> {
   const csr = parseCsr(csrPem);
   const now = ctx.now();
-  const result = ctx.store.transaction(() => {
-    const used = ctx.store.gateways.useToken(hashToken(token), now);
+  // The certificate is signed inside the transaction: a body run again signs a fresh one,
+  // and only the committed one is ever handed out.
+  const result = await ctx.store.transaction(async (tx) => {
+    const used = await tx.gateways.useToken(hashToken(token), now);
     if (!used) {
-      ctx.audit.append({ actor: 'system', action: 'gateway.enroll.fail', target: '', details: { source, reason: 'unknown, used or expired join token' } });
+      await ctx.audit.append(tx, { actor: 'system', action: 'gateway.enroll.fail', target: '', details: { source, reason: 'unknown, used or expired join token' } });
       return undefined;
     }
     const { gateway, endpoint } = used;
     const issued = ctx.ca.issueClient(csr, [{ kind: 'gateway', name: gateway }], now, ctx.config.gatewayCertValidityMs);
-    const previous = ctx.store.gateways.get(gateway)?.certSerial;
-    if (previous) ctx.store.certificates.revoke(previous, now);
-    ctx.store.certificates.record({ serial: issued.serial, kind: 'gateway', subject: gateway, deviceId: '', issuedAtMs: now, notAfterMs: issued.notAfterMs });
-    ctx.store.gateways.enroll(gateway, issued.serial, now, wgPublicKey, endpoint);
-    ensureServiceAddress(ctx.store, ctx.config.overlayPool, gateway);
-    const { serviceAddress } = ctx.store.gateways.get(gateway)!;
-    ctx.audit.append({
+    const previous = (await tx.gateways.get(gateway))?.certSerial;
+    if (previous) await tx.certificates.revoke(previous, now);
+    await tx.certificates.record({ serial: issued.serial, kind: 'gateway', subject: gateway, deviceId: '', issuedAtMs: now, notAfterMs: issued.notAfterMs });
+    await tx.gateways.enroll(gateway, issued.serial, now, wgPublicKey, endpoint);
+    await ensureServiceAddress(tx, ctx.config.overlayPool, gateway);
+    const { serviceAddress } = (await tx.gateways.get(gateway))!;
+    await ctx.audit.append(tx, {
       actor: `gateway:${gateway}`, action: 'gateway.enroll', target: gateway,
       details: { source, serial: issued.serial, reenrolled: previous !== undefined, publicKey: wgPublicKey, endpoint, serviceAddress },
     });

@@ -35,21 +35,23 @@ export interface IssueRequest {
 }
 
 /**
- * Signs the device certificate. `commit(serial)` runs inside the recording transaction; when
- * it returns false nothing is recorded and the result is undefined (e.g. a replayed code).
+ * Signs the device certificate. `commit(tx, serial)` runs inside the recording transaction
+ * (everything it reads and writes goes through `tx`; on PostgreSQL it may run more than
+ * once); when it returns false nothing is recorded and the result is undefined (e.g. a
+ * replayed code).
  */
-export function issueDeviceCertificate(ctx: IssueDeps, req: IssueRequest, commit: (serial: string) => boolean = () => true): LoginResponse | undefined {
+export async function issueDeviceCertificate(ctx: IssueDeps, req: IssueRequest, commit: (tx: Store, serial: string) => Promise<boolean> = async () => true): Promise<LoginResponse | undefined> {
   const { store, audit } = ctx;
   const { user, deviceId } = req;
   const now = ctx.now();
   const identities: Identity[] = [{ kind: 'user', name: user.name, deviceId }];
   if (user.admin) identities.push({ kind: 'admin', name: user.name });
   const issued = ctx.ca.issueClient(req.csr, identities, now, ctx.config.reauthIntervalMs);
-  const recorded = store.transaction(() => {
-    if (!commit(issued.serial)) return false;
-    store.devices.seen(deviceId, user.name, req.deviceName, now);
-    store.certificates.record({ serial: issued.serial, kind: 'user', subject: user.name, deviceId, issuedAtMs: now, notAfterMs: issued.notAfterMs });
-    audit.append({
+  const recorded = await store.transaction(async (tx) => {
+    if (!(await commit(tx, issued.serial))) return false;
+    await tx.devices.seen(deviceId, user.name, req.deviceName, now);
+    await tx.certificates.record({ serial: issued.serial, kind: 'user', subject: user.name, deviceId, issuedAtMs: now, notAfterMs: issued.notAfterMs });
+    await audit.append(tx, {
       actor: `user:${user.name}`, action: 'login.ok', target: user.name,
       details: { method: req.method, source: req.source, device_id: deviceId, device_name: req.deviceName, serial: issued.serial, admin: user.admin, expires_at_ms: issued.notAfterMs, ...req.details },
     });

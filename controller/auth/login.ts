@@ -52,17 +52,18 @@ export class LoginService {
     const csr = parseCsr(input.csrPem);
     const deviceId = deviceIdFromSpki(csr.spkiDer);
     const source = sourceKey(address);
-    let user = store.users.get(input.username);
+    let user = await store.users.get(input.username);
 
     /** `counts`: the attempt reached the password check, so it counts against user and source. */
-    const fail = (reason: string, counts: boolean): never => {
+    const fail = async (reason: string, counts: boolean): Promise<never> => {
       const now = this.ctx.now();
-      store.transaction(() => {
-        if (user && counts) {
-          store.logins.saveLockState(user.name, recordUserFailure(store.logins.lockState(user.name), now, slowdown));
-          store.logins.saveSourceLockState(user.name, source, recordFailure(store.logins.sourceLockState(user.name, source), now, lockout), now - lockout.resetAfterMs);
+      const name = counts ? user?.name : undefined;
+      await store.transaction(async (tx) => {
+        if (name !== undefined) {
+          await tx.logins.saveLockState(name, recordUserFailure(await tx.logins.lockState(name), now, slowdown));
+          await tx.logins.saveSourceLockState(name, source, recordFailure(await tx.logins.sourceLockState(name, source), now, lockout), now - lockout.resetAfterMs);
         }
-        audit.append({ actor: `user:${input.username}`, action: 'login.fail', target: input.username, details: { reason, source: address, device_id: deviceId } });
+        await audit.append(tx, { actor: `user:${input.username}`, action: 'login.fail', target: input.username, details: { reason, source: address, device_id: deviceId } });
       });
       metrics.logins.inc({ result: 'failed' });
       this.ctx.log.info({ user: input.username, source: address }, 'login failed');
@@ -72,14 +73,14 @@ export class LoginService {
     // A rate-limited source is refused before any hashing: the answer depends on the source
     // alone (it tells nothing about the user), and an attacker over the limit must not be
     // able to keep the scrypt thread pool busy. Spraying many users is throttled here.
-    if (!perSource.tryTake(source, this.ctx.now())) fail('rate limited: too many attempts from this address', false);
+    if (!perSource.tryTake(source, this.ctx.now())) return fail('rate limited: too many attempts from this address', false);
     // Only the source that failed is locked out: the user from anywhere else is not.
-    if (user && isLocked(store.logins.sourceLockState(user.name, source), this.ctx.now())) fail('locked out after repeated failures from this address', false);
+    if (user && isLocked(await store.logins.sourceLockState(user.name, source), this.ctx.now())) return fail('locked out after repeated failures from this address', false);
     // Failures from many sources slow every attempt for the user down; they never lock.
-    const wait = user ? slowdownMs(store.logins.lockState(user.name), this.ctx.now(), slowdown) : 0;
+    const wait = user ? slowdownMs(await store.logins.lockState(user.name), this.ctx.now(), slowdown) : 0;
     if (wait > 0) {
       await sleep(wait);
-      user = store.users.get(input.username);
+      user = await store.users.get(input.username);
     }
     // The password hash is always computed (a dummy one for unknown users), so the time
     // taken does not tell whether the user exists.
@@ -97,11 +98,11 @@ export class LoginService {
     const rehash = password.needsRehash ? await hashPassword(input.password) : undefined;
 
     const who = user;
-    const issued = issueDeviceCertificate(this.ctx, { user: who, csr, deviceId, deviceName: input.deviceName, source: address, method: 'password' }, () => {
+    const issued = await issueDeviceCertificate(this.ctx, { user: who, csr, deviceId, deviceName: input.deviceName, source: address, method: 'password' }, async (tx) => {
       // The replay check and the certificate record commit together.
-      if (!store.logins.useTotpStep(who.name, step)) return false;
-      store.logins.clearAfterSuccess(who.name, source);
-      if (rehash) store.users.setPasswordHash(who.name, rehash);
+      if (!(await tx.logins.useTotpStep(who.name, step))) return false;
+      await tx.logins.clearAfterSuccess(who.name, source);
+      if (rehash) await tx.users.setPasswordHash(who.name, rehash);
       return true;
     });
     return issued ?? fail('TOTP code already used', false);

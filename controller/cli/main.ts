@@ -1,4 +1,5 @@
-// wicket-controller: `init` creates a data directory, `start` runs the controller from it.
+// wicket-controller: `init` creates a data directory, `start` runs the controller from it;
+// with --database (or WICKET_DATABASE_URL) the state is in PostgreSQL instead of DIR/controller.db.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { runProgram, CliError } from '../../common/cli.js';
@@ -7,6 +8,7 @@ import { createLogger } from '../../common/log.js';
 import { BOOTSTRAP_ADMIN_VALIDITY_MS, initDataDir, renewAdminCredentials } from '../app/datadir.js';
 import { startController } from '../app/start.js';
 import { validateIssuer } from '../app/issuer.js';
+import { parseDatabaseUrl } from '../store/database.js';
 import { DEFAULT_TELEMETRY_SETTINGS, type TelemetrySettings } from '../telemetry/module.js';
 import { parsePool, type Pool } from '../sessions/ipam.js';
 import { parseOverlayIpv6 } from '../sessions/overlay-ipv6.js';
@@ -20,14 +22,39 @@ import { DEFAULT_LIMITS } from '../api/listener-limits.js';
 // only, whatever umask it was started with.
 process.umask(0o077);
 
+/** The help text of --database (init, start and admin-credentials take it). */
+const DATABASE_HELP = 'PostgreSQL URL holding the controller\'s state (postgres://USER@HOST:PORT/DB; env WICKET_DATABASE_URL); default: SQLite in the data directory';
+
+/**
+ * The PostgreSQL URL from --database, else WICKET_DATABASE_URL; undefined for SQLite. The
+ * environment is the way to keep a password out of the process list.
+ */
+function databaseUrl(flag: string | undefined): string | undefined {
+  const url = flag || process.env.WICKET_DATABASE_URL || undefined;
+  if (url === undefined) return undefined;
+  try {
+    parseDatabaseUrl(url);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  return url;
+}
+
 const program = new Command('wicket-controller').description('Wicket controller: identity, policy and sessions for the zero-trust perimeter');
 
 program.command('init')
   .description('create the database, CA, master key, server certificate and admin credentials')
   .requiredOption('--data-dir <dir>', 'data directory to create')
   .option('--hostname <name>', 'a name or address clients use to reach the controller (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-  .action((o: { dataDir: string; hostname: string[] }) => {
-    const r = initDataDir(o.dataDir, o.hostname);
+  .option('--database <url>', DATABASE_HELP)
+  .action(async (o: { dataDir: string; hostname: string[]; database?: string }) => {
+    let r;
+    try {
+      r = await initDataDir(o.dataDir, { hostnames: o.hostname, databaseUrl: databaseUrl(o.database) });
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      throw new CliError((err as Error).message);
+    }
     process.stdout.write(`CA fingerprint (SHA-256): ${r.caFingerprint}\nadmin credentials: ${r.adminDir}\n`);
   });
 
@@ -35,10 +62,11 @@ program.command('admin-credentials')
   .description('write fresh bootstrap admin credentials to DIR/admin/ and revoke the earlier ones (run on the controller host)')
   .requiredOption('--data-dir <dir>', 'initialised data directory')
   .option('--validity <duration>', 'lifetime of the new credential (at most 90d)', formatDuration(BOOTSTRAP_ADMIN_VALIDITY_MS))
-  .action((o: { dataDir: string; validity: string }) => {
+  .option('--database <url>', DATABASE_HELP)
+  .action(async (o: { dataDir: string; validity: string; database?: string }) => {
     let r;
     try {
-      r = renewAdminCredentials(o.dataDir, { validityMs: parseDuration(o.validity) });
+      r = await renewAdminCredentials(o.dataDir, { validityMs: parseDuration(o.validity), databaseUrl: databaseUrl(o.database) });
     } catch (err) {
       throw new CliError((err as Error).message);
     }
@@ -48,7 +76,7 @@ program.command('admin-credentials')
 const D = DEFAULT_TELEMETRY_SETTINGS.detections;
 
 interface StartFlags {
-  dataDir: string; listen: string; authListen: string; metricsListen?: string; publicApi?: string; reauthInterval: string; auditLog?: string;
+  dataDir: string; database?: string; listen: string; authListen: string; metricsListen?: string; publicApi?: string; reauthInterval: string; auditLog?: string;
   probeThreshold: string; probeWindow: string; probeRevoke: boolean; endpointWindow: string; endpointRevoke?: boolean;
   telemetryRetention: string; telemetryMaxRows: string;
   authMaxConnectionsPerSource: string; authMaxConnections: string; apiMaxConnectionsPerSource: string; apiMaxConnections: string;
@@ -127,6 +155,7 @@ function telemetrySettings(o: StartFlags): Partial<TelemetrySettings> {
 program.command('start')
   .description('serve the auth port (server TLS) and the API port (mutual TLS)')
   .requiredOption('--data-dir <dir>', 'initialised data directory')
+  .option('--database <url>', DATABASE_HELP)
   .requiredOption('--listen <host:port>', 'API port (mutual TLS)')
   .requiredOption('--auth-listen <host:port>', 'auth port (server TLS: login and gateway enrollment)')
   .option('--metrics-listen <host:port>', 'Prometheus /metrics endpoint')
@@ -193,8 +222,9 @@ program.command('start')
     } catch (err) {
       throw new CliError((err as Error).message);
     }
+    const database = databaseUrl(o.database);
     const log = createLogger('controller');
-    const controller = await startController({ console: adminConsole, sso, dataDir: o.dataDir, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry, limits, ssoLimits, issuer });
+    const controller = await startController({ console: adminConsole, sso, dataDir: o.dataDir, databaseUrl: database, listen: o.listen, authListen: o.authListen, metricsListen: o.metricsListen, publicApi: o.publicApi, reauthIntervalMs, auditLog: o.auditLog, log, sessions, telemetry, limits, ssoLimits, issuer });
     // The last boundary: what escaped every guard is logged and counted, never fatal (a
     // client or gateway must not be able to end the controller).
     process.on('uncaughtException', (err) => controller.ctx.reportInternal('process', err));

@@ -1,6 +1,8 @@
 // Certificates issued by the CA, kept so that they can be revoked (grpc-js has no CRLs;
 // every API call checks the serial here).
-import type { DB } from './db.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Schema, CertificatesTable } from './schema.js';
+import type { Dialect } from './database.js';
 
 export type CertificateKind = 'admin' | 'gateway' | 'user' | 'server';
 
@@ -16,53 +18,48 @@ export interface IssuedCertificate {
 /** A recorded certificate with its revocation time (undefined while it is valid). */
 export interface CertificateRecord extends IssuedCertificate { revokedAtMs: number | undefined }
 
-interface CertificateRow { serial: string; kind: CertificateKind; subject: string; device_id: string; issued_at_ms: number; not_after_ms: number; revoked_at_ms: number | null }
-
-const toRecord = (r: CertificateRow): CertificateRecord => ({
-  serial: r.serial, kind: r.kind, subject: r.subject, deviceId: r.device_id, issuedAtMs: r.issued_at_ms, notAfterMs: r.not_after_ms, revokedAtMs: r.revoked_at_ms ?? undefined,
+const toRecord = (r: Selectable<CertificatesTable>): CertificateRecord => ({
+  // The column only ever holds a CertificateKind: record() is the one writer.
+  serial: r.serial, kind: r.kind as CertificateKind, subject: r.subject, deviceId: r.device_id, issuedAtMs: r.issued_at_ms, notAfterMs: r.not_after_ms, revokedAtMs: r.revoked_at_ms ?? undefined,
 });
 
 export class CertificateStore {
-  private readonly stmts;
+  constructor(private readonly db: Kysely<Schema>, _dialect: Dialect) {}
 
-  constructor(db: DB) {
-    this.stmts = {
-      insert: db.prepare('INSERT INTO certificates (serial, kind, subject, device_id, issued_at_ms, not_after_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      get: db.prepare<[string], CertificateRow>('SELECT * FROM certificates WHERE serial = ?'),
-      ofKind: db.prepare<[CertificateKind], CertificateRow>('SELECT * FROM certificates WHERE kind = ? ORDER BY issued_at_ms, serial'),
-      revoked: db.prepare<[string], { revoked_at_ms: number | null }>('SELECT revoked_at_ms FROM certificates WHERE serial = ?'),
-      revoke: db.prepare('UPDATE certificates SET revoked_at_ms = ? WHERE serial = ? AND revoked_at_ms IS NULL'),
-      revokeSubject: db.prepare('UPDATE certificates SET revoked_at_ms = ? WHERE kind = ? AND subject = ? AND revoked_at_ms IS NULL AND not_after_ms > ?'),
-    };
-  }
-
-  record(c: IssuedCertificate): void {
-    this.stmts.insert.run(c.serial, c.kind, c.subject, c.deviceId, c.issuedAtMs, c.notAfterMs);
+  async record(c: IssuedCertificate): Promise<void> {
+    await this.db.insertInto('certificates')
+      .values({ serial: c.serial, kind: c.kind, subject: c.subject, device_id: c.deviceId, issued_at_ms: c.issuedAtMs, not_after_ms: c.notAfterMs })
+      .execute();
   }
 
   /** A serial we never issued counts as revoked: only recorded certificates are honoured. */
-  isRevoked(serial: string): boolean {
-    const row = this.stmts.revoked.get(serial);
+  async isRevoked(serial: string): Promise<boolean> {
+    const row = await this.db.selectFrom('certificates').select('revoked_at_ms').where('serial', '=', serial).executeTakeFirst();
     return !row || row.revoked_at_ms !== null;
   }
 
   /** One recorded certificate; undefined for a serial we never issued. */
-  get(serial: string): CertificateRecord | undefined {
-    const row = this.stmts.get.get(serial);
+  async get(serial: string): Promise<CertificateRecord | undefined> {
+    const row = await this.db.selectFrom('certificates').selectAll().where('serial', '=', serial).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  /** Every certificate of a kind, oldest first (e.g. the bootstrap admin credentials). */
-  ofKind(kind: CertificateKind): CertificateRecord[] {
-    return this.stmts.ofKind.all(kind).map(toRecord);
+  /** Every certificate of a kind, oldest first (e.g. the bootstrap admin credentials); an array. */
+  async ofKind(kind: CertificateKind): Promise<CertificateRecord[]> {
+    const rows = await this.db.selectFrom('certificates').selectAll().where('kind', '=', kind).orderBy('issued_at_ms').orderBy('serial').execute();
+    return rows.map(toRecord);
   }
 
-  revoke(serial: string, nowMs: number): boolean {
-    return this.stmts.revoke.run(nowMs, serial).changes === 1;
+  async revoke(serial: string, nowMs: number): Promise<boolean> {
+    const r = await this.db.updateTable('certificates').set({ revoked_at_ms: nowMs }).where('serial', '=', serial).where('revoked_at_ms', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Revokes every unexpired certificate of a holder; returns how many. */
-  revokeAllOf(kind: CertificateKind, subject: string, nowMs: number): number {
-    return this.stmts.revokeSubject.run(nowMs, kind, subject, nowMs).changes;
+  async revokeAllOf(kind: CertificateKind, subject: string, nowMs: number): Promise<number> {
+    const r = await this.db.updateTable('certificates').set({ revoked_at_ms: nowMs })
+      .where('kind', '=', kind).where('subject', '=', subject).where('revoked_at_ms', 'is', null).where('not_after_ms', '>', nowMs)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 }

@@ -1,54 +1,49 @@
 // Devices: one row per device key a user logged in with.
-import type { DB } from './db.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Schema, DevicesTable } from './schema.js';
+import type { Dialect } from './database.js';
 import type { Device__Output as Device } from '../../proto/generated/wicket/v1/Device.js';
 import type { Posture__Output as Posture } from '../../proto/generated/wicket/v1/Posture.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 
-interface DeviceRow { id: string; user_name: string; name: string; blocked: number; blocked_reason: string; first_seen_ms: number; last_seen_ms: number; posture_json: string }
-
-
-function toDevice(r: DeviceRow): Device {
+function toDevice(r: Selectable<DevicesTable>): Device {
   return { id: r.id, username: r.user_name, name: r.name, blocked: r.blocked === 1, firstSeenMs: r.first_seen_ms, lastSeenMs: r.last_seen_ms, posture: { ...EMPTY_POSTURE, ...(JSON.parse(r.posture_json) as Partial<Posture>) } };
 }
 
 export class DeviceStore {
-  private readonly stmts;
-
-  constructor(db: DB) {
-    this.stmts = {
-      seen: db.prepare(`INSERT INTO devices (id, user_name, name, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, name = excluded.name, last_seen_ms = excluded.last_seen_ms`),
-      get: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
-      list: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY user_name, id'),
-      block: db.prepare('UPDATE devices SET blocked = ?, blocked_reason = ? WHERE id = ?'),
-      posture: db.prepare('UPDATE devices SET posture_json = ?, last_seen_ms = ? WHERE id = ?'),
-    };
-  }
+  constructor(private readonly db: Kysely<Schema>, _dialect: Dialect) {}
 
   /** Records a login from a device (creating it on first sight). */
-  seen(id: string, user: string, name: string, nowMs: number): void {
-    this.stmts.seen.run(id, user, name, nowMs, nowMs);
+  async seen(id: string, user: string, name: string, nowMs: number): Promise<void> {
+    await this.db.insertInto('devices')
+      .values({ id, user_name: user, name, first_seen_ms: nowMs, last_seen_ms: nowMs })
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ user_name: eb.ref('excluded.user_name'), name: eb.ref('excluded.name'), last_seen_ms: eb.ref('excluded.last_seen_ms') })))
+      .execute();
   }
 
-  get(id: string): (Device & { blockedReason: string }) | undefined {
-    const r = this.stmts.get.get(id);
+  async get(id: string): Promise<(Device & { blockedReason: string }) | undefined> {
+    const r = await this.db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
     return r && { ...toDevice(r), blockedReason: r.blocked_reason };
   }
 
-  isBlocked(id: string): boolean {
-    return this.stmts.get.get(id)?.blocked === 1;
+  async isBlocked(id: string): Promise<boolean> {
+    const r = await this.db.selectFrom('devices').select('blocked').where('id', '=', id).executeTakeFirst();
+    return r?.blocked === 1;
   }
 
-  list(): Device[] {
-    return this.stmts.list.all().map(toDevice);
+  /** Every device (an array: one row per device a user logged in with). */
+  async list(): Promise<Device[]> {
+    const rows = await this.db.selectFrom('devices').selectAll().orderBy('user_name').orderBy('id').execute();
+    return rows.map(toDevice);
   }
 
   /** Returns false when there is no such device. */
-  setBlocked(id: string, blocked: boolean, reason: string): boolean {
-    return this.stmts.block.run(blocked ? 1 : 0, reason, id).changes === 1;
+  async setBlocked(id: string, blocked: boolean, reason: string): Promise<boolean> {
+    const r = await this.db.updateTable('devices').set({ blocked: blocked ? 1 : 0, blocked_reason: reason }).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  recordPosture(id: string, posture: Posture, nowMs: number): void {
-    this.stmts.posture.run(JSON.stringify(posture), nowMs, id);
+  async recordPosture(id: string, posture: Posture, nowMs: number): Promise<void> {
+    await this.db.updateTable('devices').set({ posture_json: JSON.stringify(posture), last_seen_ms: nowMs }).where('id', '=', id).execute();
   }
 }

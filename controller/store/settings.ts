@@ -1,26 +1,26 @@
 // Controller settings as key/value pairs (e.g. the sealed CA key, the CA certificate).
-import type { DB } from './db.js';
+import type { Kysely } from 'kysely';
+import type { Schema } from './schema.js';
+import type { Dialect } from './database.js';
 
 export class SettingsStore {
-  private readonly stmts;
+  constructor(private readonly db: Kysely<Schema>, _dialect: Dialect) {}
 
-  constructor(db: DB) {
-    this.stmts = {
-      get: db.prepare<[string], { value: Buffer | string }>('SELECT value FROM settings WHERE key = ?'),
-      set: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    };
-  }
-
-  get(key: string): Buffer | undefined {
-    const v = this.stmts.get.get(key)?.value;
+  async get(key: string): Promise<Buffer | undefined> {
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    const v = r?.value as Buffer | string | undefined;
+    // Rows written by older versions may hold TEXT on SQLite (no column type enforcement).
     return v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v);
   }
 
-  getText(key: string): string | undefined {
-    return this.get(key)?.toString('utf8');
+  async getText(key: string): Promise<string | undefined> {
+    return (await this.get(key))?.toString('utf8');
   }
 
-  set(key: string, value: Buffer | string): void {
-    this.stmts.set.run(key, Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8'));
+  async set(key: string, value: Buffer | string): Promise<void> {
+    const v = Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8');
+    await this.db.insertInto('settings').values({ key, value: v })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
   }
 }

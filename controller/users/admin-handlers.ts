@@ -22,21 +22,23 @@ export interface UserAdminDeps extends HandlerDeps {
 }
 
 export function userAdmin(ctx: UserAdminDeps): Pick<AdminHandlers, 'AddUser' | 'ListUsers' | 'SetUserDisabled' | 'SetUserGroups'> {
-  const view = (name: string): User => {
-    const user = ctx.store.users.view(name);
+  const view = async (name: string): Promise<User> => {
+    const user = await ctx.store.users.view(name);
     if (!user) throw notFound(`no user ${name}`);
     return user;
   };
 
   return {
-    AddUser: unary(ctx.log, { method: 'Admin.AddUser', caller: (call) => adminActor(ctx.authorize, call), request: 'AddUserRequest' }, async (req, actor) => {
-      if (ctx.store.users.get(req.name)) throw alreadyExists(`user ${req.name} already exists`);
+    AddUser: unary(ctx.log, { method: 'Admin.AddUser', caller: (call) => adminActor(ctx.authorize, call), request: 'AddUserRequest' }, async (req, caller) => {
+      const actor = await caller;
+      if (await ctx.store.users.get(req.name)) throw alreadyExists(`user ${req.name} already exists`);
       const passwordHash = req.password ? await hashPassword(req.password) : null;
       const secret = newTotpSecret();
       const groups = [...new Set(req.groups)].sort();
-      const added = ctx.store.transaction(() => {
-        const ok = ctx.store.users.add({ name: req.name, passwordHash, totpSealed: ctx.masterKey.seal(secret, totpAad(req.name)), admin: req.admin, createdAtMs: ctx.now() }, groups);
-        if (ok) ctx.audit.append({ actor, action: 'user.add', target: req.name, details: { groups, admin: req.admin, password_set: passwordHash !== null } });
+      const totpSealed = ctx.masterKey.seal(secret, totpAad(req.name));
+      const added = await ctx.store.transaction(async (tx) => {
+        const ok = await tx.users.add({ name: req.name, passwordHash, totpSealed, admin: req.admin, createdAtMs: ctx.now() }, groups);
+        if (ok) await ctx.audit.append(tx, { actor, action: 'user.add', target: req.name, details: { groups, admin: req.admin, password_set: passwordHash !== null } });
         return ok;
       });
       // Another AddUser may have won the race while the password was being hashed.
@@ -44,25 +46,26 @@ export function userAdmin(ctx: UserAdminDeps): Pick<AdminHandlers, 'AddUser' | '
       return { name: req.name, totpSecret: secret, otpauthUri: otpauthUri(req.name, secret) };
     }),
 
-    ListUsers: unary(ctx.log, { method: 'Admin.ListUsers', caller: (call) => adminActor(ctx.authorize, call), request: 'ListUsersRequest' }, () => {
-      return { users: ctx.store.users.list() };
+    ListUsers: unary(ctx.log, { method: 'Admin.ListUsers', caller: (call) => adminActor(ctx.authorize, call), request: 'ListUsersRequest' }, async () => {
+      return { users: await ctx.store.users.list() };
     }),
 
-    SetUserDisabled: unary(ctx.log, { method: 'Admin.SetUserDisabled', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserDisabledRequest' }, (req, actor) => {
-      ctx.revocation.setUserDisabled(req.name, req.disabled, actor);
+    SetUserDisabled: unary(ctx.log, { method: 'Admin.SetUserDisabled', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserDisabledRequest' }, async (req, actor) => {
+      await ctx.revocation.setUserDisabled(req.name, req.disabled, await actor);
       return view(req.name);
     }),
 
-    SetUserGroups: unary(ctx.log, { method: 'Admin.SetUserGroups', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserGroupsRequest' }, (req, actor) => {
+    SetUserGroups: unary(ctx.log, { method: 'Admin.SetUserGroups', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserGroupsRequest' }, async (req, caller) => {
+      const actor = await caller;
       const groups = [...new Set(req.groups)].sort();
-      const changed = ctx.store.transaction(() => {
-        const before = ctx.store.users.groupsOf(req.name);
-        if (!ctx.store.users.setGroups(req.name, groups)) return false;
-        ctx.audit.append({ actor, action: 'user.groups', target: req.name, details: { before, after: groups } });
+      const changed = await ctx.store.transaction(async (tx) => {
+        const before = await tx.users.groupsOf(req.name);
+        if (!(await tx.users.setGroups(req.name, groups))) return false;
+        await ctx.audit.append(tx, { actor, action: 'user.groups', target: req.name, details: { before, after: groups } });
         return true;
       });
       if (!changed) throw notFound(`no user ${req.name}`);
-      ctx.revocation.userChanged(req.name, 'groups', actor);
+      await ctx.revocation.userChanged(req.name, 'groups', actor);
       return view(req.name);
     }),
   };

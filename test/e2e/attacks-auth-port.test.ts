@@ -18,7 +18,7 @@ import * as grpc from '@grpc/grpc-js';
 import forge from 'node-forge';
 import { apiClients, authClients, call } from '../../common/grpc.js';
 import { createCsr, generateKeyPair, type KeyPair } from '../../common/pki.js';
-import { openDatabase } from '../../controller/store/db.js';
+import { openSqlite } from '../../controller/store/sqlite.js';
 import { hashPassword } from '../../controller/auth/password.js';
 import { sessionModule } from '../../controller/sessions/module.js';
 import { providerSchema } from '../../controller/sso/config.js';
@@ -272,7 +272,7 @@ describe('attacks on the auth port', { timeout: 900_000 }, () => {
   scenario('a password hash with old scrypt parameters is upgraded at the next login, and still logs in', async () => db.count("SELECT count(*) FROM users WHERE password_hash LIKE 'scrypt$131072$8$1$%'"), async () => {
     const name = 'erin';
     secrets[name] = await addUser(t, name, `pw-${name} quartz tram`);
-    const rw = openDatabase(dbPathOf(join(t.dir, 'data')));
+    const rw = openSqlite(dbPathOf(join(t.dir, 'data')));
     try {
       rw.prepare('UPDATE users SET password_hash = ? WHERE name = ?').run(await hashPassword(`pw-${name} quartz tram`, { N: 1 << 14, r: 8, p: 1 }), name);
     } finally {

@@ -1,11 +1,12 @@
-// The real command lines: `wicket-controller init` (twice: refused, nothing changed),
+// The real command lines: `wicket-controller init` (twice: refused, nothing changed; a
+// --database that is not PostgreSQL refused),
 // `start` (graceful on SIGTERM; a bad --overlay-ipv6 refused), and `wicketctl` against it (user add --json, listings,
 // bad input, audit verify, login with an admin user's own certificate, weak passwords, the
 // bootstrap admin credential: list, revoke, renew on the host).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,23 @@ test('init refuses an initialised directory and changes nothing', () => {
   assert.equal(treeDigest(join(dataDir, 'admin')) + readFileSync(join(dataDir, 'master.key'), 'utf8') + readFileSync(join(dataDir, 'server.crt'), 'utf8'), digest);
   assert.equal(statSync(join(dataDir, 'master.key')).mode & 0o777, 0o600);
   assert.equal(statSync(join(dataDir, 'admin', 'client.key')).mode & 0o777, 0o600);
+});
+
+test('--database (or WICKET_DATABASE_URL, which the flag overrides) takes only PostgreSQL URLs, refused before anything is written and without showing the password', () => {
+  const fresh = join(dir, 'fresh');
+  const mysql = 'mysql://wicket:hunter2@db.test/wicket';
+  const checks = [
+    run('wicket-controller', ['init', '--data-dir', fresh, '--database', mysql]),
+    run('wicket-controller', ['init', '--data-dir', fresh], '', { WICKET_DATABASE_URL: mysql }),
+    run('wicket-controller', ['init', '--data-dir', fresh, '--database', mysql], '', { WICKET_DATABASE_URL: 'postgres://wicket@db.test/wicket' }),
+    run('wicket-controller', ['start', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--auth-listen', '127.0.0.1:0'], '', { WICKET_DATABASE_URL: mysql }),
+  ];
+  for (const r of checks) {
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /mysql:\/\/wicket:\*\*\*@db\.test\/wicket: only postgres:\/\/ and postgresql:\/\/ URLs are supported/);
+    assert.doesNotMatch(r.stderr + r.stdout, /hunter2/);
+  }
+  assert.equal(existsSync(fresh), false, 'a refused init creates nothing');
 });
 
 test('wicketctl user add --json prints name, TOTP secret and otpauth URI; user list --json shows the user', () => {

@@ -1,11 +1,12 @@
-// Read-only checks on a controller's SQLite file, taken from outside the controller (it may
+// Read-only checks on a controller's SQLite file, taken from outside the controller through
+// better-sqlite3 itself, as an inspector (or attacker) on the host would (it may
 // be running, or just SIGKILLed): SQLite's own integrity check, the audit chain, overlay
 // addresses held twice, the live sessions per gateway, and a fingerprint of the state a
 // rejected request must not change.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { openDatabase, type DB } from '../../controller/store/db.js';
-import { Audit } from '../../controller/audit/audit.js';
+import { openSqlite, type SqliteHandle as DB } from '../../controller/store/sqlite.js';
+import { verifyChain } from '../../controller/audit/chain.js';
 
 /**
  * The tables a request changes when it succeeds. Left out on purpose: the audit log and the
@@ -31,7 +32,7 @@ export class DbView {
   readonly db: DB;
 
   constructor(path: string) {
-    this.db = openDatabase(path, { readonly: true });
+    this.db = openSqlite(path, { readonly: true });
   }
 
   /** Per fingerprinted table, a SHA-256 over its rows (read in one transaction). */
@@ -51,8 +52,12 @@ export class DbView {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
   }
 
+  /** The hash chain as the controller checks it (without the signed head, which lives in the data directory). */
   auditVerify(): { ok: boolean; recordsChecked: number; message: string } {
-    return new Audit(this.db).verify();
+    const rows = this.db.prepare<[], { id: number; at_ms: number; actor: string; action: string; target: string; details_json: string; prev_hash: string; hash: string }>('SELECT * FROM audit ORDER BY id').iterate();
+    return verifyChain((function* () {
+      for (const r of rows) yield { id: r.id, atMs: r.at_ms, actor: r.actor, action: r.action, target: r.target, detailsJson: r.details_json, prevHash: r.prev_hash, hash: r.hash };
+    })());
   }
 
   /** Overlay addresses held by more than one active session. */
