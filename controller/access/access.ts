@@ -41,7 +41,7 @@ export interface AccessDeps {
   /** The applied policy, if any. */
   policy: () => Policy | undefined;
   /** Re-evaluates the user's live sessions (installed by the session module). */
-  reevaluateUser: (user: string, reason: string, actor: string) => void;
+  reevaluateUser: (user: string, reason: string, actor: string) => Promise<unknown>;
   log: Logger;
   /** An unexpected error in the expiry timer (controller/internal-errors.ts). */
   reportInternal?: InternalErrorReporter;
@@ -50,15 +50,19 @@ export interface AccessDeps {
 
 export class AccessManager {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private armSeq = 0;
 
   constructor(private readonly deps: AccessDeps) {}
 
   /** Expires what ran out while the controller was down and arms the expiry timer. */
-  start(): void {
-    this.expireDue();
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.expireDue();
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 
@@ -67,31 +71,33 @@ export class AccessManager {
     return { ...r, approvers: grantNamed(this.deps.policy(), r.grant)?.requestable?.approvers ?? [] };
   }
 
-  list(filter: { pending?: boolean; user?: string }): AccessRequest[] {
-    return this.deps.store.access.list(filter).map((r) => this.view(r));
+  async list(filter: { pending?: boolean; user?: string }): Promise<AccessRequest[]> {
+    return (await this.deps.store.access.list(filter)).map((r) => this.view(r));
   }
 
-  get(id: string): AccessRequestRecord {
-    const r = this.deps.store.access.get(id);
+  async get(id: string): Promise<AccessRequestRecord> {
+    const r = await this.deps.store.access.get(id);
     if (!r) throw notFound(`no access request ${id}`);
     return r;
   }
 
   /** A user asks for a resource through a requestable grant; returns the pending request. */
-  request(req: Omit<NewRequest, 'groups'>): AccessRequest {
+  async request(req: Omit<NewRequest, 'groups'>): Promise<AccessRequest> {
     const { store, audit } = this.deps;
     const actor = `user:${req.user}`;
     const policy = this.deps.policy();
-    const record = this.refusing(actor, 'request', req.resource, { resource: req.resource, grant: req.grant, durationMs: req.durationMs, reason: req.reason }, () => {
+    const record = await this.refusing(actor, 'request', req.resource, { resource: req.resource, grant: req.grant, durationMs: req.durationMs, reason: req.reason }, async () => {
       if (!policy) throw new AccessRefusal('state', 'no policy has been applied yet');
-      const grant = grantForRequest(policy, { ...req, groups: store.users.groupsOf(req.user) });
-      return store.transaction(() => {
-        const pending = store.access.pendingFor(req.user, grant.name, req.resource);
+      const grant = grantForRequest(policy, { ...req, groups: await store.users.groupsOf(req.user) });
+      // The id and the time are chosen once: a body run again after a conflict inserts the same request.
+      const id = newId(9);
+      const createdAtMs = this.deps.now();
+      return store.transaction(async (tx) => {
+        const pending = await tx.access.pendingFor(req.user, grant.name, req.resource);
         if (pending) throw new AccessRefusal('exists', `request ${pending.id} for ${req.resource} through grant ${grant.name} is already pending`);
-        const id = newId(9);
-        store.access.insert({ id, user: req.user, grant: grant.name, resource: req.resource, reason: req.reason, durationMs: req.durationMs, createdAtMs: this.deps.now(), binding: grantBinding(policy, grant) });
-        audit.append({ actor, action: 'access.request', target: id, details: { user: req.user, grant: grant.name, resource: req.resource, durationMs: req.durationMs, reason: req.reason, approvers: grant.requestable!.approvers } });
-        return store.access.get(id)!;
+        await tx.access.insert({ id, user: req.user, grant: grant.name, resource: req.resource, reason: req.reason, durationMs: req.durationMs, createdAtMs, binding: grantBinding(policy, grant) });
+        await audit.append(tx, { actor, action: 'access.request', target: id, details: { user: req.user, grant: grant.name, resource: req.resource, durationMs: req.durationMs, reason: req.reason, approvers: grant.requestable!.approvers } });
+        return (await tx.access.get(id))!;
       });
     });
     this.deps.log.info({ request: record.id, user: req.user, grant: record.grant, resource: req.resource }, 'access requested');
@@ -99,34 +105,35 @@ export class AccessManager {
   }
 
   /** An approver approves a pending request for its duration, or `durationMs` when given. */
-  approve(actor: string, approver: string, id: string, durationMs: number, note: string): AccessRequest {
+  async approve(actor: string, approver: string, id: string, durationMs: number, note: string): Promise<AccessRequest> {
     const { store, audit } = this.deps;
-    const r = this.get(id);
-    const record = this.refusing(actor, 'approve', id, { user: r.username, grant: r.grant, resource: r.resource, durationMs }, () => {
-      const grant = checkDecider(this.deps.policy(), r, store.users.groupsOf(r.username), { user: approver, groups: store.users.groupsOf(approver) }, 'approved')!;
+    const r = await this.get(id);
+    const record = await this.refusing(actor, 'approve', id, { user: r.username, grant: r.grant, resource: r.resource, durationMs }, async () => {
+      const grant = checkDecider(this.deps.policy(), r, await store.users.groupsOf(r.username), { user: approver, groups: await store.users.groupsOf(approver) }, 'approved')!;
       const duration = durationMs || r.durationMs;
       checkDuration(grant, duration);
       const now = this.deps.now();
-      return store.transaction(() => {
-        if (!store.access.approve(id, actor, now, note, now + duration)) checkTransition(store.access.get(id)!, 'approved');
-        audit.append({ actor, action: 'access.approve', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, durationMs: duration, expiresAtMs: now + duration, reason: note } });
-        return store.access.get(id)!;
+      return store.transaction(async (tx) => {
+        if (!(await tx.access.approve(id, actor, now, note, now + duration))) checkTransition((await tx.access.get(id))!, 'approved');
+        await audit.append(tx, { actor, action: 'access.approve', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, durationMs: duration, expiresAtMs: now + duration, reason: note } });
+        return (await tx.access.get(id))!;
       });
     });
-    this.changed(record, `access request ${id} approved by ${actor}`, actor);
+    await this.changed(record, `access request ${id} approved by ${actor}`, actor);
     return this.view(record);
   }
 
   /** An approver denies a pending request, saying why. */
-  deny(actor: string, approver: string, id: string, reason: string): AccessRequest {
+  async deny(actor: string, approver: string, id: string, reason: string): Promise<AccessRequest> {
     const { store, audit } = this.deps;
-    const r = this.get(id);
-    const record = this.refusing(actor, 'deny', id, { user: r.username, grant: r.grant, resource: r.resource }, () => {
-      checkDecider(this.deps.policy(), r, store.users.groupsOf(r.username), { user: approver, groups: store.users.groupsOf(approver) }, 'denied');
-      return store.transaction(() => {
-        if (!store.access.deny(id, actor, this.deps.now(), reason)) checkTransition(store.access.get(id)!, 'denied');
-        audit.append({ actor, action: 'access.deny', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, reason } });
-        return store.access.get(id)!;
+    const r = await this.get(id);
+    const record = await this.refusing(actor, 'deny', id, { user: r.username, grant: r.grant, resource: r.resource }, async () => {
+      checkDecider(this.deps.policy(), r, await store.users.groupsOf(r.username), { user: approver, groups: await store.users.groupsOf(approver) }, 'denied');
+      const now = this.deps.now();
+      return store.transaction(async (tx) => {
+        if (!(await tx.access.deny(id, actor, now, reason))) checkTransition((await tx.access.get(id))!, 'denied');
+        await audit.append(tx, { actor, action: 'access.deny', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, reason } });
+        return (await tx.access.get(id))!;
       });
     });
     this.deps.log.info({ request: id, actor }, 'access denied');
@@ -134,18 +141,19 @@ export class AccessManager {
   }
 
   /** Ends an approved request now; its entitlement leaves the requester's sessions. */
-  revoke(actor: string, id: string, reason: string): AccessRequest {
+  async revoke(actor: string, id: string, reason: string): Promise<AccessRequest> {
     const { store, audit } = this.deps;
-    const r = this.get(id);
-    const record = this.refusing(actor, 'revoke', id, { user: r.username, grant: r.grant, resource: r.resource }, () => {
+    const r = await this.get(id);
+    const record = await this.refusing(actor, 'revoke', id, { user: r.username, grant: r.grant, resource: r.resource }, async () => {
       checkTransition(r, 'revoked');
-      return store.transaction(() => {
-        if (!store.access.end(id, 'revoked', actor, this.deps.now(), reason)) checkTransition(store.access.get(id)!, 'revoked');
-        audit.append({ actor, action: 'access.revoke', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, reason } });
-        return store.access.get(id)!;
+      const now = this.deps.now();
+      return store.transaction(async (tx) => {
+        if (!(await tx.access.end(id, 'revoked', actor, now, reason))) checkTransition((await tx.access.get(id))!, 'revoked');
+        await audit.append(tx, { actor, action: 'access.revoke', target: id, details: { user: r.username, grant: r.grant, resource: r.resource, reason } });
+        return (await tx.access.get(id))!;
       });
     });
-    this.changed(record, `access request ${id} revoked by ${actor}`, actor);
+    await this.changed(record, `access request ${id} revoked by ${actor}`, actor);
     return this.view(record);
   }
 
@@ -155,51 +163,59 @@ export class AccessManager {
    * shortened; all audited. Runs before the live sessions are re-evaluated, so those see the
    * result. Returns the users whose approvals changed.
    */
-  policyApplied(policy: Policy, version: number): string[] {
+  async policyApplied(policy: Policy, version: number): Promise<string[]> {
     const { store, audit } = this.deps;
     const now = this.deps.now();
-    const users = store.transaction(() => store.access.live().flatMap(({ record: r, binding }) => {
-      const outcome = rebind(policy, { grant: r.grant, binding, state: r.state, decidedAtMs: Number(r.decidedAtMs), expiresAtMs: Number(r.expiresAtMs) }, version);
-      const details = { user: r.username, grant: r.grant, resource: r.resource, policyVersion: version };
-      if (outcome.kind === 'keep') return [];
-      if (outcome.kind === 'shorten') {
-        if (!store.access.shorten(r.id, outcome.expiresAtMs)) return [];
-        audit.append({ actor: 'system', action: 'access.shorten', target: r.id, details: { ...details, expiresAtMs: outcome.expiresAtMs, reason: `grant ${r.grant}'s max_duration was narrowed` } });
-      } else if (r.state === 'approved') {
-        if (!store.access.end(r.id, 'revoked', 'system', now, outcome.reason)) return [];
-        audit.append({ actor: 'system', action: 'access.revoke', target: r.id, details: { ...details, reason: outcome.reason } });
-      } else {
-        if (!store.access.deny(r.id, 'system', now, outcome.reason)) return [];
-        audit.append({ actor: 'system', action: 'access.deny', target: r.id, details: { ...details, reason: outcome.reason } });
+    const users = await store.transaction(async (tx) => {
+      const changed: string[] = [];
+      for (const { record: r, binding } of await tx.access.live()) {
+        const outcome = rebind(policy, { grant: r.grant, binding, state: r.state, decidedAtMs: Number(r.decidedAtMs), expiresAtMs: Number(r.expiresAtMs) }, version);
+        const details = { user: r.username, grant: r.grant, resource: r.resource, policyVersion: version };
+        if (outcome.kind === 'keep') continue;
+        if (outcome.kind === 'shorten') {
+          if (!(await tx.access.shorten(r.id, outcome.expiresAtMs))) continue;
+          await audit.append(tx, { actor: 'system', action: 'access.shorten', target: r.id, details: { ...details, expiresAtMs: outcome.expiresAtMs, reason: `grant ${r.grant}'s max_duration was narrowed` } });
+        } else if (r.state === 'approved') {
+          if (!(await tx.access.end(r.id, 'revoked', 'system', now, outcome.reason))) continue;
+          await audit.append(tx, { actor: 'system', action: 'access.revoke', target: r.id, details: { ...details, reason: outcome.reason } });
+        } else {
+          if (!(await tx.access.deny(r.id, 'system', now, outcome.reason))) continue;
+          await audit.append(tx, { actor: 'system', action: 'access.deny', target: r.id, details: { ...details, reason: outcome.reason } });
+        }
+        changed.push(r.username);
       }
-      return [r.username];
-    }));
-    this.arm();
+      return changed;
+    });
+    await this.arm();
     return [...new Set(users)];
   }
 
   /** Marks approvals whose time is up as expired (audited), re-evaluates their users, re-arms. */
-  private expireDue(): void {
+  private async expireDue(): Promise<void> {
     const { store, audit } = this.deps;
     const now = this.deps.now();
-    const expired = store.transaction(() => store.access.due(now).filter((r) => {
-      if (!store.access.end(r.id, 'expired', 'system', now, 'the approved duration ended')) return false;
-      audit.append({ actor: 'system', action: 'access.expire', target: r.id, details: { user: r.username, grant: r.grant, resource: r.resource, expiresAtMs: r.expiresAtMs } });
-      return true;
-    }));
-    for (const user of new Set(expired.map((r) => r.username))) this.reevaluate(user, 'access request expired', 'system');
-    this.arm();
+    const expired = await store.transaction(async (tx) => {
+      const ended: AccessRequestRecord[] = [];
+      for (const r of await tx.access.due(now)) {
+        if (!(await tx.access.end(r.id, 'expired', 'system', now, 'the approved duration ended'))) continue;
+        await audit.append(tx, { actor: 'system', action: 'access.expire', target: r.id, details: { user: r.username, grant: r.grant, resource: r.resource, expiresAtMs: r.expiresAtMs } });
+        ended.push(r);
+      }
+      return ended;
+    });
+    for (const user of new Set(expired.map((r) => r.username))) await this.reevaluate(user, 'access request expired', 'system');
+    await this.arm();
   }
 
-  private changed(r: AccessRequestRecord, reason: string, actor: string): void {
+  private async changed(r: AccessRequestRecord, reason: string, actor: string): Promise<void> {
     this.deps.log.info({ request: r.id, user: r.username, state: r.state, actor }, 'access changed');
-    this.reevaluate(r.username, reason, actor);
-    this.arm();
+    await this.reevaluate(r.username, reason, actor);
+    await this.arm();
   }
 
-  private reevaluate(user: string, reason: string, actor: string): void {
+  private async reevaluate(user: string, reason: string, actor: string): Promise<void> {
     try {
-      this.deps.reevaluateUser(user, reason, actor);
+      await this.deps.reevaluateUser(user, reason, actor);
     } catch (err) {
       // The change is committed; the sessions' own deadlines and the next re-evaluation still apply it.
       this.deps.log.error({ err, user }, 're-evaluating sessions after an access change failed');
@@ -207,27 +223,27 @@ export class AccessManager {
   }
 
   /** One timer for the next approval to expire. */
-  private arm(): void {
+  private async arm(): Promise<void> {
+    // Of two arms running at once, the one that read last saw every commit before it: it alone sets the timer.
+    const seq = ++this.armSeq;
+    const next = await this.deps.store.access.nextExpiry();
+    if (seq !== this.armSeq) return;
     clearTimeout(this.timer);
-    const next = this.deps.store.access.nextExpiry();
-    if (next === undefined) return;
+    this.timer = undefined;
+    if (next === undefined || this.stopped) return;
     this.timer = setTimeout(() => {
-      try {
-        this.expireDue();
-      } catch (err) {
-        this.deps.reportInternal?.('access.expiry', err);
-      }
+      this.expireDue().catch((err: unknown) => this.deps.reportInternal?.('access.expiry', err));
     }, Math.min(Math.max(next - this.deps.now(), 0) + 1, MAX_TIMER_MS));
     this.timer.unref();
   }
 
   /** Runs a step; a refusal is audited ("access.refuse", with who and why) and becomes a DomainError. */
-  private refusing<T>(actor: string, op: string, target: string, details: Record<string, unknown>, fn: () => T): T {
+  private async refusing<T>(actor: string, op: string, target: string, details: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
     try {
-      return fn();
+      return await fn();
     } catch (err) {
       if (!(err instanceof AccessRefusal)) throw err;
-      this.deps.audit.append({ actor, action: 'access.refuse', target, details: { op, ...details, refusal: err.message } });
+      await this.deps.audit.append(this.deps.store, { actor, action: 'access.refuse', target, details: { op, ...details, refusal: err.message } });
       throw new DomainError(ERROR_KIND[err.kind], err.message);
     }
   }

@@ -8,8 +8,8 @@ import { unary, type HandlerDeps } from '../api/handler.js';
 export function accessAdmin(ctx: HandlerDeps, access: AccessManager): Pick<AdminHandlers, 'ListAccessRequests' | 'ApproveAccess' | 'DenyAccess' | 'RevokeAccess'> {
   const admin = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'admin').name;
   return {
-    ListAccessRequests: unary(ctx.log, { method: 'Admin.ListAccessRequests', caller: admin, request: 'ListAccessRequestsRequest' }, (req) => {
-      return { requests: access.list({ pending: req.pending, user: req.user }) };
+    ListAccessRequests: unary(ctx.log, { method: 'Admin.ListAccessRequests', caller: admin, request: 'ListAccessRequestsRequest' }, async (req) => {
+      return { requests: await access.list({ pending: req.pending, user: req.user }) };
     }),
 
     ApproveAccess: unary(ctx.log, { method: 'Admin.ApproveAccess', caller: admin, request: 'ApproveAccessRequest' }, (req, name) => {

@@ -12,8 +12,8 @@ export function accessClientService(ctx: HandlerDeps, access: AccessManager): Pi
       return access.request({ user: who, resource: req.resource, grant: req.grant, durationMs: req.durationMs, reason: req.reason });
     }),
 
-    ListMyAccessRequests: unary(ctx.log, { method: 'Client.ListMyAccessRequests', caller: user, request: 'ListMyAccessRequestsRequest' }, (_req, who) => {
-      return { requests: access.list({ user: who }) };
+    ListMyAccessRequests: unary(ctx.log, { method: 'Client.ListMyAccessRequests', caller: user, request: 'ListMyAccessRequestsRequest' }, async (_req, who) => {
+      return { requests: await access.list({ user: who }) };
     }),
   };
 }

@@ -32,6 +32,7 @@ export function accessLayer(ctx: AccessLayerDeps, deps: { policy: () => Policy |
     store: ctx.store, audit: ctx.audit, policy: deps.policy, reevaluateUser: deps.reevaluateUser,
     log: ctx.log.child({ module: 'access' }), now: ctx.now, reportInternal: ctx.reportInternal,
   });
-  manager.start();
+  // Expiry of what ran out while the controller was down: an error is reported, as the timer's are.
+  void manager.start().catch((err: unknown) => ctx.reportInternal('access.expiry', err));
   return { manager, client: accessClientService(ctx, manager), admin: accessAdmin(ctx, manager), close: () => manager.stop() };
 }

@@ -8,7 +8,7 @@ import type { TicketSigner } from './tickets.js';
 
 export interface TicketKeys {
   /** The controller's current key (kid and PKCS#8 PEM). */
-  signingKey(): { kid: string; privatePem: string };
+  signingKey(): Promise<{ kid: string; privatePem: string }>;
   issuer(): string;
   now(): number;
 }
@@ -17,7 +17,7 @@ export function ticketSigner(keys: TicketKeys): TicketSigner {
   // The key object of the current kid, parsed once per rotation.
   let cached: { kid: string; key: KeyObject } | undefined;
   return async (claims: AccessClaims & { jti: string }, audience: string, lifetimeS: number) => {
-    const { kid, privatePem } = keys.signingKey();
+    const { kid, privatePem } = await keys.signingKey();
     if (cached?.kid !== kid) cached = { kid, key: createPrivateKey(privatePem) };
     const nowS = Math.floor(keys.now() / 1000);
     return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'ES256', kid, typ: TICKET_TYPE })

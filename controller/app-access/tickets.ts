@@ -50,11 +50,11 @@ export class AppTickets {
     const policy = this.deps.policy();
     const resource = policy && publicResource(policy, hostname);
     if (!policy || !resource) throw notFound(`no public resource answers to ${hostname}`);
-    const refusal = deviceStandingRefusal(store, login.user, login.deviceId, login.certSerial);
+    const refusal = await deviceStandingRefusal(store, login.user, login.deviceId, login.certSerial);
     if (refusal) throw unauthenticated(refusal);
     const at = now();
-    const { mfa } = loginOf(store, login.certSerial);
-    const decision = decide(store, policy, { user: login.user, certSerial: login.certSerial, posture: EMPTY_POSTURE, mfa, now: at, sessionStart: at, approvals: store.access.approvals(login.user, at), tunnel: false });
+    const { mfa } = await loginOf(store, login.certSerial);
+    const decision = await decide(store, policy, { user: login.user, certSerial: login.certSerial, posture: EMPTY_POSTURE, mfa, now: at, sessionStart: at, approvals: await store.access.approvals(login.user, at), tunnel: false });
     const grants = decision.entitlements.filter((e) => e.resource === resource && e.http)
       .map((e) => ({ grant: e.grant, methods: [...e.http!.methods], paths: [...e.http!.paths] }));
     if (grants.length === 0) {

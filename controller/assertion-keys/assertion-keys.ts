@@ -32,32 +32,48 @@ const sealPurpose = (kid: string) => `assertion-key:${kid}`;
 const published = (k: StoredKey): PublishedJwk => ({ ...k.publicJwk, kid: k.kid, alg: 'ES256', use: 'sig' });
 
 export class AssertionKeys {
-  private readonly keys: AssertionKeyStore;
   /** The JWKS documents, rebuilt after any change. */
   private cache: { all: string; controller: string } | undefined;
+  /** Counts committed changes: documents read before one are not cached. */
+  private generation = 0;
 
-  constructor(private readonly deps: { store: Store; audit: Audit; masterKey: MasterKey; now: () => number; log: Logger }) {
-    this.keys = new AssertionKeyStore(deps.store.db);
+  constructor(private readonly deps: { store: Store; audit: Audit; masterKey: MasterKey; now: () => number; log: Logger }) {}
+
+  /** The key table as `store` (the root store or a transaction) sees it. */
+  private keys(store: Store): AssertionKeyStore {
+    return new AssertionKeyStore(store.db, store.dialect);
   }
 
-  /** The owner's current key (made now when it has none), private half opened. */
-  signingKey(owner: string): SigningKeyPem {
-    const key = this.keys.current(owner) ?? this.deps.store.transaction(() => this.keys.current(owner) ?? this.make(owner, undefined));
+  /**
+   * The owner's current key (made now when it has none), private half opened. Two callers
+   * making the owner's first key at once (here or on another controller) both get the one
+   * the database kept: assertion_keys_current admits one current key per owner.
+   */
+  async signingKey(owner: string): Promise<SigningKeyPem> {
+    const key = (await this.keys(this.deps.store).current(owner))
+      ?? await this.deps.store.transaction(async (tx) => (await this.keys(tx).current(owner)) ?? this.make(tx, owner, undefined));
     return { kid: key.kid, privatePem: this.deps.masterKey.open(key.privateSealed, sealPurpose(key.kid)).toString('utf8') };
   }
 
-  /** Makes the owner's new current key, retiring `previous`; audited (key ids only). */
-  private make(owner: string, previous: StoredKey | undefined): StoredKey {
+  /**
+   * Makes the owner's new current key, retiring `previous`; audited (key ids only). Call
+   * inside a transaction. When another caller's key won, returns that one and records nothing.
+   */
+  private async make(tx: Store, owner: string, previous: StoredKey | undefined): Promise<StoredKey> {
+    const keys = this.keys(tx);
     const now = this.deps.now();
     const pair = generateEs256();
-    if (previous) this.keys.retire(previous.kid, now);
     const key = { kid: pair.kid, owner, publicJwk: pair.publicJwk, privateSealed: this.deps.masterKey.seal(pair.privatePem, sealPurpose(pair.kid)), createdAtMs: now };
-    this.keys.insert(key);
-    this.deps.audit.append({
+    if ((previous && !(await keys.retire(previous.kid, now))) || !(await keys.insert(key))) {
+      const current = await keys.current(owner);
+      if (!current) throw new Error(`assertion key of ${owner}: neither made nor found`);
+      return current;
+    }
+    await this.deps.audit.append(tx, {
       actor: 'system', action: previous ? 'assertion_key.rotate' : 'assertion_key.create', target: owner,
       details: previous ? { kid: key.kid, previousKid: previous.kid, publishedUntilMs: now + RETIRED_OVERLAP_MS } : { kid: key.kid },
     });
-    this.cache = undefined;
+    tx.afterCommit(() => this.invalidate());
     return { ...key, retiredAtMs: null };
   }
 
@@ -65,13 +81,14 @@ export class AssertionKeys {
    * Replaces every current key older than KEY_LIFETIME_MS and deletes keys retired more than
    * RETIRED_OVERLAP_MS ago, in one transaction.
    */
-  rotate(): RotationResult {
+  async rotate(): Promise<RotationResult> {
     const now = this.deps.now();
-    const result = this.deps.store.transaction((): RotationResult => {
-      const due = this.keys.dueForRotation(now - KEY_LIFETIME_MS);
-      for (const k of due) this.make(k.owner, k);
-      const deleted = this.keys.deleteRetired(now - RETIRED_OVERLAP_MS);
-      if (deleted.length) this.cache = undefined;
+    const result = await this.deps.store.transaction(async (tx): Promise<RotationResult> => {
+      const keys = this.keys(tx);
+      const due = await keys.dueForRotation(now - KEY_LIFETIME_MS);
+      for (const k of due) await this.make(tx, k.owner, k);
+      const deleted = await keys.deleteRetired(now - RETIRED_OVERLAP_MS);
+      if (deleted.length) tx.afterCommit(() => this.invalidate());
       return { rotated: due.map((k) => k.owner), deleted: deleted.map((d) => d.kid) };
     });
     if (result.rotated.length || result.deleted.length) this.deps.log.info(result, 'assertion keys rotated');
@@ -79,23 +96,30 @@ export class AssertionKeys {
   }
 
   /** Every published public key (gateways' and the controller's), as a JWKS document. */
-  jwksJson(): string {
-    return this.documents().all;
+  async jwksJson(): Promise<string> {
+    return (await this.documents()).all;
   }
 
   /** The controller's own published keys (its sign-in tickets), as a JWKS document. */
-  controllerJwksJson(): string {
-    return this.documents().controller;
+  async controllerJwksJson(): Promise<string> {
+    return (await this.documents()).controller;
   }
 
-  private documents(): { all: string; controller: string } {
-    if (!this.cache) {
-      const all = this.keys.all();
-      this.cache = {
-        all: JSON.stringify({ keys: all.map(published) }),
-        controller: JSON.stringify({ keys: all.filter((k) => k.owner === CONTROLLER_KEY_OWNER).map(published) }),
-      };
-    }
-    return this.cache;
+  private invalidate(): void {
+    this.generation++;
+    this.cache = undefined;
+  }
+
+  private async documents(): Promise<{ all: string; controller: string }> {
+    if (this.cache) return this.cache;
+    const generation = this.generation;
+    const all = await this.keys(this.deps.store).all();
+    const documents = {
+      all: JSON.stringify({ keys: all.map(published) }),
+      controller: JSON.stringify({ keys: all.filter((k) => k.owner === CONTROLLER_KEY_OWNER).map(published) }),
+    };
+    // A change committed while this read ran may be missing from it: serve it, but don't keep it.
+    if (generation === this.generation) this.cache = documents;
+    return documents;
   }
 }

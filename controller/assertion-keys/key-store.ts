@@ -1,6 +1,10 @@
 // The assertion_keys table (013_http_proxy.sql): ES256 keys by owner ('gateway:NAME' or
-// 'controller'), the private half sealed, a retired key kept until it is deleted.
-import type { DB } from '../store/db.js';
+// 'controller'), the private half sealed, a retired key kept until it is deleted. The partial
+// unique index assertion_keys_current allows one current key per owner, whichever controller
+// makes it.
+import type { Kysely, Selectable } from 'kysely';
+import type { Dialect } from '../store/database.js';
+import type { Schema, AssertionKeysTable } from '../store/schema.js';
 import type { EcPublicJwk } from '../crypto/es256.js';
 
 export interface StoredKey {
@@ -13,52 +17,53 @@ export interface StoredKey {
   retiredAtMs: number | null;
 }
 
-interface KeyRow { kid: string; owner: string; public_jwk: string; private_sealed: Buffer; created_at_ms: number; retired_at_ms: number | null }
-
-const toKey = (r: KeyRow): StoredKey => ({
+const toKey = (r: Selectable<AssertionKeysTable>): StoredKey => ({
   kid: r.kid, owner: r.owner, publicJwk: JSON.parse(r.public_jwk) as EcPublicJwk, privateSealed: r.private_sealed,
   createdAtMs: r.created_at_ms, retiredAtMs: r.retired_at_ms,
 });
 
 export class AssertionKeyStore {
-  private readonly stmts;
+  constructor(private readonly db: Kysely<Schema>, _dialect: Dialect) {}
 
-  constructor(db: DB) {
-    this.stmts = {
-      insert: db.prepare('INSERT INTO assertion_keys (kid, owner, public_jwk, private_sealed, created_at_ms) VALUES (?, ?, ?, ?, ?)'),
-      current: db.prepare<[string], KeyRow>('SELECT * FROM assertion_keys WHERE owner = ? AND retired_at_ms IS NULL'),
-      all: db.prepare<[], KeyRow>('SELECT * FROM assertion_keys ORDER BY owner, created_at_ms, kid'),
-      retire: db.prepare('UPDATE assertion_keys SET retired_at_ms = ? WHERE kid = ? AND retired_at_ms IS NULL'),
-      dueForRotation: db.prepare<[number], KeyRow>('SELECT * FROM assertion_keys WHERE retired_at_ms IS NULL AND created_at_ms <= ?'),
-      deleteRetired: db.prepare<[number], { kid: string; owner: string }>('DELETE FROM assertion_keys WHERE retired_at_ms IS NOT NULL AND retired_at_ms <= ? RETURNING kid, owner'),
-    };
+  /**
+   * Inserts the owner's new current key; false when the owner already has one (another
+   * controller, or a concurrent call, made it first): the caller then uses that one.
+   */
+  async insert(k: Omit<StoredKey, 'retiredAtMs'>): Promise<boolean> {
+    const inserted = await this.db.insertInto('assertion_keys')
+      .values({ kid: k.kid, owner: k.owner, public_jwk: JSON.stringify(k.publicJwk), private_sealed: k.privateSealed, created_at_ms: k.createdAtMs })
+      .onConflict((oc) => oc.column('owner').where('retired_at_ms', 'is', null).doNothing())
+      .returning('kid').executeTakeFirst();
+    return inserted !== undefined;
   }
 
-  insert(k: Omit<StoredKey, 'retiredAtMs'>): void {
-    this.stmts.insert.run(k.kid, k.owner, JSON.stringify(k.publicJwk), k.privateSealed, k.createdAtMs);
-  }
-
-  current(owner: string): StoredKey | undefined {
-    const r = this.stmts.current.get(owner);
+  async current(owner: string): Promise<StoredKey | undefined> {
+    const r = await this.db.selectFrom('assertion_keys').selectAll().where('owner', '=', owner).where('retired_at_ms', 'is', null).executeTakeFirst();
     return r && toKey(r);
   }
 
-  /** Every key still published (current and retired), by owner. */
-  all(): StoredKey[] {
-    return this.stmts.all.all().map(toKey);
+  /** Every key still published (current and retired), by owner (an array: a few per gateway). */
+  async all(): Promise<StoredKey[]> {
+    const rows = await this.db.selectFrom('assertion_keys').selectAll().orderBy('owner').orderBy('created_at_ms').orderBy('kid').execute();
+    return rows.map(toKey);
   }
 
-  retire(kid: string, nowMs: number): void {
-    this.stmts.retire.run(nowMs, kid);
+  /** Retires the key; false when it was already retired. */
+  async retire(kid: string, nowMs: number): Promise<boolean> {
+    const result = await this.db.updateTable('assertion_keys').set({ retired_at_ms: nowMs }).where('kid', '=', kid).where('retired_at_ms', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Current keys made at or before `createdBeforeMs`. */
-  dueForRotation(createdBeforeMs: number): StoredKey[] {
-    return this.stmts.dueForRotation.all(createdBeforeMs).map(toKey);
+  async dueForRotation(createdBeforeMs: number): Promise<StoredKey[]> {
+    const rows = await this.db.selectFrom('assertion_keys').selectAll().where('retired_at_ms', 'is', null).where('created_at_ms', '<=', createdBeforeMs)
+      .orderBy('owner').orderBy('kid').execute();
+    return rows.map(toKey);
   }
 
   /** Deletes keys retired at or before `retiredBeforeMs`; returns what went. */
-  deleteRetired(retiredBeforeMs: number): { kid: string; owner: string }[] {
-    return this.stmts.deleteRetired.all(retiredBeforeMs);
+  async deleteRetired(retiredBeforeMs: number): Promise<{ kid: string; owner: string }[]> {
+    return this.db.deleteFrom('assertion_keys').where('retired_at_ms', 'is not', null).where('retired_at_ms', '<=', retiredBeforeMs)
+      .returning(['kid', 'owner']).execute();
   }
 }

@@ -25,19 +25,22 @@ export interface GatewayAdminDeps extends HandlerDeps, JoinTokenDeps {
 
 export function gatewayAdmin(ctx: GatewayAdminDeps): Pick<AdminHandlers, 'CreateJoinToken' | 'ListGateways'> {
   return {
-    CreateJoinToken: unary(ctx.log, { method: 'Admin.CreateJoinToken', caller: (call) => adminActor(ctx.authorize, call), request: 'CreateJoinTokenRequest' }, (req, actor) => {
+    CreateJoinToken: unary(ctx.log, { method: 'Admin.CreateJoinToken', caller: (call) => adminActor(ctx.authorize, call), request: 'CreateJoinTokenRequest' }, async (req, actor) => {
       return createJoinToken(ctx, req.gatewayName, req.ttlSeconds > 0 ? req.ttlSeconds * 1000 : DEFAULT_TOKEN_TTL_MS, actor, req.endpoint.toLowerCase());
     }),
 
-    ListGateways: unary(ctx.log, { method: 'Admin.ListGateways', caller: (call) => adminActor(ctx.authorize, call), request: 'ListGatewaysRequest' }, () => {
+    ListGateways: unary(ctx.log, { method: 'Admin.ListGateways', caller: (call) => adminActor(ctx.authorize, call), request: 'ListGatewaysRequest' }, async () => {
       const now = ctx.now();
-      const gateways: GatewayStatus[] = ctx.store.gateways.list().map((g) => ({
-        name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,
-        desiredVersion: g.desiredVersion, appliedVersion: g.appliedVersion, lastAckMs: g.lastAckMs, lastApplyUs: g.lastApplyUs,
-        lastReportMs: g.lastReportMs, health: gatewayHealth(g, now), sessions: ctx.store.sessions.onGatewayCount(g.name),
-        connectedSinceMs: g.connected ? g.connectedSinceMs : 0, serviceAddress: g.serviceAddress,
-        serviceAddressIpv6: ipv6Twin(ctx.config.overlayIpv6, ctx.config.overlayPool, g.serviceAddress),
-      }));
+      const gateways: GatewayStatus[] = [];
+      for (const g of await ctx.store.gateways.list()) {
+        gateways.push({
+          name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,
+          desiredVersion: g.desiredVersion, appliedVersion: g.appliedVersion, lastAckMs: g.lastAckMs, lastApplyUs: g.lastApplyUs,
+          lastReportMs: g.lastReportMs, health: gatewayHealth(g, now), sessions: await ctx.store.sessions.onGatewayCount(g.name),
+          connectedSinceMs: g.connected ? g.connectedSinceMs : 0, serviceAddress: g.serviceAddress,
+          serviceAddressIpv6: ipv6Twin(ctx.config.overlayIpv6, ctx.config.overlayPool, g.serviceAddress),
+        });
+      }
       return { gateways };
     }),
   };

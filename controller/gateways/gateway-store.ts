@@ -1,7 +1,9 @@
 // Gateways (enrolled, with their sync state) and the one-time join tokens that enroll them.
 // A gateway's WireGuard public key and endpoint are bound: set at enrollment (the endpoint
 // from the join token, when the admin gave one) or, when empty, at the first Hello.
-import type { DB } from '../store/db.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Dialect } from '../store/database.js';
+import type { Schema, GatewaysTable } from '../store/schema.js';
 
 export interface GatewayRecord {
   name: string;
@@ -22,13 +24,7 @@ export interface GatewayRecord {
   serviceAddress: string;
 }
 
-interface GatewayRow {
-  name: string; cert_serial: string; endpoint: string; public_key: string; enrolled_at_ms: number; desired_version: number;
-  applied_version: number; last_ack_ms: number; last_apply_us: number; last_report_ms: number; connected: number; connected_since_ms: number;
-  service_address: string;
-}
-
-function toRecord(r: GatewayRow): GatewayRecord {
+function toRecord(r: Selectable<GatewaysTable>): GatewayRecord {
   return {
     name: r.name, certSerial: r.cert_serial, endpoint: r.endpoint, publicKey: r.public_key, enrolledAtMs: r.enrolled_at_ms,
     desiredVersion: r.desired_version, appliedVersion: r.applied_version, lastAckMs: r.last_ack_ms, lastApplyUs: r.last_apply_us,
@@ -38,37 +34,20 @@ function toRecord(r: GatewayRow): GatewayRecord {
 }
 
 export class GatewayStore {
-  private readonly stmts;
-
-  constructor(db: DB) {
-    this.stmts = {
-      addToken: db.prepare('INSERT INTO join_tokens (token_hash, gateway_name, created_by, created_at_ms, expires_at_ms, endpoint) VALUES (?, ?, ?, ?, ?, ?)'),
-      useToken: db.prepare<[number, string, number], { gateway_name: string; endpoint: string }>(
-        'UPDATE join_tokens SET used_at_ms = ? WHERE token_hash = ? AND used_at_ms IS NULL AND expires_at_ms > ? RETURNING gateway_name, endpoint'),
-      enroll: db.prepare(`INSERT INTO gateways (name, cert_serial, enrolled_at_ms, public_key, endpoint) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (name) DO UPDATE SET cert_serial = excluded.cert_serial, enrolled_at_ms = excluded.enrolled_at_ms,
-        public_key = excluded.public_key, endpoint = excluded.endpoint`),
-      get: db.prepare<[string], GatewayRow>('SELECT * FROM gateways WHERE name = ?'),
-      list: db.prepare<[], GatewayRow>('SELECT * FROM gateways ORDER BY name'),
-      hello: db.prepare('UPDATE gateways SET endpoint = ?, public_key = ?, connected = 1, connected_since_ms = ? WHERE name = ?'),
-      disconnected: db.prepare('UPDATE gateways SET connected = 0 WHERE name = ?'),
-      resetConnected: db.prepare('UPDATE gateways SET connected = 0'),
-      desired: db.prepare('UPDATE gateways SET desired_version = ? WHERE name = ?'),
-      ack: db.prepare('UPDATE gateways SET applied_version = ?, last_apply_us = ?, last_ack_ms = ? WHERE name = ?'),
-      report: db.prepare('UPDATE gateways SET last_report_ms = ? WHERE name = ?'),
-      setServiceAddress: db.prepare('UPDATE gateways SET service_address = ? WHERE name = ?'),
-      serviceAddressOwner: db.prepare<[string], { name: string }>("SELECT name FROM gateways WHERE service_address = ? AND service_address <> ''"),
-    };
-  }
+  constructor(private readonly db: Kysely<Schema>, _dialect: Dialect) {}
 
   /** Stores a join token by its hash, with the endpoint its gateway may announce ('' = the first one it announces). */
-  addToken(tokenHash: string, gateway: string, createdBy: string, nowMs: number, expiresAtMs: number, endpoint = ''): void {
-    this.stmts.addToken.run(tokenHash, gateway, createdBy, nowMs, expiresAtMs, endpoint);
+  async addToken(tokenHash: string, gateway: string, createdBy: string, nowMs: number, expiresAtMs: number, endpoint = ''): Promise<void> {
+    await this.db.insertInto('join_tokens')
+      .values({ token_hash: tokenHash, gateway_name: gateway, created_by: createdBy, created_at_ms: nowMs, expires_at_ms: expiresAtMs, endpoint })
+      .execute();
   }
 
   /** Marks an unused, unexpired token used and returns its gateway name and allowed endpoint; undefined otherwise. */
-  useToken(tokenHash: string, nowMs: number): { gateway: string; endpoint: string } | undefined {
-    const r = this.stmts.useToken.get(nowMs, tokenHash, nowMs);
+  async useToken(tokenHash: string, nowMs: number): Promise<{ gateway: string; endpoint: string } | undefined> {
+    const r = await this.db.updateTable('join_tokens').set({ used_at_ms: nowMs })
+      .where('token_hash', '=', tokenHash).where('used_at_ms', 'is', null).where('expires_at_ms', '>', nowMs)
+      .returning(['gateway_name', 'endpoint']).executeTakeFirst();
     return r && { gateway: r.gateway_name, endpoint: r.endpoint };
   }
 
@@ -77,51 +56,61 @@ export class GatewayStore {
    * `publicKey` its only accepted WireGuard key, `endpoint` its only accepted endpoint ('' =
    * the first one it announces).
    */
-  enroll(name: string, certSerial: string, nowMs: number, publicKey: string, endpoint: string): void {
-    this.stmts.enroll.run(name, certSerial, nowMs, publicKey, endpoint);
+  async enroll(name: string, certSerial: string, nowMs: number, publicKey: string, endpoint: string): Promise<void> {
+    await this.db.insertInto('gateways')
+      .values({ name, cert_serial: certSerial, enrolled_at_ms: nowMs, public_key: publicKey, endpoint })
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({
+        cert_serial: eb.ref('excluded.cert_serial'), enrolled_at_ms: eb.ref('excluded.enrolled_at_ms'),
+        public_key: eb.ref('excluded.public_key'), endpoint: eb.ref('excluded.endpoint'),
+      })))
+      .execute();
   }
 
-  get(name: string): GatewayRecord | undefined {
-    const r = this.stmts.get.get(name);
+  async get(name: string): Promise<GatewayRecord | undefined> {
+    const r = await this.db.selectFrom('gateways').selectAll().where('name', '=', name).executeTakeFirst();
     return r && toRecord(r);
   }
 
-  list(): GatewayRecord[] {
-    return this.stmts.list.all().map(toRecord);
+  /** Every gateway by name (an array: gateways are few). */
+  async list(): Promise<GatewayRecord[]> {
+    const rows = await this.db.selectFrom('gateways').selectAll().orderBy('name').execute();
+    return rows.map(toRecord);
   }
 
   /** The gateway opened its Sync stream and said a Hello that matches what is bound (binding what was not yet). */
-  markConnected(name: string, endpoint: string, publicKey: string, nowMs: number): void {
-    this.stmts.hello.run(endpoint, publicKey, nowMs, name);
+  async markConnected(name: string, endpoint: string, publicKey: string, nowMs: number): Promise<void> {
+    await this.db.updateTable('gateways').set({ endpoint, public_key: publicKey, connected: 1, connected_since_ms: nowMs }).where('name', '=', name).execute();
   }
 
-  markDisconnected(name: string): void {
-    this.stmts.disconnected.run(name);
+  async markDisconnected(name: string): Promise<void> {
+    await this.db.updateTable('gateways').set({ connected: 0 }).where('name', '=', name).execute();
   }
 
   /** At controller start no stream is open yet, whatever the last run left behind. */
-  markAllDisconnected(): void {
-    this.stmts.resetConnected.run();
+  async markAllDisconnected(): Promise<void> {
+    await this.db.updateTable('gateways').set({ connected: 0 }).execute();
   }
 
-  setDesiredVersion(name: string, version: number): void {
-    this.stmts.desired.run(version, name);
+  async setDesiredVersion(name: string, version: number): Promise<void> {
+    await this.db.updateTable('gateways').set({ desired_version: version }).where('name', '=', name).execute();
   }
 
-  recordAck(name: string, version: number, applyUs: number, nowMs: number): void {
-    this.stmts.ack.run(version, applyUs, nowMs, name);
+  async recordAck(name: string, version: number, applyUs: number, nowMs: number): Promise<void> {
+    await this.db.updateTable('gateways').set({ applied_version: version, last_apply_us: applyUs, last_ack_ms: nowMs }).where('name', '=', name).execute();
   }
 
-  recordReport(name: string, nowMs: number): void {
-    this.stmts.report.run(nowMs, name);
+  async recordReport(name: string, nowMs: number): Promise<void> {
+    await this.db.updateTable('gateways').set({ last_report_ms: nowMs }).where('name', '=', name).execute();
   }
 
-  setServiceAddress(name: string, address: string): void {
-    this.stmts.setServiceAddress.run(address, name);
+  /** Fails on an address another gateway holds (the unique index gateways_service_address). */
+  async setServiceAddress(name: string, address: string): Promise<void> {
+    await this.db.updateTable('gateways').set({ service_address: address }).where('name', '=', name).execute();
   }
 
   /** Whether `address` is some gateway's service address (one index lookup). */
-  isServiceAddress(address: string): boolean {
-    return this.stmts.serviceAddressOwner.get(address) !== undefined;
+  async isServiceAddress(address: string): Promise<boolean> {
+    const row = await this.db.selectFrom('gateways').select('name').where('service_address', '=', address).where('service_address', '<>', '').executeTakeFirst();
+    return row !== undefined;
   }
 }

@@ -15,8 +15,8 @@ import { checkPolicy, diffPolicies, explain, parseHttpRequest, parsePolicy, EMPT
 let cache: { version: number; policy: Policy } | undefined;
 
 /** The applied policy (parsed once per version), or undefined before the first apply. */
-export function appliedPolicy(store: Store): { version: number; policy: Policy } | undefined {
-  const current = store.policies.current();
+export async function appliedPolicy(store: Store): Promise<{ version: number; policy: Policy } | undefined> {
+  const current = await store.policies.current();
   if (!current) return undefined;
   if (cache?.version !== current.version || cache.policy.sha256 !== current.sha256) {
     const parsed = parsePolicy(current.yaml);
@@ -55,9 +55,9 @@ export interface PolicyAdminDeps extends HandlerDeps {
 
 export function policyAdmin(ctx: PolicyAdminDeps): Pick<AdminHandlers,
   'TestPolicy' | 'DiffPolicy' | 'ApplyPolicy' | 'ShowPolicy' | 'PolicyHistory' | 'ExplainPolicy'> {
-  const diffAgainstApplied = (after: Policy) => {
-    const base = appliedPolicy(ctx.store);
-    return { baseVersion: base?.version ?? 0, changes: diffPolicies(base?.policy ?? null, after, ctx.store.users.directory()) };
+  const diffAgainstApplied = async (after: Policy) => {
+    const base = await appliedPolicy(ctx.store);
+    return { baseVersion: base?.version ?? 0, changes: diffPolicies(base?.policy ?? null, after, await ctx.store.users.directory()) };
   };
 
   return {
@@ -65,46 +65,47 @@ export function policyAdmin(ctx: PolicyAdminDeps): Pick<AdminHandlers,
       return checkResponse(checkPolicy(req.yaml));
     }),
 
-    DiffPolicy: unary(ctx.log, { method: 'Admin.DiffPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyRequest' }, (req) => {
+    DiffPolicy: unary(ctx.log, { method: 'Admin.DiffPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyRequest' }, async (req) => {
       const check = checkPolicy(req.yaml);
-      if (!check.policy) return { check: checkResponse(check), baseVersion: appliedPolicy(ctx.store)?.version ?? 0, changes: [] };
-      return { check: checkResponse(check), ...diffAgainstApplied(check.policy) };
+      if (!check.policy) return { check: checkResponse(check), baseVersion: (await appliedPolicy(ctx.store))?.version ?? 0, changes: [] };
+      return { check: checkResponse(check), ...(await diffAgainstApplied(check.policy)) };
     }),
 
-    ApplyPolicy: unary(ctx.log, { method: 'Admin.ApplyPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyRequest' }, (req, actor) => {
+    ApplyPolicy: unary(ctx.log, { method: 'Admin.ApplyPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyRequest' }, async (req, actor) => {
       const check = checkPolicy(req.yaml);
       if (!check.ok || !check.policy) return { check: checkResponse(check), version: 0, changes: [], sessionsUpdated: 0 };
       const policy = check.policy;
-      const { baseVersion, changes } = diffAgainstApplied(policy);
-      const version = ctx.store.transaction(() => {
-        const v = ctx.store.policies.add({ yaml: policy.source, sha256: policy.sha256, author: actor, appliedAtMs: ctx.now() });
-        ctx.audit.append({ actor, action: 'policy.apply', target: `v${v}`, details: { version: v, base_version: baseVersion, sha256: policy.sha256, users_changed: changes.length } });
+      const { baseVersion, changes } = await diffAgainstApplied(policy);
+      const appliedAtMs = ctx.now();
+      const version = await ctx.store.transaction(async (tx) => {
+        const v = await tx.policies.add({ yaml: policy.source, sha256: policy.sha256, author: actor, appliedAtMs });
+        await ctx.audit.append(tx, { actor, action: 'policy.apply', target: `v${v}`, details: { version: v, base_version: baseVersion, sha256: policy.sha256, users_changed: changes.length } });
         return v;
       });
       ctx.log.info({ version, actor }, 'policy applied');
-      const sessionsUpdated = ctx.revocation.policyApplied(policy, version);
+      const sessionsUpdated = await ctx.revocation.policyApplied(policy, version);
       return { check: checkResponse(check), version, changes, sessionsUpdated };
     }),
 
-    ShowPolicy: unary(ctx.log, { method: 'Admin.ShowPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'ShowPolicyRequest' }, (req) => {
-      const found = req.version === 0 ? ctx.store.policies.current() : ctx.store.policies.get(req.version);
+    ShowPolicy: unary(ctx.log, { method: 'Admin.ShowPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'ShowPolicyRequest' }, async (req) => {
+      const found = req.version === 0 ? await ctx.store.policies.current() : await ctx.store.policies.get(req.version);
       if (!found) throw notFound(req.version === 0 ? 'no policy has been applied yet' : `no policy version ${req.version}`);
       return found;
     }),
 
-    PolicyHistory: unary(ctx.log, { method: 'Admin.PolicyHistory', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyHistoryRequest' }, () => {
-      return { versions: ctx.store.policies.history() };
+    PolicyHistory: unary(ctx.log, { method: 'Admin.PolicyHistory', caller: (call) => adminActor(ctx.authorize, call), request: 'PolicyHistoryRequest' }, async () => {
+      return { versions: await ctx.store.policies.history() };
     }),
 
-    ExplainPolicy: unary(ctx.log, { method: 'Admin.ExplainPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'ExplainPolicyRequest' }, (req) => {
-      const applied = appliedPolicy(ctx.store);
+    ExplainPolicy: unary(ctx.log, { method: 'Admin.ExplainPolicy', caller: (call) => adminActor(ctx.authorize, call), request: 'ExplainPolicyRequest' }, async (req) => {
+      const applied = await appliedPolicy(ctx.store);
       if (!applied) throw failedPrecondition('no policy has been applied yet');
       if (!applied.policy.resources.has(req.resource)) throw notFound(`the applied policy has no resource ${req.resource}`);
       const request = explainedRequest(req.httpMethod, req.httpPath, req.protocol);
       // Default posture: what the user's most recently seen device last reported.
-      const device = ctx.store.devices.list().filter((d) => d.username === req.user).sort((a, b) => b.lastSeenMs - a.lastSeenMs)[0];
+      const device = (await ctx.store.devices.list()).filter((d) => d.username === req.user).sort((a, b) => b.lastSeenMs - a.lastSeenMs)[0];
       const subject = {
-        user: req.user, groups: ctx.store.users.groupsOf(req.user), mfa: req.mfa ?? true,
+        user: req.user, groups: await ctx.store.users.groupsOf(req.user), mfa: req.mfa ?? true,
         posture: req.posture ?? device?.posture ?? EMPTY_POSTURE, now: new Date(req.atMs || ctx.now()),
       };
       const e = explain(applied.policy, subject, req.resource, (req.protocol || undefined) as Protocol | undefined, req.port || undefined, request);

@@ -17,19 +17,18 @@ export interface UserLinkAdminDeps extends HandlerDeps {
 }
 
 export function userLinkAdmin(ctx: UserLinkAdminDeps, sso: SsoLogins | undefined): Pick<AdminHandlers, 'LinkUser'> {
-  const links = ctx.store.sso;
   return {
-    LinkUser: unary(ctx.log, { method: 'Admin.LinkUser', caller: (call) => adminActor(ctx.authorize, call), request: 'LinkUserRequest' }, (req, actor) => {
+    LinkUser: unary(ctx.log, { method: 'Admin.LinkUser', caller: (call) => adminActor(ctx.authorize, call), request: 'LinkUserRequest' }, async (req, actor) => {
       if (!sso?.hasProvider(req.provider)) throw failedPrecondition(`no identity provider ${req.provider} is configured (wicket-controller start --oidc-config)`);
-      ctx.store.transaction(() => {
-        if (!ctx.store.users.get(req.name)) throw notFound(`no user ${req.name}`);
-        const bySubject = links.identity(req.provider, req.subject);
+      await ctx.store.transaction(async (tx) => {
+        if (!(await tx.users.get(req.name))) throw notFound(`no user ${req.name}`);
+        const bySubject = await tx.sso.identity(req.provider, req.subject);
         if (bySubject && bySubject.user !== req.name) throw alreadyExists(`${req.provider} subject ${req.subject} is already linked to user ${bySubject.user}`);
-        const byUser = links.identityOfUser(req.name, req.provider);
+        const byUser = await tx.sso.identityOfUser(req.name, req.provider);
         if (byUser && byUser.subject !== req.subject) throw alreadyExists(`user ${req.name} is already linked to another ${req.provider} subject`);
         if (bySubject) return;
-        links.link(req.provider, req.subject, req.name);
-        ctx.audit.append({ actor, action: 'user.link', target: req.name, details: { provider: req.provider, subject: req.subject } });
+        await tx.sso.link(req.provider, req.subject, req.name);
+        await ctx.audit.append(tx, { actor, action: 'user.link', target: req.name, details: { provider: req.provider, subject: req.subject } });
       });
       return {};
     }),

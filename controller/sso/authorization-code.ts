@@ -58,14 +58,14 @@ export class BrowserSsoLogins {
       });
       claims = (tokens.claims() ?? {}) as Record<string, unknown>;
     } catch (err) {
-      refuseSsoLogin(this.ctx, attempt, undefined, `provider ${provider.name}: ${describeProviderError(err)}`);
+      await refuseSsoLogin(this.ctx, attempt, undefined, `provider ${provider.name}: ${describeProviderError(err)}`);
       throw unauthenticated(INVALID_CREDENTIALS);
     }
     try {
-      return completeSsoLogin(this.ctx, attempt, mapClaims(provider, claims));
+      return await completeSsoLogin(this.ctx, attempt, mapClaims(provider, claims));
     } catch (err) {
       if (!(err instanceof SsoRefusal)) this.ctx.log.error({ err }, 'sso login failed');
-      refuseSsoLogin(this.ctx, attempt, typeof claims.sub === 'string' ? claims.sub : undefined, (err as Error).message);
+      await refuseSsoLogin(this.ctx, attempt, typeof claims.sub === 'string' ? claims.sub : undefined, (err as Error).message);
       throw unauthenticated(INVALID_CREDENTIALS);
     }
   }

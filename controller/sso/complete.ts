@@ -40,24 +40,23 @@ export interface SsoAttempt {
 }
 
 /** Records a refused login: the audit has the reason, the caller gets "invalid credentials". */
-export function refuseSsoLogin(ctx: SsoLoginDeps, attempt: Pick<SsoAttempt, 'provider' | 'source' | 'deviceId'>, subject: string | undefined, reason: string): void {
+export async function refuseSsoLogin(ctx: SsoLoginDeps, attempt: Pick<SsoAttempt, 'provider' | 'source' | 'deviceId'>, subject: string | undefined, reason: string): Promise<void> {
   const who = subject === undefined ? `sso:${attempt.provider.name}` : `sso:${attempt.provider.name}:${subject}`;
-  ctx.audit.append({ actor: `user:${who}`, action: 'login.fail', target: who, details: { method: 'sso', provider: attempt.provider.name, reason, source: attempt.source, device_id: attempt.deviceId } });
+  await ctx.audit.append(ctx.store, { actor: `user:${who}`, action: 'login.fail', target: who, details: { method: 'sso', provider: attempt.provider.name, reason, source: attempt.source, device_id: attempt.deviceId } });
   ctx.metrics.logins.inc({ result: 'failed' });
   ctx.log.info({ provider: attempt.provider.name, subject, source: attempt.source }, 'sso login refused');
 }
 
 /** Links or provisions the user and issues the certificate; throws SsoRefusal. */
-export function completeSsoLogin(ctx: SsoLoginDeps, attempt: SsoAttempt, login: MappedLogin): LoginResponse {
+export async function completeSsoLogin(ctx: SsoLoginDeps, attempt: SsoAttempt, login: MappedLogin): Promise<LoginResponse> {
   const { store, audit } = ctx;
-  const sso = store.sso;
   const p = attempt.provider;
   const now = ctx.now();
-  const linked = sso.identity(p.name, login.subject);
+  const linked = await store.sso.identity(p.name, login.subject);
   const name = linked?.user ?? login.username;
-  let user = store.users.get(name);
+  let user = await store.users.get(name);
   let provision: UserRecord | undefined;
-  if (!linked && user) checkImplicitLink(ctx, user, login, p.name);
+  if (!linked && user) await checkImplicitLink(ctx, user, login, p.name);
   if (!user) {
     if (p.provisioning !== 'auto') throw new SsoRefusal(`no Wicket user ${name} (this provider only admits pre-created users)`);
     // SSO-only users get no password; the sealed TOTP secret is never shown (an admin may reset it).
@@ -73,23 +72,23 @@ export function completeSsoLogin(ctx: SsoLoginDeps, attempt: SsoAttempt, login: 
   if (user.disabled) throw new SsoRefusal(`user ${name} is disabled`);
   const groupsChanged = linked !== undefined && linked.groups.join('\n') !== [...login.groups].sort().join('\n');
   const groups = [...login.groups].sort();
-  const issued = issueDeviceCertificate(ctx, {
+  const issued = await issueDeviceCertificate(ctx, {
     user, csr: attempt.csr, deviceId: attempt.deviceId, deviceName: attempt.deviceName, source: attempt.source, method: 'sso',
     details: { provider: p.name, subject: login.subject, mfa: login.mfa, groups, ...(login.ignoredGroups.length ? { ignored_groups: login.ignoredGroups } : {}) },
-  }, (serial) => {
+  }, async (tx, serial) => {
     if (provision) {
-      if (!store.users.add(provision, [])) return false;
-      audit.append({ actor: `system`, action: 'user.provision', target: name, details: { provider: p.name, subject: login.subject } });
+      if (!(await tx.users.add(provision, []))) return false;
+      await audit.append(tx, { actor: `system`, action: 'user.provision', target: name, details: { provider: p.name, subject: login.subject } });
     }
-    sso.saveIdentity({ provider: p.name, subject: login.subject, user: name, groups }, now);
-    sso.recordCertificate(serial, p.name, login.subject, login.mfa);
+    await tx.sso.saveIdentity({ provider: p.name, subject: login.subject, user: name, groups }, now);
+    await tx.sso.recordCertificate(serial, p.name, login.subject, login.mfa);
     return true;
   });
   if (!issued) throw new SsoRefusal(`user ${name} was created concurrently; log in again`);
   // Live sessions on earlier certificates from this provider see the new groups.
   if (groupsChanged) {
     try {
-      ctx.revocation.userChanged(name, 'groups', `sso:${p.name}`);
+      await ctx.revocation.userChanged(name, 'groups', `sso:${p.name}`);
     } catch (err) {
       ctx.log.error({ err }, 're-evaluation after SSO group change failed');
     }
@@ -102,11 +101,11 @@ export function completeSsoLogin(ctx: SsoLoginDeps, attempt: SsoAttempt, login: 
  * e-mail address and the account is an SSO account (no password, not an admin, already
  * linked to another provider); anything else needs an admin's `wicketctl user link`.
  */
-function checkImplicitLink(ctx: SsoLoginDeps, user: UserRecord, login: MappedLogin, provider: string): void {
+async function checkImplicitLink(ctx: SsoLoginDeps, user: UserRecord, login: MappedLogin, provider: string): Promise<void> {
   const sso = ctx.store.sso;
-  if (sso.identityOfUser(user.name, provider)) throw new SsoRefusal(`user ${user.name} is already linked to another ${provider} account`);
+  if (await sso.identityOfUser(user.name, provider)) throw new SsoRefusal(`user ${user.name} is already linked to another ${provider} account`);
   if (!login.emailVerified) throw new SsoRefusal(`the provider did not verify the e-mail address, so it is not linked to the existing user ${user.name}`);
-  if (user.admin || user.passwordHash !== null || !sso.hasAnyIdentity(user.name)) {
+  if (user.admin || user.passwordHash !== null || !(await sso.hasAnyIdentity(user.name))) {
     throw new SsoRefusal(`user ${user.name} does not accept SSO logins by e-mail or name match (an admin or password account); an admin may link it: wicketctl user link`);
   }
 }

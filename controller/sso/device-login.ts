@@ -192,16 +192,23 @@ export class SsoLogins {
       claims = idClaims as Record<string, unknown>;
     } catch (err) {
       if (entry.abort.signal.aborted) return;
-      entry.outcome = { kind: 'refused' };
-      refuseSsoLogin(this.ctx, entry, undefined, `provider ${entry.provider.name}: ${describeProviderError(err)}`);
+      await this.refuse(entry, undefined, `provider ${entry.provider.name}: ${describeProviderError(err)}`);
       return;
     }
     try {
-      entry.outcome = { kind: 'done', login: completeSsoLogin(this.ctx, entry, mapClaims(entry.provider, claims)) };
+      entry.outcome = { kind: 'done', login: await completeSsoLogin(this.ctx, entry, mapClaims(entry.provider, claims)) };
     } catch (err) {
       if (!(err instanceof SsoRefusal)) this.ctx.log.error({ err }, 'sso login failed');
+      await this.refuse(entry, typeof claims.sub === 'string' ? claims.sub : undefined, (err as Error).message);
+    }
+  }
+
+  /** Audits the refusal, then lets the client's poll see it (refused even when the audit write fails). */
+  private async refuse(entry: PendingLogin, subject: string | undefined, reason: string): Promise<void> {
+    try {
+      await refuseSsoLogin(this.ctx, entry, subject, reason);
+    } finally {
       entry.outcome = { kind: 'refused' };
-      refuseSsoLogin(this.ctx, entry, typeof claims.sub === 'string' ? claims.sub : undefined, (err as Error).message);
     }
   }
 

@@ -61,7 +61,7 @@ describe('sign-in tickets for browsers without the tunnel', () => {
     const { res } = await login(t, { username: 'alice', password: PASSWORD, totpCode: await codeAt(t, secret), deviceName: 'browser' });
     browser = { user: 'alice', deviceId: res.deviceId, certSerial: new X509Certificate(res.certificatePem).serialNumber.toLowerCase(), sessionId: 'access-1' };
     verifier = new TicketVerifier(t.now);
-    verifier.configure(ctx.assertionKeys.controllerJwksJson(), ctx.config.issuer);
+    verifier.configure(await ctx.assertionKeys.controllerJwksJson(), ctx.config.issuer);
   });
 
   after(() => t?.stop());

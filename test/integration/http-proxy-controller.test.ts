@@ -162,7 +162,7 @@ describe('the controller side of HTTP resources', () => {
   test('a gateway without a service address gets one at its Hello; live sessions are decided again with it', async () => {
     dc2Creds = await enrollGateway(t, 'dc2');
     // As if enrolled before service addresses existed.
-    t.controller.ctx.store.gateways.setServiceAddress('dc2', '');
+    await t.controller.ctx.store.gateways.setServiceAddress('dc2', '');
     await call(t.admin.admin, 'ApplyPolicy', { yaml: policy('"/docs/**", "/static/*"', GRAFANA + APP, APP_GRANT) });
     const before = await call(t.admin.admin, 'ListSessions', { id: sessionId });
     assert.equal(before.sessions[0].entitlements.some((e) => e.resource === 'app'), false, 'no service address: no entitlement');
@@ -196,7 +196,7 @@ describe('the controller side of HTTP resources', () => {
         const kids = doc.keys.map((k) => k.kid);
         assert.ok(kids.includes(before) && kids.includes(after.signingKey!.kid), 'old and new dc1 keys published');
       }
-      const audit = t.controller.ctx.store.db.prepare<[], { target: string }>("SELECT target FROM audit WHERE action = 'assertion_key.rotate'").all();
+      const audit = await t.controller.ctx.store.db.selectFrom('audit').select('target').where('action', '=', 'assertion_key.rotate').execute();
       assert.ok(audit.some((a) => a.target === 'gateway:dc1'));
     } finally {
       dc2.close();

@@ -40,12 +40,12 @@ before(async () => {
     createdAtMs: now - 1000, expiresAtMs: now + 3_600_000, entitlements: [], lastHeartbeatMs: now,
   });
   // dc1 serves alice's a1 and a2 and bob's b1; dc2 serves bob's b2.
-  add('a1', 'alice', LAPTOP, 1);
-  add('a2', 'alice', LAPTOP, 2);
-  add('b1', 'bob', PHONE, 3);
-  add('b2', 'bob', PHONE, 4);
-  for (const id of ['a1', 'a2', 'b1']) sessions.addGateway(id, 'dc1', Buffer.alloc(1));
-  sessions.addGateway('b2', 'dc2', Buffer.alloc(1));
+  await add('a1', 'alice', LAPTOP, 1);
+  await add('a2', 'alice', LAPTOP, 2);
+  await add('b1', 'bob', PHONE, 3);
+  await add('b2', 'bob', PHONE, 4);
+  for (const id of ['a1', 'a2', 'b1']) await sessions.addGateway(id, 'dc1', Buffer.alloc(1));
+  await sessions.addGateway('b2', 'dc2', Buffer.alloc(1));
 });
 
 after(async () => {
@@ -135,7 +135,7 @@ test('refused HTTP requests count toward the probe detection: a session past the
   // The default threshold is 20 attempts within 10 s (of the controller's clock: reports older than that do not count).
   const at = t.now();
   assert.equal(await report(dc1, { seq: 2, denied: [refusal('a2', HOST, 25, at), refusal('a1', HOST, 3, at)] }), 2);
-  assert.equal(sessions.get('a2')!.state, 'revoked');
-  assert.match(sessions.get('a2')!.endReason, /probing: 25 denied attempts/);
-  assert.equal(sessions.get('a1')!.state, 'active');
+  assert.equal((await sessions.get('a2'))!.state, 'revoked');
+  assert.match((await sessions.get('a2'))!.endReason, /probing: 25 denied attempts/);
+  assert.equal((await sessions.get('a1'))!.state, 'active');
 });
