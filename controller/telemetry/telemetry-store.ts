@@ -266,8 +266,9 @@ export class TelemetryStore {
       // is written once, at its last report, which is where row-by-row upserts would end.
       const last = new Map<string, Insertable<Schema['rule_counters']>>();
       for (const r of b.counters) {
-        last.delete(JSON.stringify([r.sessionId, r.destination, r.protocol, r.portFrom, r.portTo]));
-        last.set(JSON.stringify([r.sessionId, r.destination, r.protocol, r.portFrom, r.portTo]), {
+        const key = JSON.stringify([r.sessionId, r.destination, r.protocol, r.portFrom, r.portTo]);
+        last.delete(key);
+        last.set(key, {
           gateway, session_id: r.sessionId, destination: r.destination, protocol: r.protocol, port_from: r.portFrom, port_to: r.portTo,
           packets: r.packets, bytes: r.bytes, updated_at_ms: b.collectedAtMs,
         });
