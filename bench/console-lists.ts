@@ -92,19 +92,19 @@ try {
   // Sessions: USER_SESSIONS of alice, the rest spread over 40 other users; one device each;
   // every session on gateway dc1, every other one on dc2 too; created over the last day.
   const users = ['alice', ...Array.from({ length: 40 }, (_, i) => `user${i}`)];
-  for (const name of users) store.users.add({ name, passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: now }, []);
+  for (const name of users) await store.users.add({ name, passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: now }, []);
   const userOf = (i: number) => (i < USER_SESSIONS ? 'alice' : users[1 + (i % 40)]!);
   const fillStarted = performance.now();
   for (let from = 0; from < SESSIONS; from += BATCH) {
-    store.transaction(() => {
+    await store.transaction(async (tx) => {
       for (let i = from; i < Math.min(SESSIONS, from + BATCH); i++) {
-        store.sessions.insert({
+        await tx.sessions.insert({
           id: `s${i}`, user: userOf(i), deviceId: deviceOf(i), certSerial: `c${i}`, overlayAddress: `100.64.${i >> 8}.${i & 255}`, wgPublicKey: `key-${i}`,
           posture: {} as Posture, mfa: true, createdAtMs: now - 86_400_000 + i * Math.floor(86_400_000 / SESSIONS), expiresAtMs: now + 6 * HOUR,
           entitlements: [], lastHeartbeatMs: now,
         });
-        store.sessions.addGateway(`s${i}`, 'dc1', Buffer.alloc(32));
-        if (i % 2 === 0) store.sessions.addGateway(`s${i}`, 'dc2', Buffer.alloc(32));
+        await tx.sessions.addGateway(`s${i}`, 'dc1', Buffer.alloc(32));
+        if (i % 2 === 0) await tx.sessions.addGateway(`s${i}`, 'dc2', Buffer.alloc(32));
       }
     });
   }
@@ -119,10 +119,12 @@ try {
       flows.push({ sessionId, source: '100.64.0.2', destination: '10.0.1.10', protocol: 'tcp', port: 443, startedAtMs: endedAtMs - 5000, endedAtMs, bytesOut: 500, bytesIn: 9000 });
       if (i % 20 === 0) denied.push({ sessionId, source: '100.64.0.2', destination: '10.0.2.10', protocol: 'tcp', port: 1 + (i % 60_000), count: 3, firstSeenMs: endedAtMs - 1000, lastSeenMs: endedAtMs });
     }
-    store.telemetry.ingest('dc1', { seq, collectedAtMs: now, flows, denied, peers: [], counters: [], httpRequests: [], droppedRecords: 0 }, now);
+    const batch = { seq, collectedAtMs: now, flows, denied, peers: [], counters: [], httpRequests: [], droppedRecords: 0 };
+    await store.transaction((tx) => tx.telemetry.ingest('dc1', batch, now));
   }
   const fillMs = performance.now() - fillStarted;
-  if (store.telemetry.counts().flows !== FLOWS) throw new Error(`stored ${store.telemetry.counts().flows} flows, expected ${FLOWS}`);
+  const stored = (await store.telemetry.counts()).flows;
+  if (stored !== FLOWS) throw new Error(`stored ${stored} flows, expected ${FLOWS}`);
 
   const files = credentialFiles(join(dir, 'data', 'admin'));
   const { admin } = apiClients(`127.0.0.1:${controller.apiPort}`,

@@ -36,17 +36,17 @@ try {
   const keys = generateKeyPair();
   const now = Date.now();
   const issued = ctx.ca.issueClient(parseCsr(createCsr(keys, 'gateway:bench')), [{ kind: 'gateway', name: 'bench' }], now, 86_400_000);
-  ctx.store.certificates.record({ serial: issued.serial, kind: 'gateway', subject: 'bench', deviceId: '', issuedAtMs: now, notAfterMs: issued.notAfterMs });
-  ctx.store.gateways.enroll('bench', issued.serial, now, '', '');
+  await ctx.store.certificates.record({ serial: issued.serial, kind: 'gateway', subject: 'bench', deviceId: '', issuedAtMs: now, notAfterMs: issued.notAfterMs });
+  await ctx.store.gateways.enroll('bench', issued.serial, now, '', '');
   // The sessions the batches name, served by this gateway (records of others are dropped).
-  ctx.store.users.add({ name: 'bench', passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: now }, []);
-  ctx.store.transaction(() => {
+  await ctx.store.users.add({ name: 'bench', passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: now }, []);
+  await ctx.store.transaction(async (tx) => {
     for (let i = 0; i < SESSIONS; i++) {
-      ctx.store.sessions.insert({
+      await tx.sessions.insert({
         id: `s${i}`, user: 'bench', deviceId: 'bench', certSerial: 'bench', overlayAddress: `100.64.${i >> 8}.${i & 255}`, wgPublicKey: `bench-${i}`,
         posture: {} as Posture, mfa: true, createdAtMs: now, expiresAtMs: now + 86_400_000, entitlements: [], lastHeartbeatMs: now,
       });
-      ctx.store.sessions.addGateway(`s${i}`, 'bench', Buffer.alloc(0));
+      await tx.sessions.addGateway(`s${i}`, 'bench', Buffer.alloc(0));
     }
   });
   const clients = apiClients(`127.0.0.1:${controller.apiPort}`, { caPem: ctx.ca.certPem, certPem: issued.certPem, keyPem: keys.privateKeyPem });
@@ -94,7 +94,7 @@ try {
   stream.end();
 
   // A resend of every batch is acked and stores nothing.
-  const rowsBefore = ctx.store.telemetry.counts();
+  const rowsBefore = await ctx.store.telemetry.counts();
   const resend = reportStream();
   const resent = new Promise<void>((resolve, reject) => {
     let n = 0;
@@ -104,7 +104,7 @@ try {
   for (const b of batches.slice(0, 5)) resend.write(b);
   await resent;
   resend.end();
-  const rowsAfter = ctx.store.telemetry.counts();
+  const rowsAfter = await ctx.store.telemetry.counts();
   if (rowsAfter.flows !== rowsBefore.flows || rowsAfter.denied !== rowsBefore.denied) throw new Error('a resent batch was stored twice');
 
   clients.close();

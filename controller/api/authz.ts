@@ -2,7 +2,8 @@
 // TLS on the API port), then goes through the shared standing check (revocation/standing.ts:
 // revoked serial, disabled user, blocked device (admin users included), unknown or
 // re-enrolled gateway) on every call, so a change takes effect at the next call without
-// waiting for certificates to expire.
+// waiting for certificates to expire. The check reads the store, so authorizing is
+// asynchronous and the handler wrappers (handler.ts) await it before anything else.
 import { X509Certificate } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import { identitiesFromSubjectAltName, type Identity, type IdentityKind } from '../crypto/identity.js';
@@ -18,7 +19,7 @@ export type Caller = Identity & { serial: string; notAfterMs: number; identities
 /** What authorize needs from a grpc-js server call (any kind: unary, streaming). */
 export interface AuthenticatedCall { getAuthContext(): { sslPeerCertificate?: { raw?: Buffer } } | null }
 
-export type Authorize = (call: AuthenticatedCall, ...kinds: IdentityKind[]) => Caller;
+export type Authorize = (call: AuthenticatedCall, ...kinds: IdentityKind[]) => Promise<Caller>;
 
 interface PeerCert { serial: string; notAfterMs: number; identities: Identity[] }
 
@@ -49,7 +50,7 @@ export type RefusalReason = 'wrong_kind' | 'expired' | 'revoked_or_disabled';
  */
 export function createAuthorizer(store: Store, now: () => number = Date.now, onRefusal: OnRefusal = () => undefined): Authorize {
   const cache = new Map<string, PeerCert>();
-  return (call, ...kinds) => {
+  return async (call, ...kinds) => {
     const cert = peerCertificate(call, cache);
     const id = cert.identities.find((i) => kinds.includes(i.kind));
     if (!id) {
@@ -61,7 +62,7 @@ export function createAuthorizer(store: Store, now: () => number = Date.now, onR
       onRefusal({ reason: 'expired', kinds, identities: cert.identities, serial: cert.serial, message: 'certificate has expired' });
       throw new RpcError('unauthenticated', 'certificate has expired; log in again');
     }
-    const why = standingRefusal(store, { identity: id, serial: cert.serial, identities: cert.identities });
+    const why = await standingRefusal(store, { identity: id, serial: cert.serial, identities: cert.identities });
     if (why) {
       onRefusal({ reason: 'revoked_or_disabled', kinds, identities: cert.identities, serial: cert.serial, message: why });
       throw new RpcError('permission_denied', why);
@@ -71,6 +72,6 @@ export function createAuthorizer(store: Store, now: () => number = Date.now, onR
 }
 
 /** Authorizes an admin call and returns the audit actor ("admin:alice"). */
-export function adminActor(authorize: Authorize, call: AuthenticatedCall): string {
-  return `admin:${authorize(call, 'admin').name}`;
+export async function adminActor(authorize: Authorize, call: AuthenticatedCall): Promise<string> {
+  return `admin:${(await authorize(call, 'admin')).name}`;
 }

@@ -4,7 +4,8 @@
 // status through api/errors.ts. Authorization runs first, so an unauthorized caller learns
 // nothing about which requests would be valid. Unary calls and server streams have one
 // request; a bidirectional stream is authorized once when it opens and has each incoming
-// message validated before its handler sees it.
+// message validated before its handler sees it. Authorization reads the store, so it is
+// awaited: nothing of a call is looked at before it resolves.
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
 import type { AuthenticatedCall, Authorize } from './authz.js';
@@ -20,8 +21,8 @@ export interface HandlerDeps {
 /** What a handler serves: its method name (for logs), who may call it and the request message it takes. */
 export interface CallSpec<C, N extends RequestName> {
   method: string;
-  /** Authorizes the call (throws when refused) and returns the caller the handler acts for. */
-  caller: (call: AuthenticatedCall) => C;
+  /** Authorizes the call (throws or rejects when refused) and returns the caller the handler acts for. */
+  caller: (call: AuthenticatedCall) => Promise<C> | C;
   request: N;
 }
 
@@ -35,8 +36,8 @@ export function unary<N extends RequestName, C, Req, Res>(
   fn: (req: ValidRequest<N>, caller: C, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    Promise.resolve().then(() => {
-      const caller = spec.caller(call);
+    Promise.resolve().then(async () => {
+      const caller = await spec.caller(call);
       return fn(validate(spec.request, call.request), caller, call);
     }).then(
       (res) => callback(null, res),
@@ -45,19 +46,17 @@ export function unary<N extends RequestName, C, Req, Res>(
   };
 }
 
-/** Adapts a server-streaming handler: authorize, validate the request, run; a throw while opening ends the stream with its status. */
+/** Adapts a server-streaming handler: authorize, validate the request, run; a throw or rejection while opening ends the stream with its status. */
 export function serverStream<N extends RequestName, C, Req, Res>(
   log: Logger,
   spec: CallSpec<C, N>,
-  fn: (req: ValidRequest<N>, caller: C, call: grpc.ServerWritableStream<Req, Res>) => void,
+  fn: (req: ValidRequest<N>, caller: C, call: grpc.ServerWritableStream<Req, Res>) => Promise<void> | void,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
-    try {
-      const caller = spec.caller(call);
-      fn(validate(spec.request, call.request), caller, call);
-    } catch (err) {
-      call.emit('error', toStatus(err, log, spec.method));
-    }
+    Promise.resolve().then(async () => {
+      const caller = await spec.caller(call);
+      await fn(validate(spec.request, call.request), caller, call);
+    }).catch((err: unknown) => call.emit('error', toStatus(err, log, spec.method)));
   };
 }
 
@@ -79,13 +78,13 @@ export function duplex<N extends RequestName, C, Req, Res>(
   open: (caller: C, call: grpc.ServerDuplexStream<Req, Res>) => StreamHandler<ValidRequest<N>>,
 ): grpc.handleBidiStreamingCall<Req, Res> {
   return (call) => {
-    let caller: C;
-    try {
-      caller = spec.caller(call);
-    } catch (err) {
-      call.emit('error', toStatus(err, log, spec.method));
-      return;
-    }
+    // Messages wait in the stream until the handler listens: a stream does not flow before
+    // its first 'data' listener, which is added only once the caller is authorized.
+    Promise.resolve().then(async () => listen(await spec.caller(call), call))
+      .catch((err: unknown) => call.emit('error', toStatus(err, log, spec.method)));
+  };
+
+  function listen(caller: C, call: grpc.ServerDuplexStream<Req, Res>): void {
     const handler = open(caller, call);
     call.on('data', (msg: Req) => {
       let valid: ValidRequest<N>;
@@ -97,5 +96,5 @@ export function duplex<N extends RequestName, C, Req, Res>(
       }
       handler.message(valid);
     });
-  };
+  }
 }

@@ -19,17 +19,24 @@ export interface FlowsAdminDeps extends HandlerDeps {
 
 export function flowsAdmin(ctx: FlowsAdminDeps): Pick<AdminHandlers, 'ListFlows'> {
   return {
-    ListFlows: unary(ctx.log, { method: 'Admin.ListFlows', caller: (call) => ctx.authorize(call, 'admin'), request: 'ListFlowsRequest' }, (req) => {
+    ListFlows: unary(ctx.log, { method: 'Admin.ListFlows', caller: (call) => ctx.authorize(call, 'admin'), request: 'ListFlowsRequest' }, async (req) => {
       const filter = { sessionId: req.sessionId, user: req.user, deviceId: req.deviceId, sinceMs: req.sinceMs, limit: req.limit || DEFAULT_FLOW_LIMIT, offset: req.offset };
       const nowMs = ctx.now();
       if (req.bucketMs > 0 && Math.ceil((nowMs - req.sinceMs) / req.bucketMs) > MAX_FLOW_BUCKETS) {
         throw new RpcError('invalid', `bucket_ms: at most ${MAX_FLOW_BUCKETS} buckets from since_ms to now; raise bucket_ms or since_ms`);
       }
+      const { telemetry } = ctx.store;
+      const [flows, denied, histogram, httpRequests] = await Promise.all([
+        telemetry.flows(filter),
+        telemetry.denied(filter),
+        req.bucketMs > 0 ? telemetry.histogram(filter, req.bucketMs, nowMs) : [],
+        req.http ? telemetry.httpRequests(filter) : [],
+      ]);
       return {
-        flows: ctx.store.telemetry.flows(filter).map(({ username, deviceId, gateway, ...flow }) => ({ flow, username, deviceId, gateway })),
-        denied: ctx.store.telemetry.denied(filter).map(({ username, deviceId, gateway, ...attempt }) => ({ attempt, username, deviceId, gateway })),
-        histogram: req.bucketMs > 0 ? ctx.store.telemetry.histogram(filter, req.bucketMs, nowMs) : [],
-        httpRequests: req.http ? ctx.store.telemetry.httpRequests(filter).map(({ gateway, ...request }) => ({ request, gateway })) : [],
+        flows: flows.map(({ username, deviceId, gateway, ...flow }) => ({ flow, username, deviceId, gateway })),
+        denied: denied.map(({ username, deviceId, gateway, ...attempt }) => ({ attempt, username, deviceId, gateway })),
+        histogram,
+        httpRequests: httpRequests.map(({ gateway, ...request }) => ({ request, gateway })),
       };
     }),
   };

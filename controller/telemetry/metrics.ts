@@ -29,11 +29,11 @@ export function createTelemetryMetrics(ctx: TelemetryMetricsDeps): TelemetryMetr
   const registers = [ctx.metrics.registry];
   new Gauge({
     name: 'wicket_sessions_active', help: 'Active sessions', registers,
-    collect() { this.set(ctx.store.sessions.active().length); },
+    async collect() { this.set((await ctx.store.sessions.active()).length); },
   });
   new Gauge({
     name: 'wicket_gateways_connected', help: 'Gateways with a Sync stream up', registers,
-    collect() { this.set(ctx.store.gateways.list().filter((g) => g.connected).length); },
+    async collect() { this.set((await ctx.store.gateways.list()).filter((g) => g.connected).length); },
   });
   return {
     batches: new Counter({ name: 'wicket_telemetry_batches_total', help: 'Telemetry batches received, by result (stored, duplicate, invalid)', labelNames: ['result'], registers }),

@@ -52,39 +52,56 @@ export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): (ct
       revoke: (id, reason) => ctx.revocation.revokeSession(id, reason, 'system'),
     });
 
-    const prune = () => {
+    // A run that has not finished when the next is due is not started twice.
+    let pruning = false;
+    const prune = async () => {
+      if (pruning) return;
+      pruning = true;
       try {
-        const n = ctx.store.telemetry.prune(settings.retention, ctx.now());
+        const n = await ctx.store.telemetry.prune(settings.retention, ctx.now());
         if (n > 0) log.info({ deleted: n }, 'telemetry retention');
       } catch (err) {
         log.error({ err }, 'telemetry retention failed');
+      } finally {
+        pruning = false;
       }
     };
-    const pruneTimer = setInterval(prune, settings.pruneIntervalMs);
+    const pruneTimer = setInterval(() => void prune(), settings.pruneIntervalMs);
     pruneTimer.unref();
 
-    // Follow the audit trail from its current end (history is not counted again).
+    // Follow the audit trail from its current end (history is not counted again): the first
+    // run finds the end, later runs read what came after it.
     const follower = new AuditFollower();
-    let lastId = 0;
-    for (let page = ctx.audit.list(0, AUDIT_PAGE); page.length > 0; page = ctx.audit.list(lastId, AUDIT_PAGE)) lastId = page[page.length - 1].id;
-    const follow = () => {
+    let lastId: number | undefined;
+    let following = false;
+    const follow = async () => {
+      if (following) return;
+      following = true;
       try {
-        for (let page = ctx.audit.list(lastId, AUDIT_PAGE); page.length > 0; page = ctx.audit.list(lastId, AUDIT_PAGE)) {
+        if (lastId === undefined) {
+          let end = 0;
+          for (let page = await ctx.audit.list(0, AUDIT_PAGE); page.length > 0; page = await ctx.audit.list(end, AUDIT_PAGE)) end = page[page.length - 1].id;
+          lastId = end;
+        }
+        for (let page = await ctx.audit.list(lastId, AUDIT_PAGE); page.length > 0; page = await ctx.audit.list(lastId, AUDIT_PAGE)) {
           for (const r of page) {
             lastId = r.id;
             const o = follower.observe(r);
             if (o?.kind === 'decision') metrics.decisions.inc({ result: o.result });
             else if (o?.kind === 'end') metrics.sessionEnds.inc({ how: o.how });
             else if (o?.kind === 'posture') {
-              ingest.securityEvent('security.posture', o.sessionId, { lostGrants: o.lostGrants, reason: `posture no longer satisfies ${o.lostGrants.join(', ')}` });
+              await ingest.securityEvent('security.posture', o.sessionId, { lostGrants: o.lostGrants, reason: `posture no longer satisfies ${o.lostGrants.join(', ')}` });
             }
           }
         }
       } catch (err) {
         log.error({ err }, 'following the audit trail failed');
+      } finally {
+        following = false;
       }
     };
-    const auditTimer = setInterval(follow, settings.auditPollMs);
+    void follow();
+    const auditTimer = setInterval(() => void follow(), settings.auditPollMs);
     auditTimer.unref();
 
     return {

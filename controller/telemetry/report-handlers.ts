@@ -55,31 +55,48 @@ export function reportService(ctx: ReportDeps, ingest: TelemetryIngest, metrics:
       };
       const unregister = ctx.gatewayStreams.add(gateway, serial, 'report', (message) => fail(permissionDenied(message)));
 
-      /** Stores queued batches in order while the gateway's rate allows; otherwise pauses the stream until it does. */
-      const drain = () => {
+      /**
+       * Stores queued batches in order, one at a time, while the gateway's rate allows;
+       * otherwise pauses the stream until it does. The stream is also paused while a batch
+       * is being stored, so batches wait in HTTP/2 flow control rather than in this queue.
+       */
+      let draining = false;
+      /** The gateway half-closed (or cancelled): no batch is read any more, the one being stored is still acked. */
+      let ending = false;
+      let cancelled = false;
+      const drain = async () => {
         timer = undefined;
-        while (queue.length > 0 && !failed) {
-          const batch = queue[0]!;
-          const waitMs = rate.take(gateway, recordsOf(batch) + BATCH_COST, ctx.now());
-          if (waitMs > 0) {
-            metrics.onThrottled(gateway);
+        if (draining) return;
+        draining = true;
+        try {
+          while (queue.length > 0 && !failed) {
+            const batch = queue[0]!;
+            const waitMs = rate.take(gateway, recordsOf(batch) + BATCH_COST, ctx.now());
+            if (waitMs > 0) {
+              metrics.onThrottled(gateway);
+              call.pause();
+              timer = setTimeout(kick, waitMs);
+              return;
+            }
+            queue.shift();
             call.pause();
-            timer = setTimeout(drain, waitMs);
-            return;
+            try {
+              await ingest.ingest(gateway, batch);
+              if (!failed && !cancelled) call.write({ seq: batch.seq });
+            } catch (err) {
+              // A batch that cannot be stored is not acked: the stream ends with the reason and
+              // the gateway keeps the batch.
+              metrics.onInvalid();
+              fail(err);
+            }
           }
-          queue.shift();
-          try {
-            ingest.ingest(gateway, batch);
-            call.write({ seq: batch.seq });
-          } catch (err) {
-            // A batch that cannot be stored is not acked: the stream ends with the reason and
-            // the gateway keeps the batch.
-            metrics.onInvalid();
-            fail(err);
-          }
+          if (!failed) call.resume();
+        } finally {
+          draining = false;
+          if (ending && !cancelled) call.end();
         }
-        if (!failed) call.resume();
       };
+      const kick = () => void drain().catch(fail);
 
       /** A batch refused (invalid, too large, too many in flight) ends the stream; the gateway keeps it. */
       const refuse = (err: unknown) => {
@@ -90,11 +107,15 @@ export function reportService(ctx: ReportDeps, ingest: TelemetryIngest, metrics:
       call.on('end', () => {
         unregister();
         clearTimeout(timer);
-        call.end();
+        queue.length = 0;
+        ending = true;
+        if (!draining) call.end();
       });
       call.on('cancelled', () => {
         unregister();
         clearTimeout(timer);
+        queue.length = 0;
+        cancelled = true;
       });
       call.on('error', unregister);
 
@@ -105,7 +126,7 @@ export function reportService(ctx: ReportDeps, ingest: TelemetryIngest, metrics:
           if (recordsOf(batch) > limits.maxBatchRecords) return refuse(invalidArgument(`a batch holds at most ${limits.maxBatchRecords} records`));
           if (queue.length >= MAX_QUEUED) return refuse(resourceExhausted('too many batches in flight; wait for acks'));
           queue.push(batch);
-          if (!timer) drain();
+          if (!timer) kick();
         },
       };
     }),

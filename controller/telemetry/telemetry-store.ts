@@ -1,14 +1,15 @@
-// Gateway telemetry in the store: ingest of one batch as one transaction (idempotent by
-// gateway + seq; rows written by multi-row statements, stored values read once per batch
-// — ingest rates are in docs/performance.md), the flow and denied-attempt queries attributed to user and device
-// (through the sessions table) with their histogram over time, the proxies' HTTP request
-// records, live WireGuard figures per session, and retention.
-import type { Statement } from 'better-sqlite3';
-import type { DB } from '../store/db.js';
+// Gateway telemetry in the store: ingest of one batch (idempotent by gateway + seq; the caller
+// runs it in one transaction; rows written by multi-row statements, stored values read once
+// per batch — ingest rates are in docs/performance.md), the flow and denied-attempt queries
+// attributed to user and device (through the sessions table) with their histogram over time,
+// the proxies' HTTP request records, live WireGuard figures per session, and retention. The
+// same queries run on SQLite and PostgreSQL.
+import { CompiledQuery, type ExpressionBuilder, type Expression, type Insertable, type Kysely, type SqlBool } from 'kysely';
+import type { Dialect } from '../store/database.js';
+import type { Schema } from '../store/schema.js';
 import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
-import type { RuleCounter__Output as RuleCounter } from '../../proto/generated/wicket/v1/RuleCounter.js';
 import type { PeerStat__Output as PeerStat } from '../../proto/generated/wicket/v1/PeerStat.js';
 import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 
@@ -50,297 +51,339 @@ export interface RetentionLimits {
 
 export interface SessionStats { rxBytes: number; txBytes: number; lastHandshakeMs: number }
 
-type FlowRow = { session_id: string; source: string; destination: string; protocol: string; port: number; started_at_ms: number; ended_at_ms: number;
-  bytes_out: number; bytes_in: number; gateway: string; user_name: string | null; device_id: string | null };
-type DeniedRow = { session_id: string; source: string; destination: string; protocol: string; port: number; count: number; first_seen_ms: number;
-  last_seen_ms: number; gateway: string; user_name: string | null; device_id: string | null };
-type HttpRow = { gateway: string; session_id: string; resource: string; method: string; hostname: string; path: string; status: number;
-  bytes_in: number; bytes_out: number; started_at_ms: number; duration_us: number; username: string; device_id: string; denied_reason: string; tunnel: number };
+/**
+ * Bound parameters per multi-row statement, at most: well under SQLite's 32,766 and
+ * PostgreSQL's 65,535, and large enough that a batch takes few round trips.
+ */
+const MAX_PARAMETERS = 16_384;
+/** Values per `IN (...)` list or row-value list. */
+const IN_CHUNK = 500;
 
-/** Rows per multi-row INSERT: at most 100 * 15 parameters, well under SQLite's 32,766. */
-const CHUNK_ROWS = 100;
+/** What the queries run on: the database or an open transaction (store.ts's Executor, named here without importing the Store that imports this file). */
+type Executor = Kysely<Schema>;
+
+type InsertTable = 'flows' | 'http_requests' | 'denied_attempts' | 'peer_stats' | 'rule_counters';
 
 /**
- * Appends many rows of one kind: CHUNK_ROWS rows per statement (one call into SQLite per
- * chunk instead of per row), bound from one reused parameter array so a batch makes no
- * per-row garbage; the remainder goes row by row.
+ * The SQL of a multi-row INSERT of `rows` rows, compiled by Kysely once per table, shape and
+ * dialect and then reused with new parameters: compiling a statement of a thousand rows costs
+ * about as much as storing them, and on SQLite the same text also reuses one prepared
+ * statement (sqlite.ts). Row counts are powers of two, so a table has a handful of texts.
  */
-class ChunkedInsert<T, C> {
-  private readonly one;
-  private readonly chunk;
-  private readonly args: unknown[];
+const compiled = new Map<string, string>();
 
-  /** `head` is "INSERT INTO t (a, b)", `tail` an optional ON CONFLICT clause; `bind` writes one row's `columns` values at `args[at]`. */
-  constructor(db: DB, head: string, private readonly columns: number, tail: string,
-    private readonly bind: (args: unknown[], at: number, row: T, context: C) => void) {
-    const sql = (rows: number) => `${head} VALUES ${new Array(rows).fill(`(${new Array(columns).fill('?').join(', ')})`).join(', ')} ${tail}`;
-    this.one = db.prepare(sql(1));
-    this.chunk = db.prepare(sql(CHUNK_ROWS));
-    this.args = new Array(CHUNK_ROWS * columns);
-  }
+/** Splits `n` rows into statement sizes: whole chunks of `max`, then the remainder's powers of two, largest first. */
+export function chunkSizes(n: number, max: number): number[] {
+  const sizes: number[] = [];
+  let left = n;
+  for (; left >= max; left -= max) sizes.push(max);
+  for (let size = max >> 1; size >= 1; size >>= 1) if (left & size) sizes.push(size);
+  return sizes;
+}
 
-  run(rows: readonly T[], context: C): void {
-    const whole = rows.length - (rows.length % CHUNK_ROWS);
-    for (let i = 0; i < whole; i++) {
-      this.bind(this.args, (i % CHUNK_ROWS) * this.columns, rows[i]!, context);
-      if (i % CHUNK_ROWS === CHUNK_ROWS - 1) this.chunk.run(this.args);
+/** The largest power of two of rows of `columns` values that stays within MAX_PARAMETERS. */
+function maxRows(columns: number): number {
+  let rows = 1;
+  while (rows * 2 * columns <= MAX_PARAMETERS) rows *= 2;
+  return rows;
+}
+
+/**
+ * Appends `rows` (already mapped to table rows, every row with the same keys in the same
+ * order) in as few statements as the parameter limit allows. `build` makes the statement
+ * (with its ON CONFLICT clause) for a list of rows; it runs only to compile a new shape.
+ */
+async function insertRows<T extends InsertTable>(db: Executor, dialect: Dialect, table: T, rows: readonly Insertable<Schema[T]>[],
+  build: (values: Insertable<Schema[T]>[]) => { compile(): CompiledQuery }): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!) as (keyof Insertable<Schema[T]>)[];
+  let at = 0;
+  for (const size of chunkSizes(rows.length, maxRows(columns.length))) {
+    const key = `${dialect} ${table} ${size}`;
+    let text = compiled.get(key);
+    if (text === undefined) {
+      const query = build(new Array<Insertable<Schema[T]>>(size).fill(rows[0]!)).compile();
+      if (query.parameters.length !== size * columns.length) throw new Error(`${table}: a row of ${columns.length} values compiled to ${query.parameters.length / size}`);
+      text = query.sql;
+      compiled.set(key, text);
     }
-    const single = new Array(this.columns);
-    for (let i = whole; i < rows.length; i++) {
-      this.bind(single, 0, rows[i]!, context);
-      this.one.run(single);
+    const parameters: unknown[] = new Array(size * columns.length);
+    let k = 0;
+    for (let i = at; i < at + size; i++) {
+      const row = rows[i]!;
+      for (const c of columns) parameters[k++] = row[c];
     }
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
+    at += size;
   }
 }
 
-/** A denied tuple's unique key (without the gateway) as JSON: the lookup's parameter element and the map key. */
+/** A denied tuple's unique key (without the gateway): the map key of what is stored and reported. */
 function deniedKey(source: string, destination: string, protocol: string, port: number, firstSeenMs: number): string {
   return JSON.stringify([source, destination, protocol, port, firstSeenMs]);
 }
 
-type DeniedKeyRow = { source: string; destination: string; protocol: string; port: number; first_seen_ms: number; count: number };
-
-/** What every row of a batch shares. */
-interface BatchContext { gateway: string; collectedAtMs: number }
+/** Splits `items` into lists of at most IN_CHUNK. */
+function inChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_CHUNK) chunks.push(items.slice(i, i + IN_CHUNK));
+  return chunks;
+}
 
 /** The user and device of each session the batch's HTTP requests name, as the sessions table says. */
 type SessionOwners = Map<string, { user: string; device: string }>;
 
-type FilterParams = { session: string; user: string; device: string; since: number; limit: number; offset: number };
-type HistogramParams = FilterParams & { bucket: number; buckets: number };
+/** The tables a filter refers to: the listed table as `t`, and the sessions. */
+type FilterTables = { t: { session_id: string } } & Pick<Schema, 'sessions'>;
 
 /**
- * The WHERE terms (on table alias `t`) of the filters set in `f`. Only those appear, so the
- * statement walks the time index newest first (flows and denied attempts have no per-session
- * index: 006_telemetry_indexes.sql) and tests each row's session against the user's or
- * device's sessions, read once from the sessions indexes.
+ * The filters set in `f` as WHERE terms on alias `t`. Only those appear, so the statement
+ * walks the time index newest first (flows and denied attempts have no per-session index:
+ * 006_telemetry_indexes.sql) and tests each row's session against the user's or device's
+ * sessions, read once from the sessions indexes.
  */
-function filterTerms(f: Omit<TelemetryFilter, 'limit'>): string {
-  let terms = '';
-  if (f.sessionId) terms += ' AND t.session_id = @session';
-  if (f.user) terms += ' AND t.session_id IN (SELECT id FROM sessions WHERE user_name = @user)';
-  if (f.deviceId) terms += ' AND t.session_id IN (SELECT id FROM sessions WHERE device_id = @device)';
+function sessionTerms(eb: ExpressionBuilder<FilterTables, 't'>, f: Omit<TelemetryFilter, 'limit'>): Expression<SqlBool>[] {
+  const terms: Expression<SqlBool>[] = [];
+  if (f.sessionId) terms.push(eb('t.session_id', '=', f.sessionId));
+  if (f.user) terms.push(eb('t.session_id', 'in', eb.selectFrom('sessions').select('sessions.id').where('sessions.user_name', '=', f.user)));
+  if (f.deviceId) terms.push(eb('t.session_id', 'in', eb.selectFrom('sessions').select('sessions.id').where('sessions.device_id', '=', f.deviceId)));
   return terms;
 }
 
-/** The statements TelemetryStore runs for the filters set in `f` (exported for the query-plan tests). */
-export function telemetrySql(f: Omit<TelemetryFilter, 'limit'>): { flows: string; denied: string; histogram: string; http: string } {
-  const terms = filterTerms(f);
-  return {
-    flows: `SELECT t.*, s.user_name, s.device_id FROM flows t LEFT JOIN sessions s ON s.id = t.session_id
-      WHERE t.ended_at_ms >= @since${terms} ORDER BY t.ended_at_ms DESC, t.id DESC LIMIT @limit OFFSET @offset`,
-    denied: `SELECT t.*, s.user_name, s.device_id FROM denied_attempts t LEFT JOIN sessions s ON s.id = t.session_id
-      WHERE t.last_seen_ms >= @since${terms} ORDER BY t.last_seen_ms DESC, t.id DESC LIMIT @limit OFFSET @offset`,
-    // One count per bucket, each a range of the time index: sorting every record in the
-    // window into groups (GROUP BY on the bucket number) costs far more than the counts.
-    histogram: `WITH RECURSIVE b(start, n) AS (SELECT @since, 1 UNION ALL SELECT start + @bucket, n + 1 FROM b WHERE n < @buckets)
-      SELECT start AS startMs,
-        (SELECT count(*) FROM flows t WHERE t.ended_at_ms >= b.start AND t.ended_at_ms < b.start + @bucket${terms}) AS flows,
-        (SELECT coalesce(sum(t.count), 0) FROM denied_attempts t WHERE t.last_seen_ms >= b.start AND t.last_seen_ms < b.start + @bucket${terms}) AS denied
-      FROM b ORDER BY start`,
-    http: `SELECT t.* FROM http_requests t WHERE t.started_at_ms >= @since${httpTerms(f)} ORDER BY t.started_at_ms DESC, t.id DESC LIMIT @limit OFFSET @offset`,
-  };
-}
-
 /**
- * The WHERE terms of an HTTP request listing: a request carries its own user and device (a
+ * The filters of an HTTP request listing: a request carries its own user and device (a
  * browser without the tunnel has no session), tested while walking the time index as the
  * flows' filters are (014_http_requests.sql).
  */
-function httpTerms(f: Omit<TelemetryFilter, 'limit'>): string {
-  let terms = '';
-  if (f.sessionId) terms += ' AND t.session_id = @session';
-  if (f.user) terms += ' AND t.username = @user';
-  if (f.deviceId) terms += ' AND t.device_id = @device';
+function httpTerms(eb: ExpressionBuilder<{ t: Schema['http_requests'] }, 't'>, f: Omit<TelemetryFilter, 'limit'>): Expression<SqlBool>[] {
+  const terms: Expression<SqlBool>[] = [];
+  if (f.sessionId) terms.push(eb('t.session_id', '=', f.sessionId));
+  if (f.user) terms.push(eb('t.username', '=', f.user));
+  if (f.deviceId) terms.push(eb('t.device_id', '=', f.deviceId));
   return terms;
 }
 
+/** The listing and histogram queries for the filters set in `f` (exported for the query-plan tests). */
+export function telemetryQueries(db: Executor, f: TelemetryFilter, histogram?: { bucketMs: number; buckets: number }) {
+  const since = f.sinceMs ?? 0;
+  const offset = f.offset ?? 0;
+  const bucketMs = histogram?.bucketMs ?? 1;
+  return {
+    flows: db.selectFrom('flows as t').leftJoin('sessions as s', 's.id', 't.session_id')
+      .selectAll('t').select(['s.user_name', 's.device_id'])
+      .where((eb) => eb.and([eb('t.ended_at_ms', '>=', since), ...sessionTerms(eb, f)]))
+      .orderBy('t.ended_at_ms', 'desc').orderBy('t.id', 'desc').limit(f.limit).offset(offset),
+    denied: db.selectFrom('denied_attempts as t').leftJoin('sessions as s', 's.id', 't.session_id')
+      .selectAll('t').select(['s.user_name', 's.device_id'])
+      .where((eb) => eb.and([eb('t.last_seen_ms', '>=', since), ...sessionTerms(eb, f)]))
+      .orderBy('t.last_seen_ms', 'desc').orderBy('t.id', 'desc').limit(f.limit).offset(offset),
+    http: db.selectFrom('http_requests as t').selectAll('t')
+      .where((eb) => eb.and([eb('t.started_at_ms', '>=', since), ...httpTerms(eb, f)]))
+      .orderBy('t.started_at_ms', 'desc').orderBy('t.id', 'desc').limit(f.limit).offset(offset),
+    // One count per bucket, each a range of the time index: sorting every record in the
+    // window into groups (GROUP BY on the bucket number) costs far more than the counts. The
+    // first start is cast so that PostgreSQL types the recursive column as a 64-bit integer.
+    histogram: db.withRecursive('b(start, n)', (qc) => qc.selectNoFrom((eb) => [eb.cast<number>(eb.val(since), 'bigint').as('start'), eb.lit(1).as('n')])
+      .unionAll((qc2) => qc2.selectFrom('b').select((eb) => [eb(eb.ref('b.start'), '+', bucketMs).as('start'), eb(eb.ref('b.n'), '+', 1).as('n')])
+        .where('b.n', '<', histogram?.buckets ?? 0)))
+      .selectFrom('b')
+      .select((eb) => [
+        eb.ref('b.start').as('startMs'),
+        eb.selectFrom('flows as t').select((c) => c.fn.countAll().as('c'))
+          .where((w) => w.and([w('t.ended_at_ms', '>=', w.ref('b.start')), w('t.ended_at_ms', '<', w(w.ref('b.start'), '+', bucketMs)), ...sessionTerms(w, f)]))
+          .as('flows'),
+        eb.selectFrom('denied_attempts as t').select((c) => c.fn.sum('t.count').as('c'))
+          .where((w) => w.and([w('t.last_seen_ms', '>=', w.ref('b.start')), w('t.last_seen_ms', '<', w(w.ref('b.start'), '+', bucketMs)), ...sessionTerms(w, f)]))
+          .as('denied'),
+      ])
+      .orderBy('b.start'),
+  };
+}
+
 export class TelemetryStore {
-  private readonly stmts;
-  private readonly ingestTx: (gateway: string, batch: TelemetryBatch, nowMs: number) => IngestResult;
-  private readonly filtered = new Map<string, { flows: Statement<[FilterParams], FlowRow>; denied: Statement<[FilterParams], DeniedRow>;
-    histogram: Statement<[HistogramParams], TelemetryBucket>; http: Statement<[FilterParams], HttpRow> }>();
+  constructor(private readonly db: Executor, private readonly dialect: Dialect) {}
 
-  constructor(private readonly db: DB) {
-    this.stmts = {
-      batch: db.prepare(`INSERT INTO telemetry_batches (gateway, seq, collected_at_ms, received_at_ms, records, dropped_records)
-        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-      flowInsert: new ChunkedInsert<FlowRecord, BatchContext>(db,
-        'INSERT INTO flows (gateway, session_id, source, destination, protocol, port, started_at_ms, ended_at_ms, bytes_out, bytes_in)', 10, '',
-        (a, k, f, c) => {
-          a[k] = c.gateway; a[k + 1] = f.sessionId; a[k + 2] = f.source; a[k + 3] = f.destination; a[k + 4] = f.protocol;
-          a[k + 5] = f.port; a[k + 6] = f.startedAtMs; a[k + 7] = f.endedAtMs; a[k + 8] = f.bytesOut; a[k + 9] = f.bytesIn;
-        }),
-      // A request of a session is attributed to the session's user and device, not to what
-      // the gateway wrote (the user and device of a request without a session stand as reported).
-      httpInsert: new ChunkedInsert<HttpRequestRecord, BatchContext & { owners: SessionOwners }>(db,
-        `INSERT INTO http_requests (gateway, session_id, resource, method, hostname, path, status, bytes_in, bytes_out, started_at_ms,
-        duration_us, username, device_id, denied_reason, tunnel)`, 15, '',
-        (a, k, r, c) => {
-          const owner = r.sessionId ? c.owners.get(r.sessionId) : undefined;
-          a[k] = c.gateway; a[k + 1] = r.sessionId; a[k + 2] = r.resource; a[k + 3] = r.method; a[k + 4] = r.hostname; a[k + 5] = r.path;
-          a[k + 6] = r.status; a[k + 7] = r.bytesIn; a[k + 8] = r.bytesOut; a[k + 9] = r.startedAtMs; a[k + 10] = r.durationUs;
-          a[k + 11] = owner ? owner.user : r.username; a[k + 12] = owner ? owner.device : r.deviceId; a[k + 13] = r.deniedReason; a[k + 14] = r.tunnel ? 1 : 0;
-        }),
-      owners: db.prepare<[string], { id: string; user_name: string; device_id: string }>(
-        'SELECT id, user_name, device_id FROM sessions WHERE id IN (SELECT value FROM json_each(?))'),
-      // What is stored for a batch's tuples and sessions, read in one statement each (the
-      // batch's keys as one JSON array; json_each drives lookups on the unique key/primary key).
-      deniedBefore: db.prepare<[{ gateway: string; tuples: string }], DeniedKeyRow>(`SELECT d.source, d.destination, d.protocol, d.port,
-        d.first_seen_ms, d.count FROM json_each(@tuples) AS j CROSS JOIN denied_attempts AS d WHERE d.gateway = @gateway AND d.source = j.value ->> 0
-        AND d.destination = j.value ->> 1 AND d.protocol = j.value ->> 2 AND d.port = j.value ->> 3 AND d.first_seen_ms = j.value ->> 4`),
-      peersBefore: db.prepare<[string, string], { session_id: string; endpoint: string; updated_at_ms: number }>(`SELECT session_id, endpoint,
-        updated_at_ms FROM peer_stats WHERE gateway = ? AND session_id IN (SELECT value FROM json_each(?))`),
-      deniedUpsert: new ChunkedInsert<DeniedAttempt, BatchContext>(db,
-        'INSERT INTO denied_attempts (gateway, session_id, source, destination, protocol, port, count, first_seen_ms, last_seen_ms)', 9,
-        `ON CONFLICT (gateway, source, destination, protocol, port, first_seen_ms)
-        DO UPDATE SET count = max(count, excluded.count), last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
-        (a, k, d, c) => {
-          a[k] = c.gateway; a[k + 1] = d.sessionId; a[k + 2] = d.source; a[k + 3] = d.destination; a[k + 4] = d.protocol;
-          a[k + 5] = d.port; a[k + 6] = d.count; a[k + 7] = d.firstSeenMs; a[k + 8] = d.lastSeenMs;
-        }),
-      peerUpsert: new ChunkedInsert<PeerStat, BatchContext>(db,
-        'INSERT INTO peer_stats (session_id, gateway, endpoint, last_handshake_ms, rx_bytes, tx_bytes, updated_at_ms)', 7,
-        `ON CONFLICT (session_id, gateway) DO UPDATE SET endpoint = excluded.endpoint, last_handshake_ms = excluded.last_handshake_ms,
-        rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes, updated_at_ms = excluded.updated_at_ms`,
-        (a, k, p, c) => {
-          a[k] = p.sessionId; a[k + 1] = c.gateway; a[k + 2] = p.endpoint; a[k + 3] = p.lastHandshakeMs; a[k + 4] = p.rxBytes;
-          a[k + 5] = p.txBytes; a[k + 6] = c.collectedAtMs;
-        }),
-      // Within one statement SQLite applies the rows in order, so a tuple repeated in a batch ends at its last values, as row by row.
-      counterUpsert: new ChunkedInsert<RuleCounter, BatchContext>(db,
-        'INSERT INTO rule_counters (gateway, session_id, destination, protocol, port_from, port_to, packets, bytes, updated_at_ms)', 9,
-        `ON CONFLICT (gateway, session_id, destination, protocol, port_from, port_to)
-        DO UPDATE SET packets = excluded.packets, bytes = excluded.bytes, updated_at_ms = excluded.updated_at_ms`,
-        (a, k, r, c) => {
-          a[k] = c.gateway; a[k + 1] = r.sessionId; a[k + 2] = r.destination; a[k + 3] = r.protocol; a[k + 4] = r.portFrom;
-          a[k + 5] = r.portTo; a[k + 6] = r.packets; a[k + 7] = r.bytes; a[k + 8] = c.collectedAtMs;
-        }),
-      stats: db.prepare<[string], { rx: number | null; tx: number | null; hs: number | null }>(
-        'SELECT sum(rx_bytes) AS rx, sum(tx_bytes) AS tx, max(last_handshake_ms) AS hs FROM peer_stats WHERE session_id = ?'),
-      pruneAge: [
-        db.prepare('DELETE FROM flows WHERE ended_at_ms < ?'),
-        db.prepare('DELETE FROM denied_attempts WHERE last_seen_ms < ?'),
-        db.prepare('DELETE FROM http_requests WHERE started_at_ms < ?'),
-        db.prepare('DELETE FROM peer_stats WHERE updated_at_ms < ?'),
-        db.prepare('DELETE FROM rule_counters WHERE updated_at_ms < ?'),
-        db.prepare('DELETE FROM telemetry_batches WHERE received_at_ms < ?'),
-      ],
-      // ids grow with insertion, so "all but the newest N" is everything up to one id.
-      pruneRows: [
-        db.prepare('DELETE FROM flows WHERE id <= (SELECT id FROM flows ORDER BY id DESC LIMIT 1 OFFSET ?)'),
-        db.prepare('DELETE FROM denied_attempts WHERE id <= (SELECT id FROM denied_attempts ORDER BY id DESC LIMIT 1 OFFSET ?)'),
-        db.prepare('DELETE FROM http_requests WHERE id <= (SELECT id FROM http_requests ORDER BY id DESC LIMIT 1 OFFSET ?)'),
-      ],
-      counts: db.prepare<[], { flows: number; denied: number; http: number }>(`SELECT (SELECT count(*) FROM flows) AS flows,
-        (SELECT count(*) FROM denied_attempts) AS denied, (SELECT count(*) FROM http_requests) AS http`),
-    };
-    this.ingestTx = db.transaction((gateway: string, batch: TelemetryBatch, nowMs: number) => this.write(gateway, batch, nowMs));
-  }
-
-  /** Stores one batch in one transaction; a batch already stored (same gateway and seq) writes nothing. */
-  ingest(gateway: string, batch: TelemetryBatch, nowMs: number): IngestResult {
-    return this.ingestTx(gateway, batch, nowMs);
-  }
-
-  private write(gateway: string, b: TelemetryBatch, nowMs: number): IngestResult {
+  /**
+   * Stores one batch; a batch already stored (same gateway and seq) writes nothing. Call
+   * inside a transaction: the batch row, its records and what detections compare them with
+   * must be one change.
+   */
+  async ingest(gateway: string, b: TelemetryBatch, nowMs: number): Promise<IngestResult> {
     const records = b.peers.length + b.counters.length + b.denied.length + b.flows.length + b.httpRequests.length;
     const result: IngestResult = { stored: false, records, denied: [], endpointChanges: [] };
-    if (this.stmts.batch.run(gateway, b.seq, b.collectedAtMs, nowMs, records, b.droppedRecords).changes === 0) return result;
+    const inserted = await this.db.insertInto('telemetry_batches')
+      .values({ gateway, seq: b.seq, collected_at_ms: b.collectedAtMs, received_at_ms: nowMs, records, dropped_records: b.droppedRecords })
+      .onConflict((oc) => oc.columns(['gateway', 'seq']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return result;
     result.stored = true;
-    const s = this.stmts;
-    const shared: BatchContext = { gateway, collectedAtMs: b.collectedAtMs };
-    s.flowInsert.run(b.flows, shared);
-    if (b.httpRequests.length) s.httpInsert.run(b.httpRequests, { ...shared, owners: this.owners(b.httpRequests) });
+    const { db, dialect } = this;
+
+    await insertRows(db, dialect, 'flows', b.flows.map((f: FlowRecord) => ({
+      gateway, session_id: f.sessionId, source: f.source, destination: f.destination, protocol: f.protocol, port: f.port,
+      started_at_ms: f.startedAtMs, ended_at_ms: f.endedAtMs, bytes_out: f.bytesOut, bytes_in: f.bytesIn,
+    })), (values) => db.insertInto('flows').values(values));
+
+    if (b.httpRequests.length) {
+      // A request of a session is attributed to the session's user and device, not to what
+      // the gateway wrote (the user and device of a request without a session stand as reported).
+      const owners = await this.owners(b.httpRequests);
+      await insertRows(db, dialect, 'http_requests', b.httpRequests.map((r) => {
+        const owner = r.sessionId ? owners.get(r.sessionId) : undefined;
+        return {
+          gateway, session_id: r.sessionId, resource: r.resource, method: r.method, hostname: r.hostname, path: r.path, status: r.status,
+          bytes_in: r.bytesIn, bytes_out: r.bytesOut, started_at_ms: r.startedAtMs, duration_us: r.durationUs,
+          username: owner ? owner.user : r.username, device_id: owner ? owner.device : r.deviceId, denied_reason: r.deniedReason, tunnel: r.tunnel ? 1 : 0,
+        };
+      }), (values) => db.insertInto('http_requests').values(values));
+    }
+
     if (b.denied.length) {
-      result.denied = this.deniedIncreases(gateway, b.denied);
-      s.deniedUpsert.run(b.denied, shared);
+      const { increases, rows } = await this.deniedIncreases(gateway, b.denied);
+      result.denied = increases;
+      await insertRows(db, dialect, 'denied_attempts', rows, (values) => db.insertInto('denied_attempts').values(values)
+        .onConflict((oc) => oc.columns(['gateway', 'source', 'destination', 'protocol', 'port', 'first_seen_ms']).doUpdateSet((eb) => ({
+          // The larger of stored and reported, written so both dialects read it (SQLite has no
+          // GREATEST, PostgreSQL no two-argument max).
+          count: eb.case().when('excluded.count', '>', eb.ref('denied_attempts.count')).then(eb.ref('excluded.count')).else(eb.ref('denied_attempts.count')).end(),
+          last_seen_ms: eb.case().when('excluded.last_seen_ms', '>', eb.ref('denied_attempts.last_seen_ms'))
+            .then(eb.ref('excluded.last_seen_ms')).else(eb.ref('denied_attempts.last_seen_ms')).end(),
+        }))));
     }
+
     if (b.peers.length) {
-      result.endpointChanges = this.endpointChanges(gateway, b);
-      s.peerUpsert.run(b.peers, shared);
+      const { changes, rows } = await this.endpointChanges(gateway, b);
+      result.endpointChanges = changes;
+      await insertRows(db, dialect, 'peer_stats', rows, (values) => db.insertInto('peer_stats').values(values)
+        .onConflict((oc) => oc.columns(['session_id', 'gateway']).doUpdateSet((eb) => ({
+          endpoint: eb.ref('excluded.endpoint'), last_handshake_ms: eb.ref('excluded.last_handshake_ms'), rx_bytes: eb.ref('excluded.rx_bytes'),
+          tx_bytes: eb.ref('excluded.tx_bytes'), updated_at_ms: eb.ref('excluded.updated_at_ms'),
+        }))));
     }
-    s.counterUpsert.run(b.counters, shared);
+
+    if (b.counters.length) {
+      // One statement may not update a row twice on PostgreSQL: a tuple repeated in the batch
+      // is written once, at its last report, which is where row-by-row upserts would end.
+      const last = new Map<string, Insertable<Schema['rule_counters']>>();
+      for (const r of b.counters) {
+        const key = JSON.stringify([r.sessionId, r.destination, r.protocol, r.portFrom, r.portTo]);
+        last.delete(key);
+        last.set(key, {
+          gateway, session_id: r.sessionId, destination: r.destination, protocol: r.protocol, port_from: r.portFrom, port_to: r.portTo,
+          packets: r.packets, bytes: r.bytes, updated_at_ms: b.collectedAtMs,
+        });
+      }
+      await insertRows(db, dialect, 'rule_counters', [...last.values()], (values) => db.insertInto('rule_counters').values(values)
+        .onConflict((oc) => oc.columns(['gateway', 'session_id', 'destination', 'protocol', 'port_from', 'port_to']).doUpdateSet((eb) => ({
+          packets: eb.ref('excluded.packets'), bytes: eb.ref('excluded.bytes'), updated_at_ms: eb.ref('excluded.updated_at_ms'),
+        }))));
+    }
     return result;
   }
 
   /**
-   * How much each denied tuple's count rose over what was stored. A tuple repeated within the
-   * batch is compared with its previous report in the batch, exactly as row-by-row upserts would.
+   * How much each denied tuple's count rose over what was stored, and the rows to upsert
+   * (each tuple once: a tuple repeated in the batch is merged as successive upserts would
+   * leave it). A repeat is compared with its previous report in the batch, exactly as
+   * row-by-row upserts would.
    */
-  private deniedIncreases(gateway: string, denied: DeniedAttempt[]): IngestResult['denied'] {
-    const keys = denied.map((d) => deniedKey(d.source, d.destination, d.protocol, d.port, d.firstSeenMs));
+  private async deniedIncreases(gateway: string, denied: DeniedAttempt[]): Promise<{ increases: IngestResult['denied']; rows: Insertable<Schema['denied_attempts']>[] }> {
     const stored = new Map<string, number>();
-    for (const r of this.stmts.deniedBefore.all({ gateway, tuples: `[${keys.join(',')}]` })) {
-      stored.set(deniedKey(r.source, r.destination, r.protocol, r.port, r.first_seen_ms), r.count);
+    const tuples = new Map<string, DeniedAttempt>();
+    for (const d of denied) tuples.set(deniedKey(d.source, d.destination, d.protocol, d.port, d.firstSeenMs), d);
+    // One lookup per chunk of tuples on the table's unique key (gateway, tuple, first seen).
+    for (const chunk of inChunks([...tuples.values()])) {
+      const found = await this.db.selectFrom('denied_attempts')
+        .select(['source', 'destination', 'protocol', 'port', 'first_seen_ms', 'count'])
+        .where('gateway', '=', gateway)
+        .where((eb) => eb(eb.refTuple('source', 'destination', 'protocol', 'port', 'first_seen_ms'), 'in',
+          chunk.map((d) => eb.tuple(d.source, d.destination, d.protocol, d.port, d.firstSeenMs))))
+        .execute();
+      for (const r of found) stored.set(deniedKey(r.source, r.destination, r.protocol, r.port, r.first_seen_ms), r.count);
     }
     const increases: IngestResult['denied'] = [];
-    denied.forEach((d, i) => {
-      const before = stored.get(keys[i]!) ?? 0;
+    const rows = new Map<string, Insertable<Schema['denied_attempts']>>();
+    for (const d of denied) {
+      const key = deniedKey(d.source, d.destination, d.protocol, d.port, d.firstSeenMs);
+      const before = stored.get(key) ?? 0;
       if (d.count > before && d.sessionId) increases.push({ sessionId: d.sessionId, attempts: d.count - before, atMs: d.lastSeenMs });
-      stored.set(keys[i]!, Math.max(before, d.count));
-    });
-    return increases;
+      stored.set(key, Math.max(before, d.count));
+      const row = rows.get(key);
+      if (row) {
+        row.count = Math.max(row.count, d.count);
+        row.last_seen_ms = Math.max(row.last_seen_ms, d.lastSeenMs);
+      } else {
+        rows.set(key, {
+          gateway, session_id: d.sessionId, source: d.source, destination: d.destination, protocol: d.protocol, port: d.port,
+          count: d.count, first_seen_ms: d.firstSeenMs, last_seen_ms: d.lastSeenMs,
+        });
+      }
+    }
+    return { increases, rows: [...rows.values()] };
   }
 
-  /** The user and device of every session the requests name, read in one statement. */
-  private owners(requests: HttpRequestRecord[]): SessionOwners {
+  /** The user and device of every session the requests name, read by primary key in chunks. */
+  private async owners(requests: HttpRequestRecord[]): Promise<SessionOwners> {
     const ids = new Set<string>();
     for (const r of requests) if (r.sessionId) ids.add(r.sessionId);
     const owners: SessionOwners = new Map();
-    if (ids.size) for (const o of this.stmts.owners.all(JSON.stringify([...ids]))) owners.set(o.id, { user: o.user_name, device: o.device_id });
+    for (const chunk of inChunks([...ids])) {
+      const found = await this.db.selectFrom('sessions').select(['id', 'user_name', 'device_id']).where('id', 'in', chunk).execute();
+      for (const o of found) owners.set(o.id, { user: o.user_name, device: o.device_id });
+    }
     return owners;
   }
 
-  /** Sessions whose endpoint differs from the one stored (or reported earlier in the same batch). */
-  private endpointChanges(gateway: string, b: TelemetryBatch): IngestResult['endpointChanges'] {
+  /**
+   * Sessions whose endpoint differs from the one stored (or reported earlier in the same
+   * batch), and the rows to upsert (each session once, at its last report).
+   */
+  private async endpointChanges(gateway: string, b: TelemetryBatch): Promise<{ changes: IngestResult['endpointChanges']; rows: Insertable<Schema['peer_stats']>[] }> {
     const previous = new Map<string, { endpoint: string; updated_at_ms: number }>();
-    for (const r of this.stmts.peersBefore.all(gateway, JSON.stringify(b.peers.map((p) => p.sessionId)))) previous.set(r.session_id, r);
+    for (const chunk of inChunks([...new Set(b.peers.map((p) => p.sessionId))])) {
+      const found = await this.db.selectFrom('peer_stats').select(['session_id', 'endpoint', 'updated_at_ms'])
+        .where('gateway', '=', gateway).where('session_id', 'in', chunk).execute();
+      for (const r of found) previous.set(r.session_id, r);
+    }
     const changes: IngestResult['endpointChanges'] = [];
-    for (const p of b.peers) {
+    const rows = new Map<string, Insertable<Schema['peer_stats']>>();
+    for (const p of b.peers as PeerStat[]) {
       const before = previous.get(p.sessionId);
       if (before && before.endpoint && p.endpoint && before.endpoint !== p.endpoint) {
         changes.push({ sessionId: p.sessionId, gateway, from: before.endpoint, to: p.endpoint, previousAtMs: before.updated_at_ms, atMs: b.collectedAtMs });
       }
       previous.set(p.sessionId, { endpoint: p.endpoint, updated_at_ms: b.collectedAtMs });
+      rows.delete(p.sessionId);
+      rows.set(p.sessionId, {
+        session_id: p.sessionId, gateway, endpoint: p.endpoint, last_handshake_ms: p.lastHandshakeMs, rx_bytes: p.rxBytes, tx_bytes: p.txBytes,
+        updated_at_ms: b.collectedAtMs,
+      });
     }
-    return changes;
+    return { changes, rows: [...rows.values()] };
   }
 
   /** A session's WireGuard figures summed over its gateways, or undefined before any report. */
-  sessionStats(sessionId: string): SessionStats | undefined {
-    const r = this.stmts.stats.get(sessionId);
-    if (!r || r.hs === null) return undefined;
-    return { rxBytes: r.rx ?? 0, txBytes: r.tx ?? 0, lastHandshakeMs: r.hs };
+  async sessionStats(sessionId: string): Promise<SessionStats | undefined> {
+    const r = await this.db.selectFrom('peer_stats')
+      .select((eb) => [eb.fn.sum('rx_bytes').as('rx'), eb.fn.sum('tx_bytes').as('tx'), eb.fn.max('last_handshake_ms').as('hs')])
+      .where('session_id', '=', sessionId).executeTakeFirst();
+    // PostgreSQL sums 64-bit integers as numeric, which comes back as text.
+    if (!r || r.hs === null || r.hs === undefined) return undefined;
+    return { rxBytes: Number(r.rx ?? 0), txBytes: Number(r.tx ?? 0), lastHandshakeMs: Number(r.hs) };
   }
 
-  /** The statements of the filters set in `f`, prepared on first use. */
-  private queries(f: Omit<TelemetryFilter, 'limit'>) {
-    const key = filterTerms(f);
-    let q = this.filtered.get(key);
-    if (!q) {
-      const sql = telemetrySql(f);
-      q = {
-        flows: this.db.prepare<[FilterParams], FlowRow>(sql.flows),
-        denied: this.db.prepare<[FilterParams], DeniedRow>(sql.denied),
-        histogram: this.db.prepare<[HistogramParams], TelemetryBucket>(sql.histogram),
-        http: this.db.prepare<[FilterParams], HttpRow>(sql.http),
-      };
-      this.filtered.set(key, q);
-    }
-    return q;
-  }
-
-  flows(f: TelemetryFilter): (FlowRecord & Attribution)[] {
-    return this.queries(f).flows.all(params(f)).map((r) => ({
+  async flows(f: TelemetryFilter): Promise<(FlowRecord & Attribution)[]> {
+    const rows = await telemetryQueries(this.db, f).flows.execute();
+    return rows.map((r) => ({
       sessionId: r.session_id, source: r.source, destination: r.destination, protocol: r.protocol, port: r.port,
       startedAtMs: r.started_at_ms, endedAtMs: r.ended_at_ms, bytesOut: r.bytes_out, bytesIn: r.bytes_in,
       gateway: r.gateway, username: r.user_name ?? '', deviceId: r.device_id ?? '',
     }));
   }
 
-  denied(f: TelemetryFilter): (DeniedAttempt & Attribution)[] {
-    return this.queries(f).denied.all(params(f)).map((r) => ({
+  async denied(f: TelemetryFilter): Promise<(DeniedAttempt & Attribution)[]> {
+    const rows = await telemetryQueries(this.db, f).denied.execute();
+    return rows.map((r) => ({
       sessionId: r.session_id, source: r.source, destination: r.destination, protocol: r.protocol, port: r.port,
       count: r.count, firstSeenMs: r.first_seen_ms, lastSeenMs: r.last_seen_ms,
       gateway: r.gateway, username: r.user_name ?? '', deviceId: r.device_id ?? '',
@@ -348,8 +391,9 @@ export class TelemetryStore {
   }
 
   /** Requests through the gateways' proxies matching `f`, newest first (by start), with the reporting gateway. */
-  httpRequests(f: TelemetryFilter): (HttpRequestRecord & { gateway: string })[] {
-    return this.queries(f).http.all(params(f)).map((r) => ({
+  async httpRequests(f: TelemetryFilter): Promise<(HttpRequestRecord & { gateway: string })[]> {
+    const rows = await telemetryQueries(this.db, f).http.execute();
+    return rows.map((r) => ({
       sessionId: r.session_id, resource: r.resource, method: r.method, hostname: r.hostname, path: r.path, status: r.status,
       bytesIn: r.bytes_in, bytesOut: r.bytes_out, startedAtMs: r.started_at_ms, durationUs: r.duration_us, username: r.username,
       deviceId: r.device_id, deniedReason: r.denied_reason, tunnel: r.tunnel === 1, gateway: r.gateway,
@@ -360,28 +404,47 @@ export class TelemetryStore {
    * Flow records and denied attempts matching `f` (limit and offset aside) per bucket of
    * `bucketMs` from `f.sinceMs` until `untilMs`, oldest first; the caller bounds the count.
    */
-  histogram(f: Omit<TelemetryFilter, 'limit'>, bucketMs: number, untilMs: number): TelemetryBucket[] {
+  async histogram(f: Omit<TelemetryFilter, 'limit'>, bucketMs: number, untilMs: number): Promise<TelemetryBucket[]> {
     const buckets = Math.ceil((untilMs - (f.sinceMs ?? 0)) / bucketMs);
     if (buckets <= 0) return [];
-    return this.queries(f).histogram.all({ ...params({ ...f, limit: 0 }), bucket: bucketMs, buckets });
+    const rows = await telemetryQueries(this.db, { ...f, limit: 0 }, { bucketMs, buckets }).histogram.execute();
+    return rows.map((r) => ({ startMs: Number(r.startMs), flows: Number(r.flows ?? 0), denied: Number(r.denied ?? 0) }));
   }
 
-  /** Deletes what is older than the age limit, then the oldest rows beyond the row limit; returns rows deleted. */
-  prune(limits: RetentionLimits, nowMs: number): number {
-    return this.db.transaction(() => {
-      let n = 0;
-      for (const st of this.stmts.pruneAge) n += st.run(nowMs - limits.maxAgeMs).changes;
-      for (const st of this.stmts.pruneRows) n += st.run(limits.maxRows).changes;
-      return n;
-    })();
+  /**
+   * Deletes what is older than the age limit, then the oldest rows beyond the row limit;
+   * returns rows deleted. Each delete stands alone (a prune cut short leaves a valid store),
+   * so it needs no transaction and holds none open against ingest.
+   */
+  async prune(limits: RetentionLimits, nowMs: number): Promise<number> {
+    const before = nowMs - limits.maxAgeMs;
+    const db = this.db;
+    let n = 0;
+    const count = (r: { numDeletedRows: bigint }) => { n += Number(r.numDeletedRows); };
+    // By the time indexes.
+    count(await db.deleteFrom('flows').where('ended_at_ms', '<', before).executeTakeFirst());
+    count(await db.deleteFrom('denied_attempts').where('last_seen_ms', '<', before).executeTakeFirst());
+    count(await db.deleteFrom('http_requests').where('started_at_ms', '<', before).executeTakeFirst());
+    count(await db.deleteFrom('peer_stats').where('updated_at_ms', '<', before).executeTakeFirst());
+    count(await db.deleteFrom('rule_counters').where('updated_at_ms', '<', before).executeTakeFirst());
+    count(await db.deleteFrom('telemetry_batches').where('received_at_ms', '<', before).executeTakeFirst());
+    // ids grow with insertion, so "all but the newest N" is everything up to one id (found on the primary key).
+    count(await db.deleteFrom('flows')
+      .where('id', '<=', (eb) => eb.selectFrom('flows').select('id').orderBy('id', 'desc').limit(1).offset(limits.maxRows)).executeTakeFirst());
+    count(await db.deleteFrom('denied_attempts')
+      .where('id', '<=', (eb) => eb.selectFrom('denied_attempts').select('id').orderBy('id', 'desc').limit(1).offset(limits.maxRows)).executeTakeFirst());
+    count(await db.deleteFrom('http_requests')
+      .where('id', '<=', (eb) => eb.selectFrom('http_requests').select('id').orderBy('id', 'desc').limit(1).offset(limits.maxRows)).executeTakeFirst());
+    return n;
   }
 
   /** Rows held (for tests and metrics). */
-  counts(): { flows: number; denied: number; http: number } {
-    return this.stmts.counts.get()!;
+  async counts(): Promise<{ flows: number; denied: number; http: number }> {
+    const r = await this.db.selectNoFrom((eb) => [
+      eb.selectFrom('flows').select((c) => c.fn.countAll().as('n')).as('flows'),
+      eb.selectFrom('denied_attempts').select((c) => c.fn.countAll().as('n')).as('denied'),
+      eb.selectFrom('http_requests').select((c) => c.fn.countAll().as('n')).as('http'),
+    ]).executeTakeFirstOrThrow();
+    return { flows: Number(r.flows), denied: Number(r.denied), http: Number(r.http) };
   }
-}
-
-function params(f: TelemetryFilter): FilterParams {
-  return { session: f.sessionId ?? '', user: f.user ?? '', device: f.deviceId ?? '', since: f.sinceMs ?? 0, limit: f.limit, offset: f.offset ?? 0 };
 }

@@ -61,15 +61,15 @@ describe('console flows page (real chromium)', { timeout: 180_000 }, () => {
     const now = t.now();
     // The sessions the gateway serves (the controller keeps only records of sessions a gateway serves).
     const { sessions } = t.controller.ctx.store;
-    const session = (id: string, user: string, deviceId: string, n: number) => {
-      sessions.insert({
+    const session = async (id: string, user: string, deviceId: string, n: number) => {
+      await sessions.insert({
         id, user, deviceId, certSerial: `c${n}`, overlayAddress: `100.64.0.${n}`, wgPublicKey: `key${n}`, posture: {} as never, mfa: true,
         createdAtMs: now - 50 * MINUTE, expiresAtMs: now + 3_600_000, entitlements: [], lastHeartbeatMs: now,
       });
-      sessions.addGateway(id, 'dc1', Buffer.alloc(1));
+      await sessions.addGateway(id, 'dc1', Buffer.alloc(1));
     };
-    session(ALICE_SESSION, 'alice', LAPTOP, 2);
-    session(BOB_SESSION, 'bob', PHONE, 3);
+    await session(ALICE_SESSION, 'alice', LAPTOP, 2);
+    await session(BOB_SESSION, 'bob', PHONE, 3);
     const flow = (sessionId: string, source: string, endedAtMs: number) => ({
       sessionId, source, destination: '10.20.0.10', protocol: 'tcp', port: 443, startedAtMs: endedAtMs - 5000, endedAtMs, bytesOut: 1200, bytesIn: 5400,
     });

@@ -52,10 +52,10 @@ describe('console sessions page and overview charts (real chromium)', { timeout:
     sessionOf.bob = await connect('bob');
     // Four denied attempts of bob's ten minutes ago, for the overview's chart.
     const now = t.now();
-    t.controller.ctx.store.telemetry.ingest('dc1', {
+    await t.controller.ctx.store.transaction((tx) => tx.telemetry.ingest('dc1', {
       seq: 1, collectedAtMs: now, peers: [], counters: [], httpRequests: [], droppedRecords: 0, flows: [],
       denied: [{ sessionId: sessionOf.bob, source: '100.64.0.3', destination: '10.20.0.99', protocol: 'tcp', port: 22, count: 4, firstSeenMs: now - 600_000, lastSeenMs: now - 590_000 }],
-    }, now);
+    }, now));
     ({ browser, ctx, page } = await signedInPage(t, base, ADA.user, ADA.password, adaSecret));
     assert.equal(new URL(page.url()).pathname, '/');
   });

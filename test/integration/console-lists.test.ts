@@ -22,25 +22,26 @@ describe('console list calls over gRPC', () => {
     await addUser(t, 'alice', 'pw-alice quartz tram');
     await addUser(t, 'bob', 'pw-bob quartz tram');
     now = t.now();
-    const { sessions, telemetry } = t.controller.ctx.store;
+    const { store } = t.controller.ctx;
+    const { sessions } = store;
     // alice: a0..a4 on her laptop (a0 oldest) then p0 on her phone, ended; bob: b0 on his phone. dc1 serves a1, a3 and b0.
     const add = (id: string, user: string, deviceId: string, createdAtMs: number, n: number) => sessions.insert({
       id, user, deviceId, certSerial: `c${n}`, overlayAddress: `100.64.0.${n + 2}`, wgPublicKey: `key${n}`, posture: {} as never, mfa: true,
       createdAtMs, expiresAtMs: now + 3_600_000, entitlements: [], lastHeartbeatMs: now,
     });
-    for (let i = 0; i < 5; i++) add(`a${i}`, 'alice', LAPTOP, now - 100 + i, i);
-    add('p0', 'alice', PHONE, now - 10, 5);
-    add('b0', 'bob', PHONE, now - 200, 6);
-    sessions.end('p0', 'revoked', 'lost phone', now);
-    for (const id of ['a1', 'a3', 'b0']) sessions.addGateway(id, 'dc1', Buffer.alloc(1));
+    for (let i = 0; i < 5; i++) await add(`a${i}`, 'alice', LAPTOP, now - 100 + i, i);
+    await add('p0', 'alice', PHONE, now - 10, 5);
+    await add('b0', 'bob', PHONE, now - 200, 6);
+    await sessions.end('p0', 'revoked', 'lost phone', now);
+    for (const id of ['a1', 'a3', 'b0']) await sessions.addGateway(id, 'dc1', Buffer.alloc(1));
     // Flows: alice's laptop one a minute for 10 minutes; bob's phone two in the last minute; one denied attempt of bob's (count 4).
     const flow = (sessionId: string, endedAtMs: number) => ({ sessionId, source: '100.64.0.2', destination: '10.0.0.1', protocol: 'tcp', port: 443,
       startedAtMs: endedAtMs - 10, endedAtMs, bytesOut: 1, bytesIn: 2 });
-    telemetry.ingest('dc1', {
+    await store.transaction((tx) => tx.telemetry.ingest('dc1', {
       seq: 1, collectedAtMs: now, peers: [], counters: [], httpRequests: [], droppedRecords: 0,
       flows: [...Array.from({ length: 10 }, (_, i) => flow('a0', now - (10 - i) * MINUTE + 1)), flow('b0', now - 30_000), flow('b0', now - 20_000)],
       denied: [{ sessionId: 'b0', source: '100.64.0.8', destination: '10.0.0.9', protocol: 'tcp', port: 22, count: 4, firstSeenMs: now - 40_000, lastSeenMs: now - 30_000 }],
-    }, now);
+    }, now));
   });
 
   after(async () => {
