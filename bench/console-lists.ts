@@ -79,7 +79,7 @@ async function consoleClient(port: number, caPem: string) {
 
 const dir = mkdtempSync(join(tmpdir(), 'wicket-bench-console-'));
 try {
-  initDataDir(join(dir, 'data'));
+  await initDataDir(join(dir, 'data'));
   const silent = pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() }));
   // The filled sessions send no heartbeats: keep them live for the run.
   const controller = await startController({

@@ -73,7 +73,7 @@ export async function runDnsChangeBench(opts: { runs: number; ttlS: number; grac
       ],
     };
   } finally {
-    await Promise.all([sys.gateway, sys.controller].map((s) => s && Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
+    await Promise.all([sys.gateway, sys.controller].filter((s) => s !== undefined).map((s) => Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
     sys.cleanup();
   }
 }

@@ -55,7 +55,7 @@ export async function runFailoverBench(opts: { runs: number }): Promise<{ name: 
       ],
     };
   } finally {
-    await Promise.all([...sys.gateways.values(), sys.controller].map((s) => s && Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
+    await Promise.all([...sys.gateways.values(), sys.controller].filter((s) => s !== undefined).map((s) => Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
     sys.cleanup();
   }
 }

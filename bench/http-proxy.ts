@@ -108,7 +108,7 @@ export async function runHttpProxyBench(opts: { pairs: number; seconds: number; 
       ],
     };
   } finally {
-    await Promise.all([sys.gateway, sys.controller].map((s) => s && Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
+    await Promise.all([sys.gateway, sys.controller].filter((s) => s !== undefined).map((s) => Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
     sys.cleanup();
   }
 }

@@ -27,7 +27,7 @@ const SESSIONS = 5000;
 
 const dir = mkdtempSync(join(tmpdir(), 'wicket-bench-ingest-'));
 try {
-  initDataDir(join(dir, 'data'));
+  await initDataDir(join(dir, 'data'));
   const silent = pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() }));
   const controller = await startController({ dataDir: join(dir, 'data'), listen: '127.0.0.1:0', authListen: '127.0.0.1:0', log: silent });
   const { ctx } = controller;

@@ -76,7 +76,7 @@ export async function runSessionsBench(opts: { sessions: number; revocations: nu
   } finally {
     // A graceful stop first, so that profiles asked for through WICKET_*_NODE_ARGS
     // (--cpu-prof) get written; cleanup then kills whatever is left by process id.
-    await Promise.all([sys.gateway, sys.controller].map((s) => s && Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
+    await Promise.all([sys.gateway, sys.controller].filter((s) => s !== undefined).map((s) => Promise.race([s.stop(), new Promise((r) => setTimeout(r, 15_000))])));
     sys.cleanup();
   }
 }

@@ -6,7 +6,7 @@ import type { AccessManager } from './access.js';
 import { unary, type HandlerDeps } from '../api/handler.js';
 
 export function accessAdmin(ctx: HandlerDeps, access: AccessManager): Pick<AdminHandlers, 'ListAccessRequests' | 'ApproveAccess' | 'DenyAccess' | 'RevokeAccess'> {
-  const admin = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'admin').name;
+  const admin = async (call: Parameters<typeof ctx.authorize>[0]) => (await ctx.authorize(call, 'admin')).name;
   return {
     ListAccessRequests: unary(ctx.log, { method: 'Admin.ListAccessRequests', caller: admin, request: 'ListAccessRequestsRequest' }, async (req) => {
       return { requests: await access.list({ pending: req.pending, user: req.user }) };

@@ -6,7 +6,7 @@ import type { AccessManager } from './access.js';
 import { unary, type HandlerDeps } from '../api/handler.js';
 
 export function accessClientService(ctx: HandlerDeps, access: AccessManager): Pick<ClientHandlers, 'RequestAccess' | 'ListMyAccessRequests'> {
-  const user = (call: Parameters<typeof ctx.authorize>[0]) => ctx.authorize(call, 'user').name;
+  const user = async (call: Parameters<typeof ctx.authorize>[0]) => (await ctx.authorize(call, 'user')).name;
   return {
     RequestAccess: unary(ctx.log, { method: 'Client.RequestAccess', caller: user, request: 'RequestAccessRequest' }, (req, who) => {
       return access.request({ user: who, resource: req.resource, grant: req.grant, durationMs: req.durationMs, reason: req.reason });

@@ -174,7 +174,13 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const checkpointer = data.database.sqlite ? startCheckpointer(data.database.sqlite, data.database.description) : undefined;
   const metricsServer = metricsAddress ? createServer((req, res) => {
     if (req.url === JWKS_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }).end(ctx.assertionKeys.jwksJson());
+      ctx.assertionKeys.jwksJson().then(
+        (jwks) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }).end(jwks),
+        (err: unknown) => {
+          log.error({ err }, 'JWKS for the metrics listener failed');
+          res.writeHead(500).end('internal error\n');
+        },
+      );
       return;
     }
     if (req.url !== '/metrics') {

@@ -1,4 +1,4 @@
-// The assertion_keys table (013_http_proxy.sql): ES256 keys by owner ('gateway:NAME' or
+// The assertion_keys table (013_http_proxy.ts): ES256 keys by owner ('gateway:NAME' or
 // 'controller'), the private half sealed, a retired key kept until it is deleted. The partial
 // unique index assertion_keys_current allows one current key per owner, whichever controller
 // makes it.

@@ -45,7 +45,7 @@ export interface ConsoleDeps {
   /** The controller's single sign-on for browsers, when identity providers are configured. */
   sso?: ConsoleSso;
   /** The JWKS document (controller/assertion-keys/): public keys that verify identity assertions. */
-  jwks: () => string;
+  jwks: () => Promise<string>;
   /** Tickets for public HTTP resources: browsers sign in here for them (/access/sign-in). */
   appAccess?: AppAccess;
 }
@@ -133,7 +133,7 @@ export async function startConsole(opts: ConsoleOptions, deps: ConsoleDeps): Pro
 
   assetRoutes(app, assets);
   // Public keys only: upstreams and gateways fetch them without signing in (GET needs no CSRF token).
-  app.get('/.well-known/jwks.json', (_req, reply) => reply.type('application/json').header('cache-control', 'public, max-age=300').send(deps.jwks()));
+  app.get('/.well-known/jwks.json', async (_req, reply) => reply.type('application/json').header('cache-control', 'public, max-age=300').send(await deps.jwks()));
   await app.register(async (open) => signInRoutes(open, { sessions, login: deps.login, caPem: deps.api.caPem, render, csrf: csrfToken, signInPerMinute: opts.signInPerMinute ?? 10, sso: deps.sso, appAccess: deps.appAccess, now: deps.now }));
 
   const ctx: PageContext = {

@@ -1,6 +1,6 @@
 // Single sign-on records: identity-provider subjects linked to Wicket users (with the
 // groups of their last login) and the authentication of each SSO-issued certificate.
-// Migration 005_sso.sql; reached as `Store.sso`.
+// Migration 005_sso.ts; reached as `Store.sso`.
 import type { Kysely, Selectable } from 'kysely';
 import type { Dialect } from '../store/database.js';
 import type { Schema, SsoIdentitiesTable } from '../store/schema.js';

@@ -139,7 +139,7 @@ type FilterTables = { t: { session_id: string } } & Pick<Schema, 'sessions'>;
 /**
  * The filters set in `f` as WHERE terms on alias `t`. Only those appear, so the statement
  * walks the time index newest first (flows and denied attempts have no per-session index:
- * 006_telemetry_indexes.sql) and tests each row's session against the user's or device's
+ * 006_telemetry_indexes.ts) and tests each row's session against the user's or device's
  * sessions, read once from the sessions indexes.
  */
 function sessionTerms(eb: ExpressionBuilder<FilterTables, 't'>, f: Omit<TelemetryFilter, 'limit'>): Expression<SqlBool>[] {
@@ -153,7 +153,7 @@ function sessionTerms(eb: ExpressionBuilder<FilterTables, 't'>, f: Omit<Telemetr
 /**
  * The filters of an HTTP request listing: a request carries its own user and device (a
  * browser without the tunnel has no session), tested while walking the time index as the
- * flows' filters are (014_http_requests.sql).
+ * flows' filters are (014_http_requests.ts).
  */
 function httpTerms(eb: ExpressionBuilder<{ t: Schema['http_requests'] }, 't'>, f: Omit<TelemetryFilter, 'limit'>): Expression<SqlBool>[] {
   const terms: Expression<SqlBool>[] = [];

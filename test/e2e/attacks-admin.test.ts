@@ -203,7 +203,7 @@ describe('attacks on admin credentials and single sign-on', { timeout: 300_000 }
     assert.equal((await rpcError(listUsers(t.adminCreds))).code, grpc.status.PERMISSION_DENIED);
     // Renewed on the controller host: fresh files work, with a bounded lifetime that the controller's clock enforces.
     const dataDir = join(t.dir, 'data');
-    renewAdminCredentials(dataDir, { now: t.now() });
+    await renewAdminCredentials(dataDir, { now: t.now() });
     const renewed = readCreds(join(dataDir, 'admin'));
     await listUsers(renewed);
     t.advance(31 * DAY_MS);

@@ -140,7 +140,7 @@ describe('well-formed messages with random field values to every method', { time
     await t?.stop();
   });
 
-  const fuzz = (service: ServiceName, creds: () => { channel: RawChannel }, seed: number) => test(`${service}: ${PER_SERVICE} well-formed random messages, no INTERNAL or UNKNOWN`, async () => {
+  const fuzz = (service: ServiceName, creds: () => { channel: RawChannel }, seed: number) => void test(`${service}: ${PER_SERVICE} well-formed random messages, no INTERNAL or UNKNOWN`, async () => {
     const { channel } = creds();
     const values = new Values(mulberry32(seed), plausible);
     const methods = methodsOf(service);

@@ -82,7 +82,7 @@ describe('fuzzing every RPC over real gRPC + mTLS', { timeout: 900_000 }, () => 
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'wicket-fuzz-'));
-    const { caFingerprint } = initDataDir(join(dir, 'data'));
+    const { caFingerprint } = await initDataDir(join(dir, 'data'));
     // Sessions must not end on their own while the fuzzer watches the database (no heartbeats are sent).
     // Errors the controller logs are kept: "handler failed" means a handler threw something
     // it did not turn into a clear status.

@@ -31,23 +31,23 @@ export const silentLogger = () => pino({ level: 'silent' }, new Writable({ write
 export const probeModule: ServiceModule = (ctx) => ({
   client: {
     ListResources: (c, cb) => {
-      try {
-        const who = ctx.authorize(c, 'user');
-        cb(null, { resources: [{ resource: `${who.kind}:${who.name}`, gateway: '', address: '', ports: [], allowed: true, grants: [] }] });
-      } catch (err) {
-        cb(err as grpc.ServiceError);
-      }
+      ctx.authorize(c, 'user').then(
+        (who) => cb(null, { resources: [{ resource: `${who.kind}:${who.name}`, gateway: '', address: '', ports: [], allowed: true, grants: [] }] }),
+        (err: unknown) => cb(err as grpc.ServiceError),
+      );
     },
   },
   gateway: {
     Report: (c) => {
-      try {
-        ctx.authorize(c, 'gateway');
+      // Messages wait in the stream until the caller is authorized.
+      c.pause();
+      ctx.authorize(c, 'gateway').then(() => {
         c.on('data', (batch: { seq: number }) => c.write({ seq: batch.seq }));
         c.on('end', () => c.end());
-      } catch (err) {
+        c.resume();
+      }, (err: unknown) => {
         c.emit('error', { code: (err as { code?: number }).code ?? grpc.status.INTERNAL, details: (err as Error).message });
-      }
+      });
     },
   },
 });

@@ -157,7 +157,7 @@ export async function startTestProvider(opts: TestProviderOptions): Promise<Test
       return;
     }
     if (url.pathname === '/token' && state.rewriteIdToken) rewriteTokenResponse(res, state.rewriteIdToken);
-    handle(req, res);
+    void handle(req, res);
   });
   return state;
 }
