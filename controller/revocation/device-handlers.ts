@@ -12,13 +12,13 @@ export interface DeviceAdminDeps extends HandlerDeps {
 
 export function deviceAdmin(ctx: DeviceAdminDeps): Pick<AdminHandlers, 'ListDevices' | 'BlockDevice'> {
   return {
-    ListDevices: unary(ctx.log, { method: 'Admin.ListDevices', caller: (call) => ctx.authorize(call, 'admin'), request: 'ListDevicesRequest' }, () => {
-      return { devices: ctx.store.devices.list() };
+    ListDevices: unary(ctx.log, { method: 'Admin.ListDevices', caller: (call) => ctx.authorize(call, 'admin'), request: 'ListDevicesRequest' }, async () => {
+      return { devices: await ctx.store.devices.list() };
     }),
 
-    BlockDevice: unary(ctx.log, { method: 'Admin.BlockDevice', caller: (call) => `admin:${ctx.authorize(call, 'admin').name}`, request: 'BlockDeviceRequest' }, (req, actor) => {
-      ctx.revocation.blockDevice(req.id, req.reason, actor);
-      return ctx.store.devices.list().find((d) => d.id === req.id)!;
+    BlockDevice: unary(ctx.log, { method: 'Admin.BlockDevice', caller: async (call) => `admin:${(await ctx.authorize(call, 'admin')).name}`, request: 'BlockDeviceRequest' }, async (req, actor) => {
+      await ctx.revocation.blockDevice(req.id, req.reason, actor);
+      return (await ctx.store.devices.list()).find((d) => d.id === req.id)!;
     }),
   };
 }

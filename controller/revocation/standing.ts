@@ -19,8 +19,8 @@ export interface Holder {
  * user (admin role or not) as kind `user`. So a user named like the bootstrap admin is
  * never taken for it, and changes to that user never touch the bootstrap credential.
  */
-export function standingRefusal(store: Store, { identity: id, serial, identities }: Holder): string | undefined {
-  const record = store.certificates.get(serial);
+export async function standingRefusal(store: Store, { identity: id, serial, identities }: Holder): Promise<string | undefined> {
+  const record = await store.certificates.get(serial);
   if (!record || record.revokedAtMs !== undefined) return 'certificate has been revoked';
   switch (id.kind) {
     case 'admin': {
@@ -28,22 +28,22 @@ export function standingRefusal(store: Store, { identity: id, serial, identities
       if (record.kind !== 'user') return 'certificate was not issued to an admin';
       // An admin user's certificate is also a device certificate: the device is checked too,
       // so blocking a stolen laptop cuts its admin rights at the next call.
-      const user = store.users.get(id.name);
+      const user = await store.users.get(id.name);
       if (!user || !user.admin || user.disabled) return `admin ${id.name} is disabled or no longer an admin`;
       const device = identities.find((i) => i.kind === 'user' && i.name === id.name);
       if (!device || device.kind !== 'user') return `admin certificate of ${id.name} names no device`;
-      if (store.devices.isBlocked(device.deviceId)) return `device ${device.deviceId} is blocked`;
+      if (await store.devices.isBlocked(device.deviceId)) return `device ${device.deviceId} is blocked`;
       return undefined;
     }
     case 'user': {
       if (record.kind !== 'user') return 'certificate was not issued to a user';
-      const user = store.users.get(id.name);
+      const user = await store.users.get(id.name);
       if (!user || user.disabled) return `user ${id.name} is disabled`;
-      if (store.devices.isBlocked(id.deviceId)) return `device ${id.deviceId} is blocked`;
+      if (await store.devices.isBlocked(id.deviceId)) return `device ${id.deviceId} is blocked`;
       return undefined;
     }
     case 'gateway': {
-      const gw = store.gateways.get(id.name);
+      const gw = await store.gateways.get(id.name);
       if (!gw || gw.certSerial !== serial) return `gateway ${id.name} is not enrolled with this certificate`;
       return undefined;
     }
@@ -51,7 +51,7 @@ export function standingRefusal(store: Store, { identity: id, serial, identities
 }
 
 /** Why a user's device, on the certificate with this serial, may hold no session now, or undefined. */
-export function deviceStandingRefusal(store: Store, user: string, deviceId: string, serial: string): string | undefined {
+export function deviceStandingRefusal(store: Store, user: string, deviceId: string, serial: string): Promise<string | undefined> {
   const identity: Identity = { kind: 'user', name: user, deviceId };
   return standingRefusal(store, { identity, serial, identities: [identity] });
 }

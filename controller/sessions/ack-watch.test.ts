@@ -13,12 +13,12 @@ function setup(max = 2) {
   rows.set('s2', [row('s2', 'dc1')]);
   rows.set('s3', [row('s3', 'dc1')]);
   const watch = new AckWatch({
-    sessions: { get: (id) => (rows.has(id) ? ({ id } as SessionRecord) : undefined), gateways: (id) => rows.get(id) ?? [] },
-    view: (s, gateways) => ({ id: s.id, acks: gateways.map((g) => ({ gateway: g.gateway, ackedAtMs: g.ackedAtMs ?? 0 })) }) as Session,
+    sessions: { get: async (id) => (rows.has(id) ? ({ id } as SessionRecord) : undefined), gateways: async (id) => rows.get(id) ?? [] },
+    view: async (s, gateways) => ({ id: s.id, acks: gateways.map((g) => ({ gateway: g.gateway, ackedAtMs: g.ackedAtMs ?? 0 })) }) as Session,
   }, max);
-  const ack = (gateway: string) => {
+  const ack = async (gateway: string) => {
     for (const list of rows.values()) for (const g of list) if (g.gateway === gateway) g.ackedAtMs = 5;
-    watch.acked(gateway);
+    await watch.acked(gateway);
   };
   return { watch, ack };
 }
@@ -29,27 +29,27 @@ function follower() {
   return { f, views };
 }
 
-test('a view per gateway that acknowledges, and the end once all have', () => {
+test('a view per gateway that acknowledges, and the end once all have', async () => {
   const { watch, ack } = setup();
   const { f, views } = follower();
-  watch.follow('s1', f);
-  ack('dc1');
+  await watch.follow('s1', f);
+  await ack('dc1');
   assert.equal(f.ended, false);
-  ack('dc2');
+  await ack('dc2');
   assert.equal(f.ended, true);
   assert.deepEqual(views.map((v) => v.acks!.map((a) => a.ackedAtMs)), [[0, 0], [5, 0], [5, 5]]);
   assert.equal(watch.following, 0);
 });
 
-test('followers are bounded; one that stops frees its place; an unknown session is refused', () => {
+test('followers are bounded; one that stops frees its place; an unknown session is refused', async () => {
   const { watch } = setup(2);
-  const stop = watch.follow('s1', follower().f);
-  watch.follow('s2', follower().f);
-  assert.throws(() => watch.follow('s3', follower().f), /at most 2 session watches/);
+  const stop = await watch.follow('s1', follower().f);
+  await watch.follow('s2', follower().f);
+  await assert.rejects(watch.follow('s3', follower().f), /at most 2 session watches/);
   stop();
-  watch.follow('s3', follower().f);
+  await watch.follow('s3', follower().f);
   assert.equal(watch.following, 2);
-  assert.throws(() => watch.follow('nope', follower().f), /no session nope/);
+  await assert.rejects(watch.follow('nope', follower().f), /no session nope/);
   watch.close();
   assert.equal(watch.following, 0);
 });

@@ -2,6 +2,8 @@
 // handled together, so one store transaction and one delta per gateway carry all of them
 // instead of one commit and one gateway apply per session. The wait is a single
 // setImmediate: the batch closes as soon as the I/O that delivered its requests is handled.
+// The next batch may open while the previous one's transaction is still in flight: `flush`
+// answers its items asynchronously and never rejects.
 
 export class MicroBatch<T> {
   private items: T[] = [];

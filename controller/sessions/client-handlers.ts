@@ -8,6 +8,8 @@ import type { DeviceCaller, SessionManager } from './session-manager.js';
 import type { AuthenticatedCall } from '../api/authz.js';
 import { serverStream, unary, type HandlerDeps } from '../api/handler.js';
 import { guarded, type InternalErrorReporter } from '../internal-errors.js';
+import { toStatus } from '../api/errors.js';
+import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
 
 /** Denials meaning no grant names the user (as opposed to a condition the user could meet). */
 const NOT_FOR_THIS_USER = new Set(['no_grant', 'missing_group']);
@@ -18,8 +20,8 @@ export interface ClientServiceDeps extends HandlerDeps {
 }
 
 export function clientService(ctx: ClientServiceDeps, sessions: SessionManager): Pick<ClientHandlers, 'Connect' | 'Watch' | 'Heartbeat' | 'Disconnect' | 'ListResources'> {
-  const caller = (call: AuthenticatedCall): DeviceCaller => {
-    const id = ctx.authorize(call, 'user');
+  const caller = async (call: AuthenticatedCall): Promise<DeviceCaller> => {
+    const id = await ctx.authorize(call, 'user');
     if (id.kind !== 'user') throw new Error('unreachable: authorize returned a non-user identity');
     return { user: id.name, deviceId: id.deviceId, certSerial: id.serial, certNotAfterMs: id.notAfterMs };
   };
@@ -30,33 +32,53 @@ export function clientService(ctx: ClientServiceDeps, sessions: SessionManager):
     }),
 
     Watch: serverStream(ctx.log, { method: 'Client.Watch', caller, request: 'WatchRequest' }, (req, who, call) => {
-      const s = sessions.ownSession(who, req.sessionId);
-      if (s.state !== 'active') {
-        call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: sessions.view(s), gateways: [], message: s.endReason });
-        call.end();
-        return;
-      }
-      const unsubscribe = sessions.events.subscribe(s.id, {
-        send: guarded(ctx.reportInternal, 'Client.Watch', (e) => call.write(e)),
-        close: guarded(ctx.reportInternal, 'Client.Watch', () => call.end()),
+      // Subscribed before the session is read, so no event between the read and the
+      // subscription is lost; events arriving before the current state is written wait for it.
+      let queued: SessionEvent[] | undefined = [];
+      let closed = false;
+      const send = guarded(ctx.reportInternal, 'Client.Watch', (e: SessionEvent) => call.write(e));
+      const end = guarded(ctx.reportInternal, 'Client.Watch', () => call.end());
+      const unsubscribe = sessions.events.subscribe(req.sessionId, {
+        send: (e) => (queued ? queued.push(e) : send(e)),
+        close: () => {
+          closed = true;
+          if (!queued) end();
+        },
       });
       call.on('cancelled', unsubscribe);
       call.on('close', unsubscribe);
-      call.write({ kind: 'state', session: sessions.view(s), gateways: sessions.clientPeers(s), message: 'current state' });
+      const open = async () => {
+        const s = await sessions.ownSession(who, req.sessionId);
+        if (s.state !== 'active') {
+          unsubscribe();
+          call.write({ kind: s.state === 'expired' ? 'expired' : 'revoked', session: await sessions.view(s), gateways: [], message: s.endReason });
+          call.end();
+          return;
+        }
+        call.write({ kind: 'state', session: await sessions.view(s), gateways: await sessions.clientPeers(s), message: 'current state' });
+        const waiting = queued ?? [];
+        queued = undefined;
+        for (const e of waiting) send(e);
+        if (closed) end();
+      };
+      open().catch((err: unknown) => {
+        unsubscribe();
+        call.emit('error', toStatus(err, ctx.log, 'Client.Watch'));
+      }).catch((err: unknown) => ctx.reportInternal('Client.Watch', err));
     }),
 
-    Heartbeat: unary(ctx.log, { method: 'Client.Heartbeat', caller, request: 'HeartbeatRequest' }, (req, who) => {
-      const s = sessions.heartbeat(who, req.sessionId, req.posture);
-      return { session: sessions.view(s), intervalMs: sessions.heartbeatIntervalMs };
+    Heartbeat: unary(ctx.log, { method: 'Client.Heartbeat', caller, request: 'HeartbeatRequest' }, async (req, who) => {
+      const s = await sessions.heartbeat(who, req.sessionId, req.posture);
+      return { session: await sessions.view(s), intervalMs: sessions.heartbeatIntervalMs };
     }),
 
-    Disconnect: unary(ctx.log, { method: 'Client.Disconnect', caller, request: 'DisconnectRequest' }, (req, who) => {
-      sessions.disconnect(who, req.sessionId);
+    Disconnect: unary(ctx.log, { method: 'Client.Disconnect', caller, request: 'DisconnectRequest' }, async (req, who) => {
+      await sessions.disconnect(who, req.sessionId);
       return {};
     }),
 
-    ListResources: unary(ctx.log, { method: 'Client.ListResources', caller, request: 'ListResourcesRequest' }, (req, who) => {
-      const result = sessions.decideFor(who, req.posture);
+    ListResources: unary(ctx.log, { method: 'Client.ListResources', caller, request: 'ListResourcesRequest' }, async (req, who) => {
+      const result = await sessions.decideFor(who, req.posture);
       // Only what a grant naming the user gives, or would give once its condition holds
       // (posture, schedule, MFA, an approved request): the rest of the catalogue (names,
       // addresses, gateways) is a map of the network the user has no business reading.

@@ -1,15 +1,12 @@
-// Group commit of Client.Connect (SessionManager.admit) over a real SQLite file, the real
-// Sync fan-out and audit chain: concurrent Connects become one gateway delta, each answers
-// only after the gateway acknowledged that delta, a request refused inside a batch leaves
-// the others alone, and a user disabled after the call arrived gets no session.
+// Group commit of Client.Connect (SessionManager.admit) over SQLite, the real Sync fan-out
+// and audit chain: concurrent Connects become one gateway delta, each answers only after the
+// gateway acknowledged that delta, a request refused inside a batch leaves the others alone,
+// a user disabled after the call arrived gets no session, and batches whose transactions
+// overlap still give every session its own address and reach the gateway in commit order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { openDatabase } from '../store/db.js';
-import { Store } from '../store/store.js';
+import { openTestStore } from '../../test/support/store.js';
 import { Audit } from '../audit/audit.js';
 import { MasterKey } from '../crypto/masterkey.js';
 import { createLogger } from '../../common/log.js';
@@ -41,37 +38,44 @@ function wgKey(): string {
   return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
 }
 
-function setup(t: { after: (fn: () => void) => void }, opts: { policy?: () => Policy; now?: () => number } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'wicket-connect-batch-'));
-  const db = openDatabase(join(dir, 'controller.db'));
-  const store = new Store(db);
-  const audit = new Audit(db);
+async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { policy?: () => Policy; now?: () => number } = {}) {
+  const { store, close } = await openTestStore();
+  const audit = await Audit.open(store);
   const log = createLogger('test', { write: () => true } as unknown as NodeJS.WritableStream);
   const policy = parse(POLICY);
-  store.gateways.enroll('dc1', 'gw-serial', 0, '', '');
+  await store.gateways.enroll('dc1', 'gw-serial', 0, '', '');
   const callers = new Map<string, DeviceCaller>();
   for (const user of ['alice', 'bob']) {
-    store.users.add({ name: user, passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: 0 }, ['eng']);
+    await store.users.add({ name: user, passwordHash: null, totpSealed: Buffer.alloc(0), admin: false, createdAtMs: 0 }, ['eng']);
     const caller = { user, deviceId: `dev-${user}`, certSerial: `serial-${user}`, certNotAfterMs: Date.now() + 3_600_000 };
-    store.certificates.record({ serial: caller.certSerial, kind: 'user', subject: user, deviceId: caller.deviceId, issuedAtMs: 0, notAfterMs: caller.certNotAfterMs });
+    await store.certificates.record({ serial: caller.certSerial, kind: 'user', subject: user, deviceId: caller.deviceId, issuedAtMs: 0, notAfterMs: caller.certNotAfterMs });
     callers.set(user, caller);
   }
-  // The fan-out calls back into the manager only once streams exist, after both are built.
-  const fanout: SyncFanout = new SyncFanout({ gateways: store.gateways, snapshot: (g) => manager.gatewaySnapshot(g), onAck: (g, v, at) => manager.onGatewayAck(g, v, at), log });
-  const manager: SessionManager = new SessionManager({
-    store, audit, masterKey: MasterKey.ephemeral(), fanout, policy: () => ({ policy: opts.policy?.() ?? policy, version: 1 }),
-    settings: { pool: parsePool('100.64.0.0/24'), overlayIpv6: 'fd6b:7769:636b::/64', ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
-      maxSessionsPerUser: 1000, maxSessionsPerDevice: 1000, postureChanges: { burst: 5, perMinute: 6 } }, log, now: opts.now,
+  /** A controller: its own fan-out (with a stream from dc1) and session manager, over the shared store. */
+  const controller = async () => {
+    // The fan-out calls back into the manager only once streams exist, after both are built.
+    const fanout: SyncFanout = new SyncFanout({ gateways: store.gateways, snapshot: (g) => manager.gatewaySnapshot(g), onAck: (g, v, at) => manager.onGatewayAck(g, v, at), log });
+    const manager: SessionManager = new SessionManager({
+      store, audit, masterKey, fanout, policy: () => ({ policy: opts.policy?.() ?? policy, version: 1 }),
+      settings: { pool: parsePool('100.64.0.0/24'), overlayIpv6: 'fd6b:7769:636b::/64', ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
+        maxSessionsPerUser: 1000, maxSessionsPerDevice: 1000, postureChanges: { burst: 5, perMinute: 6 } }, log, now: opts.now,
+    });
+    const stream = new Recorder();
+    await fanout.attach('dc1', stream);
+    stops.push(() => {
+      manager.stop();
+      fanout.close();
+    });
+    return { fanout, manager, stream };
+  };
+  const masterKey = MasterKey.ephemeral();
+  const stops: (() => void)[] = [];
+  const { fanout, manager, stream } = await controller();
+  t.after(async () => {
+    for (const stop of stops) stop();
+    await close();
   });
-  const stream = new Recorder();
-  fanout.attach('dc1', stream);
-  t.after(() => {
-    manager.stop();
-    fanout.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { store, audit, fanout, stream, manager, caller: (u: string) => callers.get(u)! };
+  return { store, audit, fanout, stream, manager, controller, caller: (u: string) => callers.get(u)! };
 }
 
 function parse(yaml: string): Policy {
@@ -83,50 +87,61 @@ function parse(yaml: string): Policy {
 const posture = null;
 const deltas = (stream: Recorder) => stream.sent.filter((m) => m.delta).map((m) => m.delta!);
 
+/** Resolves once `ready()` holds (the store answers asynchronously), or fails after a while. */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 test('Connects of one turn are stored together and reach the gateway as one delta, answered after its ack', async (t) => {
-  const { store, audit, fanout, stream, manager, caller } = setup(t);
+  const { store, audit, fanout, stream, manager, caller } = await setup(t);
   const keys = Array.from({ length: 5 }, wgKey);
   let answered = 0;
   const pending = keys.map((k, i) => manager.connect(caller(i % 2 ? 'bob' : 'alice'), { wgPublicKey: k, posture, ackTimeoutMs: 0 }).then((r) => { answered += 1; return r; }));
-  await new Promise((r) => setImmediate(r));
+  await until(() => deltas(stream).length > 0, 'the delta');
+  await new Promise((r) => setTimeout(r, 20));
   const sent = deltas(stream);
   assert.equal(sent.length, 1, 'one delta for the whole batch');
   assert.deepEqual(sent[0]!.upserts!.map((s) => s.wgPublicKey).sort(), [...keys].sort());
   assert.equal(answered, 0, 'no Connect answers before the gateway acknowledged');
-  assert.equal(store.sessions.active().length, 5, 'the sessions are committed before the delta leaves');
+  assert.equal((await store.sessions.active()).length, 5, 'the sessions are committed before the delta leaves');
 
-  fanout.ack('dc1', stream, Number(sent[0]!.version), 1000, '');
+  await fanout.ack('dc1', stream, Number(sent[0]!.version), 1000, '');
   const results = await Promise.all(pending);
   assert.equal(new Set(results.map((r) => r.session!.overlayAddress)).size, 5, 'every session got its own address');
   for (const r of results) assert.equal(r.session!.acks![0]!.version, sent[0]!.version, 'the ack is recorded on every session of the delta');
-  const verified = audit.verify();
+  const verified = await audit.verify();
   assert.ok(verified.ok, verified.message);
-  assert.equal(audit.list(0, 100, 'session.connect').length, 5);
+  assert.equal((await audit.list(0, 100, 'session.connect')).length, 5);
 });
 
 test('a key used twice in one batch opens one session; the other request is refused alone', async (t) => {
-  const { store, fanout, stream, manager, caller } = setup(t);
+  const { store, fanout, stream, manager, caller } = await setup(t);
   const key = wgKey();
   const first = manager.connect(caller('alice'), { wgPublicKey: key, posture, ackTimeoutMs: 0 });
   const second = manager.connect(caller('bob'), { wgPublicKey: key, posture, ackTimeoutMs: 0 });
   const other = manager.connect(caller('bob'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 });
   await assert.rejects(second, /already belongs to a live session/);
+  await until(() => deltas(stream).length > 0, 'the delta');
   const sent = deltas(stream);
   assert.equal(sent.length, 1);
   assert.equal(sent[0]!.upserts!.length, 2);
-  fanout.ack('dc1', stream, Number(sent[0]!.version), 1000, '');
+  await fanout.ack('dc1', stream, Number(sent[0]!.version), 1000, '');
   const [a, c] = await Promise.all([first, other]);
   assert.equal(a.session!.username, 'alice');
   assert.equal(c.session!.username, 'bob');
-  assert.equal(store.sessions.active().length, 2);
+  assert.equal((await store.sessions.active()).length, 2);
 });
 
 test('a user disabled after the call arrived but before its batch is stored gets no session', async (t) => {
-  const { store, stream, manager, caller } = setup(t);
+  const { store, stream, manager, caller } = await setup(t);
   const refused = manager.connect(caller('alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 });
-  store.users.setDisabled('alice', true);
+  await store.users.setDisabled('alice', true);
   await assert.rejects(refused, /user alice is disabled/);
-  assert.equal(store.sessions.active().length, 0);
+  assert.equal((await store.sessions.active()).length, 0);
   assert.equal(deltas(stream).length, 0, 'nothing was sent to the gateway');
 });
 
@@ -142,16 +157,57 @@ test('an entitlement that expires between the decision and the timer still ends 
     return v;
   };
   let policy = parse(POLICY);
-  const { fanout, stream, manager, store, caller } = setup(t, { policy: () => policy, now });
+  const { fanout, stream, manager, store, caller } = await setup(t, { policy: () => policy, now });
   const connecting = manager.connect(caller('alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 });
-  await new Promise((r) => setImmediate(r));
-  fanout.ack('dc1', stream, Number(deltas(stream)[0]!.version), 1000, '');
+  await until(() => deltas(stream).length > 0, 'the delta');
+  await fanout.ack('dc1', stream, Number(deltas(stream)[0]!.version), 1000, '');
   const id = (await connecting).session!.id!;
   policy = parse(POLICY.replace('resources: [web]', 'resources: [web]\n    session_ttl: 10m'));
   clock = start + 600_000 - 1;
   ticking = true;
-  manager.reevaluateAll('policy applied', 'admin:test');
+  await manager.reevaluateAll('policy applied', 'admin:test');
   const deadline = Date.now() + 2000;
-  while (store.sessions.get(id)!.state === 'active' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(store.sessions.get(id)!.state, 'revoked', 'the session outlived its only entitlement');
+  while ((await store.sessions.get(id))!.state === 'active' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.equal((await store.sessions.get(id))!.state, 'revoked', 'the session outlived its only entitlement');
+});
+
+test('batches in flight at once give every session its own address; a revoke reaches the gateway after the session', async (t) => {
+  const { store, fanout, stream, manager, caller } = await setup(t);
+  // One Connect per event-loop turn: each is its own batch, started while the one before is
+  // still in its transaction.
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < 6; i++) {
+    pending.push(manager.connect(caller(i % 2 ? 'bob' : 'alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 }));
+    await new Promise((r) => setImmediate(r));
+  }
+  await until(() => deltas(stream).reduce((n, d) => n + (d.upserts?.length ?? 0), 0) === 6, 'six sessions sent');
+  const sent = deltas(stream);
+  assert.deepEqual(sent.map((d) => Number(d.version)), [...sent.map((d) => Number(d.version))].sort((a, b) => a - b), 'versions leave in order');
+  await fanout.ack('dc1', stream, Number(sent.at(-1)!.version), 1000, '');
+  await Promise.all(pending);
+  const live = await store.sessions.active();
+  assert.equal(live.length, 6);
+  assert.equal(new Set(live.map((s) => s.overlayAddress)).size, 6, 'no address handed out twice');
+
+  const victim = live[0]!;
+  await manager.revokeSession(victim.id, 'test', 'admin:test');
+  const last = deltas(stream).at(-1)!;
+  assert.deepEqual(last.removes, [victim.id], 'the revocation is sent by the time the revoke returns');
+  assert.ok(Number(last.version) > Number(sent.at(-1)!.version));
+});
+
+test('two controllers on one store admitting at once never hand out one address twice', async (t) => {
+  const { store, fanout, stream, manager, controller, caller } = await setup(t);
+  const other = await controller();
+  // One batch on each, both in their transactions at once (on PostgreSQL one is run again).
+  const pending = [manager, other.manager].flatMap((m, side) => Array.from({ length: 8 }, (_, i) =>
+    m.connect(caller((i + side) % 2 ? 'bob' : 'alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 })));
+  const upserts = (r: Recorder) => deltas(r).reduce((n, d) => n + (d.upserts?.length ?? 0), 0);
+  await until(() => upserts(stream) === 8 && upserts(other.stream) === 8, 'both batches sent');
+  await fanout.ack('dc1', stream, Number(deltas(stream).at(-1)!.version), 1000, '');
+  await other.fanout.ack('dc1', other.stream, Number(deltas(other.stream).at(-1)!.version), 1000, '');
+  await Promise.all(pending);
+  const live = await store.sessions.active();
+  assert.equal(live.length, 16);
+  assert.equal(new Set(live.map((s) => s.overlayAddress)).size, 16, 'no address handed out twice');
 });

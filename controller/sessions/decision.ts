@@ -15,8 +15,8 @@ export interface Decision { entitlements: Entitlement[]; denials: Denial[]; grou
  * an SSO login did when the provider's amr/acr said so), and the identity-provider groups
  * it brought (as policy groups `idp:NAME`).
  */
-export function loginOf(store: Store, certSerial: string): { mfa: boolean; idpGroups: string[] } {
-  const auth = store.sso.certificateAuth(certSerial);
+export async function loginOf(store: Store, certSerial: string): Promise<{ mfa: boolean; idpGroups: string[] }> {
+  const auth = await store.sso.certificateAuth(certSerial);
   return auth ? { mfa: auth.mfa, idpGroups: policyGroups(auth.groups) } : { mfa: true, idpGroups: [] };
 }
 
@@ -32,17 +32,26 @@ export interface DecisionInput {
   tunnel?: boolean;
 }
 
-export function decide(store: Store, policy: Policy, input: DecisionInput): Decision {
+/** `store` is the transaction's when the decision is part of one (admission, re-evaluation). */
+export async function decide(store: Store, policy: Policy, input: DecisionInput): Promise<Decision> {
   const { user, certSerial, posture, mfa, now, sessionStart, approvals, tunnel } = input;
-  const groups = [...store.users.groupsOf(user), ...loginOf(store, certSerial).idpGroups];
+  const groups = [...await store.users.groupsOf(user), ...(await loginOf(store, certSerial)).idpGroups];
   const result = evaluate(policy, { user, groups, mfa, posture, now: new Date(now), sessionStart: new Date(sessionStart), approvals, tunnel });
   // An entitlement whose time is already up (session_ttl counted from the session start) gives nothing.
   const live = result.entitlements.filter((e) => e.expiresAt === null || e.expiresAt > now);
-  const { entitlements, denials } = routeHttp(live, (g) => store.gateways.get(g)?.serviceAddress ?? '');
+  const addresses = await serviceAddresses(store, [...new Set(live.filter((e) => e.http).map((e) => e.gateway))]);
+  const { entitlements, denials } = routeHttp(live, (g) => addresses.get(g) ?? '');
   return {
     entitlements, denials: [...result.denials, ...denials],
     groups: [...new Set([...(policy.index.groupsOfUser.get(user) ?? []), ...groups])].sort(),
   };
+}
+
+/** The service address of each of `gateways` ('' for one that has none yet, or is unknown). */
+export async function serviceAddresses(store: Store, gateways: Iterable<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const g of gateways) if (!out.has(g)) out.set(g, (await store.gateways.get(g))?.serviceAddress ?? '');
+  return out;
 }
 
 /**

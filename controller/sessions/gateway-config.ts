@@ -18,27 +18,28 @@ export function httpResourcesOn(policy: Policy | undefined, gateway: string): Ht
 
 export interface GatewayConfigSources {
   policy: () => Policy | undefined;
-  serviceAddress: (gateway: string) => string;
+  serviceAddress: (gateway: string) => Promise<string> | string;
   /** The IPv6 twin of a service address ('' for none). */
   ipv6Of: (serviceAddress: string) => string;
   /** The gateway's current signing key (made when it has none). */
-  signingKey: (gateway: string) => { kid: string; privatePem: string };
+  signingKey: (gateway: string) => Promise<{ kid: string; privatePem: string }> | { kid: string; privatePem: string };
   /** The JWKS document of the controller's own keys. */
-  controllerJwks: () => string;
+  controllerJwks: () => Promise<string> | string;
   issuer: () => string;
   signInUrl: () => string;
 }
 
-export function gatewayConfig(src: GatewayConfigSources, gateway: string): GatewayConfig {
-  const key = src.signingKey(gateway);
-  const serviceAddress = src.serviceAddress(gateway);
+export async function gatewayConfig(src: GatewayConfigSources, gateway: string): Promise<GatewayConfig> {
+  const key = await src.signingKey(gateway);
+  const serviceAddress = await src.serviceAddress(gateway);
+  const controllerJwks = await src.controllerJwks();
   return {
     serviceAddress,
     serviceAddressIpv6: src.ipv6Of(serviceAddress),
     httpResources: httpResourcesOn(src.policy(), gateway),
     signingKey: { kid: key.kid, privateKeyPem: key.privatePem },
     issuer: src.issuer(),
-    controllerJwks: src.controllerJwks(),
+    controllerJwks,
     signInUrl: src.signInUrl(),
   };
 }

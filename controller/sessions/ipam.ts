@@ -31,13 +31,13 @@ export function parsePool(cidr: string): Pool {
  * The first free address at or after `cursor` (wrapping once around the pool), and the
  * cursor to use next time. Throws when every address is taken.
  */
-export function allocate(pool: Pool, cursor: number, isTaken: (address: string) => boolean): { address: string; next: number } {
+export async function allocate(pool: Pool, cursor: number, isTaken: (address: string) => boolean | Promise<boolean>): Promise<{ address: string; next: number }> {
   const size = pool.last - pool.first + 1;
   const start = cursor >= pool.first && cursor <= pool.last ? cursor : pool.first;
   for (let i = 0; i < size; i++) {
     const n = pool.first + ((start - pool.first + i) % size);
     const address = numberToIpv4(n);
-    if (!isTaken(address)) return { address, next: n === pool.last ? pool.first : n + 1 };
+    if (!(await isTaken(address))) return { address, next: n === pool.last ? pool.first : n + 1 };
   }
   throw new Error(`overlay pool ${pool.cidr} is exhausted (${size} addresses in use)`);
 }

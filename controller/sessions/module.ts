@@ -2,6 +2,8 @@
 // the Client and Gateway services, the session/device admin handlers, just-in-time access
 // (whose approvals feed every decision), and the SessionControl it binds to the revocation
 // module, through which policy applies, user changes and access approvals reach live sessions.
+// Building it reads the store (the applied policy, the gateways) and starts the manager, so
+// the module resolves once it is ready to serve.
 import type { ServiceSet } from '../api/server.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import type { Revocation } from '../revocation/revocation.js';
@@ -59,8 +61,8 @@ function syncMetrics(ctx: Pick<SessionModuleDeps, 'metrics'>): SyncMetrics {
 }
 
 /** The applied policy as the store holds it, parsed (it was valid when applied). */
-function loadApplied(ctx: Pick<SessionModuleDeps, 'store'>): AppliedPolicy | undefined {
-  const current = ctx.store.policies.current();
+async function loadApplied(ctx: Pick<SessionModuleDeps, 'store'>): Promise<AppliedPolicy | undefined> {
+  const current = await ctx.store.policies.current();
   if (!current) return undefined;
   const parsed = parsePolicy(current.yaml);
   if (!parsed.ok) throw new Error(`applied policy version ${current.version} no longer parses: ${parsed.errors[0]?.message}`);
@@ -70,12 +72,12 @@ function loadApplied(ctx: Pick<SessionModuleDeps, 'store'>): AppliedPolicy | und
 /** Seams a test may replace. */
 export interface SessionSeams {
   /** Live WireGuard figures of a session (default: the gateways' telemetry in the store). */
-  stats?: (sessionId: string) => { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
+  stats?: (sessionId: string) => Promise<{ rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined> | { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
 }
 
-export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => ServiceSet & { close: () => void } {
-  return (ctx) => {
-    let applied = loadApplied(ctx);
+export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => Promise<ServiceSet & { close: () => void }> {
+  return async (ctx) => {
+    let applied = await loadApplied(ctx);
     const given = { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings };
     const resolved = { ...given, overlayIpv6: parseOverlayIpv6(given.overlayIpv6, given.pool) };
     // The fan-out and the manager refer to each other; the fan-out only calls back once
@@ -83,14 +85,18 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     const fanout: SyncFanout = new SyncFanout({
       gateways: ctx.store.gateways,
       snapshot: (gateway) => manager.gatewaySnapshot(gateway),
-      onAck: (gateway, version, at) => {
-        manager.onGatewayAck(gateway, version, at);
-        acks.acked(gateway);
+      onAck: async (gateway, version, at) => {
+        await manager.onGatewayAck(gateway, version, at);
+        // Admins' followers are told after the ack is recorded, without holding up the gateway's queue.
+        void acks.acked(gateway).catch((err: unknown) => ctx.reportInternal('sessions.ack_watch', err));
       },
-      onConnectivity: (gateway, connected) => manager.gatewayConnectivity(gateway, connected),
+      onConnectivity: (gateway, connected) => {
+        void manager.gatewayConnectivity(gateway, connected);
+      },
+      reportInternal: ctx.reportInternal,
       config: (gateway) => gatewayConfig({
         policy: () => applied?.policy,
-        serviceAddress: (g) => ctx.store.gateways.get(g)?.serviceAddress ?? '',
+        serviceAddress: async (g) => (await ctx.store.gateways.get(g))?.serviceAddress ?? '',
         ipv6Of: (address) => ipv6Twin(resolved.overlayIpv6, resolved.pool, address),
         signingKey: (g) => ctx.assertionKeys.signingKey(gatewayKeyOwner(g)),
         controllerJwks: () => ctx.assertionKeys.controllerJwksJson(),
@@ -105,7 +111,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
       policy: () => applied,
       stats: seams.stats ?? ((id) => ctx.store.telemetry.sessionStats(id)),
-      approvals: (user, now) => ctx.store.access.approvals(user, now),
+      approvals: (store, user, now) => store.access.approvals(user, now),
       settings: resolved,
       log: ctx.log.child({ module: 'sessions' }),
       now: ctx.now,
@@ -113,50 +119,45 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     });
 
     const unbind = ctx.revocation.bindSessions({
-      revokeSession: (id, reason, actor) => {
-        manager.revokeSession(id, reason, actor);
+      revokeSession: async (id, reason, actor) => {
+        await manager.revokeSession(id, reason, actor);
       },
       endUserSessions: (user, reason, actor) => manager.endUserSessions(user, reason, actor),
       endDeviceSessions: (deviceId, reason, actor) => manager.endDeviceSessions(deviceId, reason, actor),
       reevaluateUser: (user, reason, actor) => manager.reevaluateUser(user, reason, actor),
-      policyApplied: (policy, version) => {
+      policyApplied: async (policy, version) => {
         applied = { policy, version };
         // The gateways learn of added HTTP resources before any session is granted them.
-        fanout.refreshConfigs();
+        await fanout.refreshConfigs();
         // Approvals bound to a grant this policy changed end first, so the re-evaluation sees it.
-        access.manager.policyApplied(policy, version);
+        await access.manager.policyApplied(policy, version);
         return manager.reevaluateAll(`policy version ${version} applied`, 'system');
       },
     });
     const acks = new AckWatch({ sessions: ctx.store.sessions, view: (s, gateways) => manager.view(s, gateways) });
-    manager.start();
 
     // Key rotation: at every Sync start and on a timer; a changed key reaches the gateways
     // it concerns as a config delta (the controller's key concerns them all).
-    const rotateKeys = () => {
-      const { rotated, deleted } = ctx.assertionKeys.rotate();
-      if (rotated.length || deleted.length) fanout.refreshConfigs();
+    const rotateKeys = async () => {
+      const { rotated, deleted } = await ctx.assertionKeys.rotate();
+      if (rotated.length || deleted.length) await fanout.refreshConfigs();
     };
-    ctx.assertionKeys.signingKey(CONTROLLER_KEY_OWNER);
+    await ctx.assertionKeys.signingKey(CONTROLLER_KEY_OWNER);
     const rotation = setInterval(() => {
-      try {
-        rotateKeys();
-      } catch (err) {
-        ctx.reportInternal('assertion_keys.rotate', err);
-      }
+      void rotateKeys().catch((err: unknown) => ctx.reportInternal('assertion_keys.rotate', err));
     }, ROTATION_CHECK_MS);
     rotation.unref();
     // The service address each gateway's HTTP entitlements were last decided with: a gateway
     // given one since (at enrollment, or at this Hello) re-evaluates the live sessions.
-    const decidedWith = new Map(ctx.store.gateways.list().map((g) => [g.name, g.serviceAddress]));
-    const beforeAttach = (gateway: string) => {
-      ensureServiceAddress(ctx.store, resolved.pool, gateway);
-      rotateKeys();
-      ctx.assertionKeys.signingKey(gatewayKeyOwner(gateway));
-      const address = ctx.store.gateways.get(gateway)?.serviceAddress ?? '';
+    const decidedWith = new Map((await ctx.store.gateways.list()).map((g) => [g.name, g.serviceAddress]));
+    const beforeAttach = async (gateway: string) => {
+      await ensureServiceAddress(ctx.store, resolved.pool, gateway);
+      await rotateKeys();
+      await ctx.assertionKeys.signingKey(gatewayKeyOwner(gateway));
+      const address = (await ctx.store.gateways.get(gateway))?.serviceAddress ?? '';
       if (decidedWith.get(gateway) !== address) {
         decidedWith.set(gateway, address);
-        manager.reevaluateAll(`gateway ${gateway} has service address ${address}`, 'system');
+        await manager.reevaluateAll(`gateway ${gateway} has service address ${address}`, 'system');
       }
     };
     // An approval, revocation or expiry re-evaluates the requester's live sessions.
@@ -167,6 +168,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       store: ctx.store, policy: () => applied?.policy, now: ctx.now,
       sign: ticketSigner({ signingKey: () => ctx.assertionKeys.signingKey(CONTROLLER_KEY_OWNER), issuer: () => ctx.config.issuer, now: ctx.now }),
     });
+    await manager.start();
 
     return {
       appAccess: { ticket: (login: BrowserLogin, hostname: string) => tickets.issue(login, hostname) },

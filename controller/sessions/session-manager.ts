@@ -2,12 +2,20 @@
 // keys, push to gateways, wait for their acks), re-evaluation whenever something that fed a
 // decision changes (policy, groups, user or device state, posture, time), and the end of a
 // session (revoke, expiry, disconnect, missing heartbeats). Every change is one store
-// transaction; the gateway deltas and client events it implies are sent right after commit.
+// transaction; the gateway deltas and client events it implies are sent after it commits.
 // Connects arriving in the same event-loop turn share one transaction and one delta per
 // gateway (group commit, batch.ts): per-session commits and gateway applies capped throughput.
+// The store is asynchronous: a batch's transaction is awaited, and the next batch may begin
+// while it is in flight (SQLite runs them one after the other on its connection; PostgreSQL
+// runs them at once, SERIALIZABLE, and runs a conflicting one again). So a transaction body
+// only reads and writes the store and returns what it decided; memory, timers, gateways and
+// clients are touched after it returns. Deltas are handed to the fan-out synchronously right
+// after the commit resolves, and the fan-out keeps each gateway's deltas in that order
+// (sync/fanout.ts), so they carry versions in commit order.
 // Whatever throws after a commit (publishing, client events, timers) is reported as an
 // internal error and the affected session is ended cleanly: it never escapes to the event
-// loop, and a session whose state cannot be sent never lingers half-open.
+// loop (no promise is left without a catch), and a session whose state cannot be sent never
+// lingers half-open.
 // The pieces it orchestrates live beside it: admission of one Connect (admission.ts), the
 // write half of a change (commit.ts), the decision (decision.ts), wire views (views.ts),
 // preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
@@ -21,7 +29,7 @@ import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.
 import type { Approval, Denial, Entitlement, Policy, Posture } from '../policy/index.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 import type { Store } from '../store/store.js';
-import type { SessionRecord } from './session-store.js';
+import type { SessionGatewayRecord, SessionRecord } from './session-store.js';
 import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { DomainError, deadlineExceeded, failedPrecondition, notFound, resourceExhausted } from '../errors.js';
@@ -33,11 +41,11 @@ import { MicroBatch } from './batch.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { deviceStandingRefusal } from '../revocation/standing.js';
 import { entitlementsEqual, sameGroups } from './entitlements.js';
-import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } from './decision.js';
+import { clampEntitlements, decide, loginOf, serviceAddresses, summarizeDenials, type Decision } from './decision.js';
 import { clientPeer, gatewaySession, sessionView, type GatewayFacts, type SessionStats } from './views.js';
 import { ipv6Twin } from './overlay-ipv6.js';
 import { openPsk, sealPsk } from './psk.js';
-import { openSession, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
+import { openSession, Refused, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
 import { changeFor, commitChanges, type Change, type CommitContext } from './commit.js';
 import { Deadlines } from './deadlines.js';
 
@@ -74,14 +82,28 @@ const CURSOR_KEY = 'ipam.cursor';
 const SWEEP_MS = 10_000;
 /** Sessions told of a gateway's connectivity change per event-loop turn. */
 const CONNECTIVITY_SLICE = 256;
+/**
+ * Times a batch is run again after PostgreSQL reported a unique violation on a live address
+ * or key: a concurrent transaction took it first, and the next run sees it taken.
+ */
+const UNIQUE_RETRIES = 3;
+
+const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+
+/** The changes ending each of `list`. */
+const ended = (list: SessionRecord[], end: NonNullable<Change['end']>): Change[] => list.map((session) => ({ session, end }));
 
 export class SessionManager {
   readonly events = new SessionEvents();
   private readonly deadlines = new Deadlines();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** A sweep still running when the next is due is not doubled. */
+  private sweeping = false;
   /** The latest connectivity change per gateway still being told to its sessions. */
   private readonly connectivityRuns = new Map<string, number>();
-  private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
+  private readonly admissions = new MicroBatch<Admission>((batch) => {
+    void this.admit(batch);
+  });
   /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
   private readonly postureChanges: TokenBuckets;
   /** What admission (admission.ts) and the write half of a change (commit.ts) work with. */
@@ -95,9 +117,12 @@ export class SessionManager {
     fanout: SyncFanout;
     policy: () => AppliedPolicy | undefined;
     /** Live WireGuard figures of a session from gateway telemetry, when known. */
-    stats?: (sessionId: string) => SessionStats | undefined;
-    /** The user's approved just-in-time requests still running at `now` (their expiry becomes the entitlement's). */
-    approvals?: (user: string, now: number) => Approval[];
+    stats?: (sessionId: string) => Promise<SessionStats | undefined> | SessionStats | undefined;
+    /**
+     * The user's approved just-in-time requests still running at `now` (their expiry becomes
+     * the entitlement's), read through `store` (a transaction's, during admission).
+     */
+    approvals?: (store: Store, user: string, now: number) => Promise<Approval[]> | Approval[];
     settings: SessionSettings;
     log: Logger;
     now?: () => number;
@@ -107,14 +132,14 @@ export class SessionManager {
     this.postureChanges = new TokenBuckets(deps.settings.postureChanges.burst, deps.settings.postureChanges.perMinute / 60);
     const seal = (sessionId: string, gateway: string, psk: string) => this.seal(sessionId, gateway, psk);
     this.admission = {
-      store: deps.store, audit: deps.audit, pool: deps.settings.pool,
+      audit: deps.audit, pool: deps.settings.pool,
       maxSessionsPerUser: deps.settings.maxSessionsPerUser, maxSessionsPerDevice: deps.settings.maxSessionsPerDevice,
       policy: () => deps.policy(), isGatewayConnected: (g) => deps.fanout.isConnected(g),
       decide: (...args) => this.decide(...args), seal,
     };
     this.committing = {
       store: deps.store, audit: deps.audit, seal, open: (sessionId, gateway, sealed) => this.open(sessionId, gateway, sealed),
-      entry: (s, gateway, psk) => this.entry(s, gateway, psk),
+      entry: (s, gateway, psk, serviceAddress) => this.entry(s, gateway, psk, serviceAddress),
     };
   }
 
@@ -140,20 +165,20 @@ export class SessionManager {
   }
 
   /** Arms expiry timers and the periodic sweep; ends what expired while the controller was down. */
-  start(): void {
+  async start(): Promise<void> {
     const now = this.now();
     // Clients could not heartbeat while the controller was down: give them a fresh window.
-    this.sessions.graceHeartbeats(now);
-    this.reevaluate(this.sessions.active(), 'controller start', 'system');
+    await this.sessions.graceHeartbeats(now);
+    await this.reevaluateAll('controller start', 'system');
     // Sessions the start-up evaluation left unchanged still need their expiry timers: the
     // timers of the previous run died with it.
-    for (const s of this.sessions.active()) if (!this.deadlines.has(s.id)) this.armDeadline(s);
+    for (const s of await this.sessions.active()) if (!this.deadlines.has(s.id)) this.armDeadline(s);
     this.sweepTimer = setInterval(() => {
-      try {
-        this.sweep();
-      } catch (err) {
-        this.internal('sessions.sweep', err);
-      }
+      if (this.sweeping) return;
+      this.sweeping = true;
+      void this.sweep().catch((err: unknown) => this.internal('sessions.sweep', err)).finally(() => {
+        this.sweeping = false;
+      });
     }, SWEEP_MS);
     this.sweepTimer.unref();
   }
@@ -170,11 +195,13 @@ export class SessionManager {
    * What the policy gives this caller now with this posture (ListResources): the same
    * decision Connect makes, with MFA and identity-provider groups from the login.
    */
-  decideFor(caller: DeviceCaller, posture: Posture | null | undefined): { policy: Policy; entitlements: Entitlement[]; denials: Denial[] } {
+  async decideFor(caller: DeviceCaller, posture: Posture | null | undefined): Promise<{ policy: Policy; entitlements: Entitlement[]; denials: Denial[] }> {
     const applied = this.deps.policy();
     if (!applied) throw failedPrecondition('no policy has been applied yet');
     const now = this.now();
-    const decision = this.decide(applied.policy, caller.user, caller.certSerial, { ...EMPTY_POSTURE, ...(posture ?? {}) }, loginOf(this.deps.store, caller.certSerial).mfa, now, now);
+    const { store } = this.deps;
+    const { mfa } = await loginOf(store, caller.certSerial);
+    const decision = await this.decide(store, applied.policy, caller.user, caller.certSerial, { ...EMPTY_POSTURE, ...(posture ?? {}) }, mfa, now, now);
     return { policy: applied.policy, ...decision };
   }
 
@@ -191,60 +218,89 @@ export class SessionManager {
       // through one of them); the others get it in their snapshot when they come back.
       await Promise.all(gateways.filter((g) => versions.has(g)).map((g) => this.deps.fanout.waitForAck(g, versions.get(g)!, timeoutMs)));
     } catch (err) {
-      this.commit([{ session, end: { state: 'disconnected', reason: (err as Error).message } }], 'system');
+      try {
+        await this.commit((tx) => this.ending(tx, [session.id], { state: 'disconnected', reason: (err as Error).message }), 'system');
+      } catch (ending) {
+        this.internal('sessions.connect', ending);
+        await this.endBroken(session.id);
+      }
       throw deadlineExceeded(`${(err as Error).message}; the session was not opened`);
     }
     try {
-      const current = this.sessions.get(session.id)!;
-      const acks = this.sessions.gateways(current.id);
-      return { session: this.view(current, acks), gateways: this.clientPeers(current, acks), denials };
+      const current = await this.sessions.get(session.id);
+      if (!current) throw new Error(`session ${session.id} vanished after its commit`);
+      const acks = await this.sessions.gateways(current.id);
+      return { session: await this.view(current, acks), gateways: await this.clientPeers(current, acks), denials };
     } catch (err) {
       // The session is committed and enforced, but its client cannot be told how to use it.
-      this.endBroken(session.id);
+      await this.endBroken(session.id);
       throw err;
     }
   }
 
   /**
-   * Decides, stores and publishes a batch of Connects: one transaction, each session in its
-   * own savepoint (one refused or failing request leaves the others), then one delta per
-   * gateway carrying every new session. Each request is answered here, never thrown.
+   * Decides, stores and publishes a batch of Connects: one transaction (a refused request
+   * writes nothing but its denial's audit record, and leaves the others), then one delta per
+   * gateway carrying every new session. Each request is answered here; this never rejects.
    */
-  private admit(batch: Admission[]): void {
+  private async admit(batch: Admission[]): Promise<void> {
+    try {
+      await this.admitBatch(batch);
+    } catch (err) {
+      // Only reached by a bug in admitBatch itself: every request still gets an answer.
+      this.internal('sessions.connect', err);
+      for (const a of batch) a.reject(new DomainError('internal', 'internal error; the session was not opened'));
+    }
+  }
+
+  private async admitBatch(batch: Admission[]): Promise<void> {
     const { store } = this.deps;
     const now = this.now();
-    const opened: (OpenedSession & { admission: Admission })[] = [];
-    const refused: { admission: Admission; err: unknown }[] = [];
-    try {
-      store.transaction(() => {
-        const cursor = { value: Number(store.settings.getText(CURSOR_KEY) ?? 0) };
-        for (const admission of batch) {
-          try {
-            opened.push({ admission, ...openSession(this.admission, admission.caller, admission.request, now, cursor) });
-          } catch (err) {
-            refused.push({ admission, err });
+    type Opened = OpenedSession & { admission: Admission };
+    let outcome: { opened: Opened[]; refused: { admission: Admission; err: unknown }[]; addresses: Map<string, string> };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // The body only reads and writes through `tx`: on PostgreSQL it may run again.
+        outcome = await store.transaction(async (tx) => {
+          const opened: Opened[] = [];
+          const refused: { admission: Admission; err: unknown }[] = [];
+          const cursor = { value: Number((await tx.settings.getText(CURSOR_KEY)) ?? 0) };
+          for (const admission of batch) {
+            try {
+              opened.push({ admission, ...(await openSession(this.admission, tx, admission.caller, admission.request, now, cursor)) });
+            } catch (err) {
+              if (!(err instanceof Refused)) throw err;
+              refused.push({ admission, err: err.reason });
+            }
           }
-        }
-        store.settings.set(CURSOR_KEY, String(cursor.value));
-      });
-    } catch (err) {
-      // The whole transaction rolled back: no session of this batch exists.
-      for (const a of batch) a.reject(err);
-      return;
+          if (opened.length) await tx.settings.set(CURSOR_KEY, String(cursor.value));
+          const addresses = await serviceAddresses(tx, opened.flatMap((o) => o.gateways));
+          return { opened, refused, addresses };
+        });
+        break;
+      } catch (err) {
+        if (isUniqueViolation(err) && attempt < UNIQUE_RETRIES) continue;
+        // The whole transaction rolled back: no session of this batch exists.
+        for (const a of batch) a.reject(err);
+        return;
+      }
     }
+    const { opened, refused, addresses } = outcome;
     for (const { admission, err } of refused) admission.reject(err);
     if (opened.length === 0) return;
 
     // From here on the sessions are committed: one whose gateway entry cannot be built, or a
-    // batch whose delta cannot be sent, is ended rather than left half-open.
-    const notOpened = (o: (typeof opened)[number]) => {
-      this.endBroken(o.session.id);
+    // batch whose delta cannot be sent, is ended rather than left half-open. The delta is
+    // handed to the fan-out before anything is awaited, so it keeps its place in commit order.
+    const broken: Promise<void>[] = [];
+    const notOpened = (o: Opened) => {
+      broken.push(this.endBroken(o.session.id));
       o.admission.reject(new DomainError('internal', 'internal error; the session was not opened'));
     };
     const changes = new Map<string, GatewayChange>();
     const built = opened.filter((o) => {
       try {
-        const entries = o.gateways.map((g) => [g, this.entry(o.session, g, o.psks.get(g)!)] as const);
+        const entries = o.gateways.map((g) => [g, this.entry(o.session, g, o.psks.get(g)!, addresses.get(g) ?? '')] as const);
         for (const [g, entry] of entries) changeFor(changes, g).upserts.push(entry);
         return true;
       } catch (err) {
@@ -255,11 +311,12 @@ export class SessionManager {
     });
     let versions: Map<string, number>;
     try {
-      versions = this.publish(changes);
+      versions = await this.publish(changes);
     } catch (err) {
       this.internal('sessions.publish', err);
-      this.resync([...changes.keys()]);
+      await this.resync([...changes.keys()]);
       for (const o of built) notOpened(o);
+      await Promise.all(broken);
       return;
     }
     for (const o of built) {
@@ -268,6 +325,7 @@ export class SessionManager {
     }
     this.deps.log.info({ sessions: built.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
       built.length === 1 ? 'session connected' : `${built.length} sessions connected`);
+    await Promise.all(broken);
   }
 
   // ---- What clients and admins see ------------------------------------------------------
@@ -277,8 +335,8 @@ export class SessionManager {
     return ipv6Twin(this.deps.settings.overlayIpv6, this.deps.settings.pool, ipv4);
   }
 
-  private gatewayFacts(name: string): GatewayFacts {
-    const gw = this.deps.store.gateways.get(name);
+  private async gatewayFacts(name: string): Promise<GatewayFacts> {
+    const gw = await this.deps.store.gateways.get(name);
     const serviceAddress = gw?.serviceAddress ?? '';
     return {
       name, endpoint: gw?.endpoint ?? '', publicKey: gw?.publicKey ?? '',
@@ -286,83 +344,94 @@ export class SessionManager {
     };
   }
 
-  /** The entry `gateway` enforces for the session (views.ts gatewaySession). */
-  private entry(s: SessionRecord, gateway: string, psk: string): GatewaySession {
-    return gatewaySession(s, this.ipv6(s.overlayAddress), { name: gateway, serviceAddress: this.deps.store.gateways.get(gateway)?.serviceAddress ?? '' }, psk);
+  /** The entry `gateway` (whose service address is `serviceAddress`) enforces for the session (views.ts gatewaySession). */
+  private entry(s: SessionRecord, gateway: string, psk: string, serviceAddress: string): GatewaySession {
+    return gatewaySession(s, this.ipv6(s.overlayAddress), { name: gateway, serviceAddress }, psk);
   }
 
   /** The session as the proto describes it, with per-gateway ack state and device name. */
-  view(s: SessionRecord, gateways = this.sessions.gateways(s.id)): Session {
-    return sessionView(s, gateways, this.deps.store.devices.get(s.deviceId)?.name ?? '', this.deps.stats?.(s.id), this.ipv6(s.overlayAddress));
+  async view(s: SessionRecord, gateways?: SessionGatewayRecord[]): Promise<Session> {
+    const [acks, device, stats] = await Promise.all([gateways ?? this.sessions.gateways(s.id), this.deps.store.devices.get(s.deviceId), this.deps.stats?.(s.id)]);
+    return sessionView(s, acks, device?.name ?? '', stats, this.ipv6(s.overlayAddress));
   }
 
   /** The gateways a client peers with, with the routes (entitled destinations) for each. */
-  clientPeers(s: SessionRecord, gateways = this.sessions.gateways(s.id)): ClientGatewayPeer[] {
-    return gateways.map((g) => clientPeer(s, this.gatewayFacts(g.gateway), this.open(s.id, g.gateway, g.pskSealed)));
+  async clientPeers(s: SessionRecord, gateways?: SessionGatewayRecord[]): Promise<ClientGatewayPeer[]> {
+    const list = gateways ?? await this.sessions.gateways(s.id);
+    const facts = await Promise.all(list.map((g) => this.gatewayFacts(g.gateway)));
+    return list.map((g, i) => clientPeer(s, facts[i]!, this.open(s.id, g.gateway, g.pskSealed)));
   }
 
   /**
    * A gateway's Sync stream opened or closed: every active session on it that a client
    * follows gets an "updated" event with its gateways (ClientGatewayPeer.connected), so the
    * client moves that gateway's destinations to a standby, or back, without waiting for its
-   * own probes. A session whose event cannot be built is ended, as after any commit.
+   * own probes. A session whose event cannot be built is ended, as after any commit. Never
+   * rejects.
    */
-  gatewayConnectivity(gateway: string, connected: boolean): void {
+  async gatewayConnectivity(gateway: string, connected: boolean): Promise<void> {
     // Each watched session's view costs a decryption per gateway: a gateway with many
     // sessions (or every gateway coming back after a controller restart) is told in slices,
     // one per event-loop turn, so Connects and revocations are not held up behind it. A newer
     // change of the same gateway supersedes the run: its events carry the state that holds.
     const generation = (this.connectivityRuns.get(gateway) ?? 0) + 1;
     this.connectivityRuns.set(gateway, generation);
-    const watched = this.sessions.onGateway(gateway).filter((s) => this.events.watching(s.id) > 0).map((s) => s.id);
     const message = `gateway ${gateway} ${connected ? 'connected' : 'disconnected'}`;
-    const slice = (from: number): void => {
-      if (this.connectivityRuns.get(gateway) !== generation) return;
-      for (const id of watched.slice(from, from + CONNECTIVITY_SLICE)) {
-        const s = this.sessions.get(id);
-        if (!s || s.state !== 'active' || this.events.watching(id) === 0) continue;
-        try {
-          this.events.emit(id, { kind: 'updated', session: this.view(s), gateways: this.clientPeers(s), message });
-        } catch (err) {
-          this.internal('sessions.gateway_connectivity', err);
-          this.endBroken(id);
+    try {
+      const watched = (await this.sessions.onGateway(gateway)).filter((s) => this.events.watching(s.id) > 0).map((s) => s.id);
+      for (let from = 0; from < watched.length; from += CONNECTIVITY_SLICE) {
+        if (from > 0) await new Promise((r) => setImmediate(r));
+        if (this.connectivityRuns.get(gateway) !== generation) return;
+        for (const id of watched.slice(from, from + CONNECTIVITY_SLICE)) {
+          try {
+            const s = await this.sessions.get(id);
+            if (!s || s.state !== 'active' || this.events.watching(id) === 0) continue;
+            this.events.emit(id, { kind: 'updated', session: await this.view(s), gateways: await this.clientPeers(s), message });
+          } catch (err) {
+            this.internal('sessions.gateway_connectivity', err);
+            await this.endBroken(id);
+          }
         }
       }
-      if (from + CONNECTIVITY_SLICE < watched.length) setImmediate(slice, from + CONNECTIVITY_SLICE);
-      else this.connectivityRuns.delete(gateway);
-    };
-    slice(0);
+    } catch (err) {
+      this.internal('sessions.gateway_connectivity', err);
+    } finally {
+      if (this.connectivityRuns.get(gateway) === generation) this.connectivityRuns.delete(gateway);
+    }
   }
-
 
   /**
    * Every session a gateway serves now (its Sync snapshot). A session whose entry cannot be
    * built is ended and left out: one bad session must not cost the gateway its snapshot.
    */
-  gatewaySnapshot(gateway: string): GatewaySession[] {
+  async gatewaySnapshot(gateway: string): Promise<GatewaySession[]> {
     const out: GatewaySession[] = [];
-    for (const s of this.sessions.onGateway(gateway)) {
+    const serviceAddress = (await this.deps.store.gateways.get(gateway))?.serviceAddress ?? '';
+    const broken: string[] = [];
+    for (const s of await this.sessions.onGateway(gateway)) {
       try {
-        out.push(this.entry(s, gateway, this.open(s.id, gateway, s.pskSealed)));
+        out.push(this.entry(s, gateway, this.open(s.id, gateway, s.pskSealed), serviceAddress));
       } catch (err) {
         this.internal('sessions.snapshot', err);
-        this.endBroken(s.id);
+        broken.push(s.id);
       }
     }
+    // Ended after the snapshot is sent: their removal is a delta queued behind it.
+    for (const id of broken) void this.endBroken(id);
     return out;
   }
 
   /** An active session of this caller, or NOT_FOUND (never another user's or device's). */
-  ownSession(caller: DeviceCaller, id: string): SessionRecord {
-    const s = this.sessions.get(id);
+  async ownSession(caller: DeviceCaller, id: string): Promise<SessionRecord> {
+    const s = await this.sessions.get(id);
     if (!s || s.user !== caller.user || s.deviceId !== caller.deviceId) throw notFound(`no session ${id} for this device`);
     return s;
   }
 
   // ---- Changes from clients -------------------------------------------------------------
 
-  heartbeat(caller: DeviceCaller, id: string, posture: Posture | null | undefined): SessionRecord {
-    const s = this.ownSession(caller, id);
+  async heartbeat(caller: DeviceCaller, id: string, posture: Posture | null | undefined): Promise<SessionRecord> {
+    const s = await this.ownSession(caller, id);
     if (s.state !== 'active') throw failedPrecondition(`session ${id} has ended: ${s.endReason}`);
     const next = posture ? { ...EMPTY_POSTURE, ...posture } : undefined;
     const changed = next !== undefined && JSON.stringify(next) !== JSON.stringify(s.posture);
@@ -371,66 +440,83 @@ export class SessionManager {
       const { burst, perMinute } = this.deps.settings.postureChanges;
       throw resourceExhausted(`too many posture changes from this device (at most ${burst} at once, then ${perMinute} a minute); try again later`);
     }
-    this.sessions.heartbeat(id, this.now());
+    await this.sessions.heartbeat(id, this.now());
     if (changed) {
-      this.deps.store.devices.recordPosture(s.deviceId, next, this.now());
-      this.reevaluate([s], 'posture changed', `user:${caller.user}`, next);
+      await this.deps.store.devices.recordPosture(s.deviceId, next, this.now());
+      await this.commit(async (tx) => this.reevaluate(tx, await this.stillActive(tx, [id]), 'posture changed', next), `user:${caller.user}`, 'posture changed');
     }
-    return this.sessions.get(id)!;
+    return (await this.sessions.get(id))!;
   }
 
-  disconnect(caller: DeviceCaller, id: string): void {
-    const s = this.ownSession(caller, id);
-    if (s.state === 'active') this.commit([{ session: s, end: { state: 'disconnected', reason: 'disconnected by the client' } }], `user:${caller.user}`);
+  async disconnect(caller: DeviceCaller, id: string): Promise<void> {
+    const s = await this.ownSession(caller, id);
+    if (s.state === 'active') await this.commit((tx) => this.ending(tx, [id], { state: 'disconnected', reason: 'disconnected by the client' }), `user:${caller.user}`);
   }
 
   // ---- Changes from admins and the rest of the controller --------------------------------
 
-  revokeSession(id: string, reason: string, actor: string): SessionRecord {
-    const s = this.sessions.get(id);
+  async revokeSession(id: string, reason: string, actor: string): Promise<SessionRecord> {
+    const s = await this.sessions.get(id);
     if (!s) throw notFound(`no session ${id}`);
     if (s.state !== 'active') throw failedPrecondition(`session ${id} has already ended (${s.state}: ${s.endReason})`);
-    this.commit([{ session: s, end: { state: 'revoked', reason: `revoked by ${actor}${reason ? `: ${reason}` : ''}` } }], actor);
-    return this.sessions.get(id)!;
+    await this.commit((tx) => this.ending(tx, [id], { state: 'revoked', reason: `revoked by ${actor}${reason ? `: ${reason}` : ''}` }), actor);
+    return (await this.sessions.get(id))!;
   }
 
   /** Ends every live session of a user (user revoke, user disable). */
-  endUserSessions(user: string, reason: string, actor: string): number {
-    return this.commit(this.sessions.activeOfUser(user).map((session) => ({ session, end: { state: 'revoked', reason } })), actor);
+  async endUserSessions(user: string, reason: string, actor: string): Promise<number> {
+    return this.commit(async (tx) => ended(await tx.sessions.activeOfUser(user), { state: 'revoked', reason }), actor);
   }
 
   /** Ends every live session of a device (device block). */
-  endDeviceSessions(deviceId: string, reason: string, actor: string): number {
-    return this.commit(this.sessions.activeOfDevice(deviceId).map((session) => ({ session, end: { state: 'revoked', reason } })), actor);
+  async endDeviceSessions(deviceId: string, reason: string, actor: string): Promise<number> {
+    return this.commit(async (tx) => ended(await tx.sessions.activeOfDevice(deviceId), { state: 'revoked', reason }), actor);
   }
 
   /** Re-evaluates every live session (policy applied). Returns how many changed. */
-  reevaluateAll(reason: string, actor: string): number {
-    return this.reevaluate(this.sessions.active(), reason, actor);
+  async reevaluateAll(reason: string, actor: string): Promise<number> {
+    return this.commit(async (tx) => this.reevaluate(tx, await tx.sessions.active(), reason), actor, reason);
   }
 
   /** Re-evaluates a user's live sessions (group change, enable). */
-  reevaluateUser(user: string, reason: string, actor: string): number {
-    return this.reevaluate(this.sessions.activeOfUser(user), reason, actor);
+  async reevaluateUser(user: string, reason: string, actor: string): Promise<number> {
+    return this.commit(async (tx) => this.reevaluate(tx, await tx.sessions.activeOfUser(user), reason), actor, reason);
+  }
+
+  /** Of `ids`, the sessions still active, read through `tx`. */
+  private async stillActive(tx: Store, ids: readonly string[]): Promise<SessionRecord[]> {
+    const out: SessionRecord[] = [];
+    for (const id of ids) {
+      const s = await tx.sessions.get(id);
+      if (s?.state === 'active') out.push(s);
+    }
+    return out;
+  }
+
+  /** The changes ending those of `ids` still active, read through `tx`. */
+  private async ending(tx: Store, ids: readonly string[], end: NonNullable<Change['end']>): Promise<Change[]> {
+    return ended(await this.stillActive(tx, ids), end);
   }
 
   /**
-   * Decides each session again and commits what changed: sessions of disabled users or
-   * blocked devices end, expired ones end, the others get their new entitlements (a session
-   * left with none ends).
+   * Decides each session again, reading through `tx` (the commit's transaction, so the
+   * decision and its write see the same store): sessions of disabled users or blocked
+   * devices end, expired ones end, the others get their new entitlements (a session left
+   * with none ends). Returns the changes; writes nothing.
    */
-  private reevaluate(list: SessionRecord[], reason: string, actor: string, posture?: Posture): number {
+  private async reevaluate(tx: Store, list: SessionRecord[], reason: string, posture?: Posture): Promise<Change[]> {
+    const store = tx;
     const applied = this.deps.policy();
     const now = this.now();
     const changes: Change[] = [];
     for (const s of list) {
-      const refusal = deviceStandingRefusal(this.deps.store, s.user, s.deviceId, s.certSerial);
+      const refusal = await deviceStandingRefusal(store, s.user, s.deviceId, s.certSerial);
       if (refusal) changes.push({ session: s, end: { state: 'revoked', reason: refusal } });
       else if (s.expiresAtMs <= now) changes.push({ session: s, end: { state: 'expired', reason: 'the session reached its expiry' } });
       else if (!applied) continue;
       else {
         const p = posture ?? s.posture;
-        const decision = this.decide(applied.policy, s.user, s.certSerial, p, s.mfa, now, s.createdAtMs);
+        const decision = await this.decide(store, applied.policy, s.user, s.certSerial, p, s.mfa, now, s.createdAtMs);
         const entitlements = clampEntitlements(decision.entitlements, s.expiresAtMs);
         if (entitlements.length === 0) {
           changes.push({ session: s, end: { state: 'revoked', reason: `no entitlements left (${reason}): ${summarizeDenials(decision.denials)}` } });
@@ -439,79 +525,89 @@ export class SessionManager {
         }
       }
     }
-    return this.commit(changes, actor, reason);
+    return changes;
   }
 
-  private decide(policy: Policy, user: string, certSerial: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): Decision {
-    return decide(this.deps.store, policy, { user, certSerial, posture, mfa, now, sessionStart, approvals: this.deps.approvals?.(user, now) ?? [] });
+  /** The decision for one session, read through `store` (a transaction's during admission). */
+  private async decide(store: Store, policy: Policy, user: string, certSerial: string, posture: Posture, mfa: boolean, now: number, sessionStart: number): Promise<Decision> {
+    const approvals = (await this.deps.approvals?.(store, user, now)) ?? [];
+    return decide(store, policy, { user, certSerial, posture, mfa, now, sessionStart, approvals });
   }
 
   // ---- Commit: one transaction, then gateway deltas and client events ---------------------
 
-  /** Applies changes atomically (commit.ts), then publishes them; returns how many sessions changed. */
-  private commit(changes: Change[], actor: string, cause = ''): number {
-    if (changes.length === 0) return 0;
-    const { done, deltas } = commitChanges(this.committing, changes, actor, cause, this.now());
-    this.publishOrResync(deltas);
-    for (const s of done) {
+  /**
+   * Decides the changes with `plan` and applies them atomically (commit.ts), then publishes
+   * them; returns how many sessions changed. Rejects only when the transaction failed (then
+   * nothing changed); what fails after the commit is reported and the session ended.
+   */
+  private async commit(plan: (tx: Store) => Promise<Change[]>, actor: string, cause = ''): Promise<number> {
+    const now = this.now();
+    const { done, deltas } = await commitChanges(this.committing, plan, actor, cause, now);
+    if (done.length === 0) return 0;
+    // Handed to the fan-out at once: deltas keep commit order (a revocation cuts access now).
+    const published = this.publishOrResync(deltas);
+    await published;
+    for (const after of done) {
       try {
-        const after = this.sessions.get(s.id)!;
         if (after.state === 'active') {
           this.armDeadline(after);
-          this.events.emit(s.id, { kind: 'updated', session: this.view(after), gateways: this.clientPeers(after), message: cause ? `entitlements changed: ${cause}` : 'entitlements changed' });
+          if (this.events.watching(after.id) > 0) {
+            this.events.emit(after.id, { kind: 'updated', session: await this.view(after), gateways: await this.clientPeers(after), message: cause ? `entitlements changed: ${cause}` : 'entitlements changed' });
+          }
         } else {
-          this.disarmDeadline(s.id);
-          this.events.emit(s.id, { kind: after.state === 'expired' ? 'expired' : 'revoked', session: this.view(after), gateways: [], message: after.endReason });
-          this.events.close(s.id);
+          this.disarmDeadline(after.id);
+          if (this.events.watching(after.id) > 0) {
+            this.events.emit(after.id, { kind: after.state === 'expired' ? 'expired' : 'revoked', session: await this.view(after), gateways: [], message: after.endReason });
+          }
+          this.events.close(after.id);
         }
-        this.deps.log.info({ session: s.id, user: s.user, state: after.state, reason: after.endReason || cause }, 'session changed');
+        this.deps.log.info({ session: after.id, user: after.user, state: after.state, reason: after.endReason || cause }, 'session changed');
       } catch (err) {
         this.internal('sessions.post_commit', err);
-        this.endBroken(s.id);
+        await this.endBroken(after.id);
       }
     }
     return done.length;
   }
 
-  /** Publishes committed deltas; when that fails, the gateways get a snapshot of the store instead. */
-  private publishOrResync(deltas: Map<string, GatewayChange>): void {
+  /** Publishes committed deltas; when that fails, the gateways get a snapshot of the store instead. Never rejects. */
+  private async publishOrResync(deltas: Map<string, GatewayChange>): Promise<void> {
     try {
-      this.publish(deltas);
+      await this.publish(deltas);
     } catch (err) {
       this.internal('sessions.publish', err);
-      this.resync([...deltas.keys()]);
+      await this.resync([...deltas.keys()]);
     }
   }
 
-  private resync(gateways: string[]): void {
-    for (const g of gateways) {
-      try {
-        this.deps.fanout.resync(g);
-      } catch (err) {
-        this.internal('sessions.resync', err);
-      }
-    }
+  /** Never rejects. */
+  private async resync(gateways: string[]): Promise<void> {
+    await Promise.all(gateways.map((g) => this.deps.fanout.resync(g).catch((err: unknown) => this.internal('sessions.resync', err))));
   }
 
   /**
    * Ends a session after an internal error left it unusable or its change unsent: stored as
    * revoked (audited), its timer and client streams closed, its gateways told. Touches
    * nothing that could have been the cause (no session view, no entitlement rendering).
+   * Never rejects.
    */
-  private endBroken(id: string): void {
+  private async endBroken(id: string): Promise<void> {
     try {
-      const s = this.sessions.get(id);
       this.disarmDeadline(id);
-      if (s?.state === 'active') {
-        const reason = 'ended after an internal error (see the controller log)';
-        const gateways = this.sessions.gateways(id).map((g) => g.gateway);
-        const ended = this.deps.store.transaction(() => {
-          if (!this.sessions.end(id, 'revoked', reason, this.now())) return false;
-          this.deps.audit.append({ actor: 'system', action: 'session.revoke', target: id, details: { user: s.user, device: s.deviceId, reason } });
-          return true;
-        });
-        if (ended) this.publishOrResync(new Map(gateways.map((g) => [g, { upserts: [], removes: [id] }])));
-        this.deps.log.warn({ session: id, user: s.user }, 'session ended after an internal error');
+      const reason = 'ended after an internal error (see the controller log)';
+      const now = this.now();
+      const ended = await this.deps.store.transaction(async (tx) => {
+        const s = await tx.sessions.get(id);
+        if (s?.state !== 'active') return undefined;
+        const gateways = (await tx.sessions.gateways(id)).map((g) => g.gateway);
+        if (!(await tx.sessions.end(id, 'revoked', reason, now))) return undefined;
+        await this.deps.audit.append(tx, { actor: 'system', action: 'session.revoke', target: id, details: { user: s.user, device: s.deviceId, reason } });
+        return { user: s.user, gateways };
+      });
+      if (ended) {
+        await this.publishOrResync(new Map(ended.gateways.map((g) => [g, { upserts: [], removes: [id] }])));
+        this.deps.log.warn({ session: id, user: ended.user }, 'session ended after an internal error');
       }
     } catch (err) {
       this.internal('sessions.end_broken', err);
@@ -520,22 +616,20 @@ export class SessionManager {
     }
   }
 
-  /** Sends the deltas and records which version carries each session's change. */
-  private publish(deltas: Map<string, GatewayChange>): Map<string, number> {
-    const versions = this.deps.fanout.publish(deltas);
-    this.deps.store.transaction(() => {
-      for (const [g, version] of versions) {
-        const d = deltas.get(g)!;
-        for (const u of d.upserts) this.sessions.setVersion(u.id!, g, version);
-        for (const id of d.removes) this.sessions.setVersion(id, g, version);
-      }
+  /**
+   * Sends the deltas and records which version carries each session's change (in the
+   * gateway's queue, before an ack of that version is handled). The deltas are queued
+   * before this first awaits.
+   */
+  private publish(deltas: Map<string, GatewayChange>): Promise<Map<string, number>> {
+    return this.deps.fanout.publish(deltas, async (gateway, version, change) => {
+      await this.sessions.setVersions([...change.upserts.map((u) => u.id!), ...change.removes], gateway, version);
     });
-    return versions;
   }
 
   /** A gateway acknowledged a version: record it on the sessions it carried. */
-  onGatewayAck(gateway: string, version: number, atMs: number): void {
-    this.sessions.recordAck(gateway, version, atMs);
+  async onGatewayAck(gateway: string, version: number, atMs: number): Promise<void> {
+    await this.sessions.recordAck(gateway, version, atMs);
   }
 
   // ---- Time ------------------------------------------------------------------------------
@@ -547,13 +641,14 @@ export class SessionManager {
     // rules gone until the session's own expiry.
     const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity));
     this.deadlines.arm(s.id, next, this.now(), () => {
-      try {
-        const current = this.sessions.get(s.id);
-        if (current?.state === 'active') this.reevaluate([current], 'time', 'system');
-      } catch (err) {
-        this.internal('sessions.timer', err);
-        this.endBroken(s.id);
-      }
+      void (async () => {
+        try {
+          await this.commit(async (tx) => this.reevaluate(tx, await this.stillActive(tx, [s.id]), 'time'), 'system', 'time');
+        } catch (err) {
+          this.internal('sessions.timer', err);
+          await this.endBroken(s.id);
+        }
+      })();
     });
   }
 
@@ -562,12 +657,12 @@ export class SessionManager {
   }
 
   /** Ends sessions whose client went silent, and opens schedule windows that began. */
-  private sweep(): void {
+  private async sweep(): Promise<void> {
     const now = this.now();
-    const silent = this.sessions.silentSince(now - this.deps.settings.heartbeatTimeoutMs);
-    this.commit(silent.map((session) => ({ session, end: { state: 'disconnected', reason: `no heartbeat for ${Math.round((now - session.lastHeartbeatMs) / 1000)} s` } })), 'system');
+    await this.commit(async (tx) => (await tx.sessions.silentSince(now - this.deps.settings.heartbeatTimeoutMs))
+      .map((session) => ({ session, end: { state: 'disconnected', reason: `no heartbeat for ${Math.round((now - session.lastHeartbeatMs) / 1000)} s` } })), 'system');
     // A schedule window that opens adds entitlements; nothing else does so with time.
-    if (this.deps.policy()?.policy.grants.some((g) => g.schedule)) this.reevaluateAll('schedule', 'system');
+    if (this.deps.policy()?.policy.grants.some((g) => g.schedule)) await this.reevaluateAll('schedule', 'system');
   }
 
   // ---- Secrets -----------------------------------------------------------------------------

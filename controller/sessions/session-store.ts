@@ -1,6 +1,7 @@
 // Sessions and their per-gateway state (sealed preshared key, sync version, ack time).
-import type { Statement } from 'better-sqlite3';
-import type { DB } from '../store/db.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Dialect } from '../store/database.js';
+import type { Schema, SessionGatewaysTable, SessionsTable } from '../store/schema.js';
 import type { Entitlement, Posture } from '../policy/index.js';
 
 /** Where a stored session is in its life: active until it is revoked, expires or disconnects. */
@@ -34,13 +35,11 @@ export interface SessionGatewayRecord {
   ackedAtMs: number | null;
 }
 
-interface SessionRow {
-  id: string; user_name: string; device_id: string; cert_serial: string; overlay_address: string; wg_public_key: string;
-  posture_json: string; mfa: number; created_at_ms: number; expires_at_ms: number; state: SessionLifecycle; ended_at_ms: number | null;
-  end_reason: string; entitlements_json: string; last_heartbeat_ms: number; groups_json: string;
-}
+/** What the queries run on: the database or an open transaction (store.ts's Executor). */
+type Executor = Kysely<Schema>;
 
-interface SessionGatewayRow { session_id: string; gateway: string; psk_sealed: Buffer; version: number; acked_at_ms: number | null }
+type SessionRow = Selectable<SessionsTable>;
+type SessionGatewayRow = Selectable<SessionGatewaysTable>;
 
 /** Which sessions a listing returns: every filter that is set must match. */
 export interface SessionQuery {
@@ -60,7 +59,8 @@ export interface SessionQuery {
 /** One page of a listing, newest first, with how many sessions match in all. */
 export interface SessionPage { sessions: SessionRecord[]; total: number }
 
-type ListParams = { user: string; device: string; gateway: string; id: string; limit: number; offset: number };
+/** Ids bound in one `IN (...)` list at most. */
+const CHUNK = 500;
 
 /** Entitlements as stored; those written before standby gateways existed have none. */
 function storedEntitlements(json: string): Entitlement[] {
@@ -72,7 +72,7 @@ function toRecord(r: SessionRow): SessionRecord {
   return {
     id: r.id, user: r.user_name, deviceId: r.device_id, certSerial: r.cert_serial, overlayAddress: r.overlay_address,
     wgPublicKey: r.wg_public_key, posture: JSON.parse(r.posture_json) as Posture, mfa: r.mfa === 1, createdAtMs: r.created_at_ms,
-    expiresAtMs: r.expires_at_ms, state: r.state, endedAtMs: r.ended_at_ms, endReason: r.end_reason,
+    expiresAtMs: r.expires_at_ms, state: r.state as SessionLifecycle, endedAtMs: r.ended_at_ms, endReason: r.end_reason,
     entitlements: storedEntitlements(r.entitlements_json), groups: JSON.parse(r.groups_json) as string[], lastHeartbeatMs: r.last_heartbeat_ms,
   };
 }
@@ -82,55 +82,30 @@ function toGateway(r: SessionGatewayRow): SessionGatewayRecord {
 }
 
 export class SessionStore {
-  private readonly stmts;
-  /** The page and count statements of each combination of filters, prepared on first use. */
-  private readonly listings = new Map<string, { page: Statement<[ListParams], SessionRow>; count: Statement<[ListParams], { n: number }> }>();
+  constructor(private readonly db: Executor, _dialect: Dialect) {}
 
-  constructor(private readonly db: DB) {
-    this.stmts = {
-      insert: db.prepare(`INSERT INTO sessions (id, user_name, device_id, cert_serial, overlay_address, wg_public_key, posture_json, mfa,
-        created_at_ms, expires_at_ms, state, entitlements_json, last_heartbeat_ms, groups_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`),
-      get: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
-      active: db.prepare<[], SessionRow>("SELECT * FROM sessions WHERE state = 'active' ORDER BY created_at_ms"),
-      activeOfUser: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE user_name = ? AND state = 'active'"),
-      activeOfDevice: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE device_id = ? AND state = 'active'"),
-      countOfUser: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE user_name = ? AND state = 'active'"),
-      countOfDevice: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sessions WHERE device_id = ? AND state = 'active'"),
-      activeOfCert: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE cert_serial = ? AND state = 'active'"),
-      silentSince: db.prepare<[number], SessionRow>("SELECT * FROM sessions WHERE state = 'active' AND last_heartbeat_ms < ?"),
-      addressLive: db.prepare<[string], { id: string }>("SELECT id FROM sessions WHERE overlay_address = ? AND state = 'active'"),
-      keyLive: db.prepare<[string], { id: string }>("SELECT id FROM sessions WHERE wg_public_key = ? AND state = 'active'"),
-      end: db.prepare("UPDATE sessions SET state = ?, ended_at_ms = ?, end_reason = ? WHERE id = ? AND state = 'active'"),
-      update: db.prepare("UPDATE sessions SET entitlements_json = ?, expires_at_ms = ?, posture_json = ?, groups_json = ? WHERE id = ? AND state = 'active'"),
-      heartbeat: db.prepare("UPDATE sessions SET last_heartbeat_ms = ? WHERE id = ? AND state = 'active'"),
-      grace: db.prepare("UPDATE sessions SET last_heartbeat_ms = max(last_heartbeat_ms, ?) WHERE state = 'active'"),
-      gateways: db.prepare<[string], SessionGatewayRow>('SELECT * FROM session_gateways WHERE session_id = ? ORDER BY gateway'),
-      addGateway: db.prepare('INSERT INTO session_gateways (session_id, gateway, psk_sealed) VALUES (?, ?, ?)'),
-      dropGateway: db.prepare('DELETE FROM session_gateways WHERE session_id = ? AND gateway = ?'),
-      setVersion: db.prepare('UPDATE session_gateways SET version = ?, acked_at_ms = NULL WHERE session_id = ? AND gateway = ?'),
-      ack: db.prepare('UPDATE session_gateways SET acked_at_ms = ? WHERE gateway = ? AND acked_at_ms IS NULL AND version <= ?'),
-      servedBy: db.prepare<[string, string], { id: string }>(`SELECT j.value AS id FROM json_each(?) AS j
-        WHERE EXISTS (SELECT 1 FROM session_gateways g WHERE g.session_id = j.value AND g.gateway = ?)`),
-      onGatewayCount: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM sessions s
-        JOIN session_gateways g ON g.session_id = s.id WHERE g.gateway = ? AND s.state = 'active'`),
-      onGateway: db.prepare<[string], SessionRow & { psk_sealed: Buffer }>(`SELECT s.*, g.psk_sealed FROM sessions s
-        JOIN session_gateways g ON g.session_id = s.id WHERE g.gateway = ? AND s.state = 'active'`),
-    };
+  private live() {
+    return this.db.selectFrom('sessions').selectAll().where('state', '=', 'active');
   }
 
   /** Stores a new active session (groups default to none). */
-  insert(s: Omit<SessionRecord, 'state' | 'endedAtMs' | 'endReason' | 'groups'> & { groups?: string[] }): void {
-    this.stmts.insert.run(s.id, s.user, s.deviceId, s.certSerial, s.overlayAddress, s.wgPublicKey, JSON.stringify(s.posture), s.mfa ? 1 : 0,
-      s.createdAtMs, s.expiresAtMs, JSON.stringify(s.entitlements), s.lastHeartbeatMs, JSON.stringify(s.groups ?? []));
+  async insert(s: Omit<SessionRecord, 'state' | 'endedAtMs' | 'endReason' | 'groups'> & { groups?: string[] }): Promise<void> {
+    await this.db.insertInto('sessions').values({
+      id: s.id, user_name: s.user, device_id: s.deviceId, cert_serial: s.certSerial, overlay_address: s.overlayAddress,
+      wg_public_key: s.wgPublicKey, posture_json: JSON.stringify(s.posture), mfa: s.mfa ? 1 : 0, created_at_ms: s.createdAtMs,
+      expires_at_ms: s.expiresAtMs, state: 'active', entitlements_json: JSON.stringify(s.entitlements), last_heartbeat_ms: s.lastHeartbeatMs,
+      groups_json: JSON.stringify(s.groups ?? []),
+    }).execute();
   }
 
-  get(id: string): SessionRecord | undefined {
-    const r = this.stmts.get.get(id);
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const r = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toRecord(r);
   }
 
-  active(): SessionRecord[] {
-    return this.stmts.active.all().map(toRecord);
+  /** Every active session, oldest first (an array: the controller holds them all in its timers anyway). */
+  async active(): Promise<SessionRecord[]> {
+    return (await this.live().orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
   }
 
   /**
@@ -138,121 +113,148 @@ export class SessionStore {
    * page through) and the number that match. Only the filters that are set appear in the SQL,
    * so each combination is answered by the index made for it (012_console_indexes.sql).
    */
-  list(q: SessionQuery): SessionPage {
-    const { page, count } = this.listing(q);
-    const params: ListParams = { user: q.user ?? '', device: q.deviceId ?? '', gateway: q.gateway ?? '', id: q.id ?? '',
-      limit: q.limit ?? -1, offset: q.offset ?? 0 };
-    return { sessions: page.all(params).map(toRecord), total: count.get(params)!.n };
+  async list(q: SessionQuery): Promise<SessionPage> {
+    const { page, count } = listingQueries(this.db, q);
+    const [rows, n] = await Promise.all([page.execute(), count.executeTakeFirstOrThrow()]);
+    return { sessions: rows.map(toRecord), total: Number(n.n) };
   }
 
-  /** The prepared statements of list() for the filters set in `q`. */
-  private listing(q: SessionQuery) {
-    const sql = listingSql(q);
-    let stmts = this.listings.get(sql.where);
-    if (!stmts) {
-      stmts = { page: this.db.prepare<[ListParams], SessionRow>(sql.page), count: this.db.prepare<[ListParams], { n: number }>(sql.count) };
-      this.listings.set(sql.where, stmts);
-    }
-    return stmts;
-  }
-
-  activeOfUser(user: string): SessionRecord[] {
-    return this.stmts.activeOfUser.all(user).map(toRecord);
+  async activeOfUser(user: string): Promise<SessionRecord[]> {
+    return (await this.live().where('user_name', '=', user).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
   }
 
   /** Active sessions of a user and of a device (the caps of Connect), from the indexes. */
-  activeCounts(user: string, deviceId: string): { user: number; device: number } {
-    return { user: this.stmts.countOfUser.get(user)!.n, device: this.stmts.countOfDevice.get(deviceId)!.n };
+  async activeCounts(user: string, deviceId: string): Promise<{ user: number; device: number }> {
+    const count = (column: 'user_name' | 'device_id', value: string) => this.db.selectFrom('sessions')
+      .select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'active').where(column, '=', value).executeTakeFirstOrThrow();
+    const [u, d] = await Promise.all([count('user_name', user), count('device_id', deviceId)]);
+    return { user: Number(u.n), device: Number(d.n) };
   }
 
-  activeOfDevice(deviceId: string): SessionRecord[] {
-    return this.stmts.activeOfDevice.all(deviceId).map(toRecord);
+  async activeOfDevice(deviceId: string): Promise<SessionRecord[]> {
+    return (await this.live().where('device_id', '=', deviceId).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
   }
 
-  activeOfCertificate(serial: string): SessionRecord[] {
-    return this.stmts.activeOfCert.all(serial).map(toRecord);
+  async activeOfCertificate(serial: string): Promise<SessionRecord[]> {
+    return (await this.live().where('cert_serial', '=', serial).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
   }
 
   /** Active sessions whose last heartbeat is older than `ms`. */
-  silentSince(ms: number): SessionRecord[] {
-    return this.stmts.silentSince.all(ms).map(toRecord);
+  async silentSince(ms: number): Promise<SessionRecord[]> {
+    return (await this.live().where('last_heartbeat_ms', '<', ms).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
   }
 
-  isAddressLive(address: string): boolean {
-    return this.stmts.addressLive.get(address) !== undefined;
+  async isAddressLive(address: string): Promise<boolean> {
+    return (await this.db.selectFrom('sessions').select('id').where('overlay_address', '=', address).where('state', '=', 'active').executeTakeFirst()) !== undefined;
   }
 
-  isKeyLive(publicKey: string): boolean {
-    return this.stmts.keyLive.get(publicKey) !== undefined;
+  async isKeyLive(publicKey: string): Promise<boolean> {
+    return (await this.db.selectFrom('sessions').select('id').where('wg_public_key', '=', publicKey).where('state', '=', 'active').executeTakeFirst()) !== undefined;
   }
 
   /** Ends an active session; false when it was not active. */
-  end(id: string, state: Exclude<SessionLifecycle, 'active'>, reason: string, nowMs: number): boolean {
-    return this.stmts.end.run(state, nowMs, reason, id).changes === 1;
+  async end(id: string, state: Exclude<SessionLifecycle, 'active'>, reason: string, nowMs: number): Promise<boolean> {
+    const r = await this.db.updateTable('sessions').set({ state, ended_at_ms: nowMs, end_reason: reason })
+      .where('id', '=', id).where('state', '=', 'active').executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  update(id: string, entitlements: Entitlement[], expiresAtMs: number, posture: Posture, groups: string[]): void {
-    this.stmts.update.run(JSON.stringify(entitlements), expiresAtMs, JSON.stringify(posture), JSON.stringify(groups), id);
+  async update(id: string, entitlements: Entitlement[], expiresAtMs: number, posture: Posture, groups: string[]): Promise<void> {
+    await this.db.updateTable('sessions')
+      .set({ entitlements_json: JSON.stringify(entitlements), expires_at_ms: expiresAtMs, posture_json: JSON.stringify(posture), groups_json: JSON.stringify(groups) })
+      .where('id', '=', id).where('state', '=', 'active').execute();
   }
 
-  heartbeat(id: string, nowMs: number): void {
-    this.stmts.heartbeat.run(nowMs, id);
+  async heartbeat(id: string, nowMs: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_heartbeat_ms: nowMs }).where('id', '=', id).where('state', '=', 'active').execute();
   }
 
   /** Treats every live session as heard from at `nowMs` (after a controller restart). */
-  graceHeartbeats(nowMs: number): void {
-    this.stmts.grace.run(nowMs);
+  async graceHeartbeats(nowMs: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_heartbeat_ms: nowMs }).where('state', '=', 'active').where('last_heartbeat_ms', '<', nowMs).execute();
   }
 
-  gateways(sessionId: string): SessionGatewayRecord[] {
-    return this.stmts.gateways.all(sessionId).map(toGateway);
+  async gateways(sessionId: string): Promise<SessionGatewayRecord[]> {
+    return (await this.db.selectFrom('session_gateways').selectAll().where('session_id', '=', sessionId).orderBy('gateway').execute()).map(toGateway);
   }
 
-  addGateway(sessionId: string, gateway: string, pskSealed: Buffer): void {
-    this.stmts.addGateway.run(sessionId, gateway, pskSealed);
+  async addGateway(sessionId: string, gateway: string, pskSealed: Buffer): Promise<void> {
+    await this.db.insertInto('session_gateways').values({ session_id: sessionId, gateway, psk_sealed: pskSealed }).execute();
   }
 
-  dropGateway(sessionId: string, gateway: string): void {
-    this.stmts.dropGateway.run(sessionId, gateway);
+  async dropGateway(sessionId: string, gateway: string): Promise<void> {
+    await this.db.deleteFrom('session_gateways').where('session_id', '=', sessionId).where('gateway', '=', gateway).execute();
   }
 
   /** The sync version that carried the session's latest change to `gateway` (ack pending). */
-  setVersion(sessionId: string, gateway: string, version: number): void {
-    this.stmts.setVersion.run(version, sessionId, gateway);
+  async setVersion(sessionId: string, gateway: string, version: number): Promise<void> {
+    await this.db.updateTable('session_gateways').set({ version, acked_at_ms: null })
+      .where('session_id', '=', sessionId).where('gateway', '=', gateway).execute();
+  }
+
+  /**
+   * The sync version that carried each of `sessionIds`' latest change to `gateway` (ack
+   * pending): setVersion for many sessions in one statement per chunk.
+   */
+  async setVersions(sessionIds: readonly string[], gateway: string, version: number): Promise<void> {
+    for (let i = 0; i < sessionIds.length; i += CHUNK) {
+      await this.db.updateTable('session_gateways').set({ version, acked_at_ms: null })
+        .where('gateway', '=', gateway).where('session_id', 'in', sessionIds.slice(i, i + CHUNK)).execute();
+    }
   }
 
   /** `gateway` applied `version`: every pending change it carried is acknowledged. */
-  recordAck(gateway: string, version: number, nowMs: number): void {
-    this.stmts.ack.run(nowMs, gateway, version);
+  async recordAck(gateway: string, version: number, nowMs: number): Promise<void> {
+    await this.db.updateTable('session_gateways').set({ acked_at_ms: nowMs })
+      .where('gateway', '=', gateway).where('acked_at_ms', 'is', null).where('version', '<=', version).execute();
   }
 
   /** Of `sessionIds`, those `gateway` serves or served (it holds or held their peer). */
-  servedBy(gateway: string, sessionIds: readonly string[]): Set<string> {
-    return new Set(this.stmts.servedBy.all(JSON.stringify(sessionIds), gateway).map((r) => r.id));
+  async servedBy(gateway: string, sessionIds: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < sessionIds.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('session_gateways').select('session_id')
+        .where('gateway', '=', gateway).where('session_id', 'in', sessionIds.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.add(r.session_id);
+    }
+    return out;
   }
 
-  onGatewayCount(gateway: string): number {
-    return this.stmts.onGatewayCount.get(gateway)?.n ?? 0;
+  async onGatewayCount(gateway: string): Promise<number> {
+    const r = await this.db.selectFrom('sessions as s').innerJoin('session_gateways as g', 'g.session_id', 's.id')
+      .select((eb) => eb.fn.countAll().as('n')).where('g.gateway', '=', gateway).where('s.state', '=', 'active').executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
-  /** Active sessions a gateway serves, with their sealed preshared keys for it. */
-  onGateway(gateway: string): (SessionRecord & { pskSealed: Buffer })[] {
-    return this.stmts.onGateway.all(gateway).map((r) => ({ ...toRecord(r), pskSealed: r.psk_sealed }));
+  /** Active sessions a gateway serves, with their sealed preshared keys for it (an array: a gateway's snapshot holds them all). */
+  async onGateway(gateway: string): Promise<(SessionRecord & { pskSealed: Buffer })[]> {
+    const rows = await this.db.selectFrom('sessions as s').innerJoin('session_gateways as g', 'g.session_id', 's.id')
+      .selectAll('s').select('g.psk_sealed').where('g.gateway', '=', gateway).where('s.state', '=', 'active')
+      .orderBy('s.created_at_ms').orderBy('s.id').execute();
+    return rows.map((r) => ({ ...toRecord(r), pskSealed: r.psk_sealed }));
   }
 }
 
-/** The page and count statements list() runs for the filters set in `q`; `where` tells the combinations apart. */
-export function listingSql(q: SessionQuery): { where: string; page: string; count: string } {
-  const terms: string[] = [];
-  if (q.id) terms.push('s.id = @id');
-  else if (!q.all) terms.push("s.state = 'active'");
-  if (q.user) terms.push('s.user_name = @user');
-  if (q.deviceId) terms.push('s.device_id = @device');
-  if (q.gateway) terms.push('EXISTS (SELECT 1 FROM session_gateways g WHERE g.session_id = s.id AND g.gateway = @gateway)');
-  const where = terms.length ? `WHERE ${terms.join(' AND ')}` : '';
-  return {
-    where,
-    page: `SELECT s.* FROM sessions s ${where} ORDER BY s.created_at_ms DESC, s.id DESC LIMIT @limit OFFSET @offset`,
-    count: `SELECT count(*) AS n FROM sessions s ${where}`,
-  };
+/**
+ * The page and count queries list() runs for the filters set in `q`: only the filters that
+ * are set appear, so each combination is answered by its index (the query-plan test compiles
+ * these to check it).
+ */
+export function listingQueries(db: Executor, q: SessionQuery) {
+  let where = db.selectFrom('sessions as s');
+  if (q.id) where = where.where('s.id', '=', q.id);
+  else if (!q.all) where = where.where('s.state', '=', 'active');
+  if (q.user) where = where.where('s.user_name', '=', q.user);
+  if (q.deviceId) where = where.where('s.device_id', '=', q.deviceId);
+  const gateway = q.gateway;
+  if (gateway) {
+    where = where.where(({ exists, selectFrom }) => exists(selectFrom('session_gateways as g').select('g.session_id')
+      .whereRef('g.session_id', '=', 's.id').where('g.gateway', '=', gateway)));
+  }
+  let page = where.selectAll('s').orderBy('s.created_at_ms', 'desc').orderBy('s.id', 'desc');
+  // SQLite takes OFFSET only after a LIMIT: "no limit" with an offset is the largest one.
+  if (q.limit !== undefined || q.offset) page = page.limit(q.limit ?? Number.MAX_SAFE_INTEGER);
+  if (q.offset) page = page.offset(q.offset);
+  const count = where.select((eb) => eb.fn.countAll().as('n'));
+  return { page, count };
 }

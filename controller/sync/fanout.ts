@@ -4,10 +4,12 @@
 // An error ack asks for a fresh snapshot; those snapshots are rate limited per gateway (a
 // burst, then one per interval, later error acks coalescing into the one scheduled), so a
 // gateway repeating error acks cannot make the controller build snapshot after snapshot.
-// Publishing happens synchronously right after the store transaction that made the change
-// commits, so deltas leave in commit order on the single event loop. Each snapshot carries
-// the gateway's configuration (GatewayConfig); a changed configuration goes out as a delta in
-// the same version sequence, so it stays ordered with the session deltas.
+// The store is asynchronous, so each gateway has a queue: its snapshots, deltas and acks are
+// handled one after the other, in the order they were asked for. The session layer publishes
+// right after the transaction that made a change commits, so deltas leave in commit order and
+// each version is persisted before it is sent. Each snapshot carries the gateway's
+// configuration (GatewayConfig); a changed configuration goes out as a delta in the same
+// version sequence, so it stays ordered with the session deltas.
 import type { Logger } from '../../common/log.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
 import type { GatewayConfig } from '../../proto/generated/wicket/v1/GatewayConfig.js';
@@ -29,8 +31,11 @@ export interface GatewayChange {
 }
 
 export interface AckListener {
-  (gateway: string, version: number, atMs: number): void;
+  (gateway: string, version: number, atMs: number): Promise<void> | void;
 }
+
+/** Called in the gateway's queue right after a delta was sent (before any later ack is handled). */
+export type SentListener = (gateway: string, version: number, change: GatewayChange) => Promise<void>;
 
 /** Latency histograms the fan-out observes (prom-client Histograms in production). */
 export interface SyncMetrics {
@@ -64,24 +69,30 @@ export const DEFAULT_RESNAPSHOT_LIMITS: ResnapshotLimits = { burst: 3, intervalM
 
 export class SyncFanout {
   private readonly streams = new Map<string, SyncStream>();
+  /** Streams that ended, so that an attach still queued for one of them does nothing. */
+  private readonly ended = new WeakSet<SyncStream>();
   /** Snapshots resent after error acks, per gateway. */
   private readonly resnapshots: TokenBuckets;
   /** A resend scheduled for later (at most one per gateway). */
   private readonly scheduled = new Map<string, NodeJS.Timeout>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly versions = new Map<string, number>();
+  /** The latest version each gateway acknowledged, once read or heard. */
+  private readonly applied = new Map<string, number>();
   /** Versions sent and not yet acknowledged, per gateway, for the latency histograms. */
   private readonly sent = new Map<string, Map<number, Sent>>();
   /** The configuration each connected gateway was last sent (JSON), to send only changes. */
   private readonly configs = new Map<string, string>();
+  /** Per gateway, the end of its queue of snapshots, deltas and acks. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: {
     gateways: GatewayStore;
     /** Every session the gateway must serve now. */
-    snapshot: (gateway: string) => GatewaySession[];
+    snapshot: (gateway: string) => Promise<GatewaySession[]> | GatewaySession[];
     /** The gateway's configuration now (none: snapshots carry none). */
-    config?: (gateway: string) => GatewayConfig;
-    /** Called after an ack is recorded (session ack state, metrics). */
+    config?: (gateway: string) => Promise<GatewayConfig> | GatewayConfig;
+    /** Called after an ack is recorded (session ack state, metrics), before waiters are released. */
     onAck: AckListener;
     /**
      * Called after a gateway's stream opened (its snapshot sent) or its current stream closed:
@@ -92,9 +103,27 @@ export class SyncFanout {
     metrics?: SyncMetrics;
     now?: () => number;
     resnapshot?: ResnapshotLimits;
+    /** Where an error in a timer's snapshot ends up (default: the log). */
+    reportInternal?: (where: string, err: unknown) => void;
   }) {
     const limits = deps.resnapshot ?? DEFAULT_RESNAPSHOT_LIMITS;
     this.resnapshots = new TokenBuckets(limits.burst, 1000 / limits.intervalMs);
+  }
+
+  /** Runs `fn` after everything queued for `gateway` before it. */
+  private serial<T>(gateway: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(gateway) ?? Promise.resolve()).then(fn);
+    const tail = run.then(() => undefined, () => undefined);
+    this.queues.set(gateway, tail);
+    void tail.then(() => {
+      if (this.queues.get(gateway) === tail) this.queues.delete(gateway);
+    });
+    return run;
+  }
+
+  private internal(where: string, err: unknown): void {
+    if (this.deps.reportInternal) this.deps.reportInternal(where, err);
+    else this.deps.log.error({ err, where }, 'internal error caught');
   }
 
   private markSent(gateway: string, version: number, removes: number): void {
@@ -106,12 +135,22 @@ export class SyncFanout {
     return (this.deps.now ?? Date.now)();
   }
 
-  private nextVersion(gateway: string): number {
-    const current = this.versions.get(gateway) ?? this.deps.gateways.get(gateway)?.desiredVersion ?? 0;
+  /** The gateway's next version, persisted before it is used (only ever called in its queue). */
+  private async nextVersion(gateway: string): Promise<number> {
+    const current = this.versions.get(gateway) ?? (await this.deps.gateways.get(gateway))?.desiredVersion ?? 0;
     const next = current + 1;
+    await this.deps.gateways.setDesiredVersion(gateway, next);
     this.versions.set(gateway, next);
-    this.deps.gateways.setDesiredVersion(gateway, next);
     return next;
+  }
+
+  private async appliedVersion(gateway: string): Promise<number> {
+    const known = this.applied.get(gateway);
+    if (known !== undefined) return known;
+    const stored = (await this.deps.gateways.get(gateway))?.appliedVersion ?? 0;
+    const applied = Math.max(stored, this.applied.get(gateway) ?? 0);
+    this.applied.set(gateway, applied);
+    return applied;
   }
 
   isConnected(gateway: string): boolean {
@@ -124,21 +163,30 @@ export class SyncFanout {
 
   /**
    * A gateway opened its stream (after Hello): a newer stream replaces an older one, and the
-   * gateway gets a full snapshot. Returns the snapshot's version.
+   * gateway gets a full snapshot before anything else. Resolves with the snapshot's version
+   * (0 when the stream ended before its turn came).
    */
-  attach(gateway: string, stream: SyncStream): number {
-    const previous = this.streams.get(gateway);
-    this.streams.set(gateway, stream);
-    if (previous && previous !== stream) previous.end();
-    const version = this.sendSnapshot(gateway, stream);
-    this.deps.onConnectivity?.(gateway, true);
-    return version;
+  attach(gateway: string, stream: SyncStream): Promise<number> {
+    return this.serial(gateway, async () => {
+      if (this.ended.has(stream)) return 0;
+      const previous = this.streams.get(gateway);
+      this.streams.set(gateway, stream);
+      if (previous && previous !== stream) {
+        this.ended.add(previous);
+        previous.end();
+      }
+      // When the snapshot fails the caller ends the stream, and its detach forgets it.
+      const version = await this.sendSnapshot(gateway, stream);
+      this.deps.onConnectivity?.(gateway, true);
+      return version;
+    });
   }
 
-  private sendSnapshot(gateway: string, stream: SyncStream): number {
-    const version = this.nextVersion(gateway);
-    const sessions = this.deps.snapshot(gateway);
-    const config = this.deps.config?.(gateway);
+  /** Builds and sends a snapshot; only ever called in the gateway's queue. */
+  private async sendSnapshot(gateway: string, stream: SyncStream): Promise<number> {
+    const sessions = await this.deps.snapshot(gateway);
+    const config = await this.deps.config?.(gateway);
+    const version = await this.nextVersion(gateway);
     stream.write({ snapshot: { version, sessions, ...(config && { config }) } });
     if (config) this.configs.set(gateway, JSON.stringify(config));
     // A snapshot supersedes whatever was in flight on an earlier stream.
@@ -149,13 +197,16 @@ export class SyncFanout {
   }
 
   /** Sends a connected gateway a fresh snapshot (its deltas could not be sent). */
-  resync(gateway: string): void {
-    const stream = this.streams.get(gateway);
-    if (stream) this.sendSnapshot(gateway, stream);
+  resync(gateway: string): Promise<void> {
+    return this.serial(gateway, async () => {
+      const stream = this.streams.get(gateway);
+      if (stream) await this.sendSnapshot(gateway, stream);
+    });
   }
 
   /** The stream ended; only the current stream of a gateway counts. */
   detach(gateway: string, stream: SyncStream): boolean {
+    this.ended.add(stream);
     if (this.streams.get(gateway) !== stream) return false;
     this.streams.delete(gateway);
     this.configs.delete(gateway);
@@ -164,72 +215,95 @@ export class SyncFanout {
   }
 
   /**
-   * Sends one delta per connected gateway in `changes` and returns the version each got.
-   * A gateway that is not connected gets nothing now: its next snapshot carries the state.
+   * Queues one delta per gateway in `changes` and resolves with the version each connected
+   * one got (the order of calls is the order of versions). A gateway that is not connected
+   * when its turn comes gets nothing now: its next snapshot carries the state. `onSent` runs
+   * in the gateway's queue right after each delta is written, so an ack of that version is
+   * handled only after it.
    */
-  publish(changes: Map<string, GatewayChange>): Map<string, number> {
-    const versions = new Map<string, number>();
+  async publish(changes: Map<string, GatewayChange>, onSent?: SentListener): Promise<Map<string, number>> {
+    const sends: Promise<[string, number] | undefined>[] = [];
     for (const [gateway, change] of changes) {
-      const stream = this.streams.get(gateway);
-      if (!stream || (change.upserts.length === 0 && change.removes.length === 0 && !change.config)) continue;
-      const version = this.nextVersion(gateway);
-      stream.write({ delta: { version, upserts: change.upserts, removes: change.removes, ...(change.config && { config: change.config }) } });
-      if (change.config) this.configs.set(gateway, JSON.stringify(change.config));
-      this.markSent(gateway, version, change.removes.length);
-      versions.set(gateway, version);
+      if (change.upserts.length === 0 && change.removes.length === 0 && !change.config) continue;
+      sends.push(this.serial(gateway, async () => {
+        const stream = this.streams.get(gateway);
+        if (!stream) return undefined;
+        const version = await this.nextVersion(gateway);
+        stream.write({ delta: { version, upserts: change.upserts, removes: change.removes, ...(change.config && { config: change.config }) } });
+        if (change.config) this.configs.set(gateway, JSON.stringify(change.config));
+        this.markSent(gateway, version, change.removes.length);
+        await onSent?.(gateway, version, change);
+        return [gateway, version];
+      }));
     }
+    const versions = new Map<string, number>();
+    for (const sent of await Promise.all(sends)) if (sent) versions.set(sent[0], sent[1]);
     return versions;
   }
 
   /**
    * Sends each connected gateway of `gateways` (default: all) whose configuration changed
-   * since it was last sent a delta carrying the new one. Returns the versions sent.
+   * since it was last sent a delta carrying the new one. Resolves with the versions sent.
    */
-  refreshConfigs(gateways: readonly string[] = this.connected()): Map<string, number> {
+  async refreshConfigs(gateways: readonly string[] = this.connected()): Promise<Map<string, number>> {
     const build = this.deps.config;
     if (!build) return new Map();
-    const changes = new Map<string, GatewayChange>();
-    for (const gateway of gateways) {
-      if (!this.streams.has(gateway)) continue;
-      const config = build(gateway);
-      if (JSON.stringify(config) !== this.configs.get(gateway)) changes.set(gateway, { upserts: [], removes: [], config });
-    }
-    return this.publish(changes);
+    const sends = gateways.map((gateway) => this.serial(gateway, async (): Promise<[string, number] | undefined> => {
+      const stream = this.streams.get(gateway);
+      if (!stream) return undefined;
+      const config = await build(gateway);
+      if (JSON.stringify(config) === this.configs.get(gateway)) return undefined;
+      const version = await this.nextVersion(gateway);
+      stream.write({ delta: { version, upserts: [], removes: [], config } });
+      this.configs.set(gateway, JSON.stringify(config));
+      this.markSent(gateway, version, 0);
+      return [gateway, version];
+    }));
+    const versions = new Map<string, number>();
+    for (const sent of await Promise.all(sends)) if (sent) versions.set(sent[0], sent[1]);
+    return versions;
   }
 
   /**
    * The gateway acknowledged `version`. On an apply error the gateway's state is unknown,
-   * so it gets a fresh snapshot.
+   * so it gets a fresh snapshot. Handled in the gateway's queue, after every delta sent before.
    */
-  ack(gateway: string, stream: SyncStream, version: number, applyUs: number, error: string): void {
-    if (this.streams.get(gateway) !== stream) return;
-    if (error) {
-      this.resnapshotAfterError(gateway, stream, version, error);
-      return;
-    }
-    const sent = this.versions.get(gateway) ?? 0;
-    if (version > sent) {
-      this.deps.log.warn({ gateway, version, sent }, 'gateway acknowledged a version never sent; ignored');
-      this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'never_sent' });
-      return;
-    }
-    // A replayed or reordered ack must not move the recorded applied version backwards.
-    const applied = this.deps.gateways.get(gateway)?.appliedVersion ?? 0;
-    if (version < applied) {
-      this.deps.log.warn({ gateway, version, applied }, 'gateway acknowledged an older version than already acked; ignored');
-      this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'stale' });
-      return;
-    }
-    const at = this.now();
-    this.observeAck(gateway, version, at);
-    this.deps.gateways.recordAck(gateway, version, applyUs, at);
-    this.deps.onAck(gateway, version, at);
+  ack(gateway: string, stream: SyncStream, version: number, applyUs: number, error: string): Promise<void> {
+    return this.serial(gateway, async () => {
+      if (this.streams.get(gateway) !== stream) return;
+      if (error) {
+        await this.resnapshotAfterError(gateway, stream, version, error);
+        return;
+      }
+      const sent = this.versions.get(gateway) ?? 0;
+      if (version > sent) {
+        this.deps.log.warn({ gateway, version, sent }, 'gateway acknowledged a version never sent; ignored');
+        this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'never_sent' });
+        return;
+      }
+      // A replayed or reordered ack must not move the recorded applied version backwards.
+      const applied = await this.appliedVersion(gateway);
+      if (version < applied) {
+        this.deps.log.warn({ gateway, version, applied }, 'gateway acknowledged an older version than already acked; ignored');
+        this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'stale' });
+        return;
+      }
+      const at = this.now();
+      this.observeAck(gateway, version, at);
+      await this.deps.gateways.recordAck(gateway, version, applyUs, at);
+      this.applied.set(gateway, version);
+      await this.deps.onAck(gateway, version, at);
+      this.release(gateway, version);
+    });
+  }
+
+  private release(gateway: string, version: number): void {
     for (const w of this.waiters.get(gateway) ?? []) {
       if (w.version <= version) this.settle(gateway, w, null);
     }
   }
 
-  private resnapshotAfterError(gateway: string, stream: SyncStream, version: number, error: string): void {
+  private async resnapshotAfterError(gateway: string, stream: SyncStream, version: number, error: string): Promise<void> {
     if (this.scheduled.has(gateway)) {
       this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'throttled' });
       return;
@@ -237,7 +311,7 @@ export class SyncFanout {
     const waitMs = this.resnapshots.take(gateway, 1, this.now());
     if (waitMs === 0) {
       this.deps.log.error({ gateway, version, error }, 'gateway failed to apply a sync version; resending a snapshot');
-      this.sendSnapshot(gateway, stream);
+      await this.sendSnapshot(gateway, stream);
       return;
     }
     this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'throttled' });
@@ -246,10 +320,12 @@ export class SyncFanout {
     // with its own snapshot, but may have failed since and been throttled meanwhile).
     const timer = setTimeout(() => {
       this.scheduled.delete(gateway);
-      const current = this.streams.get(gateway);
-      if (!current) return;
-      this.resnapshots.take(gateway, 1, this.now());
-      this.sendSnapshot(gateway, current);
+      void this.serial(gateway, async () => {
+        const current = this.streams.get(gateway);
+        if (!current) return;
+        this.resnapshots.take(gateway, 1, this.now());
+        await this.sendSnapshot(gateway, current);
+      }).catch((err: unknown) => this.internal('sync.resnapshot', err));
     }, waitMs);
     timer.unref();
     this.scheduled.set(gateway, timer);
@@ -269,7 +345,8 @@ export class SyncFanout {
 
   /** Resolves when `gateway` has acknowledged `version` (or a later one); rejects after `timeoutMs`. */
   waitForAck(gateway: string, version: number, timeoutMs: number): Promise<void> {
-    if ((this.deps.gateways.get(gateway)?.appliedVersion ?? 0) >= version) return Promise.resolve();
+    const known = this.applied.get(gateway);
+    if (known !== undefined && known >= version) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const w: Waiter = {
         version, resolve, reject,
@@ -278,12 +355,18 @@ export class SyncFanout {
       const set = this.waiters.get(gateway) ?? new Set();
       set.add(w);
       this.waiters.set(gateway, set);
+      // Registered first, then checked against the store: an ack handled meanwhile releases it either way.
+      if (known === undefined) {
+        this.appliedVersion(gateway).then((applied) => {
+          if (applied >= version) this.settle(gateway, w, null);
+        }, (err: unknown) => this.settle(gateway, w, err instanceof Error ? err : new Error(String(err))));
+      }
     });
   }
 
   private settle(gateway: string, w: Waiter, err: Error | null): void {
     clearTimeout(w.timer);
-    this.waiters.get(gateway)?.delete(w);
+    if (!this.waiters.get(gateway)?.delete(w)) return;
     if (err) w.reject(err);
     else w.resolve();
   }
@@ -292,7 +375,10 @@ export class SyncFanout {
   close(): void {
     for (const timer of this.scheduled.values()) clearTimeout(timer);
     this.scheduled.clear();
-    for (const stream of this.streams.values()) stream.end();
+    for (const stream of this.streams.values()) {
+      this.ended.add(stream);
+      stream.end();
+    }
     this.streams.clear();
     for (const [gateway, set] of this.waiters) for (const w of set) this.settle(gateway, w, new Error('controller shutting down'));
   }

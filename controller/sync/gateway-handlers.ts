@@ -5,6 +5,8 @@
 // must carry the WireGuard key and endpoint bound to the gateway (controller/sync/hello.ts);
 // one Hello per stream, and Hellos per gateway are rate limited, because each costs a
 // snapshot and an audit record. Refusals are audited once per window, not once per call.
+// Handling a message reads and writes the store, so the messages of one stream are handled
+// one after the other, in the order they arrived (a Hello is done before the first ack).
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayHandlers } from '../../proto/generated/wicket/v1/Gateway.js';
 import type { SyncFanout } from './fanout.js';
@@ -48,9 +50,9 @@ export interface GatewayServiceDeps extends HandlerDeps {
  * Called after a Hello is accepted and before the gateway's snapshot is built: whatever the
  * snapshot must reflect (service address, signing key, sessions re-evaluated) is made here.
  */
-export type BeforeAttach = (gateway: string) => void;
+export type BeforeAttach = (gateway: string) => Promise<void> | void;
 
-export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, beforeAttach: BeforeAttach = () => {}, limits: HelloLimits = DEFAULT_HELLO_LIMITS): Pick<GatewayHandlers, 'Sync'> {
+export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, beforeAttach: BeforeAttach = () => undefined, limits: HelloLimits = DEFAULT_HELLO_LIMITS): Pick<GatewayHandlers, 'Sync'> {
   const registers = [ctx.metrics.registry];
   const refusedHellos = new Counter({
     name: 'wicket_sync_hellos_refused_total', help: 'Sync Hellos refused because the WireGuard key or endpoint is not the one bound to the gateway',
@@ -62,10 +64,10 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
   const hellos = new TokenBuckets(limits.burst, limits.perSecond);
   const audits = new OncePerWindow(limits.auditWindowMs);
   /** Audits (and logs) a refusal at most once per window per (gateway, reason), with how many were not audited. */
-  const auditRefusal = (gateway: string, action: string, reason: string, details: Record<string, unknown>) => {
+  const auditRefusal = async (gateway: string, action: string, reason: string, details: Record<string, unknown>) => {
     const { record, suppressed } = audits.admit(`${gateway}\0${action}\0${reason}`, ctx.now());
     if (!record) return;
-    ctx.audit.append({ actor: `gateway:${gateway}`, action, target: gateway, details: { reason, ...details, suppressedSinceLast: suppressed } });
+    await ctx.audit.append(ctx.store, { actor: `gateway:${gateway}`, action, target: gateway, details: { reason, ...details, suppressedSinceLast: suppressed } });
     ctx.log.warn({ gateway, action, reason, ...details, suppressedSinceLast: suppressed }, 'gateway Hello refused');
   };
 
@@ -77,8 +79,8 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
       const closed = guarded(ctx.reportInternal, 'Gateway.Sync', () => {
         unregister();
         if (attached && fanout.detach(name, call)) {
-          ctx.store.gateways.markDisconnected(name);
           ctx.log.info({ gateway: name }, 'gateway disconnected');
+          void Promise.resolve(ctx.store.gateways.markDisconnected(name)).catch((err: unknown) => ctx.reportInternal('Gateway.Sync', err));
         }
         attached = false;
       });
@@ -91,34 +93,37 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
       // Retiring this certificate (re-enrollment) ends the stream at once.
       const unregister = ctx.gatewayStreams.add(name, serial, 'sync', (message) => fail(permissionDenied(message)));
 
-      const hello = (h: NonNullable<ValidRequest<'SyncUp'>['hello']>) => {
+      const hello = async (h: NonNullable<ValidRequest<'SyncUp'>['hello']>) => {
         if (helloSeen) {
           throttledHellos.inc({ gateway: name });
-          auditRefusal(name, 'gateway.hello.throttled', 'repeated', {});
+          await auditRefusal(name, 'gateway.hello.throttled', 'repeated', {});
           throw failedPrecondition('Hello was already sent on this stream');
         }
         helloSeen = true;
-        const bound = ctx.store.gateways.get(name);
+        const bound = await ctx.store.gateways.get(name);
         const refusal = bound ? helloRefusal(bound, h) : undefined;
         if (refusal) {
           refusedHellos.inc({ gateway: name, reason: refusal.reason });
-          auditRefusal(name, 'gateway.hello.refused', refusal.reason, { publicKey: h.publicKey, endpoint: h.endpoint, serial });
+          await auditRefusal(name, 'gateway.hello.refused', refusal.reason, { publicKey: h.publicKey, endpoint: h.endpoint, serial });
           throw permissionDenied(refusal.message);
         }
         const waitMs = hellos.take(name, 1, ctx.now());
         if (waitMs > 0) {
           throttledHellos.inc({ gateway: name });
-          auditRefusal(name, 'gateway.hello.throttled', 'too frequent', {});
+          await auditRefusal(name, 'gateway.hello.throttled', 'too frequent', {});
           throw resourceExhausted(`too many Sync streams from this gateway; retry in ${Math.ceil(waitMs / 1000)} s`);
         }
         const endpoint = normalizeEndpoint(h.endpoint);
         // Before the gateway counts as connected: if this throws, it never was.
-        beforeAttach(name);
-        ctx.store.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
-        ctx.audit.append({ actor: `gateway:${name}`, action: 'gateway.connect', target: name, details: { endpoint, agentVersion: h.agentVersion } });
+        await beforeAttach(name);
+        await ctx.store.transaction(async (tx) => {
+          await tx.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
+          await ctx.audit.append(tx, { actor: `gateway:${name}`, action: 'gateway.connect', target: name, details: { endpoint, agentVersion: h.agentVersion } });
+        });
+        if (ended) return;
         ctx.log.info({ gateway: name, endpoint }, 'gateway connected');
-        fanout.attach(name, call);
         attached = true;
+        await fanout.attach(name, call);
       };
 
       call.on('end', () => {
@@ -130,25 +135,27 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
       call.on('close', closed);
 
       // Each message arrives here validated (api/handler.ts); what is left is its order.
+      let handled: Promise<void> = Promise.resolve();
+      /** Queues `step` behind the stream's earlier messages; what it throws ends the stream. */
+      const enqueue = (step: () => Promise<void> | void) => {
+        handled = handled.then(step).catch(fail).catch((err: unknown) => ctx.reportInternal('Gateway.Sync', err));
+      };
+      const handle = async (msg: ValidRequest<'SyncUp'>) => {
+        if (ended) return;
+        if (msg.hello) {
+          await hello(msg.hello);
+        } else if (msg.ack) {
+          if (!attached) throw failedPrecondition('send GatewayHello before acks');
+          await fanout.ack(name, call, msg.ack.version, msg.ack.applyUs, msg.ack.error);
+        } else {
+          throw invalidArgument('empty SyncUp message');
+        }
+      };
       return {
-        message: (msg) => {
-          if (ended) return;
-          try {
-            if (msg.hello) {
-              hello(msg.hello);
-            } else if (msg.ack) {
-              if (!attached) throw failedPrecondition('send GatewayHello before acks');
-              fanout.ack(name, call, msg.ack.version, msg.ack.applyUs, msg.ack.error);
-            } else {
-              throw invalidArgument('empty SyncUp message');
-            }
-          } catch (err) {
-            fail(err);
-          }
-        },
-        invalid: (err) => {
+        message: (msg) => enqueue(() => handle(msg)),
+        invalid: (err) => enqueue(() => {
           if (!ended) fail(err);
-        },
+        }),
       };
     }),
   };
