@@ -9,4 +9,7 @@ import type { AppAccess } from '../console/app-sign-in.js';
  * What a module returns: its handlers, a way to stop, and (the session module) the tickets
  * browsers take to public HTTP resources, served on the console listener.
  */
-export type ServiceModule = (ctx: ControllerContext) => ServiceSet & { close?: () => Promise<void> | void; appAccess?: AppAccess };
+export type ModuleServices = ServiceSet & { close?: () => Promise<void> | void; appAccess?: AppAccess };
+
+/** A module may read the store while it starts (the sessions it resumes), so it may be asynchronous. */
+export type ServiceModule = (ctx: ControllerContext) => ModuleServices | Promise<ModuleServices>;

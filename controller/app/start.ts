@@ -20,7 +20,7 @@ import type { ControllerContext } from './context.js';
 import { loadDataDir, paths, type LoadedDataDir } from './datadir.js';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { serviceModules } from './modules.js';
-import type { ServiceModule } from './service-module.js';
+import type { ModuleServices, ServiceModule } from './service-module.js';
 import type { TelemetrySettings } from '../telemetry/module.js';
 import type { SessionSettings } from '../sessions/session-manager.js';
 import type { ProviderConfig } from '../sso/config.js';
@@ -151,7 +151,14 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   };
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
   const login = new LoginService(ctx);
-  const modules = (opts.modules ?? serviceModules({ telemetry: opts.telemetry })).map((m) => m(ctx));
+  const modules: ModuleServices[] = [];
+  try {
+    for (const m of opts.modules ?? serviceModules({ telemetry: opts.telemetry })) modules.push(await m(ctx));
+  } catch (err) {
+    for (const m of modules) await m.close?.();
+    await data.database.close();
+    throw err;
+  }
   const services: Services = {
     auth: authService(ctx, sso, login),
     admin: adminService(ctx, sso, modules.flatMap((m) => m.adminExtras ?? [])),

@@ -25,7 +25,7 @@ export function adminCredentialAdmin(ctx: AdminCredentialDeps): Pick<AdminHandle
     }),
 
     RevokeAdminCredential: unary(ctx.log, { method: 'Admin.RevokeAdminCredential', caller: (call) => adminActor(ctx.authorize, call), request: 'RevokeAdminCredentialRequest' }, async (req, actor) => {
-      return view(await ctx.revocation.revokeAdminCredential(req.serial, await actor));
+      return view(await ctx.revocation.revokeAdminCredential(req.serial, actor));
     }),
   };
 }

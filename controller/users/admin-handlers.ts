@@ -29,8 +29,7 @@ export function userAdmin(ctx: UserAdminDeps): Pick<AdminHandlers, 'AddUser' | '
   };
 
   return {
-    AddUser: unary(ctx.log, { method: 'Admin.AddUser', caller: (call) => adminActor(ctx.authorize, call), request: 'AddUserRequest' }, async (req, caller) => {
-      const actor = await caller;
+    AddUser: unary(ctx.log, { method: 'Admin.AddUser', caller: (call) => adminActor(ctx.authorize, call), request: 'AddUserRequest' }, async (req, actor) => {
       if (await ctx.store.users.get(req.name)) throw alreadyExists(`user ${req.name} already exists`);
       const passwordHash = req.password ? await hashPassword(req.password) : null;
       const secret = newTotpSecret();
@@ -51,12 +50,11 @@ export function userAdmin(ctx: UserAdminDeps): Pick<AdminHandlers, 'AddUser' | '
     }),
 
     SetUserDisabled: unary(ctx.log, { method: 'Admin.SetUserDisabled', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserDisabledRequest' }, async (req, actor) => {
-      await ctx.revocation.setUserDisabled(req.name, req.disabled, await actor);
+      await ctx.revocation.setUserDisabled(req.name, req.disabled, actor);
       return view(req.name);
     }),
 
-    SetUserGroups: unary(ctx.log, { method: 'Admin.SetUserGroups', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserGroupsRequest' }, async (req, caller) => {
-      const actor = await caller;
+    SetUserGroups: unary(ctx.log, { method: 'Admin.SetUserGroups', caller: (call) => adminActor(ctx.authorize, call), request: 'SetUserGroupsRequest' }, async (req, actor) => {
       const groups = [...new Set(req.groups)].sort();
       const changed = await ctx.store.transaction(async (tx) => {
         const before = await tx.users.groupsOf(req.name);
