@@ -11,7 +11,7 @@
 // aborts for a conflict with another controller is run again, so a body must not change
 // anything outside the database: what must happen once the change is durable goes to
 // `afterCommit`.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import type { Dialect } from './database.js';
 import { UserStore } from '../users/user-store.js';
@@ -82,7 +82,14 @@ export class Store {
       const committed: (() => void)[] = [];
       try {
         const builder = this.dialect === 'postgres' ? this.db.transaction().setIsolationLevel('serializable') : this.db.transaction();
-        const result = await builder.execute((trx) => fn(new Store(trx, this.dialect, committed)));
+        const result = await builder.execute(async (trx) => {
+          // Most writes append to the audit chain, and an append inside a transaction whose
+          // snapshot predates the append lock (audit.ts) fails to serialize whenever it waited.
+          // A rerun takes that lock first, so its snapshot comes after the append it waited for
+          // and it cannot lose the same race twice.
+          if (attempt > 1 && this.dialect === 'postgres') await sql`LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+          return fn(new Store(trx, this.dialect, committed));
+        });
         for (const hook of committed) hook();
         return result;
       } catch (err) {
