@@ -149,6 +149,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     },
     assertionKeys: new AssertionKeys({ store, audit, masterKey: data.masterKey, now, log: log.child({ module: 'assertion-keys' }) }),
   };
+  store.onHookError = (err) => ctx.reportInternal('store.afterCommit', err);
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
   const login = new LoginService(ctx);
   const modules: ModuleServices[] = [];

@@ -37,11 +37,15 @@ export function postgresDialect(url: string, options: PostgresOptions = {}): { d
   return { dialect: new PostgresDialect({ pool }), pool };
 }
 
-/** `url` without its password, for logs and errors. */
+/** Query parameters node-postgres reads secrets from, besides the URL's own password. */
+const SECRET_PARAMETERS = ['password', 'sslpassword'];
+
+/** `url` without its passwords (in the user part or as parameters), for logs and errors. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    for (const name of SECRET_PARAMETERS) if (u.searchParams.has(name)) u.searchParams.set(name, '***');
     return u.toString();
   } catch {
     return '(unparseable database URL)';

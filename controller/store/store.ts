@@ -50,6 +50,9 @@ export class Store {
   readonly access: AccessStore;
   readonly sso: SsoStore;
 
+  /** Where an after-commit hook's error goes; the controller sets its internal-error reporter. */
+  onHookError: (err: unknown) => void = (err) => process.emitWarning(`after-commit hook failed: ${(err as Error).message ?? String(err)}`);
+
   /** Run after the outermost transaction commits (undefined outside a transaction). */
   private readonly committed: (() => void)[] | undefined;
 
@@ -90,11 +93,25 @@ export class Store {
           if (attempt > 1 && this.dialect === 'postgres') await sql`LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
           return fn(new Store(trx, this.dialect, committed));
         });
-        for (const hook of committed) hook();
+        this.runHooks(committed);
         return result;
       } catch (err) {
         if (!retryable(err) || attempt >= MAX_ATTEMPTS) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 2 ** attempt));
+      }
+    }
+  }
+
+  /**
+   * The change is durable whatever a hook does: a hook that throws is reported and the rest
+   * still run, and the caller gets the transaction's result, not a failure it would retry.
+   */
+  private runHooks(hooks: (() => void)[]): void {
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch (err) {
+        this.onHookError(err);
       }
     }
   }
