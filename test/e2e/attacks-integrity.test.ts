@@ -249,6 +249,11 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
     try {
       const s = await call(bob.client, 'Connect', { wgPublicKey: publicKeyOf(generatePrivateKey()), posture: LAPTOP_POSTURE, ackTimeoutMs: 3000 });
       assert.equal(s.session?.state, 'active');
+      // Bob's client watches its session, as the agent does: the session's end is then told to
+      // it with a session view, built after the commit.
+      const watch = bob.client.Watch({ sessionId: s.session!.id });
+      watch.on('error', () => undefined);
+      watch.on('data', () => undefined);
       // The grant's session_ttl (2 s) ends the session from its timer; the fault makes the
       // step after that commit throw.
       fault.armed = true;
