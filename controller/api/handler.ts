@@ -5,7 +5,9 @@
 // nothing about which requests would be valid. Unary calls and server streams have one
 // request; a bidirectional stream is authorized once when it opens and has each incoming
 // message validated before its handler sees it. Authorization reads the store, so it is
-// awaited: nothing of a call is looked at before it resolves.
+// awaited: nothing of a call is looked at before it resolves. A stream cancelled meanwhile has
+// already emitted 'cancelled' and 'close' (and grpc-js destroyed it), so its handler is not
+// run: the listeners it would add to clean up (followers, subscriptions) would never fire.
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../../common/log.js';
 import type { AuthenticatedCall, Authorize } from './authz.js';
@@ -55,9 +57,15 @@ export function serverStream<N extends RequestName, C, Req, Res>(
   return (call) => {
     Promise.resolve().then(async () => {
       const caller = await spec.caller(call);
+      if (gone(call)) return;
       await fn(validate(spec.request, call.request), caller, call);
     }).catch((err: unknown) => call.emit('error', toStatus(err, log, spec.method)));
   };
+}
+
+/** The stream was cancelled (or destroyed) while its caller was authorized: nothing is left to serve. */
+function gone(call: { cancelled: boolean; destroyed: boolean }): boolean {
+  return call.cancelled || call.destroyed;
 }
 
 /** What a bidirectional stream does with each incoming message: a valid one, or the reason one was not. */
@@ -80,8 +88,10 @@ export function duplex<N extends RequestName, C, Req, Res>(
   return (call) => {
     // Messages wait in the stream until the handler listens: a stream does not flow before
     // its first 'data' listener, which is added only once the caller is authorized.
-    Promise.resolve().then(async () => listen(await spec.caller(call), call))
-      .catch((err: unknown) => call.emit('error', toStatus(err, log, spec.method)));
+    Promise.resolve().then(async () => {
+      const caller = await spec.caller(call);
+      if (!gone(call)) listen(caller, call);
+    }).catch((err: unknown) => call.emit('error', toStatus(err, log, spec.method)));
   };
 
   function listen(caller: C, call: grpc.ServerDuplexStream<Req, Res>): void {

@@ -17,7 +17,7 @@
 // The directory and everything in it are the owner's only (0700, files 0600) whatever the
 // umask or the directory's previous mode: `init` makes them so and `start` refuses a
 // directory that others can enter or read.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCsr, generateKeyPair, certFingerprint, writeSecretFile } from '../../common/pki.js';
 import { openDatabase, parseDatabaseUrl, type Database, type DatabaseLocation } from '../store/database.js';
@@ -112,7 +112,22 @@ export async function initDataDir(dir: string, options: InitOptions = {}): Promi
   privateDir(p.admin);
 
   // Keys and certificates are made first; the master key file and database follow, and the
-  // certificate files are written last.
+  // certificate files are written last. Until the database commits, a failure (an unreachable
+  // or refusing database) removes what was written, so DIR can be initialised again.
+  let committed = false;
+  try {
+    return await initFiles(p, location, hostnames, now, () => { committed = true; });
+  } catch (err) {
+    if (!committed) {
+      for (const f of [p.masterKey, p.db, `${p.db}-wal`, `${p.db}-shm`]) rmSync(f, { force: true });
+      rmSync(p.admin, { recursive: true, force: true });
+    }
+    throw err;
+  }
+}
+
+/** What init makes once DIR is there: the keys, the database's state, then the files; `onCommit` once the state is committed. */
+async function initFiles(p: ReturnType<typeof paths>, location: DatabaseLocation, hostnames: string[], now: number, onCommit: () => void): Promise<InitResult> {
   const masterKey = MasterKey.create(p.masterKey);
   const ca = createCa(now);
   const authority = new CertificateAuthority(ca.certPem, ca.keyPem);
@@ -133,6 +148,7 @@ export async function initDataDir(dir: string, options: InitOptions = {}): Promi
       await tx.certificates.record({ serial: admin.serial, kind: 'admin', subject: BOOTSTRAP_ADMIN, deviceId: '', issuedAtMs: now, notAfterMs: admin.notAfterMs });
       await audit.append(tx, { actor: 'system', action: 'controller.init', target: '', details: { hostnames, ca_fingerprint: certFingerprint(ca.certPem), admin_serial: admin.serial } });
     });
+    onCommit();
   } finally {
     await database.close();
   }

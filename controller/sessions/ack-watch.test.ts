@@ -53,3 +53,36 @@ test('followers are bounded; one that stops frees its place; an unknown session 
   watch.close();
   assert.equal(watch.following, 0);
 });
+
+test('an ack handled while a follower starts is not missed', async () => {
+  const rows = [{ sessionId: 's1', gateway: 'dc1', pskSealed: Buffer.alloc(0), version: 2, ackedAtMs: null }] as SessionGatewayRecord[];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  let viewing!: () => void;
+  const viewAsked = new Promise<void>((resolve) => { viewing = resolve; });
+  let hold = true;
+  const watch = new AckWatch({
+    sessions: { get: async (id) => ({ id }) as SessionRecord, gateways: async () => rows.map((r) => ({ ...r })) },
+    view: async (s, gateways) => {
+      if (hold) {
+        hold = false;
+        viewing();
+        await held;
+      }
+      return { id: s.id, acks: gateways.map((g) => ({ gateway: g.gateway, ackedAtMs: g.ackedAtMs ?? 0 })) } as Session;
+    },
+  });
+  const { f, views } = follower();
+  const following = watch.follow('s1', f);
+  // Whether the follower's view is being built (no fix) or it waits in the queue (fix), the
+  // ack is recorded and handled now.
+  await Promise.race([viewAsked, new Promise((resolve) => setTimeout(resolve, 20))]);
+  rows[0]!.ackedAtMs = 5;
+  const acked = watch.acked('dc1');
+  release();
+  await following;
+  await acked;
+  assert.equal(f.ended, true, 'the follower saw the ack and ended');
+  assert.equal(views.at(-1)!.acks![0]!.ackedAtMs, 5);
+  assert.equal(watch.following, 0);
+});

@@ -2,8 +2,9 @@
 // A follower gets the session's view when it starts, then again each time one of the
 // session's gateways acknowledges a version covering the session's latest change, and is
 // ended once every gateway has. Driven by the fan-out's ack path (`acked`), never by
-// polling; the number of followers is bounded because each holds a stream open. Acks are
-// handled one after the other (each reads the store), so a later one never overtakes.
+// polling; the number of followers is bounded because each holds a stream open. Acks and
+// new followers are handled one after the other (each reads the store), so a later one never
+// overtakes.
 import type { Session } from '../../proto/generated/wicket/v1/Session.js';
 import { notFound, resourceExhausted } from '../errors.js';
 import type { SessionGatewayRecord, SessionRecord } from './session-store.js';
@@ -33,8 +34,18 @@ export class AckWatch {
 
   constructor(private readonly deps: AckWatchDeps, private readonly max = MAX_ACK_FOLLOWERS) {}
 
-  /** Starts following a session: sends its view now; resolves with how to stop following. */
-  async follow(sessionId: string, follower: AckFollower): Promise<() => void> {
+  /**
+   * Starts following a session: sends its view now; resolves with how to stop following.
+   * Queued with the acks: an ack handled while the session is read would find no follower
+   * yet, and the pending set read before it would then wait for that ack for ever.
+   */
+  follow(sessionId: string, follower: AckFollower): Promise<() => void> {
+    const run = this.handling.then(() => this.start(sessionId, follower));
+    this.handling = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  private async start(sessionId: string, follower: AckFollower): Promise<() => void> {
     const s = await this.deps.sessions.get(sessionId);
     if (!s) throw notFound(`no session ${sessionId}`);
     const gateways = await this.deps.sessions.gateways(sessionId);

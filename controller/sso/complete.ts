@@ -70,8 +70,10 @@ export async function completeSsoLogin(ctx: SsoLoginDeps, attempt: SsoAttempt, l
     throw new SsoRefusal(`MFA required${user.admin ? ' for admins' : ''}: the provider reported no MFA method (amr/acr) for this login`);
   }
   if (user.disabled) throw new SsoRefusal(`user ${name} is disabled`);
-  const groupsChanged = linked !== undefined && linked.groups.join('\n') !== [...login.groups].sort().join('\n');
   const groups = [...login.groups].sort();
+  // Read again in the transaction: a login of the same subject (other groups) or an admin's
+  // change may have committed since the reads above.
+  let groupsChanged = false;
   const issued = await issueDeviceCertificate(ctx, {
     user, csr: attempt.csr, deviceId: attempt.deviceId, deviceName: attempt.deviceName, source: attempt.source, method: 'sso',
     details: { provider: p.name, subject: login.subject, mfa: login.mfa, groups, ...(login.ignoredGroups.length ? { ignored_groups: login.ignoredGroups } : {}) },
@@ -79,7 +81,17 @@ export async function completeSsoLogin(ctx: SsoLoginDeps, attempt: SsoAttempt, l
     if (provision) {
       if (!(await tx.users.add(provision, []))) return false;
       await audit.append(tx, { actor: `system`, action: 'user.provision', target: name, details: { provider: p.name, subject: login.subject } });
+    } else {
+      const current = await tx.users.get(name);
+      if (!current) throw new SsoRefusal(`user ${name} was removed during the login`);
+      if (current.disabled) throw new SsoRefusal(`user ${name} is disabled`);
+      // The certificate's identities and the MFA and console checks were made for this role.
+      if (current.admin !== user.admin) throw new SsoRefusal(`user ${name} was made ${current.admin ? 'an admin' : 'a non-admin'} during the login; log in again`);
     }
+    const prior = await tx.sso.identity(p.name, login.subject);
+    if (prior && prior.user !== name) throw new SsoRefusal(`${p.name} subject ${login.subject} was linked to ${prior.user} during the login; log in again`);
+    // Set on every run of the body (it may run again on PostgreSQL): the last run committed.
+    groupsChanged = prior !== undefined && prior.groups.join('\n') !== groups.join('\n');
     await tx.sso.saveIdentity({ provider: p.name, subject: login.subject, user: name, groups }, now);
     await tx.sso.recordCertificate(serial, p.name, login.subject, login.mfa);
     return true;

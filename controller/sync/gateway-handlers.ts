@@ -76,11 +76,19 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
       let attached = false;
       let helloSeen = false;
       let ended = false;
+      // The stream may close while its Hello is still awaiting the store: the Hello then stops
+      // at its next step (and undoes markConnected if that committed), and the detach below
+      // turns an attach still queued in the fan-out into a no-op.
+      let streamClosed = false;
+      const markDisconnected = () => {
+        void Promise.resolve(ctx.store.gateways.markDisconnected(name)).catch((err: unknown) => ctx.reportInternal('Gateway.Sync', err));
+      };
       const closed = guarded(ctx.reportInternal, 'Gateway.Sync', () => {
+        streamClosed = true;
         unregister();
-        if (attached && fanout.detach(name, call)) {
+        if (fanout.detach(name, call)) {
           ctx.log.info({ gateway: name }, 'gateway disconnected');
-          void Promise.resolve(ctx.store.gateways.markDisconnected(name)).catch((err: unknown) => ctx.reportInternal('Gateway.Sync', err));
+          markDisconnected();
         }
         attached = false;
       });
@@ -101,6 +109,7 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
         }
         helloSeen = true;
         const bound = await ctx.store.gateways.get(name);
+        if (streamClosed) return;
         const refusal = bound ? helloRefusal(bound, h) : undefined;
         if (refusal) {
           refusedHellos.inc({ gateway: name, reason: refusal.reason });
@@ -116,14 +125,22 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
         const endpoint = normalizeEndpoint(h.endpoint);
         // Before the gateway counts as connected: if this throws, it never was.
         await beforeAttach(name);
+        if (streamClosed) return;
         await ctx.store.transaction(async (tx) => {
           await tx.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
           await ctx.audit.append(tx, { actor: `gateway:${name}`, action: 'gateway.connect', target: name, details: { endpoint, agentVersion: h.agentVersion } });
         });
-        if (ended) return;
+        // Closed meanwhile: the row says connected, but no stream will ever be attached (an
+        // older stream still current keeps the gateway connected).
+        if (streamClosed) {
+          if (!fanout.isConnected(name)) markDisconnected();
+          return;
+        }
         ctx.log.info({ gateway: name, endpoint }, 'gateway connected');
         attached = true;
-        await fanout.attach(name, call);
+        // 0: the stream closed before its turn in the fan-out came, so its detach found
+        // nothing to detach and the row is left to this Hello to undo.
+        if (await fanout.attach(name, call) === 0 && !fanout.isConnected(name)) markDisconnected();
       };
 
       call.on('end', () => {

@@ -42,9 +42,10 @@ export interface TelemetryModuleDeps extends ReportDeps, FlowsAdminDeps, Telemet
   revocation: Pick<Revocation, 'revokeSession'>;
 }
 
-export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): (ctx: TelemetryModuleDeps) => ServiceSet & { close: () => void } {
+export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): (ctx: TelemetryModuleDeps) => Promise<ServiceSet & { close: () => void }> {
   const settings: TelemetrySettings = { ...DEFAULT_TELEMETRY_SETTINGS, ...overrides };
-  return (ctx) => {
+  return async (ctx) => {
+    const auditEnd = (await ctx.audit.list(0, 1, '', { newestFirst: true }))[0]?.id ?? 0;
     const log = ctx.log.child({ module: 'telemetry' });
     const metrics = createTelemetryMetrics(ctx);
     const ingest = new TelemetryIngest({
@@ -69,20 +70,15 @@ export function telemetryModule(overrides: Partial<TelemetrySettings> = {}): (ct
     const pruneTimer = setInterval(() => void prune(), settings.pruneIntervalMs);
     pruneTimer.unref();
 
-    // Follow the audit trail from its current end (history is not counted again): the first
-    // run finds the end, later runs read what came after it.
+    // The audit trail is followed from its end as it is before anything starts: history is
+    // not counted again; every record appended from now on is.
     const follower = new AuditFollower();
-    let lastId: number | undefined;
+    let lastId = auditEnd;
     let following = false;
     const follow = async () => {
       if (following) return;
       following = true;
       try {
-        if (lastId === undefined) {
-          let end = 0;
-          for (let page = await ctx.audit.list(0, AUDIT_PAGE); page.length > 0; page = await ctx.audit.list(end, AUDIT_PAGE)) end = page[page.length - 1].id;
-          lastId = end;
-        }
         for (let page = await ctx.audit.list(lastId, AUDIT_PAGE); page.length > 0; page = await ctx.audit.list(lastId, AUDIT_PAGE)) {
           for (const r of page) {
             lastId = r.id;
