@@ -24,6 +24,8 @@ import type { TunnelOps } from './tunnel.js';
 
 class FakeStream extends EventEmitter implements EventStream {
   cancelled = false;
+  /** The controller (index) it was opened on. */
+  controller = -1;
   cancel(): void { this.cancelled = true; }
 }
 
@@ -33,14 +35,14 @@ function serviceError(code: status, details: string): Error {
 
 const GW_KEY = publicKeyOf(generatePrivateKey());
 
-function setup(overrides: Partial<SessionRecord> = {}, extra: Partial<AgentOptions> = {}, presharedKeys: Record<string, string> = { dc1: generatePresharedKey() }) {
+function setup(overrides: Partial<SessionRecord> = {}, extra: Partial<AgentOptions> = {}, presharedKeys: Record<string, string> = { dc1: generatePresharedKey() }, extraApi: { endpoints?: string[] } = {}) {
   const state = new StateDir(mkdtempSync(join(tmpdir(), 'wicket-agent-')));
   state.saveSessionSecrets({ privateKey: generatePrivateKey(), presharedKeys });
   state.saveSession({
     sessionId: 's1', interface: 'wkt0', overlayAddress: '100.64.0.9', wgPublicKey: 'PUB', createdAtMs: Date.now(),
     expiresAtMs: Date.now() + 3_600_000, state: 'active', endReason: '', endedAtMs: 0,
     gateways: [{ gateway: 'dc1', endpoint: '198.18.0.2:51820', publicKey: GW_KEY, allowedIps: ['10.20.0.10/32'], standbyIps: [], serviceAddresses: [], dnsNames: [], connected: true, healthy: true, carries: [] }],
-    routes: ['10.20.0.10/32'], entitlements: [], agentPid: 0, overlayIpv6: '', dnsForwarder: '', dnsSetup: { resolver: 'none', domains: [], note: '' }, ...overrides,
+    routes: ['10.20.0.10/32'], entitlements: [], agentPid: 0, controller: '', overlayIpv6: '', dnsForwarder: '', dnsSetup: { resolver: 'none', domains: [], note: '' }, ...overrides,
   });
   const calls: string[] = [];
   const updates: { plan: TunnelPlan; current: readonly string[] }[] = [];
@@ -52,17 +54,23 @@ function setup(overrides: Partial<SessionRecord> = {}, extra: Partial<AgentOptio
   };
   const streams: FakeStream[] = [];
   let heartbeat: (id: string) => Promise<HeartbeatResponse__Output> = async () => ({ session: null, intervalMs: 60_000 });
+  const uses: number[] = [];
+  let current = 0;
   const api: AgentApi = {
-    watch: () => { const s = new FakeStream(); streams.push(s); return s; },
-    heartbeat: (id) => heartbeat(id),
+    endpoints: extraApi.endpoints ?? ['ctl:8443'],
+    current: () => current,
+    use: (i) => { current = i; uses.push(i); },
+    watch: () => { const s = new FakeStream(); s.controller = current; streams.push(s); return s; },
+    heartbeat: (id) => { heartbeats.push(current); return heartbeat(id); },
   };
+  const heartbeats: number[] = [];
   const logLines: string[] = [];
   const log = createLogger('test', new Writable({ write(chunk, _e, cb) { logLines.push(String(chunk)); cb(); } }));
   const agent = new SessionAgent({
     state, api, tunnel, log, posture: async () => ({ os: 'linux', osVersion: '', clientVersion: '', diskEncryption: '', firewall: '', hostname: '' }),
     backoffMs: { initial: 5, max: 20 }, ...extra,
   });
-  return { state, agent, calls, updates, streams, logLines, setHeartbeat: (f: typeof heartbeat) => { heartbeat = f; } };
+  return { state, agent, calls, updates, streams, logLines, uses, heartbeats, setHeartbeat: (f: typeof heartbeat) => { heartbeat = f; } };
 }
 
 const session = (over: Partial<Session__Output> = {}): Session__Output => ({
@@ -125,6 +133,42 @@ test('a broken stream is reopened and the session followed on it', async () => {
   t.streams[2]!.emit('data', event('state', { session: session({ state: 'expired', endReason: 'session TTL reached' }) }));
   assert.deepEqual(await run, { state: 'expired', reason: 'session TTL reached' });
   assert.ok(t.logLines.some((l) => l.includes('reconnecting')));
+});
+
+test('with several controllers, a broken stream moves to the next, which is kept and shown, and the session is read again', async () => {
+  const t = setup({}, {}, undefined, { endpoints: ['a:1', 'b:2', 'c:3'] });
+  const run = t.agent.run();
+  await until(() => t.streams.length === 1);
+  assert.equal(t.streams[0]!.controller, 0);
+  const beats = t.heartbeats.length;
+  t.streams[0]!.emit('error', serviceError(status.UNAVAILABLE, 'No connection established'));
+  await until(() => t.streams.length === 2);
+  assert.equal(t.streams[1]!.controller, 1);
+  t.streams[1]!.emit('data', event('state'));
+  await until(() => t.state.session()?.controller === 'b:2');
+  // The reopened stream's first answer is followed by one read of the session.
+  await until(() => t.heartbeats.length === beats + 1);
+  assert.equal(t.heartbeats.at(-1), 1);
+  // A healthy stream that ends goes on to the next controller, then round to the first.
+  t.streams[1]!.emit('end');
+  await until(() => t.streams.length === 3);
+  assert.equal(t.streams[2]!.controller, 2);
+  t.streams[2]!.emit('error', serviceError(status.UNAVAILABLE, 'No connection established'));
+  await until(() => t.streams.length === 4);
+  assert.equal(t.streams[3]!.controller, 0);
+  t.agent.stop();
+  assert.equal((await run).state, 'stopped');
+});
+
+test('a session ended while the stream was switching controllers is ended by the read after reopening', async () => {
+  const t = setup({}, {}, undefined, { endpoints: ['a:1', 'b:2'] });
+  const run = t.agent.run();
+  await until(() => t.streams.length === 1);
+  t.streams[0]!.emit('error', serviceError(status.UNAVAILABLE, 'No connection established'));
+  await until(() => t.streams.length === 2);
+  t.setHeartbeat(async () => ({ session: session({ state: 'revoked', endReason: 'revoked by admin root' }), intervalMs: 60_000 }));
+  t.streams[1]!.emit('data', event('expiring'));
+  assert.deepEqual(await run, { state: 'revoked', reason: 'revoked by admin root' });
 });
 
 test('a controller that refuses the session ends it', async () => {

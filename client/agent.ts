@@ -1,12 +1,14 @@
 // The session agent: keeps the Client.Watch stream of one session open and acts on it
 // (entitlement changes applied to the tunnel live; revocation or expiry tears the tunnel
 // down and records why), sends posture heartbeats at the server's interval, warns before
-// the certificate or session expires, and reconnects with backoff and jitter when the stream
-// breaks. It also probes the gateways' health (moving a down gateway's destinations to its
+// the certificate or session expires, and reopens a broken stream on the next controller of
+// the login's list (common/failover.ts: at once within a round, with backoff and full jitter
+// after a round without success); after reopening it reads the session once (a heartbeat), so
+// that an end missed while switching is not lost. It also probes the gateways' health (moving a down gateway's destinations to its
 // standby), runs the session's DNS forwarder (answers routed before they are returned) and
 // points the system resolver at it.
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { backoffDelay, type BackoffOptions } from '../common/backoff.js';
+import { FAILOVER_BACKOFF, FailoverSchedule } from '../common/failover.js';
 import type { Logger } from '../common/log.js';
 import { grpcErrorMessage, isServiceError } from '../common/grpc.js';
 import { MAX_TIMER_MS } from '../common/timer.js';
@@ -32,8 +34,10 @@ export interface AgentOptions {
   tunnel: TunnelOps;
   posture: () => Promise<Posture__Output>;
   log: Logger;
-  /** Reconnect backoff bounds (defaults 1 s .. 30 s), jittered by common/backoff.ts. */
+  /** Reconnect backoff bounds after a round of failed controllers (defaults 250 ms .. 10 s, common/failover.ts). */
   backoffMs?: { initial: number; max: number };
+  /** Source of the backoff's jitter, [0, 1) (Math.random unless a test fixes it). */
+  random?: () => number;
   /** Heartbeat interval until the server says otherwise (default 30 s). */
   heartbeatMs?: number;
   /** Warn this long before the certificate or the session expires (default 10 min). */
@@ -74,9 +78,10 @@ export class SessionAgent {
   private finished = false;
   private resolveRun!: (r: AgentResult) => void;
   private readonly done = new Promise<AgentResult>((r) => { this.resolveRun = r; });
-  private readonly backoff: BackoffOptions;
-  /** Reconnects since the last event arrived (the backoff attempt). */
-  private attempt = 0;
+  /** Which controller the Watch stream uses, and the wait before the next one. */
+  private readonly failover: FailoverSchedule;
+  /** Streams opened so far (the first needs no read of the session: nothing was missed yet). */
+  private opened = 0;
   private heartbeatMs: number;
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly warned = new Set<string>();
@@ -96,7 +101,8 @@ export class SessionAgent {
 
   constructor(private readonly o: AgentOptions) {
     this.health = new HealthTracker(o.now);
-    this.backoff = { baseMs: o.backoffMs?.initial ?? 1000, maxMs: o.backoffMs?.max ?? 30_000 };
+    const backoff = o.backoffMs ? { baseMs: o.backoffMs.initial, capMs: o.backoffMs.max } : FAILOVER_BACKOFF;
+    this.failover = new FailoverSchedule(o.api.endpoints.length, { backoff, random: o.random, start: o.api.current() });
     this.heartbeatMs = o.heartbeatMs ?? 30_000;
   }
 
@@ -173,20 +179,28 @@ export class SessionAgent {
 
   private connect(): void {
     if (this.finished) return;
+    this.o.api.use(this.failover.current);
     const stream = this.o.api.watch(this.sessionId);
     this.stream = stream;
+    const reopened = this.opened++ > 0;
     let closed = false;
+    let answered = false;
     // Decided after the events already received are handled: a stream that ends right
-    // after "revoked" has ended the session, and must not be reopened.
+    // after "revoked" has ended the session, and must not be reopened. Any other end moves
+    // to the next controller (the one that failed is retried after the rest of the round).
     const reconnect = (why: string) => this.enqueue(async () => {
       if (closed || this.finished) return;
       closed = true;
-      const retryInMs = backoffDelay(this.attempt++, this.backoff);
-      this.o.log.warn({ retryInMs }, `watch stream closed (${why}); reconnecting`);
-      this.later(retryInMs, () => this.connect());
+      const from = this.o.api.endpoints[this.failover.current];
+      const { index, delayMs } = this.failover.failed();
+      this.o.log.warn({ retryInMs: delayMs, from, to: this.o.api.endpoints[index] }, `watch stream closed (${why}); reconnecting`);
+      this.later(delayMs, () => this.connect());
     });
     stream.on('data', (event) => {
-      this.attempt = 0;
+      if (!answered) {
+        answered = true;
+        this.enqueue(async () => this.onStreamAnswered(reopened));
+      }
       this.enqueue(() => this.onEvent(event));
     });
     stream.on('error', (err) => {
@@ -201,6 +215,19 @@ export class SessionAgent {
       reconnect(grpcErrorMessage(err));
     });
     stream.on('end', () => reconnect('ended by the controller'));
+  }
+
+  /**
+   * The stream's controller answered: it is kept (and shown by `wicket status`) until it
+   * fails. A reopened stream starts with the controller's current state; the session is also
+   * read once more, so that its end is seen even if it happened while no stream was open.
+   */
+  private async onStreamAnswered(reopened: boolean): Promise<void> {
+    if (this.finished) return;
+    this.failover.succeeded();
+    const endpoint = this.o.api.endpoints[this.failover.current] ?? '';
+    if (this.o.state.session()?.controller !== endpoint) this.o.state.updateSession((r) => ({ ...r, controller: endpoint }));
+    if (reopened) this.later(0, () => void this.heartbeat(false));
   }
 
   private async onEvent(e: SessionEvent__Output): Promise<void> {
@@ -397,7 +424,8 @@ export class SessionAgent {
     this.o.log.warn(message);
   }
 
-  private async heartbeat(): Promise<void> {
+  /** Sends a heartbeat; `again` schedules the next (false for the extra read after a reopen). */
+  private async heartbeat(again = true): Promise<void> {
     if (this.finished) return;
     try {
       const res = await this.o.api.heartbeat(this.sessionId, await this.o.posture());
@@ -410,6 +438,6 @@ export class SessionAgent {
     } catch (err) {
       this.o.log.warn({ err: grpcErrorMessage(err) }, 'heartbeat failed');
     }
-    this.later(this.heartbeatMs, () => void this.heartbeat());
+    if (again) this.later(this.heartbeatMs, () => void this.heartbeat());
   }
 }

@@ -25,3 +25,22 @@ export function deriveApiEndpoint(apiEndpoint: string, authEndpoint: string): st
   const api = text.startsWith(':') ? { host: '', port: splitHostPort(`0.0.0.0${text}`).port } : splitHostPort(text);
   return formatHostPort(isUnspecifiedHost(api.host) ? auth.host : api.host, api.port);
 }
+
+/**
+ * The API endpoint of every controller of the login's list (same order as `authEndpoints`),
+ * from the reply of the one that answered (`answered`). Only that controller says where its
+ * API port is; the others are taken to listen on the same port (they run with the same
+ * configuration) on the host the client dials for their auth port. `override` (--api-endpoint)
+ * names them all instead, one per controller.
+ */
+export function apiEndpointsFor(authEndpoints: readonly string[], reported: string, answered: number, override?: readonly string[]): string[] {
+  if (override) {
+    if (override.length !== authEndpoints.length) {
+      throw new Error(`--api-endpoint names ${override.length} endpoint(s) for ${authEndpoints.length} controller(s): give one per controller, in the same order`);
+    }
+    return [...override];
+  }
+  const own = deriveApiEndpoint(reported, authEndpoints[answered]!);
+  const port = splitHostPort(own).port;
+  return authEndpoints.map((auth, i) => (i === answered ? own : formatHostPort(splitHostPort(auth).host, port)));
+}

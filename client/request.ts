@@ -1,7 +1,10 @@
 // Just-in-time access from the worker's side: `wicket request RESOURCE --for DURATION` asks
 // for a requestable grant's resource, `wicket requests` shows what became of the requests.
-// The calls go over the device certificate's mutual-TLS channel; the rendering is pure.
-import { apiClients, call } from '../common/grpc.js';
+// The calls go over the device certificate's mutual-TLS channel, to the first controller of
+// the login's list that can be reached; the rendering is pure.
+import { ApiChannels } from '../common/api-channels.js';
+import { callWithFailover } from '../common/failover-call.js';
+import { call } from '../common/grpc.js';
 import { formatTime } from '../common/cli.js';
 import { formatDuration } from '../common/duration.js';
 import type { AccessRequest__Output as AccessRequest } from '../proto/generated/wicket/v1/AccessRequest.js';
@@ -20,11 +23,13 @@ export interface AccessAsk {
 /** The request and list calls of the Client service, as the logged-in user of `state`. */
 export function accessApi(state: StateDir): { request(ask: AccessAsk): Promise<AccessRequest>; list(): Promise<AccessRequest[]>; close(): void } {
   const { login, caPem, certPem, keyPem } = state.credentials();
-  const { client, close } = apiClients(login.apiEndpoint, { caPem, certPem, keyPem });
+  const channels = new ApiChannels(login.apiEndpoints, { caPem, certPem, keyPem });
+  const onFirstReachable = async <T>(fn: (client: ReturnType<ApiChannels['get']>['client']) => Promise<T>): Promise<T> =>
+    (await callWithFailover(login.apiEndpoints, (_, i) => fn(channels.get(i).client))).result;
   return {
-    request: (ask) => call(client, 'RequestAccess', ask, { deadlineMs: DEADLINE_MS }),
-    list: async () => (await call(client, 'ListMyAccessRequests', {}, { deadlineMs: DEADLINE_MS })).requests,
-    close,
+    request: (ask) => onFirstReachable((client) => call(client, 'RequestAccess', ask, { deadlineMs: DEADLINE_MS })),
+    list: async () => (await onFirstReachable((client) => call(client, 'ListMyAccessRequests', {}, { deadlineMs: DEADLINE_MS }))).requests,
+    close: () => channels.close(),
   };
 }
 

@@ -24,6 +24,9 @@ function setup(connect: (key: string) => Promise<ConnectResponse__Output>, tunne
   const keys: string[] = [];
   const api: ControllerApi = {
     endpoint: 'c:2',
+    endpoints: ['c:2'],
+    current: () => 0,
+    use: () => undefined,
     connect: async (key) => { keys.push(key); return connect(key); },
     disconnect: async (id) => { log.push(`disconnect ${id}`); },
     listResources: async () => ({ resources: [] }),

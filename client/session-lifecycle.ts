@@ -97,6 +97,8 @@ export async function up(state: StateDir, api: ControllerApi, tunnel: TunnelOps,
       sessionId: s.id, interface: ifname, overlayAddress: s.overlayAddress, overlayIpv6, wgPublicKey,
       createdAtMs: s.createdAtMs, expiresAtMs: s.expiresAtMs, state: 'active', endReason: '', endedAtMs: 0,
       gateways: stored, routes: plan.routes, entitlements: s.entitlements, agentPid: 0, dnsForwarder: '', dnsSetup: NO_DNS_SETUP,
+      // The controller that answered Connect: the agent's Watch starts there.
+      controller: api.endpoint,
     };
     state.saveSession(session);
     await tunnel.create(ifname, privateKey, { ipv4: s.overlayAddress, ipv6: overlayIpv6 }, plan);

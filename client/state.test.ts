@@ -20,7 +20,7 @@ test('the device key is created once, 0600, and reused', () => {
 
 const session: SessionRecord = {
   sessionId: 's1', interface: 'wk0', overlayAddress: '100.64.0.2', wgPublicKey: 'PUB', createdAtMs: 1, expiresAtMs: 2,
-  state: 'active', endReason: '', endedAtMs: 0, gateways: [], routes: [], entitlements: [], agentPid: 0,
+  state: 'active', endReason: '', endedAtMs: 0, gateways: [], routes: [], entitlements: [], agentPid: 0, controller: '',
   overlayIpv6: '', dnsForwarder: '', dnsSetup: { resolver: 'none', domains: [], note: '' },
 };
 

@@ -16,18 +16,29 @@ export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv
 }
 
 const loginSchema = z.object({
-  /** The auth endpoint used for login (HOST:PORT). */
+  /** The auth endpoint that answered the login (HOST:PORT). */
   controller: z.string().min(1),
   caFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Where the API port is dialled (HOST:PORT). */
+  /** Where the API port of that controller is dialled (HOST:PORT). */
   apiEndpoint: z.string().min(1),
+  /**
+   * Every controller's auth endpoint as given to login, and its API endpoint (same order), the
+   * order in which the client tries them. A login.json written before controller lists has
+   * neither: it reads as the single controller it names.
+   */
+  controllers: z.array(z.string().min(1)).min(1).optional(),
+  apiEndpoints: z.array(z.string().min(1)).min(1).optional(),
   username: z.string().min(1),
   deviceId: z.string().min(1),
   deviceName: z.string(),
   certExpiresAtMs: z.number().int(),
   admin: z.boolean(),
-});
-export type LoginState = z.infer<typeof loginSchema>;
+}).transform((l) => ({ ...l, controllers: l.controllers ?? [l.controller], apiEndpoints: l.apiEndpoints ?? [l.apiEndpoint] }))
+  .refine((l) => l.controllers.length === l.apiEndpoints.length, { message: 'controllers and apiEndpoints differ in length' });
+/** The login as stored; the lists may be left out (they then name the one controller). */
+export type LoginState = z.input<typeof loginSchema>;
+/** The login as read, with the lists always present. */
+export type StoredLogin = z.output<typeof loginSchema>;
 
 const entitlementSchema = z.object({
   resource: z.string(),
@@ -85,6 +96,8 @@ const sessionSchema = z.object({
   /** The routes currently installed through the interface (to diff on updates). */
   routes: z.array(z.string()),
   entitlements: z.array(entitlementSchema),
+  /** The API endpoint of the controller the session uses now ('' before controller lists). */
+  controller: z.string().default(''),
   /** The session agent's process id (0 while none runs). */
   agentPid: z.number().int(),
   /** Where the agent's DNS forwarder listens ('' while none runs). */
@@ -162,12 +175,12 @@ export class StateDir {
   }
 
   /** The login state, or undefined when not logged in. */
-  login(): LoginState | undefined {
+  login(): StoredLogin | undefined {
     return readJson(this.loginPath, loginSchema);
   }
 
   /** The login state and the mutual-TLS credentials; throws "not logged in" without them. */
-  credentials(): { login: LoginState; caPem: string; certPem: string; keyPem: string } {
+  credentials(): { login: StoredLogin; caPem: string; certPem: string; keyPem: string } {
     const login = this.login();
     if (!login || !existsSync(this.deviceCertPath) || !existsSync(this.caPath)) {
       throw new Error(`not logged in (no login in ${this.dir}): run wicket login first`);

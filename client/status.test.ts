@@ -20,7 +20,7 @@ const session: SessionRecord = {
     { resource: 'wiki', gateway: 'dc1', destination: '10.20.0.10/32', protocol: 'tcp', portFrom: 443, portTo: 443, grant: 'eng', expiresAtMs: 0, http: null, standbyGateways: [] },
     { resource: 'db', gateway: 'dc2', destination: '10.30.0.0/24', protocol: 'tcp', portFrom: 5432, portTo: 5433, grant: 'dba', expiresAtMs: 0, http: null, standbyGateways: [] },
   ],
-  agentPid: 1, overlayIpv6: 'fd6b:7769:636b::2', dnsForwarder: '100.64.0.2', dnsSetup: { resolver: 'none', domains: [], note: 'the session has no resource names' },
+  agentPid: 1, controller: 'ctl:8443', overlayIpv6: 'fd6b:7769:636b::2', dnsForwarder: '100.64.0.2', dnsSetup: { resolver: 'none', domains: [], note: 'the session has no resource names' },
 };
 const stats = { publicKey: 'ME', listenPort: 1, peers: [
   { publicKey: 'GW1', endpoint: '198.18.0.2:51820', allowedIps: [], latestHandshakeMs: now - 42_000, rxBytes: 1234, txBytes: 99 },
@@ -29,6 +29,8 @@ const stats = { publicKey: 'ME', listenPort: 1, peers: [
 test('active session: resources with gateway, handshake age and bytes per gateway', () => {
   const r = buildStatus(login, session, stats, true, now);
   assert.deepEqual(r.resources.map((x) => [x.resource, x.gateway, x.ports]), [['wiki', 'dc1', 'tcp/443'], ['db', 'dc2', 'tcp/5432-5433']]);
+  // A login.json from before controller lists reads as its one controller.
+  assert.deepEqual([r.controllers, r.controller_in_use], [['ctl:8444'], 'ctl:8443']);
   assert.deepEqual(r.gateways.map((g) => [g.gateway, g.handshakeAgeMs, g.rxBytes, g.txBytes]), [['dc1', 42_000, 1234, 99], ['dc2', null, 0, 0]]);
   const text = renderStatus(r, now);
   assert.match(text, /user: +alice/);

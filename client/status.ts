@@ -13,7 +13,12 @@ export interface StatusReport {
   user: string | null;
   deviceId: string | null;
   deviceName: string | null;
+  /** The auth endpoint that took the login. */
   controller: string | null;
+  /** Every controller's auth endpoint, in the order the client tries them. */
+  controllers: string[];
+  /** The API endpoint of the controller the session uses now (null without an active session). */
+  controller_in_use: string | null;
   certExpiresAtMs: number;
   session: null | {
     id: string;
@@ -61,6 +66,9 @@ export function buildStatus(login: LoginState | undefined, session: SessionRecor
     deviceId: login?.deviceId ?? null,
     deviceName: login?.deviceName ?? null,
     controller: login?.controller ?? null,
+    controllers: login ? login.controllers ?? [login.controller] : [],
+    // A session from before controller lists used the login's API endpoint.
+    controller_in_use: active ? session.controller || login?.apiEndpoint || null : null,
     certExpiresAtMs: login?.certExpiresAtMs ?? 0,
     session: session ? {
       id: session.sessionId, state: session.state, endReason: session.endReason, endedAtMs: session.endedAtMs,
@@ -109,6 +117,7 @@ export function renderStatus(r: StatusReport, now: number): string {
   lines.push(
     `session:  ${s.id} active on ${s.interface}, agent ${s.agentRunning ? 'running' : 'NOT running (changes from the controller are not applied)'}`,
     `address:  ${s.address}${r.overlay_ipv6 ? `, ${r.overlay_ipv6}` : ''}`,
+    ...(r.controllers.length > 1 && r.controller_in_use ? [`via:      controller ${r.controller_in_use} (of ${r.controllers.length})`] : []),
     `expires:  ${until(s.expiresAtMs, now)}`,
   );
   if (r.dns.length > 0 || r.dns_setup.domains.length > 0) {

@@ -121,13 +121,14 @@ export async function fetchPinnedCa(hostPort: string, fingerprint: string): Prom
       ALPNProtocols: ['h2'],
       ...(isIP(host) ? {} : { servername: host }),
     });
-    socket.setTimeout(10_000, () => socket.destroy(new Error(`timed out connecting to ${hostPort}`)));
+    socket.setTimeout(10_000, () => socket.destroy(Object.assign(new Error(`timed out connecting to ${hostPort}`), { code: 'ETIMEDOUT' })));
     socket.once('secureConnect', () => {
       const presented = peerChain(socket);
       socket.destroy();
       resolve(presented);
     });
-    socket.once('error', (err) => reject(new Error(`cannot reach controller at ${hostPort}: ${err.message}`)));
+    // The socket's code is kept: a caller with a controller list moves on only when it never connected.
+    socket.once('error', (err: NodeJS.ErrnoException) => reject(Object.assign(new Error(`cannot reach controller at ${hostPort}: ${err.message}`), { code: err.code })));
   });
   const [leafDer] = chain;
   const found = chain.map((der) => ({ der, fp: derFingerprint(der) }));

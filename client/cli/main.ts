@@ -11,7 +11,7 @@ import { normalizeFingerprint } from '../../common/pki.js';
 import { createLogger } from '../../common/log.js';
 import { SessionAgent } from '../agent.js';
 import { controllerApi, type ControllerApi } from '../api.js';
-import { login } from '../login.js';
+import { login, loginEndpoints } from '../login.js';
 import { formatSsoPrompt, openBrowser } from '../../common/device-flow-prompt.js';
 import { ssoLogin } from '../sso-login.js';
 import { collectPosture } from '../posture.js';
@@ -46,16 +46,21 @@ async function withApi<T>(state: StateDir, fn: (api: ControllerApi) => Promise<T
 
 program.command('login')
   .description('log in with password and TOTP code; stores a short-lived device certificate')
-  .requiredOption('--controller <host:port>', "the controller's auth endpoint")
+  .requiredOption('--controller <host:port,...>', "the controller's auth endpoint; with several controllers a comma-separated list (the first that answers takes the login, sessions fail over in this order)")
   .requiredOption('--ca-fingerprint <sha256>', "the controller CA's SHA-256 fingerprint (printed by wicket-controller init)")
   .option('--user <name>', 'your Wicket user name (password login)')
   .option('--sso [provider]', 'single sign-on with an identity provider configured on the controller (its only one when not named)')
   .option('--password-stdin', 'read the password from standard input')
   .option('--totp <code>', 'the current code from your authenticator app')
   .option('--device-name <name>', 'a name for this device shown to admins (default: hostname)')
-  .option('--api-endpoint <host:port>', 'dial the API port here instead of where the controller says')
+  .option('--api-endpoint <host:port,...>', 'dial the API port here instead of where the controller says (with several controllers, one per controller, same order)')
   .action(async (o: { controller: string; caFingerprint: string; user?: string; sso?: string | true; passwordStdin?: boolean; totp?: string; deviceName?: string; apiEndpoint?: string }) => {
     normalizeFingerprint(o.caFingerprint); // a typo fails before anything is asked or sent
+    try {
+      loginEndpoints(o);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
     if (o.sso !== undefined) {
       if (o.user || o.passwordStdin || o.totp) throw new CliError('--sso does not take --user, --password-stdin or --totp: the identity provider asks for them');
       const r = await ssoLogin(stateDir(), {

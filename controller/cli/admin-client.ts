@@ -1,11 +1,16 @@
 // How wicketctl reaches the controller: the API address (--controller, WICKET_CONTROLLER or
-// the endpoint saved by `wicketctl login`) and the admin credentials directory
-// (--credentials, WICKET_ADMIN_CREDENTIALS, default ~/.config/wicket/admin).
+// the endpoint saved by `wicketctl login`; a comma-separated list with several controllers)
+// and the admin credentials directory (--credentials, WICKET_ADMIN_CREDENTIALS, default
+// ~/.config/wicket/admin). With a list, the command runs on the first controller whose channel
+// connects: only a controller that could not be reached is passed over, so no call that
+// reached a controller is ever repeated on another.
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { apiClients } from '../../common/grpc.js';
+import { ApiChannels, ChannelNotReady } from '../../common/api-channels.js';
+import { parseControllerList } from '../../common/controller-list.js';
+import { callWithFailover, NoControllerReachable } from '../../common/failover-call.js';
 import { CliError } from '../../common/cli.js';
 import type { AdminClient } from '../../proto/generated/wicket/v1/Admin.js';
 import { credentialFiles } from '../app/datadir.js';
@@ -32,14 +37,32 @@ export async function withAdmin<T>(program: Command, fn: (admin: AdminClient) =>
   const saved = existsSync(files.endpoint) ? readFileSync(files.endpoint, 'utf8').trim() : '';
   const controller = program.opts<GlobalOptions>().controller ?? process.env.WICKET_CONTROLLER ?? (saved || undefined);
   if (!controller) throw new CliError('no controller address: pass --controller HOST:PORT (the API port) or set WICKET_CONTROLLER');
-  const clients = apiClients(controller, {
+  let endpoints: string[];
+  try {
+    endpoints = parseControllerList(controller);
+  } catch (err) {
+    throw new CliError(`--controller: ${(err as Error).message}`);
+  }
+  const channels = new ApiChannels(endpoints, {
     caPem: readCredential(files.ca, 'CA certificate'),
     certPem: readCredential(files.cert, 'admin certificate'),
     keyPem: readCredential(files.key, 'admin key'),
   });
   try {
-    return await fn(clients.admin);
+    // One controller: its calls fail with their own errors, as they always did.
+    if (endpoints.length === 1) return await fn(channels.get(0).admin);
+    let index: number;
+    try {
+      ({ index } = await callWithFailover(endpoints, (_, i) => channels.ready(i, CONNECT_TIMEOUT_MS), { retryable: (e) => e instanceof ChannelNotReady }));
+    } catch (err) {
+      if (err instanceof NoControllerReachable) throw new CliError(err.message);
+      throw err;
+    }
+    return await fn(channels.get(index).admin);
   } finally {
-    clients.close();
+    channels.close();
   }
 }
+
+/** How long one controller of a list may take to accept the connection before the next is tried. */
+const CONNECT_TIMEOUT_MS = 5000;

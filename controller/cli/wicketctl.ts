@@ -31,7 +31,7 @@ const COMMAND_GROUPS: RegisterCommands[] = [
 
 const program = new Command('wicketctl')
   .description('administer a Wicket controller')
-  .option('--controller <host:port>', "the controller's API port (env WICKET_CONTROLLER)")
+  .option('--controller <host:port,...>', "the controller's API port (env WICKET_CONTROLLER); with several controllers a comma-separated list, the first reachable is used")
   .option('--credentials <dir>', 'admin credentials directory: ca.crt, client.crt, client.key (env WICKET_ADMIN_CREDENTIALS)')
   // Global options go before the command, so `login --controller` can name the auth port.
   .enablePositionalOptions();

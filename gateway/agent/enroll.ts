@@ -9,14 +9,16 @@ import { mkdirSync } from 'node:fs';
 import type { EnrollGatewayRequest } from '../../proto/generated/wicket/v1/EnrollGatewayRequest.js';
 import type { EnrollGatewayResponse__Output } from '../../proto/generated/wicket/v1/EnrollGatewayResponse.js';
 import { authClients, call } from '../../common/grpc.js';
+import { parseControllerList } from '../../common/controller-list.js';
+import { callWithFailover } from '../../common/failover-call.js';
 import {
-  certFingerprint, createCsr, fetchPinnedCa, generateKeyPair, normalizeFingerprint, splitHostPort, writePublicFile, writeSecretFile,
+  certFingerprint, createCsr, fetchPinnedCa, generateKeyPair, normalizeFingerprint, writePublicFile, writeSecretFile,
 } from '../../common/pki.js';
 import { generatePrivateKey, publicKeyOf } from '../../common/wireguard/keys.js';
 import { isEnrolled, statePath, type GatewayInfo } from './state.js';
 
 export interface EnrollOptions {
-  /** The controller's auth endpoint, "HOST:PORT". */
+  /** The controller's auth endpoint, "HOST:PORT", or a comma-separated list of them tried in order. */
   controller: string;
   caFingerprint: string;
   token: string;
@@ -49,8 +51,8 @@ export const defaultEnrollDeps: EnrollDeps = {
 
 /** Enrolls the gateway; resolves to what was written to gateway.json. */
 export async function enrollGateway(options: EnrollOptions, deps: EnrollDeps = defaultEnrollDeps): Promise<GatewayInfo> {
-  const { controller, stateDir } = options;
-  splitHostPort(controller); // a malformed address fails here, with its own message
+  const { stateDir } = options;
+  const controllers = parseControllerList(options.controller); // a malformed address fails here, with its own message
   const fingerprint = normalizeFingerprint(options.caFingerprint);
   const token = options.token.trim();
   if (token.length === 0 || token.length > 128) throw new Error('the join token must be 1-128 characters (from `wicketctl gateway token NAME`)');
@@ -58,15 +60,21 @@ export async function enrollGateway(options: EnrollOptions, deps: EnrollDeps = d
     throw new Error(`${stateDir} already holds an enrollment: pass --force to replace it`);
   }
 
-  // Nothing is sent to the controller before its CA matches the pin.
-  const caPem = await deps.fetchPinnedCa(controller, fingerprint);
   const keys = generateKeyPair();
   // The WireGuard key is the gateway's identity toward clients: made once, kept on re-enroll
   // (written only once the enrollment succeeded).
   const wgKeyPath = statePath(stateDir, 'wgKey');
   const existingWgKey = (await readFile(wgKeyPath, 'utf8').catch(() => '')).trim();
   const wgPrivateKey = existingWgKey || await deps.generateWgPrivateKey();
-  const response = await deps.enrollGateway(controller, caPem, { token, csrPem: createCsr(keys, 'wicket-gateway'), wgPublicKey: publicKeyOf(wgPrivateKey) });
+  const csrPem = createCsr(keys, 'wicket-gateway');
+  // The first controller that can be reached enrolls the gateway; a token spent on one is
+  // never resent, because only a call that reached no controller moves on.
+  const { result: { caPem, response }, index } = await callWithFailover(controllers, async (controller) => {
+    // Nothing is sent to the controller before its CA matches the pin.
+    const caPem = await deps.fetchPinnedCa(controller, fingerprint);
+    return { caPem, response: await deps.enrollGateway(controller, caPem, { token, csrPem, wgPublicKey: publicKeyOf(wgPrivateKey) }) };
+  });
+  const controller = controllers[index]!;
   checkIssued(response, caPem, fingerprint, keys.privateKeyPem);
 
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });

@@ -1,18 +1,22 @@
 // The reconnect loop both of the gateway's controller streams (Sync and Report) run: one
-// stream until it ends, then a wait with backoff and jitter, then the next; a stream that
-// proved healthy starts the schedule over, and stop() ends the loop without waiting out a
-// backoff.
+// stream until it ends, then the next controller of the list (common/failover.ts: at once
+// within a round, after a backoff with full jitter once every controller failed); a stream
+// that proved healthy keeps its controller for the next attempt and starts the backoff over.
+// stop() ends the loop without waiting out a backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../common/backoff.js';
+import type { BackoffOptions } from '../../common/backoff.js';
+import { FAILOVER_BACKOFF, FailoverSchedule } from '../../common/failover.js';
 
 export interface ReconnectOptions {
+  /** How many controllers the stream may use (default 1); runStream gets their index. */
+  controllers?: number;
   backoff?: BackoffOptions;
   /** Source of jitter, [0, 1). */
   random?: () => number;
   /** Waits before a reconnect; ends early when `signal` aborts (stop). Injected by tests. */
   wait?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Told before each wait (logs, metrics). */
-  onReconnect?: (delayMs: number, attempt: number) => void;
+  /** Told before each reconnect, with the controller it goes to (logs, metrics). */
+  onReconnect?: (delayMs: number, attempt: number, controller: number) => void;
 }
 
 const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal }).catch(() => undefined);
@@ -23,10 +27,11 @@ export class ReconnectLoop {
   private running: Promise<void> | undefined;
 
   /**
-   * `runStream` runs one stream to its end and resolves true when it was healthy;
-   * `cancel` cuts the current stream short (on stop).
+   * `runStream` runs one stream to the controller at `controller` (an index into the list)
+   * to its end and resolves true when it was healthy; `cancel` cuts the current stream short
+   * (on stop).
    */
-  constructor(private readonly runStream: () => Promise<boolean>, private readonly cancel: () => void, private readonly options: ReconnectOptions = {}) {}
+  constructor(private readonly runStream: (controller: number) => Promise<boolean>, private readonly cancel: () => void, private readonly options: ReconnectOptions = {}) {}
 
   /** Starts the loop (idempotent). */
   start(): void {
@@ -42,15 +47,23 @@ export class ReconnectLoop {
   }
 
   private async loop(): Promise<void> {
+    const b = this.options.backoff;
+    const schedule = new FailoverSchedule(this.options.controllers ?? 1, {
+      backoff: b ? { baseMs: b.baseMs, capMs: b.maxMs } : FAILOVER_BACKOFF,
+      random: this.options.random,
+    });
     let attempt = 0;
     while (!this.stopped) {
-      const healthy = await this.runStream();
+      const healthy = await this.runStream(schedule.current);
       if (this.stopped) break;
-      if (healthy) attempt = 0;
-      const delayMs = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
+      if (healthy) {
+        schedule.succeeded();
+        attempt = 0;
+      }
+      const { index, delayMs } = schedule.failed();
       attempt += 1;
-      this.options.onReconnect?.(delayMs, attempt);
-      await (this.options.wait ?? abortableSleep)(delayMs, this.wake.signal);
+      this.options.onReconnect?.(delayMs, attempt, index);
+      if (delayMs > 0) await (this.options.wait ?? abortableSleep)(delayMs, this.wake.signal);
     }
   }
 }

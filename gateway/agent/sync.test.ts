@@ -147,7 +147,7 @@ async function harness(t: TestContext, observer?: SyncObserver): Promise<Harness
     open: () => client.Sync() as SyncStream,
     dataPlane, hello: HELLO, log, metrics, observer,
     backoff: { baseMs: 100, maxMs: 400 },
-    random: () => 0,
+    random: () => 0.5,
     wait: async (ms) => {
       waits.push(ms);
     },
@@ -313,7 +313,8 @@ test('reconnect delays follow the backoff schedule and restart after a synced st
   await synced.nextAck();
   synced.call.end();
   await h.controller.accept();
-  // random() = 0 gives half of min(max, base * 2^attempt): 50, 100, 200, then reset to 50.
+  // One controller: every failure completes a round. random() = 0.5 gives half of
+  // min(max, base * 2^round) (full jitter): 50, 100, 200, then reset to 50.
   assert.deepEqual(h.waits, [50, 100, 200, 50]);
   assert.equal(await metric(h.metrics.reconnects), 4);
 });
@@ -332,7 +333,7 @@ test('an unreachable controller is retried without touching the data plane', LIM
   const agent = new SyncAgent({
     open: () => client.Sync() as SyncStream,
     dataPlane, hello: HELLO, log: createLogger('sync-test', { write: () => true } as unknown as NodeJS.WritableStream), metrics,
-    backoff: { baseMs: 100, maxMs: 400 }, random: () => 0,
+    backoff: { baseMs: 100, maxMs: 400 }, random: () => 0.5,
     wait: async (ms) => {
       waits.push(ms);
       if (waits.length === 3) thirdRetry();
@@ -345,6 +346,51 @@ test('an unreachable controller is retried without touching the data plane', LIM
   assert.deepEqual(waits.slice(0, 3), [50, 100, 200]);
   assert.deepEqual(dataPlane.calls, []);
   assert.equal(await metric(metrics.syncConnected), 0);
+});
+
+test('with two controllers, an unreachable first one is skipped at once and a lost stream moves on', LIMIT, async (t) => {
+  const closed = new FakeController();
+  await closed.start();
+  const closedPort = closed.port;
+  closed.server.forceShutdown();
+  const controller = new FakeController();
+  await controller.start();
+  const dataPlane = new FakeDataPlane();
+  const waits: number[] = [];
+  const opened: number[] = [];
+  const clients = [closedPort, controller.port].map((port) => new (wicketV1().Gateway)(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
+  const agent = new SyncAgent({
+    open: (i) => {
+      opened.push(i);
+      return clients[i]!.Sync() as SyncStream;
+    },
+    controllers: 2,
+    dataPlane, hello: HELLO, log: createLogger('sync-test', { write: () => true } as unknown as NodeJS.WritableStream), metrics: createGatewayMetrics(),
+    backoff: { baseMs: 100, maxMs: 400 }, random: () => 0.5,
+    wait: async (ms) => {
+      waits.push(ms);
+    },
+  });
+  t.after(async () => {
+    await agent.stop();
+    for (const c of clients) c.close();
+    controller.server.forceShutdown();
+  });
+  agent.start();
+  // The first controller refuses the connection: the agent goes to the second without a wait.
+  const first = await controller.accept();
+  first.send({ snapshot: { version: 1, sessions: [session(1)] } });
+  await first.nextAck();
+  assert.deepEqual(opened, [0, 1]);
+  assert.deepEqual(waits, [], 'no wait inside a round');
+  // The second ends the stream: next in the list (the closed one), then a wait, then back.
+  first.call.end();
+  const second = await controller.accept();
+  second.send({ snapshot: { version: 7, sessions: [session(1), session(2)] } });
+  await second.nextAck();
+  assert.deepEqual(opened, [0, 1, 0, 1]);
+  assert.deepEqual(waits, [50]);
+  assert.deepEqual([...dataPlane.sessions.keys()].sort(), ['s1', 's2']);
 });
 
 test('stop closes the stream and leaves the data plane as it is', LIMIT, async (t) => {

@@ -42,8 +42,10 @@ export interface SyncObserver {
 }
 
 export interface SyncAgentOptions {
-  /** Opens a new Sync stream to the controller (mutual TLS, gateway certificate). */
-  open(): SyncStream;
+  /** Opens a new Sync stream to controller number `controller` of the list (mutual TLS, gateway certificate). */
+  open(controller: number): SyncStream;
+  /** How many controllers the list has (default 1). */
+  controllers?: number;
   dataPlane: DataPlane;
   hello: GatewayHello;
   log: Logger;
@@ -74,11 +76,11 @@ export class SyncAgent {
   private readonly reconnect: ReconnectLoop;
 
   constructor(private readonly options: SyncAgentOptions) {
-    this.reconnect = new ReconnectLoop(() => this.runStream(), () => this.current?.cancel(), {
-      backoff: options.backoff, random: options.random, wait: options.wait,
-      onReconnect: (delayMs, attempt) => {
+    this.reconnect = new ReconnectLoop((controller) => this.runStream(controller), () => this.current?.cancel(), {
+      controllers: options.controllers, backoff: options.backoff, random: options.random, wait: options.wait,
+      onReconnect: (delayMs, attempt, controller) => {
         options.metrics.reconnects.inc();
-        options.log.info({ delayMs, attempt }, 'reconnecting to the controller');
+        options.log.info({ delayMs, attempt, controller }, 'reconnecting to the controller');
       },
     });
   }
@@ -101,9 +103,9 @@ export class SyncAgent {
   }
 
   /** One stream's life; resolves true when at least one snapshot arrived on it. */
-  private async runStream(): Promise<boolean> {
+  private async runStream(controller: number): Promise<boolean> {
     const { log, metrics } = this.options;
-    const call = this.options.open();
+    const call = this.options.open(controller);
     this.current = call;
     const state: { last: number | undefined; synced: boolean } = { last: undefined, synced: false };
     // Messages queue while an apply runs; each turn takes all of them (see coalesce.ts).

@@ -4,6 +4,7 @@ import { CliError, printJson, readStdin, runProgram } from '../../common/cli.js'
 import { createLogger } from '../../common/log.js';
 import { parseDuration } from '../../common/duration.js';
 import { DEFAULT_OVERLAY_IPV6, ipv6Cidr } from '../../common/ipv6.js';
+import { parseControllerList } from '../../common/controller-list.js';
 import { enrollGateway } from '../agent/enroll.js';
 import { parseResolverServers } from '../dns/resolver.js';
 import { startGateway } from './start.js';
@@ -53,6 +54,14 @@ function resolverServers(value: string): string[] {
   }
 }
 
+function controllerList(value: string): string[] {
+  try {
+    return parseControllerList(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100_000_000) throw new InvalidArgumentError('expected a whole number 1-100000000');
@@ -65,7 +74,7 @@ const program = new Command('wicket-gateway')
 
 program.command('enroll')
   .description('exchange a one-time join token for this gateway\'s certificate')
-  .requiredOption('--controller <host:port>', 'the controller\'s auth port')
+  .requiredOption('--controller <host:port,...>', 'the controller\'s auth port; with several controllers a comma-separated list, tried in order')
   .requiredOption('--ca-fingerprint <sha256>', 'the controller CA fingerprint printed by `wicket-controller init`')
   .option('--token <token>', 'join token from `wicketctl gateway token NAME`')
   .option('--token-stdin', 'read the join token from stdin (keeps it out of the process list)')
@@ -83,7 +92,7 @@ program.command('enroll')
 program.command('start')
   .description('run the gateway: data plane + sync with the controller, until SIGTERM/SIGINT')
   .requiredOption('--state-dir <dir>', 'the enrolled state directory')
-  .requiredOption('--controller <host:port>', 'the controller\'s API port')
+  .requiredOption('--controller <host:port,...>', 'the controller\'s API port; with several controllers a comma-separated list (Sync moves to the next when one fails)', controllerList)
   .requiredOption('--endpoint <host:port>', 'where clients reach this gateway\'s WireGuard port')
   .requiredOption('--interface <ifname>', 'the WireGuard interface to create or take over')
   .option('--listen-port <port>', 'WireGuard listen port (default: the --endpoint port)', port)
@@ -101,7 +110,7 @@ program.command('start')
   .addOption(new Option('--dns-min-ttl <duration>', 'a name is re-resolved no sooner than this, whatever its TTL').argParser(dnsTtl).default(5000, '5s'))
   .addOption(new Option('--dns-max-ttl <duration>', 'a name is re-resolved at least this often, and answers say no longer').argParser(dnsTtl).default(300_000, '5m'))
   .addOption(new Option('--dns-grace <duration>', 'how long an address that stopped resolving stays reachable').argParser(dnsGrace).default(30_000, '30s'))
-  .action(async (opts: { stateDir: string; controller: string; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; overlayIpv6?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
+  .action(async (opts: { stateDir: string; controller: string[]; endpoint: string; interface: string; listenPort?: number; metricsListen?: string; overlayPool?: string; overlayIpv6?: string; teardownOnExit?: boolean; reportInterval: number; telemetryBuffer: number;
     publicListen?: string; publicCert?: string; publicKey?: string; publicSession: number; dnsResolver?: string[]; dnsMinTtl: number; dnsMaxTtl: number; dnsGrace: number }) => {
     const log = createLogger('wicket-gateway');
     log.level = program.opts<{ logLevel: string }>().logLevel;
@@ -109,7 +118,8 @@ program.command('start')
     if (opts.dnsMinTtl > opts.dnsMaxTtl) throw new CliError('--dns-min-ttl is above --dns-max-ttl');
     const publicListener = opts.publicListen === undefined ? undefined : { listen: opts.publicListen, certFile: opts.publicCert!, keyFile: opts.publicKey!, sessionMs: opts.publicSession };
     const dns = { servers: opts.dnsResolver, minTtlMs: opts.dnsMinTtl, maxTtlMs: opts.dnsMaxTtl, graceMs: opts.dnsGrace };
-    await startGateway({ ...opts, reportIntervalMs: opts.reportInterval, telemetryBuffer: opts.telemetryBuffer, publicListener, dns }, log);
+    const { controller: controllers, ...rest } = opts;
+    await startGateway({ ...rest, controllers, reportIntervalMs: opts.reportInterval, telemetryBuffer: opts.telemetryBuffer, publicListener, dns }, log);
     process.exit(0);
   });
 

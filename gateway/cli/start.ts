@@ -3,7 +3,7 @@
 // by their kernel timeouts) unless --teardown-on-exit asks to remove interface and table.
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { apiClients } from '../../common/grpc.js';
+import { ApiChannels } from '../../common/api-channels.js';
 import { CliError } from '../../common/cli.js';
 import type { Logger } from '../../common/log.js';
 import { splitHostPort } from '../../common/pki.js';
@@ -27,8 +27,8 @@ import type { ReportStream } from '../telemetry/reporter.js';
 
 export interface StartOptions {
   stateDir: string;
-  /** The controller's API port, "HOST:PORT". */
-  controller: string;
+  /** The controllers' API ports, "HOST:PORT" each, in order of preference (common/controller-list.ts). */
+  controllers: string[];
   /** Where clients reach this gateway's WireGuard port, "HOST:PORT" (sent in the hello). */
   endpoint: string;
   interface: string;
@@ -75,7 +75,7 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
-  splitHostPort(options.controller);
+  for (const c of options.controllers) splitHostPort(c);
   const endpointPort = splitHostPort(options.endpoint).port;
   const metricsAt = options.metricsListen === undefined ? undefined : splitHostPort(options.metricsListen);
   const publicAt = options.publicListener && { ...splitHostPort(options.publicListener.listen), ...readPublicTls(options.publicListener) };
@@ -117,10 +117,12 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   const server: Server | undefined = metricsAt && (await serveMetrics(metrics.registry, metricsAt.host, metricsAt.port));
   await dataPlane.start();
 
-  const clients = apiClients(options.controller, { caPem: state.caPem, certPem: state.certPem, keyPem: state.keyPem });
+  // Sync and Report each fail over on their own (gateway/agent/reconnect.ts), over shared channels.
+  const clients = new ApiChannels(options.controllers, { caPem: state.caPem, certPem: state.certPem, keyPem: state.keyPem });
+  const controllers = options.controllers.length;
   const telemetry = new GatewayTelemetry({
     ifname, dataPlane, stateDir: options.stateDir, log, metrics,
-    open: () => clients.gateway.Report() as ReportStream,
+    open: (controller) => clients.get(controller).gateway.Report() as ReportStream, controllers,
     intervalMs: options.reportIntervalMs, bufferRecords: options.telemetryBuffer,
   });
   // The proxy listens only once the controller's configuration gives it a service address
@@ -143,7 +145,7 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   const proxyLink = new ProxyLink({ proxy, log, setServiceAddress: (address) => dataPlane.setServiceAddress(address), clientless: publicListener });
   const dnsLink = new DnsLink({ service: dnsService, log, overlayIpv6: options.overlayIpv6 });
   const agent = new SyncAgent({
-    open: () => clients.gateway.Sync() as SyncStream,
+    open: (controller) => clients.get(controller).gateway.Sync() as SyncStream, controllers,
     dataPlane,
     hello: { publicKey: publicKeyOf(state.wgPrivateKey), endpoint: options.endpoint, agentVersion: agentVersion() },
     log,
@@ -158,7 +160,7 @@ export async function startGateway(options: StartOptions, log: Logger): Promise<
   });
   agent.start();
   await telemetry.start();
-  log.info({ gateway: state.info.name, controller: options.controller, interface: ifname, endpoint: options.endpoint, metrics: options.metricsListen ?? null }, 'gateway started');
+  log.info({ gateway: state.info.name, controllers: options.controllers, interface: ifname, endpoint: options.endpoint, metrics: options.metricsListen ?? null }, 'gateway started');
 
   const signal = await stopSignal;
   log.info({ signal, teardown: Boolean(options.teardownOnExit) }, 'shutting down');

@@ -1,5 +1,5 @@
-// The gateway's side of the `Report` stream: keeps one stream open (reconnecting with the
-// same backoff as Sync), sends every batch the buffer cuts, resends all unacked batches in
+// The gateway's side of the `Report` stream: keeps one stream open (moving through the
+// controller list with the same backoff as Sync), sends every batch the buffer cuts, resends all unacked batches in
 // order on each new stream, and drops a batch from the buffer only when the controller acks
 // its sequence number. The controller stores a resent batch once (idempotent by seq).
 import type { ClientDuplexStream } from '@grpc/grpc-js';
@@ -14,7 +14,10 @@ import type { TelemetryBuffer } from './buffer.js';
 export type ReportStream = ClientDuplexStream<TelemetryBatch, ReportAck__Output>;
 
 export interface ReporterOptions {
-  open(): ReportStream;
+  /** Opens a Report stream to controller number `controller` of the list. */
+  open(controller: number): ReportStream;
+  /** How many controllers the list has (default 1). */
+  controllers?: number;
   buffer: TelemetryBuffer;
   log: Logger;
   backoff?: BackoffOptions;
@@ -28,7 +31,7 @@ export class Reporter {
   private readonly reconnect: ReconnectLoop;
 
   constructor(private readonly opts: ReporterOptions) {
-    this.reconnect = new ReconnectLoop(() => this.runStream(), () => this.current?.cancel(), { backoff: opts.backoff });
+    this.reconnect = new ReconnectLoop((controller) => this.runStream(controller), () => this.current?.cancel(), { controllers: opts.controllers, backoff: opts.backoff });
   }
 
   private get stopped(): boolean {
@@ -50,9 +53,9 @@ export class Reporter {
   }
 
   /** One stream's life; resolves true when at least one ack arrived on it. */
-  private runStream(): Promise<boolean> {
+  private runStream(controller: number): Promise<boolean> {
     const { buffer, log } = this.opts;
-    const call = this.opts.open();
+    const call = this.opts.open(controller);
     let acked = false;
     return new Promise((resolve) => {
       let done = false;

@@ -30,7 +30,10 @@ export interface TelemetrySource {
 export interface GatewayTelemetryOptions {
   ifname: string;
   dataPlane: TelemetrySource;
-  open(): ReportStream;
+  /** Opens a Report stream to controller number `controller` of the list. */
+  open(controller: number): ReportStream;
+  /** How many controllers the list has (default 1). */
+  controllers?: number;
   stateDir: string;
   intervalMs?: number;
   bufferRecords?: number;
@@ -67,7 +70,7 @@ export class GatewayTelemetry {
       log: this.log,
     });
     this.reporter = new Reporter({
-      open: opts.open, buffer: this.buffer, log: this.log,
+      open: opts.open, controllers: opts.controllers, buffer: this.buffer, log: this.log,
       onAck: () => {
         opts.metrics.telemetryAcked.inc();
         this.updateGauges();
