@@ -4,13 +4,13 @@
 // that proved healthy keeps its controller for the next attempt and starts the backoff over.
 // stop() ends the loop without waiting out a backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BackoffOptions } from '../../common/backoff.js';
+import type { FailoverBackoff } from '../../common/failover.js';
 import { FAILOVER_BACKOFF, FailoverSchedule } from '../../common/failover.js';
 
 export interface ReconnectOptions {
   /** How many controllers the stream may use (default 1); runStream gets their index. */
   controllers?: number;
-  backoff?: BackoffOptions;
+  backoff?: FailoverBackoff;
   /** Source of jitter, [0, 1). */
   random?: () => number;
   /** Waits before a reconnect; ends early when `signal` aborts (stop). Injected by tests. */
@@ -47,9 +47,8 @@ export class ReconnectLoop {
   }
 
   private async loop(): Promise<void> {
-    const b = this.options.backoff;
     const schedule = new FailoverSchedule(this.options.controllers ?? 1, {
-      backoff: b ? { baseMs: b.baseMs, capMs: b.maxMs } : FAILOVER_BACKOFF,
+      backoff: this.options.backoff ?? FAILOVER_BACKOFF,
       random: this.options.random,
     });
     let attempt = 0;

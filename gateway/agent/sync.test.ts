@@ -146,7 +146,7 @@ async function harness(t: TestContext, observer?: SyncObserver): Promise<Harness
   const agent = new SyncAgent({
     open: () => client.Sync() as SyncStream,
     dataPlane, hello: HELLO, log, metrics, observer,
-    backoff: { baseMs: 100, maxMs: 400 },
+    backoff: { baseMs: 100, capMs: 400 },
     random: () => 0.5,
     wait: async (ms) => {
       waits.push(ms);
@@ -333,7 +333,7 @@ test('an unreachable controller is retried without touching the data plane', LIM
   const agent = new SyncAgent({
     open: () => client.Sync() as SyncStream,
     dataPlane, hello: HELLO, log: createLogger('sync-test', { write: () => true } as unknown as NodeJS.WritableStream), metrics,
-    backoff: { baseMs: 100, maxMs: 400 }, random: () => 0.5,
+    backoff: { baseMs: 100, capMs: 400 }, random: () => 0.5,
     wait: async (ms) => {
       waits.push(ms);
       if (waits.length === 3) thirdRetry();
@@ -366,7 +366,7 @@ test('with two controllers, an unreachable first one is skipped at once and a lo
     },
     controllers: 2,
     dataPlane, hello: HELLO, log: createLogger('sync-test', { write: () => true } as unknown as NodeJS.WritableStream), metrics: createGatewayMetrics(),
-    backoff: { baseMs: 100, maxMs: 400 }, random: () => 0.5,
+    backoff: { baseMs: 100, capMs: 400 }, random: () => 0.5,
     wait: async (ms) => {
       waits.push(ms);
     },

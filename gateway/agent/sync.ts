@@ -14,7 +14,7 @@ import type { Logger } from '../../common/log.js';
 import type { ApplyResult, DataPlane } from '../dataplane/dataplane.js';
 import type { DesiredSession } from '../dataplane/session.js';
 import type { ApplyKind, GatewayMetrics } from '../metrics.js';
-import type { BackoffOptions } from '../../common/backoff.js';
+import type { FailoverBackoff } from '../../common/failover.js';
 import { ReconnectLoop } from './reconnect.js';
 import { toDesiredSessions } from './desired.js';
 import { takeWork, type Work } from './coalesce.js';
@@ -50,7 +50,7 @@ export interface SyncAgentOptions {
   hello: GatewayHello;
   log: Logger;
   metrics: GatewayMetrics;
-  backoff?: BackoffOptions;
+  backoff?: FailoverBackoff;
   /** Source of jitter, [0, 1). */
   random?: () => number;
   /** Waits before a reconnect; ends early when `signal` aborts (stop). Injected by tests. */

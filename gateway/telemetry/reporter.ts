@@ -7,7 +7,7 @@ import type { TelemetryBatch, TelemetryBatch__Output } from '../../proto/generat
 import type { ReportAck__Output } from '../../proto/generated/wicket/v1/ReportAck.js';
 import { grpcErrorMessage } from '../../common/grpc.js';
 import type { Logger } from '../../common/log.js';
-import type { BackoffOptions } from '../../common/backoff.js';
+import type { FailoverBackoff } from '../../common/failover.js';
 import { ReconnectLoop } from '../agent/reconnect.js';
 import type { TelemetryBuffer } from './buffer.js';
 
@@ -20,7 +20,7 @@ export interface ReporterOptions {
   controllers?: number;
   buffer: TelemetryBuffer;
   log: Logger;
-  backoff?: BackoffOptions;
+  backoff?: FailoverBackoff;
   /** Called after each ack (metrics). */
   onAck?: (seq: number) => void;
   onConnected?: (up: boolean) => void;

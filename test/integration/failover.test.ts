@@ -107,7 +107,7 @@ async function startGatewayAgent(t: TestController, authList: string, apiList: s
     dataPlane: dataPlane as unknown as DataPlane,
     hello: { publicKey: publicKeyOf(state.wgPrivateKey), endpoint: '192.0.2.1:51820', agentVersion: 'test' },
     log: silentLogger(), metrics: createGatewayMetrics(),
-    backoff: { baseMs: 50, maxMs: 200 },
+    backoff: { baseMs: 50, capMs: 200 },
   });
   agent.start();
   return {
