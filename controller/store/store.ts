@@ -25,6 +25,7 @@ import { SessionStore } from '../sessions/session-store.js';
 import { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { AccessStore } from '../access/access-store.js';
 import { SsoStore } from '../sso/sso-store.js';
+import { ControllerStore } from '../controllers/controller-store.js';
 
 /** What a repository runs its queries on: the database, or an open transaction. */
 export type Executor = Kysely<Schema>;
@@ -49,6 +50,7 @@ export class Store {
   readonly telemetry: TelemetryStore;
   readonly access: AccessStore;
   readonly sso: SsoStore;
+  readonly controllers: ControllerStore;
 
   /** Run after the outermost transaction commits (undefined outside a transaction). */
   private readonly committed: (() => void)[] | undefined;
@@ -66,6 +68,7 @@ export class Store {
     this.telemetry = new TelemetryStore(db, dialect);
     this.access = new AccessStore(db, dialect);
     this.sso = new SsoStore(db, dialect);
+    this.controllers = new ControllerStore(db, dialect);
   }
 
   get inTransaction(): boolean {
