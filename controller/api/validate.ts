@@ -24,6 +24,7 @@ import type { ListAdminCredentialsRequest__Output } from '../../proto/generated/
 import type { RevokeAdminCredentialRequest__Output } from '../../proto/generated/wicket/v1/RevokeAdminCredentialRequest.js';
 import type { CreateJoinTokenRequest__Output } from '../../proto/generated/wicket/v1/CreateJoinTokenRequest.js';
 import type { ListGatewaysRequest__Output } from '../../proto/generated/wicket/v1/ListGatewaysRequest.js';
+import type { ListControllersRequest__Output } from '../../proto/generated/wicket/v1/ListControllersRequest.js';
 import type { PolicyRequest__Output } from '../../proto/generated/wicket/v1/PolicyRequest.js';
 import type { ShowPolicyRequest__Output } from '../../proto/generated/wicket/v1/ShowPolicyRequest.js';
 import type { PolicyHistoryRequest__Output } from '../../proto/generated/wicket/v1/PolicyHistoryRequest.js';
@@ -202,6 +203,7 @@ interface RequestMessages {
   RevokeAdminCredentialRequest: RevokeAdminCredentialRequest__Output;
   CreateJoinTokenRequest: CreateJoinTokenRequest__Output;
   ListGatewaysRequest: ListGatewaysRequest__Output;
+  ListControllersRequest: ListControllersRequest__Output;
   PolicyRequest: PolicyRequest__Output;
   ShowPolicyRequest: ShowPolicyRequest__Output;
   PolicyHistoryRequest: PolicyHistoryRequest__Output;
@@ -266,6 +268,7 @@ export const requests = {
   RevokeAdminCredentialRequest: z.object({ serial: z.string().regex(/^[0-9a-f]{1,64}$/, 'must be a certificate serial (lower-case hex)') }),
   CreateJoinTokenRequest: z.object({ gatewayName: name, ttlSeconds: nonNegative.max(30 * 86_400, 'must be at most 30 days'), endpoint: hostPort }),
   ListGatewaysRequest: z.object({}),
+  ListControllersRequest: z.object({}),
   PolicyRequest: z.object({ yaml: z.string().min(1, 'must not be empty').refine(bytesAtMost(1 << 20), 'must be at most 1 MiB') }),
   ShowPolicyRequest: z.object({ version: nonNegative }),
   PolicyHistoryRequest: z.object({}),

@@ -15,6 +15,7 @@ import type { GatewayStreams } from '../api/gateway-streams.js';
 import type { InternalErrorReporter } from '../internal-errors.js';
 import type { Pool } from '../sessions/ipam.js';
 import type { AssertionKeys } from '../assertion-keys/assertion-keys.js';
+import type { ControllerRegistry } from '../controllers/registry.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -53,4 +54,6 @@ export interface ControllerContext {
   reportInternal: InternalErrorReporter;
   /** The ES256 keys of identity assertions and sign-in tickets, and the JWKS (controller/assertion-keys/). */
   assertionKeys: AssertionKeys;
+  /** This controller's entry among the controllers sharing the database (controller/controllers/); started once the listeners are bound. */
+  controllerRegistry: ControllerRegistry;
 }

@@ -35,6 +35,7 @@ import { DEFAULT_SESSION_SETTINGS } from '../sessions/module.js';
 import { parseOverlayIpv6 } from '../sessions/overlay-ipv6.js';
 import { AssertionKeys } from '../assertion-keys/assertion-keys.js';
 import { httpsOrigin, validateIssuer } from './issuer.js';
+import { advertisedAddress, ControllerRegistry } from '../controllers/registry.js';
 
 /** Where the JWKS is served, on the console and metrics listeners. */
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -128,6 +129,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   // One audit record per identity and reason a minute: refusals are an attack signal, but a
   // caller repeating a refused call must not grow the audit log at will.
   const refusalWindow = new OncePerWindow(60_000);
+  const reportInternal = internalErrorReporter(log, metrics);
   const ctx: ControllerContext = {
     store, audit, ca: data.ca, masterKey: data.masterKey, authorize: createAuthorizer(store, now, (r) => {
       metrics.refusals.inc({ reason: r.reason });
@@ -139,7 +141,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       void audit.append(store, { actor: who, action: 'authz.refuse', target: who, details: { reason: r.reason, message: r.message, needed: r.kinds, serial: r.serial, suppressed } })
         .catch((err: unknown) => log.error({ err }, 'could not audit a refused call'));
     }),
-    log, metrics, revocation: new Revocation({ store, audit, now }), gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal: internalErrorReporter(log, metrics),
+    log, metrics, revocation: new Revocation({ store, audit, now }), gatewayStreams: new GatewayStreams(metrics.registry), now, reportInternal,
     config: {
       reauthIntervalMs: opts.reauthIntervalMs ?? DEFAULT_REAUTH_INTERVAL_MS, publicApi: opts.publicApi ?? opts.listen, gatewayCertValidityMs: 365 * 86_400_000,
       sessions: opts.sessions ?? {}, overlayPool: opts.sessions?.pool ?? DEFAULT_SESSION_SETTINGS.pool,
@@ -148,6 +150,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       issuer: givenIssuer ?? '', signInUrl: '',
     },
     assertionKeys: new AssertionKeys({ store, audit, masterKey: data.masterKey, now, log: log.child({ module: 'assertion-keys' }) }),
+    controllerRegistry: new ControllerRegistry({ store, now, reportInternal }),
   };
   store.onHookError = (err) => ctx.reportInternal('store.afterCommit', err);
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
@@ -225,7 +228,15 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   ctx.config.issuer = givenIssuer ?? httpsOrigin(browserFacing.host, browserFacing.port);
   // Browsers reach the controller where the issuer says (give --issuer when the console listens on a wildcard address).
   ctx.config.signInUrl = adminConsole ? `${ctx.config.issuer.replace(/\/$/, '')}/access/sign-in` : '';
-  log.info({ apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port, issuer: ctx.config.issuer, database: data.database.description }, 'controller started');
+  // Registered once the ports are bound, so that the addresses other controllers' admins see are real.
+  await ctx.controllerRegistry.start({
+    apiAddress: opts.publicApi ?? advertisedAddress(splitHostPort(opts.listen).host, servers.apiPort),
+    authAddress: advertisedAddress(splitHostPort(opts.authListen).host, servers.authPort),
+  }, () => {
+    const held = modules.map((m) => m.load?.() ?? { gateways: [], clients: 0 });
+    return { gateways: held.flatMap((l) => l.gateways), clients: held.reduce((n, l) => n + l.clients, 0) };
+  });
+  log.info({ controllerId: ctx.controllerRegistry.id, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port, issuer: ctx.config.issuer, database: data.database.description }, 'controller started');
 
   return {
     ctx, apiPort: servers.apiPort, authPort: servers.authPort, metricsPort, consolePort: adminConsole?.port,
@@ -233,6 +244,8 @@ export async function startController(opts: StartOptions): Promise<RunningContro
       await adminConsole?.close();
       await servers.stop(graceMs);
       await closeModules();
+      // After the streams have ended and before the database closes: the row says it stopped cleanly.
+      await ctx.controllerRegistry.stop();
       await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
       await checkpointer?.stop();
       await data.database.close();

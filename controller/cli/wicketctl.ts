@@ -5,6 +5,7 @@ import { runProgram } from '../../common/cli.js';
 import type { RegisterCommands } from './admin-client.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerGatewayCommands } from './commands/gateway.js';
+import { registerControllerCommands } from './commands/controller.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerLoginCommands } from './commands/login.js';
@@ -19,6 +20,7 @@ const COMMAND_GROUPS: RegisterCommands[] = [
   registerUserCommands,
   registerUserRevoke,
   registerGatewayCommands,
+  registerControllerCommands,
   registerPolicyCommands,
   registerAuditCommands,
   registerSessionCommands,

@@ -38,4 +38,9 @@ export class SessionEvents {
   watching(sessionId: string): number {
     return this.watchers.get(sessionId)?.size ?? 0;
   }
+
+  /** How many sessions have at least one Watch stream here. */
+  watchedSessions(): number {
+    return this.watchers.size;
+  }
 }

@@ -75,7 +75,15 @@ export interface SessionSeams {
   stats?: (sessionId: string) => Promise<{ rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined> | { rxBytes: number; txBytes: number; lastHandshakeMs: number } | undefined;
 }
 
-export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => Promise<ServiceSet & { close: () => void }> {
+/** What this controller holds now (its heartbeat in the registry of controllers, controller/controllers/). */
+export interface SessionLoad {
+  /** The gateways whose Sync stream this controller holds. */
+  gateways: string[];
+  /** Sessions followed by at least one client's Watch stream here: the clients this controller serves. */
+  clients: number;
+}
+
+export function sessionModule(settings: Partial<SessionSettings> = {}, seams: SessionSeams = {}): (ctx: SessionModuleDeps) => Promise<ServiceSet & { close: () => void; load: () => SessionLoad }> {
   return async (ctx) => {
     let applied = await loadApplied(ctx);
     const given = { ...DEFAULT_SESSION_SETTINGS, ...ctx.config.sessions, ...settings };
@@ -175,6 +183,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       client: { ...clientService(ctx, manager), ...access.client },
       gateway: gatewayService(ctx, fanout, beforeAttach),
       adminExtras: [sessionAdmin(ctx, manager, acks), deviceAdmin(ctx), access.admin],
+      load: () => ({ gateways: fanout.connected(), clients: manager.events.watchedSessions() }),
       close: () => {
         clearInterval(rotation);
         unbind();

@@ -50,6 +50,18 @@ export interface CertificatesTable {
   revoked_at_ms: Generated<number | null>;
 }
 
+export interface ControllersTable {
+  id: string;
+  hostname: string;
+  api_address: string;
+  auth_address: string;
+  started_at_ms: number;
+  heartbeat_at_ms: number;
+  stopped_at_ms: Generated<number | null>;
+  clients: number;
+  gateways_json: string;
+}
+
 export interface DeniedAttemptsTable {
   id: Generated<number>;
   gateway: string;
@@ -258,6 +270,7 @@ export interface Schema {
   assertion_keys: AssertionKeysTable;
   audit: AuditTable;
   certificates: CertificatesTable;
+  controllers: ControllersTable;
   denied_attempts: DeniedAttemptsTable;
   devices: DevicesTable;
   flows: FlowsTable;

@@ -25,6 +25,7 @@ import { SessionStore } from '../sessions/session-store.js';
 import { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { AccessStore } from '../access/access-store.js';
 import { SsoStore } from '../sso/sso-store.js';
+import { ControllerStore } from '../controllers/controller-store.js';
 
 /** What a repository runs its queries on: the database, or an open transaction. */
 export type Executor = Kysely<Schema>;
@@ -49,6 +50,7 @@ export class Store {
   readonly telemetry: TelemetryStore;
   readonly access: AccessStore;
   readonly sso: SsoStore;
+  readonly controllers: ControllerStore;
 
   /** Where an after-commit hook's error goes; the controller sets its internal-error reporter. */
   onHookError: (err: unknown) => void = (err) => process.emitWarning(`after-commit hook failed: ${(err as Error).message ?? String(err)}`);
@@ -69,6 +71,7 @@ export class Store {
     this.telemetry = new TelemetryStore(db, dialect);
     this.access = new AccessStore(db, dialect);
     this.sso = new SsoStore(db, dialect);
+    this.controllers = new ControllerStore(db, dialect);
   }
 
   get inTransaction(): boolean {

@@ -16,6 +16,7 @@ import type { ClientClient as _wicket_v1_ClientClient, ClientDefinition as _wick
 import type { ClientGatewayPeer as _wicket_v1_ClientGatewayPeer, ClientGatewayPeer__Output as _wicket_v1_ClientGatewayPeer__Output } from './wicket/v1/ClientGatewayPeer.js';
 import type { ConnectRequest as _wicket_v1_ConnectRequest, ConnectRequest__Output as _wicket_v1_ConnectRequest__Output } from './wicket/v1/ConnectRequest.js';
 import type { ConnectResponse as _wicket_v1_ConnectResponse, ConnectResponse__Output as _wicket_v1_ConnectResponse__Output } from './wicket/v1/ConnectResponse.js';
+import type { ControllerInfo as _wicket_v1_ControllerInfo, ControllerInfo__Output as _wicket_v1_ControllerInfo__Output } from './wicket/v1/ControllerInfo.js';
 import type { CreateJoinTokenRequest as _wicket_v1_CreateJoinTokenRequest, CreateJoinTokenRequest__Output as _wicket_v1_CreateJoinTokenRequest__Output } from './wicket/v1/CreateJoinTokenRequest.js';
 import type { CreateJoinTokenResponse as _wicket_v1_CreateJoinTokenResponse, CreateJoinTokenResponse__Output as _wicket_v1_CreateJoinTokenResponse__Output } from './wicket/v1/CreateJoinTokenResponse.js';
 import type { Denial as _wicket_v1_Denial, Denial__Output as _wicket_v1_Denial__Output } from './wicket/v1/Denial.js';
@@ -56,6 +57,8 @@ import type { ListAdminCredentialsRequest as _wicket_v1_ListAdminCredentialsRequ
 import type { ListAdminCredentialsResponse as _wicket_v1_ListAdminCredentialsResponse, ListAdminCredentialsResponse__Output as _wicket_v1_ListAdminCredentialsResponse__Output } from './wicket/v1/ListAdminCredentialsResponse.js';
 import type { ListAuditRequest as _wicket_v1_ListAuditRequest, ListAuditRequest__Output as _wicket_v1_ListAuditRequest__Output } from './wicket/v1/ListAuditRequest.js';
 import type { ListAuditResponse as _wicket_v1_ListAuditResponse, ListAuditResponse__Output as _wicket_v1_ListAuditResponse__Output } from './wicket/v1/ListAuditResponse.js';
+import type { ListControllersRequest as _wicket_v1_ListControllersRequest, ListControllersRequest__Output as _wicket_v1_ListControllersRequest__Output } from './wicket/v1/ListControllersRequest.js';
+import type { ListControllersResponse as _wicket_v1_ListControllersResponse, ListControllersResponse__Output as _wicket_v1_ListControllersResponse__Output } from './wicket/v1/ListControllersResponse.js';
 import type { ListDevicesRequest as _wicket_v1_ListDevicesRequest, ListDevicesRequest__Output as _wicket_v1_ListDevicesRequest__Output } from './wicket/v1/ListDevicesRequest.js';
 import type { ListDevicesResponse as _wicket_v1_ListDevicesResponse, ListDevicesResponse__Output as _wicket_v1_ListDevicesResponse__Output } from './wicket/v1/ListDevicesResponse.js';
 import type { ListFlowsRequest as _wicket_v1_ListFlowsRequest, ListFlowsRequest__Output as _wicket_v1_ListFlowsRequest__Output } from './wicket/v1/ListFlowsRequest.js';
@@ -150,6 +153,7 @@ export interface ProtoGrpcType {
       ClientGatewayPeer: MessageTypeDefinition<_wicket_v1_ClientGatewayPeer, _wicket_v1_ClientGatewayPeer__Output>
       ConnectRequest: MessageTypeDefinition<_wicket_v1_ConnectRequest, _wicket_v1_ConnectRequest__Output>
       ConnectResponse: MessageTypeDefinition<_wicket_v1_ConnectResponse, _wicket_v1_ConnectResponse__Output>
+      ControllerInfo: MessageTypeDefinition<_wicket_v1_ControllerInfo, _wicket_v1_ControllerInfo__Output>
       CreateJoinTokenRequest: MessageTypeDefinition<_wicket_v1_CreateJoinTokenRequest, _wicket_v1_CreateJoinTokenRequest__Output>
       CreateJoinTokenResponse: MessageTypeDefinition<_wicket_v1_CreateJoinTokenResponse, _wicket_v1_CreateJoinTokenResponse__Output>
       Denial: MessageTypeDefinition<_wicket_v1_Denial, _wicket_v1_Denial__Output>
@@ -195,6 +199,8 @@ export interface ProtoGrpcType {
       ListAdminCredentialsResponse: MessageTypeDefinition<_wicket_v1_ListAdminCredentialsResponse, _wicket_v1_ListAdminCredentialsResponse__Output>
       ListAuditRequest: MessageTypeDefinition<_wicket_v1_ListAuditRequest, _wicket_v1_ListAuditRequest__Output>
       ListAuditResponse: MessageTypeDefinition<_wicket_v1_ListAuditResponse, _wicket_v1_ListAuditResponse__Output>
+      ListControllersRequest: MessageTypeDefinition<_wicket_v1_ListControllersRequest, _wicket_v1_ListControllersRequest__Output>
+      ListControllersResponse: MessageTypeDefinition<_wicket_v1_ListControllersResponse, _wicket_v1_ListControllersResponse__Output>
       ListDevicesRequest: MessageTypeDefinition<_wicket_v1_ListDevicesRequest, _wicket_v1_ListDevicesRequest__Output>
       ListDevicesResponse: MessageTypeDefinition<_wicket_v1_ListDevicesResponse, _wicket_v1_ListDevicesResponse__Output>
       ListFlowsRequest: MessageTypeDefinition<_wicket_v1_ListFlowsRequest, _wicket_v1_ListFlowsRequest__Output>

@@ -87,7 +87,7 @@ test('a user certificate cannot call Gateway or Admin', async () => {
   assert.equal((await rpcError(report(creds, 1))).code, grpc.status.PERMISSION_DENIED);
   const api = apiClients(t.api, creds);
   try {
-    for (const method of ['ListUsers', 'ListGateways', 'ListAudit', 'VerifyAudit'] as const) {
+    for (const method of ['ListUsers', 'ListGateways', 'ListControllers', 'ListAudit', 'VerifyAudit'] as const) {
       const err = await rpcError(call(api.admin, method, {} as never));
       assert.equal(err.code, grpc.status.PERMISSION_DENIED, method);
     }

@@ -153,6 +153,7 @@ describe('fuzzing every RPC over real gRPC + mTLS', { timeout: 900_000 }, () => 
       RevokeUser: [{ name: 'victim' }],
       CreateJoinToken: [{ gatewayName: 'dc9', ttlSeconds: 60 }],
       ListGateways: [{}],
+      ListControllers: [{}],
       TestPolicy: [{ yaml: POLICY }],
       DiffPolicy: [{ yaml: POLICY }],
       ApplyPolicy: [{ yaml: POLICY }],

@@ -23,6 +23,8 @@ import type { ListAdminCredentialsRequest as _wicket_v1_ListAdminCredentialsRequ
 import type { ListAdminCredentialsResponse as _wicket_v1_ListAdminCredentialsResponse, ListAdminCredentialsResponse__Output as _wicket_v1_ListAdminCredentialsResponse__Output } from '../../wicket/v1/ListAdminCredentialsResponse.js';
 import type { ListAuditRequest as _wicket_v1_ListAuditRequest, ListAuditRequest__Output as _wicket_v1_ListAuditRequest__Output } from '../../wicket/v1/ListAuditRequest.js';
 import type { ListAuditResponse as _wicket_v1_ListAuditResponse, ListAuditResponse__Output as _wicket_v1_ListAuditResponse__Output } from '../../wicket/v1/ListAuditResponse.js';
+import type { ListControllersRequest as _wicket_v1_ListControllersRequest, ListControllersRequest__Output as _wicket_v1_ListControllersRequest__Output } from '../../wicket/v1/ListControllersRequest.js';
+import type { ListControllersResponse as _wicket_v1_ListControllersResponse, ListControllersResponse__Output as _wicket_v1_ListControllersResponse__Output } from '../../wicket/v1/ListControllersResponse.js';
 import type { ListDevicesRequest as _wicket_v1_ListDevicesRequest, ListDevicesRequest__Output as _wicket_v1_ListDevicesRequest__Output } from '../../wicket/v1/ListDevicesRequest.js';
 import type { ListDevicesResponse as _wicket_v1_ListDevicesResponse, ListDevicesResponse__Output as _wicket_v1_ListDevicesResponse__Output } from '../../wicket/v1/ListDevicesResponse.js';
 import type { ListFlowsRequest as _wicket_v1_ListFlowsRequest, ListFlowsRequest__Output as _wicket_v1_ListFlowsRequest__Output } from '../../wicket/v1/ListFlowsRequest.js';
@@ -197,6 +199,23 @@ export interface AdminClient extends grpc.Client {
   listAudit(argument: _wicket_v1_ListAuditRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListAuditResponse__Output>): grpc.ClientUnaryCall;
   listAudit(argument: _wicket_v1_ListAuditRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListAuditResponse__Output>): grpc.ClientUnaryCall;
   listAudit(argument: _wicket_v1_ListAuditRequest, callback: grpc.requestCallback<_wicket_v1_ListAuditResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The controllers sharing this database (docs/operations.md): each one's addresses, last
+   * heartbeat, the gateways whose Sync stream it holds and how many clients it serves.
+   */
+  ListControllers(argument: _wicket_v1_ListControllersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
+  ListControllers(argument: _wicket_v1_ListControllersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
+  ListControllers(argument: _wicket_v1_ListControllersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
+  ListControllers(argument: _wicket_v1_ListControllersRequest, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The controllers sharing this database (docs/operations.md): each one's addresses, last
+   * heartbeat, the gateways whose Sync stream it holds and how many clients it serves.
+   */
+  listControllers(argument: _wicket_v1_ListControllersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
+  listControllers(argument: _wicket_v1_ListControllersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
+  listControllers(argument: _wicket_v1_ListControllersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
+  listControllers(argument: _wicket_v1_ListControllersRequest, callback: grpc.requestCallback<_wicket_v1_ListControllersResponse__Output>): grpc.ClientUnaryCall;
   
   ListDevices(argument: _wicket_v1_ListDevicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wicket_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
   ListDevices(argument: _wicket_v1_ListDevicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wicket_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
@@ -418,6 +437,12 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   ListAudit: grpc.handleUnaryCall<_wicket_v1_ListAuditRequest__Output, _wicket_v1_ListAuditResponse>;
   
+  /**
+   * The controllers sharing this database (docs/operations.md): each one's addresses, last
+   * heartbeat, the gateways whose Sync stream it holds and how many clients it serves.
+   */
+  ListControllers: grpc.handleUnaryCall<_wicket_v1_ListControllersRequest__Output, _wicket_v1_ListControllersResponse>;
+  
   ListDevices: grpc.handleUnaryCall<_wicket_v1_ListDevicesRequest__Output, _wicket_v1_ListDevicesResponse>;
   
   ListFlows: grpc.handleUnaryCall<_wicket_v1_ListFlowsRequest__Output, _wicket_v1_ListFlowsResponse>;
@@ -481,6 +506,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   ListAccessRequests: MethodDefinition<_wicket_v1_ListAccessRequestsRequest, _wicket_v1_ListAccessRequestsResponse, _wicket_v1_ListAccessRequestsRequest__Output, _wicket_v1_ListAccessRequestsResponse__Output>
   ListAdminCredentials: MethodDefinition<_wicket_v1_ListAdminCredentialsRequest, _wicket_v1_ListAdminCredentialsResponse, _wicket_v1_ListAdminCredentialsRequest__Output, _wicket_v1_ListAdminCredentialsResponse__Output>
   ListAudit: MethodDefinition<_wicket_v1_ListAuditRequest, _wicket_v1_ListAuditResponse, _wicket_v1_ListAuditRequest__Output, _wicket_v1_ListAuditResponse__Output>
+  ListControllers: MethodDefinition<_wicket_v1_ListControllersRequest, _wicket_v1_ListControllersResponse, _wicket_v1_ListControllersRequest__Output, _wicket_v1_ListControllersResponse__Output>
   ListDevices: MethodDefinition<_wicket_v1_ListDevicesRequest, _wicket_v1_ListDevicesResponse, _wicket_v1_ListDevicesRequest__Output, _wicket_v1_ListDevicesResponse__Output>
   ListFlows: MethodDefinition<_wicket_v1_ListFlowsRequest, _wicket_v1_ListFlowsResponse, _wicket_v1_ListFlowsRequest__Output, _wicket_v1_ListFlowsResponse__Output>
   ListGateways: MethodDefinition<_wicket_v1_ListGatewaysRequest, _wicket_v1_ListGatewaysResponse, _wicket_v1_ListGatewaysRequest__Output, _wicket_v1_ListGatewaysResponse__Output>

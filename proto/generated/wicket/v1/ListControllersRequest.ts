@@ -1,0 +1,8 @@
+// Original file: proto/wicket.proto
+
+
+export interface ListControllersRequest {
+}
+
+export interface ListControllersRequest__Output {
+}
