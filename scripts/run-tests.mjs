@@ -12,7 +12,8 @@
 // second pass runs the integration suites (test/integration/) and every unit test file that
 // imports test/support/store.js again with WICKET_TEST_STORE=postgres, on one real PostgreSQL
 // this script starts for the whole run (test/support/postgres.ts; its URL goes to the tests
-// in WICKET_TEST_PG_URL, and it is stopped at the end). Each pass is labelled with its store,
+// in WICKET_TEST_PG_URL and its data directory in WICKET_TEST_PG_DATA, and it is stopped at
+// the end). Each pass is labelled with its store,
 // and the closing summary lists the failed tests under the store they failed on.
 //
 // End-to-end tests are required: when this machine cannot run them (not root, or a tool is
@@ -110,6 +111,7 @@ if (!process.env.WICKET_TEST_PG_URL && rest.length > 0) {
     const { startPostgres } = await import(pathToFileURL(join(dist, 'test', 'support', 'postgres.js')).href);
     postgres = await startPostgres();
     process.env.WICKET_TEST_PG_URL = postgres.url;
+    process.env.WICKET_TEST_PG_DATA = postgres.dataDir;
   } catch (err) {
     console.error(`\nPostgreSQL for the tests could not start, the PostgreSQL pass does NOT run: ${err.message}`);
     failures.push({ label: 'PostgreSQL', names: ['(the test server could not start)'] });

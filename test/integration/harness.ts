@@ -2,12 +2,16 @@
 // loopback, a temporary data directory) started in-process, with a clock the test can move,
 // and helpers to add users, log in and build clients. Its store is the SQLite file in the data
 // directory, or with WICKET_TEST_STORE=postgres a fresh database on a real PostgreSQL
-// (test/support/postgres.ts): scripts/run-tests.mjs runs these suites on both.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// (test/support/postgres.ts): scripts/run-tests.mjs runs these suites on both. What differs
+// between the stores for a test that looks beneath the controller (the database's files as
+// bytes, tampering as someone with the database) is here, one helper per concept, so such a
+// test reads the same on both.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
+import pg from 'pg';
 import { pino } from 'pino';
 import { apiClients, authClients, call, type ClientCredentials } from '../../common/grpc.js';
 import { DNS_PORT } from '../../common/dns-names.js';
@@ -19,7 +23,8 @@ import { startController, type RunningController, type StartOptions } from '../.
 import type { ServiceModule } from '../../controller/app/service-module.js';
 import { totpCode } from '../../controller/auth/totp.js';
 import { openDatabase, type Database } from '../../controller/store/database.js';
-import { dropPostgresDatabase, freshPostgresDatabase, testStoreKind } from '../support/postgres.js';
+import { openSqlite } from '../../controller/store/sqlite.js';
+import { dropPostgresDatabase, freshPostgresDatabase, postgresDataDir, testStoreKind } from '../support/postgres.js';
 
 export const silentLogger = () => pino({ level: 'silent' }, new Writable({ write: (_c, _e, cb) => cb() }));
 
@@ -97,13 +102,113 @@ export async function startTestController(options: { reauthIntervalMs?: number; 
   };
 }
 
+/** The SQLite file in the controller's data directory (when the store is SQLite). */
+const sqlitePath = (t: TestController) => join(t.dir, 'data', 'controller.db');
+
 /**
  * The running controller's store, opened a second time beside it (the SQLite file in its data
  * directory, or its PostgreSQL database), for a test that looks at or tampers with rows
  * directly. Close it before the controller stops.
  */
 export function openControllerDatabase(t: TestController, options: { readonly?: boolean } = {}): Promise<Database> {
-  return openDatabase(t.databaseUrl ? { kind: 'postgres', url: t.databaseUrl } : { kind: 'sqlite', path: join(t.dir, 'data', 'controller.db') }, options);
+  return openDatabase(t.databaseUrl ? { kind: 'postgres', url: t.databaseUrl } : { kind: 'sqlite', path: sqlitePath(t) }, options);
+}
+
+/** The regular files in `dir`, not its subdirectories. */
+function filesIn(dir: string): string[] {
+  return readdirSync(dir).map((name) => join(dir, name)).filter((f) => {
+    try {
+      return statSync(f).isFile();
+    } catch {
+      return false; // a WAL segment recycled while listing
+    }
+  });
+}
+
+/**
+ * The files that hold the controller's database, as someone who copies them gets them.
+ * SQLite: the database file and its WAL. PostgreSQL: the server's WAL (pg_wal, shared by every
+ * database of the server; it has each change's tuple data as soon as it commits) and this
+ * database's own relation files (base/<database oid>), after a CHECKPOINT has written every
+ * row to them whole (in the WAL a record can be cut by a page header). Throws when the
+ * database's own files are missing or empty, so a test cannot pass by reading nothing.
+ */
+async function rawDatabaseFiles(t: TestController): Promise<string[]> {
+  if (!t.databaseUrl) {
+    const file = sqlitePath(t);
+    if (!existsSync(file) || statSync(file).size === 0) throw new Error(`${file} is missing or empty`);
+    return [file, `${file}-wal`].filter(existsSync);
+  }
+  const dataDir = await postgresDataDir();
+  const client = new pg.Client({ connectionString: t.databaseUrl });
+  await client.connect();
+  let oid: number;
+  try {
+    await client.query('CHECKPOINT');
+    oid = (await client.query<{ oid: number }>('SELECT oid FROM pg_database WHERE datname = current_database()')).rows[0]!.oid;
+  } finally {
+    await client.end();
+  }
+  const own = filesIn(join(dataDir, 'base', String(oid)));
+  if (!own.some((f) => statSync(f).size > 0)) throw new Error(`no relation files of database ${oid} under ${dataDir}`);
+  return [...filesIn(join(dataDir, 'pg_wal')), ...own];
+}
+
+/**
+ * Which of `needles` occur in the raw bytes of the controller's database files (see
+ * rawDatabaseFiles): the answer to "does someone who copies the database get this in clear".
+ * Each file is searched on its own, so a server's whole WAL is never in memory at once.
+ * PostgreSQL compresses a row of more than about 2 kB, so a needle must be a value kept in a
+ * smaller row (a secret, a name, an id), or a slice of one.
+ */
+export async function searchRawDatabase<N extends string | Buffer>(t: TestController, needles: readonly N[]): Promise<Set<N>> {
+  const found = new Set<N>();
+  const bytes = needles.map((n) => (typeof n === 'string' ? Buffer.from(n, 'utf8') : n));
+  for (const file of await rawDatabaseFiles(t)) {
+    let raw: Buffer;
+    try {
+      raw = readFileSync(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // a WAL segment recycled meanwhile
+      throw err;
+    }
+    needles.forEach((n, i) => { if (!found.has(n) && raw.includes(bytes[i]!)) found.add(n); });
+  }
+  return found;
+}
+
+/**
+ * Runs `sqlText` (one or more statements) on the controller's live database as an attacker
+ * with the database would: the append-only triggers on audit are taken out of the way, the
+ * SQL runs, and they are put back, all in one transaction (so the application never sees
+ * the table without them). SQLite: the triggers are dropped and created again from their
+ * own SQL. PostgreSQL: `ALTER TABLE audit DISABLE TRIGGER USER` and ENABLE, on a connection
+ * as the controller's database user (the test server's superuser). The chain of hashes is
+ * what must catch what this does.
+ */
+export async function tamperDatabase(t: TestController, sqlText: string): Promise<void> {
+  if (t.databaseUrl) {
+    const client = new pg.Client({ connectionString: t.databaseUrl });
+    await client.connect();
+    try {
+      // One simple-protocol query: several statements, one implicit transaction.
+      await client.query(`ALTER TABLE audit DISABLE TRIGGER USER; ${sqlText}; ALTER TABLE audit ENABLE TRIGGER USER;`);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const db = openSqlite(sqlitePath(t));
+  try {
+    db.transaction(() => {
+      const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'").all() as { name: string; sql: string }[];
+      for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
+      db.exec(sqlText);
+      for (const { sql } of triggers) db.exec(sql);
+    })();
+  } finally {
+    db.close();
+  }
 }
 
 /** Adds a user through the Admin API and returns the TOTP secret. */

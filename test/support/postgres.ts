@@ -5,7 +5,9 @@
 // (fsync, full_page_writes): a test database is thrown away, never recovered.
 //
 // `postgresUrl()` starts one server per process, or uses the one in WICKET_TEST_PG_URL
-// (scripts/run-tests.mjs starts one for the whole run); `freshPostgresDatabase()` gives each
+// (scripts/run-tests.mjs starts one for the whole run, and says where its data directory is
+// in WICKET_TEST_PG_DATA, for the tests that read the server's files as someone who copies
+// them would: `postgresDataDir()`); `freshPostgresDatabase()` gives each
 // test its own database on it, copied from a template database the current migrations were
 // applied to once per server (the controller then finds its schema up to date).
 import { spawnSync } from 'node:child_process';
@@ -72,6 +74,8 @@ function stopOnSignals(): void {
 export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:PORT/postgres (trust authentication on loopback). */
   url: string;
+  /** Its data directory (PGDATA): the files that hold every database of this server. */
+  dataDir: string;
   /** Stops the server at once and removes its directory (also done when the process exits). */
   stop(): void;
 }
@@ -112,7 +116,7 @@ export async function startPostgres(): Promise<PostgresServer> {
         started = true;
         const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
         await waitReady(url);
-        return { url, stop };
+        return { url, dataDir: data, stop };
       } catch (err) {
         if (attempt >= 3) throw err;
       }
@@ -141,14 +145,31 @@ async function waitReady(url: string): Promise<void> {
   }
 }
 
-let server: Promise<string> | undefined;
+let server: Promise<{ url: string; dataDir?: string }> | undefined;
+
+/** This run's server: the one in WICKET_TEST_PG_URL (and WICKET_TEST_PG_DATA), or one started for this process. */
+function runServer(): Promise<{ url: string; dataDir?: string }> {
+  server ??= process.env.WICKET_TEST_PG_URL
+    ? Promise.resolve({ url: process.env.WICKET_TEST_PG_URL, dataDir: process.env.WICKET_TEST_PG_DATA || undefined })
+    : startPostgres();
+  return server;
+}
 
 /** The URL of this run's PostgreSQL server: WICKET_TEST_PG_URL, or one started for this process. */
-export function postgresUrl(): Promise<string> {
-  server ??= process.env.WICKET_TEST_PG_URL
-    ? Promise.resolve(process.env.WICKET_TEST_PG_URL)
-    : startPostgres().then((s) => s.url);
-  return server;
+export async function postgresUrl(): Promise<string> {
+  return (await runServer()).url;
+}
+
+/**
+ * The data directory of this run's server (readable by the tests: the server runs as the
+ * user running them, or they run as root). Throws when the server was given in
+ * WICKET_TEST_PG_URL without WICKET_TEST_PG_DATA: a test of what the files hold must not
+ * pass by reading none.
+ */
+export async function postgresDataDir(): Promise<string> {
+  const { dataDir } = await runServer();
+  if (!dataDir) throw new Error('WICKET_TEST_PG_URL is set without WICKET_TEST_PG_DATA: set it to that server\'s data directory (PGDATA) for the tests that read its files');
+  return dataDir;
 }
 
 /** `url` with its database replaced. */
