@@ -1,20 +1,23 @@
 // `npm run demo`: the first five minutes with Wicket. Builds a small network of namespaces
 // (controller, gateway with a resource LAN, two remote workers), runs the real controller,
-// gateway and client CLIs on an embedded SQLite database, and narrates what happens with
-// real results and timings: least privilege, a live revocation cutting an open connection,
-// flows, denied attempts and the audit trail. `--json` prints a machine-readable summary on
-// stdout (progress goes to stderr); `--keep` leaves everything running until Ctrl-C.
+// gateway and client CLIs on an embedded SQLite database (or, with `--postgres`, a throwaway
+// PostgreSQL), and narrates what happens with real results and timings: least privilege, a
+// live revocation cutting an open connection, flows, denied attempts and the audit trail.
+// `--json` prints a machine-readable summary on stdout (progress goes to stderr); `--keep`
+// leaves everything running until Ctrl-C.
 import { execFileSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import QRCode from 'qrcode';
+import pg from 'pg';
 import { otpauthUri } from '../controller/auth/totp.js';
 import { ADDR, startStream, tcpConnect, type TcpOutcome } from './topology/index.js';
 import { eventually, PORTS, samplePolicy, WicketSystem } from './topology/system.js';
 import { formatMs, Progress } from './demo/progress.js';
 import { expectedOutcomesMet, type DemoSummary } from './demo/summary.js';
 import { topologyProblems } from './topology/prerequisites.js';
+import { startPostgres } from './postgres-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Echo interval of the stream that measures the revocation: the measurement's resolution. */
@@ -22,7 +25,7 @@ const STREAM_INTERVAL_MS = 10;
 /** How long the revoked stream must stay silent to count as cut. */
 const QUIET_MS = 1000;
 
-interface Options { json?: boolean; keep?: boolean }
+interface Options { json?: boolean; keep?: boolean; postgres?: boolean }
 
 interface SessionView { id: string; acks: { gateway: string; ackedAtMs: number }[] }
 interface AuditRecord { id: number; atMs: number; actor: string; action: string; target: string }
@@ -54,12 +57,30 @@ async function fetchFrom(sys: WicketSystem, role: string, url: string): Promise<
 const describeOutcome = (o: TcpOutcome) =>
   ({ connected: 'connected', refused: 'refused', timeout: 'no answer (dropped)', error: 'no route (not in her tunnel)' })[o];
 
+/**
+ * Starts a private PostgreSQL (scripts/postgres-server.ts), removed when the demo exits, and
+ * points the controller at it through WICKET_DATABASE_URL, which its init and start read. The
+ * controller runs in its own network namespace, so it reaches the server by its Unix socket.
+ */
+async function usePostgres(): Promise<string> {
+  const server = await startPostgres();
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query('CREATE DATABASE wicket');
+  } finally {
+    await admin.end();
+  }
+  process.env.WICKET_DATABASE_URL = `postgres://postgres@localhost/wicket?host=${encodeURIComponent(server.socketDir)}`;
+  return `PostgreSQL, socket ${server.socketDir}`;
+}
+
 /** `wicketctl flows --json`. */
 interface FlowsView { flows: unknown[]; denied: unknown[] }
 
-async function scenario(sys: WicketSystem, p: Progress, o: Outcomes): Promise<void> {
+async function scenario(sys: WicketSystem, p: Progress, o: Outcomes, store: string): Promise<void> {
   const topo = sys.topo;
-  await p.step('Initialise the controller (embedded SQLite, CA, master key); start the web app and database', async () => {
+  await p.step(`Initialise the controller (${store}, CA, master key); start the web app and database`, async () => {
     await Promise.all([sys.initController(), sys.startResources()]);
   }, () => `CA fingerprint ${sys.fingerprint.slice(0, 16)}…; web app ${ADDR.r1}:${PORTS.web}, database ${ADDR.r2}:${PORTS.db}`);
   await p.step('Start the controller', () => sys.startController(['--console-listen', `0.0.0.0:${PORTS.console}`]),
@@ -200,8 +221,10 @@ async function main(opts: Options): Promise<number> {
   process.on('exit', () => sys.cleanup());
   const interfaces = [sys.gatewayIf, sys.topo.ifname('a'), sys.topo.ifname('b')];
   let error: string | undefined;
+  let store = 'embedded SQLite';
   try {
-    await scenario(sys, p, o);
+    if (opts.postgres) store = await p.step('Start a throwaway PostgreSQL for the controller (Debian\'s postgresql package)', () => usePostgres(), (s) => s);
+    await scenario(sys, p, o, store);
   } catch (e) {
     error = (e as Error).message;
     out.write(`\nThe demo stopped: ${error}\n`);
@@ -234,5 +257,6 @@ const program = new Command('demo')
   .description('run Wicket end to end in network namespaces and narrate what happens (root)')
   .option('--json', 'print a machine-readable summary on stdout (progress on stderr)')
   .option('--keep', 'leave the system running after the demo, print how to explore it, clean up on Ctrl-C')
+  .option('--postgres', "keep the controller's state in a throwaway PostgreSQL (Debian's postgresql package) instead of the embedded SQLite")
   .action(async (opts: Options) => { process.exitCode = await main(opts); });
 await program.parseAsync();

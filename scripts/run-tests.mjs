@@ -108,7 +108,7 @@ function run(label, files, concurrency, env = {}) {
 let postgres;
 if (!process.env.WICKET_TEST_PG_URL && rest.length > 0) {
   try {
-    const { startPostgres } = await import(pathToFileURL(join(dist, 'test', 'support', 'postgres.js')).href);
+    const { startPostgres } = await import(pathToFileURL(join(dist, 'scripts', 'postgres-server.js')).href);
     postgres = await startPostgres();
     process.env.WICKET_TEST_PG_URL = postgres.url;
     process.env.WICKET_TEST_PG_DATA = postgres.dataDir;
