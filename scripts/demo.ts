@@ -10,14 +10,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import QRCode from 'qrcode';
-import pg from 'pg';
 import { otpauthUri } from '../controller/auth/totp.js';
 import { ADDR, startStream, tcpConnect, type TcpOutcome } from './topology/index.js';
 import { eventually, PORTS, samplePolicy, WicketSystem } from './topology/system.js';
 import { formatMs, Progress } from './demo/progress.js';
 import { expectedOutcomesMet, type DemoSummary } from './demo/summary.js';
 import { topologyProblems } from './topology/prerequisites.js';
-import { startPostgres } from './postgres-server.js';
+import { useThrowawayPostgres } from './postgres-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Echo interval of the stream that measures the revocation: the measurement's resolution. */
@@ -56,24 +55,6 @@ async function fetchFrom(sys: WicketSystem, role: string, url: string): Promise<
 
 const describeOutcome = (o: TcpOutcome) =>
   ({ connected: 'connected', refused: 'refused', timeout: 'no answer (dropped)', error: 'no route (not in her tunnel)' })[o];
-
-/**
- * Starts a private PostgreSQL (scripts/postgres-server.ts), removed when the demo exits, and
- * points the controller at it through WICKET_DATABASE_URL, which its init and start read. The
- * controller runs in its own network namespace, so it reaches the server by its Unix socket.
- */
-async function usePostgres(): Promise<string> {
-  const server = await startPostgres();
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query('CREATE DATABASE wicket');
-  } finally {
-    await admin.end();
-  }
-  process.env.WICKET_DATABASE_URL = `postgres://postgres@localhost/wicket?host=${encodeURIComponent(server.socketDir)}`;
-  return `PostgreSQL, socket ${server.socketDir}`;
-}
 
 /** `wicketctl flows --json`. */
 interface FlowsView { flows: unknown[]; denied: unknown[] }
@@ -223,7 +204,10 @@ async function main(opts: Options): Promise<number> {
   let error: string | undefined;
   let store = 'embedded SQLite';
   try {
-    if (opts.postgres) store = await p.step('Start a throwaway PostgreSQL for the controller (Debian\'s postgresql package)', () => usePostgres(), (s) => s);
+    if (opts.postgres) {
+      await p.step("Start a throwaway PostgreSQL for the controller (Debian's postgresql package)", () => useThrowawayPostgres(), (s) => `socket ${s.socketDir}`);
+      store = 'PostgreSQL';
+    }
     await scenario(sys, p, o, store);
   } catch (e) {
     error = (e as Error).message;

@@ -137,3 +137,22 @@ async function waitReady(url: string): Promise<void> {
     }
   }
 }
+
+/**
+ * Starts a private server with an empty `wicket` database and points the controllers this
+ * process starts at it: WICKET_DATABASE_URL, which `wicket-controller init` and `start` read.
+ * The URL names the server's Unix socket, so a controller in another network namespace
+ * reaches it too. For the demo and the benchmarks.
+ */
+export async function useThrowawayPostgres(): Promise<PostgresServer> {
+  const server = await startPostgres();
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query('CREATE DATABASE wicket');
+  } finally {
+    await admin.end();
+  }
+  process.env.WICKET_DATABASE_URL = `postgres://postgres@localhost/wicket?host=${encodeURIComponent(server.socketDir)}`;
+  return server;
+}
