@@ -253,6 +253,8 @@ describe('a throw after a commit never ends the controller', { timeout: 120_000 
       // it with a session view, built after the commit.
       const watch = bob.client.Watch({ sessionId: s.session!.id });
       watch.on('error', () => undefined);
+      // Armed only once the watch has its current state: that state is a session view too.
+      await new Promise((resolve) => watch.once('data', resolve));
       watch.on('data', () => undefined);
       // The grant's session_ttl (2 s) ends the session from its timer; the fault makes the
       // step after that commit throw.
