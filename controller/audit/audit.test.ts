@@ -41,7 +41,7 @@ test('a record whose transaction rolls back reaches neither the sink nor the hea
 
 test('records removed while the controller runs: the next record does not move the head past the gap', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wicket-audit-'));
-  const { store, database, close } = await openTestStore();
+  const { store, database, close } = await openTestStore({ sqliteOnly: true });
   try {
     const errors: unknown[] = [];
     const audit = await Audit.open(store, { anchor: { path: join(dir, 'audit.head'), key: Buffer.alloc(32, 7) }, onError: (e) => errors.push(e) });
@@ -59,7 +59,7 @@ test('records removed while the controller runs: the next record does not move t
 });
 
 test('a record removed from the end leaves a gap the next record shows (SQLite keeps the highest id used)', async () => {
-  const { store, database, close } = await openTestStore();
+  const { store, database, close } = await openTestStore({ sqliteOnly: true });
   try {
     const audit = await Audit.open(store);
     for (const action of ['a', 'b', 'c']) await audit.append(store, { actor: 'system', action, target: '' });

@@ -2,7 +2,6 @@
 // sessions' addresses; assigned once (re-enrollment keeps it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
 import { openTestStore } from '../../test/support/store.js';
 import { parsePool } from '../sessions/ipam.js';
 import { ensureServiceAddress, topFreeAddress } from './service-address.js';
@@ -17,8 +16,8 @@ test('the highest free address of the pool, or a clear error when none is left',
 test('each gateway gets its own address once; a live session\'s address is skipped', async (t) => {
   const { store, database, close } = await openTestStore();
   t.after(close);
-  // The session row stands alone here (no user or device rows): only its address matters.
-  await sql`PRAGMA foreign_keys = OFF`.execute(database.kysely);
+  // Only the session's address matters; its user row is there for the foreign key.
+  await database.kysely.insertInto('users').values({ name: 'alice', totp_sealed: Buffer.alloc(1), created_at_ms: 0 }).execute();
   const pool = parsePool('100.64.0.0/29');
   await store.gateways.enroll('dc1', 's1', 0, '', '');
   await store.gateways.enroll('dc2', 's2', 0, '', '');

@@ -11,7 +11,7 @@ import type { CompiledQuery } from 'kysely';
 import type { HttpRequestRecord__Output as HttpRequestRecord } from '../../proto/generated/wicket/v1/HttpRequestRecord.js';
 
 async function withStore(fn: (t: TelemetryStore, db: SqliteHandle, kysely: Executor) => Promise<void>) {
-  const { store, database, close } = await openTestStore();
+  const { store, database, close } = await openTestStore({ sqliteOnly: true });
   const db = database.sqlite!;
   try {
     db.prepare("INSERT INTO users (name, totp_sealed, created_at_ms) VALUES ('alice', x'00', 1)").run();

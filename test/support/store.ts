@@ -8,8 +8,12 @@ import { dropPostgresDatabase, freshPostgresDatabase, testStoreKind } from './po
 
 export interface TestStore { store: Store; database: Database; close(): Promise<void> }
 
-export async function openTestStore(): Promise<TestStore> {
-  if (testStoreKind() === 'sqlite') {
+/**
+ * `sqliteOnly`: the test reaches into SQLite itself (its file handle, query plans, its
+ * sequence table), so it runs on SQLite in every pass.
+ */
+export async function openTestStore(options: { sqliteOnly?: boolean } = {}): Promise<TestStore> {
+  if (options.sqliteOnly || testStoreKind() === 'sqlite') {
     const database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
     return { store: new Store(database.kysely, database.dialect), database, close: () => database.close() };
   }
