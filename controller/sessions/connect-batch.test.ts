@@ -88,8 +88,13 @@ const posture = null;
 const deltas = (stream: Recorder) => stream.sent.filter((m) => m.delta).map((m) => m.delta!);
 
 /** Resolves once `ready()` holds (the store answers asynchronously), or fails after a while. */
+/**
+ * Waits for `ready`; the deadline only keeps a broken test from hanging. It is generous: on
+ * PostgreSQL batches that overlap are run again after serialization failures, which takes
+ * longer on a loaded machine.
+ */
 async function until(ready: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
+  const deadline = Date.now() + 30_000;
   while (!ready()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
