@@ -153,6 +153,8 @@ export async function useThrowawayPostgres(): Promise<PostgresServer> {
   } finally {
     await admin.end();
   }
-  process.env.WICKET_DATABASE_URL = `postgres://postgres@localhost/wicket?host=${encodeURIComponent(server.socketDir)}`;
+  // The socket's file name carries the server's port (.s.PGSQL.PORT), so the URL keeps it.
+  const { port } = new URL(server.url);
+  process.env.WICKET_DATABASE_URL = `postgres://postgres@localhost:${port}/wicket?host=${encodeURIComponent(server.socketDir)}`;
   return server;
 }
