@@ -484,13 +484,8 @@ export class SessionManager {
   }
 
   /** Of `ids`, the sessions still active, read through `tx`. */
-  private async stillActive(tx: Store, ids: readonly string[]): Promise<SessionRecord[]> {
-    const out: SessionRecord[] = [];
-    for (const id of ids) {
-      const s = await tx.sessions.get(id);
-      if (s?.state === 'active') out.push(s);
-    }
-    return out;
+  private stillActive(tx: Store, ids: readonly string[]): Promise<SessionRecord[]> {
+    return tx.sessions.activeOf(ids);
   }
 
   /** The changes ending those of `ids` still active, read through `tx`. */

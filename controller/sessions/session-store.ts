@@ -103,6 +103,15 @@ export class SessionStore {
     return r && toRecord(r);
   }
 
+  /** Of `ids`, the sessions still active, in the order of `ids`: one query per chunk. */
+  async activeOf(ids: readonly string[]): Promise<SessionRecord[]> {
+    const found = new Map<string, SessionRecord>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      for (const r of await this.live().where('id', 'in', ids.slice(i, i + CHUNK)).execute()) found.set(r.id, toRecord(r));
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
   /** Every active session, oldest first (an array: the controller holds them all in its timers anyway). */
   async active(): Promise<SessionRecord[]> {
     return (await this.live().orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
