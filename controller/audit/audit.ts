@@ -9,9 +9,10 @@
 // A table lock rather than an advisory one: LOCK TABLE takes no snapshot, so when it is the
 // transaction's first statement (an append in a transaction of its own) the snapshot is taken
 // once the lock is held and sees the newest record; an advisory lock is taken by a SELECT,
-// whose snapshot is fixed before it waits, so every waiter would fail to serialize. An append
-// after other statements of the caller's transaction may still fail so after waiting, and
-// the store runs the transaction again.
+// whose snapshot is fixed before it waits, so every waiter would fail to serialize. The store
+// takes the same lock as the first statement of every writing transaction (store.ts), so an
+// append inside one holds it already; one in a `concurrent` transaction may fail to serialize
+// after waiting, and the store runs it again with the lock first.
 import { appendFileSync } from 'node:fs';
 import { sql, type Selectable } from 'kysely';
 import type { Store } from '../store/store.js';

@@ -3,11 +3,13 @@
 // Both are reached through one Kysely instance typed by schema.ts, so the queries above this
 // folder are written once; `dialect` is there for the few statements that differ.
 import { Kysely } from 'kysely';
+import pg from 'pg';
 import type { Schema } from './schema.js';
 import { openSqlite, sqliteDialect, type SqliteHandle } from './sqlite.js';
 import { postgresDialect, redactUrl } from './postgres.js';
 import { migrate } from './migrate.js';
 import type { Dialect } from './dialect.js';
+import { LocalNotifier, PostgresNotifier, type Notifier } from './notifications.js';
 
 export type { Dialect };
 
@@ -20,6 +22,8 @@ export interface Database {
   readonly sqlite?: SqliteHandle;
   /** Where it is, without secrets: a file path or a URL with its password hidden. */
   readonly description: string;
+  /** Wake-ups between the controllers of this database (notifications.ts). */
+  readonly notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -46,11 +50,19 @@ export async function openDatabase(location: DatabaseLocation, options: { readon
   if (location.kind === 'sqlite') {
     const sqlite = openSqlite(location.path, options);
     const kysely = new Kysely<Schema>({ dialect: sqliteDialect(sqlite) });
-    database = { kysely, dialect: 'sqlite', sqlite, description: location.path, close: () => kysely.destroy() };
+    database = { kysely, dialect: 'sqlite', sqlite, description: location.path, notifier: new LocalNotifier(), close: () => kysely.destroy() };
   } else {
     const { dialect } = postgresDialect(location.url, { readonly: options.readonly });
     const kysely = new Kysely<Schema>({ dialect });
-    database = { kysely, dialect: 'postgres', description: redactUrl(location.url), close: () => kysely.destroy() };
+    const url = location.url;
+    const notifier = new PostgresNotifier(() => new pg.Client({ connectionString: url }));
+    database = {
+      kysely, dialect: 'postgres', description: redactUrl(url), notifier,
+      close: async () => {
+        await notifier.close();
+        await kysely.destroy();
+      },
+    };
   }
   if (!options.readonly) {
     try {

@@ -11,6 +11,15 @@
 // aborts for a conflict with another controller is run again, so a body must not change
 // anything outside the database: what must happen once the change is durable goes to
 // `afterCommit`.
+//
+// Writers take turns on PostgreSQL as they do on SQLite. Almost every change appends to the
+// one audit chain (and, with it, to the gateways' change logs), so two writers at once
+// always conflict; a transaction therefore takes the writers' lock (the audit table's
+// SHARE ROW EXCLUSIVE lock, which plain reads do not wait for) as its first statement,
+// before PostgreSQL takes its snapshot, and so never aborts for another writer's change.
+// Without it, overlapping Connect batches of one controller aborted each other until their
+// reruns ran out. A transaction that appends to no shared sequence (telemetry ingest) says
+// `{ concurrent: true }` and runs beside the writers; a conflict it meets is run again.
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from './schema.js';
 import type { Dialect } from './database.js';
@@ -36,6 +45,14 @@ const MAX_ATTEMPTS = 8;
 
 function retryable(err: unknown): boolean {
   return typeof err === 'object' && err !== null && RETRYABLE.has((err as { code?: string }).code ?? '');
+}
+
+export interface TransactionOptions {
+  /**
+   * The body appends to no shared sequence (audit chain, change log): on PostgreSQL it does
+   * not wait for the writers' lock on its first run.
+   */
+  concurrent?: boolean;
 }
 
 export class Store {
@@ -82,18 +99,17 @@ export class Store {
    * Runs `fn` in one transaction and returns its result once committed; inside a transaction
    * it joins it. On PostgreSQL a serialization failure or deadlock runs `fn` again.
    */
-  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Store) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.committed) return fn(this);
     for (let attempt = 1; ; attempt++) {
       const committed: (() => void)[] = [];
       try {
         const builder = this.dialect === 'postgres' ? this.db.transaction().setIsolationLevel('serializable') : this.db.transaction();
         const result = await builder.execute(async (trx) => {
-          // Most writes append to the audit chain, and an append inside a transaction whose
-          // snapshot predates the append lock (audit.ts) fails to serialize whenever it waited.
-          // A rerun takes that lock first, so its snapshot comes after the append it waited for
-          // and it cannot lose the same race twice.
-          if (attempt > 1 && this.dialect === 'postgres') await sql`LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
+          // The writers' lock first (see the top of this file). A concurrent transaction that
+          // appended to the audit chain after all failed to serialize; its rerun takes the
+          // lock first too, so it cannot lose the same race twice.
+          if (this.dialect === 'postgres' && (!options.concurrent || attempt > 1)) await sql`LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
           return fn(new Store(trx, this.dialect, committed));
         });
         this.runHooks(committed);

@@ -47,7 +47,7 @@ export class TelemetryIngest {
       metrics.foreignRecords.inc({ gateway }, foreign);
       this.deps.log.warn({ gateway, seq: batch.seq, foreign }, 'gateway reported sessions it does not serve; those records were dropped');
     }
-    const result = await store.transaction((tx) => tx.telemetry.ingest(gateway, batch, now));
+    const result = await store.transaction((tx) => tx.telemetry.ingest(gateway, batch, now), { concurrent: true });
     // Outside the batch's transaction: the gateway's row is written by its Sync acks too, and
     // a conflict there must not make PostgreSQL run the whole batch again.
     await store.gateways.recordReport(gateway, now);

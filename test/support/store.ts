@@ -6,7 +6,13 @@ import { openDatabase, type Database } from '../../controller/store/database.js'
 import { Store } from '../../controller/store/store.js';
 import { dropPostgresDatabase, freshPostgresDatabase, testStoreKind } from './postgres.js';
 
-export interface TestStore { store: Store; database: Database; close(): Promise<void> }
+export interface TestStore {
+  store: Store;
+  database: Database;
+  /** PostgreSQL only: another handle on the same database, as a second controller has (closed by `close`). */
+  openSecond?: () => Promise<Database>;
+  close(): Promise<void>;
+}
 
 /**
  * `sqliteOnly`: the test reaches into SQLite itself (its file handle, query plans, its
@@ -25,10 +31,17 @@ export async function openTestStore(options: { sqliteOnly?: boolean } = {}): Pro
     await dropPostgresDatabase(url);
     throw err;
   }
+  const seconds: Database[] = [];
   return {
     store: new Store(database.kysely, database.dialect),
     database,
+    openSecond: async () => {
+      const second = await openDatabase({ kind: 'postgres', url });
+      seconds.push(second);
+      return second;
+    },
     close: async () => {
+      for (const second of seconds) await second.close();
       await database.close();
       await dropPostgresDatabase(url);
     },
