@@ -5,9 +5,10 @@
 // transaction; the gateway deltas and client events it implies are sent after it commits.
 // Connects arriving in the same event-loop turn share one transaction and one delta per
 // gateway (group commit, batch.ts): per-session commits and gateway applies capped throughput.
-// The store is asynchronous: a batch's transaction is awaited, and the next batch may begin
-// while it is in flight (SQLite runs them one after the other on its connection; PostgreSQL
-// runs them at once, SERIALIZABLE, and runs a conflicting one again). So a transaction body
+// The store is asynchronous: a batch's transaction is awaited, and the Connects arriving
+// meanwhile gather into the next batch. Other changes (revocations, expiry) may commit in
+// between (SQLite runs transactions one after the other on its connection; PostgreSQL
+// makes writers take turns on one lock, and runs one that conflicted again). So a transaction body
 // only reads and writes the store and returns what it decided; memory, timers, gateways and
 // clients are touched after it returns. Deltas are handed to the fan-out synchronously right
 // after the commit resolves, and the fan-out keeps each gateway's deltas in that order
@@ -101,9 +102,7 @@ export class SessionManager {
   private sweeping = false;
   /** The latest connectivity change per gateway still being told to its sessions. */
   private readonly connectivityRuns = new Map<string, number>();
-  private readonly admissions = new MicroBatch<Admission>((batch) => {
-    void this.admit(batch);
-  });
+  private readonly admissions = new MicroBatch<Admission>((batch) => this.admit(batch));
   /** Posture changes per device: each one re-evaluates the device's sessions and may send gateway deltas. */
   private readonly postureChanges: TokenBuckets;
   /** What admission (admission.ts) and the write half of a change (commit.ts) work with. */
