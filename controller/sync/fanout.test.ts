@@ -262,6 +262,54 @@ test('a stream opening (after its snapshot) and the current stream closing are r
   assert.deepEqual(seen, ['dc1 up, stream held, 1 sent', 'dc1 up, stream held, 2 sent', 'dc1 down, stream gone, 2 sent'], 'each snapshot goes before the news');
 });
 
+/** A notifier whose notifications are lost until `gap()` says so (a dropped listening connection). */
+class LossyNotifier implements Notifier {
+  private readonly gaps: (() => void)[] = [];
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  notify(): Promise<void> {
+    return Promise.resolve();
+  }
+  listen(): () => void {
+    return () => undefined;
+  }
+  onGap(handler: () => void): () => void {
+    this.gaps.push(handler);
+    return () => undefined;
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+  reportErrorsTo(): void {}
+  gap(): void {
+    for (const handler of this.gaps) handler();
+  }
+}
+
+test('after notifications were lost, every held stream reads its log again and every waiter the applied version', async (t) => {
+  const { make, store } = await setup(t);
+  const notifier = new LossyNotifier();
+  const holder = make({ notifier });
+  const waiter = make({ notifier });
+  const s = new Recorder();
+  await holder.attach('dc1', s);
+  const versions = await store.transaction((tx) => waiter.record(tx, new Map([['dc1', change({ upserts: ['a'] })]])));
+  const v = versions.get('dc1')!;
+  let released = false;
+  const waiting = waiter.waitForAck('dc1', v, 10_000).then(() => {
+    released = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(s.sent.length, 1, 'the notification was lost: nothing sent yet');
+  notifier.gap();
+  await until(() => s.sent.length === 2, 'the version sent after the gap');
+  await holder.ack('dc1', s, v, 1, '');
+  assert.equal(released, false, 'the ack\'s notification was lost too');
+  notifier.gap();
+  await waiting;
+});
+
 test('two controllers on one PostgreSQL: a change committed through one reaches the stream held by the other, whose ack releases a waiter on the first', async (t) => {
   const { opened, make, store } = await setup(t);
   if (!opened.openSecond) {
