@@ -12,10 +12,10 @@
 // runs them at once, SERIALIZABLE, and runs a conflicting one again). So a transaction body
 // only reads and writes the store and returns what it decided; memory, timers and clients
 // are touched after it returns.
-// Whatever throws after a commit (publishing, client events, timers) is reported as an
-// internal error and the affected session is ended cleanly: it never escapes to the event
-// loop (no promise is left without a catch), and a session whose state cannot be sent never
-// lingers half-open.
+// Whatever throws after a commit (building a gateway entry, client events, timers) is
+// reported as an internal error and the affected session is ended cleanly: it never escapes
+// to the event loop (no promise is left without a catch), and a session whose state cannot
+// be sent never lingers half-open.
 // The pieces it orchestrates live beside it: admission of one Connect (admission.ts), the
 // write half of a change (commit.ts), the decision (decision.ts), wire views (views.ts),
 // preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
@@ -288,6 +288,8 @@ export class SessionManager {
       }
     }
     const { opened, refused, versions } = outcome;
+    // The streams held here are sent the batch at once, not after the notification's round trip.
+    void this.deps.fanout.flush(versions);
     for (const { admission, err } of refused) admission.reject(err);
     if (opened.length === 0) return;
     for (const o of opened) {
@@ -514,7 +516,7 @@ export class SessionManager {
     return decide(store, policy, { user, certSerial, posture, mfa, now, sessionStart, approvals });
   }
 
-  // ---- Commit: one transaction, then gateway deltas and client events ---------------------
+  // ---- Commit: one transaction with the gateways' change log, then client events ----------
 
   /**
    * Decides the changes with `plan` and applies them atomically, with the gateways' change
