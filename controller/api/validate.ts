@@ -184,7 +184,7 @@ export const telemetryBatch = z.object({
 /** How long just-in-time access may be asked or approved for (the grant's max_duration is checked later). */
 const accessDuration = z.number().int('must be an integer').min(1000, 'must be at least 1 second').max(365 * 86_400_000, 'must be at most 365 days');
 
-const gatewayHello = z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64) });
+const gatewayHello = z.object({ publicKey: wgKey, endpoint: hostPort.refine((s) => s !== '', 'must not be empty'), agentVersion: text(64), appliedVersion: nonNegative });
 const syncAck = z.object({ version: nonNegative, applyUs: nonNegative, error: text(4096) });
 
 /** Every request message the controller validates, as the proto generates it. */

@@ -151,12 +151,15 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     },
     assertionKeys: new AssertionKeys({ store, audit, masterKey: data.masterKey, now, log: log.child({ module: 'assertion-keys' }) }),
     controllerRegistry: new ControllerRegistry({ store, now, reportInternal }),
+    notifier: data.database.notifier,
   };
   store.onHookError = (err) => ctx.reportInternal('store.afterCommit', err);
+  ctx.notifier.reportErrorsTo((err) => ctx.reportInternal('store.notifications', err));
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
   const login = new LoginService(ctx);
   const modules: ModuleServices[] = [];
   try {
+    await ctx.notifier.start();
     for (const m of opts.modules ?? serviceModules({ telemetry: opts.telemetry })) modules.push(await m(ctx));
   } catch (err) {
     for (const m of modules) await m.close?.();

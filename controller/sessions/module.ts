@@ -6,6 +6,7 @@
 // the module resolves once it is ready to serve.
 import type { ServiceSet } from '../api/server.js';
 import type { MasterKey } from '../crypto/masterkey.js';
+import type { Notifier } from '../store/notifications.js';
 import type { Revocation } from '../revocation/revocation.js';
 import { clientService, type ClientServiceDeps } from './client-handlers.js';
 import { gatewayService, type GatewayServiceDeps } from '../sync/gateway-handlers.js';
@@ -42,6 +43,8 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
 /** What the session layer is wired from: what each of its handlers and managers needs. */
 export interface SessionModuleDeps extends ClientServiceDeps, GatewayServiceDeps, SessionAdminDeps, DeviceAdminDeps, AccessLayerDeps {
   masterKey: MasterKey;
+  /** Wakes the fan-out for changes and acks written by any controller of the database. */
+  notifier: Notifier;
   /** Session settings given at start; the issuer and sign-in URL of gateway configs. */
   config: { sessions: Partial<SessionSettings>; issuer: string; signInUrl: string };
   /** The gateways' signing keys and the controller's (GatewayConfig.signing_key, controller_jwks). */
@@ -91,10 +94,11 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
     // The fan-out and the manager refer to each other; the fan-out only calls back once
     // streams exist, long after both are built.
     const fanout: SyncFanout = new SyncFanout({
-      gateways: ctx.store.gateways,
-      snapshot: (gateway) => manager.gatewaySnapshot(gateway),
-      onAck: async (gateway, version, at) => {
-        await manager.onGatewayAck(gateway, version, at);
+      store: ctx.store,
+      notifier: ctx.notifier,
+      snapshot: (tx, gateway) => manager.gatewaySnapshot(tx, gateway),
+      entries: (gateway, ids) => manager.gatewayEntries(gateway, ids),
+      onAck: (gateway) => {
         // Admins' followers are told after the ack is recorded, without holding up the gateway's queue.
         void acks.acked(gateway).catch((err: unknown) => ctx.reportInternal('sessions.ack_watch', err));
       },
@@ -135,7 +139,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       reevaluateUser: (user, reason, actor) => manager.reevaluateUser(user, reason, actor),
       policyApplied: async (policy, version) => {
         applied = { policy, version };
-        // The gateways learn of added HTTP resources before any session is granted them.
+        // The gateways learn of added HTTP resources before any session is granted them (a lower version).
         await fanout.refreshConfigs();
         // Approvals bound to a grant this policy changed end first, so the re-evaluation sees it.
         await access.manager.policyApplied(policy, version);

@@ -2,21 +2,21 @@
 // keys, push to gateways, wait for their acks), re-evaluation whenever something that fed a
 // decision changes (policy, groups, user or device state, posture, time), and the end of a
 // session (revoke, expiry, disconnect, missing heartbeats). Every change is one store
-// transaction; the gateway deltas and client events it implies are sent after it commits.
+// transaction, which also logs the gateway versions it implies (sync/fanout.ts `record`: the
+// controller holding each gateway's stream sends them, in version order); the client events
+// it implies are sent after it commits.
 // Connects arriving in the same event-loop turn share one transaction and one delta per
 // gateway (group commit, batch.ts): per-session commits and gateway applies capped throughput.
 // The store is asynchronous: a batch's transaction is awaited, and the Connects arriving
 // meanwhile gather into the next batch. Other changes (revocations, expiry) may commit in
 // between (SQLite runs transactions one after the other on its connection; PostgreSQL
-// makes writers take turns on one lock, and runs one that conflicted again). So a transaction body
-// only reads and writes the store and returns what it decided; memory, timers, gateways and
-// clients are touched after it returns. Deltas are handed to the fan-out synchronously right
-// after the commit resolves, and the fan-out keeps each gateway's deltas in that order
-// (sync/fanout.ts), so they carry versions in commit order.
-// Whatever throws after a commit (publishing, client events, timers) is reported as an
-// internal error and the affected session is ended cleanly: it never escapes to the event
-// loop (no promise is left without a catch), and a session whose state cannot be sent never
-// lingers half-open.
+// makes writers take turns on one lock, and runs one that conflicted again). So a
+// transaction body only reads and writes the store and returns what it decided; memory,
+// timers and clients are touched after it returns.
+// Whatever throws after a commit (building a gateway entry, client events, timers) is
+// reported as an internal error and the affected session is ended cleanly: it never escapes
+// to the event loop (no promise is left without a catch), and a session whose state cannot
+// be sent never lingers half-open.
 // The pieces it orchestrates live beside it: admission of one Connect (admission.ts), the
 // write half of a change (commit.ts), the decision (decision.ts), wire views (views.ts),
 // preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
@@ -35,14 +35,14 @@ import type { Audit } from '../audit/audit.js';
 import type { MasterKey } from '../crypto/masterkey.js';
 import { DomainError, deadlineExceeded, failedPrecondition, notFound, resourceExhausted } from '../errors.js';
 import type { InternalErrorReporter } from '../internal-errors.js';
-import type { GatewayChange, SyncFanout } from '../sync/fanout.js';
+import type { LoggedChange, SyncFanout } from '../sync/fanout.js';
 import type { Pool } from './ipam.js';
 import { SessionEvents } from './events.js';
 import { MicroBatch } from './batch.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import { deviceStandingRefusal } from '../revocation/standing.js';
 import { entitlementsEqual, sameGroups } from './entitlements.js';
-import { clampEntitlements, decide, loginOf, serviceAddresses, summarizeDenials, type Decision } from './decision.js';
+import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } from './decision.js';
 import { clientPeer, gatewaySession, sessionView, type GatewayFacts, type SessionStats } from './views.js';
 import { ipv6Twin } from './overlay-ipv6.js';
 import { openPsk, sealPsk } from './psk.js';
@@ -76,7 +76,7 @@ interface Admission {
   reject: (err: unknown) => void;
 }
 
-/** A stored and published session: the version each gateway got it in. */
+/** A stored session: the version of each gateway's change log that carries it. */
 interface Admitted { session: SessionRecord; versions: Map<string, number>; gateways: string[]; denials: Denial[] }
 
 const CURSOR_KEY = 'ipam.cursor';
@@ -137,8 +137,7 @@ export class SessionManager {
       decide: (...args) => this.decide(...args), seal,
     };
     this.committing = {
-      store: deps.store, audit: deps.audit, seal, open: (sessionId, gateway, sealed) => this.open(sessionId, gateway, sealed),
-      entry: (s, gateway, psk, serviceAddress) => this.entry(s, gateway, psk, serviceAddress),
+      store: deps.store, audit: deps.audit, seal, record: (tx, changes) => deps.fanout.record(tx, changes),
     };
   }
 
@@ -213,9 +212,9 @@ export class SessionManager {
     const { session, versions, gateways, denials } = await new Promise<Admitted>((resolve, reject) => this.admissions.add({ caller, request, resolve, reject }));
     const timeoutMs = request.ackTimeoutMs || this.deps.settings.ackTimeoutMs;
     try {
-      // Only connected gateways got the session (admission saw each resource reachable
-      // through one of them); the others get it in their snapshot when they come back.
-      await Promise.all(gateways.filter((g) => versions.has(g)).map((g) => this.deps.fanout.waitForAck(g, versions.get(g)!, timeoutMs)));
+      // Only connected gateways are waited for (admission saw each resource reachable
+      // through one of them); the others apply the session when they come back.
+      await Promise.all(gateways.filter((g) => versions.has(g) && this.deps.fanout.isConnected(g)).map((g) => this.deps.fanout.waitForAck(g, versions.get(g)!, timeoutMs)));
     } catch (err) {
       try {
         await this.commit((tx) => this.ending(tx, [session.id], { state: 'disconnected', reason: (err as Error).message }), 'system');
@@ -228,6 +227,8 @@ export class SessionManager {
     try {
       const current = await this.sessions.get(session.id);
       if (!current) throw new Error(`session ${session.id} vanished after its commit`);
+      // Ended meanwhile: its gateway entry could not be built (gatewayEntries).
+      if (current.state !== 'active') throw new DomainError('internal', 'internal error; the session was not opened');
       const acks = await this.sessions.gateways(current.id);
       return { session: await this.view(current, acks), gateways: await this.clientPeers(current, acks), denials };
     } catch (err) {
@@ -238,9 +239,9 @@ export class SessionManager {
   }
 
   /**
-   * Decides, stores and publishes a batch of Connects: one transaction (a refused request
-   * writes nothing but its denial's audit record, and leaves the others), then one delta per
-   * gateway carrying every new session. Each request is answered here; this never rejects.
+   * Decides and stores a batch of Connects: one transaction (a refused request writes nothing
+   * but its denial's audit record, and leaves the others) that logs one version per gateway
+   * carrying every new session. Each request is answered here; this never rejects.
    */
   private async admit(batch: Admission[]): Promise<void> {
     try {
@@ -256,7 +257,7 @@ export class SessionManager {
     const { store } = this.deps;
     const now = this.now();
     type Opened = OpenedSession & { admission: Admission };
-    let outcome: { opened: Opened[]; refused: { admission: Admission; err: unknown }[]; addresses: Map<string, string> };
+    let outcome: { opened: Opened[]; refused: { admission: Admission; err: unknown }[]; versions: Map<string, number> };
     for (let attempt = 1; ; attempt++) {
       try {
         // The body only reads and writes through `tx`: on PostgreSQL it may run again.
@@ -273,8 +274,9 @@ export class SessionManager {
             }
           }
           if (opened.length) await tx.settings.set(CURSOR_KEY, String(cursor.value));
-          const addresses = await serviceAddresses(tx, opened.flatMap((o) => o.gateways));
-          return { opened, refused, addresses };
+          const changes = new Map<string, LoggedChange>();
+          for (const o of opened) for (const g of o.gateways) changeFor(changes, g).upserts.push(o.session.id);
+          return { opened, refused, versions: await this.deps.fanout.record(tx, changes) };
         });
         break;
       } catch (err) {
@@ -284,47 +286,17 @@ export class SessionManager {
         return;
       }
     }
-    const { opened, refused, addresses } = outcome;
+    const { opened, refused, versions } = outcome;
+    // The streams held here are sent the batch at once, not after the notification's round trip.
+    void this.deps.fanout.flush(versions);
     for (const { admission, err } of refused) admission.reject(err);
     if (opened.length === 0) return;
-
-    // From here on the sessions are committed: one whose gateway entry cannot be built, or a
-    // batch whose delta cannot be sent, is ended rather than left half-open. The delta is
-    // handed to the fan-out before anything is awaited, so it keeps its place in commit order.
-    const broken: Promise<void>[] = [];
-    const notOpened = (o: Opened) => {
-      broken.push(this.endBroken(o.session.id));
-      o.admission.reject(new DomainError('internal', 'internal error; the session was not opened'));
-    };
-    const changes = new Map<string, GatewayChange>();
-    const built = opened.filter((o) => {
-      try {
-        const entries = o.gateways.map((g) => [g, this.entry(o.session, g, o.psks.get(g)!, addresses.get(g) ?? '')] as const);
-        for (const [g, entry] of entries) changeFor(changes, g).upserts.push(entry);
-        return true;
-      } catch (err) {
-        this.internal('sessions.connect', err);
-        notOpened(o);
-        return false;
-      }
-    });
-    let versions: Map<string, number>;
-    try {
-      versions = await this.publish(changes);
-    } catch (err) {
-      this.internal('sessions.publish', err);
-      await this.resync([...changes.keys()]);
-      for (const o of built) notOpened(o);
-      await Promise.all(broken);
-      return;
-    }
-    for (const o of built) {
+    for (const o of opened) {
       this.armDeadline(o.session);
       o.admission.resolve({ session: o.session, versions, gateways: o.gateways, denials: o.denials });
     }
-    this.deps.log.info({ sessions: built.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
-      built.length === 1 ? 'session connected' : `${built.length} sessions connected`);
-    await Promise.all(broken);
+    this.deps.log.info({ sessions: opened.map((o) => ({ id: o.session.id, user: o.session.user, address: o.session.overlayAddress, gateways: o.gateways })) },
+      opened.length === 1 ? 'session connected' : `${opened.length} sessions connected`);
   }
 
   // ---- What clients and admins see ------------------------------------------------------
@@ -400,23 +372,38 @@ export class SessionManager {
   }
 
   /**
-   * Every session a gateway serves now (its Sync snapshot). A session whose entry cannot be
-   * built is ended and left out: one bad session must not cost the gateway its snapshot.
+   * Every session a gateway serves now (its Sync snapshot), read through `tx` (the snapshot's
+   * transaction). A session whose entry cannot be built is ended once the transaction
+   * commits, and left out: one bad session must not cost the gateway its snapshot.
    */
-  async gatewaySnapshot(gateway: string): Promise<GatewaySession[]> {
+  async gatewaySnapshot(tx: Store, gateway: string): Promise<GatewaySession[]> {
+    const serviceAddress = (await tx.gateways.get(gateway))?.serviceAddress ?? '';
+    return this.built(tx, gateway, await tx.sessions.onGateway(gateway), serviceAddress);
+  }
+
+  /**
+   * The entries `gateway` enforces for those of `ids` still active on it (a logged version,
+   * sent), built from the store now. A session whose entry cannot be built is ended.
+   */
+  async gatewayEntries(gateway: string, ids: string[]): Promise<GatewaySession[]> {
+    const { store } = this.deps;
+    const serviceAddress = (await store.gateways.get(gateway))?.serviceAddress ?? '';
+    return this.built(store, gateway, await store.sessions.onGatewayOf(gateway, ids), serviceAddress);
+  }
+
+  /** Entries of `list`; the sessions whose entry fails are ended after `store`'s commit (their removal is a later version). */
+  private built(store: Store, gateway: string, list: (SessionRecord & { pskSealed: Buffer })[], serviceAddress: string): GatewaySession[] {
     const out: GatewaySession[] = [];
-    const serviceAddress = (await this.deps.store.gateways.get(gateway))?.serviceAddress ?? '';
-    const broken: string[] = [];
-    for (const s of await this.sessions.onGateway(gateway)) {
+    for (const s of list) {
       try {
         out.push(this.entry(s, gateway, this.open(s.id, gateway, s.pskSealed), serviceAddress));
       } catch (err) {
-        this.internal('sessions.snapshot', err);
-        broken.push(s.id);
+        store.afterCommit(() => {
+          this.internal('sessions.snapshot', err);
+          void this.endBroken(s.id);
+        });
       }
     }
-    // Ended after the snapshot is sent: their removal is a delta queued behind it.
-    for (const id of broken) void this.endBroken(id);
     return out;
   }
 
@@ -528,20 +515,18 @@ export class SessionManager {
     return decide(store, policy, { user, certSerial, posture, mfa, now, sessionStart, approvals });
   }
 
-  // ---- Commit: one transaction, then gateway deltas and client events ---------------------
+  // ---- Commit: one transaction with the gateways' change log, then client events ----------
 
   /**
-   * Decides the changes with `plan` and applies them atomically (commit.ts), then publishes
-   * them; returns how many sessions changed. Rejects only when the transaction failed (then
-   * nothing changed); what fails after the commit is reported and the session ended.
+   * Decides the changes with `plan` and applies them atomically, with the gateways' change
+   * log (commit.ts); returns how many sessions changed. Rejects only when the transaction
+   * failed (then nothing changed); what fails after the commit is reported and the session ended.
    */
   private async commit(plan: (tx: Store) => Promise<Change[]>, actor: string, cause = ''): Promise<number> {
     const now = this.now();
-    const { done, deltas } = await commitChanges(this.committing, plan, actor, cause, now);
+    const { done, versions } = await commitChanges(this.committing, plan, actor, cause, now);
     if (done.length === 0) return 0;
-    // Handed to the fan-out at once: deltas keep commit order (a revocation cuts access now).
-    const published = this.publishOrResync(deltas);
-    await published;
+    await this.deps.fanout.flush(versions);
     for (const after of done) {
       try {
         if (after.state === 'active') {
@@ -565,24 +550,9 @@ export class SessionManager {
     return done.length;
   }
 
-  /** Publishes committed deltas; when that fails, the gateways get a snapshot of the store instead. Never rejects. */
-  private async publishOrResync(deltas: Map<string, GatewayChange>): Promise<void> {
-    try {
-      await this.publish(deltas);
-    } catch (err) {
-      this.internal('sessions.publish', err);
-      await this.resync([...deltas.keys()]);
-    }
-  }
-
-  /** Never rejects. */
-  private async resync(gateways: string[]): Promise<void> {
-    await Promise.all(gateways.map((g) => this.deps.fanout.resync(g).catch((err: unknown) => this.internal('sessions.resync', err))));
-  }
-
   /**
    * Ends a session after an internal error left it unusable or its change unsent: stored as
-   * revoked (audited), its timer and client streams closed, its gateways told. Touches
+   * revoked (audited, its removal logged for its gateways), its timer and client streams closed. Touches
    * nothing that could have been the cause (no session view, no entitlement rendering).
    * Never rejects.
    */
@@ -597,10 +567,10 @@ export class SessionManager {
         const gateways = (await tx.sessions.gateways(id)).map((g) => g.gateway);
         if (!(await tx.sessions.end(id, 'revoked', reason, now))) return undefined;
         await this.deps.audit.append(tx, { actor: 'system', action: 'session.revoke', target: id, details: { user: s.user, device: s.deviceId, reason } });
-        return { user: s.user, gateways };
+        await this.deps.fanout.record(tx, new Map(gateways.map((g) => [g, { upserts: [], removes: [id], config: false }])));
+        return { user: s.user };
       });
       if (ended) {
-        await this.publishOrResync(new Map(ended.gateways.map((g) => [g, { upserts: [], removes: [id] }])));
         this.deps.log.warn({ session: id, user: ended.user }, 'session ended after an internal error');
       }
     } catch (err) {
@@ -608,22 +578,6 @@ export class SessionManager {
     } finally {
       this.events.close(id);
     }
-  }
-
-  /**
-   * Sends the deltas and records which version carries each session's change (in the
-   * gateway's queue, before an ack of that version is handled). The deltas are queued
-   * before this first awaits.
-   */
-  private publish(deltas: Map<string, GatewayChange>): Promise<Map<string, number>> {
-    return this.deps.fanout.publish(deltas, async (gateway, version, change) => {
-      await this.sessions.setVersions([...change.upserts.map((u) => u.id!), ...change.removes], gateway, version);
-    });
-  }
-
-  /** A gateway acknowledged a version: record it on the sessions it carried. */
-  async onGatewayAck(gateway: string, version: number, atMs: number): Promise<void> {
-    await this.sessions.recordAck(gateway, version, atMs);
   }
 
   // ---- Time ------------------------------------------------------------------------------

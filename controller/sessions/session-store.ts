@@ -235,6 +235,18 @@ export class SessionStore {
     return Number(r?.n ?? 0);
   }
 
+  /** Of `ids`, the active sessions `gateway` serves, with their sealed preshared keys for it, in the order of `ids`. */
+  async onGatewayOf(gateway: string, ids: readonly string[]): Promise<(SessionRecord & { pskSealed: Buffer })[]> {
+    const found = new Map<string, SessionRecord & { pskSealed: Buffer }>();
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('sessions as s').innerJoin('session_gateways as g', 'g.session_id', 's.id')
+        .selectAll('s').select('g.psk_sealed').where('g.gateway', '=', gateway).where('s.state', '=', 'active')
+        .where('s.id', 'in', ids.slice(i, i + CHUNK)).execute();
+      for (const r of rows) found.set(r.id, { ...toRecord(r), pskSealed: r.psk_sealed });
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
   /** Active sessions a gateway serves, with their sealed preshared keys for it (an array: a gateway's snapshot holds them all). */
   async onGateway(gateway: string): Promise<(SessionRecord & { pskSealed: Buffer })[]> {
     const rows = await this.db.selectFrom('sessions as s').innerJoin('session_gateways as g', 'g.session_id', 's.id')

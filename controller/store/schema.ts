@@ -100,6 +100,15 @@ export interface FlowsTable {
   bytes_in: number;
 }
 
+export interface GatewayChangesTable {
+  gateway: string;
+  version: number;
+  upserts: string;
+  removes: string;
+  config: number;
+  created_at_ms: number;
+}
+
 export interface GatewaysTable {
   name: string;
   cert_serial: string;
@@ -274,6 +283,7 @@ export interface Schema {
   denied_attempts: DeniedAttemptsTable;
   devices: DevicesTable;
   flows: FlowsTable;
+  gateway_changes: GatewayChangesTable;
   gateways: GatewaysTable;
   http_requests: HttpRequestsTable;
   join_tokens: JoinTokensTable;

@@ -35,6 +35,7 @@ import { TelemetryStore } from '../telemetry/telemetry-store.js';
 import { AccessStore } from '../access/access-store.js';
 import { SsoStore } from '../sso/sso-store.js';
 import { ControllerStore } from '../controllers/controller-store.js';
+import { ChangeLogStore } from '../sync/change-log-store.js';
 
 /** What a repository runs its queries on: the database, or an open transaction. */
 export type Executor = Kysely<Schema>;
@@ -68,6 +69,7 @@ export class Store {
   readonly access: AccessStore;
   readonly sso: SsoStore;
   readonly controllers: ControllerStore;
+  readonly changeLog: ChangeLogStore;
 
   /** Where an after-commit hook's error goes; the controller sets its internal-error reporter. */
   onHookError: (err: unknown) => void = (err) => process.emitWarning(`after-commit hook failed: ${(err as Error).message ?? String(err)}`);
@@ -89,6 +91,7 @@ export class Store {
     this.access = new AccessStore(db, dialect);
     this.sso = new SsoStore(db, dialect);
     this.controllers = new ControllerStore(db, dialect);
+    this.changeLog = new ChangeLogStore(db, dialect);
   }
 
   get inTransaction(): boolean {

@@ -1,20 +1,29 @@
-// The controller side of the gateways' Sync streams: per gateway, a version that only grows
-// (persisted, so it survives controller restarts), a full snapshot on every (re)connect,
-// ordered deltas after it, and the acknowledgements that turn "pushed" into "enforced".
-// An error ack asks for a fresh snapshot; those snapshots are rate limited per gateway (a
-// burst, then one per interval, later error acks coalescing into the one scheduled), so a
-// gateway repeating error acks cannot make the controller build snapshot after snapshot.
+// The controller side of the gateways' Sync streams, around each gateway's change log
+// (change-log-store.ts). A change is logged in the transaction that makes it, under the
+// gateway's next version (`record`), and a notification carrying only the gateway and version
+// wakes every controller; the one holding the gateway's stream reads the log after what it
+// last sent and sends each version as a delta (`pump`), building the entries from the
+// sessions table then (their preshared keys are never logged). So a change made on any
+// controller reaches the gateway wherever its stream is held, in version order.
+// A stream begins with a snapshot (read in one transaction with the version it carries), or,
+// when the gateway's Hello names the version it applied and the log still holds every version
+// after it, with those versions as deltas (resume). A missing version (pruned) costs a snapshot.
+// Acks are recorded in the database with a notification, so a Connect on one controller waits
+// for a gateway acking on another (`waitForAck`). An error ack asks for a fresh snapshot;
+// those snapshots are rate limited per gateway (a burst, then one per interval, later error
+// acks coalescing into the one scheduled), so a gateway repeating error acks cannot make the
+// controller build snapshot after snapshot.
 // The store is asynchronous, so each gateway has a queue: its snapshots, deltas and acks are
-// handled one after the other, in the order they were asked for. The session layer publishes
-// right after the transaction that made a change commits, so deltas leave in commit order and
-// each version is persisted before it is sent. Each snapshot carries the gateway's
-// configuration (GatewayConfig); a changed configuration goes out as a delta in the same
-// version sequence, so it stays ordered with the session deltas.
+// handled one after the other, in the order they were asked for. Each snapshot carries the
+// gateway's configuration (GatewayConfig); a changed configuration is a logged version
+// flagged `config`, sent with the configuration of the moment, in the same version sequence.
 import type { Logger } from '../../common/log.js';
 import type { GatewaySession } from '../../proto/generated/wicket/v1/GatewaySession.js';
 import type { GatewayConfig } from '../../proto/generated/wicket/v1/GatewayConfig.js';
 import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
-import type { GatewayStore } from '../gateways/gateway-store.js';
+import type { Store } from '../store/store.js';
+import type { Notifier } from '../store/notifications.js';
+import type { LoggedChange } from './change-log-store.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 
 /** The part of a gRPC server stream the fan-out needs. */
@@ -23,19 +32,12 @@ export interface SyncStream {
   end(): void;
 }
 
-export interface GatewayChange {
-  upserts: GatewaySession[];
-  removes: string[];
-  /** The gateway's whole configuration, when it changed. */
-  config?: GatewayConfig;
-}
+export type { LoggedChange };
 
+/** Called after an ack was recorded (committed), before waiters are released. */
 export interface AckListener {
   (gateway: string, version: number, atMs: number): Promise<void> | void;
 }
-
-/** Called in the gateway's queue right after a delta was sent (before any later ack is handled). */
-export type SentListener = (gateway: string, version: number, change: GatewayChange) => Promise<void>;
 
 /** Latency histograms the fan-out observes (prom-client Histograms in production). */
 export interface SyncMetrics {
@@ -55,6 +57,17 @@ interface Sent {
   removes: number;
 }
 
+/** A gateway whose stream this controller holds. */
+interface Attached {
+  stream: SyncStream;
+  /** The newest version written on the stream. */
+  sent: number;
+  /** The configuration last written on the stream (JSON), to send a flagged version's only when it changed. */
+  config?: string;
+  /** Versions sent and not yet acknowledged, for the latency histograms. */
+  pending: Map<number, Sent>;
+}
+
 interface Waiter {
   version: number;
   resolve: () => void;
@@ -67,8 +80,24 @@ export interface ResnapshotLimits { burst: number; intervalMs: number }
 
 export const DEFAULT_RESNAPSHOT_LIMITS: ResnapshotLimits = { burst: 3, intervalMs: 10_000 };
 
+/**
+ * Log rows acknowledged by the gateway are kept this long, so that a gateway reconnecting
+ * soon after (to this controller or another) resumes without a snapshot.
+ */
+export const LOG_RETENTION_MS = 3_600_000;
+
+/** Log rows read per query while catching a stream up. */
+const PAGE = 256;
+
+/** `<gateway> <version>`, as the notifications carry them. */
+function parseGatewayVersion(payload: string): [string, number] | undefined {
+  const at = payload.lastIndexOf(' ');
+  const version = Number(payload.slice(at + 1));
+  return at > 0 && Number.isSafeInteger(version) ? [payload.slice(0, at), version] : undefined;
+}
+
 export class SyncFanout {
-  private readonly streams = new Map<string, SyncStream>();
+  private readonly attached = new Map<string, Attached>();
   /** Streams that ended, so that an attach still queued for one of them does nothing. */
   private readonly ended = new WeakSet<SyncStream>();
   /** Snapshots resent after error acks, per gateway. */
@@ -76,38 +105,53 @@ export class SyncFanout {
   /** A resend scheduled for later (at most one per gateway). */
   private readonly scheduled = new Map<string, NodeJS.Timeout>();
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private readonly versions = new Map<string, number>();
-  /** The latest version each gateway acknowledged, once read or heard. */
-  private readonly applied = new Map<string, number>();
-  /** Versions sent and not yet acknowledged, per gateway, for the latency histograms. */
-  private readonly sent = new Map<string, Map<number, Sent>>();
-  /** The configuration each connected gateway was last sent (JSON), to send only changes. */
-  private readonly configs = new Map<string, string>();
+  /** Gateways with a pump queued and not yet begun (one is enough: it reads everything new). */
+  private readonly pumps = new Set<string>();
   /** Per gateway, the end of its queue of snapshots, deltas and acks. */
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly unsubscribe: (() => void)[];
 
   constructor(private readonly deps: {
-    gateways: GatewayStore;
-    /** Every session the gateway must serve now. */
-    snapshot: (gateway: string) => Promise<GatewaySession[]> | GatewaySession[];
+    store: Store;
+    /** Wakes this controller for changes and acks written by any controller of the database. */
+    notifier: Notifier;
+    /** Every session the gateway must serve now, read through `tx` (the snapshot's transaction). */
+    snapshot: (tx: Store, gateway: string) => Promise<GatewaySession[]> | GatewaySession[];
+    /** The entries `gateway` enforces for those of `ids` still active on it (a logged version's upserts). */
+    entries: (gateway: string, ids: string[]) => Promise<GatewaySession[]> | GatewaySession[];
     /** The gateway's configuration now (none: snapshots carry none). */
     config?: (gateway: string) => Promise<GatewayConfig> | GatewayConfig;
-    /** Called after an ack is recorded (session ack state, metrics), before waiters are released. */
+    /** Called after an ack is recorded (committed), before waiters are released. */
     onAck: AckListener;
     /**
-     * Called after a gateway's stream opened (its snapshot sent) or its current stream closed:
-     * the clients of its sessions learn whether it is connected.
+     * Called after a gateway's stream opened (its first version sent) or its current stream
+     * closed: the clients of its sessions learn whether it is connected.
      */
     onConnectivity?: (gateway: string, connected: boolean) => void;
     log: Logger;
     metrics?: SyncMetrics;
     now?: () => number;
     resnapshot?: ResnapshotLimits;
-    /** Where an error in a timer's snapshot ends up (default: the log). */
+    /** Where an error in a timer, a notification or a pump ends up (default: the log). */
     reportInternal?: (where: string, err: unknown) => void;
   }) {
     const limits = deps.resnapshot ?? DEFAULT_RESNAPSHOT_LIMITS;
     this.resnapshots = new TokenBuckets(limits.burst, 1000 / limits.intervalMs);
+    this.unsubscribe = [
+      deps.notifier.listen('wicket_gateway_change', (payload) => {
+        const parsed = parseGatewayVersion(payload);
+        if (parsed && parsed[1] > (this.attached.get(parsed[0])?.sent ?? Infinity)) this.wake(parsed[0]);
+      }),
+      deps.notifier.listen('wicket_gateway_ack', (payload) => {
+        const parsed = parseGatewayVersion(payload);
+        if (parsed) this.release(parsed[0], parsed[1]);
+      }),
+      // Notifications may have been lost: every stream reads its log again, every waiter the applied version.
+      deps.notifier.onGap(() => {
+        for (const gateway of this.attached.keys()) this.wake(gateway);
+        for (const gateway of this.waiters.keys()) this.recheck(gateway);
+      }),
+    ];
   }
 
   /** Runs `fn` after everything queued for `gateway` before it. */
@@ -126,172 +170,223 @@ export class SyncFanout {
     else this.deps.log.error({ err, where }, 'internal error caught');
   }
 
-  private markSent(gateway: string, version: number, removes: number): void {
-    const pending = this.sent.get(gateway) ?? this.sent.set(gateway, new Map()).get(gateway)!;
-    pending.set(version, { atMs: this.now(), removes });
+  private markSent(a: Attached, version: number, removes: number): void {
+    a.pending.set(version, { atMs: this.now(), removes });
   }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
   }
 
-  /** The gateway's next version, persisted before it is used (only ever called in its queue). */
-  private async nextVersion(gateway: string): Promise<number> {
-    const current = this.versions.get(gateway) ?? (await this.deps.gateways.get(gateway))?.desiredVersion ?? 0;
-    const next = current + 1;
-    await this.deps.gateways.setDesiredVersion(gateway, next);
-    this.versions.set(gateway, next);
-    return next;
-  }
-
-  private async appliedVersion(gateway: string): Promise<number> {
-    const known = this.applied.get(gateway);
-    if (known !== undefined) return known;
-    const stored = (await this.deps.gateways.get(gateway))?.appliedVersion ?? 0;
-    const applied = Math.max(stored, this.applied.get(gateway) ?? 0);
-    this.applied.set(gateway, applied);
-    return applied;
-  }
-
   isConnected(gateway: string): boolean {
-    return this.streams.has(gateway);
+    return this.attached.has(gateway);
   }
 
   connected(): string[] {
-    return [...this.streams.keys()];
+    return [...this.attached.keys()];
+  }
+
+  /**
+   * Logs each gateway's change in `changes` under its next version, records that version on
+   * the sessions it names, and wakes every controller to send it. Call inside the transaction
+   * `tx` that makes the change. Resolves with the version of each enrolled gateway (one not
+   * enrolled gets nothing: its snapshot at enrollment carries the state).
+   */
+  async record(tx: Store, changes: Map<string, LoggedChange>): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    for (const [gateway, change] of changes) {
+      if (change.upserts.length === 0 && change.removes.length === 0 && !change.config) continue;
+      const version = await tx.changeLog.append(gateway, change, this.now());
+      if (version === undefined) continue;
+      await tx.sessions.setVersions([...change.upserts, ...change.removes], gateway, version);
+      await this.deps.notifier.notify(tx, 'wicket_gateway_change', `${gateway} ${version}`);
+      versions.set(gateway, version);
+    }
+    return versions;
+  }
+
+  /**
+   * Logs a configuration change for each of `gateways` (default: every enrolled gateway,
+   * wherever its stream is held), in one transaction; each gets its configuration of the
+   * moment when the version is sent. Resolves with the versions logged.
+   */
+  async refreshConfigs(gateways?: readonly string[]): Promise<Map<string, number>> {
+    if (!this.deps.config) return new Map();
+    return this.deps.store.transaction(async (tx) => {
+      const names = gateways ?? (await tx.gateways.list()).map((g) => g.name);
+      return this.record(tx, new Map(names.map((g) => [g, { upserts: [], removes: [], config: true }])));
+    });
   }
 
   /**
    * A gateway opened its stream (after Hello): a newer stream replaces an older one, and the
-   * gateway gets a full snapshot before anything else. Resolves with the snapshot's version
-   * (0 when the stream ended before its turn came).
+   * gateway gets, before anything else, the versions after `appliedVersion` when the log
+   * still holds them all, or a full snapshot. Resolves with the newest version sent (0 when
+   * the stream ended before its turn came).
    */
-  attach(gateway: string, stream: SyncStream): Promise<number> {
+  attach(gateway: string, stream: SyncStream, appliedVersion = 0): Promise<number> {
     return this.serial(gateway, async () => {
       if (this.ended.has(stream)) return 0;
-      const previous = this.streams.get(gateway);
-      this.streams.set(gateway, stream);
-      if (previous && previous !== stream) {
-        this.ended.add(previous);
-        previous.end();
+      const previous = this.attached.get(gateway);
+      const a: Attached = { stream, sent: 0, pending: new Map() };
+      this.attached.set(gateway, a);
+      if (previous && previous.stream !== stream) {
+        this.ended.add(previous.stream);
+        previous.stream.end();
       }
-      // When the snapshot fails the caller ends the stream, and its detach forgets it.
-      const version = await this.sendSnapshot(gateway, stream);
+      // When this fails the caller ends the stream, and its detach forgets it.
+      if (!(appliedVersion > 0 && await this.resume(gateway, a, appliedVersion))) await this.sendSnapshot(gateway, a);
       this.deps.onConnectivity?.(gateway, true);
-      return version;
+      return a.sent;
     });
   }
 
-  /** Builds and sends a snapshot; only ever called in the gateway's queue. */
-  private async sendSnapshot(gateway: string, stream: SyncStream): Promise<number> {
-    const sessions = await this.deps.snapshot(gateway);
+  /**
+   * Sends the versions after `applied` when the log holds every one of them, after logging a
+   * configuration version (so the resumed stream carries the configuration of the moment and
+   * is never silent). False when it cannot: then a snapshot is due.
+   */
+  private async resume(gateway: string, a: Attached, applied: number): Promise<boolean> {
+    const logged = await this.deps.store.transaction(async (tx) => {
+      const desired = (await tx.gateways.get(gateway))?.desiredVersion ?? 0;
+      if (applied > desired) return undefined;
+      if (applied < desired && ((await tx.changeLog.oldest(gateway)) ?? Infinity) > applied + 1) return undefined;
+      return this.record(tx, new Map([[gateway, { upserts: [], removes: [], config: true }]]));
+    });
+    if (!logged?.has(gateway)) return false;
+    a.sent = applied;
+    await this.pump(gateway);
+    this.deps.log.info({ gateway, from: applied, to: a.sent }, 'sync resumed');
+    return true;
+  }
+
+  /**
+   * Builds and sends a snapshot: the gateway's sessions read in one transaction with the
+   * version it bumps (logged empty, config flagged), so the snapshot holds exactly the changes
+   * up to that version. Only ever called in the gateway's queue.
+   */
+  private async sendSnapshot(gateway: string, a: Attached): Promise<number> {
+    const { sessions, version } = await this.deps.store.transaction(async (tx) => {
+      const sessions = await this.deps.snapshot(tx, gateway);
+      return { sessions, version: await tx.changeLog.append(gateway, { upserts: [], removes: [], config: true }, this.now()) };
+    });
+    if (version === undefined) throw new Error(`gateway ${gateway} is not enrolled`);
     const config = await this.deps.config?.(gateway);
-    const version = await this.nextVersion(gateway);
-    stream.write({ snapshot: { version, sessions, ...(config && { config }) } });
-    if (config) this.configs.set(gateway, JSON.stringify(config));
-    // A snapshot supersedes whatever was in flight on an earlier stream.
-    this.sent.set(gateway, new Map());
-    this.markSent(gateway, version, 0);
+    a.stream.write({ snapshot: { version, sessions, ...(config && { config }) } });
+    if (config) a.config = JSON.stringify(config);
+    a.sent = version;
+    // A snapshot supersedes whatever was in flight before it.
+    a.pending = new Map();
+    this.markSent(a, version, 0);
     this.deps.log.info({ gateway, version, sessions: sessions.length }, 'sync snapshot sent');
     return version;
   }
 
-  /** Sends a connected gateway a fresh snapshot (its deltas could not be sent). */
-  resync(gateway: string): Promise<void> {
-    return this.serial(gateway, async () => {
-      const stream = this.streams.get(gateway);
-      if (stream) await this.sendSnapshot(gateway, stream);
+  /**
+   * Resolves once every gateway of `versions` whose stream this controller holds has been
+   * sent its version (a revocation is on its way when the call that made it returns). Other
+   * gateways' controllers send theirs when notified. Never rejects (a failed pump is reported).
+   */
+  async flush(versions: Map<string, number>): Promise<void> {
+    await Promise.all([...versions].map(async ([gateway, version]) => {
+      if ((this.attached.get(gateway)?.sent ?? Infinity) >= version) return;
+      this.wake(gateway);
+      await this.serial(gateway, () => Promise.resolve());
+    }));
+  }
+
+  /** Queues a pump for an attached gateway, unless one is queued and not begun. */
+  private wake(gateway: string): void {
+    if (!this.attached.has(gateway) || this.pumps.has(gateway)) return;
+    this.pumps.add(gateway);
+    void this.serial(gateway, async () => {
+      this.pumps.delete(gateway);
+      await this.pump(gateway);
+    }).catch((err: unknown) => {
+      // The stream's state is unknown: it ends, and the gateway reconnects and resumes.
+      this.internal('sync.pump', err);
+      this.attached.get(gateway)?.stream.end();
     });
+  }
+
+  /**
+   * Sends every logged version after the last one sent, as deltas; a missing version (pruned)
+   * sends a snapshot instead. Only ever called in the gateway's queue.
+   */
+  private async pump(gateway: string): Promise<void> {
+    for (;;) {
+      const a = this.attached.get(gateway);
+      if (!a) return;
+      const rows = await this.deps.store.changeLog.since(gateway, a.sent, PAGE);
+      if (this.attached.get(gateway) !== a || rows.length === 0) return;
+      for (const row of rows) {
+        if (row.version !== a.sent + 1) {
+          this.deps.log.warn({ gateway, sent: a.sent, next: row.version }, 'sync versions missing from the change log; sending a snapshot');
+          await this.sendSnapshot(gateway, a);
+          break;
+        }
+        const upserts = row.upserts.length ? await this.deps.entries(gateway, row.upserts) : [];
+        let config: GatewayConfig | undefined;
+        if (row.config && this.deps.config) {
+          const current = await this.deps.config(gateway);
+          if (JSON.stringify(current) !== a.config) config = current;
+        }
+        if (this.attached.get(gateway) !== a) return;
+        a.stream.write({ delta: { version: row.version, upserts, removes: row.removes, ...(config && { config }) } });
+        if (config) a.config = JSON.stringify(config);
+        a.sent = row.version;
+        this.markSent(a, row.version, row.removes.length);
+      }
+    }
   }
 
   /** The stream ended; only the current stream of a gateway counts. */
   detach(gateway: string, stream: SyncStream): boolean {
     this.ended.add(stream);
-    if (this.streams.get(gateway) !== stream) return false;
-    this.streams.delete(gateway);
-    this.configs.delete(gateway);
+    if (this.attached.get(gateway)?.stream !== stream) return false;
+    this.attached.delete(gateway);
     this.deps.onConnectivity?.(gateway, false);
     return true;
   }
 
   /**
-   * Queues one delta per gateway in `changes` and resolves with the version each connected
-   * one got (the order of calls is the order of versions). A gateway that is not connected
-   * when its turn comes gets nothing now: its next snapshot carries the state. `onSent` runs
-   * in the gateway's queue right after each delta is written, so an ack of that version is
-   * handled only after it.
-   */
-  async publish(changes: Map<string, GatewayChange>, onSent?: SentListener): Promise<Map<string, number>> {
-    const sends: Promise<[string, number] | undefined>[] = [];
-    for (const [gateway, change] of changes) {
-      if (change.upserts.length === 0 && change.removes.length === 0 && !change.config) continue;
-      sends.push(this.serial(gateway, async () => {
-        const stream = this.streams.get(gateway);
-        if (!stream) return undefined;
-        const version = await this.nextVersion(gateway);
-        stream.write({ delta: { version, upserts: change.upserts, removes: change.removes, ...(change.config && { config: change.config }) } });
-        if (change.config) this.configs.set(gateway, JSON.stringify(change.config));
-        this.markSent(gateway, version, change.removes.length);
-        await onSent?.(gateway, version, change);
-        return [gateway, version];
-      }));
-    }
-    const versions = new Map<string, number>();
-    for (const sent of await Promise.all(sends)) if (sent) versions.set(sent[0], sent[1]);
-    return versions;
-  }
-
-  /**
-   * Sends each connected gateway of `gateways` (default: all) whose configuration changed
-   * since it was last sent a delta carrying the new one. Resolves with the versions sent.
-   */
-  async refreshConfigs(gateways: readonly string[] = this.connected()): Promise<Map<string, number>> {
-    const build = this.deps.config;
-    if (!build) return new Map();
-    const sends = gateways.map((gateway) => this.serial(gateway, async (): Promise<[string, number] | undefined> => {
-      const stream = this.streams.get(gateway);
-      if (!stream) return undefined;
-      const config = await build(gateway);
-      if (JSON.stringify(config) === this.configs.get(gateway)) return undefined;
-      const version = await this.nextVersion(gateway);
-      stream.write({ delta: { version, upserts: [], removes: [], config } });
-      this.configs.set(gateway, JSON.stringify(config));
-      this.markSent(gateway, version, 0);
-      return [gateway, version];
-    }));
-    const versions = new Map<string, number>();
-    for (const sent of await Promise.all(sends)) if (sent) versions.set(sent[0], sent[1]);
-    return versions;
-  }
-
-  /**
-   * The gateway acknowledged `version`. On an apply error the gateway's state is unknown,
-   * so it gets a fresh snapshot. Handled in the gateway's queue, after every delta sent before.
+   * The gateway acknowledged `version`: recorded in the database (gateway and sessions) with a
+   * notification, so waiters on every controller are released. On an apply error the
+   * gateway's state is unknown, so it gets a fresh snapshot. Handled in the gateway's queue,
+   * after every version sent before.
    */
   ack(gateway: string, stream: SyncStream, version: number, applyUs: number, error: string): Promise<void> {
     return this.serial(gateway, async () => {
-      if (this.streams.get(gateway) !== stream) return;
+      const a = this.attached.get(gateway);
+      if (a?.stream !== stream) return;
       if (error) {
-        await this.resnapshotAfterError(gateway, stream, version, error);
+        await this.resnapshotAfterError(gateway, a, version, error);
         return;
       }
-      const sent = this.versions.get(gateway) ?? 0;
-      if (version > sent) {
-        this.deps.log.warn({ gateway, version, sent }, 'gateway acknowledged a version never sent; ignored');
+      if (version > a.sent) {
+        this.deps.log.warn({ gateway, version, sent: a.sent }, 'gateway acknowledged a version never sent; ignored');
         this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'never_sent' });
         return;
       }
-      // A replayed or reordered ack must not move the recorded applied version backwards.
-      const applied = await this.appliedVersion(gateway);
-      if (version < applied) {
+      const at = this.now();
+      // No audit record: it runs beside the writers (a conflict is run again by the store).
+      const applied = await this.deps.store.transaction(async (tx) => {
+        const applied = (await tx.gateways.get(gateway))?.appliedVersion ?? 0;
+        // A replayed or reordered ack must not move the recorded applied version backwards.
+        if (version < applied) return applied;
+        await tx.gateways.recordAck(gateway, version, applyUs, at);
+        await tx.sessions.recordAck(gateway, version, at);
+        // What the gateway applied long ago no reconnect needs (it resumes from what it applied).
+        await tx.changeLog.prune(gateway, version + 1, at - LOG_RETENTION_MS);
+        await this.deps.notifier.notify(tx, 'wicket_gateway_ack', `${gateway} ${version}`);
+        return undefined;
+      }, { concurrent: true });
+      if (applied !== undefined) {
         this.deps.log.warn({ gateway, version, applied }, 'gateway acknowledged an older version than already acked; ignored');
         this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'stale' });
         return;
       }
-      const at = this.now();
-      this.observeAck(gateway, version, at);
-      await this.deps.gateways.recordAck(gateway, version, applyUs, at);
-      this.applied.set(gateway, version);
+      this.observeAck(a, gateway, version, at);
       await this.deps.onAck(gateway, version, at);
       this.release(gateway, version);
     });
@@ -303,7 +398,12 @@ export class SyncFanout {
     }
   }
 
-  private async resnapshotAfterError(gateway: string, stream: SyncStream, version: number, error: string): Promise<void> {
+  /** Releases the waiters of `gateway` whose version the database says it applied. */
+  private recheck(gateway: string): void {
+    this.deps.store.gateways.get(gateway).then((g) => this.release(gateway, g?.appliedVersion ?? 0), (err: unknown) => this.internal('sync.wait', err));
+  }
+
+  private async resnapshotAfterError(gateway: string, a: Attached, version: number, error: string): Promise<void> {
     if (this.scheduled.has(gateway)) {
       this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'throttled' });
       return;
@@ -311,7 +411,7 @@ export class SyncFanout {
     const waitMs = this.resnapshots.take(gateway, 1, this.now());
     if (waitMs === 0) {
       this.deps.log.error({ gateway, version, error }, 'gateway failed to apply a sync version; resending a snapshot');
-      await this.sendSnapshot(gateway, stream);
+      await this.sendSnapshot(gateway, a);
       return;
     }
     this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'throttled' });
@@ -321,7 +421,7 @@ export class SyncFanout {
     const timer = setTimeout(() => {
       this.scheduled.delete(gateway);
       void this.serial(gateway, async () => {
-        const current = this.streams.get(gateway);
+        const current = this.attached.get(gateway);
         if (!current) return;
         this.resnapshots.take(gateway, 1, this.now());
         await this.sendSnapshot(gateway, current);
@@ -331,22 +431,21 @@ export class SyncFanout {
     this.scheduled.set(gateway, timer);
   }
 
-  private observeAck(gateway: string, version: number, at: number): void {
-    const pending = this.sent.get(gateway);
-    if (!pending) return;
-    for (const [v, sent] of pending) {
+  private observeAck(a: Attached, gateway: string, version: number, at: number): void {
+    for (const [v, sent] of a.pending) {
       if (v > version) continue;
       const seconds = (at - sent.atMs) / 1000;
       this.deps.metrics?.ackSeconds.observe({ gateway }, seconds);
       for (let i = 0; i < sent.removes; i++) this.deps.metrics?.revocationSeconds.observe({ gateway }, seconds);
-      pending.delete(v);
+      a.pending.delete(v);
     }
   }
 
-  /** Resolves when `gateway` has acknowledged `version` (or a later one); rejects after `timeoutMs`. */
+  /**
+   * Resolves when `gateway` has acknowledged `version` (or a later one) to any controller of
+   * the database; rejects after `timeoutMs`.
+   */
   waitForAck(gateway: string, version: number, timeoutMs: number): Promise<void> {
-    const known = this.applied.get(gateway);
-    if (known !== undefined && known >= version) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const w: Waiter = {
         version, resolve, reject,
@@ -355,31 +454,32 @@ export class SyncFanout {
       const set = this.waiters.get(gateway) ?? new Set();
       set.add(w);
       this.waiters.set(gateway, set);
-      // Registered first, then checked against the store: an ack handled meanwhile releases it either way.
-      if (known === undefined) {
-        this.appliedVersion(gateway).then((applied) => {
-          if (applied >= version) this.settle(gateway, w, null);
-        }, (err: unknown) => this.settle(gateway, w, err instanceof Error ? err : new Error(String(err))));
-      }
+      // Registered first, then checked against the store: an ack recorded meanwhile releases it either way.
+      this.deps.store.gateways.get(gateway).then((g) => {
+        if ((g?.appliedVersion ?? 0) >= version) this.settle(gateway, w, null);
+      }, (err: unknown) => this.settle(gateway, w, err instanceof Error ? err : new Error(String(err))));
     });
   }
 
   private settle(gateway: string, w: Waiter, err: Error | null): void {
     clearTimeout(w.timer);
-    if (!this.waiters.get(gateway)?.delete(w)) return;
+    const set = this.waiters.get(gateway);
+    if (!set?.delete(w)) return;
+    if (set.size === 0) this.waiters.delete(gateway);
     if (err) w.reject(err);
     else w.resolve();
   }
 
   /** Ends every stream (controller shutdown). */
   close(): void {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     for (const timer of this.scheduled.values()) clearTimeout(timer);
     this.scheduled.clear();
-    for (const stream of this.streams.values()) {
-      this.ended.add(stream);
-      stream.end();
+    for (const a of this.attached.values()) {
+      this.ended.add(a.stream);
+      a.stream.end();
     }
-    this.streams.clear();
+    this.attached.clear();
     for (const [gateway, set] of this.waiters) for (const w of set) this.settle(gateway, w, new Error('controller shutting down'));
   }
 }

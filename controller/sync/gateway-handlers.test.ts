@@ -42,13 +42,14 @@ async function until(cond: () => Promise<boolean> | boolean, what: string): Prom
 }
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }, hooks: { beforeAttach?: BeforeAttach; snapshot?: () => Promise<GatewaySession[]> }) {
-  const { store, close } = await openTestStore();
+  const { store, close, database } = await openTestStore();
   t.after(close);
   await store.gateways.enroll('dc1', 'serial', 0, KEY, '');
   const log = createLogger('test', { write: () => true } as unknown as NodeJS.WritableStream);
   const errors: unknown[] = [];
   const reportInternal = (_where: string, err: unknown) => errors.push(err);
-  const fanout = new SyncFanout({ gateways: store.gateways, snapshot: hooks.snapshot ?? (() => []), onAck: () => undefined, log, reportInternal });
+  const fanout = new SyncFanout({ store, notifier: database.notifier, snapshot: hooks.snapshot ?? (() => []), entries: () => [], onAck: () => undefined, log, reportInternal });
+  t.after(() => Promise.resolve(fanout.close()));
   const caller: Awaited<ReturnType<GatewayServiceDeps['authorize']>> = { kind: 'gateway', name: 'dc1', serial: 'serial', notAfterMs: Number.MAX_SAFE_INTEGER, identities: [] };
   const registry = new Registry();
   // Registers nothing: no certificate is retired here.
@@ -60,7 +61,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, hooks: { b
   const call = new FakeCall();
   service.Sync(call as unknown as grpc.ServerDuplexStream<never, never>);
   await settle();
-  call.emit('data', { hello: { publicKey: KEY, endpoint: 'gw.example.com:51820', agentVersion: 'test' } });
+  call.emit('data', { hello: { publicKey: KEY, endpoint: 'gw.example.com:51820', agentVersion: 'test', appliedVersion: 0 } });
   return { store, fanout, call, errors };
 }
 
@@ -97,7 +98,8 @@ test('a stream that closes while its attach waits in the fan-out leaves the gate
   // Hold the fan-out's queue for dc1 with an earlier attach, so this stream's attach is queued.
   const earlier = new FakeCall();
   const first = fanout.attach('dc1', earlier);
-  await until(async () => snapshotAsked && (await store.gateways.get('dc1'))?.connected === true, 'the Hello committed markConnected');
+  // The snapshot is read in a transaction (on SQLite holding the one connection until the gate opens).
+  await until(() => snapshotAsked, 'the earlier attach reads its snapshot');
   // Its attach is now queued behind the earlier one.
   await settle();
   fanout.detach('dc1', earlier);

@@ -1,5 +1,6 @@
 // The Gateway service (gateway certificates on the API port): the Sync stream that carries
-// each gateway's desired state (snapshot, then ordered deltas) and its acks. The fan-out
+// each gateway's desired state (a snapshot or, resuming, the deltas after the version its
+// Hello says it applied; then ordered deltas) and its acks. The fan-out
 // logic is in controller/sync/fanout.ts; api/handler.ts authorizes the stream and validates
 // each message; this file checks their order and adapts them to the fan-out. A Hello
 // must carry the WireGuard key and endpoint bound to the gateway (controller/sync/hello.ts);
@@ -138,9 +139,11 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
         }
         ctx.log.info({ gateway: name, endpoint }, 'gateway connected');
         attached = true;
+        // The gateway resumes from the version it says it applied (the database's applied
+        // version is not trusted for this: only the gateway knows what its data plane holds).
         // 0: the stream closed before its turn in the fan-out came, so its detach found
         // nothing to detach and the row is left to this Hello to undo.
-        if (await fanout.attach(name, call) === 0 && !fanout.isConnected(name)) markDisconnected();
+        if (await fanout.attach(name, call, h.appliedVersion) === 0 && !fanout.isConnected(name)) markDisconnected();
       };
 
       call.on('end', () => {

@@ -1,6 +1,7 @@
 // Tests for the Sync state machine against an in-process fake controller (real gRPC on
 // loopback, insecure: the claim here is the agent's logic) and a recording fake DataPlane:
-// ordering, snapshot replacement, gap -> resync, ack contents, reconnect backoff.
+// ordering, snapshot replacement, gap -> resync, ack contents, reconnect backoff, resume
+// after a reconnect from the version applied.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
@@ -35,6 +36,8 @@ class Queue<T> {
 /** One Sync stream as the fake controller sees it. */
 class FakeStream {
   readonly up = new Queue<SyncUp__Output>();
+  /** The version the agent's Hello said it applied (0 = unknown). */
+  applied = 0;
   readonly closed: Promise<void>;
   constructor(readonly call: grpc.ServerDuplexStream<SyncUp__Output, SyncDown>) {
     call.on('data', (m: SyncUp__Output) => this.up.push(m));
@@ -65,12 +68,14 @@ class FakeController {
     });
     this.port = await new Promise((resolve, reject) => this.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
   }
-  /** The next stream, after checking it opened with the agent's hello. */
+  /** The next stream, after checking it opened with the agent's hello (its applied version kept in `applied`). */
   async accept(): Promise<FakeStream> {
     const stream = await this.streams.shift();
     const hello = await stream.up.shift();
     assert.equal(hello.msg, 'hello');
-    assert.deepEqual(hello.hello, { publicKey: HELLO.publicKey, endpoint: HELLO.endpoint, agentVersion: HELLO.agentVersion });
+    const { appliedVersion, ...rest } = hello.hello!;
+    assert.deepEqual(rest, { publicKey: HELLO.publicKey, endpoint: HELLO.endpoint, agentVersion: HELLO.agentVersion });
+    stream.applied = appliedVersion;
     return stream;
   }
 }
@@ -240,12 +245,48 @@ test('a gap in delta versions drops the stream; the next stream starts from a fr
   first.send({ delta: { version: 3, upserts: [session(3)], removes: [] } });
   await first.closed; // the agent cancelled the stream instead of applying version 3
   const second = await h.controller.accept();
+  assert.equal(second.applied, 0, 'after a gap the agent asks for a snapshot');
   second.send({ snapshot: { version: 3, sessions: [session(1), session(3)] } });
   assert.deepEqual(outcome(await second.nextAck()), { version: 3, error: '' });
   assert.deepEqual(h.dataPlane.calls.map((c) => `${c.kind}:${c.version}`), ['snapshot:1', 'snapshot:3']);
   assert.equal(await metric(h.metrics.versionGaps), 1);
   assert.equal(await metric(h.metrics.reconnects), 1);
   assert.equal(first.up.length, 0, 'version 3 was never acked on the old stream');
+});
+
+test('after a reconnect the Hello names the version applied, and the deltas after it resume the stream without a snapshot', LIMIT, async (t) => {
+  const h = await harness(t);
+  const first = await h.controller.accept();
+  assert.equal(first.applied, 0, 'a new process knows no version');
+  first.send({ snapshot: { version: 4, sessions: [session(1)] } });
+  await first.nextAck();
+  first.send({ delta: { version: 5, upserts: [session(2)], removes: [] } });
+  await first.nextAck();
+  first.call.end();
+  const second = await h.controller.accept();
+  assert.equal(second.applied, 5);
+  second.send({ delta: { version: 6, upserts: [], removes: ['s1'] } });
+  assert.deepEqual(outcome(await second.nextAck()), { version: 6, error: '' });
+  assert.deepEqual(h.dataPlane.calls.map((c) => `${c.kind}:${c.version}`), ['snapshot:4', 'delta:5', 'delta:6']);
+  assert.deepEqual([...h.dataPlane.sessions.keys()], ['s2']);
+  assert.equal(await metric(h.metrics.versionGaps), 0);
+  // The resumed stream was healthy: the next reconnect starts the backoff over.
+  second.call.end();
+  const third = await h.controller.accept();
+  assert.equal(third.applied, 6);
+  assert.deepEqual(h.waits, [50, 50]);
+});
+
+test('after a failed apply the Hello says the version is unknown', LIMIT, async (t) => {
+  const h = await harness(t);
+  const first = await h.controller.accept();
+  first.send({ snapshot: { version: 1, sessions: [session(1)] } });
+  await first.nextAck();
+  h.dataPlane.failNext = new Error('nft failed');
+  first.send({ delta: { version: 2, upserts: [session(2)], removes: [] } });
+  assert.match((await first.nextAck()).error, /nft failed/);
+  first.call.end();
+  assert.equal((await h.controller.accept()).applied, 0);
 });
 
 test('a repeated or older delta, and a delta before any snapshot, force a resync too', LIMIT, async (t) => {

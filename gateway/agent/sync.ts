@@ -2,7 +2,10 @@
 // deltas through the DataPlane strictly in order (what queued up during an apply is merged
 // into one, see coalesce.ts), acks the newest version applied with its apply time, and
 // reconnects with backoff + jitter. While disconnected it changes nothing, so sessions only
-// ever shrink (by their kernel timeouts) until the next snapshot replaces everything.
+// ever shrink (by their kernel timeouts) until the next stream brings the state again. The
+// data plane outlives a stream, so the version last applied is kept across the streams of
+// one process and named in the Hello: the controller resumes with the deltas after it
+// (no snapshot) when it still has them. After a failed apply the version is unknown (0).
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { GatewayHello } from '../../proto/generated/wicket/v1/GatewayHello.js';
 import type { SyncDown__Output } from '../../proto/generated/wicket/v1/SyncDown.js';
@@ -74,6 +77,8 @@ export function deltaFollows(lastApplied: number | undefined, version: number): 
 export class SyncAgent {
   private current: SyncStream | undefined;
   private readonly reconnect: ReconnectLoop;
+  /** The version the data plane holds (undefined: unknown, a snapshot must come first); kept across streams. */
+  private last: number | undefined;
 
   constructor(private readonly options: SyncAgentOptions) {
     this.reconnect = new ReconnectLoop((controller) => this.runStream(controller), () => this.current?.cancel(), {
@@ -89,7 +94,7 @@ export class SyncAgent {
     return this.reconnect.stopped;
   }
 
-  /** Starts the connect / apply / reconnect loop (idempotent). A stream that delivered a snapshot was healthy. */
+  /** Starts the connect / apply / reconnect loop (idempotent). A stream that delivered a snapshot or a following delta was healthy. */
   start(): void {
     this.reconnect.start();
   }
@@ -102,12 +107,12 @@ export class SyncAgent {
     return this.reconnect.stop();
   }
 
-  /** One stream's life; resolves true when at least one snapshot arrived on it. */
+  /** One stream's life; resolves true when a snapshot or a following delta arrived on it. */
   private async runStream(controller: number): Promise<boolean> {
     const { log, metrics } = this.options;
     const call = this.options.open(controller);
     this.current = call;
-    const state: { last: number | undefined; synced: boolean } = { last: undefined, synced: false };
+    const state: { synced: boolean } = { synced: false };
     // Messages queue while an apply runs; each turn takes all of them (see coalesce.ts).
     const queue: SyncDown__Output[] = [];
     let ended = false;
@@ -127,7 +132,7 @@ export class SyncAgent {
       notify();
     });
     try {
-      call.write({ hello: this.options.hello });
+      call.write({ hello: { ...this.options.hello, appliedVersion: this.last ?? 0 } });
       while (!this.stopped) {
         if (queue.length === 0) {
           if (ended) break;
@@ -146,32 +151,38 @@ export class SyncAgent {
     return state.synced;
   }
 
-  private async handle(call: SyncStream, work: Work, state: { last: number | undefined; synced: boolean }): Promise<Verdict> {
+  private synced(state: { synced: boolean }): void {
+    if (state.synced) return;
+    state.synced = true;
+    this.options.metrics.syncConnected.set(1);
+  }
+
+  private async handle(call: SyncStream, work: Work, state: { synced: boolean }): Promise<Verdict> {
     const { log, metrics, dataPlane } = this.options;
     const started = process.hrtime.bigint();
     if (work.kind === 'snapshot') {
-      if (!state.synced) {
-        state.synced = true;
-        metrics.syncConnected.set(1);
-      }
+      this.synced(state);
       const { version, config } = work.message.snapshot!;
       const { sessions, refused } = toDesiredSessions(work.message.snapshot!.sessions);
       const taken = tookOf(work.message.snapshot!.sessions, sessions);
-      state.last = await this.apply(call, { kind: 'snapshot', version, upserts: sessions, removes: [], refused, started },
+      this.last = await this.apply(call, { kind: 'snapshot', version, upserts: sessions, removes: [], refused, started },
         () => dataPlane.applySnapshot(version, sessions),
         (applied) => ({ kind: 'snapshot', applied, sessions: taken.sessions, removes: [], config }));
       return 'continue';
     }
     if (work.kind === 'delta') {
       const { version, removes } = work;
-      if (!deltaFollows(state.last, work.firstVersion)) {
+      if (!deltaFollows(this.last, work.firstVersion)) {
         metrics.versionGaps.inc();
-        log.warn({ expected: state.last === undefined ? 'a snapshot' : state.last + 1, got: work.firstVersion }, 'out-of-order delta: resyncing');
+        log.warn({ expected: this.last === undefined ? 'a snapshot' : this.last + 1, got: work.firstVersion }, 'out-of-order delta: resyncing');
+        // Whatever the data plane holds, the controller is told to send a snapshot next.
+        this.last = undefined;
         return 'resync';
       }
+      this.synced(state);
       const { sessions, refused } = toDesiredSessions(work.upserts);
       const taken = tookOf(work.upserts, sessions);
-      state.last = await this.apply(call, { kind: 'delta', version, upserts: sessions, removes, refused, started },
+      this.last = await this.apply(call, { kind: 'delta', version, upserts: sessions, removes, refused, started },
         () => dataPlane.applyDelta(version, sessions, removes),
         (applied) => ({ kind: 'delta', applied, sessions: taken.sessions, removes: [...removes, ...taken.refusedIds], config: work.config }));
       return 'continue';

@@ -76,6 +76,8 @@ const tunnel: TunnelOps = {
 /** The data plane as the Sync agent drives it: records the sessions of each version. */
 class RecordingDataPlane {
   readonly snapshots: string[][] = [];
+  /** The version of every delta applied. */
+  readonly deltas: number[] = [];
   readonly sessions = new Set<string>();
   async applySnapshot(version: number, sessions: Array<{ id: string }>) {
     this.snapshots.push(sessions.map((s) => s.id));
@@ -84,6 +86,7 @@ class RecordingDataPlane {
     return { version, sessions: this.sessions.size, peersAdded: 0, peersRemoved: 0, elementsAdded: 0, elementsDeleted: 0, applyUs: 1 };
   }
   async applyDelta(version: number, upserts: Array<{ id: string }>, removes: string[]) {
+    this.deltas.push(version);
     for (const id of removes) this.sessions.delete(id);
     for (const s of upserts) this.sessions.add(s.id);
     return { version, sessions: this.sessions.size, peersAdded: 0, peersRemoved: 0, elementsAdded: 0, elementsDeleted: 0, applyUs: 1 };
@@ -245,14 +248,16 @@ describe('failover: the controller stops mid-stream and another takes over the s
         aStopped = true;
         await t.controller.stop(1000);
         const snapshotsBefore = gw.dataPlane.snapshots.length;
+        const deltasBefore = gw.dataPlane.deltas.length;
         b = await startController({
           dataDir: join(t.dir, 'data'), databaseUrl: t.databaseUrl, listen: bApi, authListen: bAuth, log: silentLogger(), modules: [sessionModule()],
         });
 
         await until('the agent to watch on B', () => state.session()?.controller === bApi);
-        await until('a snapshot from B with the live session', () =>
-          gw.dataPlane.snapshots.slice(snapshotsBefore).some((ids) => ids.includes(session.sessionId)));
-        assert.equal(gw.opened.at(-1), 1);
+        // The gateway resumes on B from the version it applied on A: deltas, no snapshot.
+        await until('the gateway to resume its stream on B', () => gw.opened.at(-1) === 1 && gw.dataPlane.deltas.length > deltasBefore);
+        assert.equal(gw.dataPlane.snapshots.length, snapshotsBefore, 'no snapshot on resume');
+        assert.ok(gw.dataPlane.sessions.has(session.sessionId), 'the live session is still enforced');
 
         // B serves a new Connect (the API client moves past the stopped A), and the gateway gets it.
         const again = controllerApi(state);

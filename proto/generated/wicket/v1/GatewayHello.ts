@@ -1,5 +1,6 @@
 // Original file: proto/wicket.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface GatewayHello {
   /**
@@ -11,6 +12,12 @@ export interface GatewayHello {
    */
   'endpoint'?: (string);
   'agentVersion'?: (string);
+  /**
+   * The newest Sync version this gateway process applied (on an earlier stream); 0 = unknown
+   * (a new process, or an apply failed since). The controller resumes with the deltas after
+   * it when its change log still holds them, and sends a snapshot otherwise.
+   */
+  'appliedVersion'?: (number | string | Long);
 }
 
 export interface GatewayHello__Output {
@@ -23,4 +30,10 @@ export interface GatewayHello__Output {
    */
   'endpoint': (string);
   'agentVersion': (string);
+  /**
+   * The newest Sync version this gateway process applied (on an earlier stream); 0 = unknown
+   * (a new process, or an apply failed since). The controller resumes with the deltas after
+   * it when its change log still holds them, and sends a snapshot otherwise.
+   */
+  'appliedVersion': (number);
 }
