@@ -16,6 +16,7 @@ import type { InternalErrorReporter } from '../internal-errors.js';
 import type { Pool } from '../sessions/ipam.js';
 import type { AssertionKeys } from '../assertion-keys/assertion-keys.js';
 import type { ControllerRegistry } from '../controllers/registry.js';
+import type { Notifier } from '../store/notifications.js';
 
 export interface ControllerConfig {
   /** Lifetime of user certificates (the re-authentication interval). */
@@ -56,4 +57,6 @@ export interface ControllerContext {
   assertionKeys: AssertionKeys;
   /** This controller's entry among the controllers sharing the database (controller/controllers/); started once the listeners are bound. */
   controllerRegistry: ControllerRegistry;
+  /** Wake-ups between the controllers of the database (controller/store/notifications.ts), listening once started. */
+  notifier: Notifier;
 }

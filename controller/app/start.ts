@@ -118,7 +118,6 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const { store } = data;
   let audit: Audit;
   try {
-    await store.gateways.markAllDisconnected();
     audit = await openAudit(data, opts, log);
   } catch (err) {
     await data.database.close();
@@ -151,8 +150,17 @@ export async function startController(opts: StartOptions): Promise<RunningContro
     },
     assertionKeys: new AssertionKeys({ store, audit, masterKey: data.masterKey, now, log: log.child({ module: 'assertion-keys' }) }),
     controllerRegistry: new ControllerRegistry({ store, now, reportInternal }),
+    notifier: data.database.notifier,
   };
   store.onHookError = (err) => ctx.reportInternal('store.afterCommit', err);
+  ctx.notifier.reportErrorsTo((err) => ctx.reportInternal('store.notifications', err));
+  try {
+    // Listening before the modules read their state: nothing committed after that read is missed.
+    await ctx.notifier.start();
+  } catch (err) {
+    await data.database.close();
+    throw err;
+  }
   const sso = opts.sso?.length ? new SsoLogins(ctx, opts.sso, opts.ssoLimits) : undefined;
   const login = new LoginService(ctx);
   const modules: ModuleServices[] = [];

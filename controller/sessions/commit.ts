@@ -29,6 +29,8 @@ export interface CommitContext {
   open: (sessionId: string, gateway: string, sealed: Buffer) => string;
   /** The entry a gateway enforces for the session (views.ts gatewaySession with its facts). */
   entry: (s: SessionRecord, gateway: string, psk: string, serviceAddress: string) => GatewaySession;
+  /** Tells the other controllers, when the transaction commits, which sessions changed (session-changes.ts). */
+  changed?: (tx: Store, ids: string[]) => Promise<void>;
 }
 
 /** The change being built for a gateway (created empty on first use). */
@@ -88,6 +90,7 @@ export async function commitChanges(ctx: CommitContext, plan: (tx: Store) => Pro
         done.push(updated);
       }
     }
+    if (done.length) await ctx.changed?.(tx, done.map((s) => s.id));
     return { done, deltas };
   });
 }
