@@ -21,6 +21,8 @@ import type { Channel, Notifier, NotificationHandler, Transaction } from '../sto
 import { parsePool } from './ipam.js';
 import { SessionManager, type DeviceCaller } from './session-manager.js';
 import { grantTo, policyYaml } from '../../test/support/policies.js';
+import { testStoreKind } from '../../test/support/postgres.js';
+import { GatewayPresence } from '../gateways/presence.js';
 
 const RESOURCES = {
   web: { address: '10.9.0.10', ports: ['tcp/443'], gateway: 'dc1' },
@@ -104,20 +106,27 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
   });
   const errors: unknown[] = [];
   /** A controller on `db` (a second handle on PostgreSQL: its own pool and listening connection). */
-  const controller = async (db: Database, id: string, opts: { now?: () => number; notifier?: Notifier } = {}) => {
+  /** `presence`: gateway presence across controllers, wired as module.ts does; `attach`: whether dc1's stream is held here. */
+  const controller = async (db: Database, id: string, opts: { now?: () => number; notifier?: Notifier; presence?: boolean; attach?: boolean } = {}) => {
     const cstore = new Store(db.kysely, db.dialect);
     const audit = await Audit.open(cstore);
     const fanout: SyncFanout = new SyncFanout({ gateways: cstore.gateways, snapshot: (g) => manager.gatewaySnapshot(g), onAck: (g, v, at) => manager.onGatewayAck(g, v, at), log });
+    const presence = opts.presence ? new GatewayPresence({
+      store: cstore, notifier: db.notifier, self: id, held: (g) => fanout.isConnected(g), now: Date.now,
+      reportInternal: (_where, err) => errors.push(err), onRemoteChange: (g, connected) => void manager.gatewayConnectivity(g, connected),
+    }) : undefined;
     const manager: SessionManager = new SessionManager({
-      store: cstore, audit, masterKey, fanout, policy: () => ({ policy, version: 1 }), notifier: opts.notifier ?? db.notifier, controllerId: id,
+      store: cstore, audit, masterKey, fanout, isGatewayConnected: presence && ((g) => presence.isConnected(g)), policy: () => ({ policy, version: 1 }), notifier: opts.notifier ?? db.notifier, controllerId: id,
       settings: { pool: parsePool('100.64.0.0/24'), overlayIpv6: 'fd6b:7769:636b::/64', ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
         maxSessionsPerUser: 1000, maxSessionsPerDevice: 1000, postureChanges: { burst: 5, perMinute: 6 } },
       log, now: opts.now, reportInternal: (_where, err) => errors.push(err),
     });
     const stream = new Recorder();
-    await fanout.attach('dc1', stream);
+    if (opts.attach ?? true) await fanout.attach('dc1', stream);
+    await presence?.start();
     await manager.start();
     stops.push(() => {
+      presence?.close();
       manager.stop();
       fanout.close();
     });
@@ -132,7 +141,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
       await fanout.ack('dc1', stream, Number(delta.version), 1000, '');
       return (await pending).session!.id!;
     };
-    return { store: cstore, manager, connect, stop: () => manager.stop() };
+    return { store: cstore, manager, fanout, stream, presence, connect, stop: () => manager.stop() };
   };
   await database.notifier.start();
   const second = openSecond ? await openSecond() : database;
@@ -193,12 +202,12 @@ test('a session opened on a controller that then stops expires on the other, by 
   const a = await controller(database, 'ctl-a');
   const id = await a.connect(1_500);
   // B started before the session existed: only the notification tells it of the session.
-  await new Promise((r) => setTimeout(r, 200));
+  const deadlines = (b.manager as unknown as { deadlines: { has(id: string): boolean } }).deadlines;
+  await until(() => deadlines.has(id), 'B armed the session\'s timer');
   a.stop();
   await until(async () => (await store.sessions.get(id))?.state === 'expired', 'the session expired on B');
   const audit = await Audit.open(store);
   assert.equal((await audit.list(0, 1000, 'session.expire')).length, 1);
-  void b;
   assert.deepEqual(errors, []);
 });
 
@@ -250,5 +259,25 @@ test('a controller starting next to a running one gives no heartbeat grace; alon
   const heard = (await store.sessions.get(id))!.lastHeartbeatMs;
   if (database.dialect === 'postgres') assert.equal(heard, silentSince, 'the client heartbeats on the running controller: no grace');
   else assert.ok(heard > silentSince, 'one controller per SQLite database: its clients could not heartbeat while it was down');
+  assert.deepEqual(errors, []);
+});
+
+test('a gateway whose stream another controller holds is connected in client peers, and its loss is told to Watch clients', { skip: testStoreKind() !== 'postgres' ? 'several controllers share PostgreSQL only' : false }, async (t) => {
+  const { store, database, second, controller, errors } = await setup(t);
+  for (const id of ['ctl-a', 'ctl-b']) await store.controllers.register({ id, hostname: 'h', apiAddress: 'a:1', authAddress: 'a:2', startedAtMs: Date.now(), clients: 0, gateways: [] }, Date.now());
+  const a = await controller(database, 'ctl-a', { presence: true });
+  const b = await controller(second, 'ctl-b', { presence: true, attach: false });
+  await a.store.transaction((tx) => a.presence!.markConnected(tx, 'dc1', 'gw.example.com:51820', '', Date.now()));
+  await until(() => b.presence!.isConnected('dc1'), 'B hears that A holds dc1');
+  const id = await a.connect();
+  const peers = await b.manager.clientPeers((await b.store.sessions.get(id))!);
+  assert.deepEqual(peers.map((p) => [p.gateway, p.connected]), [['dc1', true]]);
+  const watcher = watch(b.manager, id);
+  // A's stream closes and nobody else holds it.
+  a.fanout.detach('dc1', a.stream);
+  await a.presence!.markDisconnected('dc1');
+  await until(() => watcher.events.length > 0, 'the Watch on B was told');
+  assert.equal(watcher.events[0]!.kind, 'updated');
+  assert.deepEqual(watcher.events[0]!.gateways!.map((p) => [p.gateway, p.connected]), [['dc1', false]]);
   assert.deepEqual(errors, []);
 });
