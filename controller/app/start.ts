@@ -118,7 +118,6 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const { store } = data;
   let audit: Audit;
   try {
-    await store.gateways.markAllDisconnected();
     audit = await openAudit(data, opts, log);
   } catch (err) {
     await data.database.close();
@@ -159,6 +158,7 @@ export async function startController(opts: StartOptions): Promise<RunningContro
   const login = new LoginService(ctx);
   const modules: ModuleServices[] = [];
   try {
+    // Listening before the modules read their state: nothing committed after that read is missed.
     await ctx.notifier.start();
     for (const m of opts.modules ?? serviceModules({ telemetry: opts.telemetry })) modules.push(await m(ctx));
   } catch (err) {

@@ -114,3 +114,23 @@ test('a failing store is reported, never thrown', async () => {
   await registry.stop();
   assert.deepEqual(errors, ['prune', 'register', 'heartbeat', 'stop']);
 });
+
+test('heartbeat listeners run after each heartbeat written, until unsubscribed', async () => {
+  const { store, close } = await openTestStore();
+  try {
+    const registry = new ControllerRegistry({ store, now: () => 1000, reportInternal: (_where, err) => assert.fail(err as Error) });
+    const heard: number[] = [];
+    const stop = registry.onHeartbeat(() => heard.push(heard.length));
+    await registry.start({ apiAddress: 'h:1', authAddress: 'h:2' }, () => ({ clients: 0, gateways: [] }));
+    assert.deepEqual(heard, [], 'registering is no heartbeat');
+    await registry.beat();
+    await registry.beat();
+    assert.deepEqual(heard, [0, 1]);
+    stop();
+    await registry.beat();
+    assert.equal(heard.length, 2);
+    await registry.stop();
+  } finally {
+    await close();
+  }
+});

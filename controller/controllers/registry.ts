@@ -58,6 +58,7 @@ export class ControllerRegistry {
   /** The write in flight: heartbeats never overlap, and stop waits for the last one. */
   private writing: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly heartbeatListeners = new Set<() => void>();
 
   constructor(private readonly deps: RegistryDeps) {}
 
@@ -85,7 +86,17 @@ export class ControllerRegistry {
       if (!this.identity || this.stopped) return;
       const found = await this.deps.store.controllers.heartbeat(this.id, this.deps.now(), this.currentLoad());
       if (!found) await this.register();
+      for (const listener of this.heartbeatListeners) listener();
     });
+  }
+
+  /**
+   * Runs `listener` after each heartbeat written: what depends on which controllers are alive
+   * (gateway presence) checks again, as often as a dead one can be noticed. Returns the unsubscribe.
+   */
+  onHeartbeat(listener: () => void): () => void {
+    this.heartbeatListeners.add(listener);
+    return () => this.heartbeatListeners.delete(listener);
   }
 
   /** Stops the heartbeat and marks this controller stopped (a clean stop). Never rejects. */

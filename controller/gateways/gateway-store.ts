@@ -20,6 +20,8 @@ export interface GatewayRecord {
   lastReportMs: number;
   connected: boolean;
   connectedSinceMs: number;
+  /** The controller holding its Sync stream ('' = none): controller/gateways/presence.ts. */
+  holder: string;
   /** The gateway's overlay address for its proxy ('' = not assigned yet). */
   serviceAddress: string;
 }
@@ -28,7 +30,7 @@ function toRecord(r: Selectable<GatewaysTable>): GatewayRecord {
   return {
     name: r.name, certSerial: r.cert_serial, endpoint: r.endpoint, publicKey: r.public_key, enrolledAtMs: r.enrolled_at_ms,
     desiredVersion: r.desired_version, appliedVersion: r.applied_version, lastAckMs: r.last_ack_ms, lastApplyUs: r.last_apply_us,
-    lastReportMs: r.last_report_ms, connected: r.connected === 1, connectedSinceMs: r.connected_since_ms,
+    lastReportMs: r.last_report_ms, connected: r.connected === 1, connectedSinceMs: r.connected_since_ms, holder: r.holder,
     serviceAddress: r.service_address,
   };
 }
@@ -77,18 +79,40 @@ export class GatewayStore {
     return rows.map(toRecord);
   }
 
-  /** The gateway opened its Sync stream and said a Hello that matches what is bound (binding what was not yet). */
-  async markConnected(name: string, endpoint: string, publicKey: string, nowMs: number): Promise<void> {
-    await this.db.updateTable('gateways').set({ endpoint, public_key: publicKey, connected: 1, connected_since_ms: nowMs }).where('name', '=', name).execute();
+  /**
+   * The gateway opened its Sync stream on controller `holder` and said a Hello that matches
+   * what is bound (binding what was not yet). The newest stream wins: an older one on another
+   * controller is ended by the gateway itself, and its close no longer clears the row.
+   */
+  async markConnected(name: string, endpoint: string, publicKey: string, nowMs: number, holder: string): Promise<void> {
+    await this.db.updateTable('gateways').set({ endpoint, public_key: publicKey, connected: 1, connected_since_ms: nowMs, holder }).where('name', '=', name).execute();
   }
 
-  async markDisconnected(name: string): Promise<void> {
-    await this.db.updateTable('gateways').set({ connected: 0 }).where('name', '=', name).execute();
+  /**
+   * The stream `holder` held closed: the gateway is disconnected, unless a newer stream (on
+   * this or another controller) took it since. Returns whether the row changed.
+   */
+  async markDisconnected(name: string, holder: string): Promise<boolean> {
+    const r = await this.db.updateTable('gateways').set({ connected: 0, holder: '' }).where('name', '=', name).where('holder', '=', holder).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
-  /** At controller start no stream is open yet, whatever the last run left behind. */
-  async markAllDisconnected(): Promise<void> {
-    await this.db.updateTable('gateways').set({ connected: 0 }).execute();
+  /**
+   * Clears the gateways held by a controller not in `alive` (crashed, or stopped without
+   * closing its streams): their streams are gone. Another alive controller's are left
+   * alone. Returns the gateways cleared.
+   */
+  async clearHoldersOtherThan(alive: readonly string[]): Promise<string[]> {
+    let q = this.db.updateTable('gateways').set({ connected: 0, holder: '' }).where((eb) => eb.or([eb('holder', '<>', ''), eb('connected', '=', 1)]));
+    if (alive.length) q = q.where('holder', 'not in', alive);
+    const rows = await q.returning('name').execute();
+    return rows.map((r) => r.name).sort();
+  }
+
+  /** Each gateway with a holder: name → the controller id holding its stream. */
+  async holders(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('gateways').select(['name', 'holder']).where('holder', '<>', '').execute();
+    return new Map(rows.map((r) => [r.name, r.holder]));
   }
 
   async setDesiredVersion(name: string, version: number): Promise<void> {

@@ -56,6 +56,7 @@ export function clientService(ctx: ClientServiceDeps, sessions: SessionManager):
           return;
         }
         call.write({ kind: 'state', session: await sessions.view(s), gateways: await sessions.clientPeers(s), message: 'current state' });
+        sessions.watchOpened(s);
         const waiting = queued ?? [];
         queued = undefined;
         for (const e of waiting) send(e);

@@ -27,6 +27,8 @@ export interface CommitContext {
   seal: (sessionId: string, gateway: string, psk: string) => Buffer;
   /** Logs each gateway's change inside the transaction; resolves with the version each enrolled gateway got (SyncFanout.record). */
   record: (tx: Store, changes: Map<string, LoggedChange>) => Promise<Map<string, number>>;
+  /** Tells the other controllers, when the transaction commits, which sessions changed (session-changes.ts). */
+  changed?: (tx: Store, ids: string[]) => Promise<void>;
 }
 
 /** The change being built for a gateway (created empty on first use). */
@@ -79,6 +81,7 @@ export async function commitChanges(ctx: CommitContext, plan: (tx: Store) => Pro
         done.push(updated);
       }
     }
+    if (done.length) await ctx.changed?.(tx, done.map((s) => s.id));
     return { done, versions: await ctx.record(tx, deltas) };
   });
 }

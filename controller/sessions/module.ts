@@ -25,6 +25,8 @@ import { gatewayConfig } from './gateway-config.js';
 import { ensureServiceAddress } from '../gateways/service-address.js';
 import { CONTROLLER_KEY_OWNER, gatewayKeyOwner, ROTATION_CHECK_MS, type AssertionKeys } from '../assertion-keys/assertion-keys.js';
 import { AppTickets, type BrowserLogin } from '../app-access/tickets.js';
+import { GatewayPresence } from '../gateways/presence.js';
+import type { ControllerRegistry } from '../controllers/registry.js';
 import { ticketSigner } from '../app-access/ticket-signer.js';
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
@@ -41,16 +43,18 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
 };
 
 /** What the session layer is wired from: what each of its handlers and managers needs. */
-export interface SessionModuleDeps extends ClientServiceDeps, GatewayServiceDeps, SessionAdminDeps, DeviceAdminDeps, AccessLayerDeps {
+export interface SessionModuleDeps extends ClientServiceDeps, Omit<GatewayServiceDeps, 'presence'>, SessionAdminDeps, DeviceAdminDeps, AccessLayerDeps {
   masterKey: MasterKey;
-  /** Wakes the fan-out for changes and acks written by any controller of the database. */
-  notifier: Notifier;
   /** Session settings given at start; the issuer and sign-in URL of gateway configs. */
   config: { sessions: Partial<SessionSettings>; issuer: string; signInUrl: string };
   /** The gateways' signing keys and the controller's (GatewayConfig.signing_key, controller_jwks). */
   assertionKeys: AssertionKeys;
   /** The session layer binds itself here, and is reached through it by every loss of access. */
   revocation: Revocation;
+  /** Wake-ups from the controllers of the database: Sync changes and acks, gateway presence, session changes. */
+  notifier: Notifier;
+  /** This controller's id among them, and its heartbeat (gateway presence re-checks who is alive). */
+  controllerRegistry: Pick<ControllerRegistry, 'id' | 'onHeartbeat'>;
 }
 
 /** Sync latency histograms and the ignored-ack counter on the controller's registry. */
@@ -102,8 +106,9 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
         // Admins' followers are told after the ack is recorded, without holding up the gateway's queue.
         void acks.acked(gateway).catch((err: unknown) => ctx.reportInternal('sessions.ack_watch', err));
       },
+      // A stream closing here leaves the gateway connected when another controller holds a newer one.
       onConnectivity: (gateway, connected) => {
-        void manager.gatewayConnectivity(gateway, connected);
+        void manager.gatewayConnectivity(gateway, connected || presence.isConnected(gateway));
       },
       reportInternal: ctx.reportInternal,
       config: (gateway) => gatewayConfig({
@@ -119,8 +124,16 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       metrics: syncMetrics(ctx),
       now: ctx.now,
     });
+    const presence = new GatewayPresence({
+      store: ctx.store, notifier: ctx.notifier, self: ctx.controllerRegistry.id, held: (g) => fanout.isConnected(g),
+      now: ctx.now, reportInternal: ctx.reportInternal,
+      onRemoteChange: (gateway, connected) => {
+        void manager.gatewayConnectivity(gateway, connected);
+      },
+    });
     const manager: SessionManager = new SessionManager({
-      store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout,
+      store: ctx.store, audit: ctx.audit, masterKey: ctx.masterKey, fanout, isGatewayConnected: (g) => presence.isConnected(g),
+      notifier: ctx.notifier, controllerId: ctx.controllerRegistry.id,
       policy: () => applied,
       stats: seams.stats ?? ((id) => ctx.store.telemetry.sessionStats(id)),
       approvals: (store, user, now) => store.access.approvals(user, now),
@@ -180,16 +193,22 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       store: ctx.store, policy: () => applied?.policy, now: ctx.now,
       sign: ticketSigner({ signingKey: () => ctx.assertionKeys.signingKey(CONTROLLER_KEY_OWNER), issuer: () => ctx.config.issuer, now: ctx.now }),
     });
+    await presence.start();
+    const stopPresenceChecks = ctx.controllerRegistry.onHeartbeat(() => {
+      void presence.refresh();
+    });
     await manager.start();
 
     return {
       appAccess: { ticket: (login: BrowserLogin, hostname: string) => tickets.issue(login, hostname) },
       client: { ...clientService(ctx, manager), ...access.client },
-      gateway: gatewayService(ctx, fanout, beforeAttach),
+      gateway: gatewayService({ ...ctx, presence }, fanout, beforeAttach),
       adminExtras: [sessionAdmin(ctx, manager, acks), deviceAdmin(ctx), access.admin],
       load: () => ({ gateways: fanout.connected(), clients: manager.events.watchedSessions() }),
       close: () => {
         clearInterval(rotation);
+        stopPresenceChecks();
+        presence.close();
         unbind();
         acks.close();
         access.close();

@@ -49,6 +49,9 @@ import { openPsk, sealPsk } from './psk.js';
 import { openSession, Refused, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
 import { changeFor, commitChanges, type Change, type CommitContext } from './commit.js';
 import { Deadlines } from './deadlines.js';
+import type { Notifier } from '../store/notifications.js';
+import { notifySessionChanges, parseSessionChange, SESSION_CHANGE_CHANNEL } from './session-changes.js';
+import { isAlive } from '../controllers/registry.js';
 
 export interface SessionSettings {
   pool: Pool;
@@ -91,6 +94,9 @@ const UNIQUE_RETRIES = 3;
 
 const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 
+/** What a client was told of a session, as far as a change elsewhere can alter it (compared after a notification gap). */
+const summary = (s: SessionRecord) => JSON.stringify([s.state, s.entitlements, s.groups, s.expiresAtMs]);
+
 /** The changes ending each of `list`. */
 const ended = (list: SessionRecord[], end: NonNullable<Change['end']>): Change[] => list.map((session) => ({ session, end }));
 
@@ -108,12 +114,21 @@ export class SessionManager {
   /** What admission (admission.ts) and the write half of a change (commit.ts) work with. */
   private readonly admission: AdmissionContext;
   private readonly committing: CommitContext;
+  private readonly unsubscribe: (() => void)[] = [];
+  /** Changes heard from other controllers are followed one after the other, each reading the session as it is then. */
+  private following: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: {
     store: Store;
     audit: Audit;
     masterKey: MasterKey;
     fanout: SyncFanout;
+    /** Whether a gateway's stream is held by this or another alive controller (gateways/presence.ts); default: by this one. */
+    isGatewayConnected?: (gateway: string) => boolean;
+    /** Wake-ups between the controllers of the database: session changes are told and followed through it. */
+    notifier?: Notifier;
+    /** This controller's id (ControllerRegistry.id), sent with its session changes. */
+    controllerId?: string;
     policy: () => AppliedPolicy | undefined;
     /** Live WireGuard figures of a session from gateway telemetry, when known. */
     stats?: (sessionId: string) => Promise<SessionStats | undefined> | SessionStats | undefined;
@@ -133,12 +148,22 @@ export class SessionManager {
     this.admission = {
       audit: deps.audit, pool: deps.settings.pool,
       maxSessionsPerUser: deps.settings.maxSessionsPerUser, maxSessionsPerDevice: deps.settings.maxSessionsPerDevice,
-      policy: () => deps.policy(), isGatewayConnected: (g) => deps.fanout.isConnected(g),
+      policy: () => deps.policy(), isGatewayConnected: (g) => this.isGatewayConnected(g),
       decide: (...args) => this.decide(...args), seal,
     };
     this.committing = {
       store: deps.store, audit: deps.audit, seal, record: (tx, changes) => deps.fanout.record(tx, changes),
+      changed: (tx, ids) => this.notifyChanged(tx, ids),
     };
+  }
+
+  private isGatewayConnected(gateway: string): boolean {
+    return this.deps.isGatewayConnected ? this.deps.isGatewayConnected(gateway) : this.deps.fanout.isConnected(gateway);
+  }
+
+  /** Tells the other controllers, when `tx` commits, that `ids` changed (their clients and timers follow). */
+  private async notifyChanged(tx: Store, ids: string[]): Promise<void> {
+    if (this.deps.notifier && this.deps.controllerId) await notifySessionChanges(this.deps.notifier, tx, this.deps.controllerId, ids);
   }
 
   private internal(where: string, err: unknown): void {
@@ -166,7 +191,18 @@ export class SessionManager {
   async start(): Promise<void> {
     const now = this.now();
     // Clients could not heartbeat while the controller was down: give them a fresh window.
-    await this.sessions.graceHeartbeats(now);
+    // Not when another controller is running: the clients heartbeat there (they fail over),
+    // so their windows are current, and a grace would only keep dead sessions alive longer;
+    // a controller restarting over and over next to running ones would keep them forever.
+    if (!(await this.othersAlive(now))) await this.sessions.graceHeartbeats(now);
+    if (this.deps.notifier) {
+      const { notifier } = this.deps;
+      // Listening before the sessions are read below: a change committed elsewhere meanwhile is followed too.
+      this.unsubscribe.push(
+        notifier.listen(SESSION_CHANGE_CHANNEL, (payload) => this.follow(() => this.changedElsewhere(payload))),
+        notifier.onGap(() => this.follow(() => this.rereadWatched())),
+      );
+    }
     await this.reevaluateAll('controller start', 'system');
     // Sessions the start-up evaluation left unchanged still need their expiry timers: the
     // timers of the previous run died with it.
@@ -182,9 +218,68 @@ export class SessionManager {
   }
 
   stop(): void {
+    for (const stop of this.unsubscribe.splice(0)) stop();
     clearInterval(this.sweepTimer);
     this.deadlines.clear();
     this.events.closeAll();
+  }
+
+  /** Whether another controller heartbeats in the registry (this one registers after its modules start). */
+  private async othersAlive(now: number): Promise<boolean> {
+    if (this.deps.store.dialect === 'sqlite') return false;
+    return (await this.deps.store.controllers.list()).some((c) => c.id !== this.deps.controllerId && isAlive(c, now));
+  }
+
+  // ---- Changes committed on other controllers ---------------------------------------------
+
+  /** Runs `step` after the steps before it; what it throws is reported. */
+  private follow(step: () => Promise<void>): void {
+    this.following = this.following.then(step).catch((err: unknown) => this.internal('sessions.follow', err));
+  }
+
+  /** A 'wicket_session_change' notification: another controller changed these sessions. */
+  private async changedElsewhere(payload: string): Promise<void> {
+    const { from, ids } = parseSessionChange(payload);
+    if (from === this.deps.controllerId || ids.length === 0) return;
+    // One query for the sessions still active (the common case: opened or updated); an ended one is read alone when watched.
+    const active = new Map((await this.sessions.activeOf(ids)).map((s) => [s.id, s]));
+    for (const id of ids) await this.followSession(id, false, active.get(id) ?? null);
+  }
+
+  /** Notifications may have been lost: every watched session whose state differs from what its clients were sent is told. */
+  private async rereadWatched(): Promise<void> {
+    for (const id of this.events.watched()) await this.followSession(id, true);
+  }
+
+  /**
+   * Does for a session changed elsewhere what `commit` does after its own changes: the expiry
+   * timer armed or disarmed, the watchers told (updated, or revoked / expired and their
+   * streams closed). `active`: the session when known to be active, null when known not to
+   * be; read here when undefined. `onlyChanged`: watchers of an active session are told only
+   * when its state differs from what they were sent. Never rejects.
+   */
+  private async followSession(id: string, onlyChanged: boolean, active?: SessionRecord | null): Promise<void> {
+    try {
+      const s = active ?? (active === null && this.events.watching(id) === 0 ? undefined : await this.sessions.get(id));
+      if (s?.state === 'active') {
+        this.armDeadline(s);
+        if (this.events.watching(id) === 0 || (onlyChanged && this.events.lastSent(id) === summary(s))) return;
+        this.events.emit(id, { kind: 'updated', session: await this.view(s), gateways: await this.clientPeers(s), message: 'entitlements changed' });
+        this.events.noteSent(id, summary(s));
+        return;
+      }
+      this.disarmDeadline(id);
+      if (s && this.events.watching(id) > 0) this.events.emit(id, { kind: s.state === 'expired' ? 'expired' : 'revoked', session: await this.view(s), gateways: [], message: s.endReason });
+      this.events.close(id);
+    } catch (err) {
+      this.internal('sessions.follow', err);
+      await this.endBroken(id);
+    }
+  }
+
+  /** A client's Watch sent the session's current state: what a change heard later is compared with. */
+  watchOpened(s: SessionRecord): void {
+    this.events.noteSent(s.id, summary(s), true);
   }
 
   // ---- Connect ------------------------------------------------------------------------
@@ -214,7 +309,7 @@ export class SessionManager {
     try {
       // Only connected gateways are waited for (admission saw each resource reachable
       // through one of them); the others apply the session when they come back.
-      await Promise.all(gateways.filter((g) => versions.has(g) && this.deps.fanout.isConnected(g)).map((g) => this.deps.fanout.waitForAck(g, versions.get(g)!, timeoutMs)));
+      await Promise.all(gateways.filter((g) => versions.has(g) && this.isGatewayConnected(g)).map((g) => this.deps.fanout.waitForAck(g, versions.get(g)!, timeoutMs)));
     } catch (err) {
       try {
         await this.commit((tx) => this.ending(tx, [session.id], { state: 'disconnected', reason: (err as Error).message }), 'system');
@@ -274,6 +369,7 @@ export class SessionManager {
             }
           }
           if (opened.length) await tx.settings.set(CURSOR_KEY, String(cursor.value));
+          await this.notifyChanged(tx, opened.map((o) => o.session.id));
           const changes = new Map<string, LoggedChange>();
           for (const o of opened) for (const g of o.gateways) changeFor(changes, g).upserts.push(o.session.id);
           return { opened, refused, versions: await this.deps.fanout.record(tx, changes) };
@@ -311,7 +407,7 @@ export class SessionManager {
     const serviceAddress = gw?.serviceAddress ?? '';
     return {
       name, endpoint: gw?.endpoint ?? '', publicKey: gw?.publicKey ?? '',
-      serviceAddress, serviceAddressIpv6: this.ipv6(serviceAddress), connected: this.deps.fanout.isConnected(name),
+      serviceAddress, serviceAddressIpv6: this.ipv6(serviceAddress), connected: this.isGatewayConnected(name),
     };
   }
 
@@ -533,6 +629,7 @@ export class SessionManager {
           this.armDeadline(after);
           if (this.events.watching(after.id) > 0) {
             this.events.emit(after.id, { kind: 'updated', session: await this.view(after), gateways: await this.clientPeers(after), message: cause ? `entitlements changed: ${cause}` : 'entitlements changed' });
+            this.events.noteSent(after.id, summary(after));
           }
         } else {
           this.disarmDeadline(after.id);
@@ -567,6 +664,7 @@ export class SessionManager {
         const gateways = (await tx.sessions.gateways(id)).map((g) => g.gateway);
         if (!(await tx.sessions.end(id, 'revoked', reason, now))) return undefined;
         await this.deps.audit.append(tx, { actor: 'system', action: 'session.revoke', target: id, details: { user: s.user, device: s.deviceId, reason } });
+        await this.notifyChanged(tx, [id]);
         await this.deps.fanout.record(tx, new Map(gateways.map((g) => [g, { upserts: [], removes: [id], config: false }])));
         return { user: s.user };
       });
@@ -607,6 +705,9 @@ export class SessionManager {
   /** Ends sessions whose client went silent, and opens schedule windows that began. */
   private async sweep(): Promise<void> {
     const now = this.now();
+    // Sessions past their expiry whose timer is not here (opened on a controller whose
+    // notification this one missed) or did not fire: ended by whichever controller comes first.
+    await this.commit(async (tx) => this.reevaluate(tx, await tx.sessions.expiredBy(now), 'time'), 'system', 'time');
     await this.commit(async (tx) => (await tx.sessions.silentSince(now - this.deps.settings.heartbeatTimeoutMs))
       .map((session) => ({ session, end: { state: 'disconnected', reason: `no heartbeat for ${Math.round((now - session.lastHeartbeatMs) / 1000)} s` } })), 'system');
     // A schedule window that opens adds entitlements; nothing else does so with time.

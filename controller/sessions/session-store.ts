@@ -148,6 +148,11 @@ export class SessionStore {
     return (await this.live().where('cert_serial', '=', serial).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
   }
 
+  /** Active sessions whose expiry is at or before `nowMs` (the index sessions_active). */
+  async expiredBy(nowMs: number): Promise<SessionRecord[]> {
+    return (await this.live().where('expires_at_ms', '<=', nowMs).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
+  }
+
   /** Active sessions whose last heartbeat is older than `ms`. */
   async silentSince(ms: number): Promise<SessionRecord[]> {
     return (await this.live().where('last_heartbeat_ms', '<', ms).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);

@@ -246,7 +246,7 @@ test('the shipped migrations are numbered, in order, one module each', async () 
   assert.deepEqual(migrations.map((m) => m.name), [
     '001_core', '002_sessions', '003_telemetry', '004_access', '005_sso', '006_telemetry_indexes', '007_gateway_binding',
     '010_access_binding', '011_login_source_failures', '012_console_indexes', '013_http_proxy', '014_http_requests', '015_controllers',
-    '016_gateway_changes',
+    '016_gateway_changes', '017_gateway_holder',
   ]);
 });
 

@@ -123,6 +123,7 @@ export interface GatewaysTable {
   connected: Generated<number>;
   connected_since_ms: Generated<number>;
   service_address: Generated<string>;
+  holder: Generated<string>;
 }
 
 export interface HttpRequestsTable {

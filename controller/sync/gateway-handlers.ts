@@ -22,6 +22,7 @@ import { OncePerWindow } from '../throttle/once-per-window.js';
 import { TokenBuckets } from '../throttle/token-buckets.js';
 import type { ValidRequest } from '../api/validate.js';
 import { guarded, type InternalErrorReporter } from '../internal-errors.js';
+import type { GatewayPresence } from '../gateways/presence.js';
 
 export interface HelloLimits {
   /** Hellos a gateway may send at once (reconnects after a partition or a restart). */
@@ -45,6 +46,8 @@ export interface GatewayServiceDeps extends HandlerDeps {
   metrics: { registry: Registry };
   now: () => number;
   reportInternal: InternalErrorReporter;
+  /** Marks the gateway's stream held by this controller, and clears the mark (controller/gateways/presence.ts). */
+  presence: Pick<GatewayPresence, 'markConnected' | 'markDisconnected'>;
 }
 
 /**
@@ -82,7 +85,7 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
       // turns an attach still queued in the fan-out into a no-op.
       let streamClosed = false;
       const markDisconnected = () => {
-        void Promise.resolve(ctx.store.gateways.markDisconnected(name)).catch((err: unknown) => ctx.reportInternal('Gateway.Sync', err));
+        void Promise.resolve(ctx.presence.markDisconnected(name)).catch((err: unknown) => ctx.reportInternal('Gateway.Sync', err));
       };
       const closed = guarded(ctx.reportInternal, 'Gateway.Sync', () => {
         streamClosed = true;
@@ -128,7 +131,7 @@ export function gatewayService(ctx: GatewayServiceDeps, fanout: SyncFanout, befo
         await beforeAttach(name);
         if (streamClosed) return;
         await ctx.store.transaction(async (tx) => {
-          await tx.gateways.markConnected(name, endpoint, h.publicKey, ctx.now());
+          await ctx.presence.markConnected(tx, name, endpoint, h.publicKey, ctx.now());
           await ctx.audit.append(tx, { actor: `gateway:${name}`, action: 'gateway.connect', target: name, details: { endpoint, agentVersion: h.agentVersion } });
         });
         // Closed meanwhile: the row says connected, but no stream will ever be attached (an
