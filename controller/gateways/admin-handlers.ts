@@ -7,9 +7,18 @@ import { unary, type HandlerDeps } from '../api/handler.js';
 import type { Pool } from '../sessions/ipam.js';
 import { ipv6Twin } from '../sessions/overlay-ipv6.js';
 import { createJoinToken, DEFAULT_TOKEN_TTL_MS, type JoinTokenDeps } from '../auth/enroll.js';
+import { isAlive } from '../controllers/registry.js';
 
 /** Reports are expected at least this often from a connected gateway. */
 export const REPORT_LATE_MS = 120_000;
+
+/**
+ * The gateway as ListGateways shows it, given the controllers alive now (pure): a stream held
+ * by a controller that stopped heartbeating (killed) is gone, whatever its row still says.
+ */
+export function asSeen(g: GatewayRecord, aliveControllers: ReadonlySet<string>): GatewayRecord {
+  return g.connected && g.holder !== '' && !aliveControllers.has(g.holder) ? { ...g, connected: false } : g;
+}
 
 /** A gateway's health as ListGateways reports it (pure). */
 export function gatewayHealth(g: GatewayRecord, nowMs: number): string {
@@ -32,7 +41,9 @@ export function gatewayAdmin(ctx: GatewayAdminDeps): Pick<AdminHandlers, 'Create
     ListGateways: unary(ctx.log, { method: 'Admin.ListGateways', caller: (call) => adminActor(ctx.authorize, call), request: 'ListGatewaysRequest' }, async () => {
       const now = ctx.now();
       const gateways: GatewayStatus[] = [];
-      for (const g of await ctx.store.gateways.list()) {
+      const alive = new Set((await ctx.store.controllers.list()).filter((c) => isAlive(c, now)).map((c) => c.id));
+      for (const row of await ctx.store.gateways.list()) {
+        const g = asSeen(row, alive);
         gateways.push({
           name: g.name, connected: g.connected, endpoint: g.endpoint, publicKey: g.publicKey, enrolledAtMs: g.enrolledAtMs,
           desiredVersion: g.desiredVersion, appliedVersion: g.appliedVersion, lastAckMs: g.lastAckMs, lastApplyUs: g.lastApplyUs,

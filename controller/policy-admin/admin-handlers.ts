@@ -7,6 +7,7 @@ import type { Entitlement__Output as WireEntitlement } from '../../proto/generat
 import type { Audit } from '../audit/audit.js';
 import type { Revocation } from '../revocation/revocation.js';
 import type { Store } from '../store/store.js';
+import type { Notifier } from '../store/notifications.js';
 import { adminActor } from '../api/authz.js';
 import { unary, type HandlerDeps } from '../api/handler.js';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
@@ -50,6 +51,8 @@ export interface PolicyAdminDeps extends HandlerDeps {
   store: Store;
   audit: Audit;
   revocation: Pick<Revocation, 'policyApplied'>;
+  /** Tells the other controllers of the database that a policy version was applied. */
+  notifier: Pick<Notifier, 'notify'>;
   now: () => number;
 }
 
@@ -80,6 +83,7 @@ export function policyAdmin(ctx: PolicyAdminDeps): Pick<AdminHandlers,
       const version = await ctx.store.transaction(async (tx) => {
         const v = await tx.policies.add({ yaml: policy.source, sha256: policy.sha256, author: actor, appliedAtMs });
         await ctx.audit.append(tx, { actor, action: 'policy.apply', target: `v${v}`, details: { version: v, base_version: baseVersion, sha256: policy.sha256, users_changed: changes.length } });
+        await ctx.notifier.notify(tx, 'wicket_policy_applied', String(v));
         return v;
       });
       ctx.log.info({ version, actor }, 'policy applied');

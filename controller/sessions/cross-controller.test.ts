@@ -138,8 +138,10 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
       await store.certificates.record({ serial: caller.certSerial, kind: 'user', subject: 'alice', deviceId: caller.deviceId, issuedAtMs: 0, notAfterMs: caller.certNotAfterMs });
       const before = stream.sent.length;
       const pending = manager.connect(caller, { wgPublicKey: wgKey(), posture: null, ackTimeoutMs: 0 });
-      await until(() => stream.sent.slice(before).some((m) => m.delta), 'the delta');
-      const delta = stream.sent.slice(before).find((m) => m.delta)!.delta!;
+      // The delta carrying the session (an empty one may come first: the other controller's
+      // snapshot of dc1 is a version of its change log too).
+      await until(() => stream.sent.slice(before).some((m) => m.delta?.upserts?.length), 'the delta');
+      const delta = stream.sent.slice(before).find((m) => m.delta?.upserts?.length)!.delta!;
       await fanout.ack('dc1', stream, Number(delta.version), 1000, '');
       return (await pending).session!.id!;
     };

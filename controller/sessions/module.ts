@@ -193,6 +193,15 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       store: ctx.store, policy: () => applied?.policy, now: ctx.now,
       sign: ticketSigner({ signingKey: () => ctx.assertionKeys.signingKey(CONTROLLER_KEY_OWNER), issuer: () => ctx.config.issuer, now: ctx.now }),
     });
+    // A policy applied through another controller: decided with from now on. That controller
+    // re-evaluated the live sessions and logged the gateways' configurations; what is left
+    // here is the policy in memory (Connects, tickets, approvals).
+    const stopPolicyFollow = ctx.notifier.listen('wicket_policy_applied', (payload) => {
+      if (Number(payload) <= (applied?.version ?? 0)) return;
+      void loadApplied(ctx).then((latest) => {
+        if (latest && latest.version > (applied?.version ?? 0)) applied = latest;
+      }).catch((err: unknown) => ctx.reportInternal('sessions.policy_follow', err));
+    });
     await presence.start();
     const stopPresenceChecks = ctx.controllerRegistry.onHeartbeat(() => {
       void presence.refresh();
@@ -208,6 +217,7 @@ export function sessionModule(settings: Partial<SessionSettings> = {}, seams: Se
       close: () => {
         clearInterval(rotation);
         stopPresenceChecks();
+        stopPolicyFollow();
         presence.close();
         unbind();
         acks.close();

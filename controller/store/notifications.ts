@@ -23,9 +23,11 @@ export type Channel =
   /** `<gateway>`: the gateway's Sync stream opened or closed on some controller. */
   | 'wicket_gateway_connectivity'
   /** Space-separated session ids whose state changed (clients watching them are told). */
-  | 'wicket_session_change';
+  | 'wicket_session_change'
+  /** `<version>`: a policy version was applied (every controller decides with it from then on). */
+  | 'wicket_policy_applied';
 
-const CHANNELS: readonly Channel[] = ['wicket_gateway_change', 'wicket_gateway_ack', 'wicket_gateway_connectivity', 'wicket_session_change'];
+const CHANNELS: readonly Channel[] = ['wicket_gateway_change', 'wicket_gateway_ack', 'wicket_gateway_connectivity', 'wicket_session_change', 'wicket_policy_applied'];
 
 /** The part of a transaction's Store a notification needs (store.ts's Store is one). */
 export interface Transaction {
