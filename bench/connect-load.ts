@@ -2,16 +2,18 @@
 // through Client.Connect with the logged-in device certificate of STATE_DIR, CONCURRENCY at a
 // time, each with a fresh WireGuard key, and prints {count, ms, perSecond} as JSON. Every
 // Connect returns only after the gateway acknowledged the session, so the rate includes the
-// gateway's real apply (wg + nft).
+// gateway's real apply (wg + nft). An optional API_ENDPOINT (HOST:PORT) sends the load to that
+// controller instead of the one the login names, to spread it over controllers sharing one
+// database. Usage: node connect-load.js STATE_DIR COUNT CONCURRENCY [API_ENDPOINT]
 import { apiClients, call } from '../common/grpc.js';
 import { generatePrivateKey, publicKeyOf } from '../common/wireguard/keys.js';
 import { StateDir } from '../client/state.js';
 
-const [stateDir, countText, concurrencyText] = process.argv.slice(2);
+const [stateDir, countText, concurrencyText, endpoint] = process.argv.slice(2);
 const count = Number(countText);
 const concurrency = Number(concurrencyText);
 const { login, caPem, certPem, keyPem } = new StateDir(stateDir!).credentials();
-const { client, close } = apiClients(login.apiEndpoint, { caPem, certPem, keyPem });
+const { client, close } = apiClients(endpoint ?? login.apiEndpoint, { caPem, certPem, keyPem });
 const posture = { os: 'linux', osVersion: '', clientVersion: 'bench', diskEncryption: '', firewall: '', hostname: 'bench' };
 const keys = Array.from({ length: count }, () => publicKeyOf(generatePrivateKey()));
 

@@ -38,6 +38,7 @@ const PLAN: { name: string; script: string; args: string[] }[] = quick
     { name: 'dataplane 1,000', script: 'dataplane.js', args: ['1000'] },
     { name: 'dataplane 10,000', script: 'dataplane.js', args: ['10000'] },
     { name: 'sessions', script: 'sessions.js', args: [] },
+    { name: 'sessions on PostgreSQL, one and two controllers', script: 'sessions.js', args: ['--postgres', '--controllers', '2'] },
     { name: 'auth port under a hostile flood', script: 'auth-flood.js', args: [] },
     { name: 'http proxy on loopback', script: 'proxy-loopback.js', args: [] },
     { name: 'http proxy', script: 'http-proxy.js', args: [] },

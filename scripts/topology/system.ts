@@ -1,8 +1,9 @@
 // The whole Wicket system in network namespaces, driven through its real command lines:
 // a controller host, a gateway with a resource LAN (r1: web app + echo service, r2: a
 // database-like echo service), two client hosts; optionally IPv6 on the LAN, a DNS server in
-// it and a second gateway host. Used by the end-to-end suites, the benchmarks and the demo.
-import { mkdtempSync, rmSync } from 'node:fs';
+// it, a second gateway host and a second controller host (both controllers on one
+// PostgreSQL, as operators run them). Used by the end-to-end suites, the benchmarks and the demo.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +74,18 @@ export class Service {
   }
 }
 
+/**
+ * A controller of the system: `a` on host ctl (always there), `b` on host ctl2 (a topology
+ * with `secondController`), each with its own copy of the data directory.
+ */
+export type ControllerName = 'a' | 'b';
+
+/** Each controller's host and WAN address. */
+const CONTROLLER_HOSTS: Record<ControllerName, { host: string; address: string }> = {
+  a: { host: 'ctl', address: ADDR.ctl },
+  b: { host: 'ctl2', address: ADDR.ctl2 },
+};
+
 /** Where a gateway runs: its host, state directory, WireGuard interface and endpoint. */
 interface GatewayPlace { host: string; dir: string; ifname: string; endpoint: string }
 
@@ -90,7 +103,9 @@ export class WicketSystem {
   readonly dataDir: string;
   readonly gatewayDir: string;
   fingerprint = '';
+  /** Controller a (host ctl); `controllers` has every controller started, b included. */
   controller?: Service;
+  readonly controllers = new Map<ControllerName, Service>();
   gateway?: Service;
   readonly gatewayIf: string;
   readonly servers: Program[] = [];
@@ -153,12 +168,27 @@ export class WicketSystem {
     return this.topo.exec(role, process.execPath, [bin(program), ...args], { stdin, timeoutMs: 60_000 });
   }
 
-  wicketctl(args: string[], stdin?: string): Promise<string> {
-    return this.run('ctl', 'wicketctl', ['--controller', `127.0.0.1:${PORTS.api}`, '--credentials', join(this.dataDir, 'admin'), ...args], stdin);
+  /**
+   * `wicketctl` as the bootstrap admin, on host ctl: through controller a on loopback, or with
+   * `via` through that controller list (in that order of preference, over the WAN).
+   */
+  wicketctl(args: string[], stdin?: string, via?: readonly ControllerName[]): Promise<string> {
+    const target = via ? this.controllerList(via, PORTS.api) : `127.0.0.1:${PORTS.api}`;
+    return this.run('ctl', 'wicketctl', ['--controller', target, '--credentials', join(this.dataDir, 'admin'), ...args], stdin);
   }
 
-  async wicketctlJson<T>(args: string[], stdin?: string): Promise<T> {
-    return JSON.parse(await this.wicketctl([...args, '--json'], stdin)) as T;
+  async wicketctlJson<T>(args: string[], stdin?: string, via?: readonly ControllerName[]): Promise<T> {
+    return JSON.parse(await this.wicketctl([...args, '--json'], stdin, via)) as T;
+  }
+
+  /** `HOST:PORT,...` of the named controllers' `port` on the WAN, in this order: what `--controller` takes. */
+  controllerList(names: readonly ControllerName[], port: number): string {
+    return names.map((n) => `${CONTROLLER_HOSTS[n].address}:${port}`).join(',');
+  }
+
+  /** A controller's data directory: controller a's is the one `init` wrote, b's a copy of it. */
+  dataDirOf(name: ControllerName): string {
+    return name === 'a' ? this.dataDir : join(this.dir, 'controller-b');
   }
 
   /** `wicket` for a user on a client host (state dir per user and host), with extra environment variables. */
@@ -184,19 +214,33 @@ export class WicketSystem {
     );
   }
 
+  /**
+   * `init` on host ctl. With a second controller host, the state must be in PostgreSQL
+   * (WICKET_DATABASE_URL, which init and start read): the server certificate names both
+   * controllers, and controller b gets a copy of the data directory (master key, CA, admin
+   * credentials), as docs/operations.md tells operators to do.
+   */
   async initController(): Promise<void> {
-    const out = await this.run('ctl', 'wicket-controller', ['init', '--data-dir', this.dataDir, '--hostname', ADDR.ctl, '--hostname', ADDR.ctlFromMachine]);
+    const two = this.topo.has('ctl2');
+    if (two && !process.env.WICKET_DATABASE_URL) throw new Error('two controllers share one PostgreSQL: set WICKET_DATABASE_URL (useThrowawayPostgres) before initController');
+    const names = [ADDR.ctl, ADDR.ctlFromMachine, ...(two ? [ADDR.ctl2] : [])];
+    const out = await this.run('ctl', 'wicket-controller', ['init', '--data-dir', this.dataDir, ...names.flatMap((n) => ['--hostname', n])]);
     const m = /[0-9a-f]{64}/.exec(out);
     if (!m) throw new Error(`init printed no fingerprint:\n${out}`);
     this.fingerprint = m[0];
+    // (cpSync keeps the files' and directories' modes: 0700 and 0600, which start checks.)
+    if (two) cpSync(this.dataDir, this.dataDirOf('b'), { recursive: true, preserveTimestamps: true });
   }
 
-  async startController(extra: string[] = []): Promise<Service> {
-    const child = this.topo.spawn('ctl', process.execPath, [...nodeArgs('WICKET_CONTROLLER_NODE_ARGS'), bin('wicket-controller'), 'start', '--data-dir', this.dataDir,
+  /** Starts controller `name` (a unless told) with `extra` flags; resolves once it serves. */
+  async startController(extra: string[] = [], name: ControllerName = 'a'): Promise<Service> {
+    const child = this.topo.spawn(CONTROLLER_HOSTS[name].host, process.execPath, [...nodeArgs('WICKET_CONTROLLER_NODE_ARGS'), bin('wicket-controller'), 'start', '--data-dir', this.dataDirOf(name),
       '--listen', `0.0.0.0:${PORTS.api}`, '--auth-listen', `0.0.0.0:${PORTS.auth}`, ...extra]);
-    this.controller = new Service('controller', child);
-    await this.controller.waitFor(/controller started/, 30_000);
-    return this.controller;
+    const service = new Service(name === 'a' ? 'controller' : `controller ${name}`, child);
+    if (name === 'a') this.controller = service;
+    this.controllers.set(name, service);
+    await service.waitFor(/controller started/, 30_000);
+    return service;
   }
 
   async addUser(name: string, groups: string[] = [], opts: { admin?: boolean } = {}): Promise<UserCredentials> {
@@ -236,36 +280,44 @@ export class WicketSystem {
     }
   }
 
-  async applyPolicy(yaml: string): Promise<void> {
+  /** `wicketctl policy apply` of `yaml` (through `via`, see wicketctl). */
+  async applyPolicy(yaml: string, via?: readonly ControllerName[]): Promise<void> {
     const file = join(this.dir, `policy-${Date.now()}.yaml`);
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, yaml);
-    await this.wicketctl(['policy', 'apply', file]);
+    await this.wicketctl(['policy', 'apply', file], undefined, via);
   }
 
-  /** Enrolls gateway `name` on `host` (gw, or gw2 in a topology with a second gateway). */
-  async enrollGateway(name = 'dc1', host = 'gw'): Promise<void> {
+  /**
+   * Enrolls gateway `name` on `host` (gw, or gw2 in a topology with a second gateway), through
+   * the `controllers` list (controller a alone unless told).
+   */
+  async enrollGateway(name = 'dc1', host = 'gw', controllers: readonly ControllerName[] = ['a']): Promise<void> {
     const place = this.place(name, host);
     const token = (await this.wicketctl(['gateway', 'token', name])).trim();
-    await this.run(host, 'wicket-gateway', ['enroll', '--controller', `${ADDR.ctl}:${PORTS.auth}`, '--ca-fingerprint', this.fingerprint, '--token', token, '--state-dir', place.dir]);
+    await this.run(host, 'wicket-gateway', ['enroll', '--controller', this.controllerList(controllers, PORTS.auth), '--ca-fingerprint', this.fingerprint, '--token', token, '--state-dir', place.dir]);
   }
 
-  /** Starts gateway `name` on `host` with `extra` flags; resolves once it is connected and synced. */
-  async startGateway(name = 'dc1', extra: string[] = [], host = 'gw'): Promise<Service> {
+  /**
+   * Starts gateway `name` on `host` with `extra` flags and the `controllers` list (controller a
+   * alone unless told); resolves once it is connected and synced, as seen by the first of them.
+   */
+  async startGateway(name = 'dc1', extra: string[] = [], host = 'gw', controllers?: readonly ControllerName[]): Promise<Service> {
     const place = this.place(name, host);
     const child = this.topo.spawn(host, process.execPath, [...nodeArgs('WICKET_GATEWAY_NODE_ARGS'), bin('wicket-gateway'), 'start', '--state-dir', place.dir,
-      '--controller', `${ADDR.ctl}:${PORTS.api}`, '--endpoint', `${place.endpoint}:${PORTS.wg}`, '--interface', place.ifname, ...extra]);
+      '--controller', this.controllerList(controllers ?? ['a'], PORTS.api), '--endpoint', `${place.endpoint}:${PORTS.wg}`, '--interface', place.ifname, ...extra]);
     const service = new Service(host === 'gw' ? 'gateway' : `gateway ${name}`, child);
     if (host === 'gw') this.gateway = service;
     this.gateways.set(name, service);
-    await this.waitGatewayConnected(name, true);
+    await this.waitGatewayConnected(name, true, 30_000, controllers?.slice(0, 1));
     return service;
   }
 
-  async waitGatewayConnected(name: string, connected: boolean, timeoutMs = 30_000): Promise<void> {
+  /** Waits until `wicketctl gateway list` (through `via`, see wicketctl) shows the gateway (dis)connected, and synced. */
+  async waitGatewayConnected(name: string, connected: boolean, timeoutMs = 30_000, via?: readonly ControllerName[]): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const list = await this.wicketctlJson<{ name: string; connected: boolean; appliedVersion: number; desiredVersion: number }[]>(['gateway', 'list']);
+      const list = await this.wicketctlJson<{ name: string; connected: boolean; appliedVersion: number; desiredVersion: number }[]>(['gateway', 'list'], undefined, via);
       const g = list.find((x) => x.name === name);
       if (g && g.connected === connected && (!connected || g.appliedVersion === g.desiredVersion)) return;
       const service = this.gateways.get(name) ?? this.gateway;
@@ -275,9 +327,10 @@ export class WicketSystem {
     }
   }
 
-  async login(role: string, user: string): Promise<void> {
+  /** `wicket login` on a client host through the `controllers` list (controller a alone unless told). */
+  async login(role: string, user: string, controllers: readonly ControllerName[] = ['a']): Promise<void> {
     const creds = this.users.get(user)!;
-    await this.wicket(role, user, ['login', '--controller', `${ADDR.ctl}:${PORTS.auth}`, '--ca-fingerprint', this.fingerprint,
+    await this.wicket(role, user, ['login', '--controller', this.controllerList(controllers, PORTS.auth), '--ca-fingerprint', this.fingerprint,
       '--user', user, '--password-stdin', '--totp', await this.totp(user)], creds.password);
   }
 

@@ -61,6 +61,11 @@ export class Topology {
     return `wk${this.suffix}-${role}`;
   }
 
+  /** Whether this topology has a host or switch named `role`. */
+  has(role: string): boolean {
+    return this.roles.includes(role);
+  }
+
   /** A machine-unique interface name for this run (`wk<suffix><tag>`); its socket is cleaned up. */
   ifname(tag: string): string {
     const name = `wk${this.suffix}${tag}`;
@@ -195,6 +200,8 @@ export const ADDR = {
   gw2Lan: '198.19.0.2',
   /** The resource LAN's DNS server (`dns`). */
   dns: '198.19.0.53',
+  /** The second controller host (`secondController`), on the WAN. */
+  ctl2: '198.18.0.4',
 } as const;
 export const LAN_CIDR = '198.19.0.0/24';
 export const WAN_CIDR = '198.18.0.0/24';
@@ -218,13 +225,16 @@ export interface WicketTopologyOptions {
   dns?: boolean;
   /** A second gateway host `gw2` on the WAN and the resource LAN. */
   secondGateway?: boolean;
+  /** A second controller host `ctl2` on the WAN (both controllers share one PostgreSQL). */
+  secondController?: boolean;
 }
 
 /**
  * The standard topology: `wan` joins ctl, gw, c1 and c2; behind gw, `lan` joins r1 and r2.
  * Resources get no route to the overlay: the gateway's masquerade is what makes them answer
  * (over IPv6 too, and with two gateways each resource answers the one that forwarded).
- * Options add IPv6 on the LAN, a DNS server host and a second gateway host.
+ * Options add IPv6 on the LAN, a DNS server host, a second gateway host and a second
+ * controller host.
  */
 export function createWicketTopology(opts: WicketTopologyOptions = {}): Promise<Topology> {
   const wan = (a: string): HostLink => ({ switch: 'wan', address: `${a}/${WAN_PREFIX}` });
@@ -241,6 +251,7 @@ export function createWicketTopology(opts: WicketTopologyOptions = {}): Promise<
       r2: { links: [lan(ADDR.r2, ADDR6.r2)] },
       ...(opts.secondGateway ? { gw2: gateway(ADDR.gw2, ADDR.gw2Lan, ADDR6.gw2Lan) } : {}),
       ...(opts.dns ? { dns: { links: [lan(ADDR.dns, ADDR6.dns)] } } : {}),
+      ...(opts.secondController ? { ctl2: { links: [wan(ADDR.ctl2)] } } : {}),
     },
   });
 }
