@@ -239,8 +239,15 @@ export class SessionManager {
 
   /** A 'wicket_session_change' notification: another controller changed these sessions. */
   private async changedElsewhere(payload: string): Promise<void> {
-    const { from, ids } = parseSessionChange(payload);
-    if (from === this.deps.controllerId || ids.length === 0) return;
+    const { from, ids, all } = parseSessionChange(payload);
+    if (from === this.deps.controllerId) return;
+    if (all) {
+      // Many sessions changed at once (a policy apply): watched ones are told, every timer re-armed.
+      await this.rereadWatched();
+      for (const s of await this.sessions.active()) this.armDeadline(s);
+      return;
+    }
+    if (ids.length === 0) return;
     // One query for the sessions still active (the common case: opened or updated); an ended one is read alone when watched.
     const active = new Map((await this.sessions.activeOf(ids)).map((s) => [s.id, s]));
     for (const id of ids) await this.followSession(id, false, active.get(id) ?? null);
