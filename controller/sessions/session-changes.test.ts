@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { MAX_PAYLOAD_BYTES } from '../store/notifications.js';
 import { parseSessionChange, SESSION_CHANGE_BULK, sessionChangePayloads } from './session-changes.js';
 
-const ids = (n: number) => Array.from({ length: n }, (_, i) => `session-${String(i).padStart(20, '0')}`);
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `session-${String(i).padStart(36, '0')}`);
 
 test('ids are carried with the sender, chunked under the limit, and parsed back', () => {
   const many = ids(SESSION_CHANGE_BULK);
