@@ -5,17 +5,16 @@
 // overlap still give every session its own address and reach the gateway in commit order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { openTestStore } from '../../test/support/store.js';
 import { Audit } from '../audit/audit.js';
 import { MasterKey } from '../crypto/masterkey.js';
 import { createLogger } from '../../common/log.js';
 import { parsePolicy, type Policy } from '../policy/index.js';
-import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
-import { SyncFanout, type SyncStream } from '../sync/fanout.js';
+import { SyncFanout } from '../sync/fanout.js';
 import { parsePool } from './ipam.js';
 import { SessionManager, type DeviceCaller } from './session-manager.js';
 import { grantTo, policyYaml } from '../../test/support/policies.js';
+import { RecordingStream, wgPublicKey } from '../../test/support/sync-stream.js';
 
 const POLICY = policyYaml({
   gateways: ['dc1'],
@@ -24,19 +23,6 @@ const POLICY = policyYaml({
   grants: [grantTo('eng', 'web')],
 });
 
-class Recorder implements SyncStream {
-  readonly sent: SyncDown[] = [];
-  write(m: SyncDown): boolean {
-    this.sent.push(m);
-    return true;
-  }
-  end(): void {}
-}
-
-function wgKey(): string {
-  const { publicKey } = generateKeyPairSync('x25519');
-  return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
-}
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { policy?: () => Policy; now?: () => number } = {}) {
   const { store, close, database } = await openTestStore();
@@ -65,7 +51,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, opts: { po
       settings: { pool: parsePool('100.64.0.0/24'), overlayIpv6: 'fd6b:7769:636b::/64', ackTimeoutMs: 5_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
         maxSessionsPerUser: 1000, maxSessionsPerDevice: 1000, postureChanges: { burst: 5, perMinute: 6 } }, log, now: opts.now,
     });
-    const stream = new Recorder();
+    const stream = new RecordingStream();
     await fanout.attach('dc1', stream);
     stops.push(() => {
       manager.stop();
@@ -90,7 +76,7 @@ function parse(yaml: string): Policy {
 }
 
 const posture = null;
-const deltas = (stream: Recorder) => stream.sent.filter((m) => m.delta).map((m) => m.delta!);
+const deltas = (stream: RecordingStream) => stream.sent.filter((m) => m.delta).map((m) => m.delta!);
 
 /** Resolves once `ready()` holds (the store answers asynchronously), or fails after a while. */
 /**
@@ -108,7 +94,7 @@ async function until(ready: () => boolean, what: string): Promise<void> {
 
 test('Connects of one turn are stored together and reach the gateway as one delta, answered after its ack', async (t) => {
   const { store, audit, fanout, stream, manager, caller } = await setup(t);
-  const keys = Array.from({ length: 5 }, wgKey);
+  const keys = Array.from({ length: 5 }, wgPublicKey);
   let answered = 0;
   const pending = keys.map((k, i) => manager.connect(caller(i % 2 ? 'bob' : 'alice'), { wgPublicKey: k, posture, ackTimeoutMs: 0 }).then((r) => { answered += 1; return r; }));
   await until(() => deltas(stream).length > 0, 'the delta');
@@ -130,10 +116,10 @@ test('Connects of one turn are stored together and reach the gateway as one delt
 
 test('a key used twice in one batch opens one session; the other request is refused alone', async (t) => {
   const { store, fanout, stream, manager, caller } = await setup(t);
-  const key = wgKey();
+  const key = wgPublicKey();
   const first = manager.connect(caller('alice'), { wgPublicKey: key, posture, ackTimeoutMs: 0 });
   const second = manager.connect(caller('bob'), { wgPublicKey: key, posture, ackTimeoutMs: 0 });
-  const other = manager.connect(caller('bob'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 });
+  const other = manager.connect(caller('bob'), { wgPublicKey: wgPublicKey(), posture, ackTimeoutMs: 0 });
   await assert.rejects(second, /already belongs to a live session/);
   await until(() => deltas(stream).length > 0, 'the delta');
   const sent = deltas(stream);
@@ -148,7 +134,7 @@ test('a key used twice in one batch opens one session; the other request is refu
 
 test('a user disabled after the call arrived but before its batch is stored gets no session', async (t) => {
   const { store, stream, manager, caller } = await setup(t);
-  const refused = manager.connect(caller('alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 });
+  const refused = manager.connect(caller('alice'), { wgPublicKey: wgPublicKey(), posture, ackTimeoutMs: 0 });
   await store.users.setDisabled('alice', true);
   await assert.rejects(refused, /user alice is disabled/);
   assert.equal((await store.sessions.active()).length, 0);
@@ -168,7 +154,7 @@ test('an entitlement that expires between the decision and the timer still ends 
   };
   let policy = parse(POLICY);
   const { fanout, stream, manager, store, caller } = await setup(t, { policy: () => policy, now });
-  const connecting = manager.connect(caller('alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 });
+  const connecting = manager.connect(caller('alice'), { wgPublicKey: wgPublicKey(), posture, ackTimeoutMs: 0 });
   await until(() => deltas(stream).length > 0, 'the delta');
   await fanout.ack('dc1', stream, Number(deltas(stream)[0]!.version), 1000, '');
   const id = (await connecting).session!.id!;
@@ -187,7 +173,7 @@ test('batches in flight at once give every session its own address; a revoke rea
   // still in its transaction.
   const pending: Promise<unknown>[] = [];
   for (let i = 0; i < 6; i++) {
-    pending.push(manager.connect(caller(i % 2 ? 'bob' : 'alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 }));
+    pending.push(manager.connect(caller(i % 2 ? 'bob' : 'alice'), { wgPublicKey: wgPublicKey(), posture, ackTimeoutMs: 0 }));
     await new Promise((r) => setImmediate(r));
   }
   await until(() => deltas(stream).reduce((n, d) => n + (d.upserts?.length ?? 0), 0) === 6, 'six sessions sent');
@@ -211,10 +197,10 @@ test('two controllers on one store admitting at once never hand out one address 
   const other = await controller();
   // One batch on each, both in their transactions at once (on PostgreSQL one is run again).
   const pending = [manager, other.manager].flatMap((m, side) => Array.from({ length: 8 }, (_, i) =>
-    m.connect(caller((i + side) % 2 ? 'bob' : 'alice'), { wgPublicKey: wgKey(), posture, ackTimeoutMs: 0 })));
+    m.connect(caller((i + side) % 2 ? 'bob' : 'alice'), { wgPublicKey: wgPublicKey(), posture, ackTimeoutMs: 0 })));
   // Both hold a stream from dc1 here, so each is sent every logged version; one ack (on
   // either) releases the Connects of both.
-  const upserts = (r: Recorder) => deltas(r).reduce((n, d) => n + (d.upserts?.length ?? 0), 0);
+  const upserts = (r: RecordingStream) => deltas(r).reduce((n, d) => n + (d.upserts?.length ?? 0), 0);
   await until(() => upserts(stream) === 16 && upserts(other.stream) === 16, 'both batches sent');
   await fanout.ack('dc1', stream, Number(deltas(stream).at(-1)!.version), 1000, '');
   await Promise.all(pending);

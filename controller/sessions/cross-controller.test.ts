@@ -6,15 +6,13 @@
 // sessions are read again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { openTestStore } from '../../test/support/store.js';
 import { Audit } from '../audit/audit.js';
 import { MasterKey } from '../crypto/masterkey.js';
 import { createLogger } from '../../common/log.js';
 import { parsePolicy, type Policy } from '../policy/index.js';
-import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import type { SessionEvent } from '../../proto/generated/wicket/v1/SessionEvent.js';
-import { SyncFanout, type SyncStream } from '../sync/fanout.js';
+import { SyncFanout } from '../sync/fanout.js';
 import { Store } from '../store/store.js';
 import type { Database } from '../store/database.js';
 import type { Channel, Notifier, NotificationHandler, Transaction } from '../store/notifications.js';
@@ -23,6 +21,7 @@ import { SessionManager, type DeviceCaller } from './session-manager.js';
 import { grantTo, policyYaml } from '../../test/support/policies.js';
 import { testStoreKind } from '../../test/support/postgres.js';
 import { GatewayPresence } from '../gateways/presence.js';
+import { RecordingStream, wgPublicKey } from '../../test/support/sync-stream.js';
 
 const RESOURCES = {
   web: { address: '10.9.0.10', ports: ['tcp/443'], gateway: 'dc1' },
@@ -32,19 +31,6 @@ const POLICY = policyYaml({ gateways: ['dc1'], groups: { eng: ['alice'] }, resou
 /** The same, without the grant to db: live sessions are updated. */
 const NARROWER = policyYaml({ gateways: ['dc1'], groups: { eng: ['alice'] }, resources: RESOURCES, grants: [grantTo('eng', 'web')] });
 
-class Recorder implements SyncStream {
-  readonly sent: SyncDown[] = [];
-  write(m: SyncDown): boolean {
-    this.sent.push(m);
-    return true;
-  }
-  end(): void {}
-}
-
-function wgKey(): string {
-  const { publicKey } = generateKeyPairSync('x25519');
-  return publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
-}
 
 function parse(yaml: string): Policy {
   const parsed = parsePolicy(yaml);
@@ -123,7 +109,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
         maxSessionsPerUser: 1000, maxSessionsPerDevice: 1000, postureChanges: { burst: 5, perMinute: 6 } },
       log, now: opts.now, reportInternal: (_where, err) => errors.push(err),
     });
-    const stream = new Recorder();
+    const stream = new RecordingStream();
     if (opts.attach ?? true) await fanout.attach('dc1', stream);
     await presence?.start();
     await manager.start();
@@ -137,7 +123,7 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }) {
       const caller: DeviceCaller = { user: 'alice', deviceId: 'dev-alice', certSerial: `serial-${Math.random()}`, certNotAfterMs: Date.now() + validMs };
       await store.certificates.record({ serial: caller.certSerial, kind: 'user', subject: 'alice', deviceId: caller.deviceId, issuedAtMs: 0, notAfterMs: caller.certNotAfterMs });
       const before = stream.sent.length;
-      const pending = manager.connect(caller, { wgPublicKey: wgKey(), posture: null, ackTimeoutMs: 0 });
+      const pending = manager.connect(caller, { wgPublicKey: wgPublicKey(), posture: null, ackTimeoutMs: 0 });
       // The delta carrying the session (an empty one may come first: the other controller's
       // snapshot of dc1 is a version of its change log too).
       await until(() => stream.sent.slice(before).some((m) => m.delta?.upserts?.length), 'the delta');

@@ -8,21 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestStore } from '../../test/support/store.js';
 import { createLogger } from '../../common/log.js';
-import type { SyncDown } from '../../proto/generated/wicket/v1/SyncDown.js';
 import { Store } from '../store/store.js';
 import type { Notifier } from '../store/notifications.js';
-import { SyncFanout, type LoggedChange, type SyncStream } from './fanout.js';
+import { SyncFanout, type LoggedChange } from './fanout.js';
+import { RecordingStream } from '../../test/support/sync-stream.js';
 
-class Recorder implements SyncStream {
-  readonly sent: SyncDown[] = [];
-  ended = false;
-  write(m: SyncDown): boolean {
-    this.sent.push(m);
-    return true;
-  }
-  end(): void {
-    this.ended = true;
-  }
+class Recorder extends RecordingStream {
   versions(): number[] {
     return this.sent.map((m) => Number(m.snapshot?.version ?? m.delta?.version));
   }
