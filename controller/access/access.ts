@@ -46,10 +46,21 @@ export interface AccessDeps {
   /** An unexpected error in the expiry timer (controller/internal-errors.ts). */
   reportInternal?: InternalErrorReporter;
   now: () => number;
+  /** How often the expiry timer is armed again from the store (default REARM_MS). */
+  rearmMs?: number;
 }
+
+/**
+ * Approvals may be made on another controller of the database, which arms its own timer;
+ * every controller reads the next expiry again this often, so an approval expires on time
+ * (give or take this) even when the controller that made it died. The expiry itself is
+ * decided in a transaction, so the controllers whose timers fire together expire it once.
+ */
+export const REARM_MS = 10_000;
 
 export class AccessManager {
   private timer: NodeJS.Timeout | undefined;
+  private rearmTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private armSeq = 0;
 
@@ -59,11 +70,16 @@ export class AccessManager {
   async start(): Promise<void> {
     this.stopped = false;
     await this.expireDue();
+    this.rearmTimer = setInterval(() => {
+      this.arm().catch((err: unknown) => this.deps.reportInternal?.('access.expiry', err));
+    }, this.deps.rearmMs ?? REARM_MS);
+    this.rearmTimer.unref();
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.rearmTimer);
   }
 
   /** The request as the API returns it, with the grant's approvers under the applied policy. */
