@@ -369,7 +369,10 @@ export class SyncFanout {
         return;
       }
       const at = this.now();
-      // No audit record: it runs beside the writers (a conflict is run again by the store).
+      // A writer like any other: the ack updates the gateway's row and its sessions' rows,
+      // which every change to the gateway writes too. Run beside the writers, acks made a
+      // writer's transaction fail to serialize again and again once deltas and acks flowed
+      // through two controllers, until its reruns ran out (a Connect answered INTERNAL).
       const applied = await this.deps.store.transaction(async (tx) => {
         const applied = (await tx.gateways.get(gateway))?.appliedVersion ?? 0;
         // A replayed or reordered ack must not move the recorded applied version backwards.
@@ -380,7 +383,7 @@ export class SyncFanout {
         await tx.changeLog.prune(gateway, version + 1, at - LOG_RETENTION_MS);
         await this.deps.notifier.notify(tx, 'wicket_gateway_ack', `${gateway} ${version}`);
         return undefined;
-      }, { concurrent: true });
+      });
       if (applied !== undefined) {
         this.deps.log.warn({ gateway, version, applied }, 'gateway acknowledged an older version than already acked; ignored');
         this.deps.metrics?.ignoredAcks.inc({ gateway, reason: 'stale' });
