@@ -43,7 +43,9 @@ test('a snapshot onto an empty system adds the peer and the elements in one tran
   const { plane, nft, peers } = fakePlane();
   const s1 = session('s1', '100.64.0.2');
   const r = await plane.applySnapshot(1, [s1]);
-  assert.deepEqual({ ...r, applyUs: 0 }, { version: 1, sessions: 1, peersAdded: 1, peersRemoved: 0, elementsAdded: 1, elementsDeleted: 0, applyUs: 0 });
+  assert.deepEqual({ ...r, applyUs: 0, phases: undefined }, { version: 1, sessions: 1, peersAdded: 1, peersRemoved: 0, elementsAdded: 1, elementsDeleted: 0, applyUs: 0, phases: undefined });
+  const { prepareUs, nftUs, peersUs } = r.phases!;
+  for (const us of [prepareUs, nftUs, peersUs]) assert.ok(us >= 0 && us <= r.applyUs, `each part of the apply time is within it: ${JSON.stringify(r)}`);
   assert.equal(nft.applied.length, 1);
   assert.equal(nft.applied[0].trim().split('\n').length, 1);
   const timeout = addedTimeout(nft.applied[0], '100.64.0.2', 80);
@@ -85,7 +87,7 @@ test('a delta with removal by delete: the ended session\'s peer and elements go,
   await plane.applySnapshot(1, [s1]);
   log.length = 0;
   const r = await plane.applyDelta(2, [s2], ['s1']);
-  assert.deepEqual({ ...r, applyUs: 0 }, { version: 2, sessions: 1, peersAdded: 1, peersRemoved: 1, elementsAdded: 1, elementsDeleted: 1, applyUs: 0 });
+  assert.deepEqual({ ...r, applyUs: 0, phases: undefined }, { version: 2, sessions: 1, peersAdded: 1, peersRemoved: 1, elementsAdded: 1, elementsDeleted: 1, applyUs: 0, phases: undefined });
   assert.deepEqual(log, ['wg remove', 'nft apply', 'wg add']);
   assert.deepEqual(peers.removed, [[s1.publicKey]]);
   assert.equal(peers.added[1][0].publicKey, s2.publicKey);
@@ -281,4 +283,24 @@ test('denied6 is read beside denied, IPv6 as RFC 5952 text', async () => {
   nft.sets.set('denied6', '{"nftables": [{"set": {"family": "inet", "name": "denied6", "table": "wicket", "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20:0::20", "udp", 53]}, "counter": {"packets": 1, "bytes": 80}}}]}}]}');
   assert.deepEqual(await plane.readDenied(), [{ overlay: 'fd6b:7769:636b::2', destination: 'fd20::20', protocol: 'udp', port: 53, packets: 1, bytes: 80 }]);
   await plane.close();
+});
+
+test('more sessions than the interface takes peers are refused before anything changes', async () => {
+  const log: string[] = [];
+  const nft = new NftRunnerFake(log);
+  const peers = new PeerDriverFake(log, 2);
+  const plane = new WireGuardDataPlane({ interfaceName: 'wkunit0', privateKey: generatePrivateKey(), removal: 'delete', nft, peers, flushConntrack: async () => undefined });
+  const [s1, s2, s3] = [session('s1', '100.64.0.2'), session('s2', '100.64.0.3'), session('s3', '100.64.0.4')];
+  await assert.rejects(plane.applySnapshot(1, [s1, s2, s3]), /3 sessions need as many WireGuard peers, and this interface takes at most 2/);
+  assert.deepEqual(log, [], 'nothing reached nft or WireGuard');
+  await plane.applySnapshot(2, [s1, s2]);
+  log.length = 0;
+  await assert.rejects(plane.applyDelta(3, [s3], []), /takes at most 2/);
+  assert.deepEqual(log, []);
+  assert.equal(plane.sessionCount, 2);
+  // Replacing a session, or updating one in place, stays within the limit.
+  await plane.applyDelta(4, [s3], ['s1']);
+  await plane.applyDelta(5, [{ ...s2, rules: [] }], []);
+  assert.equal(plane.sessionCount, 2);
+  assert.deepEqual([...peers.peers.keys()].sort(), [s2.publicKey, s3.publicKey].sort());
 });

@@ -11,8 +11,11 @@ export class PeerDriverFake implements PeerDriver {
   /** Each non-empty removal, in order. */
   readonly removed: string[][] = [];
 
-  /** @param log a call log shared with other fakes, to check the order of OS calls */
-  constructor(private readonly log: string[] = []) {}
+  /**
+   * @param log a call log shared with other fakes, to check the order of OS calls
+   * @param maxPeers the interface's peer limit (default: none)
+   */
+  constructor(private readonly log: string[] = [], readonly maxPeers = Number.MAX_SAFE_INTEGER) {}
 
   async list(): Promise<WgPeerStatus[]> {
     return [...this.peers.values()].map((p) => ({
