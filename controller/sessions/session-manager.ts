@@ -17,7 +17,7 @@
 // reported as an internal error and the affected session is ended cleanly: it never escapes
 // to the event loop (no promise is left without a catch), and a session whose state cannot
 // be sent never lingers half-open.
-// The pieces it orchestrates live beside it: admission of one Connect (admission.ts), the
+// The pieces it orchestrates live beside it: admission of a Connect batch (admission.ts), the
 // write half of a change (commit.ts), the decision (decision.ts), wire views (views.ts),
 // preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
 // (revocation/standing.ts) and the event-loop batch (batch.ts).
@@ -46,7 +46,7 @@ import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } f
 import { clientPeer, gatewaySession, sessionView, type GatewayFacts, type SessionStats } from './views.js';
 import { ipv6Twin } from './overlay-ipv6.js';
 import { openPsk, sealPsk } from './psk.js';
-import { openSession, Refused, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
+import { openSessions, Refused, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
 import { changeFor, commitChanges, type Change, type CommitContext } from './commit.js';
 import { Deadlines } from './deadlines.js';
 import type { Notifier } from '../store/notifications.js';
@@ -367,14 +367,12 @@ export class SessionManager {
           const opened: Opened[] = [];
           const refused: { admission: Admission; err: unknown }[] = [];
           const cursor = { value: Number((await tx.settings.getText(CURSOR_KEY)) ?? 0) };
-          for (const admission of batch) {
-            try {
-              opened.push({ admission, ...(await openSession(this.admission, tx, admission.caller, admission.request, now, cursor)) });
-            } catch (err) {
-              if (!(err instanceof Refused)) throw err;
-              refused.push({ admission, err: err.reason });
-            }
-          }
+          const results = await openSessions(this.admission, tx, batch, now, cursor);
+          results.forEach((result, i) => {
+            const admission = batch[i]!;
+            if (result instanceof Refused) refused.push({ admission, err: result.reason });
+            else opened.push({ admission, ...result });
+          });
           if (opened.length) await tx.settings.set(CURSOR_KEY, String(cursor.value));
           await this.notifyChanged(tx, opened.map((o) => o.session.id));
           const changes = new Map<string, LoggedChange>();
