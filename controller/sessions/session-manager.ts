@@ -102,7 +102,7 @@ const ended = (list: SessionRecord[], end: NonNullable<Change['end']>): Change[]
 
 export class SessionManager {
   readonly events = new SessionEvents();
-  private readonly deadlines = new Deadlines();
+  private readonly deadlines = new Deadlines((id) => this.deadlineCame(id));
   private sweepTimer: NodeJS.Timeout | undefined;
   /** A sweep still running when the next is due is not doubled. */
   private sweeping = false;
@@ -691,16 +691,19 @@ export class SessionManager {
     // fires at once): skipping it would leave the session active, its peer in place and its
     // rules gone until the session's own expiry.
     const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity));
-    this.deadlines.arm(s.id, next, this.now(), () => {
-      void (async () => {
-        try {
-          await this.commit(async (tx) => this.reevaluate(tx, await this.stillActive(tx, [s.id]), 'time'), 'system', 'time');
-        } catch (err) {
-          this.internal('sessions.timer', err);
-          await this.endBroken(s.id);
-        }
-      })();
-    });
+    this.deadlines.arm(s.id, next, this.now());
+  }
+
+  /** A session's deadline came: it is decided again (its timer re-armed by the commit if it lives on). */
+  private deadlineCame(id: string): void {
+    void (async () => {
+      try {
+        await this.commit(async (tx) => this.reevaluate(tx, await this.stillActive(tx, [id]), 'time'), 'system', 'time');
+      } catch (err) {
+        this.internal('sessions.timer', err);
+        await this.endBroken(id);
+      }
+    })();
   }
 
   private disarmDeadline(id: string): void {
