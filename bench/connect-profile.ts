@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   });
   const manager: SessionManager = new SessionManager({
     store, audit: await Audit.open(store), masterKey: MasterKey.ephemeral(), fanout, policy: () => ({ policy, version: 1 }),
-    settings: { pool: parsePool('100.64.0.0/16'), overlayIpv6: 'fd6b:7769:636b::/64', ackTimeoutMs: 30_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
+    settings: { pool: parsePool('100.64.0.0/10'), overlayIpv6: 'fd6b:7769:636b::/64', ackTimeoutMs: 30_000, heartbeatIntervalMs: 20_000, heartbeatTimeoutMs: 90_000,
       maxSessionsPerUser: n + 1, maxSessionsPerDevice: n + 1, postureChanges: { burst: 5, perMinute: 6 } }, log,
   });
   const gateway = new AckingGateway();
