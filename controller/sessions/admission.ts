@@ -1,23 +1,25 @@
-// Admission of one Connect, inside its batch's transaction (group commit: session-manager.ts
+// Admission of a batch of Connects, inside its transaction (group commit: session-manager.ts
 // gathers the batch, batch.ts the event-loop turn). The checks and the policy decision run
 // here, at commit time, so a policy apply or a user, device or certificate change that landed
 // since the call arrived is honoured: standing, key reuse, session caps, the decision, the
-// gateways' presence. A denial is audited (in the batch's transaction) and thrown.
+// gateways' presence. A denial is audited (in the batch's transaction) and answered alone.
 // There are no savepoints (on PostgreSQL an error inside a transaction aborts all of it), so a
-// request is refused only before anything of it is written: everything that may refuse it
-// (checks, decision, address, sealed keys) is settled first, then its writes (row, sealed
-// preshared keys, posture, audit) follow, and an error among them fails the whole batch.
+// request is refused only before anything of it is written: everything that may refuse any
+// request (checks, decision, address, sealed keys) is settled first, then the batch's writes
+// (rows, sealed preshared keys, postures, audit) follow, and an error among them fails the
+// whole batch. The batch's reads are shared (admission-reads.ts) and its rows written with
+// multi-row inserts: per-request queries held the transaction for as long as the batch grew.
 // Nothing here touches process memory: the batch's transaction may be run again.
 import { newId } from '../store/id.js';
 import type { Store } from '../store/store.js';
-import type { Audit } from '../audit/audit.js';
+import type { Audit, AuditEntry } from '../audit/audit.js';
 import type { Denial, Policy, Posture } from '../policy/index.js';
 import { EMPTY_POSTURE } from '../policy/posture.js';
 import { alreadyExists, DomainError, failedPrecondition, permissionDenied, resourceExhausted, unavailable } from '../errors.js';
-import { deviceStandingRefusal } from '../revocation/standing.js';
 import { allocate, type Pool } from './ipam.js';
 import { gatewaysOf, gatewaysOfEntitlement, sessionExpiry } from './entitlements.js';
-import { clampEntitlements, loginOf, summarizeDenials, type Decision } from './decision.js';
+import { clampEntitlements, summarizeDenials, type Decision } from './decision.js';
+import { AdmissionReads } from './admission-reads.js';
 import { newPsk } from './psk.js';
 import type { SessionRecord } from './session-store.js';
 
@@ -52,37 +54,56 @@ export interface AdmissionContext {
 /** A session admitted and stored (not yet published): its gateways and their fresh keys. */
 export interface OpenedSession { session: SessionRecord; gateways: string[]; psks: Map<string, string>; denials: Denial[] }
 
+/** A request of a Connect batch. */
+export interface BatchRequest { caller: DeviceCaller; request: ConnectRequest }
+
 /**
- * Admits one Connect inside the batch's transaction `tx`: returns the stored session, or
- * throws a DomainError saying why not (nothing of the request written but its denial's audit
- * record). Any other error is the transaction's and must fail the whole batch. `cursor` is
- * the batch's address-allocation cursor.
+ * Admits a batch of Connects inside its transaction `tx`, in order: for each request, the
+ * stored session, or the DomainError saying why not (nothing of that request written but its
+ * denial's audit record). Any other error is the transaction's and must fail the whole batch.
+ * `cursor` is the batch's address-allocation cursor. Every request is decided first (reads
+ * shared by the batch: admission-reads.ts), then the admitted ones are written together, and
+ * the audit records follow in the order of the requests.
  */
-export async function openSession(ctx: AdmissionContext, tx: Store, caller: DeviceCaller, request: ConnectRequest, now: number, cursor: { value: number }): Promise<OpenedSession> {
-  const actor = `user:${caller.user}`;
-  let plan: Plan;
-  try {
-    plan = await planSession(ctx, tx, caller, request, now, cursor);
-  } catch (err) {
-    // A refusal; anything else is a failure of the batch (on PostgreSQL its transaction is
-    // aborted already).
-    if (err instanceof DomainError) throw new Refused(err);
-    throw err;
+export async function openSessions(ctx: AdmissionContext, tx: Store, batch: readonly BatchRequest[], now: number, cursor: { value: number }): Promise<(OpenedSession | Refused)[]> {
+  const reads = await AdmissionReads.of(tx, ctx.pool, batch);
+  const results: (OpenedSession | Refused)[] = [];
+  const audits: AuditEntry[] = [];
+  const planned: Extract<Plan, { session: SessionRecord }>[] = [];
+  for (const { caller, request } of batch) {
+    const actor = `user:${caller.user}`;
+    let plan: Plan;
+    try {
+      plan = await planSession(ctx, tx, reads, caller, request, now, cursor);
+    } catch (err) {
+      // A refusal; anything else is a failure of the batch (on PostgreSQL its transaction is
+      // aborted already).
+      if (!(err instanceof DomainError)) throw err;
+      results.push(new Refused(err));
+      continue;
+    }
+    if ('denied' in plan) {
+      audits.push({ actor, action: 'session.deny', target: caller.deviceId, details: plan.denied.details });
+      results.push(new Refused(plan.denied.err));
+      continue;
+    }
+    const { session: record, gateways, applied, psks, denials } = plan;
+    cursor.value = plan.next;
+    reads.admitted(caller, request.wgPublicKey, record.overlayAddress);
+    planned.push(plan);
+    audits.push({
+      actor, action: 'session.connect', target: record.id,
+      details: { device: caller.deviceId, address: record.overlayAddress, gateways, expiresAtMs: record.expiresAtMs, policyVersion: applied.version, grants: [...new Set(record.entitlements.map((e) => e.grant))] },
+    });
+    results.push({ session: record, gateways, psks, denials });
   }
-  if ('denied' in plan) {
-    await ctx.audit.append(tx, { actor, action: 'session.deny', target: caller.deviceId, details: plan.denied.details });
-    throw new Refused(plan.denied.err);
-  }
-  const { session: record, sealed, gateways, applied, psks, denials } = plan;
-  cursor.value = plan.next;
-  await tx.sessions.insert(record);
-  for (const [g, pskSealed] of sealed) await tx.sessions.addGateway(record.id, g, pskSealed);
-  await tx.devices.recordPosture(caller.deviceId, record.posture, now);
-  await ctx.audit.append(tx, {
-    actor, action: 'session.connect', target: record.id,
-    details: { device: caller.deviceId, address: record.overlayAddress, gateways, expiresAtMs: record.expiresAtMs, policyVersion: applied.version, grants: [...new Set(record.entitlements.map((e) => e.grant))] },
-  });
-  return { session: record, gateways, psks, denials };
+  await tx.sessions.insertMany(planned.map((p) => p.session));
+  await tx.sessions.addGateways(planned.flatMap((p) => [...p.sealed].map(([gateway, pskSealed]) => ({ sessionId: p.session.id, gateway, pskSealed }))));
+  // A device's last posture of the batch is the one that stays, as when each was written in turn.
+  const postures = new Map(planned.map((p) => [p.session.deviceId, p.session.posture]));
+  for (const [deviceId, posture] of postures) await tx.devices.recordPosture(deviceId, posture, now);
+  for (const entry of audits) await ctx.audit.append(tx, entry);
+  return results;
 }
 
 /** Why a request of the batch was refused (nothing of it written); the batch goes on. */
@@ -97,17 +118,16 @@ type Plan =
   | { session: SessionRecord; gateways: string[]; psks: Map<string, string>; sealed: Map<string, Buffer>; denials: Denial[]; applied: AppliedPolicy; next: number };
 
 /** Everything that may refuse the request, read through `tx`; writes nothing. */
-async function planSession(ctx: AdmissionContext, tx: Store, caller: DeviceCaller, request: ConnectRequest, now: number, cursor: { value: number }): Promise<Plan> {
-  const sessions = tx.sessions;
+async function planSession(ctx: AdmissionContext, tx: Store, reads: AdmissionReads, caller: DeviceCaller, request: ConnectRequest, now: number, cursor: { value: number }): Promise<Plan> {
   const applied = ctx.policy();
   if (!applied) throw failedPrecondition('no policy has been applied yet; ask an admin to run `wicketctl policy apply`');
-  const ended = await deviceStandingRefusal(tx, caller.user, caller.deviceId, caller.certSerial);
+  const ended = await reads.standingRefusal(caller);
   if (ended) throw permissionDenied(ended);
-  if (await sessions.isKeyLive(request.wgPublicKey)) {
+  if (reads.isKeyLive(request.wgPublicKey)) {
     throw alreadyExists('this WireGuard key already belongs to a live session; every session needs a fresh key');
   }
-  // Counted inside the batch's transaction, so Connects of one batch see each other.
-  const live = await sessions.activeCounts(caller.user, caller.deviceId);
+  // Counted inside the batch's transaction, with the Connects of the batch admitted before.
+  const live = reads.activeCounts(caller);
   const { maxSessionsPerDevice, maxSessionsPerUser } = ctx;
   if (live.device >= maxSessionsPerDevice) {
     throw resourceExhausted(`this device already has ${live.device} live sessions (at most ${maxSessionsPerDevice}); end one with \`wicket down\` first`);
@@ -116,8 +136,8 @@ async function planSession(ctx: AdmissionContext, tx: Store, caller: DeviceCalle
     throw resourceExhausted(`user ${caller.user} already has ${live.user} live sessions (at most ${maxSessionsPerUser}); end one first`);
   }
   const posture = { ...EMPTY_POSTURE, ...(request.posture ?? {}) };
-  const { mfa } = await loginOf(tx, caller.certSerial);
-  const decision = await ctx.decide(tx, applied.policy, caller.user, caller.certSerial, posture, mfa, now, now);
+  const mfa = await reads.mfa(caller.certSerial);
+  const decision = await reads.decision(caller, posture, () => ctx.decide(tx, applied.policy, caller.user, caller.certSerial, posture, mfa, now, now));
   if (decision.entitlements.length === 0) {
     return { denied: { err: permissionDenied(`no resources granted: ${summarizeDenials(decision.denials)}`), details: { denials: decision.denials, policyVersion: applied.version } } };
   }
@@ -131,13 +151,12 @@ async function planSession(ctx: AdmissionContext, tx: Store, caller: DeviceCalle
   }
   const expiresAtMs = sessionExpiry(decision.entitlements, caller.certNotAfterMs);
   const entitlements = clampEntitlements(decision.entitlements, expiresAtMs);
-  // A gateway's service address is never a session's (each check is one index lookup). Two
-  // transactions allocating at once both write the cursor (settings 'ipam.cursor'), so on
-  // PostgreSQL one of them is aborted and run again; the partial unique index
-  // sessions_live_address backs this.
+  // A gateway's service address is never a session's. Two transactions allocating at once
+  // both write the cursor (settings 'ipam.cursor'), so on PostgreSQL one of them is aborted
+  // and run again; the partial unique index sessions_live_address backs this.
   let allocated: { address: string; next: number };
   try {
-    allocated = await allocate(ctx.pool, cursor.value, async (a) => (await sessions.isAddressLive(a)) || (await tx.gateways.isServiceAddress(a)));
+    allocated = await allocate(ctx.pool, cursor.value, (a) => reads.isAddressTaken(a));
   } catch (err) {
     if (err instanceof Error && /exhausted/.test(err.message)) throw resourceExhausted(err.message);
     throw err;

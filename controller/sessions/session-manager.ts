@@ -17,7 +17,7 @@
 // reported as an internal error and the affected session is ended cleanly: it never escapes
 // to the event loop (no promise is left without a catch), and a session whose state cannot
 // be sent never lingers half-open.
-// The pieces it orchestrates live beside it: admission of one Connect (admission.ts), the
+// The pieces it orchestrates live beside it: admission of a Connect batch (admission.ts), the
 // write half of a change (commit.ts), the decision (decision.ts), wire views (views.ts),
 // preshared keys (psk.ts), expiry timers (deadlines.ts), the standing check
 // (revocation/standing.ts) and the event-loop batch (batch.ts).
@@ -46,7 +46,7 @@ import { clampEntitlements, decide, loginOf, summarizeDenials, type Decision } f
 import { clientPeer, gatewaySession, sessionView, type GatewayFacts, type SessionStats } from './views.js';
 import { ipv6Twin } from './overlay-ipv6.js';
 import { openPsk, sealPsk } from './psk.js';
-import { openSession, Refused, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
+import { openSessions, Refused, type AdmissionContext, type AppliedPolicy, type ConnectRequest, type DeviceCaller, type OpenedSession } from './admission.js';
 import { changeFor, commitChanges, type Change, type CommitContext } from './commit.js';
 import { Deadlines } from './deadlines.js';
 import type { Notifier } from '../store/notifications.js';
@@ -102,7 +102,7 @@ const ended = (list: SessionRecord[], end: NonNullable<Change['end']>): Change[]
 
 export class SessionManager {
   readonly events = new SessionEvents();
-  private readonly deadlines = new Deadlines();
+  private readonly deadlines = new Deadlines((id) => this.deadlineCame(id));
   private sweepTimer: NodeJS.Timeout | undefined;
   /** A sweep still running when the next is due is not doubled. */
   private sweeping = false;
@@ -367,14 +367,12 @@ export class SessionManager {
           const opened: Opened[] = [];
           const refused: { admission: Admission; err: unknown }[] = [];
           const cursor = { value: Number((await tx.settings.getText(CURSOR_KEY)) ?? 0) };
-          for (const admission of batch) {
-            try {
-              opened.push({ admission, ...(await openSession(this.admission, tx, admission.caller, admission.request, now, cursor)) });
-            } catch (err) {
-              if (!(err instanceof Refused)) throw err;
-              refused.push({ admission, err: err.reason });
-            }
-          }
+          const results = await openSessions(this.admission, tx, batch, now, cursor);
+          results.forEach((result, i) => {
+            const admission = batch[i]!;
+            if (result instanceof Refused) refused.push({ admission, err: result.reason });
+            else opened.push({ admission, ...result });
+          });
           if (opened.length) await tx.settings.set(CURSOR_KEY, String(cursor.value));
           await this.notifyChanged(tx, opened.map((o) => o.session.id));
           const changes = new Map<string, LoggedChange>();
@@ -693,16 +691,19 @@ export class SessionManager {
     // fires at once): skipping it would leave the session active, its peer in place and its
     // rules gone until the session's own expiry.
     const next = Math.min(s.expiresAtMs, ...s.entitlements.map((e) => e.expiresAt ?? Infinity));
-    this.deadlines.arm(s.id, next, this.now(), () => {
-      void (async () => {
-        try {
-          await this.commit(async (tx) => this.reevaluate(tx, await this.stillActive(tx, [s.id]), 'time'), 'system', 'time');
-        } catch (err) {
-          this.internal('sessions.timer', err);
-          await this.endBroken(s.id);
-        }
-      })();
-    });
+    this.deadlines.arm(s.id, next, this.now());
+  }
+
+  /** A session's deadline came: it is decided again (its timer re-armed by the commit if it lives on). */
+  private deadlineCame(id: string): void {
+    void (async () => {
+      try {
+        await this.commit(async (tx) => this.reevaluate(tx, await this.stillActive(tx, [id]), 'time'), 'system', 'time');
+      } catch (err) {
+        this.internal('sessions.timer', err);
+        await this.endBroken(id);
+      }
+    })();
   }
 
   private disarmDeadline(id: string): void {

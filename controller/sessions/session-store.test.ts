@@ -121,3 +121,15 @@ test('every filter combination pages by walking the index made for it: no table 
     assert.ok(count.every((line) => !/^SCAN (s|sessions|g)$|TEMP B-TREE/.test(line)), `${JSON.stringify(q0)}: ${count.join('; ')}`);
   }
 }));
+
+test('a batch\'s reads: live keys, addresses and counts per user and device leave ended sessions out', () => withStore(async (s) => {
+  await fixture(s);
+  const all = (await s.list({ all: true })).sessions;
+  const of = (id: string) => all.find((x) => x.id === id)!;
+  const [a1, a2, b1] = [of('a1'), of('a2'), of('b1')];
+  assert.deepEqual([...await s.liveKeysAmong([a1.wgPublicKey, a2.wgPublicKey, 'unknown'])], [a1.wgPublicKey]);
+  assert.deepEqual([...await s.liveAddressesAmong([b1.overlayAddress, a2.overlayAddress])], [b1.overlayAddress]);
+  const counts = await s.activeCountsOf(['alice', 'bob', 'carol'], [DEV_A, DEV_B]);
+  assert.deepEqual([...counts.users].sort(), [['alice', 2], ['bob', 1]]);
+  assert.deepEqual([...counts.devices].sort(), [[DEV_A, 2], [DEV_B, 1]]);
+}));

@@ -61,6 +61,8 @@ export interface SessionPage { sessions: SessionRecord[]; total: number }
 
 /** Ids bound in one `IN (...)` list at most. */
 const CHUNK = 500;
+/** Rows per multi-row insert: 14 columns each stays under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 500;
 
 /** Entitlements as stored; those written before standby gateways existed have none. */
 function storedEntitlements(json: string): Entitlement[] {
@@ -156,6 +158,59 @@ export class SessionStore {
   /** Active sessions whose last heartbeat is older than `ms`. */
   async silentSince(ms: number): Promise<SessionRecord[]> {
     return (await this.live().where('last_heartbeat_ms', '<', ms).orderBy('created_at_ms').orderBy('id').execute()).map(toRecord);
+  }
+
+  /** Stores new active sessions with one statement per chunk (a Connect batch). */
+  async insertMany(list: readonly SessionRecord[]): Promise<void> {
+    for (let i = 0; i < list.length; i += INSERT_CHUNK) {
+      await this.db.insertInto('sessions').values(list.slice(i, i + INSERT_CHUNK).map((s) => ({
+        id: s.id, user_name: s.user, device_id: s.deviceId, cert_serial: s.certSerial, overlay_address: s.overlayAddress,
+        wg_public_key: s.wgPublicKey, posture_json: JSON.stringify(s.posture), mfa: s.mfa ? 1 : 0, created_at_ms: s.createdAtMs,
+        expires_at_ms: s.expiresAtMs, state: 'active' as const, entitlements_json: JSON.stringify(s.entitlements), last_heartbeat_ms: s.lastHeartbeatMs,
+        groups_json: JSON.stringify(s.groups),
+      }))).execute();
+    }
+  }
+
+  /** Adds sessions' gateways with their sealed keys, one statement per chunk. */
+  async addGateways(list: readonly { sessionId: string; gateway: string; pskSealed: Buffer }[]): Promise<void> {
+    for (let i = 0; i < list.length; i += INSERT_CHUNK) {
+      await this.db.insertInto('session_gateways')
+        .values(list.slice(i, i + INSERT_CHUNK).map((g) => ({ session_id: g.sessionId, gateway: g.gateway, psk_sealed: g.pskSealed }))).execute();
+    }
+  }
+
+  /** Of `keys`, those a live session holds: one query per chunk. */
+  async liveKeysAmong(keys: readonly string[]): Promise<Set<string>> {
+    return this.liveAmong('wg_public_key', keys);
+  }
+
+  /** Of `addresses`, those a live session holds: one query per chunk. */
+  async liveAddressesAmong(addresses: readonly string[]): Promise<Set<string>> {
+    return this.liveAmong('overlay_address', addresses);
+  }
+
+  private async liveAmong(column: 'wg_public_key' | 'overlay_address', values: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('sessions').select(column).where('state', '=', 'active').where(column, 'in', values.slice(i, i + CHUNK)).execute();
+      for (const r of rows) out.add(r[column]);
+    }
+    return out;
+  }
+
+  /** Live sessions per user of `users` and per device of `devices` (absent: none), from the indexes. */
+  async activeCountsOf(users: readonly string[], devices: readonly string[]): Promise<{ users: Map<string, number>; devices: Map<string, number> }> {
+    const count = async (column: 'user_name' | 'device_id', values: readonly string[]) => {
+      const out = new Map<string, number>();
+      for (let i = 0; i < values.length; i += CHUNK) {
+        const rows = await this.db.selectFrom('sessions').select([column, (eb) => eb.fn.countAll().as('n')])
+          .where('state', '=', 'active').where(column, 'in', values.slice(i, i + CHUNK)).groupBy(column).execute();
+        for (const r of rows) out.set(r[column], Number(r.n));
+      }
+      return out;
+    };
+    return { users: await count('user_name', users), devices: await count('device_id', devices) };
   }
 
   async isAddressLive(address: string): Promise<boolean> {
