@@ -1,9 +1,9 @@
 // Benchmark: `wicket status` and `wicketctl session list --json` as a person runs them, each a
 // whole process from spawn to exit (module loading included, which is most of it), against
-// a controller in this process holding N live sessions (10,000; 1,000 with --quick). The
-// status comes from a real password login (its certificate in the state directory) and a
-// recorded active session with entitlements on two gateways; wicketctl uses the bootstrap
-// admin credential over mutual TLS and lists every live session. `node -e 0` runs between
+// a controller in this process holding N live sessions (`[N]`, default 10,000; 1,000 with
+// --quick). The status comes from a real password login (its certificate in the state
+// directory) and a recorded active session with entitlements on two gateways; wicketctl uses
+// the bootstrap admin credential over mutual TLS and lists every live session. `node -e 0` runs between
 // them as the floor: no command can start faster. The three run in turn (20 rounds, 5 with
 // --quick) so that a busy machine slows all of them alike; p50 and p90 of each are printed,
 // the p50 against the goal (<= 150 ms). `--bin-dir DIR` times the bin/ of another build
@@ -25,7 +25,9 @@ import { totpCode } from '../controller/auth/totp.js';
 import type { Posture } from '../controller/policy/posture.js';
 
 const QUICK = process.argv.includes('--quick');
-const SESSIONS = QUICK ? 1_000 : 10_000;
+/** `cli-startup.js [N]`: N live sessions instead of the default. */
+const sizeArg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+const SESSIONS = sizeArg ? Number(sizeArg) : QUICK ? 1_000 : 10_000;
 const ROUNDS = QUICK ? 5 : 20;
 const GOAL_MS = 150;
 const HOUR = 3_600_000;
