@@ -1,7 +1,7 @@
 // Helpers shared by the four command-line programs: run a commander program with one error
 // path (message on stderr, non-zero exit), print JSON or aligned tables, read secrets from stdin.
+// It loads no gRPC: a command that never calls the controller should not pay for it.
 import type { Command } from 'commander';
-import { grpcErrorMessage } from './grpc.js';
 
 /** An error whose message is meant for the user as is (no stack trace). */
 export class CliError extends Error {
@@ -26,8 +26,14 @@ export async function runProgram(program: Command, argv: string[] = process.argv
     const e = err as { code?: string; exitCode?: number };
     // commander already printed its own usage errors and help text.
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) process.exit(e.exitCode ?? 1);
-    fail(grpcErrorMessage(err), err instanceof CliError ? err.exitCode : 1);
+    fail(await errorMessage(err), err instanceof CliError ? err.exitCode : 1);
   }
+}
+
+/** The message of a failure; gRPC (for its status names) is loaded only for a gRPC status error, which means it is loaded already. */
+async function errorMessage(err: unknown): Promise<string> {
+  if (typeof (err as { code?: unknown } | null)?.code === 'number') return (await import('./grpc.js')).grpcErrorMessage(err);
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Prints a value as pretty JSON on stdout. */

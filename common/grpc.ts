@@ -2,7 +2,7 @@
 // the API port (mutual TLS with a Wicket certificate), plus a promisified unary call and
 // error formatting shared by every client of the wire contract.
 import * as grpc from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { createRequire } from 'node:module';
 import { wicketV1 } from '../proto/load.js';
 import type { AuthClient } from '../proto/generated/wicket/v1/Auth.js';
 import type { AdminClient } from '../proto/generated/wicket/v1/Admin.js';
@@ -35,29 +35,47 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
 
-const HealthCtor = grpc.makeClientConstructor(healthService, 'grpc.health.v1.Health');
+let HealthCtor: grpc.ServiceClientConstructor | undefined;
+
+/**
+ * A health client (on the channel that `options` names), made when first asked for:
+ * grpc-health-check parses its .proto when loaded, which no command needs (it is CommonJS,
+ * so a synchronous require).
+ */
+function healthClient(hostPort: string, creds: grpc.ChannelCredentials, options: grpc.ClientOptions): HealthClient {
+  if (!HealthCtor) {
+    const { service } = createRequire(import.meta.url)('grpc-health-check') as { service: grpc.ServiceDefinition };
+    HealthCtor = grpc.makeClientConstructor(service, 'grpc.health.v1.Health');
+  }
+  return new HealthCtor(hostPort, creds, options) as unknown as HealthClient;
+}
 
 /** Clients for the auth port: server-authenticated TLS trusting only `caPem`. */
-export function authClients(hostPort: string, caPem: string): { auth: AuthClient; health: HealthClient; close(): void } {
+export function authClients(hostPort: string, caPem: string): { auth: AuthClient; readonly health: HealthClient; close(): void } {
   const creds = grpc.credentials.createSsl(Buffer.from(caPem));
   const auth = new (wicketV1().Auth)(hostPort, creds, CHANNEL_OPTIONS);
-  const health = new HealthCtor(hostPort, creds, { channelOverride: auth.getChannel() }) as unknown as HealthClient;
-  return { auth, health, close: () => auth.close() };
+  let health: HealthClient | undefined;
+  return {
+    auth,
+    get health() { return (health ??= healthClient(hostPort, creds, { channelOverride: auth.getChannel() })); },
+    close: () => auth.close(),
+  };
 }
 
 /** Clients for the API port over one mutual-TLS channel authenticated by `creds`. */
 export function apiClients(hostPort: string, creds: ClientCredentials): {
-  admin: AdminClient; client: ClientClient; gateway: GatewayClient; health: HealthClient; close(): void;
+  admin: AdminClient; client: ClientClient; gateway: GatewayClient; readonly health: HealthClient; close(): void;
 } {
   const v1 = wicketV1();
   const channelCreds = grpc.credentials.createSsl(Buffer.from(creds.caPem), Buffer.from(creds.keyPem), Buffer.from(creds.certPem));
   const admin = new v1.Admin(hostPort, channelCreds, CHANNEL_OPTIONS);
   const shared = { channelOverride: admin.getChannel() };
+  let health: HealthClient | undefined;
   return {
     admin,
     client: new v1.Client(hostPort, channelCreds, shared),
     gateway: new v1.Gateway(hostPort, channelCreds, shared),
-    health: new HealthCtor(hostPort, channelCreds, shared) as unknown as HealthClient,
+    get health() { return (health ??= healthClient(hostPort, channelCreds, shared)); },
     close: () => admin.close(),
   };
 }

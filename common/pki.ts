@@ -6,7 +6,8 @@ import { dirname, join, basename } from 'node:path';
 import * as tls from 'node:tls';
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 
 export interface KeyPair { privateKeyPem: string; publicKeyPem: string }
 
@@ -32,10 +33,13 @@ export async function generateKeyPairAsync(): Promise<KeyPair> {
 
 /** A PKCS#10 CSR (PEM) for the key pair. The controller ignores the subject and decides identity itself. */
 export function createCsr(keys: KeyPair, commonName: string): string {
+  // node-forge is loaded here, by its one user, not by every program that reads a state file
+  // through this module (it is CommonJS, so a synchronous require).
+  const forge = createRequire(import.meta.url)('node-forge') as typeof Forge;
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
   csr.setSubject([{ name: 'commonName', value: commonName }]);
-  csr.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  csr.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem) as Forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return forge.pki.certificationRequestToPem(csr);
 }
 

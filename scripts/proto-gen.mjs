@@ -1,11 +1,14 @@
-// Regenerates proto/generated/ from proto/wicket.proto with @grpc/proto-loader's type
-// generator. `--check` writes to a temporary directory and fails when the committed files
-// differ, so stale generated types cannot go unnoticed (a unit test runs it).
+// Regenerates proto/generated/ from proto/wicket.proto: the TypeScript types with
+// @grpc/proto-loader's type generator, and wicket.json, the parsed descriptor that
+// proto/load.ts hands to the loader at run time (so no command parses the .proto text when it
+// starts). `--check` writes to a temporary directory and fails when the committed files
+// differ, so stale generated files cannot go unnoticed (a unit test runs it).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -17,6 +20,11 @@ execFileSync(join(root, 'node_modules', '.bin', 'proto-loader-gen-types'), [
   '--grpcLib=@grpc/grpc-js', '--importFileExtension=.js',
   '-I', join(root, 'proto'), '-O', outDir, 'wicket.proto',
 ], { stdio: 'inherit' });
+
+// The descriptor as proto-loader's loadSync parses it (field names in camelCase: keepCase false).
+const descriptor = new protobuf.Root().loadSync(join(root, 'proto', 'wicket.proto'), { keepCase: false });
+descriptor.resolveAll();
+writeFileSync(join(outDir, 'wicket.json'), `${JSON.stringify(descriptor.toJSON(), null, 1)}\n`);
 
 // The generator writes the absolute path of the .proto into every file; make it relative so
 // the output does not depend on where the checkout lives.

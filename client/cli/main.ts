@@ -1,41 +1,28 @@
 // `wicket`, the remote worker's command line: login/logout, up/down (with the session agent
 // detached or in the foreground), status, resources, request/requests (just-in-time access)
-// and config --wg-quick.
+// and config --wg-quick. Each command loads what it runs when it runs (`import()` in its
+// action): `status` reads local files and should not wait for gRPC, the policy of a session
+// agent or the key code of a login to load.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { CliError, formatTime, output, readStdin, runProgram } from '../../common/cli.js';
-import { parseDuration } from '../../common/duration.js';
-import { normalizeFingerprint } from '../../common/pki.js';
-import { createLogger } from '../../common/log.js';
-import { SessionAgent } from '../agent.js';
-import { controllerApi, type ControllerApi } from '../api.js';
-import { login, loginEndpoints } from '../login.js';
-import { formatSsoPrompt, openBrowser } from '../../common/device-flow-prompt.js';
-import { ssoLogin } from '../sso-login.js';
-import { collectPosture } from '../posture.js';
-import { processAlive } from '../../common/process.js';
-import { DEFAULT_INTERFACE, down, up } from '../session-lifecycle.js';
-import { resolveStateDir, StateDir } from '../state.js';
-import { buildStatus, renderStatus } from '../status.js';
-import { systemTunnel } from '../tunnel.js';
-import { renderWgQuick } from '../wgquick.js';
-import { accessApi, describeRequest, requestsTable } from '../request.js';
-import { PERSISTENT_KEEPALIVE_SECONDS } from '../plan.js';
-import { canPrompt, prompt, promptSecret } from './prompt.js';
-import { DNS_PORT } from '../../common/dns-names.js';
-import { dnsProbe } from '../gateway-health.js';
-import { systemResolverHost } from '../system-resolver.js';
+import type { ControllerApi } from '../api.js';
+import type { StateDir } from '../state.js';
 
 const program = new Command('wicket')
   .description('Wicket client: log in, bring up a least-privilege WireGuard session, inspect it')
   .option('--state-dir <dir>', 'state directory (default $WICKET_HOME or ~/.wicket)');
 
-const stateDir = (): StateDir => new StateDir(resolveStateDir(program.opts<{ stateDir?: string }>().stateDir));
+async function stateDir(): Promise<StateDir> {
+  const { StateDir, resolveStateDir } = await import('../state.js');
+  return new StateDir(resolveStateDir(program.opts<{ stateDir?: string }>().stateDir));
+}
 
 /** Runs `fn` with an API client that is closed afterwards. */
 async function withApi<T>(state: StateDir, fn: (api: ControllerApi) => Promise<T>): Promise<T> {
+  const { controllerApi } = await import('../api.js');
   const api = controllerApi(state);
   try {
     return await fn(api);
@@ -55,6 +42,7 @@ program.command('login')
   .option('--device-name <name>', 'a name for this device shown to admins (default: hostname)')
   .option('--api-endpoint <host:port,...>', 'dial the API port here instead of where the controller says (with several controllers, one per controller, same order)')
   .action(async (o: { controller: string; caFingerprint: string; user?: string; sso?: string | true; passwordStdin?: boolean; totp?: string; deviceName?: string; apiEndpoint?: string }) => {
+    const [{ normalizeFingerprint }, { login, loginEndpoints }] = await Promise.all([import('../../common/pki.js'), import('../login.js')]);
     normalizeFingerprint(o.caFingerprint); // a typo fails before anything is asked or sent
     try {
       loginEndpoints(o);
@@ -63,7 +51,8 @@ program.command('login')
     }
     if (o.sso !== undefined) {
       if (o.user || o.passwordStdin || o.totp) throw new CliError('--sso does not take --user, --password-stdin or --totp: the identity provider asks for them');
-      const r = await ssoLogin(stateDir(), {
+      const [{ ssoLogin }, { formatSsoPrompt, openBrowser }] = await Promise.all([import('../sso-login.js'), import('../../common/device-flow-prompt.js')]);
+      const r = await ssoLogin(await stateDir(), {
         controller: o.controller, caFingerprint: o.caFingerprint, provider: o.sso === true ? '' : o.sso, deviceName: o.deviceName, apiEndpoint: o.apiEndpoint,
         prompt: (p) => {
           process.stdout.write(formatSsoPrompt(p));
@@ -75,6 +64,7 @@ program.command('login')
       return;
     }
     if (!o.user) throw new CliError('pass --user NAME (password login) or --sso [PROVIDER]');
+    const { canPrompt, prompt, promptSecret } = await import('./prompt.js');
     const interactive = canPrompt();
     let password: string;
     if (o.passwordStdin) password = await readStdin();
@@ -82,7 +72,7 @@ program.command('login')
     else throw new CliError('no password: pass --password-stdin (standard input is not a terminal)');
     const totpCode = o.totp ?? (interactive && !o.passwordStdin ? await prompt('TOTP code: ') : undefined);
     if (!totpCode) throw new CliError('no TOTP code: pass --totp CODE');
-    const r = await login(stateDir(), {
+    const r = await login(await stateDir(), {
       controller: o.controller, caFingerprint: o.caFingerprint, username: o.user, password, totpCode,
       deviceName: o.deviceName, apiEndpoint: o.apiEndpoint,
     });
@@ -92,7 +82,7 @@ program.command('login')
 program.command('logout')
   .description('end any session and forget the login (the device key stays)')
   .action(async () => {
-    const state = stateDir();
+    const state = await stateDir();
     if (state.session()) await takeDown(state);
     state.clearLogin();
     process.stdout.write('logged out\n');
@@ -100,6 +90,9 @@ program.command('logout')
 
 /** `down` with an API client when logged in, without one otherwise. */
 async function takeDown(state: StateDir): Promise<void> {
+  const [{ controllerApi }, { down }, { systemTunnel }, { systemResolverHost }] = await Promise.all([
+    import('../api.js'), import('../session-lifecycle.js'), import('../tunnel.js'), import('../system-resolver.js'),
+  ]);
   const api = state.login() ? controllerApi(state) : undefined;
   try {
     const r = await down(state, api, systemTunnel({ stateDir: state.dir }), systemResolverHost);
@@ -112,6 +105,10 @@ async function takeDown(state: StateDir): Promise<void> {
 
 /** Runs the session agent in this process until the session ends or a signal stops it. */
 async function runAgent(state: StateDir, foreground: boolean): Promise<void> {
+  const [{ SessionAgent }, { controllerApi }, { createLogger }, { collectPosture }, { systemTunnel }, { dnsProbe }, { DNS_PORT }, { systemResolverHost }] = await Promise.all([
+    import('../agent.js'), import('../api.js'), import('../../common/log.js'), import('../posture.js'), import('../tunnel.js'),
+    import('../gateway-health.js'), import('../../common/dns-names.js'), import('../system-resolver.js'),
+  ]);
   state.updateSession((s) => ({ ...s, agentPid: process.pid }));
   const log = createLogger('wicket-agent');
   const tunnel = systemTunnel({ stateDir: state.dir });
@@ -154,12 +151,15 @@ async function detachAgent(state: StateDir): Promise<number> {
 
 program.command('up')
   .description('start a session: fresh WireGuard keys, Connect, local split-tunnel interface')
-  .option('--interface <ifname>', 'WireGuard interface name (at most 15 characters)', DEFAULT_INTERFACE)
+  .option('--interface <ifname>', 'WireGuard interface name (at most 15 characters; default wicket0)')
   .option('--foreground', 'keep the session agent in this terminal instead of detaching it')
   .option('--ack-timeout <duration>', 'how long the controller may wait for gateway acknowledgements')
   .option('--json', 'print the session as JSON')
-  .action(async (o: { interface: string; foreground?: boolean; ackTimeout?: string; json?: boolean }) => {
-    const state = stateDir();
+  .action(async (o: { interface?: string; foreground?: boolean; ackTimeout?: string; json?: boolean }) => {
+    const [{ up }, { systemTunnel }, { collectPosture }, { parseDuration }] = await Promise.all([
+      import('../session-lifecycle.js'), import('../tunnel.js'), import('../posture.js'), import('../../common/duration.js'),
+    ]);
+    const state = await stateDir();
     const tunnel = systemTunnel({ stateDir: state.dir });
     const r = await withApi(state, async (api) => up(state, api, tunnel, {
       interface: o.interface, ackTimeoutMs: o.ackTimeout ? parseDuration(o.ackTimeout) : 0, posture: await collectPosture(),
@@ -183,12 +183,12 @@ program.command('up')
 
 program.command('agent', { hidden: true })
   .description('run the session agent (started by wicket up)')
-  .action(async () => runAgent(stateDir(), false));
+  .action(async () => runAgent(await stateDir(), false));
 
 program.command('down')
   .description('end the session: stop the agent, tell the controller, remove the interface')
   .action(async () => {
-    const state = stateDir();
+    const state = await stateDir();
     if (!state.session()) throw new CliError('no session is up');
     await takeDown(state);
   });
@@ -197,10 +197,12 @@ program.command('status')
   .description('login, session, resources with their gateway, gateway health and what each carries, DNS')
   .option('--json', 'print JSON')
   .action(async (o: { json?: boolean }) => {
-    const state = stateDir();
+    const [{ buildStatus, renderStatus }, { processAlive }] = await Promise.all([import('../status.js'), import('../../common/process.js')]);
+    const state = await stateDir();
     const session = state.session();
     const active = session?.state === 'active';
-    const stats = active ? await systemTunnel({ stateDir: state.dir }).stats(session.interface).catch(() => undefined) : undefined;
+    const { systemTunnel } = active ? await import('../tunnel.js') : { systemTunnel: undefined };
+    const stats = active && systemTunnel ? await systemTunnel({ stateDir: state.dir }).stats(session.interface).catch(() => undefined) : undefined;
     const now = Date.now();
     const report = buildStatus(state.login(), session, stats, active && processAlive(session.agentPid), now);
     output(o.json, report, (r) => renderStatus(r, now));
@@ -210,7 +212,8 @@ program.command('resources')
   .description('what you could reach now, resource by resource, with the reason')
   .option('--json', 'print JSON')
   .action(async (o: { json?: boolean }) => {
-    const state = stateDir();
+    const { collectPosture } = await import('../posture.js');
+    const state = await stateDir();
     const res = await withApi(state, async (api) => api.listResources(await collectPosture()));
     output(o.json, res.resources, (rows) => ({
       headers: ['RESOURCE', 'GATEWAY', 'ADDRESS', 'PORTS', 'ACCESS', 'WHY'],
@@ -226,13 +229,14 @@ program.command('request <resource>')
   .option('--grant <name>', 'the requestable grant to ask through, when several give the resource')
   .option('--json', 'print JSON')
   .action(async (resource: string, o: { for: string; reason: string; grant?: string; json?: boolean }) => {
+    const [{ parseDuration }, { accessApi, describeRequest }] = await Promise.all([import('../../common/duration.js'), import('../request.js')]);
     let durationMs: number;
     try {
       durationMs = parseDuration(o.for);
     } catch (err) {
       throw new CliError(`--for: ${(err as Error).message}`);
     }
-    const api = accessApi(stateDir());
+    const api = accessApi(await stateDir());
     try {
       const r = await api.request({ resource, durationMs, reason: o.reason, grant: o.grant ?? '' });
       output(o.json, r, describeRequest);
@@ -245,7 +249,8 @@ program.command('requests')
   .description('your just-in-time access requests and what became of them')
   .option('--json', 'print JSON')
   .action(async (o: { json?: boolean }) => {
-    const api = accessApi(stateDir());
+    const { accessApi, requestsTable } = await import('../request.js');
+    const api = accessApi(await stateDir());
     try {
       output(o.json, await api.list(), requestsTable);
     } finally {
@@ -256,8 +261,9 @@ program.command('requests')
 program.command('config')
   .description('print the current session as a configuration file')
   .addOption(new Option('--wg-quick', 'as a wg-quick(8) file, private key included').makeOptionMandatory())
-  .action(() => {
-    const state = stateDir();
+  .action(async () => {
+    const [{ renderWgQuick }, { PERSISTENT_KEEPALIVE_SECONDS }] = await Promise.all([import('../wgquick.js'), import('../plan.js')]);
+    const state = await stateDir();
     const s = state.session();
     const secrets = state.sessionSecrets();
     if (!s || s.state !== 'active' || !secrets) throw new CliError('no active session: run wicket up first');

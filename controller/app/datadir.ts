@@ -25,6 +25,7 @@ import { Store } from '../store/store.js';
 import { AUDIT_HEAD_PURPOSE, Audit } from '../audit/audit.js';
 import { MasterKey } from '../crypto/masterkey.js';
 import { CertificateAuthority, createCa, parseCsr } from '../crypto/ca.js';
+import { credentialFiles } from './credential-files.js';
 
 export const BOOTSTRAP_ADMIN = 'admin';
 /**
@@ -63,8 +64,7 @@ export function assertPrivateDir(dir: string): void {
   }
 }
 
-/** Credentials a wicketctl-style client keeps in a directory. */
-export const credentialFiles = (dir: string) => ({ ca: join(dir, 'ca.crt'), cert: join(dir, 'client.crt'), key: join(dir, 'client.key'), endpoint: join(dir, 'endpoint') });
+export { credentialFiles };
 
 export interface InitResult { caFingerprint: string; adminDir: string }
 

@@ -3,17 +3,17 @@
 // and the admin credentials directory (--credentials, WICKET_ADMIN_CREDENTIALS, default
 // ~/.config/wicket/admin). With a list, the command runs on the first controller whose channel
 // connects: only a controller that could not be reached is passed over, so no call that
-// reached a controller is ever repeated on another.
+// reached a controller is ever repeated on another. gRPC and the wire contract are loaded
+// when a command calls, not when wicketctl starts (help and argument errors need neither).
 import { readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ApiChannels, ChannelNotReady } from '../../common/api-channels.js';
 import { parseControllerList } from '../../common/controller-list.js';
-import { callWithFailover, NoControllerReachable } from '../../common/failover-call.js';
 import { CliError } from '../../common/cli.js';
+import type { RequestOf, ResponseOf, UnaryMethods } from '../../common/grpc.js';
 import type { AdminClient } from '../../proto/generated/wicket/v1/Admin.js';
-import { credentialFiles } from '../app/datadir.js';
+import { credentialFiles } from '../app/credential-files.js';
 
 export interface GlobalOptions { controller?: string; credentials?: string }
 
@@ -30,8 +30,14 @@ function readCredential(path: string, what: string): string {
   return readFileSync(path, 'utf8');
 }
 
+/** Calls one unary method of the Admin service over mutual TLS (see withAdmin). */
+export async function adminCall<M extends UnaryMethods<AdminClient>>(program: Command, method: M, request: RequestOf<AdminClient[M]>): Promise<ResponseOf<AdminClient[M]>> {
+  const { call } = await import('../../common/grpc.js');
+  return withAdmin(program, (admin) => call(admin, method, request));
+}
+
 /** Runs `fn` with an Admin client over mutual TLS, closing the channel afterwards. */
-export async function withAdmin<T>(program: Command, fn: (admin: AdminClient) => Promise<T>): Promise<T> {
+async function withAdmin<T>(program: Command, fn: (admin: AdminClient) => Promise<T>): Promise<T> {
   const dir = credentialsDir(program);
   const files = credentialFiles(dir);
   const saved = existsSync(files.endpoint) ? readFileSync(files.endpoint, 'utf8').trim() : '';
@@ -43,6 +49,9 @@ export async function withAdmin<T>(program: Command, fn: (admin: AdminClient) =>
   } catch (err) {
     throw new CliError(`--controller: ${(err as Error).message}`);
   }
+  const [{ ApiChannels, ChannelNotReady }, { callWithFailover, NoControllerReachable }] = await Promise.all([
+    import('../../common/api-channels.js'), import('../../common/failover-call.js'),
+  ]);
   const channels = new ApiChannels(endpoints, {
     caPem: readCredential(files.ca, 'CA certificate'),
     certPem: readCredential(files.cert, 'admin certificate'),

@@ -1,11 +1,10 @@
 // wicketctl access requests | approve | deny | revoke: the approver's side of just-in-time
 // access. The admin certificate's name is the approving user (see docs/access.md).
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { CliError, formatTime, output } from '../../../common/cli.js';
 import { formatDuration, parseDuration } from '../../../common/duration.js';
 import type { AccessRequest__Output as AccessRequest } from '../../../proto/generated/wicket/v1/AccessRequest.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 
 /** A --for value in milliseconds, or a clear error. */
 function durationOption(value: string): number {
@@ -30,7 +29,7 @@ export function registerAccessCommands(program: Command): void {
     .option('--user <name>', 'only this requester')
     .option('--json', 'print JSON')
     .action(async (o: { pending?: boolean; user?: string; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ListAccessRequests', { pending: o.pending ?? false, user: o.user ?? '' }));
+      const r = await adminCall(program, 'ListAccessRequests', { pending: o.pending ?? false, user: o.user ?? '' });
       output(o.json, r.requests, (list) => ({
         headers: ['ID', 'USER', 'RESOURCE', 'GRANT', 'FOR', 'STATE', 'REQUESTED', 'DECIDED BY', 'EXPIRES', 'REASON', 'APPROVERS'],
         rows: list.map((x) => [x.id, x.username, x.resource, x.grant, formatDuration(x.durationMs), x.state, formatTime(x.createdAtMs),
@@ -44,7 +43,7 @@ export function registerAccessCommands(program: Command): void {
     .option('--reason <text>', 'a note recorded with the approval', '')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { for?: number; reason: string; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ApproveAccess', { id, durationMs: o.for ?? 0, reason: o.reason }));
+      const r = await adminCall(program, 'ApproveAccess', { id, durationMs: o.for ?? 0, reason: o.reason });
       output(o.json, r, describe);
     });
 
@@ -53,7 +52,7 @@ export function registerAccessCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why (recorded and shown to the requester)')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { reason: string; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'DenyAccess', { id, reason: o.reason }));
+      const r = await adminCall(program, 'DenyAccess', { id, reason: o.reason });
       output(o.json, r, describe);
     });
 
@@ -62,7 +61,7 @@ export function registerAccessCommands(program: Command): void {
     .option('--reason <text>', 'why (recorded in the audit log)', '')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { reason: string; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'RevokeAccess', { id, reason: o.reason }));
+      const r = await adminCall(program, 'RevokeAccess', { id, reason: o.reason });
       output(o.json, r, describe);
     });
 }

@@ -1,9 +1,8 @@
 // wicketctl admin list | revoke: the bootstrap admin credentials written to DATA_DIR/admin/ by
 // `wicket-controller init` and `wicket-controller admin-credentials`.
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { output, formatTime } from '../../../common/cli.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 
 export function registerAdminCredentialCommands(program: Command): void {
   const admin = program.command('admin').description('bootstrap admin credentials: list and revoke (renew them on the controller host: wicket-controller admin-credentials)');
@@ -12,7 +11,7 @@ export function registerAdminCredentialCommands(program: Command): void {
     .description('bootstrap admin credentials with their expiry and state')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const r = await withAdmin(program, (a) => call(a, 'ListAdminCredentials', {}));
+      const r = await adminCall(program, 'ListAdminCredentials', {});
       const now = Date.now();
       output(o.json, r.credentials, (list) => ({
         headers: ['SERIAL', 'NAME', 'ISSUED', 'EXPIRES', 'STATE'],
@@ -24,7 +23,7 @@ export function registerAdminCredentialCommands(program: Command): void {
     .description('revoke a bootstrap admin credential: it stops working at its next call')
     .option('--json', 'print JSON')
     .action(async (serial: string, o: { json?: boolean }) => {
-      const c = await withAdmin(program, (a) => call(a, 'RevokeAdminCredential', { serial: serial.toLowerCase() }));
+      const c = await adminCall(program, 'RevokeAdminCredential', { serial: serial.toLowerCase() });
       output(o.json, c, () => `revoked admin credential ${c.serial}`);
     });
 }

@@ -1,9 +1,8 @@
 // wicketctl audit [--json] | audit verify [--head FILE]
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { output, formatTime, CliError, nonNegativeInt } from '../../../common/cli.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 
 /** The last non-empty line: a whole sink file can be given as the head. */
 function lastLine(text: string): string {
@@ -17,7 +16,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--action <prefix>', 'only actions starting with this ("login.", "policy.")', '')
     .option('--json', 'print JSON')
     .action(async (o: { after: number; limit: number; action: string; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ListAudit', { afterId: o.after, limit: o.limit, actionPrefix: o.action }));
+      const r = await adminCall(program, 'ListAudit', { afterId: o.after, limit: o.limit, actionPrefix: o.action });
       output(o.json, r.records, (records) => ({
         headers: ['ID', 'TIME', 'ACTOR', 'ACTION', 'TARGET', 'DETAILS'],
         rows: records.map((x) => [x.id, formatTime(x.atMs), x.actor, x.action, x.target, x.detailsJson === '{}' ? '' : x.detailsJson]),
@@ -30,7 +29,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean; head?: string }) => {
       const head = o.head ? lastLine(readFileSync(o.head, 'utf8')) : '';
-      const r = await withAdmin(program, (admin) => call(admin, 'VerifyAudit', { head }));
+      const r = await adminCall(program, 'VerifyAudit', { head });
       output(o.json, r, () => r.message);
       if (!r.ok) throw new CliError(`audit log broken at record ${r.firstBadId}: ${r.message}`, 2);
     });

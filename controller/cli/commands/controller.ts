@@ -1,8 +1,7 @@
 // wicketctl controller list
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { output, formatTime } from '../../../common/cli.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 
 export function registerControllerCommands(program: Command): void {
   const controller = program.command('controller').description('inspect the controllers sharing the database');
@@ -11,7 +10,7 @@ export function registerControllerCommands(program: Command): void {
     .description('controllers, whether they are alive, their last heartbeat, and the gateways and clients each holds')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ListControllers', {}));
+      const r = await adminCall(program, 'ListControllers', {});
       output(o.json, r.controllers, (cs) => ({
         headers: ['ID', 'STATE', 'HOST', 'API', 'AUTH', 'STARTED', 'HEARTBEAT', 'CLIENTS', 'GATEWAYS'],
         rows: cs.map((c) => [

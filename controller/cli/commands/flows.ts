@@ -1,10 +1,9 @@
 // wicketctl flows: flow records and denied attempts reported by gateways, attributed to
 // user and device, newest first; with --http also the requests through the gateways' HTTP proxies.
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { CliError, formatTable, formatTime, nonNegativeInt, output } from '../../../common/cli.js';
 import { parseDuration } from '../../../common/duration.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 import type { HttpRequestView__Output as HttpRequestView } from '../../../proto/generated/wicket/v1/HttpRequestView.js';
 
 function sinceMs(text: string | undefined): number {
@@ -47,7 +46,7 @@ export function registerFlowCommands(program: Command): void {
     .option('--json', 'print JSON: { flows: [...], denied: [...] }, and httpRequests: [...] with --http')
     .action(async (o: { session?: string; user?: string; device?: string; since?: string; limit: number; http?: boolean; json?: boolean }) => {
       const request = { sessionId: o.session ?? '', user: o.user ?? '', deviceId: o.device ?? '', sinceMs: sinceMs(o.since), limit: o.limit, http: o.http ?? false };
-      const r = await withAdmin(program, (admin) => call(admin, 'ListFlows', request));
+      const r = await adminCall(program, 'ListFlows', request);
       const listed: Pick<typeof r, 'flows' | 'denied'> & { httpRequests?: HttpRequestView[] } = o.http ? { flows: r.flows, denied: r.denied, httpRequests: r.httpRequests } : { flows: r.flows, denied: r.denied };
       output(o.json, listed, (v) => [
         'FLOWS',

@@ -1,9 +1,8 @@
 // wicketctl gateway token [--endpoint] | list
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { output, formatTime } from '../../../common/cli.js';
 import { parseDuration } from '../../../common/duration.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 
 export function registerGatewayCommands(program: Command): void {
   const gateway = program.command('gateway').description('enroll and inspect gateways');
@@ -15,7 +14,7 @@ export function registerGatewayCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (name: string, o: { ttl: string; endpoint?: string; json?: boolean }) => {
       const ttlSeconds = Math.ceil(parseDuration(o.ttl) / 1000);
-      const r = await withAdmin(program, (admin) => call(admin, 'CreateJoinToken', { gatewayName: name, ttlSeconds, endpoint: o.endpoint ?? '' }));
+      const r = await adminCall(program, 'CreateJoinToken', { gatewayName: name, ttlSeconds, endpoint: o.endpoint ?? '' });
       output(o.json, r, () => r.token);
     });
 
@@ -23,7 +22,7 @@ export function registerGatewayCommands(program: Command): void {
     .description('gateways, whether they are connected, and their sync state')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ListGateways', {}));
+      const r = await adminCall(program, 'ListGateways', {});
       output(o.json, r.gateways, (gws) => ({
         headers: ['NAME', 'CONNECTED', 'HEALTH', 'ENDPOINT', 'SERVICE ADDRESS', 'SERVICE IPV6', 'SESSIONS', 'VERSION', 'LAST ACK', 'APPLY'],
         rows: gws.map((g) => [g.name, g.connected ? 'yes' : 'no', g.health, g.endpoint, g.serviceAddress, g.serviceAddressIpv6, g.sessions, `${g.appliedVersion}/${g.desiredVersion}`, formatTime(g.lastAckMs), g.lastApplyUs ? `${g.lastApplyUs}µs` : '']),

@@ -1,16 +1,14 @@
 // wicketctl login: an admin user logs in with password + TOTP (or single sign-on with
 // --sso, the device flow of common/device-flow-login.ts) and stores their own
 // short-lived admin certificate in the credentials directory, instead of using the
-// bootstrap credentials. The controller's CA is pinned by its fingerprint.
+// bootstrap credentials. The controller's CA is pinned by its fingerprint. gRPC and the key
+// and certificate code are loaded when the command runs, not when wicketctl starts.
 import type { Command } from 'commander';
-import { authClients, call } from '../../../common/grpc.js';
 import { CliError, readStdin } from '../../../common/cli.js';
-import { createCsr, fetchPinnedCa, generateKeyPair, writePublicFile, writeSecretFile } from '../../../common/pki.js';
 import { hostname } from 'node:os';
 import { credentialsDir } from '../admin-client.js';
-import { ssoDeviceLogin } from '../../../common/device-flow-login.js';
 import { formatSsoPrompt, openBrowser } from '../../../common/device-flow-prompt.js';
-import { credentialFiles } from '../../app/datadir.js';
+import { credentialFiles } from '../../app/credential-files.js';
 
 export function registerLoginCommands(program: Command): void {
   program.command('login')
@@ -30,6 +28,9 @@ export function registerLoginCommands(program: Command): void {
         if (!o.totp) throw new CliError('pass the current authenticator code with --totp CODE');
       }
       const password = sso === undefined ? await readStdin() : '';
+      const [{ authClients, call }, { createCsr, fetchPinnedCa, generateKeyPair, writePublicFile, writeSecretFile }, { ssoDeviceLogin }] = await Promise.all([
+        import('../../../common/grpc.js'), import('../../../common/pki.js'), import('../../../common/device-flow-login.js'),
+      ]);
       const caPem = await fetchPinnedCa(o.controller, o.caFingerprint);
       const keys = generateKeyPair();
       const deviceName = `wicketctl@${hostname()}`;

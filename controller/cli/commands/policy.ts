@@ -2,11 +2,10 @@
 // policy explain USER RESOURCE[:PROTO/PORT | :METHOD/PATH]
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { output, formatTime, CliError, nonNegativeInt } from '../../../common/cli.js';
 import type { PolicyTestResponse__Output as PolicyTestResponse } from '../../../proto/generated/wicket/v1/PolicyTestResponse.js';
 import type { AccessChange__Output as AccessChange } from '../../../proto/generated/wicket/v1/AccessChange.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 
 function readPolicyFile(file: string): string {
   try {
@@ -60,7 +59,7 @@ export function registerPolicyCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, o: { json?: boolean }) => {
       const yaml = readPolicyFile(file);
-      const r = await withAdmin(program, (admin) => call(admin, 'TestPolicy', { yaml }));
+      const r = await adminCall(program, 'TestPolicy', { yaml });
       output(o.json, r, () => checkLines(file, r).join('\n'));
       if (!r.ok) throw new CliError('policy test failed');
     });
@@ -70,7 +69,7 @@ export function registerPolicyCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, o: { json?: boolean }) => {
       const yaml = readPolicyFile(file);
-      const r = await withAdmin(program, (admin) => call(admin, 'DiffPolicy', { yaml }));
+      const r = await adminCall(program, 'DiffPolicy', { yaml });
       output(o.json, r, () => [...(r.check?.valid ? [`against version ${r.baseVersion}:`, ...changeLines(r.changes)] : []), ...(r.check && !r.check.ok ? checkLines(file, r.check) : [])].join('\n'));
       if (!r.check?.valid) throw new CliError('policy is invalid');
     });
@@ -80,7 +79,7 @@ export function registerPolicyCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, o: { json?: boolean }) => {
       const yaml = readPolicyFile(file);
-      const r = await withAdmin(program, (admin) => call(admin, 'ApplyPolicy', { yaml }));
+      const r = await adminCall(program, 'ApplyPolicy', { yaml });
       output(o.json, r, () => (r.version > 0
         ? [`applied policy version ${r.version} (${r.sessionsUpdated} live sessions updated)`, ...changeLines(r.changes)]
         : checkLines(file, r.check!)).join('\n'));
@@ -92,7 +91,7 @@ export function registerPolicyCommands(program: Command): void {
     .option('--version <n>', 'a version from policy history', nonNegativeInt('--version'), 0)
     .option('--json', 'print JSON')
     .action(async (o: { version: number; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ShowPolicy', { version: o.version }));
+      const r = await adminCall(program, 'ShowPolicy', { version: o.version });
       output(o.json, r, () => r.yaml);
     });
 
@@ -100,7 +99,7 @@ export function registerPolicyCommands(program: Command): void {
     .description('applied versions, newest first')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'PolicyHistory', {}));
+      const r = await adminCall(program, 'PolicyHistory', {});
       output(o.json, r.versions, (versions) => ({
         headers: ['VERSION', 'APPLIED', 'AUTHOR', 'SHA256'],
         rows: versions.map((v) => [v.version, formatTime(v.appliedAtMs), v.author, v.sha256.slice(0, 16)]),
@@ -112,7 +111,7 @@ export function registerPolicyCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (user: string, target: string, o: { json?: boolean }) => {
       const t = parseTarget(target);
-      const r = await withAdmin(program, (admin) => call(admin, 'ExplainPolicy', { user, ...t }));
+      const r = await adminCall(program, 'ExplainPolicy', { user, ...t });
       output(o.json, r, () => [
         `${r.allowed ? 'ALLOWED' : 'DENIED'}: ${r.summary}`,
         ...r.grants.flatMap((g) => [`  grant ${g.grant}: ${g.applies ? 'applies' : 'does not apply'}`, ...g.reasons.map((x) => `    - ${x}`)]),

@@ -1,8 +1,7 @@
 // wicketctl session list | revoke, and user revoke (every session and certificate of a user).
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { formatTable, formatTime, nonNegativeInt, output } from '../../../common/cli.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 import type { Session__Output as Session } from '../../../proto/generated/wicket/v1/Session.js';
 
 function ackState(s: Session): string {
@@ -26,9 +25,9 @@ export function registerSessionCommands(program: Command): void {
     .option('--offset <n>', 'skip this many first', nonNegativeInt('--offset'), 0)
     .option('--json', 'print JSON')
     .action(async (o: { all?: boolean; user?: string; device?: string; gateway?: string; limit: number; offset: number; json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ListSessions', {
+      const r = await adminCall(program, 'ListSessions', {
         all: o.all ?? false, user: o.user ?? '', deviceId: o.device ?? '', gateway: o.gateway ?? '', limit: o.limit, offset: o.offset,
-      }));
+      });
       output(o.json, r.sessions, (list) => {
         const table = formatTable(['ID', 'USER', 'DEVICE', 'ADDRESS', 'IPV6', 'STATE', 'ENTITLEMENTS', 'CREATED', 'EXPIRES', 'GATEWAYS'],
           list.map((s) => [s.id, s.username, s.deviceId.slice(0, 12), s.overlayAddress, s.overlayIpv6, s.state === 'active' ? s.state : `${s.state} (${s.endReason})`,
@@ -45,7 +44,7 @@ export function registerSessionCommands(program: Command): void {
     .option('--reason <text>', 'why (recorded in the audit log and shown to the user)', '')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { reason: string; json?: boolean }) => {
-      const s = await withAdmin(program, (admin) => call(admin, 'RevokeSession', { id, reason: o.reason }));
+      const s = await adminCall(program, 'RevokeSession', { id, reason: o.reason });
       output(o.json, s, () => `revoked session ${s.id} of ${s.username} (${s.overlayAddress})`);
     });
 }
@@ -57,7 +56,7 @@ export function registerUserRevoke(program: Command): void {
     .description("end all of a user's sessions and revoke their certificates (they must log in again)")
     .option('--json', 'print JSON')
     .action(async (name: string, o: { json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'RevokeUser', { name }));
+      const r = await adminCall(program, 'RevokeUser', { name });
       output(o.json, r, () => `revoked ${r.sessionsRevoked} session(s) and ${r.certificatesRevoked} certificate(s) of ${name}`);
     });
 }

@@ -1,9 +1,8 @@
 // wicketctl user add | list | disable | enable | groups | link
 import type { Command } from 'commander';
-import { call } from '../../../common/grpc.js';
 import { output, printJson, readStdin, formatTime, CliError } from '../../../common/cli.js';
 import type { User__Output as User } from '../../../proto/generated/wicket/v1/User.js';
-import { withAdmin } from '../admin-client.js';
+import { adminCall } from '../admin-client.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -27,7 +26,7 @@ export function registerUserCommands(program: Command): void {
     .action(async (name: string, o: { group: string[]; passwordStdin?: boolean; admin?: boolean; json?: boolean }) => {
       const password = o.passwordStdin ? await readStdin() : '';
       if (o.passwordStdin && !password) throw new CliError('the password read from stdin is empty');
-      const r = await withAdmin(program, (admin) => call(admin, 'AddUser', { name, groups: o.group, password, admin: o.admin ?? false }));
+      const r = await adminCall(program, 'AddUser', { name, groups: o.group, password, admin: o.admin ?? false });
       if (o.json) return printJson({ name: r.name, totp_secret: r.totpSecret, otpauth_uri: r.otpauthUri });
       process.stdout.write(`added user ${r.name}\nTOTP secret: ${r.totpSecret}\notpauth URI: ${r.otpauthUri}\n`);
     });
@@ -36,7 +35,7 @@ export function registerUserCommands(program: Command): void {
     .description('list users')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const r = await withAdmin(program, (admin) => call(admin, 'ListUsers', {}));
+      const r = await adminCall(program, 'ListUsers', {});
       output(o.json, r.users, userTable);
     });
 
@@ -45,7 +44,7 @@ export function registerUserCommands(program: Command): void {
       .description(disabled ? 'disable a user: their certificates stop working and their sessions end' : 'enable a disabled user')
       .option('--json', 'print JSON')
       .action(async (name: string, o: { json?: boolean }) => {
-        const u = await withAdmin(program, (admin) => call(admin, 'SetUserDisabled', { name, disabled }));
+        const u = await adminCall(program, 'SetUserDisabled', { name, disabled });
         output(o.json, u, () => `user ${u.name} ${disabled ? 'disabled' : 'enabled'}`);
       });
   }
@@ -55,7 +54,7 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--provider <name>', 'the identity provider (as named in the controller --oidc-config file)')
     .requiredOption('--subject <sub>', "the provider's subject (the ID token's sub) for this person")
     .action(async (name: string, o: { provider: string; subject: string }) => {
-      await withAdmin(program, (admin) => call(admin, 'LinkUser', { name, provider: o.provider, subject: o.subject }));
+      await adminCall(program, 'LinkUser', { name, provider: o.provider, subject: o.subject });
       process.stdout.write(`linked ${o.provider} subject ${o.subject} to user ${name}\n`);
     });
 
@@ -64,7 +63,7 @@ export function registerUserCommands(program: Command): void {
     .option('--group <group>', 'directory group (repeatable)', collect, [] as string[])
     .option('--json', 'print JSON')
     .action(async (name: string, o: { group: string[]; json?: boolean }) => {
-      const u = await withAdmin(program, (admin) => call(admin, 'SetUserGroups', { name, groups: o.group }));
+      const u = await adminCall(program, 'SetUserGroups', { name, groups: o.group });
       output(o.json, u, () => `user ${u.name} groups: ${u.groups.join(', ') || '(none)'}`);
     });
 }
