@@ -45,14 +45,15 @@ export interface RulesetOptions {
  * `@denied` (where an overlay source means "this session tried"), conntrack (flows) or the
  * masquerade. That rule is two compares, no set lookup.
  *
- * Every grant is held twice over by kind: exact elements (one destination address and one
- * port, or for icmp one address) in a hash set (`@allow_exact`, `@allow_icmp_exact`), the
- * rest (ranges, prefixes, port ranges) in a concatenated interval set (`@allow`,
- * `@allow_icmp`), never the same packet in both (elements.ts cuts them disjoint). Each
+ * The allow sets come in pairs: exact elements (one destination address and one port, or
+ * for icmp one address) in a hash set (`@allow_exact`, `@allow_icmp_exact`), the rest
+ * (ranges, prefixes, port ranges) in a concatenated interval set (`@allow`, `@allow_icmp`),
+ * no packet matching elements of both (elements.ts cuts a session's grants disjoint). Each
  * place that checks a packet looks up the hash set first and the interval set second: the
  * interval set's lookup (pipapo) costs more the more elements it holds, the hash set's does
  * not, so a packet of an exact grant — the common case — meets one lookup whatever the
- * number of sessions, and a packet of a range grant meets two. The `meta l4proto` compare
+ * number of sessions, and a packet of a range grant, or one that is refused, meets two
+ * (docs/gateway.md weighs this against one lookup for all). The `meta l4proto` compare
  * in front of each is not a lookup. From the tunnel there is no `ct state established`
  * shortcut, so deleting an element cuts an established flow at its next packet. Toward the
  * tunnel only packets of flows the tunnel side opened pass, each after the same lookups of
@@ -65,9 +66,9 @@ export interface RulesetOptions {
  *
  * IPv6 is the same, rule for rule, on the IPv6 overlay prefix and the sets `allow6_exact`,
  * `allow6`, `allow6_icmp_exact`, `allow6_icmp` and `denied6` (an `ip`/`ip6` match only ever
- * sees its own family, so a packet meets no lookup of the other family's sets). ICMPv6 is treated like ICMP: every type passes for a
- * session holding the destination in @allow6_icmp — echo and the errors path MTU discovery
- * needs alike; WireGuard has no link layer, so no neighbour discovery crosses the tunnel.
+ * sees its own family, so a packet meets no lookup of the other family's sets). ICMPv6 is
+ * treated like ICMP: every type passes for a session holding the destination in an IPv6
+ * icmp set — echo and the errors path MTU discovery needs alike; WireGuard has no link layer, so no neighbour discovery crosses the tunnel.
  *
  * The gateway host accepts from the tunnel only its own services on an IPv4 overlay address
  * (the service address): the proxy (tcp/80), DNS (udp and tcp/53) and ICMP echo-request (the
