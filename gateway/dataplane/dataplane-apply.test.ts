@@ -34,7 +34,7 @@ function fakePlane(removal?: RemovalMode) {
 
 /** The ms timeout of the one added element of `overlay` in `text`. */
 function addedTimeout(text: string, overlay: string, port: number): number {
-  const m = new RegExp(`^add element inet wicket allow \\{ ${overlay.replace(/\./g, '\\.')} \\. 198\\.19\\.0\\.10 \\. tcp \\. ${port} timeout (\\d+)ms \\}$`, 'm').exec(text);
+  const m = new RegExp(`^add element inet wicket allow_exact \\{ ${overlay.replace(/\./g, '\\.')} \\. 198\\.19\\.0\\.10 \\. tcp \\. ${port} timeout (\\d+)ms \\}$`, 'm').exec(text);
   assert.ok(m, `no add of ${overlay} port ${port} in:\n${text}`);
   return Number(m[1]);
 }
@@ -61,7 +61,7 @@ test('a snapshot removes what the system holds beyond it: stale peer first, its 
   const { plane, nft, peers, log, flushed } = fakePlane();
   const stale = publicKeyOf(generatePrivateKey());
   peers.peers.set(stale, { publicKey: stale, allowedIps: ['100.64.0.9/32'] });
-  nft.sets.set('allow', JSON.stringify({ nftables: [{ set: { family: 'inet', name: 'allow', table: 'wicket', elem: [
+  nft.sets.set('allow_exact', JSON.stringify({ nftables: [{ set: { family: 'inet', name: 'allow_exact', table: 'wicket', elem: [
     { elem: { val: { concat: ['100.64.0.9', '198.19.0.10', 'tcp', 22] }, timeout: 60, expires: 30, counter: { packets: 0, bytes: 0 } } },
   ] } }] }));
   const r = await plane.applySnapshot(7, [session('s1', '100.64.0.2')]);
@@ -71,8 +71,8 @@ test('a snapshot removes what the system holds beyond it: stale peer first, its 
   assert.deepEqual(log, ['wg remove', 'nft apply', 'wg add'], 'the removed peer goes before anything is added');
   const lines = nft.applied[0].trim().split('\n');
   assert.deepEqual(lines.slice(0, 2), [
-    'add element inet wicket allow { 100.64.0.9 . 198.19.0.10 . tcp . 22 timeout 1000ms }',
-    'delete element inet wicket allow { 100.64.0.9 . 198.19.0.10 . tcp . 22 }',
+    'add element inet wicket allow_exact { 100.64.0.9 . 198.19.0.10 . tcp . 22 timeout 1000ms }',
+    'delete element inet wicket allow_exact { 100.64.0.9 . 198.19.0.10 . tcp . 22 }',
   ]);
   addedTimeout(nft.applied[0], '100.64.0.2', 80);
   assert.deepEqual(flushed, [], 'conntrack is flushed later, in a batch');
@@ -92,7 +92,7 @@ test('a delta with removal by delete: the ended session\'s peer and elements go,
   assert.deepEqual(peers.removed, [[s1.publicKey]]);
   assert.equal(peers.added[1][0].publicKey, s2.publicKey);
   const text = nft.applied[1];
-  assert.match(text, /^add element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.10 \. tcp \. 80 timeout 1000ms \}\ndelete element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.10 \. tcp \. 80 \}\n/);
+  assert.match(text, /^add element inet wicket allow_exact \{ 100\.64\.0\.2 \. 198\.19\.0\.10 \. tcp \. 80 timeout 1000ms \}\ndelete element inet wicket allow_exact \{ 100\.64\.0\.2 \. 198\.19\.0\.10 \. tcp \. 80 \}\n/);
   addedTimeout(text, '100.64.0.3', 80);
   assert.equal(plane.sessionOwner('overlay', '100.64.0.2'), undefined);
   assert.equal(plane.sessionOwner('overlay', '100.64.0.3'), 's2');
@@ -100,21 +100,28 @@ test('a delta with removal by delete: the ended session\'s peer and elements go,
   assert.deepEqual(flushed, [['100.64.0.2/32']]);
 });
 
-test('a delta with removal by expiry: an ended session\'s elements expire; a narrowed session\'s are deleted', async () => {
+test('a delta with removal by expiry: an ended session\'s interval elements expire and its exact ones are deleted; a narrowed session\'s are deleted', async () => {
   const { plane, nft, peers } = fakePlane('expire');
-  const s1 = session('s1', '100.64.0.2');
-  const s2 = session('s2', '100.64.0.3');
+  const ranged = (id: string, overlay: string): DesiredSession => {
+    const s = session(id, overlay);
+    s.rules.push({ ...s.rules[0], destination: '198.19.1.0/28', protocol: 'udp', portFrom: 53, portTo: 53 });
+    return s;
+  };
+  const s1 = ranged('s1', '100.64.0.2');
+  const s2 = ranged('s2', '100.64.0.3');
   await plane.applySnapshot(1, [s1, s2]);
   await plane.applyDelta(2, [], ['s1']);
-  assert.equal(nft.applied[1], 'add element inet wicket allow { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 1000ms expires 1ms }\n');
+  assert.equal(nft.applied[1], [
+    'add element inet wicket allow_exact { 100.64.0.2 . 198.19.0.10 . tcp . 80 timeout 1000ms }',
+    'delete element inet wicket allow_exact { 100.64.0.2 . 198.19.0.10 . tcp . 80 }',
+    'add element inet wicket allow { 100.64.0.2 . 198.19.1.0/28 . udp . 53 timeout 1000ms expires 1ms }',
+  ].join('\n') + '\n');
   assert.deepEqual(peers.removed, [[s1.publicKey]]);
-  // s2 moves from port 80 to 81: its overlay also gets an element, so the old one is deleted
-  // (an expiring element would still overlap the new one in the kernel's eyes).
-  const r = await plane.applyDelta(3, [{ ...s2, rules: [{ ...s2.rules[0], portFrom: 81, portTo: 81 }] }], []);
+  // s2's range moves from port 53 to 54: its overlay also gets an element, so the old one is
+  // deleted (an expiring element would still overlap the new one in the kernel's eyes).
+  const r = await plane.applyDelta(3, [{ ...s2, rules: [s2.rules[0], { ...s2.rules[1], portFrom: 54, portTo: 54 }] }], []);
   assert.equal(r.peersAdded, 0, 'same key, same PSK: the peer stays');
-  assert.match(nft.applied[2], /^add element inet wicket allow \{ 100\.64\.0\.3 \. 198\.19\.0\.10 \. tcp \. 80 timeout 1000ms \}\ndelete element inet wicket allow \{ 100\.64\.0\.3 \. 198\.19\.0\.10 \. tcp \. 80 \}\n/);
-  assert.doesNotMatch(nft.applied[2], /expires 1ms/);
-  addedTimeout(nft.applied[2], '100.64.0.3', 81);
+  assert.match(nft.applied[2], /^add element inet wicket allow \{ 100\.64\.0\.3 \. 198\.19\.1\.0\/28 \. udp \. 53 timeout 1000ms \}\ndelete element inet wicket allow \{ 100\.64\.0\.3 \. 198\.19\.1\.0\/28 \. udp \. 53 \}\nadd element inet wicket allow \{ 100\.64\.0\.3 \. 198\.19\.1\.0\/28 \. udp \. 54 timeout \d+ms \}\n$/);
   await plane.close();
 });
 
@@ -165,13 +172,13 @@ test('names: elements from the name source; a refresh adds and deletes only what
   resolved.set('app.corp.internal', ['198.19.0.20', '198.19.0.21', 'fd20::21']);
   const grown = await plane.refreshNames(['app.corp.internal']);
   assert.deepEqual([grown.elementsAdded, grown.elementsDeleted, grown.version], [1, 0, 1]);
-  assert.match(nft.applied[1], /^add element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.21 \. tcp \. 443 timeout \d+ms \}\n$/);
+  assert.match(nft.applied[1], /^add element inet wicket allow_exact \{ 100\.64\.0\.2 \. 198\.19\.0\.21 \. tcp \. 443 timeout \d+ms \}\n$/);
 
   resolved.set('app.corp.internal', ['198.19.0.21']);
   const shrunk = await plane.refreshNames(['app.corp.internal']);
   assert.deepEqual([shrunk.elementsAdded, shrunk.elementsDeleted, shrunk.peersAdded, shrunk.peersRemoved], [0, 1, 0, 0]);
   assert.doesNotMatch(nft.applied[2], /198\.19\.0\.21|198\.19\.0\.10/, 'elements of addresses that stay are not touched');
-  assert.match(nft.applied[2], /delete element inet wicket allow \{ 100\.64\.0\.2 \. 198\.19\.0\.20 \. tcp \. 443 \}/);
+  assert.match(nft.applied[2], /delete element inet wicket allow_exact \{ 100\.64\.0\.2 \. 198\.19\.0\.20 \. tcp \. 443 \}/);
   resolved.set('*.lab.internal', ['198.19.1.1']);
   assert.equal((await plane.refreshNames(['*.lab.internal'])).elementsAdded, 1);
   assert.equal((await plane.refreshNames(['other.corp.internal'])).elementsAdded, 0, 'a name nobody holds changes nothing');
@@ -197,17 +204,17 @@ test('IPv6: the peer gets its /128, IPv6 destinations go to allow6 under the IPv
   s1.rules.push({ ...s1.rules[0], destination: 'fd20::10' }, { ...s1.rules[0], destination: 'fd20::/64', protocol: 'icmp', portFrom: 0, portTo: 0 });
   await plane.applySnapshot(1, [s1]);
   assert.deepEqual(peers.added[0][0].allowedIps, ['100.64.0.2/32', 'fd6b:7769:636b::2/128']);
-  assert.match(nft.applied[0], /^add element inet wicket allow6 \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 timeout \d+ms \}$/m);
+  assert.match(nft.applied[0], /^add element inet wicket allow6_exact \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 timeout \d+ms \}$/m);
   assert.match(nft.applied[0], /^add element inet wicket allow6_icmp \{ fd6b:7769:636b::2 \. fd20::\/64 timeout \d+ms \}$/m);
   assert.equal(plane.sessionOwner('overlay', 'fd6b:7769:636b::2'), 's1', 'denied6 entries are attributed');
   // The same listed back from the kernel: a second snapshot has nothing to do.
-  nft.sets.set('allow6', JSON.stringify({ nftables: [{ set: { name: 'allow6', elem: [{ elem: { val: { concat: ['fd6b:7769:636b::2', 'fd20::10', 'tcp', 80] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
+  nft.sets.set('allow6_exact', JSON.stringify({ nftables: [{ set: { name: 'allow6_exact', elem: [{ elem: { val: { concat: ['fd6b:7769:636b::2', 'fd20::10', 'tcp', 80] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
   nft.sets.set('allow6_icmp', JSON.stringify({ nftables: [{ set: { name: 'allow6_icmp', elem: [{ elem: { val: { concat: ['fd6b:7769:636b::2', { prefix: { addr: 'fd20::', len: 64 } }] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
-  nft.sets.set('allow', JSON.stringify({ nftables: [{ set: { name: 'allow', elem: [{ elem: { val: { concat: ['100.64.0.2', '198.19.0.10', 'tcp', 80] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
+  nft.sets.set('allow_exact', JSON.stringify({ nftables: [{ set: { name: 'allow_exact', elem: [{ elem: { val: { concat: ['100.64.0.2', '198.19.0.10', 'tcp', 80] }, expires: 59, counter: { packets: 0, bytes: 0 } } }] } }] }));
   const again = await plane.applySnapshot(2, [s1]);
   assert.deepEqual([again.peersAdded, again.elementsAdded, again.elementsDeleted], [0, 0, 0]);
   await plane.applyDelta(3, [], ['s1']);
-  assert.match(nft.applied.at(-1)!, /^delete element inet wicket allow6 \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 \}$/m);
+  assert.match(nft.applied.at(-1)!, /^delete element inet wicket allow6_exact \{ fd6b:7769:636b::2 \. fd20::10 \. tcp \. 80 \}$/m);
   await plane.close();
   assert.deepEqual(flushed, [['100.64.0.2/32', 'fd6b:7769:636b::2/128']]);
 });

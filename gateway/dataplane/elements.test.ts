@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ipv4Range } from '../../common/ipv4.js';
 import { ipv6ToBigInt } from '../../common/ipv6.js';
-import { type Element, type ResolvedRule, droppedIpv6, sessionElements } from './elements.js';
+import { type Element, type ResolvedRule, droppedIpv6, isExactElement, sessionElements } from './elements.js';
 
 const O = '100.64.0.2';
 const n = (a: string) => ipv4Range(a)[0];
@@ -42,6 +42,20 @@ test('overlapping rules become disjoint pieces with the latest expiry', () => {
   // Pieces of an overlap that end up adjacent with the same ports and expiry are merged.
   assert.deepEqual(sessionElements(O, 100_000, [rule(['198.19.0.0/25', '198.19.0.128/25'], 'udp', 53, 53), rule(['198.19.0.0/24'], 'udp', 53, 53)], 0)
     .map((e) => [e.destFirst, e.destLast]), [[n('198.19.0.0'), n('198.19.0.255')]]);
+});
+
+test('exact elements: one address and one port (icmp: one address), including a piece cut out of a wider grant', () => {
+  const els = sessionElements(O, 100_000, [
+    rule(['198.19.0.0/24'], 'tcp', 1, 1000, 5_000),
+    rule(['198.19.0.10'], 'tcp', 80, 80, 9_000),
+    rule(['198.19.0.20'], 'udp', 53, 53),
+    rule(['198.19.0.20'], 'icmp', 0, 0),
+    rule(['198.19.0.21/32', '198.19.0.24/30'], 'icmp', 0, 0),
+  ], 0);
+  const exact = (e: Element) => `${e.protocol} ${Number(e.destFirst) - n('198.19.0.0')}-${Number(e.destLast) - n('198.19.0.0')}:${e.portFrom}-${e.portTo}`;
+  assert.deepEqual(els.filter(isExactElement).map(exact), ['tcp 10-10:80-80', 'udp 20-20:53-53', 'icmp 20-20:0-0', 'icmp 21-21:0-0']);
+  assert.equal(els.filter((e) => !isExactElement(e)).length, 5);
+  assert.equal(isExactElement({ overlay: 'fd6b:7769:636b::2', destFirst: ipv6ToBigInt('fd20::1'), destLast: ipv6ToBigInt('fd20::1'), protocol: 'tcp', portFrom: 22, portTo: 22, expiresAtMs: 0 }), true);
 });
 
 test('IPv6 destinations become elements of the IPv6 overlay, cut apart from the IPv4 ones', () => {

@@ -20,9 +20,9 @@ export interface ResolvedRule {
 }
 
 /**
- * One element of `allow` (tcp/udp) or `allow_icmp` (icmp; ports are 0) — or, when its
- * destination is a bigint IPv6 range, of `allow6` / `allow6_icmp`, with the session's IPv6
- * overlay address. Destinations are numeric ranges so that what we write and what nft lists
+ * One element of the tcp/udp sets or the icmp sets (ports are 0) — IPv6 ones when its
+ * destination is a bigint range, with the session's IPv6 overlay address; exact or interval
+ * by `isExactElement` (see ruleset.ts `allowSetOf`). Destinations are numeric ranges so that what we write and what nft lists
  * back compare exactly.
  */
 export interface Element {
@@ -42,6 +42,14 @@ export function elementKey(e: Element): string {
 
 /** True for an element of the IPv6 sets. */
 export const isIpv6Element = (e: Element): boolean => typeof e.destFirst === 'bigint';
+
+/**
+ * True for an element that names one destination address and one port (icmp: one address,
+ * its ports are 0): it goes to a hash set, everything else to an interval set. A piece cut
+ * out of overlapping grants (a host and port inside a wider grant) is exact too when it is
+ * one address and one port; the pieces stay disjoint whichever set each lands in.
+ */
+export const isExactElement = (e: Element): boolean => e.destFirst === e.destLast && e.portFrom === e.portTo;
 
 interface Box { a0: bigint; a1: bigint; p0: number; p1: number; exp: number }
 interface Segment { from: number; to: number; exp: number }

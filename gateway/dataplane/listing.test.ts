@@ -17,14 +17,31 @@ const EMPTY_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_nam
 
 test('parseSetJson reads elements back as numeric ranges with a lower-bound expiry', () => {
   assert.deepEqual(parseSetJson(ALLOW_JSON, 'allow', 10_000), [
-    { ...el(['198.19.0.1', '198.19.0.9'], 'tcp', 80, 80, 10_000), expiresAtMaxMs: 11_000, packets: 3, bytes: 180 },
-    { ...el(['198.19.0.0', '198.19.0.255'], 'udp', 53, 54, 59_000), expiresAtMaxMs: 60_000, packets: 0, bytes: 0 },
-    { ...el(['198.19.0.20', '198.19.0.20'], 'tcp', 22, 22, Infinity), expiresAtMaxMs: Infinity, overlay: '100.64.0.3', packets: 0, bytes: 0 },
+    { ...el(['198.19.0.1', '198.19.0.9'], 'tcp', 80, 80, 10_000), expiresAtMaxMs: 11_000, set: 'allow', packets: 3, bytes: 180 },
+    { ...el(['198.19.0.0', '198.19.0.255'], 'udp', 53, 54, 59_000), expiresAtMaxMs: 60_000, set: 'allow', packets: 0, bytes: 0 },
+    { ...el(['198.19.0.20', '198.19.0.20'], 'tcp', 22, 22, Infinity), expiresAtMaxMs: Infinity, overlay: '100.64.0.3', set: 'allow', packets: 0, bytes: 0 },
   ]);
   // Listed over 300 ms: the expiry window widens by as much.
-  assert.deepEqual(parseSetJson(ICMP_JSON, 'allow_icmp', 0, 300), [{ ...el(['198.19.0.10', '198.19.0.10'], 'icmp', 0, 0, 9_000), expiresAtMaxMs: 10_300, packets: 1, bytes: 84 }]);
+  assert.deepEqual(parseSetJson(ICMP_JSON, 'allow_icmp', 0, 300), [{ ...el(['198.19.0.10', '198.19.0.10'], 'icmp', 0, 0, 9_000), expiresAtMaxMs: 10_300, set: 'allow_icmp', packets: 1, bytes: 84 }]);
   assert.deepEqual(parseSetJson(EMPTY_JSON, 'allow_icmp', 0), []);
   assert.throws(() => parseSetJson('{"nftables": [{"set": {"name": "allow", "elem": [{"elem": {"val": 5}}]}}]}', 'allow', 0));
+});
+
+// As nft 1.0.6 lists the hash sets (`flags timeout`, no interval): plain values, no ranges.
+const EXACT_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"set": {"family": "inet", "name": "allow_exact", "table": "wicket", "type": ["ipv4_addr", "ipv4_addr", "inet_proto", "inet_service"], "handle": 1, "flags": ["timeout"], "elem": [{"elem": {"val": {"concat": ["100.64.0.3", "198.19.0.11", "udp", 53]}, "timeout": 50, "expires": 49, "counter": {"packets": 0, "bytes": 0}}}, {"elem": {"val": {"concat": ["100.64.0.2", "198.19.0.10", "tcp", 80]}, "timeout": 60, "expires": 59, "counter": {"packets": 4, "bytes": 240}}}], "stmt": [{"counter": null}]}}]}';
+const ICMP_EXACT_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"set": {"family": "inet", "name": "allow_icmp_exact", "table": "wicket", "type": ["ipv4_addr", "ipv4_addr"], "handle": 2, "flags": ["timeout"], "elem": [{"elem": {"val": {"concat": ["100.64.0.2", "198.19.0.10"]}, "timeout": 10, "expires": 9, "counter": {"packets": 0, "bytes": 0}}}], "stmt": [{"counter": null}]}}]}';
+const EXACT6_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"set": {"family": "inet", "name": "allow6_exact", "table": "wicket", "type": ["ipv6_addr", "ipv6_addr", "inet_proto", "inet_service"], "handle": 3, "flags": ["timeout"], "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", "fd20::10", "tcp", 22]}, "timeout": 10, "expires": 9, "counter": {"packets": 0, "bytes": 0}}}], "stmt": [{"counter": null}]}}]}';
+
+test('parseSetJson reads the hash sets of exact elements, with the set each came from', () => {
+  assert.deepEqual(parseSetJson(EXACT_JSON, 'allow_exact', 0), [
+    { ...el(['198.19.0.11', '198.19.0.11'], 'udp', 53, 53, 49_000), overlay: '100.64.0.3', expiresAtMaxMs: 50_000, set: 'allow_exact', packets: 0, bytes: 0 },
+    { ...el(['198.19.0.10', '198.19.0.10'], 'tcp', 80, 80, 59_000), expiresAtMaxMs: 60_000, set: 'allow_exact', packets: 4, bytes: 240 },
+  ]);
+  assert.deepEqual(parseSetJson(ICMP_EXACT_JSON, 'allow_icmp_exact', 0), [{ ...el(['198.19.0.10', '198.19.0.10'], 'icmp', 0, 0, 9_000), expiresAtMaxMs: 10_000, set: 'allow_icmp_exact', packets: 0, bytes: 0 }]);
+  const [v6] = parseSetJson(EXACT6_JSON, 'allow6_exact', 0);
+  assert.deepEqual([v6.set, v6.overlay, v6.destFirst, v6.destLast, v6.protocol, v6.portFrom], ['allow6_exact', 'fd6b:7769:636b::2', ipv6ToBigInt('fd20::10'), ipv6ToBigInt('fd20::10'), 'tcp', 22]);
+  // A protocol and port in an icmp set's listing is not an icmp element: refused.
+  assert.throws(() => parseSetJson(EXACT_JSON.replace('"allow_exact"', '"allow_icmp_exact"'), 'allow_icmp_exact', 0));
 });
 
 const ALLOW6_JSON = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"set": {"family": "inet", "name": "allow6", "table": "wicket", "type": ["ipv6_addr", "ipv6_addr", "inet_proto", "inet_service"], "handle": 4, "flags": ["interval", "timeout"], "elem": [{"elem": {"val": {"concat": ["fd6b:7769:636b::2", {"range": ["fd20::1", "fd20::9"]}, "tcp", 80]}, "timeout": 60, "expires": 59, "counter": {"packets": 0, "bytes": 0}}}, {"elem": {"val": {"concat": ["fd6b:7769:636b::2", {"prefix": {"addr": "fd20::", "len": 64}}, "udp", {"range": [53, 54]}]}, "timeout": 50, "expires": 49, "counter": {"packets": 2, "bytes": 160}}}, {"elem": {"val": {"concat": ["fd6b:7769:636b:0:1::3", "fd20:0:0:1::20", "tcp", 22]}, "counter": {"packets": 0, "bytes": 0}}}], "stmt": [{"counter": null}]}}]}';
@@ -35,11 +52,11 @@ test('parseSetJson reads IPv6 elements back as bigint ranges with their IPv6 ove
   const v6 = (overlay: string, first: string, last: string, protocol: Element['protocol'], portFrom: number, portTo: number, expiresAtMs: number): Element =>
     ({ overlay, destFirst: b(first), destLast: b(last), protocol, portFrom, portTo, expiresAtMs });
   assert.deepEqual(parseSetJson(ALLOW6_JSON, 'allow6', 10_000), [
-    { ...v6('fd6b:7769:636b::2', 'fd20::1', 'fd20::9', 'tcp', 80, 80, 69_000), expiresAtMaxMs: 70_000, packets: 0, bytes: 0 },
-    { ...v6('fd6b:7769:636b::2', 'fd20::', 'fd20::ffff:ffff:ffff:ffff', 'udp', 53, 54, 59_000), expiresAtMaxMs: 60_000, packets: 2, bytes: 160 },
-    { ...v6('fd6b:7769:636b:0:1::3', 'fd20:0:0:1::20', 'fd20:0:0:1::20', 'tcp', 22, 22, Infinity), expiresAtMaxMs: Infinity, packets: 0, bytes: 0 },
+    { ...v6('fd6b:7769:636b::2', 'fd20::1', 'fd20::9', 'tcp', 80, 80, 69_000), expiresAtMaxMs: 70_000, set: 'allow6', packets: 0, bytes: 0 },
+    { ...v6('fd6b:7769:636b::2', 'fd20::', 'fd20::ffff:ffff:ffff:ffff', 'udp', 53, 54, 59_000), expiresAtMaxMs: 60_000, set: 'allow6', packets: 2, bytes: 160 },
+    { ...v6('fd6b:7769:636b:0:1::3', 'fd20:0:0:1::20', 'fd20:0:0:1::20', 'tcp', 22, 22, Infinity), expiresAtMaxMs: Infinity, set: 'allow6', packets: 0, bytes: 0 },
   ]);
-  assert.deepEqual(parseSetJson(ICMP6_JSON, 'allow6_icmp', 0), [{ ...v6('fd6b:7769:636b::2', 'fd20::10', 'fd20::10', 'icmp', 0, 0, 9_000), expiresAtMaxMs: 10_000, packets: 0, bytes: 0 }]);
+  assert.deepEqual(parseSetJson(ICMP6_JSON, 'allow6_icmp', 0), [{ ...v6('fd6b:7769:636b::2', 'fd20::10', 'fd20::10', 'icmp', 0, 0, 9_000), expiresAtMaxMs: 10_000, set: 'allow6_icmp', packets: 0, bytes: 0 }]);
   // An overlay that is not an IPv6 address in an IPv6 set is refused, not passed on.
   assert.throws(() => parseSetJson(ICMP6_JSON.replace('"fd6b:7769:636b::2"', '"100.64.0.2"'), 'allow6_icmp', 0), /overlay address/);
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ipv4Range } from '../../common/ipv4.js';
 import { bigIntToIpv6, ipv6Range, ipv6ToBigInt } from '../../common/ipv6.js';
 import type { Element, Protocol } from './elements.js';
-import type { AllowSet } from './ruleset.js';
+import { allowSetKind, type AllowSet } from './ruleset.js';
 
 // nft's JSON is a local tool's output, but it is still checked shape by shape: a listing
 // we misread would make the reconciler delete or keep the wrong access. The envelope is
@@ -47,8 +47,9 @@ function portRange(p: unknown): [number, number] {
   throw bad('port', p);
 }
 
-/** An element as found in the kernel, with its counter. */
+/** An element as found in the kernel, with the set it is in and its counter. */
 export interface ActualElement extends Element {
+  set: AllowSet;
   /** Latest the element may expire (`expiresAtMs` is the earliest); see parseSetJson. */
   expiresAtMaxMs: number;
   packets: number;
@@ -90,25 +91,27 @@ const str = (v: unknown, what: string): string => {
 };
 
 /**
- * Elements of an allow set (`allow`, `allow_icmp`, or their IPv6 twins `allow6`,
- * `allow6_icmp`, whose destinations come back as bigints) from `nft -j list set`, listed between `startMs` and
+ * Elements of an allow set (one of ALLOW_SETS: the IPv6 ones' destinations come back as
+ * bigints, the icmp ones' with ports 0) from `nft -j list set`, listed between `startMs` and
  * `endMs`. nft reports the time left in whole seconds, rounded down, at an instant inside
  * that window, so the expiry is known to lie in [startMs + s, endMs + s + 1 s]. An element
  * without a timeout gets Infinity (it never expires, so it is never desired).
  */
 export function parseSetJson(json: string, setName: AllowSet, startMs: number, endMs = startMs): ActualElement[] {
-  const v6 = setName === 'allow6' || setName === 'allow6_icmp';
+  const { v6, icmp } = allowSetKind(setName);
   return rawElements(json, setName).map((raw) => {
+    if (raw.parts.length !== (icmp ? 2 : 4)) throw bad('element', raw.parts);
     const [overlay, dest, proto, port] = raw.parts;
     const [destFirst, destLast] = v6 ? addrRange(dest, ipv6Range) : addrRange(dest, ipv4Range);
     let protocol: Protocol = 'icmp';
     let ports: [number, number] = [0, 0];
-    if (setName === 'allow' || setName === 'allow6') {
+    if (!icmp) {
       if (proto !== 'tcp' && proto !== 'udp') throw bad('protocol', proto);
       protocol = proto;
       ports = portRange(port);
     }
     return {
+      set: setName,
       overlay: v6 ? ipv6Text(overlay, 'overlay address') : str(overlay, 'overlay address'),
       destFirst, destLast, protocol, portFrom: ports[0], portTo: ports[1],
       expiresAtMs: raw.expires === undefined ? Infinity : startMs + raw.expires * 1000,

@@ -7,6 +7,7 @@ import { generatePresharedKey, generatePrivateKey, keyFingerprint, publicKeyOf }
 import { ipv4Range } from '../../common/ipv4.js';
 import { type Element, elementKey } from './elements.js';
 import { type ActualState, type Plan, type ResolvedSession, isEmptyPlan, planDelta, planSnapshot } from './reconcile.js';
+import { allowSetOf, type AllowSet, type PlacedElement } from './ruleset.js';
 
 const NOW = 1_000_000;
 const key = () => publicKeyOf(generatePrivateKey());
@@ -19,16 +20,19 @@ function session(id: string, overlay: string, extra: Partial<ResolvedSession> = 
   };
 }
 
+/** Where an element is in the stand-in system: its set and its identity. */
+const where = (e: PlacedElement) => `${e.set ?? allowSetOf(e)}:${elementKey(e)}`;
+
 /** A stand-in system: what `wg` and `nft` would hold after applying plans. */
 class FakeSystem {
   peers = new Map<string, string[]>();
   psk = new Map<string, string>();
-  elements = new Map<string, Element>();
+  elements = new Map<string, Element & { set: AllowSet }>();
   apply(plan: Plan): void {
-    for (const e of plan.deleteElements) assert.ok(this.elements.delete(elementKey(e)), `delete of a missing element ${elementKey(e)}`);
+    for (const e of plan.deleteElements) assert.ok(this.elements.delete(where(e)), `delete of a missing element ${where(e)}`);
     for (const e of plan.addElements) {
-      assert.ok(!this.elements.has(elementKey(e)), `add of a present element ${elementKey(e)}`);
-      this.elements.set(elementKey(e), e);
+      assert.ok(!this.elements.has(where(e)), `add of a present element ${where(e)}`);
+      this.elements.set(where(e), { ...e, set: allowSetOf(e) });
     }
     for (const k of plan.removePeers) this.peers.delete(k);
     for (const p of plan.addPeers) {
@@ -71,6 +75,25 @@ test('snapshot over stale state removes what is not desired and rewrites what di
   assert.deepEqual(plan.deleteElements.map((e) => [e.overlay, e.portTo]).sort(), [['100.64.0.2', 80], ['100.64.0.9', 80]]);
   sys.apply(plan);
   assert.ok(isEmptyPlan(planSnapshot([a2], sys.actual(), NOW).plan));
+});
+
+test('snapshot: an exact element found in an interval set (as a version without hash sets wrote it) moves to its hash set', () => {
+  const sys = new FakeSystem();
+  const a = session('a', '100.64.0.2', { rules: [
+    { destinations: ['198.19.0.10'], protocol: 'tcp', portFrom: 80, portTo: 80, expiresAtMs: NOW + 60_000 },
+    { destinations: ['198.19.0.0/24'], protocol: 'udp', portFrom: 53, portTo: 53, expiresAtMs: NOW + 60_000 },
+  ] });
+  sys.apply(planSnapshot([a], sys.actual(), NOW).plan);
+  assert.deepEqual([...sys.elements.values()].map((e) => e.set).sort(), ['allow', 'allow_exact']);
+  // Move the exact element to where an older version kept it, with the right expiry.
+  const exact = [...sys.elements.values()].find((e) => e.set === 'allow_exact')!;
+  sys.elements.delete(where(exact));
+  sys.elements.set(where({ ...exact, set: 'allow' }), { ...exact, set: 'allow' });
+  const { plan } = planSnapshot([a], sys.actual(), NOW);
+  assert.deepEqual(plan.deleteElements.map((e) => [e.set, e.protocol, e.destFirst]), [['allow', 'tcp', ipv4Range('198.19.0.10')[0]]]);
+  assert.deepEqual(plan.addElements.map((e) => [allowSetOf(e), e.protocol]), [['allow_exact', 'tcp']]);
+  sys.apply(plan);
+  assert.ok(isEmptyPlan(planSnapshot([a], sys.actual(), NOW).plan));
 });
 
 test('snapshot cases that must change a peer or an element', () => {

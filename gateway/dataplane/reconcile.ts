@@ -5,6 +5,7 @@
 import { keyFingerprint } from '../../common/wireguard/keys.js';
 import type { WgPeer } from '../../common/wireguard/peers.js';
 import { type Element, type ResolvedRule, elementKey, sessionElements } from './elements.js';
+import { allowSetOf, type AllowSet, type PlacedElement } from './ruleset.js';
 
 /** A desired session whose rule destinations have been resolved to addresses/CIDRs. */
 export interface ResolvedSession {
@@ -109,6 +110,8 @@ export interface IndexChanges {
 export interface ReadElement extends Element {
   /** The latest the element may expire (`expiresAtMs` is the earliest). */
   expiresAtMaxMs: number;
+  /** The set it was found in. */
+  set: AllowSet;
 }
 
 /** The system as read back: peers from `wg show dump`, elements from `nft -j list set`. */
@@ -123,7 +126,8 @@ export interface Plan {
   addPeers: WgPeer[];
   removePeers: string[];
   addElements: Element[];
-  deleteElements: Element[];
+  /** Each leaves the set it was read from, else the one its shape puts it in. */
+  deleteElements: PlacedElement[];
   /** Overlay addresses whose conntrack entries go once the change is committed. */
   flushOverlays: string[];
 }
@@ -173,7 +177,7 @@ function diffElements<A extends Element>(from: Iterable<A>, to: Iterable<Element
   const before = new Map<string, A>();
   for (const e of from) before.set(elementKey(e), e);
   const add: Element[] = [];
-  const del: Element[] = [];
+  const del: A[] = [];
   for (const e of to) {
     const key = elementKey(e);
     const old = before.get(key);
@@ -203,7 +207,12 @@ export function planSnapshot(desired: readonly ResolvedSession[], actual: Actual
   const wanted = new Set(live.map((s) => s.publicKey));
   const removed = actual.peers.filter((p) => !wanted.has(p.publicKey));
 
-  const { add, del } = diffElements(actual.elements, [...index.values()].flatMap((s) => s.elements), (a, d) => expiryMatches(a, d.expiresAtMs));
+  // An element in another set than its shape puts it in (an exact one in an interval set,
+  // as a version without hash sets wrote them) is deleted there and written where it belongs.
+  const placed = actual.elements.filter((e) => e.set === allowSetOf(e));
+  const misplaced = actual.elements.filter((e) => e.set !== allowSetOf(e));
+  const { add, del } = diffElements(placed, [...index.values()].flatMap((s) => s.elements), (a, d) => expiryMatches(a, d.expiresAtMs));
+  del.push(...misplaced);
   // Flows of removed peers' addresses go; a stale peer may hold several.
   const hosts = (ips: readonly string[]) => ips.flatMap((ip) => /\/(32|128)$/.exec(ip) ? [ip.slice(0, ip.lastIndexOf('/'))] : []);
   const flushOverlays = [...new Set(removed.flatMap((p) => hosts(p.allowedIps)))];

@@ -13,6 +13,7 @@ import { runTool } from '../../common/exec.js';
 import type { DesiredSession } from '../../gateway/dataplane/dataplane.js';
 import { elementKey, sessionElements } from '../../gateway/dataplane/elements.js';
 import { parseDeniedJson, parseSetJson } from '../../gateway/dataplane/listing.js';
+import { ALLOW_SETS, allowSetKind, allowSetOf } from '../../gateway/dataplane/ruleset.js';
 import { NftShell } from '../../gateway/dataplane/nft-shell.js';
 import {
   ADDR, LAN_CIDR, RemoteDataPlane, createWicketTopology, ping, probeUdp, startServer, startStream, tcpConnect,
@@ -118,6 +119,12 @@ async function rekeyClient(role: 'c1' | 'c2'): Promise<void> {
 async function denied(): Promise<string[]> {
   return parseDeniedJson(await topo.exec('gw', 'nft', ['-j', 'list', 'set', 'inet', 'wicket', 'denied']))
     .map((d) => `${d.overlay} ${d.destination} ${d.protocol}/${d.port}`);
+}
+
+/** The elements of the IPv4 allow sets (exact and interval), as the kernel lists them. */
+async function listedIpv4(now: number) {
+  const sets = ALLOW_SETS.filter((set) => !allowSetKind(set).v6);
+  return (await Promise.all(sets.map(async (set) => parseSetJson(await topo.exec('gw', 'nft', ['-j', 'list', 'set', 'inet', 'wicket', set]), set, now)))).flat();
 }
 
 let probedRemoval = '';
@@ -255,6 +262,26 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     }
   });
 
+  test('a range grant passes through the interval set beside exact grants in the hash set; its removal cuts an established stream at the next packet', async () => {
+    const kept = s2Rules.filter((x) => x.portFrom !== 8);
+    const range = { destination: LAN_CIDR, protocol: 'tcp' as const, portFrom: 8, portTo: 22 };
+    await applyDelta([session('c2', [...kept, range])], []);
+    const c2Sets = (await listedIpv4(Date.now())).filter((e) => e.overlay === OVERLAY.c2).map((e) => `${e.set} ${e.protocol} ${e.portFrom}-${e.portTo}`).sort();
+    assert.deepEqual(c2Sets, ['allow tcp 8-22', 'allow_exact tcp 7-7', 'allow_exact udp 5353-5353']);
+    assert.deepEqual(await Promise.all([tcpConnect(topo, 'c2', ADDR.r1, 8, 4000), tcpConnect(topo, 'c2', ADDR.r1, 22, 4000), tcpConnect(topo, 'c2', ADDR.r2, 7, 4000)]), ['connected', 'connected', 'connected']);
+    assert.deepEqual(await Promise.all([tcpConnect(topo, 'c2', ADDR.r1, 7), tcpConnect(topo, 'c2', ADDR.r1, 9100)]), ['timeout', 'timeout'], 'ports next to the range stay refused');
+    const stream = await startStream(topo, 'c2', ADDR.r1, 8);
+    await stream.waitForEchoes(10);
+    const r = await applyDelta([session('c2', kept)], []);
+    const committed = Date.now();
+    assert.equal(r.elementsDeleted, 1);
+    await sleep(1000);
+    assert.ok(stream.echoesSince(committed) <= 1, `${stream.echoesSince(committed)} echoes after the commit (removal by ${probedRemoval})`);
+    stream.stop();
+    assert.equal(await tcpConnect(topo, 'c2', ADDR.r1, 8), 'timeout');
+    assert.equal(await tcpConnect(topo, 'c2', ADDR.r2, 7), 'connected', 'the exact grants stay');
+  });
+
   test('a rule whose port range changes is replaced in one transaction (the old range does not block the new)', async () => {
     const kept = s2Rules.filter((x) => x.portFrom !== 8);
     const widened = kept.map((x) => (x.protocol === 'udp' ? { ...x, portTo: 5360 } : x));
@@ -312,16 +339,17 @@ describe('gateway data plane (real namespaces, wireguard-go, wg, nft)', () => {
     assert.equal(wg.publicKey, publicKeyOf(gwKey));
     assert.deepEqual(wg.peers.map((p) => [p.publicKey, p.allowedIps]), [[s2.publicKey, [`${OVERLAY.c2}/32`]]]);
     const now = Date.now();
-    const listed = [
-      ...parseSetJson(await topo.exec('gw', 'nft', ['-j', 'list', 'set', 'inet', 'wicket', 'allow']), 'allow', now),
-      ...parseSetJson(await topo.exec('gw', 'nft', ['-j', 'list', 'set', 'inet', 'wicket', 'allow_icmp']), 'allow_icmp', now),
-    ];
+    const listed = await listedIpv4(now);
     const want = sessionElements(OVERLAY.c2, s2.expiresAtMs, s2.rules.map((x) => ({ ...x, destinations: [x.destination] })), now);
     assert.deepEqual(listed.map(elementKey).sort(), want.map(elementKey).sort());
+    // Each in its own set: the junk exact element left in the interval set is gone from it.
+    assert.deepEqual(listed.map((e) => e.set).sort(), want.map(allowSetOf).sort());
     // Exactly one copy of each rule, in our table only.
     const ruleset = await topo.exec('gw', 'nft', ['list', 'table', 'inet', 'wicket']);
     assert.equal(ruleset.match(/@allow accept/g)?.length, 6); // tcp and udp, from and toward the tunnel; tcp (proxy, DNS) and udp (DNS) at input
+    assert.equal(ruleset.match(/@allow_exact accept/g)?.length, 6); // each in front of its interval lookup
     assert.equal(ruleset.match(/@allow6 accept/g)?.length, 4); // the same for IPv6 (nothing at input)
+    assert.equal(ruleset.match(/@allow6_exact accept/g)?.length, 4);
     assert.equal(ruleset.match(/masquerade/g)?.length, 2); // IPv4 and IPv6
 
     // And it enforces: c2 still reaches its grant; c1 (stale) reaches nothing.

@@ -108,7 +108,7 @@ describe('faults: controller crashes, gateway agent crashes, partitions', { time
     const stale = { key: publicKeyOf(generatePrivateKey()), address: '100.127.255.1' };
     const gone = [...live.keys()][0]!;
     await sys.topo.exec('gw', 'wg', ['set', sys.gatewayIf, 'peer', stale.key, 'allowed-ips', `${stale.address}/32`, 'peer', gone, 'remove']);
-    await sys.topo.exec('gw', 'nft', ['-f', '-'], { stdin: `flush set inet wicket allow\nadd element inet wicket allow { ${stale.address} . ${ADDR.r2} . tcp . ${PORTS.db} timeout 1h }\n` });
+    await sys.topo.exec('gw', 'nft', ['-f', '-'], { stdin: `flush set inet wicket allow_exact\nflush set inet wicket allow\nadd element inet wicket allow { ${stale.address} . ${ADDR.r2} . tcp . ${PORTS.db} timeout 1h }\n` });
     const tampered = await enforced(sys.topo, sys.gatewayIf);
     assert.ok(tampered.peers.has(stale.key) && !tampered.peers.has(gone) && tampered.addresses.has(stale.address));
     const t0 = Date.now();

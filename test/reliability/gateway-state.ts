@@ -1,5 +1,5 @@
 // What a gateway actually enforces, read from its namespace (WireGuard peers from
-// `wg show dump`, overlay addresses in the nftables allow set), compared with what the
+// `wg show dump`, overlay addresses in the nftables tcp/udp allow sets), compared with what the
 // controller's database says it must serve. Used to prove and time convergence after faults.
 import type { Topology } from '../../scripts/topology/index.js';
 import type { DbView } from './dbstate.js';
@@ -10,7 +10,8 @@ export interface Enforced { peers: Set<string>; addresses: Set<string> }
 export async function enforced(topo: Topology, ifname: string): Promise<Enforced> {
   const dump = await topo.exec('gw', 'wg', ['show', ifname, 'dump']);
   const peers = new Set(dump.trim().split('\n').slice(1).filter(Boolean).map((l) => l.split('\t')[0]!));
-  const set = await topo.exec('gw', 'nft', ['list', 'set', 'inet', 'wicket', 'allow']);
+  // Exact grants are in the hash set, ranges in the interval set.
+  const set = (await Promise.all(['allow_exact', 'allow'].map((s) => topo.exec('gw', 'nft', ['list', 'set', 'inet', 'wicket', s])))).join('\n');
   // Elements read "100.64.0.2 . 198.19.0.10 . tcp . 80 ..." (or with a range); the overlay address comes first.
   const addresses = new Set([...set.matchAll(/(?:elements = \{|,)\s*(100\.\d+\.\d+\.\d+) \. /g)].map((m) => m[1]!));
   return { peers, addresses };
