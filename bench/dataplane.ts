@@ -211,7 +211,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const sizeArg = process.argv.find((a) => /^\d+$/.test(a));
   const quick = process.argv.includes('--quick');
   const options: Options = quick
-    ? { sessions: 100, deltas: 20, pairs: 2, iperfSeconds: 1, pings: 20 }
+    ? { sessions: Number(sizeArg ?? 100), deltas: 20, pairs: 2, iperfSeconds: 1, pings: 20 }
     : { sessions: Number(sizeArg ?? 10_000), deltas: 200, pairs: 5, iperfSeconds: 5, pings: 50 };
   runDataplaneBench(options).then((r) => {
     process.stdout.write(JSON.stringify(r) + '\n');

@@ -18,8 +18,9 @@ test('the quick benchmark suite produces every figure', { timeout: 900_000 }, ()
     const r = spawnSync(process.execPath, [RUN, '--quick', '--json', file], { encoding: 'utf8', timeout: 880_000 });
     assert.equal(r.status, 0, `bench failed:\n${r.stdout}\n${r.stderr}`);
     const out = JSON.parse(readFileSync(file, 'utf8')) as { results: { name: string; figures: { name: string; value: number; unit: string; goal?: number; ratio?: number }[] }[] };
-    assert.deepEqual(out.results.map((x) => x.name), ['policy', 'ingest', 'console lists', 'dataplane', 'sessions', 'auth port under a hostile flood',
-      'http proxy on loopback', 'http proxy', 'gateway failover', 'dns record change']);
+    assert.deepEqual(out.results.map((x) => x.name), ['policy', 'ingest', 'console lists', 'command start-up', 'dataplane 1', 'dataplane 100', 'dataplane 1,000',
+      'sessions', 'auth port under a hostile flood', 'http proxy on loopback', 'http proxy', 'gateway failover', 'dns record change',
+      'growth from 100 to 1,000 sessions']);
     for (const result of out.results) {
       assert.ok(result.figures.length > 0, `${result.name} produced figures`);
       for (const f of result.figures) {
