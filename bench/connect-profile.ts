@@ -9,7 +9,7 @@
 // slice (how the cost grows with the sessions already live: about 1,000 live against N).
 // Usage: node dist-dev/bench/connect-profile.js [N] [--postgres] (a throwaway PostgreSQL
 // from Debian's package, as the tests start it). Prints one JSON object.
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { QueryCounter } from '../test/support/query-counter.js';
 import { openTestStore } from '../test/support/store.js';
 import { Store, type TransactionOptions } from '../controller/store/store.js';
 import { Audit } from '../controller/audit/audit.js';
@@ -23,18 +23,6 @@ import { grantTo, policyYaml } from '../test/support/policies.js';
 import { randomBytes } from 'node:crypto';
 import type { SyncStream } from '../controller/sync/fanout.js';
 import type { SyncDown } from '../proto/generated/wicket/v1/SyncDown.js';
-
-/** Counts the statements Kysely sends. */
-class QueryCounter implements KyselyPlugin {
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.count++;
-    return args.node;
-  }
-  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(args.result);
-  }
-}
 
 const IN_FLIGHT = 32;
 

@@ -4,7 +4,7 @@
 // earlier ones are admitted; refusals keep their order and leave the others alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { QueryCounter } from '../../test/support/query-counter.js';
 import { openTestStore } from '../../test/support/store.js';
 import { Store } from '../store/store.js';
 import { Audit } from '../audit/audit.js';
@@ -14,18 +14,6 @@ import { wgPublicKey } from '../../test/support/sync-stream.js';
 import { parsePool } from './ipam.js';
 import { decide } from './decision.js';
 import { openSessions, Refused, type AdmissionContext, type BatchRequest, type DeviceCaller } from './admission.js';
-
-/** Counts the statements Kysely sends. */
-class QueryCounter implements KyselyPlugin {
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.count++;
-    return args.node;
-  }
-  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return Promise.resolve(args.result);
-  }
-}
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }, caps = { user: 1000, device: 1000 }) {
   const { store: setupStore, database, close } = await openTestStore();
