@@ -6,6 +6,9 @@
 // second that garbage dominated ingest (docs/performance.md). The wire contract is the
 // proto's; a field this file does not know is skipped, as any protobuf reader does. Malformed
 // input throws, and grpc-js answers the call with an error status instead of a batch.
+// A field added to these messages in the proto must be added here too: batch-decoder.test.ts
+// compares with the generic deserializer, whose defaults name every field, so it fails until
+// it is.
 import type { TelemetryBatch__Output as TelemetryBatch } from '../../proto/generated/wicket/v1/TelemetryBatch.js';
 import type { FlowRecord__Output as FlowRecord } from '../../proto/generated/wicket/v1/FlowRecord.js';
 import type { DeniedAttempt__Output as DeniedAttempt } from '../../proto/generated/wicket/v1/DeniedAttempt.js';
